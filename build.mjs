@@ -1,0 +1,29 @@
+// Bundles the Lambda entry point (handler/index.ts) into dist/handler/index.mjs with esbuild.
+// Fails on any esbuild warning, so a dubious import never reaches production silently.
+import { build } from 'esbuild';
+import { statSync } from 'node:fs';
+
+const outfile = 'dist/handler/index.mjs';
+
+const result = await build({
+  entryPoints: ['handler/index.ts'],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  minify: true,
+  sourcemap: true,
+  legalComments: 'none',
+  logLevel: 'silent',
+  // Some CommonJS dependencies call require() on Node built-ins; give the ESM bundle a require.
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  metafile: true,
+});
+
+if (result.warnings.length > 0) {
+  for (const w of result.warnings) console.error(`esbuild warning: ${w.text} (${w.location?.file ?? ''}:${w.location?.line ?? ''})`);
+  process.exit(1);
+}
+const bytes = statSync(outfile).size;
+console.log(`built ${outfile}: ${bytes} bytes (${(bytes / 1024).toFixed(1)} KiB)`);

@@ -1,0 +1,53 @@
+/** Constants shared across modules. */
+
+/**
+ * Default KMS request quotas per account per Region, in requests per second (SPEC §9).
+ * ReplicateKey also costs 2 CreateKey in the replica Region.
+ */
+export const DEFAULT_KMS_QUOTAS = {
+  CreateKey: 5,
+  ReplicateKey: 5,
+  CreateAlias: 5,
+  UpdateAlias: 5,
+  DeleteAlias: 15,
+  PutKeyPolicy: 15,
+  TagResource: 10,
+  UntagResource: 5,
+  ScheduleKeyDeletion: 15,
+  CancelKeyDeletion: 5,
+  EnableKey: 5,
+  DisableKey: 5,
+  EnableKeyRotation: 15,
+  DisableKeyRotation: 15,
+  UpdateKeyDescription: 5,
+  UpdatePrimaryRegion: 5,
+  DescribeKey: 2000,
+  ListAliases: 500,
+  ListKeys: 500,
+  GetKeyPolicy: 1000,
+  GetKeyRotationStatus: 1000,
+  ListResourceTags: 2000,
+} as const;
+
+export type KmsOperation = keyof typeof DEFAULT_KMS_QUOTAS;
+export type KmsQuotas = Record<KmsOperation, number>;
+
+/** How many CreateKey units one ReplicateKey charges in the replica Region. */
+export const REPLICATE_KEY_CREATE_KEY_COST = 2;
+
+/** CloudFormation refuses a response body larger than this. */
+export const MAX_RESPONSE_BYTES = 4096;
+
+/** KMS's limit on a key policy document. */
+export const MAX_KEY_POLICY_BYTES = 32768;
+
+/** KMS's limit on tags per key. */
+export const MAX_TAGS_PER_KEY = 50;
+
+export const DEFAULTS = {
+  keySpec: 'SYMMETRIC_DEFAULT',
+  deletionWindowInDays: 30,
+  enableKeyRotation: true,
+  rotationPeriodInDays: 365,
+  returnAttributes: ['*'],
+} as const;

@@ -1,0 +1,78 @@
+/**
+ * Ownership: every key and replica the product creates carries tags under a reserved prefix, so
+ * that any later request — a retry, a rollback, a Delete with garbage properties — can tell what
+ * belongs to this resource and never touches anything else (SPEC §6).
+ */
+import { createHash } from 'node:crypto';
+import type { Owner, TagMap } from './types.ts';
+
+/** Reserved tag-key prefix. User tags starting with it are refused by validation. */
+export const OWNERSHIP_TAG_PREFIX = 'MultiRegionKmsKeys:';
+
+export const OWNERSHIP_TAGS = {
+  /** The owner id of the resource that owns the key. */
+  owner: `${OWNERSHIP_TAG_PREFIX}Owner`,
+  stackId: `${OWNERSHIP_TAG_PREFIX}StackId`,
+  logicalId: `${OWNERSHIP_TAG_PREFIX}LogicalId`,
+  keyName: `${OWNERSHIP_TAG_PREFIX}KeyName`,
+  /**
+   * Set when ownership moved here from another resource of the same stack (a renamed logical ID).
+   * Until that resource's Delete confirms the hand-over, a Delete of the new owner (a rollback)
+   * hands the key back instead of deleting it.
+   */
+  previousOwner: `${OWNERSHIP_TAG_PREFIX}PreviousOwner`,
+} as const;
+
+/** How many of a key's 50 tags the product itself uses at most. */
+export const OWNERSHIP_TAG_COUNT = Object.keys(OWNERSHIP_TAGS).length;
+
+/** Deterministic id from StackId + LogicalResourceId: the ownership tag value and the PhysicalResourceId. */
+export function ownerIdOf(stackId: string, logicalResourceId: string): string {
+  const digest = createHash('sha256').update(`${stackId}\n${logicalResourceId}`).digest('hex');
+  return `mrkk-${digest.slice(0, 32)}`;
+}
+
+/** The stack name inside a CloudFormation StackId ARN (`arn:aws:cloudformation:r:a:stack/<name>/<uuid>`). */
+export function stackNameOf(stackId: string): string {
+  const match = /:stack\/([^/]+)\//.exec(stackId);
+  return match?.[1] ?? stackId;
+}
+
+export function ownerOf(stackId: string, logicalResourceId: string): Owner {
+  return {
+    ownerId: ownerIdOf(stackId, logicalResourceId),
+    stackId,
+    stackName: stackNameOf(stackId),
+    logicalResourceId,
+  };
+}
+
+/** The ownership tags of one key (previousOwner is never part of a fresh key). */
+export function ownershipTags(owner: Owner, keyName: string): TagMap {
+  return {
+    [OWNERSHIP_TAGS.owner]: owner.ownerId,
+    [OWNERSHIP_TAGS.stackId]: owner.stackId,
+    [OWNERSHIP_TAGS.logicalId]: owner.logicalResourceId,
+    [OWNERSHIP_TAGS.keyName]: keyName,
+  };
+}
+
+export type Ownership =
+  /** Carries this resource's owner id. */
+  | { kind: 'self' }
+  /** Owned by another resource of the same stack (same StackId tag): a renamed logical ID. */
+  | { kind: 'sibling'; ownerId: string }
+  /** Anything else: never changed unless AdoptExistingKeys. */
+  | { kind: 'foreign' };
+
+/** Classifies a key by its tags relative to `owner`. */
+export function ownershipOf(tags: TagMap, owner: Owner): Ownership {
+  const tagOwner = tags[OWNERSHIP_TAGS.owner];
+  if (tagOwner === owner.ownerId) return { kind: 'self' };
+  if (tagOwner !== undefined && tags[OWNERSHIP_TAGS.stackId] === owner.stackId) return { kind: 'sibling', ownerId: tagOwner };
+  return { kind: 'foreign' };
+}
+
+export function isOwnershipTagKey(tagKey: string): boolean {
+  return tagKey.startsWith(OWNERSHIP_TAG_PREFIX);
+}

@@ -1,0 +1,315 @@
+/**
+ * The shared vocabulary of the product: resolved properties, desired state, actual state and the
+ * plan. Everything here is plain data (JSON-serialisable), so it can be logged, printed, compared
+ * with `toEqual` and handed between modules without behaviour attached.
+ */
+
+/** Key specs KMS accepts for customer managed keys (SPEC §3). */
+export const KEY_SPECS = [
+  'SYMMETRIC_DEFAULT',
+  'RSA_2048',
+  'RSA_3072',
+  'RSA_4096',
+  'ECC_NIST_P256',
+  'ECC_NIST_P384',
+  'ECC_NIST_P521',
+  'ECC_SECG_P256K1',
+  'HMAC_224',
+  'HMAC_256',
+  'HMAC_384',
+  'HMAC_512',
+  'ML_DSA_44',
+  'ML_DSA_65',
+  'ML_DSA_87',
+  'SM2',
+] as const;
+export type KeySpec = (typeof KEY_SPECS)[number];
+
+export const KEY_USAGES = ['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'GENERATE_VERIFY_MAC', 'KEY_AGREEMENT'] as const;
+export type KeyUsage = (typeof KEY_USAGES)[number];
+
+export const REMOVAL_POLICIES = ['Delete', 'Retain'] as const;
+export type RemovalPolicy = (typeof REMOVAL_POLICIES)[number];
+
+/** Tags as KMS stores them: TagKey → TagValue. */
+export type TagMap = Record<string, string>;
+
+/** One IAM condition: `{ "<test>": { "<variable>": [values] } }` in the policy document. */
+export interface PolicyCondition {
+  test: string;
+  variable: string;
+  values: string[];
+}
+
+/** A CMKUser of SPEC §3: principals that share the same conditions. */
+export interface CmkUser {
+  principals: string[];
+  conditions: PolicyCondition[];
+}
+
+export interface ServicePrincipal {
+  /** e.g. `s3.amazonaws.com` */
+  name: string;
+  actions: string[];
+  conditions: PolicyCondition[];
+}
+
+/**
+ * One entry of `CustomerMasterKeys` after parsing, coercion, defaults and validation.
+ * Region lists are as the user wrote them (validated in form only); resolving them against the
+ * enabled Regions happens in `regions.ts`.
+ */
+export interface KeyProperties {
+  /** The map key; the alias is `alias/<name>`. */
+  name: string;
+  /** `null` = an independent key in every enabled (and opted-in) Region. */
+  region: string | null;
+  /** As written, sorted, de-duplicated; may contain `"*"`. Empty when none. */
+  replicaRegions: string[];
+  multiRegion: boolean;
+  administrators: string[];
+  users: CmkUser[];
+  readOnlyUsers: CmkUser[];
+  describeOnlyUsers: CmkUser[];
+  externalUsers: string[];
+  servicePrincipals: ServicePrincipal[];
+  allowManageKeyPermissionsWithIam: boolean;
+  deletionWindowInDays: number;
+  /** Effective: already false where the key spec / usage cannot rotate. */
+  enableKeyRotation: boolean;
+  rotationPeriodInDays: number;
+  spec: KeySpec;
+  keyUsage: KeyUsage;
+  /** `null` = the default description (names the stack and logical ID). */
+  description: string | null;
+  enabled: boolean;
+  /** `GlobalTags` merged under the key's `Tags`; never contains the reserved ownership prefix. */
+  tags: TagMap;
+  removalPolicy: RemovalPolicy;
+  allowReplacement: boolean;
+}
+
+/** `ResourceProperties` after validation (SPEC §3). */
+export interface ResourceProperties {
+  awsAccountId: string;
+  /** Sorted by name. */
+  keys: KeyProperties[];
+  /** `null` = every enabled Region. */
+  optInRegions: string[] | null;
+  returnAttributes: string[];
+  adoptExistingKeys: boolean;
+}
+
+/** Facts about the invocation that are not properties: from the event, the context and the environment. */
+export interface ResourceContext {
+  stackId: string;
+  stackName: string;
+  logicalResourceId: string;
+  /** The account the function runs in (from the invoked function ARN). */
+  accountId: string;
+  /** `aws`, `aws-cn`, `aws-us-gov` — the partition of the Region the function runs in. */
+  partition: string;
+  /** The Region the function runs in. */
+  region: string;
+  /** `EXECUTION_ROLE_ARN`: always granted the management actions the product needs (SPEC §5). */
+  executionRoleArn: string;
+}
+
+/** Who owns a key: written as tags under the reserved prefix (see `ownership.ts`). */
+export interface Owner {
+  /** Derived from StackId + LogicalResourceId; also the PhysicalResourceId. */
+  ownerId: string;
+  stackId: string;
+  stackName: string;
+  logicalResourceId: string;
+}
+
+export interface RotationSetting {
+  enabled: boolean;
+  periodInDays: number;
+}
+
+/**
+ * One KMS key the resource wants: a primary in `primaryRegion` plus its replicas.
+ * A `Region: null` key becomes one DesiredKey per Region (each independent, no replicas).
+ */
+export interface DesiredKey {
+  /** Stable identity inside the resource: `keyName` for a fixed-Region key, `keyName@region` for a per-Region key. */
+  id: string;
+  keyName: string;
+  /** `alias/<keyName>`, in the primary Region and in every replica Region. */
+  aliasName: string;
+  /** True for a `Region: null` key (one independent key per Region). */
+  perRegion: boolean;
+  primaryRegion: string;
+  /** Valid, resolved (no `"*"`), sorted, never containing `primaryRegion`. */
+  replicaRegions: string[];
+  multiRegion: boolean;
+  spec: KeySpec;
+  keyUsage: KeyUsage;
+  /** Canonical JSON of the key policy (byte-comparable). Same for primary and replicas. */
+  policy: string;
+  description: string;
+  enabled: boolean;
+  /** `null` where the key cannot rotate (asymmetric, HMAC, …). */
+  rotation: RotationSetting | null;
+  /** User tags (GlobalTags + Tags). The ownership tags are added by the planner. */
+  tags: TagMap;
+  deletionWindowInDays: number;
+  removalPolicy: RemovalPolicy;
+  allowReplacement: boolean;
+}
+
+/** Everything the planner needs to know about what the template asks for. */
+export interface DesiredState {
+  owner: Owner;
+  /** Every Region the actual-state reader must look at (enabled ∩ OptInRegions). Sorted. */
+  regions: string[];
+  /** Sorted by id. */
+  keys: DesiredKey[];
+  adoptExistingKeys: boolean;
+  /** Key names whose Region is malformed, not enabled or outside OptInRegions (not created). */
+  invalidCmkInputs: string[];
+  /** key name → skipped replica Regions. */
+  invalidReplicaRegions: Record<string, string[]>;
+  /** Deletion window for owned keys that are no longer desired (Delete, removed keys). */
+  defaultDeletionWindowInDays: number;
+}
+
+export const KEY_STATES = [
+  'Creating',
+  'Enabled',
+  'Disabled',
+  'PendingDeletion',
+  'PendingReplicaDeletion',
+  'PendingImport',
+  'Unavailable',
+  'Updating',
+] as const;
+export type KeyState = (typeof KEY_STATES)[number];
+
+/** One KMS key (a primary, a replica or a single-Region key) as read from one Region. */
+export interface ActualKey {
+  region: string;
+  keyId: string;
+  arn: string;
+  state: KeyState;
+  spec: KeySpec;
+  keyUsage: KeyUsage;
+  multiRegion: boolean;
+  /** For a multi-Region key: which one this is. `null` for single-Region keys. */
+  role: 'PRIMARY' | 'REPLICA' | null;
+  /** For a multi-Region key: the Region of its primary. */
+  primaryRegion: string | null;
+  /** For a multi-Region primary: the Regions of its replicas (from MultiRegionConfiguration), sorted. */
+  replicaRegions: string[];
+  description: string;
+  /** The `default` key policy as KMS returns it (the planner canonicalises before comparing); null if unreadable. */
+  policy: string | null;
+  tags: TagMap;
+  /** Rotation as read; `null` where it does not apply or could not be read (replicas report the primary's). */
+  rotation: { enabled: boolean; periodInDays: number | null } | null;
+  /** ISO date, set while PendingDeletion. */
+  deletionDate: string | null;
+}
+
+export interface ActualAlias {
+  region: string;
+  /** `alias/<name>` */
+  aliasName: string;
+  targetKeyId: string;
+}
+
+/**
+ * What exists, for the Regions of `DesiredState.regions`: every key carrying this resource's
+ * ownership tags (as owner or as previous owner), every key targeted by an alias the resource
+ * wants, and the aliases with those names or targeting those keys.
+ */
+export interface ActualState {
+  keys: ActualKey[];
+  aliases: ActualAlias[];
+}
+
+/** A key already in KMS, or the key that the CreateKey action `created` makes. */
+export type KeyRef = { keyId: string } | { created: string };
+
+interface ActionBase {
+  /** Unique inside a plan; stable for the same inputs (e.g. `CreateKey:us-east-1:cmk-prod`). */
+  id: string;
+  /** The Region whose KMS endpoint receives the call. */
+  region: string;
+  /** The key name (map key of CustomerMasterKeys) this action serves; for logs and reports. */
+  keyName: string;
+  /** Ids of actions that must have succeeded before this one starts. */
+  dependsOn: string[];
+}
+
+export type Action =
+  | (ActionBase & {
+      kind: 'CreateKey';
+      spec: KeySpec;
+      keyUsage: KeyUsage;
+      multiRegion: boolean;
+      policy: string;
+      description: string;
+      /** Ownership tags included, so a key is never untagged, even for a moment. */
+      tags: TagMap;
+    })
+  | (ActionBase & {
+      kind: 'ReplicateKey';
+      key: KeyRef;
+      replicaRegion: string;
+      policy: string;
+      description: string;
+      tags: TagMap;
+    })
+  | (ActionBase & { kind: 'CreateAlias'; aliasName: string; key: KeyRef })
+  | (ActionBase & { kind: 'UpdateAlias'; aliasName: string; key: KeyRef })
+  | (ActionBase & { kind: 'DeleteAlias'; aliasName: string })
+  | (ActionBase & { kind: 'PutKeyPolicy'; key: KeyRef; policy: string })
+  | (ActionBase & { kind: 'TagResource'; key: KeyRef; tags: TagMap })
+  | (ActionBase & { kind: 'UntagResource'; key: KeyRef; tagKeys: string[] })
+  | (ActionBase & { kind: 'UpdateKeyDescription'; key: KeyRef; description: string })
+  | (ActionBase & { kind: 'EnableKey'; key: KeyRef })
+  | (ActionBase & { kind: 'DisableKey'; key: KeyRef })
+  | (ActionBase & { kind: 'EnableKeyRotation'; key: KeyRef; rotationPeriodInDays: number })
+  | (ActionBase & { kind: 'DisableKeyRotation'; key: KeyRef })
+  | (ActionBase & { kind: 'UpdatePrimaryRegion'; key: KeyRef; primaryRegion: string })
+  | (ActionBase & { kind: 'ScheduleKeyDeletion'; key: KeyRef; pendingWindowInDays: number })
+  | (ActionBase & { kind: 'CancelKeyDeletion'; key: KeyRef });
+
+export type ActionKind = Action['kind'];
+
+/** A change the planner will not make (replacement without AllowReplacement, a foreign alias, …). */
+export interface Refusal {
+  keyName: string;
+  region: string | null;
+  reason: string;
+}
+
+export interface Plan {
+  actions: Action[];
+  /** Non-empty ⇒ the request answers FAILED and nothing is executed. */
+  refusals: Refusal[];
+}
+
+/** What the executor reports for one action. */
+export interface ActionOutcome {
+  actionId: string;
+  kind: ActionKind;
+  region: string;
+  keyName: string;
+  status: 'done' | 'failed' | 'skipped';
+  /** For CreateKey / ReplicateKey: the key made. */
+  keyId?: string;
+  arn?: string;
+  error?: string;
+}
+
+export interface ExecutionResult {
+  outcomes: ActionOutcome[];
+  /** True when the deadline stopped new work before the plan finished. */
+  deadlineReached: boolean;
+  /** Requests retried after ThrottlingException / 5xx, for reports and the bench. */
+  retries: number;
+}
