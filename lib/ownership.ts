@@ -4,7 +4,7 @@
  * belongs to this resource and never touches anything else (SPEC §6).
  */
 import { createHash } from 'node:crypto';
-import type { Owner, TagMap } from './types.ts';
+import type { Owner, RemovalPolicy, TagMap } from './types.ts';
 
 /** Reserved tag-key prefix. User tags starting with it are refused by validation. */
 export const OWNERSHIP_TAG_PREFIX = 'MultiRegionKmsKeys:';
@@ -15,6 +15,12 @@ export const OWNERSHIP_TAGS = {
   stackId: `${OWNERSHIP_TAG_PREFIX}StackId`,
   logicalId: `${OWNERSHIP_TAG_PREFIX}LogicalId`,
   keyName: `${OWNERSHIP_TAG_PREFIX}KeyName`,
+  /**
+   * The key's RemovalPolicy and DeletionWindowInDays, kept on the key itself so that a Delete whose
+   * properties are garbage (or a removal by Update) still honours `Retain` and the configured window.
+   */
+  removalPolicy: `${OWNERSHIP_TAG_PREFIX}RemovalPolicy`,
+  deletionWindowInDays: `${OWNERSHIP_TAG_PREFIX}DeletionWindowInDays`,
   /**
    * Set when ownership moved here from another resource of the same stack (a renamed logical ID).
    * Until that resource's Delete confirms the hand-over, a Delete of the new owner (a rollback)
@@ -47,13 +53,32 @@ export function ownerOf(stackId: string, logicalResourceId: string): Owner {
   };
 }
 
+export interface RemovalSettings {
+  removalPolicy: RemovalPolicy;
+  deletionWindowInDays: number;
+}
+
 /** The ownership tags of one key (previousOwner is never part of a fresh key). */
-export function ownershipTags(owner: Owner, keyName: string): TagMap {
+export function ownershipTags(owner: Owner, keyName: string, removal: RemovalSettings): TagMap {
   return {
     [OWNERSHIP_TAGS.owner]: owner.ownerId,
     [OWNERSHIP_TAGS.stackId]: owner.stackId,
     [OWNERSHIP_TAGS.logicalId]: owner.logicalResourceId,
     [OWNERSHIP_TAGS.keyName]: keyName,
+    [OWNERSHIP_TAGS.removalPolicy]: removal.removalPolicy,
+    [OWNERSHIP_TAGS.deletionWindowInDays]: String(removal.deletionWindowInDays),
+  };
+}
+
+/**
+ * The removal settings recorded on a key; a missing or garbled tag falls back to the safe
+ * defaults (`Delete` only when the tag says so explicitly, 30-day window).
+ */
+export function removalSettingsOf(tags: TagMap, fallbackWindowInDays = 30): RemovalSettings {
+  const window = Number(tags[OWNERSHIP_TAGS.deletionWindowInDays]);
+  return {
+    removalPolicy: tags[OWNERSHIP_TAGS.removalPolicy] === 'Retain' ? 'Retain' : 'Delete',
+    deletionWindowInDays: Number.isInteger(window) && window >= 7 && window <= 30 ? window : fallbackWindowInDays,
   };
 }
 

@@ -1,5 +1,6 @@
 import { ownerIdOf, ownerOf, ownershipOf, ownershipTags, stackNameOf } from '../lib/ownership.ts';
 
+const removal = { removalPolicy: 'Delete' as const, deletionWindowInDays: 30 };
 const stackId = 'arn:aws:cloudformation:us-east-1:111122223333:stack/baseline/0f0e0d0c-1111-2222-3333-444455556666';
 
 describe('Function: ownerIdOf', () => {
@@ -16,9 +17,9 @@ describe('Function: ownershipOf', () => {
     const sibling = ownerOf(stackId, 'OldKeys');
     const other = ownerOf(stackId.replace('baseline', 'other'), 'Keys');
     expect(stackNameOf(stackId)).toBe('baseline');
-    expect(ownershipOf(ownershipTags(self, 'k'), self)).toEqual({ kind: 'self' });
-    expect(ownershipOf(ownershipTags(sibling, 'k'), self)).toEqual({ kind: 'sibling', ownerId: sibling.ownerId });
-    expect(ownershipOf(ownershipTags(other, 'k'), self)).toEqual({ kind: 'foreign' });
+    expect(ownershipOf(ownershipTags(self, 'k', removal), self)).toEqual({ kind: 'self' });
+    expect(ownershipOf(ownershipTags(sibling, 'k', removal), self)).toEqual({ kind: 'sibling', ownerId: sibling.ownerId });
+    expect(ownershipOf(ownershipTags(other, 'k', removal), self)).toEqual({ kind: 'foreign' });
     expect(ownershipOf({}, self)).toEqual({ kind: 'foreign' });
   });
 });
