@@ -71,8 +71,8 @@ export function ownershipTags(owner: Owner, keyName: string, removal: RemovalSet
 }
 
 /**
- * The removal settings recorded on a key; a missing or garbled tag falls back to the safe
- * defaults (`Delete` only when the tag says so explicitly, 30-day window).
+ * The removal settings recorded on a key. A missing or garbled window falls back to
+ * `fallbackWindowInDays` (30 unless told otherwise); a missing policy means the default, `Delete`.
  */
 export function removalSettingsOf(tags: TagMap, fallbackWindowInDays = 30): RemovalSettings {
   const window = Number(tags[OWNERSHIP_TAGS.deletionWindowInDays]);
