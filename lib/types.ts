@@ -291,6 +291,12 @@ export interface Plan {
   actions: Action[];
   /** Non-empty ⇒ the request answers FAILED and nothing is executed. */
   refusals: Refusal[];
+  /**
+   * Which KMS key serves each DesiredKey (by `DesiredKey.id`) once the plan has run: an existing key
+   * or the one a CreateKey action of this plan makes. Replicas share the primary's key id.
+   * Attributes are computed from this (no second read of KMS).
+   */
+  bindings: Record<string, KeyRef>;
 }
 
 /** What the executor reports for one action. */
