@@ -310,6 +310,12 @@ export interface ActionOutcome {
   keyId?: string;
   arn?: string;
   error?: string;
+  /**
+   * For a failed action: the failure was transient or its effect is unknown (a CreateKey whose
+   * connection dropped may have made a key). Re-reading the actual state and planning again is the
+   * way to resume — never a blind retry of a non-idempotent call.
+   */
+  retryable?: boolean;
 }
 
 export interface ExecutionResult {
