@@ -1,0 +1,92 @@
+/**
+ * One delivery of one request, end to end: issue the ResponseURL, run the handler in a child
+ * process, collect the PUTs this delivery produced and check them as CloudFormation would.
+ */
+import { randomUUID } from 'node:crypto';
+import { type CheckedAnswer, checkAnswer } from './checks.ts';
+import { buildEvent, type BuildEventInput, type CustomResourceEvent, type RequestType } from './events.ts';
+import { type ChildExit, type InvokeOptions, invokeHandler } from './invoke.ts';
+import { type ReceivedPut, type ResponseServer, startResponseServer } from './responseServer.ts';
+
+/** Options for every delivery of a driver (the invocation options without the per-delivery ones). */
+export type DriverOptions = Omit<InvokeOptions, 'onSpawn' | 'awsRequestId'> & {
+  /** Share a response server (e.g. one for several stacks); default: the driver starts its own. */
+  responseServer?: ResponseServer;
+};
+
+/** Per-delivery options. */
+export interface DeliverOptions {
+  onSpawn?: InvokeOptions['onSpawn'];
+  /** Lambda's request id; an asynchronous retry of the same event keeps it. */
+  awsRequestId?: string;
+  timeoutMs?: number;
+}
+
+/** The result of one delivery: the checked answer plus how the invocation went. */
+export interface RequestResult extends CheckedAnswer {
+  requestType: RequestType;
+  event: CustomResourceEvent;
+  exit: ChildExit;
+  pid: number;
+  /** Every PUT of this delivery, stored or not (retries after injected faults included). */
+  puts: ReceivedPut[];
+  /** The function's log output. */
+  stdout: string;
+  stderr: string;
+  initMs: number | null;
+  durationMs: number | null;
+  awsRequestId: string;
+}
+
+export interface Driver {
+  readonly responses: ResponseServer;
+  readonly options: DriverOptions;
+  /** Builds an event with a freshly issued ResponseURL. */
+  event(input: Omit<BuildEventInput, 'responseUrl' | 'requestId'> & { requestId?: string }): CustomResourceEvent;
+  /** Delivers `event` once to a fresh child process and checks the answer. */
+  deliver(event: CustomResourceEvent, options?: DeliverOptions): Promise<RequestResult>;
+  /** Stops the response server if the driver started it. */
+  close(): Promise<void>;
+}
+
+/** Starts a driver (and its response server unless one is given). */
+export async function createDriver(options: DriverOptions = {}): Promise<Driver> {
+  const ownServer = options.responseServer === undefined;
+  const responses = options.responseServer ?? (await startResponseServer());
+  return {
+    responses,
+    options,
+    event(input) {
+      const requestId = input.requestId ?? randomUUID();
+      const responseUrl = responses.issueUrl(input.resource.stackId, input.resource.logicalResourceId, requestId);
+      return buildEvent({ ...input, requestId, responseUrl });
+    },
+    async deliver(event, deliverOptions = {}) {
+      const before = responses.putsFor(event.ResponseURL).length;
+      const { responseServer: _server, ...invokeOptions } = options;
+      const invocation = await invokeHandler(event, {
+        ...invokeOptions,
+        ...(deliverOptions.timeoutMs === undefined ? {} : { timeoutMs: deliverOptions.timeoutMs }),
+        onSpawn: deliverOptions.onSpawn,
+        awsRequestId: deliverOptions.awsRequestId,
+      });
+      const puts = responses.putsFor(event.ResponseURL).slice(before);
+      return {
+        ...checkAnswer(event, puts, invocation.exit),
+        requestType: event.RequestType,
+        event,
+        exit: invocation.exit,
+        pid: invocation.pid,
+        puts,
+        stdout: invocation.stdout,
+        stderr: invocation.stderr,
+        initMs: invocation.initMs,
+        durationMs: invocation.durationMs,
+        awsRequestId: invocation.awsRequestId,
+      };
+    },
+    async close() {
+      if (ownServer) await responses.close();
+    },
+  };
+}
