@@ -98,6 +98,8 @@ export interface ResourceProperties {
   optInRegions: string[] | null;
   returnAttributes: string[];
   adoptExistingKeys: boolean;
+  /** `DefaultDeletionWindowInDays`: the fallback for removed keys whose recorded window is unreadable. */
+  defaultDeletionWindowInDays: number;
 }
 
 /** Facts about the invocation that are not properties: from the event, the context and the environment. */

@@ -1,0 +1,179 @@
+/**
+ * Attributes for `Fn::GetAtt` (SPEC §7): one flat attribute per value, selected by the
+ * `ReturnAttributes` globs, and a preflight that refuses — before any KMS call — a selection whose
+ * response would exceed CloudFormation's 4,096-byte limit. Key id lengths are fixed (36 characters
+ * for both `1234abcd-…` and `mrk-…` ids), so the size is known before the keys exist.
+ */
+import { MAX_RESPONSE_BYTES } from './constants.ts';
+import { ValidationError } from './errors.ts';
+import type { DesiredKey, DesiredState, ResourceContext } from './types.ts';
+
+/** Attribute families, the first segment of every attribute name. */
+export const ATTRIBUTE_FAMILIES = [
+  'KeyArns',
+  'KeyIds',
+  'KeyAliases',
+  'PrimaryKeyArns',
+  'PrimaryKeyIds',
+  'PrimaryKeyAliases',
+  'ReplicaKeyArns',
+  'ReplicaKeyIds',
+  'ReplicaKeyAliases',
+  'InvalidCmkInputs',
+  'InvalidReplicaRegions',
+] as const;
+
+/** Stand-ins of the exact length of real key ids, for sizing a response before the keys exist. */
+export const PLACEHOLDER_KEY_IDS = {
+  singleRegion: '00000000-0000-4000-8000-000000000000',
+  multiRegion: `mrk-${'0'.repeat(32)}`,
+} as const;
+
+/** `arn:<partition>:kms:<region>:<account>:key/<keyId>`, in the partition the function runs in (SPEC §4). */
+export function keyArnOf(context: ResourceContext, region: string, keyId: string): string {
+  return `arn:${context.partition}:kms:${region}:${context.accountId}:key/${keyId}`;
+}
+
+/** True when `name` matches one of the globs; `*` matches any run of characters, dots included. */
+export function matchesReturnAttributes(name: string, patterns: string[]): boolean {
+  return patterns.some((pattern) => globToRegExp(pattern).test(name));
+}
+
+function globToRegExp(pattern: string): RegExp {
+  const body = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${body}$`);
+}
+
+function addKeyAttributes(data: Record<string, string>, key: DesiredKey, keyId: string, context: ResourceContext): void {
+  const regions: [string, 'Primary' | 'Replica'][] = [
+    [key.primaryRegion, 'Primary'],
+    ...key.replicaRegions.map((region): [string, 'Replica'] => [region, 'Replica']),
+  ];
+  for (const [region, role] of regions) {
+    const values = { Arns: keyArnOf(context, region, keyId), Ids: keyId, Aliases: key.aliasName };
+    for (const [suffix, value] of Object.entries(values)) {
+      data[`Key${suffix}.${region}.${key.keyName}`] = value;
+      data[`${role}Key${suffix}.${region}.${key.keyName}`] = value;
+    }
+  }
+}
+
+/** Every attribute of the resource, unfiltered, with names in sorted order. */
+function allAttributes(desired: DesiredState, keyIds: Record<string, string>, context: ResourceContext): Record<string, string> {
+  const data: Record<string, string> = { InvalidCmkInputs: desired.invalidCmkInputs.join(',') };
+  for (const key of desired.keys) {
+    const keyId = Object.hasOwn(keyIds, key.id) ? keyIds[key.id] : undefined;
+    if (keyId !== undefined) addKeyAttributes(data, key, keyId, context);
+    // Present (possibly "") for every key that can have replicas, so a template may always read it.
+    if (!key.perRegion && key.multiRegion) data[`InvalidReplicaRegions.${key.keyName}`] = '';
+  }
+  for (const [keyName, regions] of Object.entries(desired.invalidReplicaRegions)) {
+    data[`InvalidReplicaRegions.${keyName}`] = regions.join(',');
+  }
+  return Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * The attributes to return: those whose names match `returnAttributes`.
+ * @param keyIds `DesiredKey.id` → the KMS key id serving it (replicas share their primary's id);
+ *   keys without an entry have no Key* attributes
+ */
+export function buildAttributes(
+  desired: DesiredState,
+  keyIds: Record<string, string>,
+  context: ResourceContext,
+  returnAttributes: string[],
+): Record<string, string> {
+  const all = allAttributes(desired, keyIds, context);
+  return Object.fromEntries(Object.entries(all).filter(([name]) => matchesReturnAttributes(name, returnAttributes)));
+}
+
+/** Key ids of the real length for every desired key. */
+export function placeholderKeyIds(desired: DesiredState): Record<string, string> {
+  return Object.fromEntries(
+    desired.keys.map((key) => [key.id, key.multiRegion ? PLACEHOLDER_KEY_IDS.multiRegion : PLACEHOLDER_KEY_IDS.singleRegion]),
+  );
+}
+
+/** Bytes each family contributes to the serialised `Data` (`"name":"value",`). */
+export function familySizes(data: Record<string, string>): Record<string, number> {
+  const sizes: Record<string, number> = {};
+  for (const [name, value] of Object.entries(data)) {
+    const family = name.split('.')[0]!;
+    const bytes = Buffer.byteLength(JSON.stringify(name)) + 1 + Buffer.byteLength(JSON.stringify(value)) + 1;
+    sizes[family] = (sizes[family] ?? 0) + bytes;
+  }
+  return sizes;
+}
+
+/**
+ * Refuses, before any KMS call, a `ReturnAttributes` selection whose response would not fit.
+ * @param measure the byte size of the whole response body carrying `data` (supplied by the handler)
+ * @throws ValidationError at path `ReturnAttributes` with the body size, the size of each attribute
+ *   family, and a `ReturnAttributes` value checked to fit
+ */
+export function preflightResponseSize(
+  desired: DesiredState,
+  context: ResourceContext,
+  returnAttributes: string[],
+  measure: (data: Record<string, string>) => number,
+): void {
+  const keyIds = placeholderKeyIds(desired);
+  const selected = buildAttributes(desired, keyIds, context, returnAttributes);
+  const size = measure(selected);
+  if (size <= MAX_RESPONSE_BYTES) return;
+
+  const sizes = familySizes(selected);
+  const families = ATTRIBUTE_FAMILIES.filter((family) => sizes[family] !== undefined)
+    .map((family) => `${family} ${sizes[family]}`)
+    .join(', ');
+  const fitting = fittingSelection(desired, keyIds, context, measure);
+  const advice =
+    fitting === undefined
+      ? 'even an empty selection does not fit'
+      : `set ReturnAttributes to ${JSON.stringify(fitting.patterns)} (${fitting.size} bytes) or list only the attributes the template reads`;
+  throw new ValidationError([
+    {
+      path: 'ReturnAttributes',
+      message: `the response would be ${size} bytes, over CloudFormation's limit of ${MAX_RESPONSE_BYTES} ("Response object is too long"); bytes per attribute family: ${families}; ${advice}`,
+    },
+  ]);
+}
+
+/**
+ * The most useful of a few selections that fit (the one returning the most attributes), each
+ * verified with `measure`: all ARNs, primary ARNs, the ARNs of as many keys as fit, the ARNs of the
+ * function's own Region, one key's ARN.
+ */
+function fittingSelection(
+  desired: DesiredState,
+  keyIds: Record<string, string>,
+  context: ResourceContext,
+  measure: (data: Record<string, string>) => number,
+): { patterns: string[]; size: number } | undefined {
+  const names = [...new Set(desired.keys.map((key) => key.keyName))].sort();
+  const fits = (patterns: string[]) => measure(buildAttributes(desired, keyIds, context, patterns)) <= MAX_RESPONSE_BYTES;
+  const perKey: string[] = [];
+  for (const name of names) if (fits([...perKey, `KeyArns.*.${name}`])) perKey.push(`KeyArns.*.${name}`);
+  const candidates: string[][] = [
+    ['KeyArns.*'],
+    ['PrimaryKeyArns.*'],
+    perKey,
+    [`KeyArns.${context.region}.*`],
+    ...names.map((name) => [`KeyArns.${context.region}.${name}`]),
+    ['InvalidCmkInputs'],
+  ];
+  let best: { patterns: string[]; size: number; count: number } | undefined;
+  for (const patterns of candidates) {
+    const data = buildAttributes(desired, keyIds, context, patterns);
+    const count = Object.keys(data).length;
+    if (patterns.length === 0 || count === 0) continue;
+    const size = measure(data);
+    if (size <= MAX_RESPONSE_BYTES && (best === undefined || count > best.count)) best = { patterns, size, count };
+  }
+  if (best === undefined) return fits([]) ? { patterns: [], size: measure({}) } : undefined;
+  return { patterns: best.patterns, size: best.size };
+}

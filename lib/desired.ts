@@ -1,0 +1,167 @@
+/**
+ * Desired state (SPEC §4): validated properties + the account's enabled Regions + the request's
+ * context → the KMS keys the resource wants, Region by Region, with their generated key policies.
+ * Keys and replicas that cannot be placed are reported, not created.
+ */
+import { DEFAULTS, MAX_KEY_POLICY_BYTES } from './constants.ts';
+import { type ValidationIssue, ValidationError } from './errors.ts';
+import { ownerOf } from './ownership.ts';
+import { buildKeyPolicy } from './policy.ts';
+import { isAbsent, isRecord, readInteger } from './properties/coerce.ts';
+import { canRotate } from './properties/keySpec.ts';
+import { LIMITS } from './properties/key.ts';
+import { readRegionList } from './properties/regionNames.ts';
+import { snakeCaseOf } from './properties/synonyms.ts';
+import { placeKey, regionsToScan, usableRegions } from './regions.ts';
+import type { DesiredKey, DesiredState, KeyProperties, ResourceContext, ResourceProperties } from './types.ts';
+
+/** The description of a key whose `Description` is not set: says who manages it. */
+export function defaultDescriptionOf(keyName: string, context: ResourceContext): string {
+  return `KMS key ${keyName} managed by stack ${context.stackName} (${context.logicalResourceId})`;
+}
+
+/** The top-level deletion window (the fallback for removed keys whose recorded window is unreadable). */
+function defaultWindowOf(properties: ResourceProperties): number {
+  return properties.defaultDeletionWindowInDays ?? DEFAULTS.deletionWindowInDays;
+}
+
+function compareIds(a: DesiredKey, b: DesiredKey): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * Builds the desired state of a Create or Update.
+ * @param input.oldProperties the previous properties on Update (their OptInRegions are scanned too), else null
+ * @throws ValidationError when a generated key policy exceeds KMS's 32 KB limit (path `CustomerMasterKeys.<name>`)
+ */
+export function buildDesiredState(input: {
+  properties: ResourceProperties;
+  oldProperties: ResourceProperties | null;
+  enabledRegions: string[];
+  context: ResourceContext;
+}): DesiredState {
+  const { properties, oldProperties, enabledRegions, context } = input;
+  const usable = usableRegions(enabledRegions, properties.optInRegions);
+  const keys: DesiredKey[] = [];
+  const invalidCmkInputs: string[] = [];
+  const invalidReplicaRegions: [string, string[]][] = [];
+  const issues: ValidationIssue[] = [];
+
+  for (const key of properties.keys) {
+    const placement = placeKey(key.region, key.replicaRegions, usable);
+    if (placement.kind === 'invalid') {
+      invalidCmkInputs.push(key.name);
+      continue;
+    }
+    const policy = policyOf(key, context, issues);
+    if (policy === undefined) continue;
+    const policyBytes = Buffer.byteLength(policy, 'utf8');
+    if (policyBytes > MAX_KEY_POLICY_BYTES) {
+      issues.push({
+        path: `CustomerMasterKeys.${key.name}`,
+        message: `the generated key policy is ${policyBytes} bytes, over KMS's limit of ${MAX_KEY_POLICY_BYTES}; list fewer principals or conditions`,
+      });
+      continue;
+    }
+    if (placement.kind === 'perRegion') {
+      for (const region of placement.regions) keys.push(desiredKey(key, `${key.name}@${region}`, true, region, [], policy, context));
+    } else {
+      keys.push(desiredKey(key, key.name, false, placement.primaryRegion, placement.replicaRegions, policy, context));
+      if (placement.invalidReplicaRegions.length > 0) invalidReplicaRegions.push([key.name, placement.invalidReplicaRegions]);
+    }
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
+
+  return {
+    owner: ownerOf(context.stackId, context.logicalResourceId),
+    regions: regionsToScan(enabledRegions, properties.optInRegions, oldProperties === null ? undefined : oldProperties.optInRegions),
+    keys: keys.sort(compareIds),
+    adoptExistingKeys: properties.adoptExistingKeys,
+    invalidCmkInputs: invalidCmkInputs.sort(),
+    // Built from entries so that any key name, `__proto__` included, is a plain property.
+    invalidReplicaRegions: Object.fromEntries(invalidReplicaRegions),
+    defaultDeletionWindowInDays: defaultWindowOf(properties),
+  };
+}
+
+/** The key's policy, or undefined after recording its issues (so every key's issues are reported at once). */
+function policyOf(key: KeyProperties, context: ResourceContext, issues: ValidationIssue[]): string | undefined {
+  try {
+    return buildKeyPolicy(key, context);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    issues.push(...error.issues);
+    return undefined;
+  }
+}
+
+function desiredKey(
+  key: KeyProperties,
+  id: string,
+  perRegion: boolean,
+  primaryRegion: string,
+  replicaRegions: string[],
+  policy: string,
+  context: ResourceContext,
+): DesiredKey {
+  return {
+    id,
+    keyName: key.name,
+    aliasName: `alias/${key.name}`,
+    perRegion,
+    primaryRegion,
+    replicaRegions,
+    multiRegion: key.multiRegion,
+    spec: key.spec,
+    keyUsage: key.keyUsage,
+    policy,
+    description: key.description ?? defaultDescriptionOf(key.name, context),
+    enabled: key.enabled,
+    rotation: canRotate(key.spec, key.keyUsage) ? { enabled: key.enableKeyRotation, periodInDays: key.rotationPeriodInDays } : null,
+    tags: { ...key.tags },
+    deletionWindowInDays: key.deletionWindowInDays,
+    removalPolicy: key.removalPolicy,
+    allowReplacement: key.allowReplacement,
+  };
+}
+
+/**
+ * The desired state of a Delete: nothing. Never throws, whatever the properties hold, because a
+ * Delete must remove what the resource owns even when its properties are invalid or outdated
+ * (SPEC §6). Only two properties are read, leniently: `OptInRegions` (a valid list narrows the
+ * Regions to scan; anything else means all enabled Regions) and `DefaultDeletionWindowInDays`
+ * (else 30, the safest window).
+ */
+export function deletionDesiredState(input: { rawProperties: unknown; enabledRegions: string[]; context: ResourceContext }): DesiredState {
+  const { rawProperties, enabledRegions, context } = input;
+  const optInRegions = leniently(rawProperties, 'OptInRegions', (value, issues) => readRegionList(value, 'OptInRegions', issues, false));
+  const window = leniently(rawProperties, 'DefaultDeletionWindowInDays', (value, issues) =>
+    readInteger(value, 'DefaultDeletionWindowInDays', issues, LIMITS.deletionWindowInDays.min, LIMITS.deletionWindowInDays.max),
+  );
+  return {
+    owner: ownerOf(context.stackId, context.logicalResourceId),
+    regions: usableRegions(enabledRegions, optInRegions ?? null),
+    keys: [],
+    adoptExistingKeys: false,
+    invalidCmkInputs: [],
+    invalidReplicaRegions: {},
+    defaultDeletionWindowInDays: window ?? DEFAULTS.deletionWindowInDays,
+  };
+}
+
+/**
+ * One top-level property read without failing: undefined when it is absent, spelled both ways,
+ * invalid in any part, or when reading throws.
+ */
+function leniently<T>(raw: unknown, field: string, read: (value: unknown, issues: ValidationIssue[]) => T | undefined): T | undefined {
+  try {
+    if (!isRecord(raw)) return undefined;
+    const given = [raw[field], raw[snakeCaseOf(field)]].filter((value) => !isAbsent(value));
+    if (given.length !== 1) return undefined;
+    const issues: ValidationIssue[] = [];
+    const value = read(given[0], issues);
+    return issues.length === 0 ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

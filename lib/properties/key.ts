@@ -1,0 +1,124 @@
+/**
+ * One entry of `CustomerMasterKeys` → `KeyProperties`: coercion, defaults from the top level, and
+ * the rules KMS would otherwise enforce halfway through a rollout (spec ↔ usage, rotation).
+ */
+import { KEY_SPECS, KEY_USAGES, type KeyProperties, type KeySpec, type RemovalPolicy, REMOVAL_POLICIES, type TagMap } from '../types.ts';
+import { isAbsent, readBoolean, readChoice, readInteger, readString } from './coerce.ts';
+import { fieldPath, type Issues } from './issues.ts';
+import { allowedKeyUsagesOf, canRotate, defaultKeyUsageOf } from './keySpec.ts';
+import { readArnList, readCmkUsers, readServicePrincipals } from './principals.ts';
+import { readRegion, readRegionList } from './regionNames.ts';
+import { KEY_FIELDS, readFields } from './synonyms.ts';
+import { checkTagCount, readTags } from './tags.ts';
+
+/** Bounds KMS puts on a key's numbers and description. */
+export const LIMITS = {
+  deletionWindowInDays: { min: 7, max: 30 },
+  rotationPeriodInDays: { min: 90, max: 2560 },
+  descriptionLength: 8192,
+  aliasLength: 256,
+} as const;
+
+/** The top-level defaults a key inherits. */
+export interface KeyDefaults {
+  /** `null` when `DefaultCustomerMasterKeySpec` itself was invalid (keys then skip spec checks). */
+  spec: KeySpec | null;
+  deletionWindowInDays: number;
+  enableKeyRotation: boolean;
+  rotationPeriodInDays: number;
+  globalTags: TagMap;
+}
+
+const KEY_NAME = /^[A-Za-z0-9/_-]+$/;
+const ALIAS_PREFIX = 'alias/';
+
+/** Why `name` cannot name a key (its alias is `alias/<name>`), or undefined when it can. */
+export function keyNameProblem(name: string): string | undefined {
+  if (!KEY_NAME.test(name)) return 'a key name may hold only letters, digits, /, _ and - (it becomes the alias alias/<name>)';
+  if (name.startsWith('aws/')) return 'a key name must not start with aws/: KMS reserves alias/aws/ for AWS managed keys';
+  const aliasLength = ALIAS_PREFIX.length + name.length;
+  if (aliasLength > LIMITS.aliasLength) return `the alias alias/<name> must be at most ${LIMITS.aliasLength} characters, got ${aliasLength}`;
+  return undefined;
+}
+
+/**
+ * Reads `CustomerMasterKeys.<name>`. Always returns a value (with fallbacks where a property was
+ * invalid) so the caller can go on collecting issues; the value is used only when `issues` is empty.
+ */
+export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path: string, issues: Issues): KeyProperties {
+  const nameProblem = keyNameProblem(name);
+  if (nameProblem !== undefined) issues.push({ path, message: nameProblem });
+  const fields = readFields(raw, path, issues, KEY_FIELDS) ?? {};
+  const at = (field: string) => fieldPath(path, field);
+  const optional = <T>(value: unknown, read: (v: unknown) => T | undefined): T | undefined => (isAbsent(value) ? undefined : read(value));
+
+  const region = readRegion(fields.Region, at('Region'), issues);
+  const replicaRegions = optional(fields.ReplicaRegions, (v) => readRegionList(v, at('ReplicaRegions'), issues, true)) ?? [];
+  if (region === null && replicaRegions.length > 0) {
+    issues.push({
+      path: at('ReplicaRegions'),
+      message: 'needs Region: replicas copy one primary key, but an empty Region means a separate key in every Region',
+    });
+  }
+  const explicitMultiRegion = optional(fields.MultiRegion, (v) => readBoolean(v, at('MultiRegion'), issues));
+  if (explicitMultiRegion === false && replicaRegions.length > 0) {
+    issues.push({ path: at('MultiRegion'), message: 'cannot be false when ReplicaRegions is set: only multi-Region keys have replicas' });
+  }
+
+  const explicitSpec = optional(fields.Spec, (v) => readChoice(v, at('Spec'), issues, KEY_SPECS));
+  const specValid = isAbsent(fields.Spec) ? defaults.spec !== null : explicitSpec !== undefined;
+  const spec = explicitSpec ?? defaults.spec ?? 'SYMMETRIC_DEFAULT';
+  let keyUsage = optional(fields.KeyUsage, (v) => readChoice(v, at('KeyUsage'), issues, KEY_USAGES));
+  if (keyUsage !== undefined && specValid && !allowedKeyUsagesOf(spec).includes(keyUsage)) {
+    issues.push({ path: at('KeyUsage'), message: `must be ${allowedKeyUsagesOf(spec).join(' or ')} with Spec ${spec}, got ${keyUsage}` });
+  }
+  keyUsage ??= defaultKeyUsageOf(spec);
+
+  const explicitRotation = optional(fields.EnableKeyRotation, (v) => readBoolean(v, at('EnableKeyRotation'), issues));
+  const rotatable = canRotate(spec, keyUsage);
+  if (explicitRotation === true && !rotatable && specValid) {
+    issues.push({
+      path: at('EnableKeyRotation'),
+      message: `cannot be true with Spec ${spec} and KeyUsage ${keyUsage}: KMS rotates only symmetric encryption keys (SYMMETRIC_DEFAULT)`,
+    });
+  }
+
+  const tags = { ...defaults.globalTags, ...(optional(fields.Tags, (v) => readTags(v, at('Tags'), issues)) ?? {}) };
+  checkTagCount(tags, at('Tags'), issues);
+
+  const description = optional(fields.Description, (v) => readString(v, at('Description'), issues)) ?? null;
+  if (description !== null && description.length > LIMITS.descriptionLength) {
+    issues.push({ path: at('Description'), message: `must be at most ${LIMITS.descriptionLength} characters, got ${description.length}` });
+  }
+
+  const { deletionWindowInDays: window, rotationPeriodInDays: period } = LIMITS;
+  return {
+    name,
+    region: region ?? null,
+    replicaRegions,
+    multiRegion: explicitMultiRegion ?? replicaRegions.length > 0,
+    administrators: optional(fields.CmkAdministratorIamArns, (v) => readArnList(v, at('CmkAdministratorIamArns'), issues)) ?? [],
+    users: optional(fields.CmkUserIamArns, (v) => readCmkUsers(v, at('CmkUserIamArns'), issues)) ?? [],
+    readOnlyUsers: optional(fields.CmkReadOnlyUserIamArns, (v) => readCmkUsers(v, at('CmkReadOnlyUserIamArns'), issues)) ?? [],
+    describeOnlyUsers: optional(fields.CmkDescribeOnlyUserIamArns, (v) => readCmkUsers(v, at('CmkDescribeOnlyUserIamArns'), issues)) ?? [],
+    externalUsers: optional(fields.CmkExternalUserIamArns, (v) => readArnList(v, at('CmkExternalUserIamArns'), issues)) ?? [],
+    servicePrincipals: optional(fields.CmkServicePrincipals, (v) => readServicePrincipals(v, at('CmkServicePrincipals'), issues)) ?? [],
+    allowManageKeyPermissionsWithIam:
+      optional(fields.AllowManageKeyPermissionsWithIam, (v) => readBoolean(v, at('AllowManageKeyPermissionsWithIam'), issues)) ?? false,
+    deletionWindowInDays:
+      optional(fields.DeletionWindowInDays, (v) => readInteger(v, at('DeletionWindowInDays'), issues, window.min, window.max)) ??
+      defaults.deletionWindowInDays,
+    // The top-level default silently yields to keys that cannot rotate; an explicit true was refused above.
+    enableKeyRotation: rotatable && (explicitRotation ?? defaults.enableKeyRotation),
+    rotationPeriodInDays:
+      optional(fields.RotationPeriodInDays, (v) => readInteger(v, at('RotationPeriodInDays'), issues, period.min, period.max)) ??
+      defaults.rotationPeriodInDays,
+    spec,
+    keyUsage,
+    description,
+    enabled: optional(fields.Enabled, (v) => readBoolean(v, at('Enabled'), issues)) ?? true,
+    tags,
+    removalPolicy: optional(fields.RemovalPolicy, (v) => readChoice<RemovalPolicy>(v, at('RemovalPolicy'), issues, REMOVAL_POLICIES)) ?? 'Delete',
+    allowReplacement: optional(fields.AllowReplacement, (v) => readBoolean(v, at('AllowReplacement'), issues)) ?? false,
+  };
+}
