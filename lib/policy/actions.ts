@@ -1,0 +1,250 @@
+/**
+ * The KMS actions each role of the generated key policy receives (SPEC §5), as explicit lists.
+ *
+ * Every list names single actions, never a wildcard (`kms:Get*`): a wildcard would silently grant
+ * whatever AWS adds under that prefix later, and an explicit list can be audited. The only wildcard
+ * a generated policy ever holds is `kms:*` in the account-root statement the user opts into.
+ * Lists are sorted, so a statement's `Action` is the list as it is.
+ */
+import type { KeySpec, KeyUsage } from '../types.ts';
+
+/**
+ * Every action that a key policy can authorise on a KMS key (resource type "KMS key" in the KMS
+ * permissions reference). Actions that are IAM-only (`kms:CreateKey`, `kms:ListKeys`,
+ * `kms:ListAliases`, custom key stores, `kms:GenerateRandom`, `kms:ListRetirableGrants`) are left
+ * out: a key policy cannot grant them.
+ */
+export const KEY_RESOURCE_ACTIONS = [
+  'kms:CancelKeyDeletion',
+  'kms:CreateAlias',
+  'kms:CreateGrant',
+  'kms:Decrypt',
+  'kms:DeleteAlias',
+  'kms:DeleteImportedKeyMaterial',
+  'kms:DeriveSharedSecret',
+  'kms:DescribeKey',
+  'kms:DisableKey',
+  'kms:DisableKeyRotation',
+  'kms:EnableKey',
+  'kms:EnableKeyRotation',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyPair',
+  'kms:GenerateDataKeyPairWithoutPlaintext',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:GenerateMac',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:GetParametersForImport',
+  'kms:GetPublicKey',
+  'kms:ImportKeyMaterial',
+  'kms:ListGrants',
+  'kms:ListKeyPolicies',
+  'kms:ListKeyRotations',
+  'kms:ListResourceTags',
+  'kms:PutKeyPolicy',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:ReplicateKey',
+  'kms:RetireGrant',
+  'kms:RevokeGrant',
+  'kms:RotateKeyOnDemand',
+  'kms:ScheduleKeyDeletion',
+  'kms:Sign',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:UpdateAlias',
+  'kms:UpdateKeyDescription',
+  'kms:UpdatePrimaryRegion',
+  'kms:Verify',
+  'kms:VerifyMac',
+] as const;
+export type KeyResourceAction = (typeof KEY_RESOURCE_ACTIONS)[number];
+
+/** Actions that use the key material. Administrators never get any of them. */
+export const CRYPTOGRAPHIC_ACTIONS = [
+  'kms:Decrypt',
+  'kms:DeriveSharedSecret',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyPair',
+  'kms:GenerateDataKeyPairWithoutPlaintext',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:GenerateMac',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:Sign',
+  'kms:Verify',
+  'kms:VerifyMac',
+] as const satisfies readonly KeyResourceAction[];
+
+/** The grant operations key users get for AWS services that create grants on their behalf. */
+export const GRANT_ACTIONS = ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'] as const satisfies readonly KeyResourceAction[];
+
+/**
+ * Actions a principal that only *uses* the key may hold: cryptography, reading the key's metadata
+ * and public key, and grants. Everything else on a key is management; only the execution role,
+ * administrators and the account root (`kms:*`) may hold it.
+ */
+export const KEY_USE_ACTIONS = [
+  ...CRYPTOGRAPHIC_ACTIONS,
+  ...GRANT_ACTIONS,
+  'kms:DescribeKey',
+  'kms:GetPublicKey',
+  'kms:RetireGrant',
+] as const satisfies readonly KeyResourceAction[];
+
+const KEY_USE_SET: ReadonlySet<string> = new Set(KEY_USE_ACTIONS);
+
+/** Key actions that manage rather than use the key (`kms:PutKeyPolicy`, `kms:ScheduleKeyDeletion`, …). */
+export const MANAGEMENT_ACTIONS = KEY_RESOURCE_ACTIONS.filter((action) => !KEY_USE_SET.has(action));
+
+/**
+ * Exactly what the function calls on a key after creating it (planner and actual-state reader).
+ * Granting it in every key policy keeps KMS's lockout safety check satisfied (the caller of
+ * CreateKey/PutKeyPolicy must keep `kms:PutKeyPolicy`) and every later update possible, whatever the
+ * user lists. No cryptographic action: the function never uses the keys it manages.
+ *
+ * `CreateAlias`, `UpdateAlias` and `DeleteAlias` also need the action on the alias resource, which
+ * only an IAM policy can grant (see {@link EXECUTION_ROLE_ALIAS_ACTIONS}); `UpdateAlias` needs it on
+ * both the old and the new key. `ReplicateKey` is authorised by the primary's key policy, and
+ * `UpdatePrimaryRegion` by the key policies of both the primary and the replica, which is why the
+ * same policy goes to every replica.
+ */
+export const EXECUTION_ROLE_ACTIONS = [
+  'kms:CancelKeyDeletion',
+  'kms:CreateAlias',
+  'kms:DeleteAlias',
+  'kms:DescribeKey',
+  'kms:DisableKey',
+  'kms:DisableKeyRotation',
+  'kms:EnableKey',
+  'kms:EnableKeyRotation',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListResourceTags',
+  'kms:PutKeyPolicy',
+  'kms:ReplicateKey',
+  'kms:ScheduleKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:UpdateAlias',
+  'kms:UpdateKeyDescription',
+  'kms:UpdatePrimaryRegion',
+] as const satisfies readonly KeyResourceAction[];
+
+/**
+ * What the execution role needs that no key policy can grant, so its IAM policy (template.yaml)
+ * must: `kms:CreateKey`, `kms:ListKeys` and `kms:ListAliases` are IAM-only; `ReplicateKey` also
+ * checks `kms:CreateKey` in the replica Region; and `CreateKey`/`ReplicateKey` check
+ * `kms:TagResource` in an IAM policy for their `Tags` parameter (the key does not exist yet, so no
+ * key policy can be consulted).
+ */
+export const EXECUTION_ROLE_IAM_POLICY_ACTIONS = ['kms:CreateKey', 'kms:ListAliases', 'kms:ListKeys', 'kms:TagResource'] as const;
+
+/** Alias operations: authorised on the alias by IAM (resource `arn:<partition>:kms:*:<account>:alias/*`) and on the key by its key policy. */
+export const EXECUTION_ROLE_ALIAS_ACTIONS = ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'] as const;
+
+/**
+ * Key administrators: AWS's default administrator statement (`kms:Create*`, `Describe*`, `Enable*`,
+ * `List*`, `Put*`, `Update*`, `Revoke*`, `Disable*`, `Get*`, `Delete*`, `TagResource`,
+ * `UntagResource`, `ScheduleKeyDeletion`, `CancelKeyDeletion`, `RotateKeyOnDemand`) with each
+ * wildcard expanded to the key actions it matches today. Left out: actions for imported key material
+ * (`GetParametersForImport`, `DeleteImportedKeyMaterial`), because the product only makes keys with
+ * KMS-generated material. None of the wildcards matches a cryptographic action; `kms:CreateGrant`
+ * stays, as in AWS's default — an administrator can rewrite the key policy anyway, so administrators
+ * are trusted not to grant themselves use.
+ */
+export const ADMINISTRATOR_ACTIONS = [
+  'kms:CancelKeyDeletion',
+  'kms:CreateAlias',
+  'kms:CreateGrant',
+  'kms:DeleteAlias',
+  'kms:DescribeKey',
+  'kms:DisableKey',
+  'kms:DisableKeyRotation',
+  'kms:EnableKey',
+  'kms:EnableKeyRotation',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:GetPublicKey',
+  'kms:ListGrants',
+  'kms:ListKeyPolicies',
+  'kms:ListKeyRotations',
+  'kms:ListResourceTags',
+  'kms:PutKeyPolicy',
+  'kms:RevokeGrant',
+  'kms:RotateKeyOnDemand',
+  'kms:ScheduleKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:UpdateAlias',
+  'kms:UpdateKeyDescription',
+  'kms:UpdatePrimaryRegion',
+] as const satisfies readonly KeyResourceAction[];
+
+/** Added for administrators of a multi-Region key, as the KMS console's default policy does. */
+export const MULTI_REGION_ADMINISTRATOR_ACTIONS = ['kms:ReplicateKey'] as const satisfies readonly KeyResourceAction[];
+
+/** The account-root statement of `AllowManageKeyPermissionsWithIam`: IAM policies decide. */
+export const ACCOUNT_ROOT_ACTIONS = ['kms:*'] as const;
+
+/** The family of a key for its users' actions: key usage, and for encryption symmetric vs asymmetric. */
+export type KeyUseFamily = 'SYMMETRIC_ENCRYPT_DECRYPT' | 'ASYMMETRIC_ENCRYPT_DECRYPT' | 'SIGN_VERIFY' | 'GENERATE_VERIFY_MAC' | 'KEY_AGREEMENT';
+
+/** Users (`CmkUserIamArns`, `CmkExternalUserIamArns`): full use of the key, by family. */
+export const USER_ACTIONS = {
+  // ReEncrypt* and GenerateDataKey* of AWS's default user statement, expanded.
+  SYMMETRIC_ENCRYPT_DECRYPT: [
+    'kms:Decrypt',
+    'kms:DescribeKey',
+    'kms:Encrypt',
+    'kms:GenerateDataKey',
+    'kms:GenerateDataKeyPair',
+    'kms:GenerateDataKeyPairWithoutPlaintext',
+    'kms:GenerateDataKeyWithoutPlaintext',
+    'kms:ReEncryptFrom',
+    'kms:ReEncryptTo',
+  ],
+  ASYMMETRIC_ENCRYPT_DECRYPT: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GetPublicKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+  SIGN_VERIFY: ['kms:DescribeKey', 'kms:GetPublicKey', 'kms:Sign', 'kms:Verify'],
+  GENERATE_VERIFY_MAC: ['kms:DescribeKey', 'kms:GenerateMac', 'kms:VerifyMac'],
+  KEY_AGREEMENT: ['kms:DeriveSharedSecret', 'kms:DescribeKey', 'kms:GetPublicKey'],
+} as const satisfies Record<KeyUseFamily, readonly KeyResourceAction[]>;
+
+/** Read-only users: the "reading" half of use (decrypt, verify), by family. */
+export const READ_ONLY_USER_ACTIONS = {
+  SYMMETRIC_ENCRYPT_DECRYPT: ['kms:Decrypt', 'kms:DescribeKey'],
+  ASYMMETRIC_ENCRYPT_DECRYPT: ['kms:Decrypt', 'kms:DescribeKey'],
+  SIGN_VERIFY: ['kms:DescribeKey', 'kms:GetPublicKey', 'kms:Verify'],
+  GENERATE_VERIFY_MAC: ['kms:DescribeKey', 'kms:VerifyMac'],
+  // Deriving a secret is the only use of such a key: read-only users may just look.
+  KEY_AGREEMENT: ['kms:DescribeKey', 'kms:GetPublicKey'],
+} as const satisfies Record<KeyUseFamily, readonly KeyResourceAction[]>;
+
+/** Describe-only users. */
+export const DESCRIBE_ONLY_USER_ACTIONS = ['kms:DescribeKey'] as const satisfies readonly KeyResourceAction[];
+
+/** The condition that limits users' grants to AWS services acting for them (AWS's default user statement). */
+export const GRANT_IS_FOR_AWS_RESOURCE = { test: 'Bool', variable: 'kms:GrantIsForAWSResource', values: ['true'] } as const;
+
+/** Which user action family a key belongs to. Only SYMMETRIC_DEFAULT encrypts symmetrically. */
+export function keyUseFamilyOf(spec: KeySpec, keyUsage: KeyUsage): KeyUseFamily {
+  if (keyUsage === 'ENCRYPT_DECRYPT') return spec === 'SYMMETRIC_DEFAULT' ? 'SYMMETRIC_ENCRYPT_DECRYPT' : 'ASYMMETRIC_ENCRYPT_DECRYPT';
+  return keyUsage;
+}
+
+/** The actions of `CmkUserIamArns` and `CmkExternalUserIamArns` for this key. */
+export function userActionsOf(spec: KeySpec, keyUsage: KeyUsage): readonly string[] {
+  return USER_ACTIONS[keyUseFamilyOf(spec, keyUsage)];
+}
+
+/** The actions of `CmkReadOnlyUserIamArns` for this key. */
+export function readOnlyUserActionsOf(spec: KeySpec, keyUsage: KeyUsage): readonly string[] {
+  return READ_ONLY_USER_ACTIONS[keyUseFamilyOf(spec, keyUsage)];
+}
+
+/** The actions of `CmkAdministratorIamArns` for this key. */
+export function administratorActionsOf(multiRegion: boolean): readonly string[] {
+  return multiRegion ? [...ADMINISTRATOR_ACTIONS, ...MULTI_REGION_ADMINISTRATOR_ACTIONS].sort() : ADMINISTRATOR_ACTIONS;
+}
