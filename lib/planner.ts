@@ -1,0 +1,72 @@
+/**
+ * The pure planner (SPEC §6): desired state + actual state → a plan of plain-data actions with
+ * dependency edges, the refusals that stop the request, and which key serves each desired key.
+ * Same input, same plan: actions sorted by id, ids stable, no I/O, no clock.
+ * Delete is `plan({ ...desired, keys: [] }, actual)`.
+ */
+import { indexActual, type KeyFamily } from './planner/actualIndex.ts';
+import { planAliases } from './planner/aliases.ts';
+import { bindDesiredKeys } from './planner/binding.ts';
+import { compareStructure, replacementReason } from './planner/changeRules.ts';
+import { createContext } from './planner/context.ts';
+import { planExistingKey } from './planner/existingKey.ts';
+import { planNewKey } from './planner/newKey.ts';
+import { planRemovals } from './planner/removal.ts';
+import type { ActualState, DesiredState, KeyRef, Plan } from './types.ts';
+
+/**
+ * Plans the reconciliation of `actual` towards `desired`. When `refusals` is non-empty, `actions`
+ * is empty: a refused change fails the whole request before anything is executed.
+ */
+export function plan(desired: DesiredState, actual: ActualState): Plan {
+  const ctx = createContext(desired, indexActual(actual, desired.regions));
+  const bindings: Record<string, KeyRef> = {};
+  // Families that stay with a desired key; every other owned family is removed.
+  const kept = new Set<string>();
+
+  for (const binding of bindDesiredKeys(ctx)) {
+    const { key } = binding;
+    if (binding.kind === 'refused') continue;
+    if (binding.kind === 'new') {
+      bindings[key.id] = planNewKey(ctx, key);
+      continue;
+    }
+    const { family } = binding;
+    const structure = compareStructure(key, family);
+    if (structure.changes.length === 0) {
+      kept.add(family.keyId);
+      if (planExistingKey(ctx, binding, structure.movePrimary)) bindings[key.id] = { keyId: family.keyId };
+      continue;
+    }
+    if (binding.adopted) {
+      kept.add(family.keyId);
+      ctx.out.refuse(key.keyName, key.primaryRegion, adoptionReason(key.aliasName, key.primaryRegion, family, structure.changes));
+    } else if (!key.allowReplacement) {
+      kept.add(family.keyId);
+      ctx.out.refuse(key.keyName, key.primaryRegion, replacementReason(key.keyName, structure.changes));
+    } else {
+      // The old key is left unbound: removed (if ours) once its aliases have moved to the new one.
+      bindings[key.id] = planNewKey(ctx, key);
+    }
+  }
+
+  const aliasMoves = planAliases(ctx);
+  planRemovals(
+    ctx,
+    aliasMoves,
+    ctx.index.families.filter((family) => !kept.has(family.keyId)),
+  );
+
+  const { actions, refusals } = ctx.out.result();
+  return { actions: refusals.length > 0 ? [] : actions, refusals, bindings };
+}
+
+function adoptionReason(
+  aliasName: string,
+  region: string,
+  family: KeyFamily,
+  changes: ReturnType<typeof compareStructure>['changes'],
+): string {
+  const what = changes.map((c) => `${c.property} ${c.from} instead of ${c.to}`).join(', ');
+  return `${aliasName} in ${region} targets key ${family.keyId}, which this resource does not own and cannot adopt because it has ${what}; AdoptExistingKeys only takes over keys that match`;
+}

@@ -1,0 +1,44 @@
+/**
+ * Collects the actions and refusals of one plan. Actions are keyed by id so that two rules asking
+ * for the same id is caught as the planner bug it is, instead of executing a call twice.
+ */
+import type { Action, Refusal } from '../types.ts';
+
+export class PlanBuilder {
+  readonly #actions = new Map<string, Action>();
+  readonly #refusals: Refusal[] = [];
+
+  /** Adds an action (its `dependsOn` is normalised: no nulls, no duplicates, sorted) and returns its id. */
+  add(action: Action): string {
+    if (this.#actions.has(action.id)) throw new Error(`planner bug: duplicate action id ${action.id}`);
+    this.#actions.set(action.id, { ...action, dependsOn: deps(...action.dependsOn) });
+    return action.id;
+  }
+
+  refuse(keyName: string, region: string | null, reason: string): void {
+    this.#refusals.push({ keyName, region, reason });
+  }
+
+  get refused(): boolean {
+    return this.#refusals.length > 0;
+  }
+
+  /** Actions sorted by id; refusals sorted by key name, Region and reason. */
+  result(): { actions: Action[]; refusals: Refusal[] } {
+    const actions = [...this.#actions.values()].sort((a, b) => compare(a.id, b.id));
+    const refusals = [...this.#refusals].sort(
+      (a, b) => compare(a.keyName, b.keyName) || compare(a.region ?? '', b.region ?? '') || compare(a.reason, b.reason),
+    );
+    return { actions, refusals };
+  }
+}
+
+/** Dependency list from optional ids: drops null/undefined, de-duplicates, sorts. */
+export function deps(...ids: (string | null | undefined)[]): string[] {
+  return [...new Set(ids.filter((id): id is string => typeof id === 'string'))].sort(compare);
+}
+
+/** Code-unit order, independent of locale, so plans are byte-identical everywhere. */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

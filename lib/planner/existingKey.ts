@@ -1,0 +1,245 @@
+/**
+ * Rule 3: a desired key bound to a key that exists. The primary and every replica are compared on
+ * their own (policy, description, tags and enabled state are per Region in KMS); rotation is a
+ * property of the primary. Replicas that are missing are added, replicas no longer wanted removed,
+ * and the primary moves with UpdatePrimaryRegion when the desired primary Region holds a replica.
+ */
+import { canonicalizeJsonText } from '../canonicalJson.ts';
+import { OWNERSHIP_TAGS } from '../ownership.ts';
+import type { ActualKey, DesiredKey, KeyRef, TagMap } from '../types.ts';
+import { isActive, isPendingDeletion, type KeyFamily } from './actualIndex.ts';
+import type { KeyBinding } from './binding.ts';
+import { deps } from './builder.ts';
+import type { PlannerContext } from './context.ts';
+import { keyActionId, replicateActionId } from './ids.ts';
+import { aliasRequest } from './newKey.ts';
+import { planRotation } from './rotation.ts';
+import { desiredKeyTags, tagChange } from './tags.ts';
+
+type ExistingBinding = Extract<KeyBinding, { kind: 'existing' }>;
+
+/** What later actions on one key must wait for. */
+interface Gate {
+  /** CancelKeyDeletion: KMS refuses tags, aliases, EnableKey… on a key pending deletion. */
+  cancel: string | null;
+  /** EnableKey: rotation changes, ReplicateKey and UpdatePrimaryRegion need an enabled key. */
+  enable: string | null;
+}
+
+/**
+ * Plans the in-place changes of a bound key. Returns false (after recording refusals) when a key it
+ * would have to change is not ours to change.
+ */
+export function planExistingKey(ctx: PlannerContext, binding: ExistingBinding, movePrimary: boolean): boolean {
+  const { out } = ctx;
+  const { key, family } = binding;
+  const { keyName } = key;
+  const keyId = family.keyId;
+  const ref: KeyRef = { keyId };
+  const primaryRegion = key.primaryRegion;
+  const wanted = [primaryRegion, ...(key.multiRegion ? key.replicaRegions : [])];
+  const members = new Map(family.members.map((m) => [m.region, m]));
+  const memberP = members.get(primaryRegion)!;
+  const oldPrimary = movePrimary ? family.primary! : null;
+
+  if (!checkPermitted(ctx, binding, wanted, oldPrimary, memberP)) return false;
+
+  const touched = family.members.filter((m) => wanted.includes(m.region));
+  const tags = desiredKeyTags(key, ctx.desired.owner, binding.siblingOwnerId ?? previousOwnerOf(ctx, family, touched));
+  const gates = new Map<string, Gate>();
+  for (const member of touched) gates.set(member.region, planMemberUpdate(ctx, key, member, tags));
+
+  let moveId: string | null = null;
+  if (oldPrimary) {
+    // An old primary that is not wanted any more still has to be Enabled for the move.
+    if (!gates.has(oldPrimary.region)) gates.set(oldPrimary.region, enableForMove(ctx, keyName, oldPrimary));
+    const from = gates.get(oldPrimary.region);
+    const to = gates.get(primaryRegion);
+    moveId = out.add({
+      kind: 'UpdatePrimaryRegion',
+      id: keyActionId('UpdatePrimaryRegion', oldPrimary.region, keyName, keyId),
+      region: oldPrimary.region,
+      keyName,
+      dependsOn: deps(from?.cancel, from?.enable, to?.cancel, to?.enable),
+      key: ref,
+      primaryRegion,
+    });
+  }
+
+  const rotationId = planRotation(ctx, key, memberP, (oldPrimary ?? memberP).rotation, gates.get(primaryRegion)!, moveId);
+
+  const replicateIds: string[] = [];
+  for (const region of wanted) {
+    const member = members.get(region);
+    if (member) {
+      ctx.aliasRequests.push(aliasRequest(key, region, ref, deps(gates.get(region)!.cancel)));
+      continue;
+    }
+    // Replicas are made from the primary (after the move, the new one), which must be enabled.
+    const replicateId = out.add({
+      kind: 'ReplicateKey',
+      id: replicateActionId(primaryRegion, keyName, region),
+      region: primaryRegion,
+      keyName,
+      dependsOn: deps(gates.get(primaryRegion)!.cancel, gates.get(primaryRegion)!.enable, moveId),
+      key: ref,
+      replicaRegion: region,
+      policy: key.policy,
+      description: key.description,
+      tags,
+    });
+    if (!key.enabled) {
+      out.add({ kind: 'DisableKey', id: keyActionId('DisableKey', region, keyName, keyId), region, keyName, dependsOn: [replicateId], key: ref });
+    }
+    ctx.aliasRequests.push(aliasRequest(key, region, ref, [replicateId]));
+    replicateIds.push(replicateId);
+  }
+
+  if (!key.enabled) {
+    for (const member of touched) {
+      if (!isActive(member.state)) continue;
+      const moved = oldPrimary !== null && (member.region === primaryRegion || member.region === oldPrimary.region);
+      out.add({
+        kind: 'DisableKey',
+        id: keyActionId('DisableKey', member.region, keyName, keyId),
+        region: member.region,
+        keyName,
+        dependsOn: member.region === primaryRegion ? deps(moveId, rotationId, ...replicateIds) : deps(moved ? moveId : null),
+        key: ref,
+      });
+    }
+  }
+
+
+  for (const member of family.members) {
+    if (wanted.includes(member.region)) continue;
+    // An adopted key's replicas elsewhere stay somebody else's.
+    if (ctx.ownership(member).kind === 'foreign') continue;
+    const isOldPrimary = member === oldPrimary;
+    ctx.removals.push({
+      member,
+      keyName,
+      dependsOn: deps(isOldPrimary ? moveId : null),
+      cancelled: isOldPrimary && isPendingDeletion(member.state),
+    });
+  }
+  return true;
+}
+
+function checkPermitted(ctx: PlannerContext, binding: ExistingBinding, wanted: string[], oldPrimary: ActualKey | null, memberP: ActualKey): boolean {
+  const { key, family } = binding;
+  const mayChange = (member: ActualKey): boolean => ctx.ownership(member).kind !== 'foreign' || ctx.desired.adoptExistingKeys;
+  let permitted = true;
+  for (const member of family.members) {
+    if (!wanted.includes(member.region) || mayChange(member)) continue;
+    ctx.out.refuse(
+      key.keyName,
+      member.region,
+      `the key of ${key.keyName} in ${member.region} (${family.keyId}) is not owned by this resource; set AdoptExistingKeys to take it over`,
+    );
+    permitted = false;
+  }
+  if (oldPrimary && !wanted.includes(oldPrimary.region) && !mayChange(oldPrimary)) {
+    ctx.out.refuse(
+      key.keyName,
+      oldPrimary.region,
+      `the primary key of ${key.keyName} in ${oldPrimary.region} (${family.keyId}) is not owned by this resource, so it cannot be moved to ${key.primaryRegion}; set AdoptExistingKeys to take it over`,
+    );
+    permitted = false;
+  }
+  // UpdatePrimaryRegion needs both keys Enabled; enabling a key the template wants disabled,
+  // even for a moment, is not a call to make silently.
+  if (oldPrimary && !key.enabled && (oldPrimary.state !== 'Enabled' || memberP.state !== 'Enabled')) {
+    ctx.out.refuse(
+      key.keyName,
+      key.primaryRegion,
+      `Region of ${key.keyName} would move the primary key from ${oldPrimary.region} to ${key.primaryRegion}, which KMS allows only while both keys are Enabled, but ${key.keyName} has Enabled: false; enable it while moving it`,
+    );
+    permitted = false;
+  }
+  // ReplicateKey needs an enabled primary (DisabledException); same reasoning as above.
+  const missingReplica = wanted.some((region) => !family.members.some((m) => m.region === region));
+  if (missingReplica && !key.enabled && !isActive(memberP.state)) {
+    ctx.out.refuse(
+      key.keyName,
+      key.primaryRegion,
+      `ReplicaRegions of ${key.keyName} add a Region, and KMS replicates only an enabled primary key, but ${key.keyName} has Enabled: false; enable it while adding replicas`,
+    );
+    permitted = false;
+  }
+  return permitted;
+}
+
+/** Per-Region properties of one primary or replica. */
+function planMemberUpdate(ctx: PlannerContext, key: DesiredKey, member: ActualKey, tags: TagMap): Gate {
+  const { out } = ctx;
+  const { keyName } = key;
+  const { region, keyId } = member;
+  const ref: KeyRef = { keyId };
+  // Restoration: nothing is lost while the window lasts; the key comes back Disabled.
+  const cancel = isPendingDeletion(member.state)
+    ? out.add({ kind: 'CancelKeyDeletion', id: keyActionId('CancelKeyDeletion', region, keyName, keyId), region, keyName, dependsOn: [], key: ref })
+    : null;
+  const after = deps(cancel);
+
+  const change = tagChange(member.tags, tags, ctx.ownership(member).kind === 'foreign');
+  if (Object.keys(change.set).length > 0) {
+    out.add({ kind: 'TagResource', id: keyActionId('TagResource', region, keyName, keyId), region, keyName, dependsOn: after, key: ref, tags: change.set });
+  }
+  if (change.unset.length > 0) {
+    out.add({ kind: 'UntagResource', id: keyActionId('UntagResource', region, keyName, keyId), region, keyName, dependsOn: after, key: ref, tagKeys: change.unset });
+  }
+  const wantedPolicy = canonicalizeJsonText(key.policy) ?? key.policy;
+  if (member.policy === null || canonicalizeJsonText(member.policy) !== wantedPolicy) {
+    out.add({ kind: 'PutKeyPolicy', id: keyActionId('PutKeyPolicy', region, keyName, keyId), region, keyName, dependsOn: after, key: ref, policy: key.policy });
+  }
+  if (member.description !== key.description) {
+    out.add({
+      kind: 'UpdateKeyDescription',
+      id: keyActionId('UpdateKeyDescription', region, keyName, keyId),
+      region,
+      keyName,
+      dependsOn: after,
+      key: ref,
+      description: key.description,
+    });
+  }
+  const enable =
+    key.enabled && (cancel !== null || member.state === 'Disabled')
+      ? out.add({ kind: 'EnableKey', id: keyActionId('EnableKey', region, keyName, keyId), region, keyName, dependsOn: after, key: ref })
+      : null;
+  return { cancel, enable };
+}
+
+/** Brings an old primary that is about to be removed to Enabled, as UpdatePrimaryRegion requires. */
+function enableForMove(ctx: PlannerContext, keyName: string, member: ActualKey): Gate {
+  const { region, keyId } = member;
+  const ref: KeyRef = { keyId };
+  const pending = isPendingDeletion(member.state);
+  const cancel = pending
+    ? ctx.out.add({ kind: 'CancelKeyDeletion', id: keyActionId('CancelKeyDeletion', region, keyName, keyId), region, keyName, dependsOn: [], key: ref })
+    : null;
+  const enable =
+    pending || member.state === 'Disabled'
+      ? ctx.out.add({ kind: 'EnableKey', id: keyActionId('EnableKey', region, keyName, keyId), region, keyName, dependsOn: deps(cancel), key: ref })
+      : null;
+  return { cancel, enable };
+}
+
+/**
+ * A hand-over from a renamed resource that is not confirmed yet, which every key of the family
+ * (replicas made now included) must carry: the `PreviousOwner` already on one of our keys, or the
+ * sibling we are taking a key from now. Only keys in wanted Regions count: they are all ours once
+ * the plan has run, so the answer is the same when planning again.
+ */
+function previousOwnerOf(ctx: PlannerContext, family: KeyFamily, touched: ActualKey[]): string | null {
+  const ownId = ctx.desired.owner.ownerId;
+  const ordered = [...touched].sort((a, b) => Number(a !== family.primary) - Number(b !== family.primary));
+  for (const member of ordered) {
+    const ownership = ctx.ownership(member);
+    if (ownership.kind === 'sibling') return ownership.ownerId;
+    const value = member.tags[OWNERSHIP_TAGS.previousOwner];
+    if (ownership.kind === 'self' && value !== undefined && value !== ownId) return value;
+  }
+  return null;
+}

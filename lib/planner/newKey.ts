@@ -1,0 +1,95 @@
+/**
+ * Rule 2: a key that does not exist yet. CreateKey carries the ownership tags itself, so a crash
+ * right after it leaves a key the next run recognises (binding rule b), never an orphan.
+ */
+import type { DesiredKey, KeyRef } from '../types.ts';
+import { deps } from './builder.ts';
+import type { AliasRequest, PlannerContext } from './context.ts';
+import { newKeyActionId, replicateActionId } from './ids.ts';
+import { desiredKeyTags } from './tags.ts';
+
+/** Plans the new key, its replicas and (as requests) their aliases; returns the key's ref. */
+export function planNewKey(ctx: PlannerContext, key: DesiredKey): KeyRef {
+  const { out } = ctx;
+  const region = key.primaryRegion;
+  const keyName = key.keyName;
+  const tags = desiredKeyTags(key, ctx.desired.owner, null);
+  const createId = out.add({
+    kind: 'CreateKey',
+    id: newKeyActionId('CreateKey', region, keyName),
+    region,
+    keyName,
+    dependsOn: [],
+    spec: key.spec,
+    keyUsage: key.keyUsage,
+    multiRegion: key.multiRegion,
+    policy: key.policy,
+    description: key.description,
+    tags,
+  });
+  const ref: KeyRef = { created: createId };
+
+  let rotationId: string | null = null;
+  if (key.rotation?.enabled) {
+    rotationId = out.add({
+      kind: 'EnableKeyRotation',
+      id: newKeyActionId('EnableKeyRotation', region, keyName),
+      region,
+      keyName,
+      dependsOn: [createId],
+      key: ref,
+      rotationPeriodInDays: key.rotation.periodInDays,
+    });
+  }
+  ctx.aliasRequests.push(aliasRequest(key, region, ref, [createId]));
+
+  const replicateIds: string[] = [];
+  for (const replicaRegion of key.multiRegion ? key.replicaRegions : []) {
+    const replicateId = out.add({
+      kind: 'ReplicateKey',
+      id: replicateActionId(region, keyName, replicaRegion),
+      region,
+      keyName,
+      dependsOn: [createId],
+      key: ref,
+      replicaRegion,
+      policy: key.policy,
+      description: key.description,
+      tags,
+    });
+    // A replica's enabled state is its own: disable it too.
+    if (!key.enabled) {
+      out.add({ kind: 'DisableKey', id: newKeyActionId('DisableKey', replicaRegion, keyName), region: replicaRegion, keyName, dependsOn: [replicateId], key: ref });
+    }
+    ctx.aliasRequests.push(aliasRequest(key, replicaRegion, ref, [replicateId]));
+    replicateIds.push(replicateId);
+  }
+
+  // KMS changes rotation only on an enabled key, and replicates only an enabled primary
+  // (DisabledException): the primary is disabled last.
+  if (!key.enabled) {
+    out.add({
+      kind: 'DisableKey',
+      id: newKeyActionId('DisableKey', region, keyName),
+      region,
+      keyName,
+      dependsOn: deps(createId, rotationId, ...replicateIds),
+      key: ref,
+    });
+  }
+  return ref;
+}
+
+/** The alias of `key` in `region`, to target `ref` once `ready` are done. */
+export function aliasRequest(key: DesiredKey, region: string, ref: KeyRef, ready: string[]): AliasRequest {
+  return {
+    region,
+    aliasName: key.aliasName,
+    keyName: key.keyName,
+    key: ref,
+    keyId: 'keyId' in ref ? ref.keyId : null,
+    spec: key.spec,
+    keyUsage: key.keyUsage,
+    ready,
+  };
+}

@@ -1,0 +1,262 @@
+import { OWNERSHIP_TAGS, ownershipTags } from '../../lib/ownership.ts';
+import { plan } from '../../lib/planner.ts';
+import { actualKey, alias, desiredKey, desiredState, ownedTags, replicaOf, SIBLING, STRANGER } from './fixtures.ts';
+
+const MRK = 'mrk-1234abcd12ab34cd56ef1234567890ab';
+
+describe('Function: plan (binding desired keys to actual keys)', () => {
+  it('refuses an alias that targets a key this resource does not own, naming Region, alias and key', () => {
+    // Prepare
+    const key = desiredKey('cmk-prod');
+    const theirs = actualKey(key, 'their-key', { tags: { Owner: 'someone' } });
+    const actual = { keys: [theirs], aliases: [alias('us-east-1', 'alias/cmk-prod', 'their-key')] };
+
+    // Act
+    const result = plan(desiredState([key]), actual);
+
+    // Assess
+    expect(result).toEqual({
+      actions: [],
+      refusals: [
+        {
+          keyName: 'cmk-prod',
+          region: 'us-east-1',
+          reason: 'alias/cmk-prod in us-east-1 already targets key their-key, which this resource does not own; set AdoptExistingKeys to take it over',
+        },
+      ],
+      bindings: {},
+    });
+  });
+
+  it('refuses an alias whose key could not be read', () => {
+    // Prepare
+    const key = desiredKey('cmk-prod');
+    const actual = { keys: [], aliases: [alias('us-east-1', 'alias/cmk-prod', 'hidden-key')] };
+
+    // Act
+    const result = plan(desiredState([key]), actual);
+
+    // Assess
+    expect(result.refusals).toEqual([
+      {
+        keyName: 'cmk-prod',
+        region: 'us-east-1',
+        reason: 'alias/cmk-prod in us-east-1 targets key hidden-key, which this resource cannot read; it does not change keys it cannot inspect',
+      },
+    ]);
+    expect(result.actions).toEqual([]);
+  });
+
+  it('adopts a foreign key with AdoptExistingKeys: ownership tags added, its other tags replaced', () => {
+    // Prepare
+    const key = desiredKey('cmk-prod');
+    const theirs = actualKey(key, 'their-key', { tags: { Team: 'platform', CostCenter: '42' } });
+    const actual = { keys: [theirs], aliases: [alias('us-east-1', 'alias/cmk-prod', 'their-key')] };
+    const base = { region: 'us-east-1', keyName: 'cmk-prod', dependsOn: [], key: { keyId: 'their-key' } };
+    const { Team: _team, ...ownership } = ownedTags(key);
+
+    // Act
+    const result = plan(desiredState([key], { adoptExistingKeys: true }), actual);
+
+    // Assess
+    expect(result).toEqual({
+      actions: [
+        { ...base, kind: 'TagResource', id: 'TagResource:us-east-1:cmk-prod:their-key', tags: ownership },
+        { ...base, kind: 'UntagResource', id: 'UntagResource:us-east-1:cmk-prod:their-key', tagKeys: ['CostCenter'] },
+      ],
+      refusals: [],
+      bindings: { 'cmk-prod': { keyId: 'their-key' } },
+    });
+  });
+
+  it('refuses to adopt a foreign key that would need replacing', () => {
+    // Prepare
+    const key = desiredKey('cmk-prod', { spec: 'RSA_2048', keyUsage: 'SIGN_VERIFY', rotation: null, allowReplacement: true });
+    const theirs = actualKey(desiredKey('cmk-prod'), 'their-key', { tags: {} });
+    const actual = { keys: [theirs], aliases: [alias('us-east-1', 'alias/cmk-prod', 'their-key')] };
+
+    // Act
+    const result = plan(desiredState([key], { adoptExistingKeys: true }), actual);
+
+    // Assess
+    expect(result.refusals).toEqual([
+      {
+        keyName: 'cmk-prod',
+        region: 'us-east-1',
+        reason:
+          'alias/cmk-prod in us-east-1 targets key their-key, which this resource does not own and cannot adopt because it has Spec SYMMETRIC_DEFAULT instead of RSA_2048, KeyUsage ENCRYPT_DECRYPT instead of SIGN_VERIFY; AdoptExistingKeys only takes over keys that match',
+      },
+    ]);
+  });
+
+  it("takes over a sibling's key (renamed logical ID) on the primary and every replica, recording PreviousOwner", () => {
+    // Prepare
+    const key = desiredKey('cmk-mr', { replicaRegions: ['eu-west-1'] });
+    const siblingTags = { ...key.tags, ...ownershipTags(SIBLING, 'cmk-mr', { removalPolicy: 'Delete', deletionWindowInDays: 30 }) };
+    const primary = actualKey(key, MRK, { tags: siblingTags });
+    const actual = {
+      keys: [primary, replicaOf(primary, 'eu-west-1')],
+      aliases: [alias('us-east-1', 'alias/cmk-mr', MRK), alias('eu-west-1', 'alias/cmk-mr', MRK)],
+    };
+    const moved = { [OWNERSHIP_TAGS.logicalId]: 'Keys', [OWNERSHIP_TAGS.owner]: ownedTags(key)[OWNERSHIP_TAGS.owner]!, [OWNERSHIP_TAGS.previousOwner]: SIBLING.ownerId };
+
+    // Act
+    const result = plan(desiredState([key]), actual);
+
+    // Assess
+    expect(result).toEqual({
+      actions: [
+        { kind: 'TagResource', id: `TagResource:eu-west-1:cmk-mr:${MRK}`, region: 'eu-west-1', keyName: 'cmk-mr', dependsOn: [], key: { keyId: MRK }, tags: moved },
+        { kind: 'TagResource', id: `TagResource:us-east-1:cmk-mr:${MRK}`, region: 'us-east-1', keyName: 'cmk-mr', dependsOn: [], key: { keyId: MRK }, tags: moved },
+      ],
+      refusals: [],
+      bindings: { 'cmk-mr': { keyId: MRK } },
+    });
+  });
+
+  it('finds the key of a run that died between CreateKey and CreateAlias by its KeyName tag', () => {
+    // Prepare: two leftovers; the one not pending deletion is taken, the other removed.
+    const key = desiredKey('cmk-prod');
+    const actual = {
+      keys: [actualKey(key, 'key-a', { state: 'PendingDeletion' }), actualKey(key, 'key-b')],
+      aliases: [],
+    };
+
+    // Act
+    const result = plan(desiredState([key]), actual);
+
+    // Assess: key-a is pending already, so nothing more is done to it.
+    expect(result).toEqual({
+      actions: [
+        { kind: 'CreateAlias', id: 'CreateAlias:us-east-1:alias/cmk-prod', region: 'us-east-1', keyName: 'cmk-prod', dependsOn: [], aliasName: 'alias/cmk-prod', key: { keyId: 'key-b' } },
+      ],
+      refusals: [],
+      bindings: { 'cmk-prod': { keyId: 'key-b' } },
+    });
+  });
+
+  it('prefers the lexically smallest id among equal leftovers and removes the other', () => {
+    // Prepare
+    const key = desiredKey('cmk-prod', { rotation: null });
+    const actual = { keys: [actualKey(key, 'key-b'), actualKey(key, 'key-a')], aliases: [] };
+
+    // Act
+    const result = plan(desiredState([key]), actual);
+
+    // Assess
+    expect(result.actions).toEqual([
+      { kind: 'CreateAlias', id: 'CreateAlias:us-east-1:alias/cmk-prod', region: 'us-east-1', keyName: 'cmk-prod', dependsOn: [], aliasName: 'alias/cmk-prod', key: { keyId: 'key-a' } },
+      {
+        kind: 'ScheduleKeyDeletion',
+        id: 'ScheduleKeyDeletion:us-east-1:cmk-prod:key-b',
+        region: 'us-east-1',
+        keyName: 'cmk-prod',
+        dependsOn: [],
+        key: { keyId: 'key-b' },
+        pendingWindowInDays: 30,
+      },
+    ]);
+  });
+
+  it('finds an owned multi-Region key with a replica in the new primary Region and moves its primary there', () => {
+    // Prepare: no alias in eu-west-1 yet.
+    const key = desiredKey('cmk-mr', { primaryRegion: 'eu-west-1', replicaRegions: ['us-east-1'], rotation: null });
+    const primary = actualKey(key, MRK, { region: 'us-east-1', primaryRegion: 'us-east-1', replicaRegions: ['eu-west-1'] });
+    const actual = { keys: [primary, replicaOf(primary, 'eu-west-1')], aliases: [alias('us-east-1', 'alias/cmk-mr', MRK)] };
+
+    // Act
+    const result = plan(desiredState([key]), actual);
+
+    // Assess
+    expect(result.actions).toEqual([
+      { kind: 'CreateAlias', id: 'CreateAlias:eu-west-1:alias/cmk-mr', region: 'eu-west-1', keyName: 'cmk-mr', dependsOn: [], aliasName: 'alias/cmk-mr', key: { keyId: MRK } },
+      {
+        kind: 'UpdatePrimaryRegion',
+        id: `UpdatePrimaryRegion:us-east-1:cmk-mr:${MRK}`,
+        region: 'us-east-1',
+        keyName: 'cmk-mr',
+        dependsOn: [],
+        key: { keyId: MRK },
+        primaryRegion: 'eu-west-1',
+      },
+    ]);
+  });
+
+  it('moves an alias in a replica Region off another owned key, and refuses one on a foreign key', () => {
+    // Prepare
+    const mine = desiredKey('cmk-mine', { replicaRegions: ['eu-west-1'], rotation: null });
+    const theirs = desiredKey('cmk-theirs', { replicaRegions: ['eu-west-1'], rotation: null });
+    const minePrimary = actualKey(mine, 'mrk-mine', { replicaRegions: [] });
+    const theirsPrimary = actualKey(theirs, 'mrk-theirs', { replicaRegions: [] });
+    const oldMine = actualKey(desiredKey('cmk-mine'), 'old-mine', { region: 'eu-west-1' });
+    const stranger = actualKey(theirs, 'stranger-key', { region: 'eu-west-1', multiRegion: false, role: null, tags: ownershipTags(STRANGER, 'x', { removalPolicy: 'Delete', deletionWindowInDays: 30 }) });
+    const actual = {
+      keys: [minePrimary, theirsPrimary, oldMine, stranger],
+      aliases: [
+        alias('us-east-1', 'alias/cmk-mine', 'mrk-mine'),
+        alias('us-east-1', 'alias/cmk-theirs', 'mrk-theirs'),
+        alias('eu-west-1', 'alias/cmk-mine', 'old-mine'),
+        alias('eu-west-1', 'alias/cmk-theirs', 'stranger-key'),
+      ],
+    };
+
+    // Act
+    const refused = plan(desiredState([mine, theirs]), actual);
+    const alone = plan(desiredState([mine]), { ...actual, aliases: actual.aliases.filter((a) => a.aliasName === 'alias/cmk-mine') });
+
+    // Assess
+    expect(refused.refusals).toEqual([
+      {
+        keyName: 'cmk-theirs',
+        region: 'eu-west-1',
+        reason: 'alias/cmk-theirs in eu-west-1 already targets key stranger-key, which this resource does not own; set AdoptExistingKeys to take it over',
+      },
+    ]);
+    const replicate = 'ReplicateKey:us-east-1:cmk-mine:eu-west-1';
+    expect(alone.actions.filter((a) => a.region === 'eu-west-1')).toEqual([
+      {
+        kind: 'ScheduleKeyDeletion',
+        id: 'ScheduleKeyDeletion:eu-west-1:cmk-mine:old-mine',
+        region: 'eu-west-1',
+        keyName: 'cmk-mine',
+        dependsOn: ['UpdateAlias:eu-west-1:alias/cmk-mine'],
+        key: { keyId: 'old-mine' },
+        pendingWindowInDays: 30,
+      },
+      { kind: 'UpdateAlias', id: 'UpdateAlias:eu-west-1:alias/cmk-mine', region: 'eu-west-1', keyName: 'cmk-mine', dependsOn: [replicate], aliasName: 'alias/cmk-mine', key: { keyId: 'mrk-mine' } },
+    ]);
+  });
+
+  it('gives the second of two desired keys whose aliases target one key a key of its own', () => {
+    // Prepare
+    const a = desiredKey('cmk-a', { rotation: null });
+    const b = desiredKey('cmk-b', { rotation: null });
+    const actual = { keys: [actualKey(a, 'key-a')], aliases: [alias('us-east-1', 'alias/cmk-a', 'key-a'), alias('us-east-1', 'alias/cmk-b', 'key-a')] };
+
+    // Act
+    const result = plan(desiredState([a, b]), actual);
+
+    // Assess
+    expect(result.bindings).toEqual({ 'cmk-a': { keyId: 'key-a' }, 'cmk-b': { created: 'CreateKey:us-east-1:cmk-b' } });
+    expect(result.actions.map((x) => x.id)).toEqual(['CreateKey:us-east-1:cmk-b', 'UpdateAlias:us-east-1:alias/cmk-b']);
+  });
+
+  it('is deterministic: the order of the actual state does not matter', () => {
+    // Prepare
+    const keys = [desiredKey('cmk-a', { replicaRegions: ['eu-west-1'] }), desiredKey('cmk-b', { enabled: false })];
+    const primary = actualKey(keys[0]!, 'mrk-a', { replicaRegions: [], state: 'Disabled' });
+    const actual = {
+      keys: [primary, actualKey(keys[1]!, 'key-b', { state: 'PendingDeletion' }), actualKey(desiredKey('cmk-c'), 'key-c')],
+      aliases: [alias('us-east-1', 'alias/cmk-a', 'mrk-a'), alias('us-east-1', 'alias/cmk-c', 'key-c')],
+    };
+
+    // Act
+    const forward = plan(desiredState(keys), actual);
+    const backward = plan(desiredState([...keys].reverse()), { keys: [...actual.keys].reverse(), aliases: [...actual.aliases].reverse() });
+
+    // Assess
+    expect(backward).toEqual(forward);
+    expect(JSON.stringify(backward)).toBe(JSON.stringify(forward));
+    expect(forward.actions.map((x) => x.id)).toEqual([...forward.actions.map((x) => x.id)].sort());
+  });
+});
