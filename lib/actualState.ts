@@ -1,0 +1,137 @@
+/**
+ * Reads what exists (DESIGN.md "Finding owned keys after a crash"): per Region, in parallel, every
+ * alias and every key; the tags of every customer managed key; then, for the keys that are ours
+ * (Owner or PreviousOwner tag) or that a wanted alias targets, DescribeKey, GetKeyPolicy and
+ * GetKeyRotationStatus. Every request is paced through the Pacer shared with the executor, and
+ * retried on throttling and transient errors (reads are always safe to repeat).
+ */
+import { KmsError } from './errors.ts';
+import type { AliasEntry, KmsApi, KmsApiFactory } from './kmsApi.ts';
+import { OWNERSHIP_TAGS } from './ownership.ts';
+import { Pacer } from './pacer.ts';
+import { isThrottling, isTransient, realSleep, withRetry } from './retry.ts';
+import type { ActualAlias, ActualKey, ActualState, Owner, TagMap } from './types.ts';
+import type { KmsOperation } from './constants.ts';
+
+export interface ReadActualStateInput {
+  regions: string[];
+  owner: Owner;
+  /** `alias/<name>` of every key the resource wants. */
+  aliasNames: string[];
+  kms: KmsApiFactory;
+  /** Shared with the executor; a default-quota Pacer when absent. */
+  pacer?: Pacer;
+  /** Injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Attempts in all for one read request. */
+const READ_ATTEMPTS = 8;
+
+/** How many ListResourceTags requests of one Region are in flight at once (the Pacer sets the rate). */
+const TAG_READ_CONCURRENCY = 50;
+
+/** Predefined aliases of AWS managed keys. */
+const AWS_MANAGED_ALIAS_PREFIX = 'alias/aws/';
+
+/** Rotation applies only to symmetric encryption keys. */
+const ROTATABLE = { spec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT' } as const;
+
+export async function readActualState(input: ReadActualStateInput): Promise<ActualState> {
+  const pacer = input.pacer ?? new Pacer();
+  const sleep = input.sleep ?? realSleep;
+  const perRegion = await Promise.all(input.regions.map((region) => readRegion(input.kms(region), input, pacer, sleep)));
+  return {
+    keys: perRegion.flatMap((r) => r.keys),
+    aliases: perRegion.flatMap((r) => r.aliases),
+  };
+}
+
+async function readRegion(api: KmsApi, input: ReadActualStateInput, pacer: Pacer, sleep: (ms: number) => Promise<void>): Promise<ActualState> {
+  const region = api.region;
+  /** One read: paced before every attempt, retried while the error says it may pass. */
+  const read = <T>(operation: KmsOperation, send: () => Promise<T>, paceInside = false): Promise<T> =>
+    withRetry(
+      async () => {
+        if (!paceInside) await pacer.acquire(region, operation);
+        return send();
+      },
+      { maxAttempts: READ_ATTEMPTS, shouldRetry: (e) => isThrottling(e) || isTransient(e), sleep },
+    );
+  const pagePacer = (operation: KmsOperation) => ({ beforePage: () => pacer.acquire(region, operation) });
+
+  const [aliases, keys] = await Promise.all([
+    read('ListAliases', () => api.listAliases(pagePacer('ListAliases')), true),
+    read('ListKeys', () => api.listKeys(pagePacer('ListKeys')), true),
+  ]);
+  const targeted = (entries: AliasEntry[]) => new Set(entries.flatMap((a) => (a.targetKeyId === null ? [] : [a.targetKeyId])));
+  const awsManaged = targeted(aliases.filter((a) => a.aliasName.startsWith(AWS_MANAGED_ALIAS_PREFIX)));
+  const wantedNames = new Set(input.aliasNames);
+  const wantedTargets = targeted(aliases.filter((a) => wantedNames.has(a.aliasName)));
+
+  const candidates = keys.filter((k) => !awsManaged.has(k.keyId));
+  const tagged = await mapLimit(candidates, TAG_READ_CONCURRENCY, async (key) => {
+    try {
+      return { keyId: key.keyId, tags: await read('ListResourceTags', () => api.listResourceTags(key.keyId, pagePacer('ListResourceTags')), true) };
+    } catch (error) {
+      // Tags we may not read mean a key that is not ours; a key deleted since ListKeys is gone.
+      if (hasCode(error, 'AccessDeniedException', 'NotFoundException')) return { keyId: key.keyId, tags: null };
+      throw error;
+    }
+  });
+  const kept = tagged.filter(({ keyId, tags }) => wantedTargets.has(keyId) || (tags !== null && isOurs(tags, input.owner)));
+
+  const described = await Promise.all(
+    kept.map(async ({ keyId, tags }): Promise<ActualKey | null> => {
+      let description: Awaited<ReturnType<KmsApi['describeKey']>>;
+      try {
+        description = await read('DescribeKey', () => api.describeKey(keyId));
+      } catch (error) {
+        if (hasCode(error, 'AccessDeniedException', 'NotFoundException')) return null;
+        throw error;
+      }
+      const { keyManager, ...fields } = description;
+      if (keyManager === 'AWS') return null;
+      const rotatable = fields.spec === ROTATABLE.spec && fields.keyUsage === ROTATABLE.keyUsage;
+      const [policy, rotation] = await Promise.all([
+        read('GetKeyPolicy', () => api.getKeyPolicy(keyId)).catch(() => null),
+        rotatable ? read('GetKeyRotationStatus', () => api.getKeyRotationStatus(keyId)).catch(() => null) : Promise.resolve(null),
+      ]);
+      return { region, ...fields, policy, tags: tags ?? {}, rotation };
+    }),
+  );
+  const actualKeys = described.filter((k): k is ActualKey => k !== null).sort((a, b) => compare(a.keyId, b.keyId));
+  const keptIds = new Set(actualKeys.map((k) => k.keyId));
+  const actualAliases: ActualAlias[] = aliases
+    .filter((a): a is AliasEntry & { targetKeyId: string } => a.targetKeyId !== null && (wantedNames.has(a.aliasName) || keptIds.has(a.targetKeyId)))
+    .map((a) => ({ region, aliasName: a.aliasName, targetKeyId: a.targetKeyId }))
+    .sort((a, b) => compare(a.aliasName, b.aliasName));
+  return { keys: actualKeys, aliases: actualAliases };
+}
+
+/** Ours: this resource owns the key, or handed it over and has not confirmed yet (PreviousOwner). */
+function isOurs(tags: TagMap, owner: Owner): boolean {
+  return tags[OWNERSHIP_TAGS.owner] === owner.ownerId || tags[OWNERSHIP_TAGS.previousOwner] === owner.ownerId;
+}
+
+function hasCode(error: unknown, ...codes: string[]): boolean {
+  return error instanceof KmsError && codes.includes(error.code);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `items.map(fn)` with at most `limit` calls in flight; results in input order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,36 @@
+/**
+ * One SDK client per Region, created on first use and reused (never a global client). Endpoints
+ * are never set here: the SDK reads `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_KMS` itself, so the same
+ * bundle talks to AWS or to the local emulator.
+ */
+import { KMSClient } from '@aws-sdk/client-kms';
+
+/** `(region) => KMSClient`, memoised per Region. */
+export type KmsClientFactory = (region: string) => KMSClient;
+
+/**
+ * Socket timeouts: a KMS call answers in milliseconds, so a connection that hangs must fail (and
+ * be classified as a network error) long before the Lambda deadline.
+ */
+export const KMS_CONNECTION_TIMEOUT_MS = 5_000;
+export const KMS_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * Builds the memoised factory. `maxAttempts: 1`: the SDK must not repeat a CreateKey whose answer
+ * was lost; our own retry (lib/retry.ts) decides what is safe to repeat.
+ */
+export function createKmsClientFactory(): KmsClientFactory {
+  const clients = new Map<string, KMSClient>();
+  return (region) => {
+    let client = clients.get(region);
+    if (client === undefined) {
+      client = new KMSClient({
+        region,
+        maxAttempts: 1,
+        requestHandler: { connectionTimeout: KMS_CONNECTION_TIMEOUT_MS, requestTimeout: KMS_REQUEST_TIMEOUT_MS },
+      });
+      clients.set(region, client);
+    }
+    return client;
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * The AWS dependencies of one invocation: KMS per Region and the enabled Regions. The only entry
+ * to `lib/aws/` the handler needs.
+ */
+import type { KmsApi, KmsApiFactory } from '../kmsApi.ts';
+import { createAccountClient, createRegionsApi, type RegionsApi } from './account.ts';
+import { createKmsClientFactory } from './clients.ts';
+import { createKmsApi } from './kms.ts';
+
+export type { RegionsApi } from './account.ts';
+
+export interface AwsDependencies {
+  kms: KmsApiFactory;
+  regions: RegionsApi;
+}
+
+/**
+ * Builds the dependencies from the SDK's standard configuration (credentials, `AWS_REGION`,
+ * `AWS_ENDPOINT_URL*`). Clients are created lazily, one per Region.
+ */
+export function createAwsDependencies(): AwsDependencies {
+  const clientOf = createKmsClientFactory();
+  const apis = new Map<string, KmsApi>();
+  const kms: KmsApiFactory = (region) => {
+    let api = apis.get(region);
+    if (api === undefined) {
+      api = createKmsApi(clientOf(region), region);
+      apis.set(region, api);
+    }
+    return api;
+  };
+  let regions: RegionsApi | undefined;
+  return {
+    kms,
+    regions: {
+      listEnabledRegions: () => {
+        regions ??= createRegionsApi(createAccountClient(process.env.AWS_REGION));
+        return regions.listEnabledRegions();
+      },
+    },
+  };
+}

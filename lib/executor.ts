@@ -1,0 +1,136 @@
+/**
+ * Runs a plan (SPEC §9): every Region in parallel, each action as soon as all of its `dependsOn`
+ * are done (a DAG scheduler, not waves), each request paced and retried where safe, nothing new
+ * started after the deadline. A failed action marks everything that depends on it `skipped`.
+ */
+import type { KmsQuotas } from './constants.ts';
+import { KmsError } from './errors.ts';
+import { type ActionResult, runAction } from './executor/actions.ts';
+import type { ExecutionContext } from './executor/context.ts';
+import type { KmsApiFactory } from './kmsApi.ts';
+import { Pacer } from './pacer.ts';
+import { realSleep } from './retry.ts';
+import type { Action, ActionOutcome, ExecutionResult, KeyRef, Plan } from './types.ts';
+
+export interface ExecuteDeps {
+  kms: KmsApiFactory;
+  /** Shared with the reader of the same request; built from `quotas` when absent. */
+  pacer?: Pacer;
+  quotas?: Partial<KmsQuotas>;
+  /** Epoch ms: no new action starts after it. */
+  deadline?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** One structured entry per finished action (no policies, no tag values). */
+  log?: (entry: Record<string, unknown>) => void;
+  /** How long a new replica may stay `Creating`. Default 60 s. */
+  replicaReadyTimeoutMs?: number;
+  /** How long to wait for IAM to propagate a policy's principals. Default 120 s. */
+  policyPropagationTimeoutMs?: number;
+  /** Jitter source; injectable for tests. */
+  random?: () => number;
+}
+
+export const DEFAULT_REPLICA_READY_TIMEOUT_MS = 60_000;
+export const DEFAULT_POLICY_PROPAGATION_TIMEOUT_MS = 120_000;
+
+/** Executes `plan.actions`; never rejects: failures are reported per action. */
+export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionResult> {
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? realSleep;
+  let retries = 0;
+  const ctx: ExecutionContext = {
+    kms: deps.kms,
+    pacer: deps.pacer ?? new Pacer({ quotas: deps.quotas, now, sleep }),
+    now,
+    sleep,
+    random: deps.random ?? Math.random,
+    deadline: deps.deadline,
+    replicaReadyTimeoutMs: deps.replicaReadyTimeoutMs ?? DEFAULT_REPLICA_READY_TIMEOUT_MS,
+    policyPropagationTimeoutMs: deps.policyPropagationTimeoutMs ?? DEFAULT_POLICY_PROPAGATION_TIMEOUT_MS,
+    countRetry: () => {
+      retries++;
+    },
+  };
+  const log = deps.log ?? (() => {});
+  const actions = plan.actions;
+  const byId = new Map(actions.map((a) => [a.id, a]));
+  const outcomes = new Map<string, ActionOutcome>();
+  const dependents = new Map<string, Action[]>();
+  const waitingOn = new Map<string, number>();
+  const inflight = new Set<Promise<void>>();
+  let deadlineReached = false;
+
+  const finish = (action: Action, status: ActionOutcome['status'], details: Partial<ActionOutcome> = {}, startedAt?: number): void => {
+    if (outcomes.has(action.id)) return;
+    const outcome: ActionOutcome = { actionId: action.id, kind: action.kind, region: action.region, keyName: action.keyName, status, ...details };
+    outcomes.set(action.id, outcome);
+    log({
+      message: `KMS ${action.kind} ${status}`,
+      ...outcome,
+      ...(action.kind === 'ReplicateKey' ? { replicaRegion: action.replicaRegion } : {}),
+      ...(startedAt === undefined ? {} : { durationMs: now() - startedAt }),
+    });
+    for (const dependent of dependents.get(action.id) ?? []) {
+      if (status !== 'done') {
+        finish(dependent, 'skipped', { error: `not started: ${action.id} ${status}` });
+        continue;
+      }
+      const left = (waitingOn.get(dependent.id) ?? 0) - 1;
+      waitingOn.set(dependent.id, left);
+      if (left === 0) start(dependent);
+    }
+  };
+
+  const keyIdOf = (action: Action): string => {
+    const ref: KeyRef | undefined = 'key' in action ? action.key : undefined;
+    if (ref === undefined) throw new KmsError('InvalidPlan', `${action.id} has no key`);
+    if ('keyId' in ref) return ref.keyId;
+    const keyId = outcomes.get(ref.created)?.keyId;
+    if (keyId === undefined) throw new KmsError('InvalidPlan', `${action.id} refers to the key of ${ref.created}, which made no key`);
+    return keyId;
+  };
+
+  const start = (action: Action): void => {
+    if (deps.deadline !== undefined && now() >= deps.deadline) {
+      deadlineReached = true;
+      finish(action, 'skipped', { error: 'not started: the deadline was reached' });
+      return;
+    }
+    const startedAt = now();
+    const run: Promise<void> = runAction(ctx, action, keyIdOf).then(
+      (result: ActionResult) => {
+        inflight.delete(run);
+        finish(action, 'done', result, startedAt);
+      },
+      (error: unknown) => {
+        inflight.delete(run);
+        const kmsError = error instanceof KmsError ? error : undefined;
+        finish(action, 'failed', { error: error instanceof Error ? error.message : String(error), retryable: kmsError?.retryable ?? false }, startedAt);
+      },
+    );
+    inflight.add(run);
+  };
+
+  for (const action of actions) {
+    const unknown = action.dependsOn.filter((id) => !byId.has(id));
+    if (unknown.length > 0) {
+      finish(action, 'skipped', { error: `not started: depends on unknown action(s) ${unknown.join(', ')}` });
+      continue;
+    }
+    waitingOn.set(action.id, new Set(action.dependsOn).size);
+    for (const id of new Set(action.dependsOn)) dependents.set(id, [...(dependents.get(id) ?? []), action]);
+  }
+  // An action whose dependency was skipped above is skipped through `finish`'s propagation only once
+  // that dependency is finished; propagate the early skips now.
+  for (const action of actions) {
+    const skippedDep = action.dependsOn.find((id) => outcomes.get(id)?.status === 'skipped');
+    if (skippedDep !== undefined) finish(action, 'skipped', { error: `not started: ${skippedDep} skipped` });
+  }
+  for (const action of actions) if (!outcomes.has(action.id) && waitingOn.get(action.id) === 0) start(action);
+  while (inflight.size > 0) await Promise.race(inflight);
+
+  // Whatever never became ready sits on a dependency cycle.
+  for (const action of actions) if (!outcomes.has(action.id)) finish(action, 'skipped', { error: 'not started: dependency cycle' });
+  return { outcomes: actions.map((a) => outcomes.get(a.id)!), deadlineReached, retries };
+}

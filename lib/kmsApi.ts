@@ -1,0 +1,101 @@
+/**
+ * The KMS operations the product uses, for one Region, in domain terms. The reader and the executor
+ * depend on this interface only; `lib/aws/kms.ts` implements it over the AWS SDK, and tests use an
+ * in-memory fake. Every method rejects with a `KmsError` (lib/errors.ts) carrying KMS's own code.
+ */
+import type { ActualKey, KeySpec, KeyUsage, TagMap } from './types.ts';
+
+/** One entry of ListKeys. */
+export interface KeyListEntry {
+  keyId: string;
+  arn: string;
+}
+
+/** One entry of ListAliases. Predefined AWS managed aliases may have no target yet. */
+export interface AliasEntry {
+  /** `alias/<name>` */
+  aliasName: string;
+  targetKeyId: string | null;
+}
+
+/** What DescribeKey tells about a key: the `ActualKey` fields that do not need another call. */
+export type KeyDescription = Omit<ActualKey, 'region' | 'policy' | 'tags' | 'rotation'> & {
+  /** `AWS` for AWS managed keys: the product never touches those. */
+  keyManager: 'AWS' | 'CUSTOMER';
+};
+
+export interface RotationStatus {
+  enabled: boolean;
+  /** KMS reports the period only while rotation is enabled. */
+  periodInDays: number | null;
+}
+
+/** Options of the listing methods, which always return every page. */
+export interface ListOptions {
+  /**
+   * Awaited before each page request. The reader paces every page through the Pacer this way,
+   * because one listing can take several requests.
+   */
+  beforePage?: () => Promise<void>;
+}
+
+export interface CreateKeyInput {
+  spec: KeySpec;
+  keyUsage: KeyUsage;
+  multiRegion: boolean;
+  policy: string;
+  description: string;
+  tags: TagMap;
+}
+
+export interface ReplicateKeyInput {
+  /** The primary key, in this client's Region. */
+  keyId: string;
+  replicaRegion: string;
+  policy: string;
+  description: string;
+  tags: TagMap;
+}
+
+/** The key a CreateKey or ReplicateKey made (a replica has the primary's key id, its own ARN). */
+export interface CreatedKey {
+  keyId: string;
+  arn: string;
+}
+
+/** KMS in one Region. */
+export interface KmsApi {
+  readonly region: string;
+  /** Every key of the Region (all pages). */
+  listKeys(options?: ListOptions): Promise<KeyListEntry[]>;
+  /** Every alias of the Region, or only those of `keyId` (all pages). */
+  listAliases(options?: ListOptions & { keyId?: string }): Promise<AliasEntry[]>;
+  describeKey(keyId: string): Promise<KeyDescription>;
+  /** The `default` key policy document. */
+  getKeyPolicy(keyId: string): Promise<string>;
+  getKeyRotationStatus(keyId: string): Promise<RotationStatus>;
+  /** Every tag of the key (all pages). */
+  listResourceTags(keyId: string, options?: ListOptions): Promise<TagMap>;
+  createKey(input: CreateKeyInput): Promise<CreatedKey>;
+  /** Sent to the primary's Region; returns the replica (its ARN names `replicaRegion`). */
+  replicateKey(input: ReplicateKeyInput): Promise<CreatedKey>;
+  createAlias(aliasName: string, targetKeyId: string): Promise<void>;
+  updateAlias(aliasName: string, targetKeyId: string): Promise<void>;
+  deleteAlias(aliasName: string): Promise<void>;
+  putKeyPolicy(keyId: string, policy: string): Promise<void>;
+  tagResource(keyId: string, tags: TagMap): Promise<void>;
+  untagResource(keyId: string, tagKeys: string[]): Promise<void>;
+  updateKeyDescription(keyId: string, description: string): Promise<void>;
+  enableKey(keyId: string): Promise<void>;
+  disableKey(keyId: string): Promise<void>;
+  enableKeyRotation(keyId: string, rotationPeriodInDays?: number): Promise<void>;
+  disableKeyRotation(keyId: string): Promise<void>;
+  /** Sent to the current primary's Region. */
+  updatePrimaryRegion(keyId: string, primaryRegion: string): Promise<void>;
+  /** Returns the deletion date (ISO) when KMS reports one. */
+  scheduleKeyDeletion(keyId: string, pendingWindowInDays: number): Promise<{ deletionDate: string | null }>;
+  cancelKeyDeletion(keyId: string): Promise<void>;
+}
+
+/** KMS per Region; implementations memoise one client per Region. */
+export type KmsApiFactory = (region: string) => KmsApi;

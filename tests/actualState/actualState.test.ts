@@ -1,0 +1,191 @@
+import { readActualState } from '../../lib/actualState.ts';
+import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
+import { Pacer } from '../../lib/pacer.ts';
+import { FakeKms, kmsErrors } from '../support/fakeKmsApi.ts';
+import { VirtualClock } from '../support/virtualClock.ts';
+
+const STACK_ID = 'arn:aws:cloudformation:us-east-1:111122223333:stack/base/0a1b2c3d-0000-0000-0000-000000000000';
+const owner = ownerOf(STACK_ID, 'Keys');
+const other = ownerOf(STACK_ID, 'OtherKeys');
+
+function setup(options: { pageSize?: number } = {}) {
+  const clock = new VirtualClock();
+  const kms = new FakeKms({ now: clock.now, pageSize: options.pageSize });
+  const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
+  const read = (regions: string[], aliasNames: string[] = []) =>
+    readActualState({ regions, owner, aliasNames, kms: kms.factory, pacer, sleep: clock.sleep });
+  return { clock, kms, pacer, read };
+}
+
+describe('Function: readActualState', () => {
+  it('returns the keys this resource owns, fully described, with their aliases', async () => {
+    // Prepare
+    const { kms, read } = setup();
+    const ours = kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId, env: 'prod' }, description: 'mine', policy: '{"a":1}' });
+    ours.rotation = { enabled: true, periodInDays: 180 };
+    kms.seedAlias('us-east-1', 'alias/cmk', ours.keyId);
+    kms.seedAlias('us-east-1', 'alias/extra', ours.keyId);
+
+    // Act
+    const state = await read(['us-east-1'], ['alias/cmk']);
+
+    // Assess
+    expect(state).toEqual({
+      keys: [
+        {
+          region: 'us-east-1',
+          keyId: ours.keyId,
+          arn: ours.arn,
+          state: 'Enabled',
+          spec: 'SYMMETRIC_DEFAULT',
+          keyUsage: 'ENCRYPT_DECRYPT',
+          multiRegion: false,
+          role: null,
+          primaryRegion: null,
+          replicaRegions: [],
+          description: 'mine',
+          policy: '{"a":1}',
+          tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId, env: 'prod' },
+          rotation: { enabled: true, periodInDays: 180 },
+          deletionDate: null,
+        },
+      ],
+      aliases: [
+        { region: 'us-east-1', aliasName: 'alias/cmk', targetKeyId: ours.keyId },
+        { region: 'us-east-1', aliasName: 'alias/extra', targetKeyId: ours.keyId },
+      ],
+    });
+  });
+
+  it('keeps keys whose PreviousOwner is this resource and keys a wanted alias targets, and nothing else', async () => {
+    // Prepare
+    const { kms, read } = setup();
+    const handedOver = kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: other.ownerId, [OWNERSHIP_TAGS.previousOwner]: owner.ownerId } });
+    const sibling = kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: other.ownerId, [OWNERSHIP_TAGS.stackId]: STACK_ID } });
+    const foreignUnaliased = kms.seedKey('us-east-1', { tags: { team: 'x' } });
+    kms.seedAlias('us-east-1', 'alias/cmk', sibling.keyId);
+    kms.seedAlias('us-east-1', 'alias/unrelated', foreignUnaliased.keyId);
+
+    // Act
+    const state = await read(['us-east-1'], ['alias/cmk']);
+
+    // Assess
+    expect(state.keys.map((k) => k.keyId).sort()).toEqual([handedOver.keyId, sibling.keyId].sort());
+    expect(state.aliases).toEqual([{ region: 'us-east-1', aliasName: 'alias/cmk', targetKeyId: sibling.keyId }]);
+  });
+
+  it('reports a wanted alias even when its target is not kept', async () => {
+    // Prepare
+    const { kms, read } = setup();
+    const denied = kms.seedKey('us-east-1');
+    kms.seedAlias('us-east-1', 'alias/cmk', denied.keyId);
+    kms.fail('describeKey', () => kmsErrors.accessDenied());
+
+    // Act
+    const state = await read(['us-east-1'], ['alias/cmk']);
+
+    // Assess
+    expect(state.keys).toEqual([]);
+    expect(state.aliases).toEqual([{ region: 'us-east-1', aliasName: 'alias/cmk', targetKeyId: denied.keyId }]);
+  });
+
+  it('skips AWS managed keys without reading their tags', async () => {
+    // Prepare
+    const { kms, read } = setup();
+    const managed = kms.seedKey('us-east-1', { keyManager: 'AWS' });
+    kms.seedAlias('us-east-1', 'alias/aws/s3', managed.keyId);
+    kms.seedAlias('us-east-1', 'alias/aws/ebs', null);
+
+    // Act
+    const state = await read(['us-east-1']);
+
+    // Assess
+    expect(state).toEqual({ keys: [], aliases: [] });
+    expect(kms.callsOf('listResourceTags')).toHaveLength(0);
+  });
+
+  it('treats keys whose tags cannot be read as foreign', async () => {
+    // Prepare
+    const { kms, read } = setup();
+    const denied = kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId } });
+    kms.tagsDenied.add(denied.keyId);
+    const ours = kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId } });
+
+    // Act
+    const state = await read(['us-east-1']);
+
+    // Assess
+    expect(state.keys.map((k) => k.keyId)).toEqual([ours.keyId]);
+  });
+
+  it('reads every Region and reports multi-Region roles', async () => {
+    // Prepare
+    const { kms, read } = setup();
+    const tags = { [OWNERSHIP_TAGS.owner]: owner.ownerId };
+    const primary = kms.seedKey('us-east-1', { multiRegion: true, tags });
+    kms.seedKey('eu-west-1', { keyId: primary.keyId, multiRegion: true, role: 'REPLICA', primaryRegion: 'us-east-1', tags: { ...tags } });
+    kms.seedKey('ap-south-1', { tags: { ...tags }, state: 'PendingDeletion', deletionDate: '2030-01-01T00:00:00.000Z' });
+
+    // Act
+    const state = await read(['ap-south-1', 'eu-west-1', 'us-east-1']);
+
+    // Assess
+    expect(state.keys.map((k) => [k.region, k.role, k.primaryRegion, k.replicaRegions, k.state])).toEqual([
+      ['ap-south-1', null, null, [], 'PendingDeletion'],
+      ['eu-west-1', 'REPLICA', 'us-east-1', ['eu-west-1'], 'Enabled'],
+      ['us-east-1', 'PRIMARY', 'us-east-1', ['eu-west-1'], 'Enabled'],
+    ]);
+    expect(state.keys[0]?.deletionDate).toBe('2030-01-01T00:00:00.000Z');
+  });
+
+  it('reads rotation only for symmetric encryption keys, and null where it fails', async () => {
+    // Prepare
+    const { kms, read } = setup();
+    const tags = { [OWNERSHIP_TAGS.owner]: owner.ownerId };
+    const rsa = kms.seedKey('us-east-1', { spec: 'RSA_2048', keyUsage: 'SIGN_VERIFY', tags });
+    const failing = kms.seedKey('us-east-1', { tags: { ...tags } });
+    kms.fail('getKeyRotationStatus', () => kmsErrors.accessDenied());
+    kms.fail('getKeyPolicy', () => kmsErrors.accessDenied());
+
+    // Act
+    const state = await read(['us-east-1']);
+
+    // Assess
+    expect(kms.callsOf('getKeyRotationStatus').map((c) => c.args[0])).toEqual([failing.keyId]);
+    const byId = Object.fromEntries(state.keys.map((k) => [k.keyId, k]));
+    expect(byId[rsa.keyId]?.rotation).toBeNull();
+    expect(byId[failing.keyId]?.rotation).toBeNull();
+    expect(state.keys.filter((k) => k.policy === null)).toHaveLength(1);
+  });
+
+  it('retries throttled reads and fails on errors that would hide owned keys', async () => {
+    // Prepare
+    const { kms, read } = setup();
+    const ours = kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId } });
+    kms.fail('listKeys', kmsErrors.throttling, { times: 2 });
+    kms.fail('listResourceTags', kmsErrors.internal);
+
+    // Act
+    const state = await read(['us-east-1']);
+    kms.fail('listKeys', () => kmsErrors.notFound('x'));
+
+    // Assess
+    expect(state.keys.map((k) => k.keyId)).toEqual([ours.keyId]);
+    expect(kms.callsOf('listKeys')).toHaveLength(3);
+    await expect(read(['us-east-1'])).rejects.toThrow('NotFoundException');
+  });
+
+  it('paces every page through the shared Pacer', async () => {
+    // Prepare: 1,200 foreign keys at ListResourceTags 2,000/s and ListKeys pages of 100
+    const { clock, kms } = setup({ pageSize: 100 });
+    for (let i = 0; i < 1200; i++) kms.seedKey('us-east-1');
+    const pacer = new Pacer({ quotas: { ListResourceTags: 400, ListKeys: 5 }, now: clock.now, sleep: clock.sleep });
+
+    // Act
+    await readActualState({ regions: ['us-east-1'], owner, aliasNames: [], kms: kms.factory, pacer, sleep: clock.sleep });
+
+    // Assess: 12 ListKeys pages at 5/s (≥ 1.4 s) and 1,200 tag reads at 400/s (2 s)
+    expect(kms.callsOf('listResourceTags')).toHaveLength(1200);
+    expect(clock.now()).toBeGreaterThanOrEqual(2000);
+  });
+});

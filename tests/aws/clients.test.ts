@@ -1,0 +1,37 @@
+import { createAwsDependencies } from '../../lib/aws/index.ts';
+import { createKmsClientFactory } from '../../lib/aws/clients.ts';
+
+describe('Function: createKmsClientFactory', () => {
+  it('creates one client per Region, with a single attempt and no endpoint of its own', async () => {
+    // Prepare
+    const clientOf = createKmsClientFactory();
+
+    // Act
+    const east = clientOf('us-east-1');
+    const eastAgain = clientOf('us-east-1');
+    const west = clientOf('eu-west-1');
+
+    // Assess
+    expect(eastAgain).toBe(east);
+    expect(west).not.toBe(east);
+    expect(await east.config.region()).toBe('us-east-1');
+    expect(await west.config.region()).toBe('eu-west-1');
+    expect(await east.config.maxAttempts()).toBe(1);
+    expect(east.config.endpoint).toBeUndefined();
+  });
+});
+
+describe('Function: createAwsDependencies', () => {
+  it('memoises the KmsApi per Region', () => {
+    // Prepare
+    const deps = createAwsDependencies();
+
+    // Act
+    const east = deps.kms('us-east-1');
+
+    // Assess
+    expect(deps.kms('us-east-1')).toBe(east);
+    expect(east.region).toBe('us-east-1');
+    expect(deps.kms('eu-west-1').region).toBe('eu-west-1');
+  });
+});

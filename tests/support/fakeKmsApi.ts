@@ -1,0 +1,360 @@
+/**
+ * An in-memory KMS of several Regions implementing `KmsApi`, with the semantics the reader and the
+ * executor depend on (error codes as KMS answers them), a call log, and fault injection.
+ */
+import { KmsError } from '../../lib/errors.ts';
+import type { AliasEntry, CreateKeyInput, KeyDescription, KmsApi, KmsApiFactory, ListOptions, RotationStatus } from '../../lib/kmsApi.ts';
+import type { KeySpec, KeyState, KeyUsage, TagMap } from '../../lib/types.ts';
+
+export const FAKE_ACCOUNT = '111122223333';
+
+export interface FakeKey {
+  region: string;
+  keyId: string;
+  arn: string;
+  state: KeyState;
+  spec: KeySpec;
+  keyUsage: KeyUsage;
+  multiRegion: boolean;
+  role: 'PRIMARY' | 'REPLICA' | null;
+  primaryRegion: string | null;
+  description: string;
+  policy: string;
+  tags: TagMap;
+  rotation: { enabled: boolean; periodInDays: number };
+  deletionDate: string | null;
+  keyManager: 'AWS' | 'CUSTOMER';
+  /** DescribeKey calls left before a new replica leaves `Creating`. */
+  creatingPolls: number;
+}
+
+export type FakeOperation = Exclude<keyof KmsApi, 'region'>;
+
+export interface FakeCall {
+  region: string;
+  operation: FakeOperation;
+  args: unknown[];
+  at: number;
+}
+
+interface Fault {
+  operation: FakeOperation;
+  region: string | undefined;
+  error: () => KmsError;
+  times: number;
+  /** The call takes effect, then the error is returned (a lost answer). */
+  applied: boolean;
+}
+
+export interface FakeKmsOptions {
+  now?: () => number;
+  /** DescribeKey calls a new replica stays `Creating`. */
+  replicaCreatingPolls?: number;
+  /** Page size of the listings (to exercise `beforePage`). */
+  pageSize?: number;
+}
+
+/** KMS's error shapes, as the AWS layer produces them. */
+export const kmsErrors = {
+  throttling: () => new KmsError('ThrottlingException', 'Rate exceeded', { retryable: true }),
+  internal: () => new KmsError('KMSInternalException', 'internal error', { retryable: true }),
+  network: () => new KmsError('ECONNRESET', 'socket hang up', { retryable: true }),
+  accessDenied: () => new KmsError('AccessDeniedException', 'not authorized'),
+  notFound: (what: string) => new KmsError('NotFoundException', `${what} does not exist`),
+  invalidPrincipals: () => new KmsError('MalformedPolicyDocumentException', 'Policy contains a statement with one or more invalid principals.'),
+};
+
+export class FakeKms {
+  readonly keys: FakeKey[] = [];
+  /** region → alias name → target key id (null: a predefined AWS alias without a key yet). */
+  readonly aliases = new Map<string, Map<string, string | null>>();
+  readonly calls: FakeCall[] = [];
+  /** Tags of these key ids cannot be read (AccessDeniedException). */
+  readonly tagsDenied = new Set<string>();
+  /** principal ARN → epoch ms from which IAM knows it (absent = known). */
+  readonly principalsKnownAt = new Map<string, number>();
+  readonly #faults: Fault[] = [];
+  readonly #now: () => number;
+  readonly #replicaCreatingPolls: number;
+  readonly #pageSize: number;
+  #nextId = 1;
+  readonly #apis = new Map<string, KmsApi>();
+
+  constructor(options: FakeKmsOptions = {}) {
+    this.#now = options.now ?? Date.now;
+    this.#replicaCreatingPolls = options.replicaCreatingPolls ?? 0;
+    this.#pageSize = options.pageSize ?? 1000;
+  }
+
+  /** The `KmsApiFactory` to hand to the code under test. */
+  readonly factory: KmsApiFactory = (region) => {
+    let api = this.#apis.get(region);
+    if (api === undefined) {
+      api = this.#api(region);
+      this.#apis.set(region, api);
+    }
+    return api;
+  };
+
+  /** The next `times` calls of `operation` (in `region`, if given) fail with `error`. */
+  fail(operation: FakeOperation, error: () => KmsError, options: { region?: string; times?: number; applied?: boolean } = {}): this {
+    this.#faults.push({ operation, region: options.region, error, times: options.times ?? 1, applied: options.applied ?? false });
+    return this;
+  }
+
+  /** Puts a key in place directly (not logged as a call). */
+  seedKey(region: string, fields: Partial<FakeKey> = {}): FakeKey {
+    const multiRegion = fields.multiRegion ?? false;
+    const keyId = fields.keyId ?? this.#newKeyId(multiRegion);
+    const key: FakeKey = {
+      region,
+      keyId,
+      arn: `arn:aws:kms:${region}:${FAKE_ACCOUNT}:key/${keyId}`,
+      state: 'Enabled',
+      spec: 'SYMMETRIC_DEFAULT',
+      keyUsage: 'ENCRYPT_DECRYPT',
+      multiRegion,
+      role: multiRegion ? 'PRIMARY' : null,
+      primaryRegion: multiRegion ? region : null,
+      description: '',
+      policy: '{"Version":"2012-10-17","Statement":[]}',
+      tags: {},
+      rotation: { enabled: false, periodInDays: 365 },
+      deletionDate: null,
+      keyManager: 'CUSTOMER',
+      creatingPolls: 0,
+      ...fields,
+    };
+    this.keys.push(key);
+    return key;
+  }
+
+  seedAlias(region: string, aliasName: string, targetKeyId: string | null): void {
+    this.#aliasesOf(region).set(aliasName, targetKeyId);
+  }
+
+  key(region: string, keyId: string): FakeKey | undefined {
+    return this.keys.find((k) => k.region === region && k.keyId === keyId);
+  }
+
+  aliasTarget(region: string, aliasName: string): string | null | undefined {
+    return this.#aliasesOf(region).get(aliasName);
+  }
+
+  callsOf(operation: FakeOperation, region?: string): FakeCall[] {
+    return this.calls.filter((c) => c.operation === operation && (region === undefined || c.region === region));
+  }
+
+  #newKeyId(multiRegion: boolean): string {
+    const n = String(this.#nextId++).padStart(8, '0');
+    return multiRegion ? `mrk-${n}${'0'.repeat(24)}` : `${n}-0000-4000-8000-000000000000`;
+  }
+
+  #aliasesOf(region: string): Map<string, string | null> {
+    let map = this.aliases.get(region);
+    if (map === undefined) {
+      map = new Map();
+      this.aliases.set(region, map);
+    }
+    return map;
+  }
+
+  #found(region: string, keyId: string): FakeKey {
+    const key = this.key(region, keyId);
+    if (key === undefined) throw kmsErrors.notFound(`Key 'arn:aws:kms:${region}:${FAKE_ACCOUNT}:key/${keyId}'`);
+    return key;
+  }
+
+  #usable(region: string, keyId: string): FakeKey {
+    const key = this.#found(region, keyId);
+    if (key.state === 'PendingDeletion' || key.state === 'PendingReplicaDeletion' || key.state === 'Creating') {
+      throw new KmsError('KMSInvalidStateException', `${key.arn} is ${key.state}`);
+    }
+    return key;
+  }
+
+  #checkPolicy(policy: string): void {
+    for (const [principal, at] of this.principalsKnownAt) if (policy.includes(principal) && this.#now() < at) throw kmsErrors.invalidPrincipals();
+  }
+
+  async #page(options: ListOptions | undefined, count: number): Promise<void> {
+    const pages = Math.max(1, Math.ceil(count / this.#pageSize));
+    for (let i = 0; i < pages; i++) await options?.beforePage?.();
+  }
+
+  #describe(key: FakeKey): KeyDescription {
+    if (key.state === 'Creating' && key.creatingPolls-- <= 0) key.state = 'Enabled';
+    const replicaRegions = key.multiRegion
+      ? this.keys.filter((k) => k.keyId === key.keyId && k.role === 'REPLICA').map((k) => k.region).sort()
+      : [];
+    return {
+      keyId: key.keyId,
+      arn: key.arn,
+      state: key.state,
+      spec: key.spec,
+      keyUsage: key.keyUsage,
+      multiRegion: key.multiRegion,
+      role: key.role,
+      primaryRegion: key.primaryRegion,
+      replicaRegions,
+      description: key.description,
+      deletionDate: key.deletionDate,
+      keyManager: key.keyManager,
+    };
+  }
+
+  #api(region: string): KmsApi {
+    /** Logs the call, applies faults, runs `effect`. Always asynchronous, like a real call. */
+    const call = async <T>(operation: FakeOperation, args: unknown[], effect: () => T): Promise<T> => {
+      this.calls.push({ region, operation, args, at: this.#now() });
+      await Promise.resolve();
+      const index = this.#faults.findIndex((f) => f.operation === operation && (f.region === undefined || f.region === region) && f.times > 0);
+      const fault = index >= 0 ? this.#faults[index] : undefined;
+      if (fault !== undefined) {
+        fault.times--;
+        if (fault.times === 0) this.#faults.splice(index, 1);
+        if (fault.applied) effect();
+        throw fault.error();
+      }
+      return effect();
+    };
+    const aliases = this.#aliasesOf(region);
+    const create = (input: CreateKeyInput) => {
+      this.#checkPolicy(input.policy);
+      const key = this.seedKey(region, { ...input, tags: { ...input.tags }, rotation: { enabled: false, periodInDays: 365 } });
+      return { keyId: key.keyId, arn: key.arn };
+    };
+    return {
+      region,
+      listKeys: async (options) => {
+        const keys = this.keys.filter((k) => k.region === region);
+        await this.#page(options, keys.length);
+        return call('listKeys', [], () => keys.map((k) => ({ keyId: k.keyId, arn: k.arn })));
+      },
+      listAliases: async (options) => {
+        await this.#page(options, aliases.size);
+        return call('listAliases', [options?.keyId], () =>
+          [...aliases]
+            .filter(([, target]) => options?.keyId === undefined || target === options.keyId)
+            .map(([aliasName, targetKeyId]): AliasEntry => ({ aliasName, targetKeyId })),
+        );
+      },
+      describeKey: (keyId) => call('describeKey', [keyId], () => this.#describe(this.#found(region, keyId))),
+      getKeyPolicy: (keyId) => call('getKeyPolicy', [keyId], () => this.#found(region, keyId).policy),
+      getKeyRotationStatus: (keyId) =>
+        call('getKeyRotationStatus', [keyId], (): RotationStatus => {
+          const key = this.#found(region, keyId);
+          if (key.spec !== 'SYMMETRIC_DEFAULT') throw new KmsError('UnsupportedOperationException', 'rotation not supported');
+          return { enabled: key.rotation.enabled, periodInDays: key.rotation.enabled ? key.rotation.periodInDays : null };
+        }),
+      listResourceTags: async (keyId, options) => {
+        await this.#page(options, 1);
+        return call('listResourceTags', [keyId], () => {
+          if (this.tagsDenied.has(keyId)) throw kmsErrors.accessDenied();
+          return { ...this.#found(region, keyId).tags };
+        });
+      },
+      createKey: (input) => call('createKey', [input], () => create(input)),
+      replicateKey: (input) =>
+        call('replicateKey', [input], () => {
+          const primary = this.#usable(region, input.keyId);
+          if (primary.role !== 'PRIMARY') throw new KmsError('UnsupportedOperationException', `${primary.arn} is not a multi-Region primary key`);
+          if (this.key(input.replicaRegion, input.keyId) !== undefined) {
+            throw new KmsError('AlreadyExistsException', `${input.keyId} already exists in ${input.replicaRegion}`);
+          }
+          this.#checkPolicy(input.policy);
+          const replica = this.seedKey(input.replicaRegion, {
+            keyId: input.keyId,
+            multiRegion: true,
+            role: 'REPLICA',
+            primaryRegion: region,
+            spec: primary.spec,
+            keyUsage: primary.keyUsage,
+            policy: input.policy,
+            description: input.description,
+            tags: { ...input.tags },
+            state: 'Creating',
+            creatingPolls: this.#replicaCreatingPolls,
+          });
+          return { keyId: replica.keyId, arn: replica.arn };
+        }),
+      createAlias: (aliasName, targetKeyId) =>
+        call('createAlias', [aliasName, targetKeyId], () => {
+          if (aliases.has(aliasName)) throw new KmsError('AlreadyExistsException', `An alias with the name ${aliasName} already exists`);
+          this.#usable(region, targetKeyId);
+          aliases.set(aliasName, targetKeyId);
+        }),
+      updateAlias: (aliasName, targetKeyId) =>
+        call('updateAlias', [aliasName, targetKeyId], () => {
+          if (!aliases.has(aliasName)) throw kmsErrors.notFound(`Alias ${aliasName}`);
+          this.#usable(region, targetKeyId);
+          aliases.set(aliasName, targetKeyId);
+        }),
+      deleteAlias: (aliasName) =>
+        call('deleteAlias', [aliasName], () => {
+          if (!aliases.delete(aliasName)) throw kmsErrors.notFound(`Alias ${aliasName}`);
+        }),
+      putKeyPolicy: (keyId, policy) =>
+        call('putKeyPolicy', [keyId, policy], () => {
+          const key = this.#found(region, keyId);
+          this.#checkPolicy(policy);
+          key.policy = policy;
+        }),
+      tagResource: (keyId, tags) =>
+        call('tagResource', [keyId, tags], () => {
+          Object.assign(this.#found(region, keyId).tags, tags);
+        }),
+      untagResource: (keyId, tagKeys) =>
+        call('untagResource', [keyId, tagKeys], () => {
+          const key = this.#found(region, keyId);
+          for (const tagKey of tagKeys) delete key.tags[tagKey];
+        }),
+      updateKeyDescription: (keyId, description) =>
+        call('updateKeyDescription', [keyId, description], () => {
+          this.#found(region, keyId).description = description;
+        }),
+      enableKey: (keyId) =>
+        call('enableKey', [keyId], () => {
+          this.#usable(region, keyId).state = 'Enabled';
+        }),
+      disableKey: (keyId) =>
+        call('disableKey', [keyId], () => {
+          this.#usable(region, keyId).state = 'Disabled';
+        }),
+      enableKeyRotation: (keyId, periodInDays) =>
+        call('enableKeyRotation', [keyId, periodInDays], () => {
+          this.#usable(region, keyId).rotation = { enabled: true, periodInDays: periodInDays ?? 365 };
+        }),
+      disableKeyRotation: (keyId) =>
+        call('disableKeyRotation', [keyId], () => {
+          this.#usable(region, keyId).rotation.enabled = false;
+        }),
+      updatePrimaryRegion: (keyId, primaryRegion) =>
+        call('updatePrimaryRegion', [keyId, primaryRegion], () => {
+          const primary = this.#usable(region, keyId);
+          const replica = this.#usable(primaryRegion, keyId);
+          if (primary.role !== 'PRIMARY' || replica.role !== 'REPLICA') throw new KmsError('UnsupportedOperationException', 'not a primary/replica pair');
+          for (const k of this.keys) if (k.keyId === keyId) k.primaryRegion = primaryRegion;
+          primary.role = 'REPLICA';
+          replica.role = 'PRIMARY';
+        }),
+      scheduleKeyDeletion: (keyId, pendingWindowInDays) =>
+        call('scheduleKeyDeletion', [keyId, pendingWindowInDays], () => {
+          const key = this.#usable(region, keyId);
+          const hasReplicas = key.role === 'PRIMARY' && this.keys.some((k) => k.keyId === keyId && k.role === 'REPLICA' && k.state !== 'PendingDeletion');
+          key.state = hasReplicas ? 'PendingReplicaDeletion' : 'PendingDeletion';
+          key.deletionDate = new Date(this.#now() + pendingWindowInDays * 86_400_000).toISOString();
+          return { deletionDate: key.deletionDate };
+        }),
+      cancelKeyDeletion: (keyId) =>
+        call('cancelKeyDeletion', [keyId], () => {
+          const key = this.#found(region, keyId);
+          if (key.state !== 'PendingDeletion' && key.state !== 'PendingReplicaDeletion') {
+            throw new KmsError('KMSInvalidStateException', `${key.arn} is not pending deletion`);
+          }
+          key.state = 'Disabled';
+          key.deletionDate = null;
+        }),
+    };
+  }
+}
