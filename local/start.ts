@@ -61,8 +61,9 @@ function table(headers: string[], rows: string[][]): string {
 function principalsIn(value: unknown, found = new Set<string>()): Set<string> {
   if (typeof value === 'string') {
     for (const m of value.matchAll(/arn:aws[a-z-]*:iam::\d{12}:(?:user|role)\/[\w+=,.@/-]+/g)) found.add(m[0]);
-  } else if (Array.isArray(value)) value.forEach((v) => principalsIn(v, found));
-  else if (value !== null && typeof value === 'object') Object.values(value).forEach((v) => principalsIn(v, found));
+  } else if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) principalsIn(v, found);
+  }
   return found;
 }
 
