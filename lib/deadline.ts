@@ -1,0 +1,95 @@
+/**
+ * The Lambda deadline (SPEC §8): CloudFormation must get an answer before Lambda kills the
+ * invocation, or the stack waits for the custom resource timeout (up to an hour). Three instants
+ * are derived from `context.getRemainingTimeInMillis()`:
+ *
+ * - `work`: no new KMS action starts after it (the executor stops cleanly, requests in flight end);
+ * - `answer`: if the work has still not returned (a call that never answers), stop waiting for it
+ *   and answer FAILED anyway;
+ * - `end`: when Lambda kills the invocation; the PUT must be done by then.
+ *
+ * `work` = end − margin, `answer` = end − margin / 2, so half the margin is left for the PUT.
+ */
+import { MultiRegionKmsKeysError } from './errors.ts';
+
+/** Default margin: a KMS request in flight may take ~10 s to time out, the PUT a few more. */
+export const DEFAULT_DEADLINE_MARGIN_MS = 20_000;
+
+/** Below this, the PUT itself would have no time left. */
+export const MIN_DEADLINE_MARGIN_MS = 2_000;
+
+/** What is kept back from `end` for the PUT to finish before Lambda kills the invocation. */
+const END_SAFETY_MS = 250;
+
+export interface Deadlines {
+  /** Epoch ms: no new KMS action after it. */
+  work: number;
+  /** Epoch ms: answer FAILED if the work has not returned by then. */
+  answer: number;
+  /** Epoch ms: the PUT must be finished by then. */
+  end: number;
+}
+
+/**
+ * The margin from `DEADLINE_MARGIN_MS` (milliseconds, an integer ≥ 2,000), else the default.
+ * @throws MultiRegionKmsKeysError when the variable is set but invalid: a typo must not silently
+ *   become the default
+ */
+export function deadlineMarginFromEnv(env: Record<string, string | undefined>): number {
+  const raw = env.DEADLINE_MARGIN_MS;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_DEADLINE_MARGIN_MS;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < MIN_DEADLINE_MARGIN_MS) {
+    throw new MultiRegionKmsKeysError(`DEADLINE_MARGIN_MS must be an integer number of milliseconds ≥ ${MIN_DEADLINE_MARGIN_MS}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+/**
+ * CloudFormation's own wait for this resource, from the `ServiceTimeout` property (seconds, 1–3600),
+ * when the template sets one: it may be shorter than the Lambda timeout, and an answer after it is
+ * lost. Undefined when absent or not a whole positive number.
+ */
+export function serviceTimeoutMsOf(resourceProperties: unknown): number | undefined {
+  if (resourceProperties === null || typeof resourceProperties !== 'object') return undefined;
+  const raw = (resourceProperties as Record<string, unknown>).ServiceTimeout;
+  const seconds = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  return typeof seconds === 'number' && Number.isInteger(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+}
+
+/**
+ * The deadlines of an invocation that has `remainingMs` left at `now`. With a timeout shorter than
+ * twice the margin, the margin shrinks to half of the remaining time, so some work can still happen.
+ */
+export function deadlinesOf(now: number, remainingMs: number, marginMs: number): Deadlines {
+  const remaining = Math.max(0, remainingMs);
+  const margin = Math.min(marginMs, remaining / 2);
+  const end = now + remaining;
+  return { work: Math.floor(end - margin), answer: Math.floor(end - margin / 2), end: Math.max(now, end - END_SAFETY_MS) };
+}
+
+export type RaceResult<T> = { kind: 'done'; value: T } | { kind: 'timeout' };
+
+/**
+ * Waits for `work` until `at` (epoch ms). On timeout the work is abandoned, not cancelled: the
+ * caller answers and returns, and Lambda freezes whatever is still pending. A rejection of `work`
+ * before `at` is rethrown; one after `at` is swallowed (it must not crash the process as an
+ * unhandled rejection once the answer is sent).
+ */
+export async function raceDeadline<T>(work: Promise<T>, at: number, now: () => number = Date.now): Promise<RaceResult<T>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<{ kind: 'timeout' }>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'timeout' }), Math.max(0, at - now()));
+  });
+  const settled = work.then(
+    (value) => ({ kind: 'done', value }) as const,
+    (error: unknown) => ({ kind: 'error', error }) as const,
+  );
+  try {
+    const first = await Promise.race([settled, timeout]);
+    if (first.kind === 'error') throw first.error;
+    return first;
+  } finally {
+    clearTimeout(timer);
+  }
+}

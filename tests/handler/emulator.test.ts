@@ -1,0 +1,194 @@
+/**
+ * The handler in-process through the real AWS SDK clients against the local KMS emulator
+ * (local/emulator), with a loopback ResponseURL: the CloudFormation protocol end to end, minus
+ * the bundle (the driver tests cover that).
+ */
+import { createHandler } from '../../handler/index.ts';
+import { ownerOf } from '../../lib/ownership.ts';
+import { startEmulator } from '../../local/emulator/index.ts';
+import {
+  ACCOUNT_ID,
+  EXECUTION_ROLE_ARN,
+  expectCloudFormationFailed,
+  expectCloudFormationSuccess,
+  lambdaContext,
+  RESPONSE_URL_SECRET,
+  type ResponseServer,
+  STACK_ID,
+  simulateEvent,
+  startResponseServer,
+} from '../support/cfn.ts';
+
+const REGIONS = ['eu-west-1', 'us-east-1', 'us-west-2'];
+const OWNER_ID = ownerOf(STACK_ID, 'Keys').ownerId;
+
+interface Counts {
+  byOperation: Record<string, number>;
+  mutations: number;
+}
+
+interface EmulatorKey {
+  keyId: string;
+  region: string;
+  keyState: string;
+  tags: Record<string, string> | { TagKey: string; TagValue: string }[];
+}
+
+describe('Function: handler (emulator)', () => {
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  let server: ResponseServer;
+  let logLines: string[];
+  const savedEnv = { ...process.env };
+
+  const control = async <T>(path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${emulator.url}/__emulator/${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`emulator ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  const invoke = (event: ReturnType<typeof simulateEvent>, remainingMs?: number) =>
+    createHandler({ writeLog: (line) => logLines.push(line) })(event, lambdaContext({ remainingMs }));
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0 });
+    server = await startResponseServer();
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: emulator.url,
+      AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTEST',
+      AWS_SECRET_ACCESS_KEY: 'test-secret',
+      AWS_REGION: 'us-east-1',
+      EXECUTION_ROLE_ARN,
+      LOG_LEVEL: 'debug',
+    });
+    delete process.env.AWS_PROFILE;
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.KMS_QUOTAS;
+    delete process.env.DEADLINE_MARGIN_MS;
+  });
+  afterAll(async () => {
+    process.env = savedEnv;
+    await server?.close();
+    await emulator?.close();
+  });
+  beforeEach(async () => {
+    logLines = [];
+    await control('reset', { accountId: ACCOUNT_ID, regions: REGIONS, replicaCreatingMs: 200 });
+  });
+  afterEach(() => {
+    expect(logLines.join('\n')).not.toContain(RESPONSE_URL_SECRET);
+  });
+
+  const properties = (keys: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: keys, ...extra });
+  const multiRegionKey = { 'cmk-prod': { Region: 'us-east-1', ReplicaRegions: ['eu-west-1'], DeletionWindowInDays: '7' } };
+
+  it('creates, updates and deletes a multi-Region key', async () => {
+    // Prepare
+    const create = simulateEvent({ requestType: 'Create', properties: properties(multiRegionKey), responseServer: server });
+
+    // Act: Create
+    await invoke(create);
+
+    // Assess
+    const created = expectCloudFormationSuccess(server, create);
+    expect(created.PhysicalResourceId).toBe(OWNER_ID);
+    const keyId = created.Data!['KeyIds.us-east-1.cmk-prod']!;
+    expect(keyId).toMatch(/^mrk-/);
+    expect(created.Data!['ReplicaKeyArns.eu-west-1.cmk-prod']).toBe(`arn:aws:kms:eu-west-1:${ACCOUNT_ID}:key/${keyId}`);
+
+    // Act: Update (a new replica Region, new tags)
+    const updatedProps = properties({ 'cmk-prod': { ...multiRegionKey['cmk-prod'], ReplicaRegions: ['eu-west-1', 'us-west-2'], Tags: { team: 'payments' } } });
+    const update = simulateEvent({ requestType: 'Update', properties: updatedProps, oldProperties: properties(multiRegionKey), physicalResourceId: OWNER_ID, responseServer: server });
+    await invoke(update);
+
+    // Assess
+    const updated = expectCloudFormationSuccess(server, update);
+    expect(updated.PhysicalResourceId).toBe(OWNER_ID);
+    expect(updated.Data!['KeyIds.us-west-2.cmk-prod']).toBe(keyId);
+
+    // Act: Delete
+    const del = simulateEvent({ requestType: 'Delete', properties: updatedProps, physicalResourceId: OWNER_ID, responseServer: server });
+    await invoke(del);
+
+    // Assess
+    expectCloudFormationSuccess(server, del);
+    const state = await control<{ keys: EmulatorKey[] }>('state');
+    const ours = state.keys.filter((k) => k.keyId === keyId);
+    expect(ours.map((k) => k.keyState).sort()).toEqual(['PendingDeletion', 'PendingDeletion', 'PendingReplicaDeletion'].sort());
+  });
+
+  it('answers FAILED naming the path with zero KMS requests on invalid properties', async () => {
+    // Prepare
+    await control('counts/reset', {});
+    const event = simulateEvent({ requestType: 'Create', properties: properties({ 'cmk-prod': { Region: 'us-east-1', EnableKeyRotation: 'yes' } }), responseServer: server });
+
+    // Act
+    await invoke(event);
+
+    // Assess
+    expectCloudFormationFailed(server, event, /CustomerMasterKeys\.cmk-prod\.EnableKeyRotation/);
+    const counts = await control<Counts>('counts');
+    expect(counts.mutations).toBe(0);
+    expect(Object.keys(counts.byOperation).filter((op) => op !== 'ListRegions')).toEqual([]);
+  });
+
+  it('refuses another account, with zero KMS requests', async () => {
+    // Prepare
+    await control('counts/reset', {});
+    const event = simulateEvent({ requestType: 'Create', properties: { ...properties(multiRegionKey), AwsAccountId: '444455556666' }, responseServer: server });
+
+    // Act
+    await invoke(event);
+
+    // Assess
+    expectCloudFormationFailed(server, event, /AwsAccountId/);
+    expect((await control<Counts>('counts')).mutations).toBe(0);
+  });
+
+  it('refuses a response over 4,096 bytes before any KMS call', async () => {
+    // Prepare
+    await control('counts/reset', {});
+    const many = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`key-${i}`, {}]));
+    const event = simulateEvent({ requestType: 'Create', properties: properties(many), responseServer: server });
+
+    // Act
+    await invoke(event);
+
+    // Assess
+    expectCloudFormationFailed(server, event, /ReturnAttributes/);
+    expect((await control<Counts>('counts')).mutations).toBe(0);
+  });
+
+  it('deletes with garbage properties, removing what a Create made', async () => {
+    // Prepare
+    const create = simulateEvent({ requestType: 'Create', properties: properties(multiRegionKey), responseServer: server });
+    await invoke(create);
+    const keyId = expectCloudFormationSuccess(server, create).Data!['KeyIds.us-east-1.cmk-prod'];
+    const del = simulateEvent({ requestType: 'Delete', properties: { Nonsense: { deeply: ['wrong'] }, AwsAccountId: 'nope' }, physicalResourceId: OWNER_ID, responseServer: server });
+
+    // Act
+    await invoke(del);
+
+    // Assess
+    expectCloudFormationSuccess(server, del);
+    const state = await control<{ keys: EmulatorKey[] }>('state');
+    expect(state.keys.filter((k) => k.keyId === keyId).every((k) => k.keyState.startsWith('Pending'))).toBe(true);
+  });
+
+  it('answers FAILED before the deadline when KMS stops answering', async () => {
+    // Prepare: every KMS request takes 8 s; 4 s are left
+    await control('config', { latencyMs: 8_000 });
+    const event = simulateEvent({ requestType: 'Create', properties: properties(multiRegionKey), responseServer: server });
+    const startedAt = Date.now();
+
+    // Act
+    await invoke(event, 4_000);
+
+    // Assess
+    expect(Date.now() - startedAt).toBeLessThan(4_000);
+    expectCloudFormationFailed(server, event, /about to time out.*resumes/);
+    await control('config', { latencyMs: 0 });
+  });
+});
