@@ -150,7 +150,7 @@ async function main(): Promise<number> {
     console.log(`   PhysicalResourceId: ${owner}\n`);
     const keys = await report(emulator.url, owner);
     console.log('\nAttributes (Fn::GetAtt):');
-    console.log(table(['name', 'value'], Object.entries(created.data ?? {}).sort(([a], [b]) => a.localeCompare(b))));
+    console.log(table(['name', 'value'], Object.entries(created.data ?? {}).map(([k, v]) => [k, String(v)]).sort(([a], [b]) => a!.localeCompare(b!))));
     await demoCrossRegion(emulator.url, keys);
 
     before = await counts();
