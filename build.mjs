@@ -2,6 +2,7 @@
 // Fails on any esbuild warning, so a dubious import never reaches production silently.
 import { build } from 'esbuild';
 import { statSync } from 'node:fs';
+import { writeStackSetTemplate } from './build/stackset.mjs';
 
 const outfile = 'dist/handler/index.mjs';
 
@@ -27,3 +28,6 @@ if (result.warnings.length > 0) {
 }
 const bytes = statSync(outfile).size;
 console.log(`built ${outfile}: ${bytes} bytes (${(bytes / 1024).toFixed(1)} KiB)`);
+
+// The transform-free template for SERVICE_MANAGED StackSets, generated from template.yaml.
+console.log(`wrote ${writeStackSetTemplate()}`);

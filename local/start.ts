@@ -9,7 +9,7 @@
  *   npm start -- --template FILE [--resource ID] [--param Name=Value …]   a local preview of your own template
  */
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { createDriver, DEFAULT_IDENTITY, loadTemplate, type RequestResult, resolveResource, Stack, TemplateError } from './driver/index.ts';
+import { createDriver, DEFAULT_IDENTITY, executionRoleArnOf, loadTemplate, type RequestResult, resolveResource, Stack, TemplateError } from './driver/index.ts';
 import { startEmulator } from './emulator/index.ts';
 
 interface Options {
@@ -130,7 +130,13 @@ async function demoCrossRegion(url: string, keys: EmulatedKey[]): Promise<void> 
 
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
-  const resolved = resolveResource(await loadTemplate(options.template), { logicalId: options.resource, parameters: options.parameters });
+  // In AWS the sample's `!GetAtt FunctionRole.Arn` is the function's own role, EXECUTION_ROLE_ARN.
+  const executionRoleArn = executionRoleArnOf(DEFAULT_IDENTITY);
+  const resolved = resolveResource(await loadTemplate(options.template), {
+    logicalId: options.resource,
+    parameters: options.parameters,
+    resources: { FunctionRole: { ref: executionRoleArn.split('/').pop()!, attributes: { Arn: executionRoleArn } } },
+  });
   const principals = [...principalsIn(resolved.properties)];
   const emulator = await startEmulator({ port: 0, replicaCreatingMs: 1000, principals });
   const driver = await createDriver({ endpointUrl: emulator.url });
