@@ -27,7 +27,8 @@ export function createKmsClientFactory(): KmsClientFactory {
       client = new KMSClient({
         region,
         maxAttempts: 1,
-        requestHandler: { connectionTimeout: KMS_CONNECTION_TIMEOUT_MS, requestTimeout: KMS_REQUEST_TIMEOUT_MS },
+        // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes.
+        requestHandler: { connectionTimeout: KMS_CONNECTION_TIMEOUT_MS, requestTimeout: KMS_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
       });
       clients.set(region, client);
     }

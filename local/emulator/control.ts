@@ -1,0 +1,225 @@
+/**
+ * The control API under `/__emulator/` (DESIGN.md): reset, behaviour settings, IAM principals, a
+ * crash point, foreign keys, state and counters, and moving the clock. JSON in, JSON out; unknown
+ * fields are errors, so a typo in a test does not silently configure nothing.
+ */
+import { KEY_SPECS, KEY_USAGES, type KeySpec, type KeyUsage } from '../../lib/types.ts';
+import type { Emulator, ResetOverrides } from './emulator.ts';
+import { seededRandom } from './faults.ts';
+import { ALLOWED_USAGES } from './keySpecs.ts';
+import { addKey, advanceTime, defaultKeyPolicy, newSharedKey } from './model.ts';
+import { emptyCounts, type EmulatorConfig, type EmulatorState } from './state.ts';
+
+export interface ControlResponse {
+  status: number;
+  body: unknown;
+}
+
+class ControlError extends Error {}
+
+type Body = Record<string, unknown>;
+
+function allowOnly(body: Body, fields: string[]): void {
+  const unknown = Object.keys(body).filter((k) => !fields.includes(k));
+  if (unknown.length > 0) throw new ControlError(`unknown field(s): ${unknown.join(', ')}; allowed: ${fields.join(', ')}`);
+}
+
+function number(body: Body, field: string, min: number, max = Number.POSITIVE_INFINITY): number | undefined {
+  const value = body[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) throw new ControlError(`${field} must be a number in [${min}, ${max}]`);
+  return value;
+}
+
+function stringList(body: Body, field: string): string[] | undefined {
+  const value = body[field];
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new ControlError(`${field} must be a list of strings`);
+  return value as string[];
+}
+
+function quotas(state: EmulatorState, value: unknown): Partial<EmulatorConfig['quotas']> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) throw new ControlError('quotas must be an object');
+  for (const [name, rate] of Object.entries(value)) {
+    if (!(name in state.config.quotas)) throw new ControlError(`unknown quota ${name}`);
+    if (typeof rate !== 'number' || !(rate > 0)) throw new ControlError(`quota ${name} must be a positive number`);
+  }
+  return value as Partial<EmulatorConfig['quotas']>;
+}
+
+function reset(emulator: Emulator, body: Body): unknown {
+  allowOnly(body, ['accountId', 'regions', 'quotas', 'replicaCreatingMs']);
+  const overrides: ResetOverrides = {};
+  if (body.accountId !== undefined) {
+    if (typeof body.accountId !== 'string' || !/^\d{12}$/.test(body.accountId)) throw new ControlError('accountId must be 12 digits');
+    overrides.accountId = body.accountId;
+  }
+  const regions = stringList(body, 'regions');
+  if (regions !== undefined) overrides.regions = regions;
+  const q = quotas(emulator.state, body.quotas);
+  if (q !== undefined) overrides.quotas = q;
+  const creating = number(body, 'replicaCreatingMs', 0);
+  if (creating !== undefined) overrides.replicaCreatingMs = creating;
+  emulator.reset(overrides);
+  return { ok: true };
+}
+
+function configure(emulator: Emulator, body: Body): unknown {
+  allowOnly(body, ['latencyMs', 'latencyJitterMs', 'errorRate5xx', 'dropRate', 'quotas', 'quotaScale', 'replicaCreatingMs', 'principalPropagationMs', 'callerArn', 'seed']);
+  const { config } = emulator.state;
+  const numeric: [keyof EmulatorConfig, number, number][] = [
+    ['latencyMs', 0, Number.POSITIVE_INFINITY],
+    ['latencyJitterMs', 0, Number.POSITIVE_INFINITY],
+    ['errorRate5xx', 0, 1],
+    ['dropRate', 0, 1],
+    ['quotaScale', Number.MIN_VALUE, Number.POSITIVE_INFINITY],
+    ['replicaCreatingMs', 0, Number.POSITIVE_INFINITY],
+    ['principalPropagationMs', 0, Number.POSITIVE_INFINITY],
+    ['seed', 0, 2 ** 32],
+  ];
+  const updates: Partial<EmulatorConfig> = {};
+  for (const [field, min, max] of numeric) {
+    const value = number(body, field, min, max);
+    if (value !== undefined) (updates as Record<string, number>)[field] = value;
+  }
+  if (body.callerArn !== undefined) {
+    if (typeof body.callerArn !== 'string' || !body.callerArn.startsWith('arn:')) throw new ControlError('callerArn must be an ARN');
+    updates.callerArn = body.callerArn;
+  }
+  if ((updates.errorRate5xx ?? config.errorRate5xx) + (updates.dropRate ?? config.dropRate) > 1) throw new ControlError('errorRate5xx + dropRate must not exceed 1');
+  const q = quotas(emulator.state, body.quotas);
+  Object.assign(config, updates);
+  if (q !== undefined) config.quotas = { ...config.quotas, ...q };
+  if (updates.seed !== undefined) emulator.random = seededRandom(updates.seed);
+  return { config };
+}
+
+function principals(emulator: Emulator, body: Body): unknown {
+  allowOnly(body, ['arns', 'propagationMs']);
+  const arns = stringList(body, 'arns');
+  if (arns === undefined) throw new ControlError('arns is required');
+  const propagationMs = number(body, 'propagationMs', 0) ?? emulator.state.config.principalPropagationMs;
+  emulator.state.registerPrincipals(arns, propagationMs);
+  return { registered: arns.length, propagationMs };
+}
+
+function crash(emulator: Emulator, body: Body): unknown {
+  if (body.clear === true) {
+    allowOnly(body, ['clear']);
+    emulator.state.crash = null;
+    return { armed: false };
+  }
+  allowOnly(body, ['pid', 'afterMutations']);
+  const pid = number(body, 'pid', 1);
+  const afterMutations = number(body, 'afterMutations', 1);
+  if (pid === undefined || !Number.isInteger(pid) || afterMutations === undefined || !Number.isInteger(afterMutations)) throw new ControlError('pid and afterMutations (integers ≥ 1) are required');
+  emulator.state.crash = { pid, remaining: afterMutations };
+  return { armed: true };
+}
+
+/** A key owned by nobody (not the product): for adoption and foreign-alias scenarios. Not counted as a request. */
+function seedKey(emulator: Emulator, body: Body): unknown {
+  allowOnly(body, ['region', 'aliasName', 'tags', 'spec', 'keyUsage', 'multiRegion', 'description']);
+  const { state } = emulator;
+  const region = body.region;
+  if (typeof region !== 'string' || !state.isEnabled(region)) throw new ControlError('region must be an enabled Region');
+  const spec = (body.spec ?? 'SYMMETRIC_DEFAULT') as KeySpec;
+  if (!KEY_SPECS.includes(spec)) throw new ControlError(`unknown spec ${String(spec)}`);
+  const usage = (body.keyUsage ?? ALLOWED_USAGES[spec][0]) as KeyUsage;
+  if (!KEY_USAGES.includes(usage) || !ALLOWED_USAGES[spec].includes(usage)) throw new ControlError(`keyUsage ${String(usage)} does not fit spec ${spec}`);
+  const tags = body.tags ?? {};
+  if (typeof tags !== 'object' || tags === null || Object.values(tags).some((v) => typeof v !== 'string')) throw new ControlError('tags must be a string map');
+  const aliasName = body.aliasName;
+  if (aliasName !== undefined && (typeof aliasName !== 'string' || !aliasName.startsWith('alias/') || state.aliasesIn(region).has(aliasName))) {
+    throw new ControlError('aliasName must be a free alias/… name in that Region');
+  }
+  const key = addKey(state, {
+    region,
+    shared: newSharedKey(spec, usage, body.multiRegion === true, region),
+    description: typeof body.description === 'string' ? body.description : '',
+    policy: defaultKeyPolicy(state.partition(region), state.accountId),
+    tags: new Map(Object.entries(tags as Record<string, string>)),
+  });
+  if (typeof aliasName === 'string') {
+    const now = state.now();
+    state.aliasesIn(region).set(aliasName, { aliasName, region, targetKeyId: key.shared.keyId, creationDate: now, lastUpdatedDate: now });
+  }
+  return { keyId: key.shared.keyId, arn: key.arn };
+}
+
+/** Every key in every Region, as plain JSON. */
+function snapshot(state: EmulatorState): unknown {
+  const keys = [];
+  for (const regionKeys of state.keys.values()) {
+    for (const key of regionKeys.values()) {
+      state.refresh(key);
+      const { shared } = key;
+      keys.push({
+        region: key.region,
+        keyId: shared.keyId,
+        arn: key.arn,
+        keyState: key.state,
+        keyManager: key.keyManager,
+        keySpec: shared.spec,
+        keyUsage: shared.usage,
+        multiRegion: shared.multiRegion,
+        multiRegionKeyType: shared.multiRegion ? (key.region === shared.primaryRegion ? 'PRIMARY' : 'REPLICA') : null,
+        primaryRegion: shared.multiRegion ? shared.primaryRegion : null,
+        replicaRegions: shared.multiRegion && key.region === shared.primaryRegion ? state.relatedKeys(shared).slice(1).map((k) => k.region) : [],
+        description: key.description,
+        policy: key.policy,
+        tags: Object.fromEntries(key.tags),
+        rotation: { enabled: shared.rotation.enabled, periodInDays: shared.rotation.periodInDays },
+        creationDate: new Date(key.creationDate).toISOString(),
+        deletionDate: key.deletionDate === null ? null : new Date(key.deletionDate).toISOString(),
+        pendingWindowInDays: key.pendingWindowInDays,
+      });
+    }
+  }
+  const aliases = [];
+  for (const regionAliases of state.aliases.values()) {
+    for (const alias of regionAliases.values()) aliases.push({ region: alias.region, aliasName: alias.aliasName, targetKeyId: alias.targetKeyId });
+  }
+  return { keys, aliases };
+}
+
+function advance(emulator: Emulator, body: Body): unknown {
+  allowOnly(body, ['days']);
+  const days = number(body, 'days', 0);
+  if (days === undefined) throw new ControlError('days is required');
+  return advanceTime(emulator.state, days);
+}
+
+/** Routes one control request. */
+export function handleControl(emulator: Emulator, method: string, path: string, body: Body): ControlResponse {
+  const route = `${method} ${path}`;
+  try {
+    switch (route) {
+      case 'POST /__emulator/reset':
+        return { status: 200, body: reset(emulator, body) };
+      case 'POST /__emulator/config':
+        return { status: 200, body: configure(emulator, body) };
+      case 'POST /__emulator/principals':
+        return { status: 200, body: principals(emulator, body) };
+      case 'POST /__emulator/crash':
+        return { status: 200, body: crash(emulator, body) };
+      case 'POST /__emulator/seed-key':
+        return { status: 200, body: seedKey(emulator, body) };
+      case 'GET /__emulator/state':
+        return { status: 200, body: snapshot(emulator.state) };
+      case 'GET /__emulator/counts':
+        return { status: 200, body: emulator.state.counts };
+      case 'POST /__emulator/counts/reset':
+        emulator.state.counts = emptyCounts();
+        return { status: 200, body: { ok: true } };
+      case 'POST /__emulator/advance-time':
+        return { status: 200, body: advance(emulator, body) };
+      default:
+        return { status: 404, body: { error: `no control route ${route}` } };
+    }
+  } catch (error) {
+    if (error instanceof ControlError) return { status: 400, body: { error: error.message } };
+    throw error;
+  }
+}

@@ -1,0 +1,111 @@
+/** CreateAlias, UpdateAlias, DeleteAlias, ListAliases. Aliases are per Region. */
+import { faults } from '../errors.ts';
+import { aliasArn } from '../ids.ts';
+import { keyTypeOf } from '../keySpecs.ts';
+import type { AliasRecord, KeyRecord } from '../state.ts';
+import { optInt, optString, reqString } from '../validate.ts';
+import {
+  compareStrings,
+  decodeMarker,
+  keyFromInput,
+  type OpContext,
+  type OperationHandler,
+  page,
+  requireCustomerManaged,
+  requireState,
+  resolveKey,
+} from './common.ts';
+
+const ALIAS_PATTERN = /^[a-zA-Z0-9:/_-]+$/;
+const RESERVED_PREFIX = 'alias/aws/';
+
+/** The AliasName member, checked like KMS: model pattern, `alias/` prefix, reserved `alias/aws/`. */
+function aliasNameFromInput(ctx: OpContext): string {
+  const name = reqString(ctx.input, 'AliasName', { max: 256, pattern: ALIAS_PATTERN });
+  if (!name.startsWith('alias/') || name.length === 'alias/'.length) throw faults.invalidAliasName(`Alias must start with the prefix "alias/" followed by a name: ${name}`);
+  if (name.startsWith(RESERVED_PREFIX)) throw faults.invalidAliasName(`Alias names beginning with "${RESERVED_PREFIX}" are reserved for AWS managed keys: ${name}`);
+  return name;
+}
+
+function arnOf(ctx: OpContext, name: string): string {
+  return aliasArn(ctx.state.partition(ctx.region), ctx.region, ctx.state.accountId, name);
+}
+
+/** The key an alias may point at: customer managed, Enabled or Disabled. */
+function aliasTarget(ctx: OpContext, operation: string): KeyRecord {
+  const key = keyFromInput(ctx, false, 'TargetKeyId');
+  requireCustomerManaged(ctx, key, operation);
+  requireState(key, ['Enabled', 'Disabled']);
+  return key;
+}
+
+const createAlias: OperationHandler = (ctx) => {
+  const name = aliasNameFromInput(ctx);
+  const key = aliasTarget(ctx, 'CreateAlias');
+  const aliases = ctx.state.aliasesIn(ctx.region);
+  if (aliases.has(name)) throw faults.alreadyExists(`An alias with the name ${arnOf(ctx, name)} already exists`);
+  const now = ctx.state.now();
+  aliases.set(name, { aliasName: name, region: ctx.region, targetKeyId: key.shared.keyId, creationDate: now, lastUpdatedDate: now });
+  return undefined;
+};
+
+/**
+ * Points an alias at another key. KMS allows it only between keys of the same key type (symmetric,
+ * asymmetric, HMAC) and the same key usage; otherwise the alias must be deleted and recreated.
+ */
+const updateAlias: OperationHandler = (ctx) => {
+  const name = aliasNameFromInput(ctx);
+  const alias = ctx.state.aliasesIn(ctx.region).get(name);
+  if (!alias) throw faults.notFound(`Alias ${arnOf(ctx, name)} is not found.`);
+  const key = aliasTarget(ctx, 'UpdateAlias');
+  const current = ctx.state.findKey(ctx.region, alias.targetKeyId);
+  if (current && (keyTypeOf(current.shared.spec) !== keyTypeOf(key.shared.spec) || current.shared.usage !== key.shared.usage)) {
+    throw faults.validation(
+      `${name} cannot be updated: the new target key ${key.arn} (${key.shared.spec}, ${key.shared.usage}) must have the same key type and key usage as the current target key ${current.arn} (${current.shared.spec}, ${current.shared.usage}).`,
+    );
+  }
+  alias.targetKeyId = key.shared.keyId;
+  alias.lastUpdatedDate = ctx.state.now();
+  return undefined;
+};
+
+const deleteAlias: OperationHandler = (ctx) => {
+  const name = aliasNameFromInput(ctx);
+  const aliases = ctx.state.aliasesIn(ctx.region);
+  if (!aliases.has(name)) throw faults.notFound(`Alias ${arnOf(ctx, name)} is not found.`);
+  aliases.delete(name);
+  return undefined;
+};
+
+function aliasEntry(ctx: OpContext, alias: AliasRecord): Record<string, unknown> {
+  return {
+    AliasName: alias.aliasName,
+    AliasArn: arnOf(ctx, alias.aliasName),
+    TargetKeyId: alias.targetKeyId,
+    CreationDate: alias.creationDate / 1000,
+    LastUpdatedDate: alias.lastUpdatedDate / 1000,
+  };
+}
+
+const listAliases: OperationHandler = (ctx) => {
+  const keyIdInput = optString(ctx.input, 'KeyId', { min: 1, max: 2048 });
+  const limit = optInt(ctx.input, 'Limit', 1, 100) ?? 50;
+  const marker = decodeMarker(optString(ctx.input, 'Marker', { min: 1, max: 1024 }));
+  const keyId = keyIdInput === undefined ? undefined : resolveKey(ctx, keyIdInput, false).shared.keyId;
+  const aliases = [...ctx.state.aliasesIn(ctx.region).values()]
+    .filter((a) => keyId === undefined || a.targetKeyId === keyId)
+    .sort((a, b) => compareStrings(a.aliasName, b.aliasName));
+  const result = page(aliases, (a) => a.aliasName, limit, marker);
+  return {
+    Aliases: result.items.map((a) => aliasEntry(ctx, a)),
+    Truncated: result.truncated,
+    ...(result.nextMarker === undefined ? {} : { NextMarker: result.nextMarker }),
+  };
+};
+
+export const aliasOperations = {
+  CreateAlias: createAlias,
+  UpdateAlias: updateAlias,
+  DeleteAlias: deleteAlias,
+  ListAliases: listAliases,
+};

@@ -1,0 +1,170 @@
+/**
+ * What every operation needs: the request context, key lookup by any accepted identifier, key
+ * state checks with KMS's messages, KeyMetadata, and tag parsing.
+ */
+import { MAX_TAGS_PER_KEY } from '../../../lib/constants.ts';
+import type { KeyState } from '../../../lib/types.ts';
+import { faults } from '../errors.ts';
+import { aliasArn, parseKeyReference } from '../ids.ts';
+import { algorithmsOf } from '../keySpecs.ts';
+import type { EmulatorState, KeyRecord } from '../state.ts';
+import { type Input, reqString } from '../validate.ts';
+
+/** One KMS request as an operation sees it. */
+export interface OpContext {
+  state: EmulatorState;
+  /** From the SigV4 credential scope. */
+  region: string;
+  input: Input;
+}
+
+/** An operation: input in, JSON output (or nothing) out; throws KmsFault. */
+export type OperationHandler = (ctx: OpContext) => Record<string, unknown> | undefined;
+
+/**
+ * The key a `KeyId`-like member names in the request's Region. Management operations accept only a
+ * key id or key ARN (`allowAlias: false`, an alias answers NotFoundException); cryptographic ones
+ * and DescribeKey also an alias name or alias ARN.
+ */
+export function resolveKey(ctx: OpContext, value: string, allowAlias: boolean): KeyRecord {
+  const { state, region } = ctx;
+  const ref = parseKeyReference(value);
+  if ((ref.kind === 'alias' || ref.kind === 'aliasArn') && !allowAlias) throw faults.invalidKeyId(value);
+  if ((ref.kind === 'keyArn' || ref.kind === 'aliasArn') && (ref.region !== region || ref.accountId !== state.accountId)) {
+    throw ref.kind === 'keyArn' ? faults.keyNotFound(ref.arn) : faults.notFound(`Alias ${ref.arn} is not found.`);
+  }
+  let keyId: string;
+  if (ref.kind === 'alias' || ref.kind === 'aliasArn') {
+    const alias = state.aliasesIn(region).get(ref.aliasName);
+    if (!alias) throw faults.notFound(`Alias ${aliasArn(state.partition(region), region, state.accountId, ref.aliasName)} is not found.`);
+    keyId = alias.targetKeyId;
+  } else {
+    keyId = ref.keyId;
+  }
+  const key = state.findKey(region, keyId);
+  if (!key) throw faults.keyNotFound(`arn:${state.partition(region)}:kms:${region}:${state.accountId}:key/${keyId}`);
+  return key;
+}
+
+/** `resolveKey` on the required `KeyId` member. */
+export function keyFromInput(ctx: OpContext, allowAlias: boolean, field = 'KeyId'): KeyRecord {
+  return resolveKey(ctx, reqString(ctx.input, field, { max: 2048 }), allowAlias);
+}
+
+const STATE_WORDS: Record<KeyState, string> = {
+  Creating: 'pending creation',
+  Enabled: 'enabled',
+  Disabled: 'disabled',
+  PendingDeletion: 'pending deletion',
+  PendingReplicaDeletion: 'pending replica deletion',
+  PendingImport: 'pending import',
+  Unavailable: 'unavailable',
+  Updating: 'updating',
+};
+
+/** Refuses a key whose state the operation does not accept: DisabledException or KMSInvalidStateException. */
+export function requireState(key: KeyRecord, allowed: readonly KeyState[]): void {
+  if (allowed.includes(key.state)) return;
+  if (key.state === 'Disabled') throw faults.disabled(key.arn);
+  throw faults.invalidState(`${key.arn} is ${STATE_WORDS[key.state]}.`);
+}
+
+/** AWS managed keys belong to the service: their policy, tags and lifecycle are not ours to change. */
+export function requireCustomerManaged(ctx: OpContext, key: KeyRecord, operation: string): void {
+  if (key.keyManager === 'AWS') {
+    throw faults.accessDenied(`User: ${ctx.state.config.callerArn} is not authorized to perform: kms:${operation} on resource: ${key.arn} because no resource-based policy allows the kms:${operation} action`);
+  }
+}
+
+/** KeyMetadata as DescribeKey/CreateKey/ReplicateKey return it (dates in epoch seconds). */
+export function keyMetadata(state: EmulatorState, key: KeyRecord): Record<string, unknown> {
+  const { shared } = key;
+  const metadata: Record<string, unknown> = {
+    AWSAccountId: state.accountId,
+    KeyId: shared.keyId,
+    Arn: key.arn,
+    CreationDate: key.creationDate / 1000,
+    Enabled: key.state === 'Enabled',
+    Description: key.description,
+    KeyUsage: shared.usage,
+    KeyState: key.state,
+    Origin: 'AWS_KMS',
+    KeyManager: key.keyManager,
+    CustomerMasterKeySpec: shared.spec,
+    KeySpec: shared.spec,
+    ...algorithmsOf(shared.spec, shared.usage),
+    MultiRegion: shared.multiRegion,
+  };
+  if (key.deletionDate !== null) metadata.DeletionDate = key.deletionDate / 1000;
+  if (key.state === 'PendingReplicaDeletion') metadata.PendingDeletionWindowInDays = key.pendingWindowInDays;
+  if (shared.multiRegion) {
+    const related = state.relatedKeys(shared);
+    const primary = related.find((k) => k.region === shared.primaryRegion);
+    metadata.MultiRegionConfiguration = {
+      MultiRegionKeyType: key.region === shared.primaryRegion ? 'PRIMARY' : 'REPLICA',
+      PrimaryKey: { Arn: primary?.arn ?? key.arn.replace(`:${key.region}:`, `:${shared.primaryRegion}:`), Region: shared.primaryRegion },
+      ReplicaKeys: related.filter((k) => k.region !== shared.primaryRegion).map((k) => ({ Arn: k.arn, Region: k.region })),
+    };
+  }
+  return metadata;
+}
+
+/**
+ * A `Tags` list member as a map. Model constraints (key 1–128, value 0–256) are ValidationException;
+ * the reserved `aws:` prefix and duplicate keys are TagException.
+ */
+export function parseTags(input: Input, field: string): Map<string, string> {
+  const value = input[field];
+  const tags = new Map<string, string>();
+  if (value === undefined || value === null) return tags;
+  if (!Array.isArray(value)) throw faults.serialization(`Expected a list (${field}).`);
+  for (const entry of value as unknown[]) {
+    if (typeof entry !== 'object' || entry === null) throw faults.serialization(`Expected a Tag (${field}).`);
+    const tag = entry as Input;
+    const tagKey = reqString(tag, 'TagKey', { max: 128 });
+    const tagValue = tag.TagValue;
+    if (typeof tagValue !== 'string') throw faults.validation(`1 validation error detected: Value null at 'tags.member.tagValue' failed to satisfy constraint: Member must not be null`);
+    if (tagValue.length > 256) throw faults.validation(`1 validation error detected: Value '${tagValue}' at 'tags.member.tagValue' failed to satisfy constraint: Member must have length less than or equal to 256`);
+    if (tagKey.toLowerCase().startsWith('aws:')) throw faults.tag('Tag keys beginning with aws: are reserved for AWS use.');
+    if (tags.has(tagKey)) throw faults.tag(`Duplicate tag key ${tagKey}.`);
+    tags.set(tagKey, tagValue);
+  }
+  return tags;
+}
+
+/** CreateKey/ReplicateKey refuse more than 50 tags with TagException. */
+export function checkNewKeyTagCount(tags: Map<string, string>): void {
+  if (tags.size > MAX_TAGS_PER_KEY) throw faults.tag(`A KMS key can have at most ${MAX_TAGS_PER_KEY} tags; the request has ${tags.size}.`);
+}
+
+/** `[{TagKey, TagValue}]` in insertion order. */
+export function tagList(tags: Map<string, string>): { TagKey: string; TagValue: string }[] {
+  return [...tags].map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
+}
+
+/** Code-unit order, the order pagination markers compare in (not locale order). */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** An opaque pagination marker: the last item of the page, base64. */
+export function encodeMarker(last: string): string {
+  return Buffer.from(last, 'utf8').toString('base64');
+}
+
+/** Decodes a marker made by `encodeMarker`; InvalidMarkerException otherwise. */
+export function decodeMarker(marker: string | undefined): string | null {
+  if (marker === undefined) return null;
+  const decoded = Buffer.from(marker, 'base64').toString('utf8');
+  if (decoded.length === 0 || encodeMarker(decoded) !== marker) throw faults.invalidMarker();
+  return decoded;
+}
+
+/** One page of `items` (sorted by `idOf`) after `marker`, KMS style: Truncated + NextMarker. */
+export function page<T>(items: T[], idOf: (item: T) => string, limit: number, marker: string | null): { items: T[]; truncated: boolean; nextMarker?: string } {
+  const start = marker === null ? 0 : items.findIndex((item) => idOf(item) > marker);
+  const rest = start < 0 ? [] : items.slice(start);
+  const pageItems = rest.slice(0, limit);
+  const truncated = rest.length > limit;
+  return truncated ? { items: pageItems, truncated, nextMarker: encodeMarker(idOf(pageItems[pageItems.length - 1]!)) } : { items: pageItems, truncated };
+}

@@ -1,0 +1,44 @@
+/**
+ * ScheduleKeyDeletion and CancelKeyDeletion. The waiting period only elapses when the control API
+ * advances the clock (`POST /__emulator/advance-time`), see `model.advanceTime`.
+ */
+import { DAY_MS } from '../model.ts';
+import { faults } from '../errors.ts';
+import { optInt } from '../validate.ts';
+import { keyFromInput, type OperationHandler, requireCustomerManaged, requireState } from './common.ts';
+
+/**
+ * A multi-Region primary that still has replicas goes to PendingReplicaDeletion without a
+ * DeletionDate: its own waiting period starts when the last replica is deleted.
+ */
+const scheduleKeyDeletion: OperationHandler = (ctx) => {
+  const window = optInt(ctx.input, 'PendingWindowInDays', 7, 30) ?? 30;
+  const key = keyFromInput(ctx, false);
+  requireCustomerManaged(ctx, key, 'ScheduleKeyDeletion');
+  requireState(key, ['Enabled', 'Disabled']);
+  const isPrimaryWithReplicas = key.shared.multiRegion && key.region === key.shared.primaryRegion && ctx.state.relatedKeys(key.shared).length > 1;
+  key.pendingWindowInDays = window;
+  if (isPrimaryWithReplicas) {
+    key.state = 'PendingReplicaDeletion';
+    key.deletionDate = null;
+    return { KeyId: key.arn, KeyState: key.state, PendingWindowInDays: window };
+  }
+  key.state = 'PendingDeletion';
+  key.deletionDate = ctx.state.now() + window * DAY_MS;
+  return { KeyId: key.arn, DeletionDate: key.deletionDate / 1000, KeyState: key.state, PendingWindowInDays: window };
+};
+
+const cancelKeyDeletion: OperationHandler = (ctx) => {
+  const key = keyFromInput(ctx, false);
+  requireCustomerManaged(ctx, key, 'CancelKeyDeletion');
+  if (key.state !== 'PendingDeletion' && key.state !== 'PendingReplicaDeletion') throw faults.invalidState(`${key.arn} is not pending deletion.`);
+  key.state = 'Disabled';
+  key.deletionDate = null;
+  key.pendingWindowInDays = null;
+  return { KeyId: key.arn };
+};
+
+export const deletionOperations = {
+  ScheduleKeyDeletion: scheduleKeyDeletion,
+  CancelKeyDeletion: cancelKeyDeletion,
+};

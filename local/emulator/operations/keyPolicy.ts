@@ -1,0 +1,33 @@
+/** GetKeyPolicy and PutKeyPolicy. A key has one policy, named `default`. */
+import { faults } from '../errors.ts';
+import { optBool, optString } from '../validate.ts';
+import { keyFromInput, type OpContext, type OperationHandler, requireCustomerManaged, requireState } from './common.ts';
+import { policyFromInput } from './keys.ts';
+
+function policyName(ctx: OpContext): string {
+  const name = optString(ctx.input, 'PolicyName', { min: 1, max: 128, pattern: /^[\w]+$/ }) ?? 'default';
+  if (name !== 'default') throw faults.notFound(`No such policy exists: ${name}. The only valid policy name is "default".`);
+  return name;
+}
+
+const getKeyPolicy: OperationHandler = (ctx) => {
+  const key = keyFromInput(ctx, false);
+  return { Policy: key.policy, PolicyName: policyName(ctx) };
+};
+
+const putKeyPolicy: OperationHandler = (ctx) => {
+  const key = keyFromInput(ctx, false);
+  policyName(ctx);
+  if (ctx.input.Policy === undefined || ctx.input.Policy === null) {
+    throw faults.validation("1 validation error detected: Value null at 'policy' failed to satisfy constraint: Member must not be null");
+  }
+  requireCustomerManaged(ctx, key, 'PutKeyPolicy');
+  requireState(key, ['Enabled', 'Disabled', 'PendingDeletion', 'PendingReplicaDeletion']);
+  key.policy = policyFromInput(ctx, 'Policy', optBool(ctx.input, 'BypassPolicyLockoutSafetyCheck') ?? false);
+  return undefined;
+};
+
+export const keyPolicyOperations = {
+  GetKeyPolicy: getKeyPolicy,
+  PutKeyPolicy: putKeyPolicy,
+};

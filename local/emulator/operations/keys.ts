@@ -1,0 +1,105 @@
+/** CreateKey, DescribeKey, ListKeys, EnableKey, DisableKey, UpdateKeyDescription. */
+import { KEY_SPECS, KEY_USAGES, type KeySpec } from '../../../lib/types.ts';
+import { faults } from '../errors.ts';
+import { ALLOWED_USAGES } from '../keySpecs.ts';
+import { addKey, defaultKeyPolicy, newSharedKey } from '../model.ts';
+import { checkKeyPolicy } from '../policy.ts';
+import { optBool, optEnum, optInt, optString } from '../validate.ts';
+import {
+  compareStrings,
+  checkNewKeyTagCount,
+  decodeMarker,
+  keyFromInput,
+  keyMetadata,
+  type OpContext,
+  type OperationHandler,
+  page,
+  parseTags,
+  requireCustomerManaged,
+  requireState,
+} from './common.ts';
+
+export const MAX_DESCRIPTION = 8192;
+export const MAX_POLICY_CHARS = 131072;
+
+/** Validates a Policy member against the principals/lockout rules; absent → the default policy. */
+export function policyFromInput(ctx: OpContext, field: string, bypass: boolean): string {
+  const policy = optString(ctx.input, field, { min: 1, max: MAX_POLICY_CHARS });
+  if (policy === undefined) return defaultKeyPolicy(ctx.state.partition(ctx.region), ctx.state.accountId);
+  checkKeyPolicy(policy, {
+    callerArn: ctx.state.config.callerArn,
+    isKnownPrincipal: (p) => ctx.state.isKnownPrincipal(p),
+    bypassLockoutSafetyCheck: bypass,
+  });
+  return policy;
+}
+
+const createKey: OperationHandler = (ctx) => {
+  const { input } = ctx;
+  const keySpec = optEnum(input, 'KeySpec', KEY_SPECS);
+  const legacySpec = optEnum(input, 'CustomerMasterKeySpec', KEY_SPECS);
+  if (keySpec !== undefined && legacySpec !== undefined) throw faults.validation('You cannot specify KeySpec and CustomerMasterKeySpec in the same request.');
+  const spec: KeySpec = keySpec ?? legacySpec ?? 'SYMMETRIC_DEFAULT';
+  const usage = optEnum(input, 'KeyUsage', KEY_USAGES) ?? 'ENCRYPT_DECRYPT';
+  if (!ALLOWED_USAGES[spec].includes(usage)) throw faults.validation(`KeyUsage ${usage} is not compatible with KeySpec ${spec}.`);
+  const origin = optEnum(input, 'Origin', ['AWS_KMS', 'EXTERNAL', 'AWS_CLOUDHSM', 'EXTERNAL_KEY_STORE'] as const) ?? 'AWS_KMS';
+  if (origin !== 'AWS_KMS' || input.CustomKeyStoreId !== undefined || input.XksKeyId !== undefined) {
+    throw faults.unsupported('The emulator supports only keys with Origin AWS_KMS in the default key store.');
+  }
+  const description = optString(input, 'Description', { max: MAX_DESCRIPTION }) ?? '';
+  const multiRegion = optBool(input, 'MultiRegion') ?? false;
+  const tags = parseTags(input, 'Tags');
+  checkNewKeyTagCount(tags);
+  const policy = policyFromInput(ctx, 'Policy', optBool(input, 'BypassPolicyLockoutSafetyCheck') ?? false);
+  const key = addKey(ctx.state, { region: ctx.region, shared: newSharedKey(spec, usage, multiRegion, ctx.region), description, policy, tags });
+  return { KeyMetadata: keyMetadata(ctx.state, key) };
+};
+
+const describeKey: OperationHandler = (ctx) => ({ KeyMetadata: keyMetadata(ctx.state, keyFromInput(ctx, true)) });
+
+const listKeys: OperationHandler = (ctx) => {
+  const limit = optInt(ctx.input, 'Limit', 1, 1000) ?? 100;
+  const marker = decodeMarker(optString(ctx.input, 'Marker', { min: 1, max: 1024 }));
+  const keys = [...ctx.state.keysIn(ctx.region).values()].sort((a, b) => compareStrings(a.shared.keyId, b.shared.keyId));
+  const result = page(keys, (k) => k.shared.keyId, limit, marker);
+  return {
+    Keys: result.items.map((k) => ({ KeyId: k.shared.keyId, KeyArn: k.arn })),
+    Truncated: result.truncated,
+    ...(result.nextMarker === undefined ? {} : { NextMarker: result.nextMarker }),
+  };
+};
+
+const enableKey: OperationHandler = (ctx) => {
+  const key = keyFromInput(ctx, false);
+  requireCustomerManaged(ctx, key, 'EnableKey');
+  requireState(key, ['Enabled', 'Disabled']);
+  key.state = 'Enabled';
+  return undefined;
+};
+
+const disableKey: OperationHandler = (ctx) => {
+  const key = keyFromInput(ctx, false);
+  requireCustomerManaged(ctx, key, 'DisableKey');
+  requireState(key, ['Enabled', 'Disabled']);
+  key.state = 'Disabled';
+  return undefined;
+};
+
+const updateKeyDescription: OperationHandler = (ctx) => {
+  const key = keyFromInput(ctx, false);
+  const description = optString(ctx.input, 'Description', { max: MAX_DESCRIPTION });
+  if (description === undefined) throw faults.validation("1 validation error detected: Value null at 'description' failed to satisfy constraint: Member must not be null");
+  requireCustomerManaged(ctx, key, 'UpdateKeyDescription');
+  requireState(key, ['Enabled', 'Disabled']);
+  key.description = description;
+  return undefined;
+};
+
+export const keyOperations = {
+  CreateKey: createKey,
+  DescribeKey: describeKey,
+  ListKeys: listKeys,
+  EnableKey: enableKey,
+  DisableKey: disableKey,
+  UpdateKeyDescription: updateKeyDescription,
+};

@@ -1,0 +1,54 @@
+/** TagResource, UntagResource, ListResourceTags. Tags are per key per Region (not shared by replicas). */
+import { MAX_TAGS_PER_KEY } from '../../../lib/constants.ts';
+import { faults } from '../errors.ts';
+import { optInt, optString, optStringList } from '../validate.ts';
+import {
+  compareStrings,
+  decodeMarker,
+  keyFromInput,
+  type OperationHandler,
+  page,
+  parseTags,
+  requireCustomerManaged,
+  requireState,
+  tagList,
+} from './common.ts';
+
+const tagResource: OperationHandler = (ctx) => {
+  const key = keyFromInput(ctx, false);
+  if (ctx.input.Tags === undefined || ctx.input.Tags === null) throw faults.validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
+  const tags = parseTags(ctx.input, 'Tags');
+  requireCustomerManaged(ctx, key, 'TagResource');
+  requireState(key, ['Enabled', 'Disabled']);
+  const merged = new Map([...key.tags, ...tags]);
+  if (merged.size > MAX_TAGS_PER_KEY) throw faults.limitExceeded(`The request would give ${key.arn} ${merged.size} tags; a KMS key can have at most ${MAX_TAGS_PER_KEY}.`);
+  key.tags = merged;
+  return undefined;
+};
+
+const untagResource: OperationHandler = (ctx) => {
+  const key = keyFromInput(ctx, false);
+  const tagKeys = optStringList(ctx.input, 'TagKeys');
+  if (tagKeys === undefined) throw faults.validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
+  requireCustomerManaged(ctx, key, 'UntagResource');
+  requireState(key, ['Enabled', 'Disabled']);
+  for (const tagKey of tagKeys) key.tags.delete(tagKey);
+  return undefined;
+};
+
+/** AWS managed keys refuse with AccessDeniedException: their tags are the service's. */
+const listResourceTags: OperationHandler = (ctx) => {
+  const key = keyFromInput(ctx, false);
+  const limit = optInt(ctx.input, 'Limit', 1, 50) ?? 50;
+  const marker = decodeMarker(optString(ctx.input, 'Marker', { min: 1, max: 1024 }));
+  requireCustomerManaged(ctx, key, 'ListResourceTags');
+  const tags = tagList(key.tags).sort((a, b) => compareStrings(a.TagKey, b.TagKey));
+  const result = page(tags, (t) => t.TagKey, limit, marker);
+  return { Tags: result.items, Truncated: result.truncated, ...(result.nextMarker === undefined ? {} : { NextMarker: result.nextMarker }) };
+};
+
+export const tagOperations = {
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  ListResourceTags: listResourceTags,
+};
