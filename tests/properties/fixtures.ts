@@ -39,9 +39,10 @@ export const DEFAULT_REGIONS = [
   'us-west-2',
 ];
 
-const EXAMPLES = join(__dirname, '..', '..', '..', 'shared', 'examples');
+// The reference configurations of the specification, kept in the repository (examples/).
+const EXAMPLES = join(__dirname, '..', '..', 'examples');
 
-/** A reference configuration of /work/shared/examples, parsed from YAML. */
+/** A reference configuration of examples/, parsed from YAML. */
 export function referenceProperties(spelling: 'pascal' | 'terraform'): Record<string, unknown> {
   return parse(readFileSync(join(EXAMPLES, `reference-keys.${spelling}.yaml`), 'utf8')) as Record<string, unknown>;
 }
