@@ -93,9 +93,11 @@ async function readRegion(api: KmsApi, input: ReadActualStateInput, pacer: Pacer
       const { keyManager, ...fields } = description;
       if (keyManager === 'AWS') return null;
       const rotatable = fields.spec === ROTATABLE.spec && fields.keyUsage === ROTATABLE.keyUsage;
+      // A Delete (no alias wanted) only removes keys: their policy and rotation are never compared.
+      const details = input.aliasNames.length > 0;
       const [policy, rotation] = await Promise.all([
-        read('GetKeyPolicy', () => api.getKeyPolicy(keyId)).catch(() => null),
-        rotatable ? read('GetKeyRotationStatus', () => api.getKeyRotationStatus(keyId)).catch(() => null) : Promise.resolve(null),
+        details ? read('GetKeyPolicy', () => api.getKeyPolicy(keyId)).catch(() => null) : Promise.resolve(null),
+        details && rotatable ? read('GetKeyRotationStatus', () => api.getKeyRotationStatus(keyId)).catch(() => null) : Promise.resolve(null),
       ]);
       return { region, ...fields, policy, tags: tags ?? {}, rotation };
     }),

@@ -59,6 +59,7 @@ export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionR
   const dependents = new Map<string, Action[]>();
   const waitingOn = new Map<string, number>();
   const inflight = new Set<Promise<void>>();
+  let wakeUp: (() => void) | undefined;
   let deadlineReached = false;
 
   const finish = (action: Action, status: ActionOutcome['status'], details: Partial<ActionOutcome> = {}, startedAt?: number): void => {
@@ -102,11 +103,13 @@ export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionR
       (result: ActionResult) => {
         inflight.delete(run);
         finish(action, 'done', result, startedAt);
+        if (inflight.size === 0) wakeUp?.();
       },
       (error: unknown) => {
         inflight.delete(run);
         const kmsError = error instanceof KmsError ? error : undefined;
         finish(action, 'failed', { error: error instanceof Error ? error.message : String(error), retryable: kmsError?.retryable ?? false }, startedAt);
+        if (inflight.size === 0) wakeUp?.();
       },
     );
     inflight.add(run);
@@ -128,7 +131,7 @@ export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionR
     if (skippedDep !== undefined) finish(action, 'skipped', { error: `not started: ${skippedDep} skipped` });
   }
   for (const action of actions) if (!outcomes.has(action.id) && waitingOn.get(action.id) === 0) start(action);
-  while (inflight.size > 0) await Promise.race(inflight);
+  if (inflight.size > 0) await new Promise<void>((resolve) => { wakeUp = resolve; });
 
   // Whatever never became ready sits on a dependency cycle.
   for (const action of actions) if (!outcomes.has(action.id)) finish(action, 'skipped', { error: 'not started: dependency cycle' });

@@ -18,6 +18,21 @@ function setup(options: { pageSize?: number } = {}) {
 }
 
 describe('Function: readActualState', () => {
+  it('skips policies and rotation on a Delete (no alias wanted): removal never compares them', async () => {
+    // Prepare
+    const { kms, read } = setup();
+    kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId } });
+
+    // Act
+    const state = await read(['us-east-1'], []);
+
+    // Assess
+    expect(state.keys).toHaveLength(1);
+    expect(state.keys[0]?.policy).toBeNull();
+    expect(kms.callsOf('getKeyPolicy')).toEqual([]);
+    expect(kms.callsOf('getKeyRotationStatus')).toEqual([]);
+  });
+
   it('returns the keys this resource owns, fully described, with their aliases', async () => {
     // Prepare
     const { kms, read } = setup();
@@ -148,7 +163,7 @@ describe('Function: readActualState', () => {
     kms.fail('getKeyPolicy', () => kmsErrors.accessDenied());
 
     // Act
-    const state = await read(['us-east-1']);
+    const state = await read(['us-east-1'], ['alias/wanted']);
 
     // Assess
     expect(kms.callsOf('getKeyRotationStatus').map((c) => c.args[0])).toEqual([failing.keyId]);
