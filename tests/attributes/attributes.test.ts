@@ -171,6 +171,20 @@ describe('Function: preflightResponseSize', () => {
     expect(measureResponse(buildAttributes(state, placeholderKeyIds(state), CONTEXT, suggested))).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
   });
 
+  it('refuses 5,000 keys with a selection that fits, computed from one pass over the attributes', () => {
+    // Prepare: found by the reliability suite, where the old search was cubic and never answered
+    const keys = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${String(i).padStart(4, '0')}`, { Region: 'us-east-1' }]));
+    const state = desiredOf({ AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: keys });
+
+    // Act
+    const issues = preflightIssue(state, ['*']);
+
+    // Assess
+    const suggested = JSON.parse(/set ReturnAttributes to (\[.*?\])/.exec(issues![0]!.message)![1]!) as string[];
+    expect(suggested[0]).toBe('KeyArns.*.k0000');
+    expect(measureResponse(buildAttributes(state, placeholderKeyIds(state), CONTEXT, suggested))).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
+  });
+
   it('accepts the same keys with ReturnAttributes ["KeyArns.*.<one key>"]', () => {
     expect(preflightIssue(threePerRegionKeys(), ['KeyArns.*.cmk-app'])).toBeUndefined();
   });
