@@ -18,7 +18,7 @@ import { Pacer } from './pacer.ts';
 import { plan } from './planner.ts';
 import { parseProperties } from './properties/index.ts';
 import { measureResponseBytes } from './response.ts';
-import type { ActionOutcome, DesiredState, Plan, ResourceContext, ResourceProperties } from './types.ts';
+import type { ActionOutcome, ActualState, DesiredState, Plan, ResourceContext, ResourceProperties } from './types.ts';
 
 /** The answer to one request. */
 export interface RequestResult {
@@ -183,6 +183,26 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
   return reconcile(desired, properties.returnAttributes, deps, progress);
 }
 
+/**
+ * Reads the actual state, waiting while a key is in a transitional state (`Creating`: a replica
+ * made by an earlier, interrupted run; `Updating`: a primary Region moving). KMS refuses most
+ * operations on such a key (SPEC §9: wait for Enabled before using it); it settles within seconds.
+ */
+async function readSettledState(
+  input: Parameters<typeof readActualState>[0],
+  deadline: number,
+  now: () => number,
+  log: HandleRequestDeps['log'],
+): Promise<ActualState> {
+  for (let waitMs = 250; ; waitMs = Math.min(waitMs * 2, 2_000)) {
+    const actual = await readActualState(input);
+    const settling = actual.keys.filter((key) => key.state === 'Creating' || key.state === 'Updating');
+    if (settling.length === 0 || now() + waitMs >= deadline) return actual;
+    log.info('waiting for keys in transition', { keys: settling.map((key) => `${key.region} ${key.keyId} ${key.state}`) });
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+}
+
 /** Read → plan → execute, up to `MAX_RECONCILE_PASSES` times while every failure was transient. */
 async function reconcile(desired: DesiredState, returnAttributes: string[], deps: HandleRequestDeps, progress: RequestProgress): Promise<RequestResult> {
   const { aws, context, log, deadline } = deps;
@@ -193,7 +213,7 @@ async function reconcile(desired: DesiredState, returnAttributes: string[], deps
 
   for (let pass = 1; pass <= MAX_RECONCILE_PASSES; pass++) {
     progress.startPass(`reading the actual state (pass ${pass})`);
-    const actual = await readActualState({ regions: desired.regions, owner: desired.owner, aliasNames, kms: aws.kms, pacer });
+    const actual = await readSettledState({ regions: desired.regions, owner: desired.owner, aliasNames, kms: aws.kms, pacer }, deadline, now, log);
     const current = plan(desired, actual);
     log.info('plan', { pass, planned: countByRegionAndKind(current.actions), refusals: current.refusals });
     if (current.refusals.length > 0) {

@@ -4,7 +4,8 @@
  * the bundle (the driver tests cover that).
  */
 import { createHandler } from '../../handler/index.ts';
-import { ownerOf } from '../../lib/ownership.ts';
+import { createAwsDependencies } from '../../lib/aws/index.ts';
+import { ownerOf, ownershipTags } from '../../lib/ownership.ts';
 import { startEmulator } from '../../local/emulator/index.ts';
 import {
   ACCOUNT_ID,
@@ -117,6 +118,27 @@ describe('Function: handler (emulator)', () => {
     const state = await control<{ keys: EmulatorKey[] }>('state');
     const ours = state.keys.filter((k) => k.keyId === keyId);
     expect(ours.map((k) => k.keyState).sort()).toEqual(['PendingDeletion', 'PendingDeletion', 'PendingReplicaDeletion'].sort());
+  });
+
+  it('finishes the work of a run that died right after ReplicateKey, waiting for the replica to leave Creating', async () => {
+    // Prepare: what an interrupted Create left behind — a tagged primary and a replica still Creating, no alias
+    await control('reset', { accountId: ACCOUNT_ID, regions: REGIONS, replicaCreatingMs: 1500 });
+    const kms = createAwsDependencies().kms;
+    const tags = ownershipTags(ownerOf(STACK_ID, 'Keys'), 'cmk-prod', { removalPolicy: 'Delete', deletionWindowInDays: 7 });
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` }, Action: 'kms:*', Resource: '*' }] });
+    const primary = await kms('us-east-1').createKey({ spec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT', multiRegion: true, policy, description: 'interrupted', tags });
+    await kms('us-east-1').replicateKey({ keyId: primary.keyId, replicaRegion: 'eu-west-1', policy, description: 'interrupted', tags });
+    const create = simulateEvent({ requestType: 'Create', properties: properties(multiRegionKey), responseServer: server });
+
+    // Act: the redelivered Create
+    await invoke(create);
+
+    // Assess: the same key, aliased in both Regions, no second key
+    const created = expectCloudFormationSuccess(server, create);
+    expect(created.Data!['KeyIds.eu-west-1.cmk-prod']).toBe(primary.keyId);
+    const state = await control<{ keys: (EmulatorKey & { keyManager: string })[]; aliases: { region: string; aliasName: string; targetKeyId: string }[] }>('state');
+    expect(state.keys.filter((k) => k.keyManager === 'CUSTOMER').map((k) => `${k.region} ${k.keyId}`).sort()).toEqual([`eu-west-1 ${primary.keyId}`, `us-east-1 ${primary.keyId}`]);
+    expect(state.aliases.filter((a) => a.aliasName === 'alias/cmk-prod').map((a) => `${a.region} ${a.targetKeyId}`).sort()).toEqual([`eu-west-1 ${primary.keyId}`, `us-east-1 ${primary.keyId}`]);
   });
 
   it('answers FAILED naming the path with zero KMS requests on invalid properties', async () => {
