@@ -28,8 +28,12 @@ export interface ReadActualStateInput {
 /** Attempts in all for one read request. */
 const READ_ATTEMPTS = 8;
 
-/** How many ListResourceTags requests of one Region are in flight at once (the Pacer sets the rate). */
-const TAG_READ_CONCURRENCY = 50;
+/**
+ * How many read requests of one Region are in flight at once (the Pacer sets the rate). Unbounded,
+ * a Delete of ~1,000 keys held ~1,000 requests and ~850 sockets open at once (bench: 183 MB RSS);
+ * 16 × 25 ms latency still allows 640 reads per second per Region.
+ */
+export const READ_CONCURRENCY_PER_REGION = 16;
 
 /** Predefined aliases of AWS managed keys. */
 const AWS_MANAGED_ALIAS_PREFIX = 'alias/aws/';
@@ -49,13 +53,15 @@ export async function readActualState(input: ReadActualStateInput): Promise<Actu
 
 async function readRegion(api: KmsApi, input: ReadActualStateInput, pacer: Pacer, sleep: (ms: number) => Promise<void>): Promise<ActualState> {
   const region = api.region;
-  /** One read: paced before every attempt, retried while the error says it may pass. */
+  const slots = limiter(READ_CONCURRENCY_PER_REGION);
+  /** One read: paced before every attempt, holding one of the Region's slots, retried while the error says it may pass. */
   const read = <T>(operation: KmsOperation, send: () => Promise<T>, paceInside = false): Promise<T> =>
     withRetry(
-      async () => {
-        if (!paceInside) await pacer.acquire(region, operation);
-        return send();
-      },
+      () =>
+        slots(async () => {
+          if (!paceInside) await pacer.acquire(region, operation);
+          return send();
+        }),
       { maxAttempts: READ_ATTEMPTS, shouldRetry: (e) => isThrottling(e) || isTransient(e), sleep },
     );
   const pagePacer = (operation: KmsOperation) => ({ beforePage: () => pacer.acquire(region, operation) });
@@ -70,7 +76,7 @@ async function readRegion(api: KmsApi, input: ReadActualStateInput, pacer: Pacer
   const wantedTargets = targeted(aliases.filter((a) => wantedNames.has(a.aliasName)));
 
   const candidates = keys.filter((k) => !awsManaged.has(k.keyId));
-  const tagged = await mapLimit(candidates, TAG_READ_CONCURRENCY, async (key) => {
+  const tagged = await mapLimit(candidates, READ_CONCURRENCY_PER_REGION, async (key) => {
     try {
       return { keyId: key.keyId, tags: await read('ListResourceTags', () => api.listResourceTags(key.keyId, pagePacer('ListResourceTags')), true) };
     } catch (error) {
@@ -81,8 +87,10 @@ async function readRegion(api: KmsApi, input: ReadActualStateInput, pacer: Pacer
   });
   const kept = tagged.filter(({ keyId, tags }) => wantedTargets.has(keyId) || (tags !== null && isOurs(tags, input.owner)));
 
-  const described = await Promise.all(
-    kept.map(async ({ keyId, tags }): Promise<ActualKey | null> => {
+  const described = await mapLimit(
+    kept,
+    READ_CONCURRENCY_PER_REGION,
+    async ({ keyId, tags }): Promise<ActualKey | null> => {
       let description: Awaited<ReturnType<KmsApi['describeKey']>>;
       try {
         description = await read('DescribeKey', () => api.describeKey(keyId));
@@ -100,7 +108,7 @@ async function readRegion(api: KmsApi, input: ReadActualStateInput, pacer: Pacer
         details && rotatable ? read('GetKeyRotationStatus', () => api.getKeyRotationStatus(keyId)).catch(() => null) : Promise.resolve(null),
       ]);
       return { region, ...fields, policy, tags: tags ?? {}, rotation };
-    }),
+    },
   );
   const actualKeys = described.filter((k): k is ActualKey => k !== null).sort((a, b) => compare(a.keyId, b.keyId));
   const keptIds = new Set(actualKeys.map((k) => k.keyId));
@@ -122,6 +130,27 @@ function hasCode(error: unknown, ...codes: string[]): boolean {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A semaphore: `run(task)` starts `task` once fewer than `limit` tasks run. Waiters start in
+ * arrival order. Retry sleeps happen outside a slot (withRetry calls `run` per attempt).
+ */
+function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      // Hand the slot straight to the next waiter, or free it.
+      const next = waiting.shift();
+      if (next === undefined) running--;
+      else next();
+    }
+  };
 }
 
 /** `items.map(fn)` with at most `limit` calls in flight; results in input order. */

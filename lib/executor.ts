@@ -2,11 +2,13 @@
  * Runs a plan (SPEC §9): every Region in parallel, each action as soon as all of its `dependsOn`
  * are done (a DAG scheduler, not waves), each request paced and retried where safe, nothing new
  * started after the deadline. A failed action marks everything that depends on it `skipped`.
+ * Actions on the critical path (executor/priority.ts) are started first and paced first.
  */
 import type { KmsQuotas } from './constants.ts';
 import { KmsError } from './errors.ts';
 import { type ActionResult, runAction } from './executor/actions.ts';
 import type { ExecutionContext } from './executor/context.ts';
+import { criticalPathPriorities } from './executor/priority.ts';
 import type { KmsApiFactory } from './kmsApi.ts';
 import { Pacer } from './pacer.ts';
 import { realSleep } from './retry.ts';
@@ -55,6 +57,12 @@ export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionR
   const log = deps.log ?? (() => {});
   const actions = plan.actions;
   const byId = new Map(actions.map((a) => [a.id, a]));
+  const priorities = criticalPathPriorities(actions);
+  const priorityOf = (action: Action): number => priorities.get(action.id) ?? 0;
+  // Started (and so queued at the Pacer) in priority order; `sort` is stable: plan order otherwise.
+  const startAll = (ready: Action[]): void => {
+    for (const action of [...ready].sort((a, b) => priorityOf(b) - priorityOf(a))) start(action);
+  };
   const outcomes = new Map<string, ActionOutcome>();
   const dependents = new Map<string, Action[]>();
   const waitingOn = new Map<string, number>();
@@ -72,6 +80,7 @@ export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionR
       ...(action.kind === 'ReplicateKey' ? { replicaRegion: action.replicaRegion } : {}),
       ...(startedAt === undefined ? {} : { durationMs: now() - startedAt }),
     });
+    const ready: Action[] = [];
     for (const dependent of dependents.get(action.id) ?? []) {
       if (status !== 'done') {
         finish(dependent, 'skipped', { error: `not started: ${action.id} ${status}` });
@@ -79,8 +88,9 @@ export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionR
       }
       const left = (waitingOn.get(dependent.id) ?? 0) - 1;
       waitingOn.set(dependent.id, left);
-      if (left === 0) start(dependent);
+      if (left === 0) ready.push(dependent);
     }
+    startAll(ready);
   };
 
   const keyIdOf = (action: Action): string => {
@@ -99,7 +109,7 @@ export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionR
       return;
     }
     const startedAt = now();
-    const run: Promise<void> = runAction(ctx, action, keyIdOf).then(
+    const run: Promise<void> = runAction(ctx, action, keyIdOf, priorityOf(action)).then(
       (result: ActionResult) => {
         inflight.delete(run);
         finish(action, 'done', result, startedAt);
@@ -130,7 +140,7 @@ export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionR
     const skippedDep = action.dependsOn.find((id) => outcomes.get(id)?.status === 'skipped');
     if (skippedDep !== undefined) finish(action, 'skipped', { error: `not started: ${skippedDep} skipped` });
   }
-  for (const action of actions) if (!outcomes.has(action.id) && waitingOn.get(action.id) === 0) start(action);
+  startAll(actions.filter((action) => !outcomes.has(action.id) && waitingOn.get(action.id) === 0));
   if (inflight.size > 0) await new Promise<void>((resolve) => { wakeUp = resolve; });
 
   // Whatever never became ready sits on a dependency cycle.

@@ -1,9 +1,18 @@
 /**
  * Client-side pacing to the KMS request quotas (SPEC §9): one token bucket per Region per operation,
- * refilled at the quota rate, holding at most one second of quota (KMS and the emulator throttle the
- * same way). Waiters are served first come, first served: each `acquire` reserves its tokens at call
- * time (the balance may go negative) and sleeps until the reservation is covered, so a later caller
- * can never overtake an earlier one.
+ * refilled at the quota rate.
+ *
+ * - Headroom: KMS (and the emulator) hold one second of quota and take a token when a request
+ *   *arrives*, after a jittered network latency. A client bucket as large as the server's lets a
+ *   burst plus jitter land on an empty server bucket and be throttled, so the client holds less
+ *   (`bucketCapacity`): one token or 20 % of the rate below one second, whichever is more. The
+ *   server then keeps tokens to absorb arrival jitter and event-loop stalls that bunch requests.
+ *   Bench (25 ms + 10 ms jitter): throttles 19 → 1 on Create, 33 → 0 on Delete. One token of
+ *   headroom (rate − 1) measured no faster, under higher machine load, and had 1 Delete throttle.
+ * - Priority: waiters of a bucket are served highest priority first, first come first served within
+ *   equal priority. The executor gives critical-path work (a multi-Region primary, its ReplicateKeys)
+ *   a high priority so it does not queue behind independent per-Region keys. A waiter is never
+ *   overtaken by a later waiter of the same or lower priority.
  */
 import { DEFAULT_KMS_QUOTAS, type KmsOperation, type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST } from './constants.ts';
 import { realSleep } from './retry.ts';
@@ -16,12 +25,37 @@ export interface PacerOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** Default priority: ordinary work. Higher numbers are served first. */
+export const DEFAULT_PRIORITY = 0;
+
+interface Waiter {
+  tokens: number;
+  priority: number;
+  /** Arrival order: FIFO within equal priority. */
+  seq: number;
+  resolve: () => void;
+}
+
 interface Bucket {
   /** Requests per second. */
   rate: number;
-  /** Tokens available at `updatedAt`; negative while reservations are pending. */
+  /** Most tokens the bucket holds (the burst the client allows itself). */
+  capacity: number;
+  /** Tokens available at `updatedAt`; negative only after a request larger than `capacity`. */
   tokens: number;
   updatedAt: number;
+  /** Waiters, kept sorted: highest priority first, then arrival order. */
+  queue: Waiter[];
+  /** True while a timer is pending to serve the head of `queue`. */
+  pumping: boolean;
+}
+
+/**
+ * Burst the client allows itself for a quota of `rate` requests per second: below the server's
+ * one second of quota by one token or 20 %, whichever is more, and never under one token.
+ */
+export function bucketCapacity(rate: number): number {
+  return Math.max(1, Math.min(rate - 1, rate * 0.8));
 }
 
 /** Token buckets per Region per operation. One Pacer serves the reader and the executor of a request. */
@@ -30,6 +64,7 @@ export class Pacer {
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #buckets = new Map<string, Bucket>();
+  #seq = 0;
 
   constructor(options: PacerOptions = {}) {
     this.quotas = { ...DEFAULT_KMS_QUOTAS, ...definedOnly(options.quotas ?? {}) };
@@ -37,40 +72,85 @@ export class Pacer {
     this.#sleep = options.sleep ?? realSleep;
   }
 
-  /** Waits until `tokens` requests of `operation` may be sent in `region`. */
-  async acquire(region: string, operation: KmsOperation, tokens = 1): Promise<void> {
-    const wait = this.#reserve(region, operation, tokens);
-    if (wait > 0) await this.#sleep(wait);
+  /**
+   * Waits until `tokens` requests of `operation` may be sent in `region`. The tokens are taken
+   * synchronously when they are available and nobody of equal or higher priority waits, so callers
+   * that call in priority order are served in that order.
+   */
+  acquire(region: string, operation: KmsOperation, tokens = 1, priority = DEFAULT_PRIORITY): Promise<void> {
+    const bucket = this.#bucket(region, operation);
+    this.#refill(bucket);
+    const head = bucket.queue[0];
+    if ((head === undefined || head.priority < priority) && this.#fits(bucket, tokens)) {
+      bucket.tokens -= tokens;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      insertSorted(bucket.queue, { tokens, priority, seq: this.#seq++, resolve });
+      this.#pump(bucket);
+    });
   }
 
   /**
    * A ReplicateKey costs its own token in the primary Region and `REPLICATE_KEY_CREATE_KEY_COST`
-   * CreateKey tokens in the replica Region; both are reserved at once.
+   * CreateKey tokens in the replica Region, both at the same priority.
    */
-  async acquireReplicateKey(primaryRegion: string, replicaRegion: string): Promise<void> {
-    const wait = Math.max(
-      this.#reserve(primaryRegion, 'ReplicateKey', 1),
-      this.#reserve(replicaRegion, 'CreateKey', REPLICATE_KEY_CREATE_KEY_COST),
-    );
-    if (wait > 0) await this.#sleep(wait);
+  async acquireReplicateKey(primaryRegion: string, replicaRegion: string, priority = DEFAULT_PRIORITY): Promise<void> {
+    await Promise.all([
+      this.acquire(primaryRegion, 'ReplicateKey', 1, priority),
+      this.acquire(replicaRegion, 'CreateKey', REPLICATE_KEY_CREATE_KEY_COST, priority),
+    ]);
   }
 
-  /** Takes `tokens` from the bucket now and returns how long (ms) until they are covered. */
-  #reserve(region: string, operation: KmsOperation, tokens: number): number {
-    const now = this.#now();
+  #bucket(region: string, operation: KmsOperation): Bucket {
     const key = `${region}\u0000${operation}`;
-    const rate = Math.max(this.quotas[operation], Number.MIN_VALUE);
     let bucket = this.#buckets.get(key);
     if (bucket === undefined) {
-      bucket = { rate, tokens: rate, updatedAt: now };
+      const rate = Math.max(this.quotas[operation], Number.MIN_VALUE);
+      const capacity = bucketCapacity(rate);
+      bucket = { rate, capacity, tokens: capacity, updatedAt: this.#now(), queue: [], pumping: false };
       this.#buckets.set(key, bucket);
     }
-    // Refill since the last reservation, never above one second of quota.
-    bucket.tokens = Math.min(bucket.rate, bucket.tokens + ((now - bucket.updatedAt) * bucket.rate) / 1000);
-    bucket.updatedAt = now;
-    bucket.tokens -= tokens;
-    return bucket.tokens >= 0 ? 0 : Math.ceil((-bucket.tokens * 1000) / bucket.rate);
+    return bucket;
   }
+
+  #refill(bucket: Bucket): void {
+    const now = this.#now();
+    bucket.tokens = Math.min(bucket.capacity, bucket.tokens + ((now - bucket.updatedAt) * bucket.rate) / 1000);
+    bucket.updatedAt = now;
+  }
+
+  /** A request larger than the bucket goes once the bucket is full (the balance then goes negative). */
+  #fits(bucket: Bucket, tokens: number): boolean {
+    return bucket.tokens >= Math.min(tokens, bucket.capacity);
+  }
+
+  /** Serves the queue's head while it fits, then sleeps until it will (one timer per bucket). */
+  #pump(bucket: Bucket): void {
+    if (bucket.pumping) return;
+    this.#refill(bucket);
+    for (let head = bucket.queue[0]; head !== undefined && this.#fits(bucket, head.tokens); head = bucket.queue[0]) {
+      bucket.queue.shift();
+      bucket.tokens -= head.tokens;
+      head.resolve();
+    }
+    const head = bucket.queue[0];
+    if (head === undefined) return;
+    const missing = Math.min(head.tokens, bucket.capacity) - bucket.tokens;
+    bucket.pumping = true;
+    // Whoever is the head when the timer fires is served: a later, higher-priority waiter included.
+    void this.#sleep(Math.max(1, Math.ceil((missing * 1000) / bucket.rate))).then(() => {
+      bucket.pumping = false;
+      this.#pump(bucket);
+    });
+  }
+}
+
+/** Inserts after every waiter of equal or higher priority (FIFO within a priority). */
+function insertSorted(queue: Waiter[], waiter: Waiter): void {
+  let index = queue.length;
+  while (index > 0 && queue[index - 1]!.priority < waiter.priority) index--;
+  queue.splice(index, 0, waiter);
 }
 
 function definedOnly(quotas: Partial<KmsQuotas>): Partial<KmsQuotas> {

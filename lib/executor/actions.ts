@@ -3,6 +3,7 @@
  * request is repeated (a retry after a lost answer, or a replay after a crash).
  */
 import { KmsError } from '../errors.ts';
+import { DEFAULT_PRIORITY } from '../pacer.ts';
 import type { Action, KeyState } from '../types.ts';
 import type { ExecutionContext } from './context.ts';
 import { hasCode, kmsCall } from './kmsCall.ts';
@@ -17,16 +18,22 @@ export interface ActionResult {
 const PENDING_DELETION: readonly KeyState[] = ['PendingDeletion', 'PendingReplicaDeletion'];
 
 /**
- * Runs one action; `keyIdOf` resolves its KeyRef. Rejects with the KmsError that failed it.
+ * Runs one action; `keyIdOf` resolves its KeyRef. Every request is paced at `priority` (see
+ * executor/priority.ts). Rejects with the KmsError that failed it.
  */
-export async function runAction(ctx: ExecutionContext, action: Action, keyIdOf: (action: Action) => string): Promise<ActionResult> {
+export async function runAction(
+  ctx: ExecutionContext,
+  action: Action,
+  keyIdOf: (action: Action) => string,
+  priority: number = DEFAULT_PRIORITY,
+): Promise<ActionResult> {
   const region = action.region;
   const api = ctx.kms(region);
-  const paced = (operation: Parameters<ExecutionContext['pacer']['acquire']>[1]) => () => ctx.pacer.acquire(region, operation);
+  const paced = (operation: Parameters<ExecutionContext['pacer']['acquire']>[1]) => () => ctx.pacer.acquire(region, operation, 1, priority);
   const idempotent = (operation: Parameters<typeof paced>[0], send: () => Promise<unknown>) =>
     kmsCall(ctx, { pace: paced(operation), idempotent: true }, send).then(() => ({}));
   const describe = (inRegion: string, keyId: string) =>
-    kmsCall(ctx, { pace: () => ctx.pacer.acquire(inRegion, 'DescribeKey'), idempotent: true }, () => ctx.kms(inRegion).describeKey(keyId));
+    kmsCall(ctx, { pace: () => ctx.pacer.acquire(inRegion, 'DescribeKey', 1, priority), idempotent: true }, () => ctx.kms(inRegion).describeKey(keyId));
 
   switch (action.kind) {
     case 'CreateKey': {
@@ -43,7 +50,7 @@ export async function runAction(ctx: ExecutionContext, action: Action, keyIdOf: 
       try {
         const replica = await kmsCall(
           ctx,
-          { pace: () => ctx.pacer.acquireReplicateKey(region, replicaRegion), idempotent: false, policy },
+          { pace: () => ctx.pacer.acquireReplicateKey(region, replicaRegion, priority), idempotent: false, policy },
           () => api.replicateKey({ keyId, replicaRegion, policy, description, tags }),
         );
         arn = replica.arn;
@@ -54,7 +61,7 @@ export async function runAction(ctx: ExecutionContext, action: Action, keyIdOf: 
         if (existing.role !== 'REPLICA') throw error;
         arn = existing.arn;
       }
-      await waitForReplica(ctx, replicaRegion, keyId);
+      await waitForReplica(ctx, replicaRegion, keyId, priority);
       return { keyId, arn };
     }
     case 'CreateAlias': {

@@ -3,17 +3,21 @@
  * poll DescribeKey in the replica Region until it has left `Creating` before its dependents start.
  */
 import { KmsError } from '../errors.ts';
+import { DEFAULT_PRIORITY } from '../pacer.ts';
 import { type ExecutionContext, REPLICA_POLL } from './context.ts';
 import { hasCode, kmsCall } from './kmsCall.ts';
 
-/** Ready = Enabled, or Disabled (a replica of a disabled primary); anything else but Creating fails. */
-export async function waitForReplica(ctx: ExecutionContext, replicaRegion: string, keyId: string): Promise<void> {
+/**
+ * Ready = Enabled, or Disabled (a replica of a disabled primary); anything else but Creating fails.
+ * Polls are paced at the replication's `priority`.
+ */
+export async function waitForReplica(ctx: ExecutionContext, replicaRegion: string, keyId: string, priority: number = DEFAULT_PRIORITY): Promise<void> {
   const startedAt = ctx.now();
   let delay: number = REPLICA_POLL.firstMs;
   for (;;) {
     let state: string | null = null;
     try {
-      const description = await kmsCall(ctx, { pace: () => ctx.pacer.acquire(replicaRegion, 'DescribeKey'), idempotent: true }, () =>
+      const description = await kmsCall(ctx, { pace: () => ctx.pacer.acquire(replicaRegion, 'DescribeKey', 1, priority), idempotent: true }, () =>
         ctx.kms(replicaRegion).describeKey(keyId),
       );
       state = description.state;

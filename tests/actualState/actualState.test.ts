@@ -1,4 +1,5 @@
-import { readActualState } from '../../lib/actualState.ts';
+import { READ_CONCURRENCY_PER_REGION, readActualState } from '../../lib/actualState.ts';
+import type { KmsApi, KmsApiFactory } from '../../lib/kmsApi.ts';
 import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
 import { Pacer } from '../../lib/pacer.ts';
 import { FakeKms, kmsErrors } from '../support/fakeKmsApi.ts';
@@ -202,5 +203,43 @@ describe('Function: readActualState', () => {
     // Assess: 12 ListKeys pages at 5/s (≥ 1.4 s) and 1,200 tag reads at 400/s (2 s)
     expect(kms.callsOf('listResourceTags')).toHaveLength(1200);
     expect(clock.now()).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('keeps at most READ_CONCURRENCY_PER_REGION reads of one Region in flight', async () => {
+    // Prepare: 60 owned keys in each of 2 Regions; every request takes 25 ms
+    const { clock, kms, pacer } = setup();
+    for (const region of ['us-east-1', 'eu-west-1']) {
+      for (let i = 0; i < 60; i++) kms.seedKey(region, { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId } });
+    }
+    const inFlight = new Map<string, number>();
+    const peak = new Map<string, number>();
+    const slow: KmsApiFactory = (region) => {
+      const api = kms.factory(region);
+      return new Proxy(api, {
+        get(target, name, receiver) {
+          const value = Reflect.get(target, name, receiver) as unknown;
+          if (typeof value !== 'function') return value;
+          return async (...args: unknown[]) => {
+            inFlight.set(region, (inFlight.get(region) ?? 0) + 1);
+            peak.set(region, Math.max(peak.get(region) ?? 0, inFlight.get(region)!));
+            try {
+              await clock.sleep(25);
+              return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+            } finally {
+              inFlight.set(region, inFlight.get(region)! - 1);
+            }
+          };
+        },
+      }) as KmsApi;
+    };
+
+    // Act
+    const state = await readActualState({ regions: ['us-east-1', 'eu-west-1'], owner, aliasNames: ['alias/x'], kms: slow, pacer, sleep: clock.sleep });
+
+    // Assess: everything read, never more than the cap per Region, and the cap was used
+    expect(state.keys).toHaveLength(120);
+    expect(kms.callsOf('getKeyPolicy')).toHaveLength(120);
+    expect(peak.get('us-east-1')).toBe(READ_CONCURRENCY_PER_REGION);
+    expect(peak.get('eu-west-1')).toBe(READ_CONCURRENCY_PER_REGION);
   });
 });

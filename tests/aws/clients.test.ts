@@ -1,5 +1,5 @@
 import { createAwsDependencies } from '../../lib/aws/index.ts';
-import { createKmsClientFactory } from '../../lib/aws/clients.ts';
+import { createKmsClientFactory, KMS_MAX_SOCKETS } from '../../lib/aws/clients.ts';
 
 describe('Function: createKmsClientFactory', () => {
   it('creates one client per Region, with a single attempt and no endpoint of its own', async () => {
@@ -18,6 +18,24 @@ describe('Function: createKmsClientFactory', () => {
     expect(await west.config.region()).toBe('eu-west-1');
     expect(await east.config.maxAttempts()).toBe(1);
     expect(east.config.endpoint).toBeUndefined();
+  });
+
+  it('caps the sockets of each Region\'s client, over http (emulator) and https (AWS)', async () => {
+    // Prepare
+    const client = createKmsClientFactory()('us-east-1');
+    // The handler resolves its options into agents lazily; this reads that (Smithy-internal) result.
+    const handler = client.config.requestHandler as unknown as {
+      configProvider: Promise<{ httpsAgent: { maxSockets: number }; httpAgentProvider: () => Promise<{ maxSockets: number }> }>;
+    };
+
+    // Act
+    const config = await handler.configProvider;
+    const httpAgent = await config.httpAgentProvider();
+
+    // Assess
+    expect(KMS_MAX_SOCKETS).toBe(25);
+    expect(config.httpsAgent.maxSockets).toBe(KMS_MAX_SOCKETS);
+    expect(httpAgent.maxSockets).toBe(KMS_MAX_SOCKETS);
   });
 });
 

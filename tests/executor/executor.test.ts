@@ -421,11 +421,11 @@ describe('Function: execute', () => {
   });
 
   it('paces requests to the quota of each Region and operation', async () => {
-    // Prepare: 10 CreateKey in one Region at 5/s take ≥ 1 s; in another Region they do not wait
+    // Prepare: 10 CreateKey in one Region at 5/s (a burst of 4) take 1.2 s; 4 in another Region do not wait
     const { clock, deps } = setup();
     const p = plan(
       ...Array.from({ length: 10 }, (_, i) => createKey(`us-${i}`, 'us-east-1')),
-      ...Array.from({ length: 5 }, (_, i) => createKey(`eu-${i}`, 'eu-west-1')),
+      ...Array.from({ length: 4 }, (_, i) => createKey(`eu-${i}`, 'eu-west-1')),
     );
     const start = clock.now();
 
@@ -434,7 +434,30 @@ describe('Function: execute', () => {
 
     // Assess
     expect(result.outcomes.every((o) => o.status === 'done')).toBe(true);
-    expect(clock.now() - start).toBe(1000);
+    expect(clock.now() - start).toBe(1200);
+    expect(result.retries).toBe(0);
+  });
+
+  it('starts and paces the critical path first: a multi-Region primary and its replication before queued per-Region keys', async () => {
+    // Prepare: 8 per-Region keys in each Region come first in the plan; the multi-Region key last
+    const { kms, deps } = setup({ replicaCreatingPolls: 0 });
+    const local = ['us-east-1', 'eu-west-1'].flatMap((region) => Array.from({ length: 8 }, (_, i) => createKey(`${region}-${i}`, region)));
+    const p = plan(
+      ...local,
+      createKey('ck', 'us-east-1', { multiRegion: true }),
+      { id: 'rk', kind: 'ReplicateKey', region: 'us-east-1', keyName: 'cmk', dependsOn: ['ck'], key: { created: 'ck' }, replicaRegion: 'eu-west-1', policy: POLICY, description: 'd', tags: {} },
+    );
+
+    // Act
+    const result = await execute(p, deps);
+
+    // Assess: the primary goes in the first burst, the replication before the last per-Region keys of its replica Region
+    expect(result.outcomes.every((o) => o.status === 'done')).toBe(true);
+    const primary = kms.callsOf('createKey', 'us-east-1').find((c) => (c.args[0] as { multiRegion: boolean }).multiRegion);
+    expect(primary?.at).toBe(kms.callsOf('createKey', 'us-east-1')[0]?.at);
+    const replicatedAt = kms.callsOf('replicateKey')[0]?.at ?? Number.NaN;
+    const euCreates = kms.callsOf('createKey', 'eu-west-1').map((c) => c.at);
+    expect(euCreates.filter((at) => at > replicatedAt).length).toBeGreaterThanOrEqual(3);
     expect(result.retries).toBe(0);
   });
 });

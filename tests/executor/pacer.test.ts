@@ -1,8 +1,21 @@
-import { Pacer } from '../../lib/pacer.ts';
+import { bucketCapacity, Pacer } from '../../lib/pacer.ts';
 import { VirtualClock } from '../support/virtualClock.ts';
 
+describe('Function: bucketCapacity', () => {
+  it('keeps one token or 20 % of the rate below the server bucket, never under one token', () => {
+    // Prepare
+    const rates = [1, 2, 5, 10, 15, 50, 2000];
+
+    // Act
+    const capacities = rates.map(bucketCapacity);
+
+    // Assess
+    expect(capacities).toEqual([1, 1, 4, 8, 12, 40, 1600]);
+  });
+});
+
 describe('Class: Pacer', () => {
-  it('lets one second of quota through at once, then paces at the quota rate', async () => {
+  it('lets a burst just under one second of quota through at once, then paces at the quota rate', async () => {
     // Prepare
     const clock = new VirtualClock();
     const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
@@ -11,15 +24,15 @@ describe('Class: Pacer', () => {
     // Act
     await Promise.all(Array.from({ length: 10 }, () => pacer.acquire('us-east-1', 'CreateKey').then(() => times.push(clock.now()))));
 
-    // Assess: 5 at once (capacity = 5/s), then one every 200 ms
-    expect(times).toEqual([0, 0, 0, 0, 0, 200, 400, 600, 800, 1000]);
+    // Assess: 4 at once (5/s with one token of headroom), then one every 200 ms
+    expect(times).toEqual([0, 0, 0, 0, 200, 400, 600, 800, 1000, 1200]);
   });
 
   it('keeps separate buckets per Region and per operation', async () => {
     // Prepare
     const clock = new VirtualClock();
     const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
-    for (let i = 0; i < 5; i++) await pacer.acquire('us-east-1', 'CreateKey');
+    for (let i = 0; i < 4; i++) await pacer.acquire('us-east-1', 'CreateKey');
 
     // Act
     await pacer.acquire('eu-west-1', 'CreateKey');
@@ -34,8 +47,8 @@ describe('Class: Pacer', () => {
     const clock = new VirtualClock();
     const pacer = new Pacer({ quotas: { CreateKey: 50 }, now: clock.now, sleep: clock.sleep });
 
-    // Act
-    for (let i = 0; i < 51; i++) await pacer.acquire('us-east-1', 'CreateKey');
+    // Act: a burst of 40, then one every 20 ms
+    for (let i = 0; i < 41; i++) await pacer.acquire('us-east-1', 'CreateKey');
 
     // Assess
     expect(clock.now()).toBe(20);
@@ -43,17 +56,17 @@ describe('Class: Pacer', () => {
     expect(pacer.quotas.ReplicateKey).toBe(5);
   });
 
-  it('refills over time, never above one second of quota', async () => {
+  it('refills over time, never above its capacity', async () => {
     // Prepare
     const clock = new VirtualClock();
     const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
-    for (let i = 0; i < 5; i++) await pacer.acquire('us-east-1', 'EnableKey');
+    for (let i = 0; i < 4; i++) await pacer.acquire('us-east-1', 'EnableKey');
     clock.advance(10_000);
 
     // Act
-    for (let i = 0; i < 6; i++) await pacer.acquire('us-east-1', 'EnableKey');
+    for (let i = 0; i < 5; i++) await pacer.acquire('us-east-1', 'EnableKey');
 
-    // Assess: a full bucket of 5, the sixth waits 200 ms
+    // Assess: a full bucket of 4, the fifth waits 200 ms
     expect(clock.now()).toBe(10_200);
   });
 
@@ -62,10 +75,9 @@ describe('Class: Pacer', () => {
     const clock = new VirtualClock();
     const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
 
-    // Act: two replications use 4 of eu-west-1's 5 CreateKey tokens
+    // Act: two replications use eu-west-1's 4 CreateKey tokens
     await pacer.acquireReplicateKey('us-east-1', 'eu-west-1');
     await pacer.acquireReplicateKey('us-east-1', 'eu-west-1');
-    await pacer.acquire('eu-west-1', 'CreateKey');
     const beforeWait = clock.now();
     await pacer.acquire('eu-west-1', 'CreateKey');
 
@@ -78,7 +90,7 @@ describe('Class: Pacer', () => {
     // Prepare
     const clock = new VirtualClock();
     const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
-    for (let i = 0; i < 5; i++) await pacer.acquire('eu-west-1', 'CreateKey');
+    for (let i = 0; i < 4; i++) await pacer.acquire('eu-west-1', 'CreateKey');
 
     // Act
     await pacer.acquireReplicateKey('us-east-1', 'eu-west-1');
@@ -87,7 +99,7 @@ describe('Class: Pacer', () => {
     expect(clock.now()).toBe(400);
   });
 
-  it('serves waiters first come, first served', async () => {
+  it('serves waiters of equal priority first come, first served', async () => {
     // Prepare
     const clock = new VirtualClock();
     const pacer = new Pacer({ quotas: { CreateAlias: 1 }, now: clock.now, sleep: clock.sleep });
@@ -104,5 +116,66 @@ describe('Class: Pacer', () => {
     // Assess
     expect(order).toEqual(['big', 'small-1', 'small-2']);
     expect(clock.now()).toBe(4000);
+  });
+
+  it('serves a later waiter of higher priority before earlier waiters of lower priority', async () => {
+    // Prepare
+    const clock = new VirtualClock();
+    const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
+    for (let i = 0; i < 4; i++) await pacer.acquire('us-east-1', 'CreateKey');
+    const served: [string, number][] = [];
+    const take = (name: string, priority: number) =>
+      pacer.acquire('us-east-1', 'CreateKey', 1, priority).then(() => served.push([name, clock.now()]));
+
+    // Act
+    await Promise.all([take('low-1', 0), take('low-2', 0), take('high-1', 5), take('mid', 2), take('high-2', 5)]);
+
+    // Assess: by priority, FIFO within a priority, one every 200 ms
+    expect(served).toEqual([
+      ['high-1', 200],
+      ['high-2', 400],
+      ['mid', 600],
+      ['low-1', 800],
+      ['low-2', 1000],
+    ]);
+  });
+
+  it('does not let a lower-priority request take tokens a waiting higher-priority request needs', async () => {
+    // Prepare
+    const clock = new VirtualClock();
+    const pacer = new Pacer({ quotas: { CreateAlias: 2 }, now: clock.now, sleep: clock.sleep });
+    await pacer.acquire('us-east-1', 'CreateAlias');
+    const order: string[] = [];
+
+    // Act: the big one waits for its tokens; the small one, lower priority, queues behind it
+    await Promise.all([
+      pacer.acquire('us-east-1', 'CreateAlias', 2, 5).then(() => order.push('big-high')),
+      pacer.acquire('us-east-1', 'CreateAlias', 1, 0).then(() => order.push('small-low')),
+    ]);
+
+    // Assess
+    expect(order).toEqual(['big-high', 'small-low']);
+  });
+
+  it('serves a prioritised ReplicateKey in the replica Region before per-Region CreateKeys queued there', async () => {
+    // Prepare
+    const clock = new VirtualClock();
+    const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
+    for (let i = 0; i < 4; i++) await pacer.acquire('eu-west-1', 'CreateKey');
+    const served: [string, number][] = [];
+
+    // Act
+    await Promise.all([
+      ...[1, 2, 3].map((n) => pacer.acquire('eu-west-1', 'CreateKey').then(() => served.push([`create-${n}`, clock.now()]))),
+      pacer.acquireReplicateKey('us-east-1', 'eu-west-1', 10).then(() => served.push(['replicate', clock.now()])),
+    ]);
+
+    // Assess: 2 tokens for the replication (400 ms), then one CreateKey every 200 ms
+    expect(served).toEqual([
+      ['replicate', 400],
+      ['create-1', 600],
+      ['create-2', 800],
+      ['create-3', 1000],
+    ]);
   });
 });
