@@ -2,23 +2,15 @@
 // Fails on any esbuild warning, so a dubious import never reaches production silently.
 import { build } from 'esbuild';
 import { statSync } from 'node:fs';
+import { BUNDLE_OPTIONS } from './build/bundleOptions.mjs';
 import { writeStackSetTemplate } from './build/stackset.mjs';
 
 const outfile = 'dist/handler/index.mjs';
 
 const result = await build({
+  ...BUNDLE_OPTIONS,
   entryPoints: ['handler/index.ts'],
   outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node22',
-  minify: true,
-  sourcemap: true,
-  legalComments: 'none',
-  logLevel: 'silent',
-  // Some CommonJS dependencies call require() on Node built-ins; give the ESM bundle a require.
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   metafile: true,
 });
 

@@ -1,12 +1,13 @@
 /**
  * Cold-start figures: the bundle's size and its module initialisation time, each against the floor
  * of the AWS SDK clients alone (a bundle of @aws-sdk/client-kms and @aws-sdk/client-account with an
- * empty handler, built here with the same esbuild settings as build.mjs).
+ * empty handler, built here with build.mjs's own esbuild settings, build/bundleOptions.mjs).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { BUNDLE_OPTIONS } from '../build/bundleOptions.mjs';
 
 export interface ColdStartFigures {
   bundle: { bytes: number; floor_bytes: number; ratio: number };
@@ -26,20 +27,8 @@ async function buildFloor(workDir: string): Promise<string> {
   const entry = join(workDir, 'floor-entry.mjs');
   const outfile = join(workDir, 'floor', 'index.mjs');
   writeFileSync(entry, FLOOR_SOURCE);
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    minify: true,
-    sourcemap: true,
-    legalComments: 'none',
-    logLevel: 'silent',
-    nodePaths: [resolve('node_modules')],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
+  await build({ ...BUNDLE_OPTIONS, entryPoints: [entry], outfile, nodePaths: [resolve('node_modules')] });
+
   return outfile;
 }
 
