@@ -1,0 +1,99 @@
+/**
+ * A typed client for the emulator's control API (`/__emulator/*`, DESIGN.md): the suite resets,
+ * configures faults, arms crash points, seeds foreign keys and reads state and counters through it.
+ */
+
+/** One key as `GET /__emulator/state` reports it. */
+export interface SnapshotKey {
+  region: string;
+  keyId: string;
+  arn: string;
+  keyState: string;
+  keyManager: 'CUSTOMER' | 'AWS';
+  keySpec: string;
+  keyUsage: string;
+  multiRegion: boolean;
+  multiRegionKeyType: 'PRIMARY' | 'REPLICA' | null;
+  primaryRegion: string | null;
+  replicaRegions: string[];
+  description: string;
+  policy: string;
+  tags: Record<string, string>;
+  rotation: { enabled: boolean; periodInDays: number };
+  creationDate: string;
+  deletionDate: string | null;
+  pendingWindowInDays: number | null;
+}
+
+export interface SnapshotAlias {
+  region: string;
+  aliasName: string;
+  targetKeyId: string;
+}
+
+/** Every key and alias of every Region. */
+export interface Snapshot {
+  keys: SnapshotKey[];
+  aliases: SnapshotAlias[];
+}
+
+export interface EmulatorCounts {
+  byOperation: Record<string, number>;
+  byRegionOperation: Record<string, Record<string, number>>;
+  throttled: number;
+  mutations: number;
+  injectedFaults: number;
+}
+
+/** Behaviour settings of `POST /__emulator/config`. */
+export interface EmulatorConfigPatch {
+  latencyMs?: number;
+  latencyJitterMs?: number;
+  errorRate5xx?: number;
+  dropRate?: number;
+  quotaScale?: number;
+  replicaCreatingMs?: number;
+  seed?: number;
+}
+
+export interface SeedKeyRequest {
+  region: string;
+  aliasName?: string;
+  tags?: Record<string, string>;
+  spec?: string;
+  multiRegion?: boolean;
+  description?: string;
+}
+
+export interface EmulatorControl {
+  reset(body: { regions?: string[]; replicaCreatingMs?: number }): Promise<void>;
+  config(patch: EmulatorConfigPatch): Promise<void>;
+  principals(arns: string[]): Promise<void>;
+  seedKey(request: SeedKeyRequest): Promise<{ keyId: string; arn: string }>;
+  state(): Promise<Snapshot>;
+  counts(): Promise<EmulatorCounts>;
+  resetCounts(): Promise<void>;
+}
+
+/** A control client for the emulator at `url`; every non-2xx answer throws with the emulator's message. */
+export function emulatorControl(url: string): EmulatorControl {
+  const call = async <T>(path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${url}/__emulator/${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`emulator ${path} answered ${response.status}: ${text}`);
+    return JSON.parse(text) as T;
+  };
+  return {
+    reset: async (body) => void (await call('reset', body)),
+    config: async (patch) => void (await call('config', patch)),
+    principals: async (arns) => void (await call('principals', { arns, propagationMs: 0 })),
+    seedKey: (request) => call('seed-key', request),
+    state: () => call('state'),
+    counts: () => call('counts'),
+    resetCounts: async () => void (await call('counts/reset', {})),
+  };
+}
