@@ -107,7 +107,9 @@ async function report(url: string, owner: string): Promise<EmulatedKey[]> {
 function printAnswer(step: string, result: RequestResult): void {
   const ok = result.status === 'SUCCESS' && result.violations.length === 0;
   console.log(`\n== ${step}: ${result.status} (${result.bodyBytes} bytes answered once in ${result.durationMs ?? '?'} ms)`);
-  if (result.reason) console.log(`   Reason: ${result.reason}`);
+  if (result.reason && ok) console.log(`   Reason: ${result.reason}`);
+  // A failure's reason lists every problem, separated by "; ": one a line reads better in a terminal.
+  if (result.reason && !ok) console.log(`   Reason:\n     ${result.reason.split('; ').join('\n     ')}`);
   for (const v of result.violations) console.log(`   CloudFormation would object: ${v}`);
   if (!ok && result.stderr) console.log(result.stderr.split('\n').slice(-20).join('\n'));
 }
@@ -184,6 +186,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof TemplateError) console.error(`Template error: ${error.message}`);
+    else if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') console.error(`Cannot read the template: ${(error as Error).message}`);
     else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     process.exit(1);
   },
