@@ -108,8 +108,8 @@ function printAnswer(step: string, result: RequestResult): void {
   const ok = result.status === 'SUCCESS' && result.violations.length === 0;
   console.log(`\n== ${step}: ${result.status} (${result.bodyBytes} bytes answered once in ${result.durationMs ?? '?'} ms)`);
   if (result.reason && ok) console.log(`   Reason: ${result.reason}`);
-  // A failure's reason lists every problem, separated by "; ": one a line reads better in a terminal.
-  if (result.reason && !ok) console.log(`   Reason:\n     ${result.reason.split('; ').join('\n     ')}`);
+  // A failure's reason lists every problem ("<path>: <message>", joined by "; "): one a line reads better.
+  if (result.reason && !ok) console.log(`   Reason:\n     ${result.reason.split(/; (?=[A-Z][\w-]*[.[:])/).join('\n     ')}`);
   for (const v of result.violations) console.log(`   CloudFormation would object: ${v}`);
   if (!ok && result.stderr) console.log(result.stderr.split('\n').slice(-20).join('\n'));
 }
