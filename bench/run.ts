@@ -5,17 +5,18 @@
  * `bench/results.json`.
  *
  * Options: `--bundle FILE` (measure another build, e.g. a candidate fix), `--out FILE`,
- * `--skip-sequential` (quick iterations; speedups are then NaN).
+ * `--skip-sequential` (quick iterations; speedups are then NaN), `--only memory|fanout` (one part
+ * alone, printed and written as raw figures, for quick iterations).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_BUNDLE_PATH, DEFAULT_IDENTITY, executionRoleArnOf } from '../local/driver/index.ts';
 import { DEFAULT_ENABLED_REGIONS, startEmulator } from '../local/emulator/index.ts';
 import { measureColdStart } from './coldStart.ts';
 import type { BenchConditions } from './control.ts';
-import { measureFanout } from './fanout.ts';
+import { type FanoutFigures, measureFanout } from './fanout.ts';
 import type { KeySetShape } from './keySet.ts';
-import { measureMemory } from './memory.ts';
+import { type MemoryFigures, measureMemory } from './memory.ts';
 import { startRecorder } from './recorder.ts';
 import { assembleResults, formatTable, writeResults } from './report.ts';
 
@@ -38,6 +39,31 @@ function baseShape(): Omit<KeySetShape, 'perRegionKeys' | 'returnAttributes'> {
   };
 }
 
+async function fanoutPart(emulatorUrl: string, recorder: Awaited<ReturnType<typeof startRecorder>>, bundlePath: string): Promise<FanoutFigures> {
+  console.log('fan-out: Create/Delete of 20 per-Region keys × 17 Regions + 1 multi-Region key (16 replicas), then the sequential baseline …');
+  return measureFanout({
+    emulatorUrl,
+    recorder,
+    conditions: CONDITIONS,
+    workDir: WORK_DIR,
+    bundlePath,
+    skipSequential: process.argv.includes('--skip-sequential'),
+    // 21 KeyIds of one Region: ~1.8 KB of answer; every ARN of every Region would be ~50 KB.
+    shape: { ...baseShape(), perRegionKeys: 20, multiRegionPrimary: 'us-east-1', returnAttributes: ['KeyIds.eu-west-1.*', 'InvalidCmkInputs'] },
+  });
+}
+
+async function memoryPart(emulatorUrl: string, endpointUrl: string, bundlePath: string): Promise<MemoryFigures> {
+  console.log('memory: Create/Delete of 59 per-Region keys × 17 Regions …');
+  return measureMemory({
+    emulatorUrl,
+    endpointUrl,
+    conditions: CONDITIONS,
+    bundlePath,
+    shape: { ...baseShape(), perRegionKeys: 59, returnAttributes: ['InvalidCmkInputs'] },
+  });
+}
+
 async function main(): Promise<void> {
   const bundlePath = option('--bundle') ?? DEFAULT_BUNDLE_PATH;
   const out = option('--out') ?? fileURLToPath(new URL('./results.json', import.meta.url));
@@ -45,26 +71,16 @@ async function main(): Promise<void> {
   const started = performance.now();
   const emulator = await startEmulator({ port: 0 });
   const recorder = await startRecorder(emulator.url);
+  const only = option('--only');
   try {
-    console.log('fan-out: Create/Delete of 20 per-Region keys × 17 Regions + 1 multi-Region key (16 replicas), then the sequential baseline …');
-    const fanout = await measureFanout({
-      emulatorUrl: emulator.url,
-      recorder,
-      conditions: CONDITIONS,
-      workDir: WORK_DIR,
-      bundlePath,
-      skipSequential: process.argv.includes('--skip-sequential'),
-      // 21 KeyIds of one Region: ~1.8 KB of answer; every ARN of every Region would be ~50 KB.
-      shape: { ...baseShape(), perRegionKeys: 20, multiRegionPrimary: 'us-east-1', returnAttributes: ['KeyIds.eu-west-1.*', 'InvalidCmkInputs'] },
-    });
-    console.log('memory: Create/Delete of 59 per-Region keys × 17 Regions …');
-    const memory = await measureMemory({
-      emulatorUrl: emulator.url,
-      endpointUrl: recorder.url,
-      conditions: CONDITIONS,
-      bundlePath,
-      shape: { ...baseShape(), perRegionKeys: 59, returnAttributes: ['InvalidCmkInputs'] },
-    });
+    if (only !== undefined) {
+      const figures = only === 'memory' ? await memoryPart(emulator.url, recorder.url, bundlePath) : await fanoutPart(emulator.url, recorder, bundlePath);
+      writeFileSync(out, `${JSON.stringify(figures, null, 2)}\n`);
+      console.log(JSON.stringify(figures, null, 2));
+      return;
+    }
+    const fanout = await fanoutPart(emulator.url, recorder, bundlePath);
+    const memory = await memoryPart(emulator.url, recorder.url, bundlePath);
     console.log('cold start: bundle size and init time against the SDK-only floor …');
     const coldStart = await measureColdStart({ bundle: bundlePath, workDir: WORK_DIR, runs: 21 });
     const results = assembleResults(fanout, coldStart, memory);
