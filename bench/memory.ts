@@ -8,6 +8,9 @@ import { type BenchConditions, resetEmulator } from './control.ts';
 import { keyInstances, type KeySetShape, resourceProperties } from './keySet.ts';
 import { type ProcessFigures, watchProcess } from './procWatch.ts';
 
+/** The smallest Lambda memory size, the target the peak must stay under. */
+export const MEMORY_LIMIT_MB = 128;
+
 export interface MemoryFigures {
   key_instances: number;
   peak_rss_mb: number;
@@ -44,7 +47,12 @@ export async function measureMemory(options: {
 }): Promise<MemoryFigures> {
   const { shape } = options;
   await resetEmulator(options.emulatorUrl, options.conditions, [shape.adminRoleArn]);
-  const driver = await createDriver({ endpointUrl: options.endpointUrl, ...(options.bundlePath === undefined ? {} : { bundlePath: options.bundlePath }) });
+  // As a function of the smallest Lambda size: the child gets Lambda's heap limits for 128 MB.
+  const driver = await createDriver({
+    endpointUrl: options.endpointUrl,
+    memoryLimitInMB: MEMORY_LIMIT_MB,
+    ...(options.bundlePath === undefined ? {} : { bundlePath: options.bundlePath }),
+  });
   try {
     const stack = new Stack(driver, {
       stackId: stackIdOf(DEFAULT_IDENTITY),
@@ -59,7 +67,7 @@ export async function measureMemory(options: {
       peak_rss_mb: Math.max(created.figures.peakRssMb, deleted.figures.peakRssMb),
       create: summary(created),
       delete: summary(deleted),
-      note: 'VmHWM of the driver child process (Node 22 + bundle, no Lambda heap flags); the larger of Create and Delete',
+      note: `VmHWM of the driver child process (Node 22 + bundle, with Lambda's heap limits for a ${MEMORY_LIMIT_MB} MB function); the larger of Create and Delete`,
     };
   } finally {
     await driver.close();

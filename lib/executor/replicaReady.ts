@@ -40,6 +40,6 @@ export async function waitForReplica(ctx: ExecutionContext, replicaRegion: strin
       });
     }
     await ctx.sleep(delay);
-    delay = Math.min(delay * 2, REPLICA_POLL.capMs);
+    delay = REPLICA_POLL.intervalMs;
   }
 }

@@ -101,6 +101,16 @@ export function lambdaEnvironment(identity: Identity, functionName: string, opti
   return { ...env, ...options.env };
 }
 
+/**
+ * The V8 heap limits Lambda's Node.js bootstrap derives from the function's memory size (a tenth
+ * for the young generation, half of it per semi-space, the rest for the old generation), so the
+ * child collects garbage as it would in a function of that size.
+ */
+export function lambdaHeapFlags(memoryLimitInMB: number): string[] {
+  const newSpace = Math.floor(memoryLimitInMB / 10);
+  return [`--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memoryLimitInMB - newSpace}`];
+}
+
 /** Invokes the handler once with `event` in a fresh child process. */
 export async function invokeHandler(event: { ServiceToken?: string }, options: InvokeOptions = {}): Promise<Invocation> {
   const identity: Identity = { ...DEFAULT_IDENTITY, ...options.identity };
@@ -110,7 +120,7 @@ export async function invokeHandler(event: { ServiceToken?: string }, options: I
   const logStreamName = `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
-  const child = spawn(process.execPath, [CHILD_SCRIPT, options.bundlePath ?? DEFAULT_BUNDLE_PATH, options.handlerExport ?? 'handler'], {
+  const child = spawn(process.execPath, [...lambdaHeapFlags(options.memoryLimitInMB ?? 256), CHILD_SCRIPT, options.bundlePath ?? DEFAULT_BUNDLE_PATH, options.handlerExport ?? 'handler'], {
     env: lambdaEnvironment(identity, functionName, options, logStreamName),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -1,4 +1,4 @@
-import { READ_CONCURRENCY_PER_REGION, readActualState } from '../../lib/actualState.ts';
+import { READ_CONCURRENCY_PER_REGION, READ_CONCURRENCY_TOTAL, readActualState } from '../../lib/actualState.ts';
 import type { KmsApi, KmsApiFactory } from '../../lib/kmsApi.ts';
 import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
 import { Pacer } from '../../lib/pacer.ts';
@@ -241,5 +241,43 @@ describe('Function: readActualState', () => {
     expect(kms.callsOf('getKeyPolicy')).toHaveLength(120);
     expect(peak.get('us-east-1')).toBe(READ_CONCURRENCY_PER_REGION);
     expect(peak.get('eu-west-1')).toBe(READ_CONCURRENCY_PER_REGION);
+  });
+
+  it('keeps at most READ_CONCURRENCY_TOTAL reads of all Regions in flight', async () => {
+    // Prepare: 40 owned keys in each of 8 Regions (8 × 16 slots exceed the global cap); every request takes 25 ms
+    const { clock, kms, pacer } = setup();
+    const regions = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-north-1'];
+    for (const region of regions) {
+      for (let i = 0; i < 40; i++) kms.seedKey(region, { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId } });
+    }
+    let inFlight = 0;
+    let peak = 0;
+    const slow: KmsApiFactory = (region) => {
+      const api = kms.factory(region);
+      return new Proxy(api, {
+        get(target, name, receiver) {
+          const value = Reflect.get(target, name, receiver) as unknown;
+          if (typeof value !== 'function') return value;
+          return async (...args: unknown[]) => {
+            inFlight++;
+            peak = Math.max(peak, inFlight);
+            try {
+              await clock.sleep(25);
+              return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+            } finally {
+              inFlight--;
+            }
+          };
+        },
+      }) as KmsApi;
+    };
+
+    // Act
+    const state = await readActualState({ regions, owner, aliasNames: [], kms: slow, pacer, sleep: clock.sleep });
+
+    // Assess: everything read, and the global cap was reached but never exceeded
+    expect(READ_CONCURRENCY_TOTAL).toBeLessThan(regions.length * READ_CONCURRENCY_PER_REGION);
+    expect(state.keys).toHaveLength(320);
+    expect(peak).toBe(READ_CONCURRENCY_TOTAL);
   });
 });
