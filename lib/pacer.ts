@@ -3,12 +3,12 @@
  * refilled at the quota rate.
  *
  * - Headroom: KMS (and the emulator) hold one second of quota and take a token when a request
- *   *arrives*, after a jittered network latency. A client bucket as large as the server's lets a
- *   burst plus jitter land on an empty server bucket and be throttled, so the client holds less
- *   (`bucketCapacity`): one token or 20 % of the rate below one second, whichever is more. The
- *   server then keeps tokens to absorb arrival jitter and event-loop stalls that bunch requests.
- *   Bench (25 ms + 10 ms jitter): throttles 19 → 1 on Create, 33 → 0 on Delete. One token of
- *   headroom (rate − 1) measured no faster, under higher machine load, and had 1 Delete throttle.
+ *   *arrives*, after a jittered network latency. A client bucket exactly as large as the server's
+ *   lets arrival jitter land a request on an empty server bucket. The client therefore runs
+ *   `HEADROOM_MS` behind the server (`bucketCapacity`: 95 % of one second of quota), which absorbs
+ *   jitter at almost no cost; a bucket that meets a ThrottlingException anyway (a busier network,
+ *   another client of the same account) drops to one token or 20 % below the server
+ *   (`throttledBucketCapacity`) for the rest of the request.
  * - Priority: waiters of a bucket are served highest priority first, first come first served within
  *   equal priority. The executor gives critical-path work (a multi-Region primary, its ReplicateKeys)
  *   a high priority so it does not queue behind independent per-Region keys. A waiter is never
@@ -50,11 +50,16 @@ interface Bucket {
   pumping: boolean;
 }
 
-/**
- * Burst the client allows itself for a quota of `rate` requests per second: below the server's
- * one second of quota by one token or 20 %, whichever is more, and never under one token.
- */
+/** How far the client's buckets run behind the server's: covers the jitter of request arrival. */
+export const HEADROOM_MS = 50;
+
+/** Burst the client allows itself for a quota of `rate` requests per second (never under one token). */
 export function bucketCapacity(rate: number): number {
+  return Math.max(1, rate * (1 - HEADROOM_MS / 1000));
+}
+
+/** The burst after a ThrottlingException: one token or 20 % below the server's, whichever is more. */
+export function throttledBucketCapacity(rate: number): number {
   return Math.max(1, Math.min(rate - 1, rate * 0.8));
 }
 
@@ -100,6 +105,17 @@ export class Pacer {
       this.acquire(primaryRegion, 'ReplicateKey', 1, priority),
       this.acquire(replicaRegion, 'CreateKey', REPLICATE_KEY_CREATE_KEY_COST, priority),
     ]);
+  }
+
+  /**
+   * KMS throttled a request of `operation` in `region` although it was paced: the server's bucket is
+   * empty now and fuller than ours was assumed to be. Shrink this bucket's burst and empty it.
+   */
+  throttled(region: string, operation: KmsOperation): void {
+    const bucket = this.#bucket(region, operation);
+    this.#refill(bucket);
+    bucket.capacity = Math.min(bucket.capacity, throttledBucketCapacity(bucket.rate));
+    bucket.tokens = Math.min(bucket.tokens, 0);
   }
 
   #bucket(region: string, operation: KmsOperation): Bucket {

@@ -29,16 +29,19 @@ export async function runAction(
 ): Promise<ActionResult> {
   const region = action.region;
   const api = ctx.kms(region);
-  const paced = (operation: Parameters<ExecutionContext['pacer']['acquire']>[1]) => () => ctx.pacer.acquire(region, operation, 1, priority);
+  const paced = (operation: Parameters<ExecutionContext['pacer']['acquire']>[1]) => ({
+    pace: () => ctx.pacer.acquire(region, operation, 1, priority),
+    onThrottled: () => ctx.pacer.throttled(region, operation),
+  });
   const idempotent = (operation: Parameters<typeof paced>[0], send: () => Promise<unknown>) =>
-    kmsCall(ctx, { pace: paced(operation), idempotent: true }, send).then(() => ({}));
+    kmsCall(ctx, { ...paced(operation), idempotent: true }, send).then(() => ({}));
   const describe = (inRegion: string, keyId: string) =>
     kmsCall(ctx, { pace: () => ctx.pacer.acquire(inRegion, 'DescribeKey', 1, priority), idempotent: true }, () => ctx.kms(inRegion).describeKey(keyId));
 
   switch (action.kind) {
     case 'CreateKey': {
       const { spec, keyUsage, multiRegion, policy, description, tags } = action;
-      const created = await kmsCall(ctx, { pace: paced('CreateKey'), idempotent: false, policy }, () =>
+      const created = await kmsCall(ctx, { ...paced('CreateKey'), idempotent: false, policy }, () =>
         api.createKey({ spec, keyUsage, multiRegion, policy, description, tags }),
       );
       return { keyId: created.keyId, arn: created.arn };
@@ -50,7 +53,7 @@ export async function runAction(
       try {
         const replica = await kmsCall(
           ctx,
-          { pace: () => ctx.pacer.acquireReplicateKey(region, replicaRegion, priority), idempotent: false, policy },
+          { pace: () => ctx.pacer.acquireReplicateKey(region, replicaRegion, priority), onThrottled: () => ctx.pacer.throttled(region, 'ReplicateKey'), idempotent: false, policy },
           () => api.replicateKey({ keyId, replicaRegion, policy, description, tags }),
         );
         arn = replica.arn;
@@ -73,7 +76,7 @@ export async function runAction(
         if (!hasCode(error, 'AlreadyExistsException')) throw error;
         // Each page is paced through beforePage.
         const aliases = await kmsCall(ctx, { pace: async () => {}, idempotent: true }, () =>
-          api.listAliases({ keyId, beforePage: paced('ListAliases') }),
+          api.listAliases({ keyId, beforePage: paced('ListAliases').pace }),
         );
         if (!aliases.some((a) => a.aliasName === action.aliasName && a.targetKeyId === keyId)) throw error;
         return {};
@@ -90,7 +93,7 @@ export async function runAction(
       }
     case 'PutKeyPolicy': {
       const keyId = keyIdOf(action);
-      await kmsCall(ctx, { pace: paced('PutKeyPolicy'), idempotent: true, policy: action.policy }, () => api.putKeyPolicy(keyId, action.policy));
+      await kmsCall(ctx, { ...paced('PutKeyPolicy'), idempotent: true, policy: action.policy }, () => api.putKeyPolicy(keyId, action.policy));
       return {};
     }
     case 'TagResource':
@@ -111,7 +114,7 @@ export async function runAction(
     case 'UpdatePrimaryRegion': {
       // Not repeated blindly: after a lost answer the old primary is a replica and the call fails.
       const keyId = keyIdOf(action);
-      await kmsCall(ctx, { pace: paced('UpdatePrimaryRegion'), idempotent: false }, () => api.updatePrimaryRegion(keyId, action.primaryRegion));
+      await kmsCall(ctx, { ...paced('UpdatePrimaryRegion'), idempotent: false }, () => api.updatePrimaryRegion(keyId, action.primaryRegion));
       return {};
     }
     case 'ScheduleKeyDeletion': {

@@ -16,6 +16,8 @@ import { principalsOf } from './principals.ts';
 export interface KmsCallOptions {
   /** Reserves the request's tokens; awaited before every attempt. */
   pace: () => Promise<void>;
+  /** Told when KMS throttled the request anyway, so the pacer can slow down. */
+  onThrottled?: () => void;
   /** False for calls whose repetition after an unknown outcome could do the work twice. */
   idempotent: boolean;
   /** The key policy the call carries, if any: enables the principal-propagation wait. */
@@ -44,6 +46,7 @@ export async function kmsCall<T>(ctx: ExecutionContext, options: KmsCallOptions,
         }
       } else {
         const throttled = isThrottling(error);
+        if (throttled) options.onThrottled?.();
         const safe = throttled || (options.idempotent && isTransient(error));
         delay = fullJitterDelay(attempts - 1, RETRY_BACKOFF, ctx.random);
         if (!safe || attempts >= (throttled ? MAX_THROTTLED_ATTEMPTS : MAX_ATTEMPTS) || pastDeadline(ctx, delay)) throw error;

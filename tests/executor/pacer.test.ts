@@ -1,8 +1,8 @@
-import { bucketCapacity, Pacer } from '../../lib/pacer.ts';
+import { bucketCapacity, Pacer, throttledBucketCapacity } from '../../lib/pacer.ts';
 import { VirtualClock } from '../support/virtualClock.ts';
 
 describe('Function: bucketCapacity', () => {
-  it('keeps one token or 20 % of the rate below the server bucket, never under one token', () => {
+  it('runs 50 ms behind the server bucket, never under one token', () => {
     // Prepare
     const rates = [1, 2, 5, 10, 15, 50, 2000];
 
@@ -10,7 +10,11 @@ describe('Function: bucketCapacity', () => {
     const capacities = rates.map(bucketCapacity);
 
     // Assess
-    expect(capacities).toEqual([1, 1, 4, 8, 12, 40, 1600]);
+    expect(capacities).toEqual([1, 1.9, 4.75, 9.5, 14.25, 47.5, 1900]);
+  });
+
+  it('after a throttle, keeps one token or 20 % of the rate below the server bucket', () => {
+    expect([1, 2, 5, 10, 15, 50, 2000].map(throttledBucketCapacity)).toEqual([1, 1, 4, 8, 12, 40, 1600]);
   });
 });
 
@@ -24,8 +28,8 @@ describe('Class: Pacer', () => {
     // Act
     await Promise.all(Array.from({ length: 10 }, () => pacer.acquire('us-east-1', 'CreateKey').then(() => times.push(clock.now()))));
 
-    // Assess: 4 at once (5/s with one token of headroom), then one every 200 ms
-    expect(times).toEqual([0, 0, 0, 0, 200, 400, 600, 800, 1000, 1200]);
+    // Assess: 4 at once (4.75 tokens: 5/s, 50 ms behind the server), then at 50 ms and every 200 ms
+    expect(times).toEqual([0, 0, 0, 0, 50, 250, 450, 650, 850, 1050]);
   });
 
   it('keeps separate buckets per Region and per operation', async () => {
@@ -47,11 +51,11 @@ describe('Class: Pacer', () => {
     const clock = new VirtualClock();
     const pacer = new Pacer({ quotas: { CreateKey: 50 }, now: clock.now, sleep: clock.sleep });
 
-    // Act: a burst of 40, then one every 20 ms
-    for (let i = 0; i < 41; i++) await pacer.acquire('us-east-1', 'CreateKey');
+    // Act: a burst of 47 (47.5 tokens), then the 48th after 10 ms and one every 20 ms
+    for (let i = 0; i < 49; i++) await pacer.acquire('us-east-1', 'CreateKey');
 
     // Assess
-    expect(clock.now()).toBe(20);
+    expect(clock.now()).toBe(30);
     expect(pacer.quotas.CreateKey).toBe(50);
     expect(pacer.quotas.ReplicateKey).toBe(5);
   });
@@ -66,8 +70,8 @@ describe('Class: Pacer', () => {
     // Act
     for (let i = 0; i < 5; i++) await pacer.acquire('us-east-1', 'EnableKey');
 
-    // Assess: a full bucket of 4, the fifth waits 200 ms
-    expect(clock.now()).toBe(10_200);
+    // Assess: a full bucket of 4.75, the fifth waits 50 ms
+    expect(clock.now()).toBe(10_050);
   });
 
   it('charges ReplicateKey one token in the primary Region and two CreateKey tokens in the replica Region', async () => {
@@ -83,7 +87,7 @@ describe('Class: Pacer', () => {
 
     // Assess
     expect(beforeWait).toBe(0);
-    expect(clock.now()).toBe(200);
+    expect(clock.now()).toBe(50);
   });
 
   it('waits for the replica Region when its CreateKey bucket is the bottleneck', async () => {
@@ -95,8 +99,8 @@ describe('Class: Pacer', () => {
     // Act
     await pacer.acquireReplicateKey('us-east-1', 'eu-west-1');
 
-    // Assess: 2 tokens at 5/s
-    expect(clock.now()).toBe(400);
+    // Assess: 1.25 missing tokens at 5/s
+    expect(clock.now()).toBe(250);
   });
 
   it('serves waiters of equal priority first come, first served', async () => {
@@ -130,13 +134,13 @@ describe('Class: Pacer', () => {
     // Act
     await Promise.all([take('low-1', 0), take('low-2', 0), take('high-1', 5), take('mid', 2), take('high-2', 5)]);
 
-    // Assess: by priority, FIFO within a priority, one every 200 ms
+    // Assess: by priority, FIFO within a priority, one every 200 ms after the first
     expect(served).toEqual([
-      ['high-1', 200],
-      ['high-2', 400],
-      ['mid', 600],
-      ['low-1', 800],
-      ['low-2', 1000],
+      ['high-1', 50],
+      ['high-2', 250],
+      ['mid', 450],
+      ['low-1', 650],
+      ['low-2', 850],
     ]);
   });
 
@@ -170,12 +174,31 @@ describe('Class: Pacer', () => {
       pacer.acquireReplicateKey('us-east-1', 'eu-west-1', 10).then(() => served.push(['replicate', clock.now()])),
     ]);
 
-    // Assess: 2 tokens for the replication (400 ms), then one CreateKey every 200 ms
+    // Assess: 1.25 missing tokens for the replication (250 ms), then one CreateKey every 200 ms
     expect(served).toEqual([
-      ['replicate', 400],
-      ['create-1', 600],
-      ['create-2', 800],
-      ['create-3', 1000],
+      ['replicate', 250],
+      ['create-1', 450],
+      ['create-2', 650],
+      ['create-3', 850],
     ]);
+  });
+
+  it('slows a bucket down after a ThrottlingException: emptied, then one token below the server', async () => {
+    // Prepare
+    const clock = new VirtualClock();
+    const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
+    await pacer.acquire('us-east-1', 'CreateAlias');
+
+    // Act
+    pacer.throttled('us-east-1', 'CreateAlias');
+    const times: number[] = [];
+    for (let i = 0; i < 2; i++) await pacer.acquire('us-east-1', 'CreateAlias').then(() => times.push(clock.now()));
+    clock.advance(10_000);
+    const refilled = clock.now();
+    for (let i = 0; i < 5; i++) await pacer.acquire('us-east-1', 'CreateAlias');
+
+    // Assess: the empty bucket refills at 5/s, and holds at most 4 tokens from now on
+    expect(times).toEqual([200, 400]);
+    expect(clock.now() - refilled).toBe(200);
   });
 });
