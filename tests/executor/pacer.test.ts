@@ -2,7 +2,7 @@ import { bucketCapacity, Pacer, throttledBucketCapacity } from '../../lib/pacer.
 import { VirtualClock } from '../support/virtualClock.ts';
 
 describe('Function: bucketCapacity', () => {
-  it('runs 50 ms behind the server bucket, never under one token', () => {
+  it('runs 100 ms behind the server bucket, never under one token', () => {
     // Prepare
     const rates = [1, 2, 5, 10, 15, 50, 2000];
 
@@ -10,7 +10,7 @@ describe('Function: bucketCapacity', () => {
     const capacities = rates.map(bucketCapacity);
 
     // Assess
-    expect(capacities).toEqual([1, 1.9, 4.75, 9.5, 14.25, 47.5, 1900]);
+    expect(capacities).toEqual([1, 1.8, 4.5, 9, 13.5, 45, 1800]);
   });
 
   it('after a throttle, keeps one token or 20 % of the rate below the server bucket', () => {
@@ -28,8 +28,8 @@ describe('Class: Pacer', () => {
     // Act
     await Promise.all(Array.from({ length: 10 }, () => pacer.acquire('us-east-1', 'CreateKey').then(() => times.push(clock.now()))));
 
-    // Assess: 4 at once (4.75 tokens: 5/s, 50 ms behind the server), then at 50 ms and every 200 ms
-    expect(times).toEqual([0, 0, 0, 0, 50, 250, 450, 650, 850, 1050]);
+    // Assess: 4 at once (4.5 tokens: 5/s, 100 ms behind the server), then at 100 ms and every 200 ms
+    expect(times).toEqual([0, 0, 0, 0, 100, 300, 500, 700, 900, 1100]);
   });
 
   it('keeps separate buckets per Region and per operation', async () => {
@@ -51,11 +51,11 @@ describe('Class: Pacer', () => {
     const clock = new VirtualClock();
     const pacer = new Pacer({ quotas: { CreateKey: 50 }, now: clock.now, sleep: clock.sleep });
 
-    // Act: a burst of 47 (47.5 tokens), then the 48th after 10 ms and one every 20 ms
+    // Act: a burst of 45 (45 tokens), then one every 20 ms
     for (let i = 0; i < 49; i++) await pacer.acquire('us-east-1', 'CreateKey');
 
     // Assess
-    expect(clock.now()).toBe(30);
+    expect(clock.now()).toBe(80);
     expect(pacer.quotas.CreateKey).toBe(50);
     expect(pacer.quotas.ReplicateKey).toBe(5);
   });
@@ -70,8 +70,8 @@ describe('Class: Pacer', () => {
     // Act
     for (let i = 0; i < 5; i++) await pacer.acquire('us-east-1', 'EnableKey');
 
-    // Assess: a full bucket of 4.75, the fifth waits 50 ms
-    expect(clock.now()).toBe(10_050);
+    // Assess: a full bucket of 4.5, the fifth waits 100 ms
+    expect(clock.now()).toBe(10_100);
   });
 
   it('charges ReplicateKey one token in the primary Region and two CreateKey tokens in the replica Region', async () => {
@@ -87,7 +87,7 @@ describe('Class: Pacer', () => {
 
     // Assess
     expect(beforeWait).toBe(0);
-    expect(clock.now()).toBe(50);
+    expect(clock.now()).toBe(100);
   });
 
   it('waits for the replica Region when its CreateKey bucket is the bottleneck', async () => {
@@ -99,8 +99,8 @@ describe('Class: Pacer', () => {
     // Act
     await pacer.acquireReplicateKey('us-east-1', 'eu-west-1');
 
-    // Assess: 1.25 missing tokens at 5/s
-    expect(clock.now()).toBe(250);
+    // Assess: 1.5 missing tokens at 5/s
+    expect(clock.now()).toBe(300);
   });
 
   it('serves waiters of equal priority first come, first served', async () => {
@@ -136,11 +136,11 @@ describe('Class: Pacer', () => {
 
     // Assess: by priority, FIFO within a priority, one every 200 ms after the first
     expect(served).toEqual([
-      ['high-1', 50],
-      ['high-2', 250],
-      ['mid', 450],
-      ['low-1', 650],
-      ['low-2', 850],
+      ['high-1', 100],
+      ['high-2', 300],
+      ['mid', 500],
+      ['low-1', 700],
+      ['low-2', 900],
     ]);
   });
 
@@ -174,12 +174,12 @@ describe('Class: Pacer', () => {
       pacer.acquireReplicateKey('us-east-1', 'eu-west-1', 10).then(() => served.push(['replicate', clock.now()])),
     ]);
 
-    // Assess: 1.25 missing tokens for the replication (250 ms), then one CreateKey every 200 ms
+    // Assess: 1.5 missing tokens for the replication (300 ms), then one CreateKey every 200 ms
     expect(served).toEqual([
-      ['replicate', 250],
-      ['create-1', 450],
-      ['create-2', 650],
-      ['create-3', 850],
+      ['replicate', 300],
+      ['create-1', 500],
+      ['create-2', 700],
+      ['create-3', 900],
     ]);
   });
 
