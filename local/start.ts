@@ -10,29 +10,13 @@
  */
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { createDriver, DEFAULT_IDENTITY, executionRoleArnOf, loadTemplate, type RequestResult, resolveResource, Stack, TemplateError } from './driver/index.ts';
+import { emulatorControl, type SnapshotKey } from './emulator/client.ts';
 import { startEmulator } from './emulator/index.ts';
 
 interface Options {
   template: string;
   resource?: string;
   parameters: Record<string, string>;
-}
-
-interface EmulatedKey {
-  region: string;
-  keyId: string;
-  keyState: string;
-  multiRegionKeyType: 'PRIMARY' | 'REPLICA' | null;
-  keySpec: string;
-  tags: Record<string, string>;
-  rotation: { enabled: boolean; periodInDays: number | null };
-  deletionDate: string | null;
-}
-
-interface EmulatedAlias {
-  region: string;
-  aliasName: string;
-  targetKeyId: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -67,11 +51,6 @@ function principalsIn(value: unknown, found = new Set<string>()): Set<string> {
   return found;
 }
 
-async function control<T>(url: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${url}/__emulator/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
-  return (await response.json()) as T;
-}
-
 function mutationsByOperation(before: Record<string, number>, after: Record<string, number>): string {
   const read = /^(Describe|Get|List)/;
   return Object.entries(after)
@@ -81,10 +60,10 @@ function mutationsByOperation(before: Record<string, number>, after: Record<stri
     .join(', ');
 }
 
-async function report(url: string, owner: string): Promise<EmulatedKey[]> {
-  const state = await control<{ keys: EmulatedKey[]; aliases: EmulatedAlias[] }>(url, 'state');
+async function report(url: string, owner: string): Promise<SnapshotKey[]> {
+  const state = await emulatorControl(url).state();
   const owned = state.keys.filter((k) => k.tags['MultiRegionKmsKeys:Owner'] === owner);
-  const aliasOf = (k: EmulatedKey) =>
+  const aliasOf = (k: SnapshotKey) =>
     state.aliases
       .filter((a) => a.region === k.region && a.targetKeyId === k.keyId)
       .map((a) => a.aliasName)
@@ -114,7 +93,7 @@ function printAnswer(step: string, result: RequestResult): void {
   if (!ok && result.stderr) console.log(result.stderr.split('\n').slice(-20).join('\n'));
 }
 
-async function demoCrossRegion(url: string, keys: EmulatedKey[]): Promise<void> {
+async function demoCrossRegion(url: string, keys: SnapshotKey[]): Promise<void> {
   const primary = keys.find((k) => k.multiRegionKeyType === 'PRIMARY' && k.keySpec === 'SYMMETRIC_DEFAULT');
   const replica = primary && keys.find((k) => k.multiRegionKeyType === 'REPLICA' && k.keyId === primary.keyId);
   if (!primary || !replica) {
@@ -147,7 +126,7 @@ async function main(): Promise<number> {
     console.log(`Local KMS emulator on ${emulator.url} (account ${DEFAULT_IDENTITY.accountId}); ${principals.length} IAM principal(s) of the template registered as existing.`);
     console.log(`Resource ${resolved.logicalResourceId} of ${options.template}, stack ${resolved.stackId}`);
     const stack = Stack.fromResolved(driver, resolved);
-    const counts = () => control<{ byOperation: Record<string, number> }>(emulator.url, 'counts').then((c) => c.byOperation);
+    const counts = () => emulatorControl(emulator.url).counts().then((c) => c.byOperation);
 
     let before = await counts();
     const created = await stack.create(resolved.properties);

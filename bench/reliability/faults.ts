@@ -5,7 +5,7 @@
  * Each step must answer as CloudFormation needs and leave the state a clean run leaves.
  */
 import { createDriver, type Driver, type PutFault, type RequestResult, type Stack } from '../../local/driver/index.ts';
-import type { EmulatorConfigPatch } from './control.ts';
+import type { EmulatorConfigPatch } from '../../local/emulator/client.ts';
 import type { Harness, PreparedScenario } from './harness.ts';
 import { checkInvariants } from './invariants.ts';
 import { diffStates, type NormalisedState, normaliseState } from './normalise.ts';

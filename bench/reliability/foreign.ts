@@ -6,7 +6,7 @@
  * ownership prefix on behalf of another stack — one of them even with the KeyName `cmk-prod`.
  */
 import { OWNERSHIP_TAGS } from '../../lib/ownership.ts';
-import type { EmulatorControl, SeedKeyRequest, Snapshot } from './control.ts';
+import type { EmulatorControl, SeedKeyRequest, Snapshot } from '../../local/emulator/client.ts';
 
 const OTHER_STACK_ID = 'arn:aws:cloudformation:us-east-1:111122223333:stack/other-stack/00000000-0000-4000-a000-000000000000';
 

@@ -6,7 +6,7 @@
 import { ownerOf } from '../../lib/ownership.ts';
 import { startEmulator } from '../../local/emulator/index.ts';
 import { createDriver, type Driver, type ResponseServer, Stack, startResponseServer } from '../../local/driver/index.ts';
-import { type EmulatorControl, emulatorControl } from './control.ts';
+import { type EmulatorControl, emulatorControl } from '../../local/emulator/client.ts';
 import { diffForeign, type ForeignView, foreignView, seedForeignKeys } from './foreign.ts';
 import { REFERENCE_PRINCIPALS, stackAddress } from './reference.ts';
 

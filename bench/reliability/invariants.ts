@@ -3,7 +3,7 @@
  * emulator's state alone: no duplicate key, no orphaned key, no owned key without its alias.
  */
 import { OWNERSHIP_TAGS } from '../../lib/ownership.ts';
-import type { Snapshot, SnapshotKey } from './control.ts';
+import type { Snapshot, SnapshotKey } from '../../local/emulator/client.ts';
 import { isPendingDeletion } from './normalise.ts';
 
 export interface InvariantReport {

@@ -5,7 +5,7 @@
  * replaced by that name. Two runs that reached the same state normalise to equal objects.
  */
 import { OWNERSHIP_TAGS } from '../../lib/ownership.ts';
-import type { Snapshot, SnapshotKey } from './control.ts';
+import type { Snapshot, SnapshotKey } from '../../local/emulator/client.ts';
 
 /** One key without run-specific values. */
 export interface NormalisedKey {

@@ -3,6 +3,7 @@
  * from them. Everything is deterministic from the inputs, so two runs of a scenario send the same
  * StackId and the product derives the same PhysicalResourceId.
  */
+import { partitionOf } from '../../lib/regions.ts';
 import { createHash } from 'node:crypto';
 
 /** Who and where the simulated stack and function live. */
@@ -22,12 +23,8 @@ export const DEFAULT_IDENTITY: Identity = {
 /** The execution role's name; its ARN reaches the function as `EXECUTION_ROLE_ARN`. */
 export const EXECUTION_ROLE_NAME = 'multi-region-kms-keys-function';
 
-/** The partition of a Region, as `AWS::Partition` resolves it. */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
+/** The partition of a Region, as `AWS::Partition` resolves it: the product's own rule. */
+export { partitionOf };
 
 /** `AWS::URLSuffix`: the domain suffix of the Region's partition. */
 export function urlSuffixOf(region: string): string {

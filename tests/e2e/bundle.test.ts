@@ -5,33 +5,20 @@
  */
 import { existsSync } from 'node:fs';
 import { createDriver, DEFAULT_BUNDLE_PATH, DEFAULT_IDENTITY, type Driver, functionArnOf, type ScenarioResult, scenarios, Stack, stackIdOf } from '../../local/driver/index.ts';
+import { emulatorControl } from '../../local/emulator/client.ts';
 import { startEmulator } from '../../local/emulator/index.ts';
 import { referenceProperties } from '../properties/fixtures.ts';
 
 const ACCOUNT_ID = DEFAULT_IDENTITY.accountId;
 const PRINCIPALS = ['user/admin', 'user/dev', 'user/qa', 'role/prod-app'].map((p) => `arn:aws:iam::${ACCOUNT_ID}:${p}`);
 
-interface EmulatedKey {
-  region: string;
-  keyId: string;
-  keyState: string;
-  tags: Record<string, string>;
-}
-interface EmulatedAlias {
-  region: string;
-  aliasName: string;
-  targetKeyId: string;
-}
-
 describe('End to end: the bundle through the CloudFormation driver and the emulator', () => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   let driver: Driver;
   let stackCount = 0;
 
-  const control = async <T>(path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${emulator.url}/__emulator/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
-    return (await response.json()) as T;
-  };
+  const control = () => emulatorControl(emulator.url);
+
   /** A fresh stack (own StackId, so own ownership tags) for each test. */
   const newStack = () =>
     new Stack(driver, {
@@ -40,7 +27,7 @@ describe('End to end: the bundle through the CloudFormation driver and the emula
       resourceType: 'Custom::MultiRegionKmsKeys',
       serviceToken: functionArnOf(DEFAULT_IDENTITY, 'multi-region-kms-keys'),
     });
-  const state = () => control<{ keys: EmulatedKey[]; aliases: EmulatedAlias[] }>('state');
+  const state = () => control().state();
   const expectOk = (result: ScenarioResult) => {
     expect(result.problems).toEqual([]);
     for (const step of result.steps) {
@@ -113,7 +100,7 @@ describe('End to end: the bundle through the CloudFormation driver and the emula
   it('answers FAILED for invalid properties, then deletes cleanly after the failed Create', async () => {
     // Prepare
     const stack = newStack();
-    await control('counts/reset', {});
+    await control().resetCounts();
 
     // Act
     const result = await scenarios.failedCreateThenDelete(stack, { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: { 'cmk-x': { DeletionWindowInDays: '3' } } });
@@ -121,12 +108,12 @@ describe('End to end: the bundle through the CloudFormation driver and the emula
     // Assess
     expectOk(result);
     expect(result.steps[0]!.reason).toContain('CustomerMasterKeys.cmk-x.DeletionWindowInDays');
-    expect((await control<{ mutations: number }>('counts')).mutations).toBe(0);
+    expect((await control().counts()).mutations).toBe(0);
   });
 
   it('refuses another account and a response over 4,096 bytes before any KMS mutation', async () => {
     // Prepare
-    await control('counts/reset', {});
+    await control().resetCounts();
     const perRegion = Object.fromEntries(['a', 'b', 'c'].map((n) => [`cmk-${n}`, {}]));
 
     // Act
@@ -138,7 +125,7 @@ describe('End to end: the bundle through the CloudFormation driver and the emula
     expectOk(tooLarge);
     expect(otherAccount.steps[0]!.reason).toContain('AwsAccountId');
     expect(tooLarge.steps[0]!.reason).toMatch(/ReturnAttributes: the response would be \d+ bytes/);
-    expect((await control<{ mutations: number }>('counts')).mutations).toBe(0);
+    expect((await control().counts()).mutations).toBe(0);
   });
 
   it('answers FAILED before the Lambda deadline when KMS is too slow, and a retry converges', async () => {
@@ -146,13 +133,13 @@ describe('End to end: the bundle through the CloudFormation driver and the emula
     const stack = newStack();
     const keys = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`cmk-slow-${i}`, { Region: 'us-east-1' }]));
     const properties = { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: keys, ReturnAttributes: ['KeyArns.*'] };
-    await control('config', { latencyMs: 600 });
+    await control().config({ latencyMs: 600 });
     const slowDriver = await createDriver({ endpointUrl: emulator.url, timeoutMs: 6_000, env: { DEADLINE_MARGIN_MS: '3000' } });
     const slowStack = new Stack(slowDriver, stack.resource);
 
     // Act
     const slow = await slowStack.create(properties);
-    await control('config', { latencyMs: 0 });
+    await control().config({ latencyMs: 0 });
     const retry = await slowStack.create(properties);
     await slowDriver.close();
 

@@ -6,6 +6,7 @@
 import { createHandler } from '../../handler/index.ts';
 import { createAwsDependencies } from '../../lib/aws/index.ts';
 import { ownerOf, ownershipTags } from '../../lib/ownership.ts';
+import { emulatorControl } from '../../local/emulator/client.ts';
 import { startEmulator } from '../../local/emulator/index.ts';
 import {
   ACCOUNT_ID,
@@ -23,33 +24,14 @@ import {
 const REGIONS = ['eu-west-1', 'us-east-1', 'us-west-2'];
 const OWNER_ID = ownerOf(STACK_ID, 'Keys').ownerId;
 
-interface Counts {
-  byOperation: Record<string, number>;
-  mutations: number;
-}
-
-interface EmulatorKey {
-  keyId: string;
-  region: string;
-  keyState: string;
-  tags: Record<string, string> | { TagKey: string; TagValue: string }[];
-}
-
 describe('Function: handler (emulator)', () => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   let server: ResponseServer;
   let logLines: string[];
   const savedEnv = { ...process.env };
 
-  const control = async <T>(path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${emulator.url}/__emulator/${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`emulator ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
+  const control = () => emulatorControl(emulator.url);
+
   const invoke = (event: ReturnType<typeof simulateEvent>, remainingMs?: number) =>
     createHandler({ writeLog: (line) => logLines.push(line) })(event, lambdaContext({ remainingMs }));
 
@@ -76,7 +58,7 @@ describe('Function: handler (emulator)', () => {
   });
   beforeEach(async () => {
     logLines = [];
-    await control('reset', { accountId: ACCOUNT_ID, regions: REGIONS, replicaCreatingMs: 200 });
+    await control().reset({ accountId: ACCOUNT_ID, regions: REGIONS, replicaCreatingMs: 200 });
   });
   afterEach(() => {
     expect(logLines.join('\n')).not.toContain(RESPONSE_URL_SECRET);
@@ -115,14 +97,14 @@ describe('Function: handler (emulator)', () => {
 
     // Assess
     expectCloudFormationSuccess(server, del);
-    const state = await control<{ keys: EmulatorKey[] }>('state');
+    const state = await control().state();
     const ours = state.keys.filter((k) => k.keyId === keyId);
     expect(ours.map((k) => k.keyState).sort()).toEqual(['PendingDeletion', 'PendingDeletion', 'PendingReplicaDeletion'].sort());
   });
 
   it('finishes the work of a run that died right after ReplicateKey, waiting for the replica to leave Creating', async () => {
     // Prepare: what an interrupted Create left behind — a tagged primary and a replica still Creating, no alias
-    await control('reset', { accountId: ACCOUNT_ID, regions: REGIONS, replicaCreatingMs: 1500 });
+    await control().reset({ accountId: ACCOUNT_ID, regions: REGIONS, replicaCreatingMs: 1500 });
     const kms = createAwsDependencies().kms;
     const tags = ownershipTags(ownerOf(STACK_ID, 'Keys'), 'cmk-prod', { removalPolicy: 'Delete', deletionWindowInDays: 7 });
     const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` }, Action: 'kms:*', Resource: '*' }] });
@@ -136,14 +118,14 @@ describe('Function: handler (emulator)', () => {
     // Assess: the same key, aliased in both Regions, no second key
     const created = expectCloudFormationSuccess(server, create);
     expect(created.Data!['KeyIds.eu-west-1.cmk-prod']).toBe(primary.keyId);
-    const state = await control<{ keys: (EmulatorKey & { keyManager: string })[]; aliases: { region: string; aliasName: string; targetKeyId: string }[] }>('state');
+    const state = await control().state();
     expect(state.keys.filter((k) => k.keyManager === 'CUSTOMER').map((k) => `${k.region} ${k.keyId}`).sort()).toEqual([`eu-west-1 ${primary.keyId}`, `us-east-1 ${primary.keyId}`]);
     expect(state.aliases.filter((a) => a.aliasName === 'alias/cmk-prod').map((a) => `${a.region} ${a.targetKeyId}`).sort()).toEqual([`eu-west-1 ${primary.keyId}`, `us-east-1 ${primary.keyId}`]);
   });
 
   it('answers FAILED naming the path with zero KMS requests on invalid properties', async () => {
     // Prepare
-    await control('counts/reset', {});
+    await control().resetCounts();
     const event = simulateEvent({ requestType: 'Create', properties: properties({ 'cmk-prod': { Region: 'us-east-1', EnableKeyRotation: 'yes' } }), responseServer: server });
 
     // Act
@@ -151,14 +133,14 @@ describe('Function: handler (emulator)', () => {
 
     // Assess
     expectCloudFormationFailed(server, event, /CustomerMasterKeys\.cmk-prod\.EnableKeyRotation/);
-    const counts = await control<Counts>('counts');
+    const counts = await control().counts();
     expect(counts.mutations).toBe(0);
     expect(Object.keys(counts.byOperation).filter((op) => op !== 'ListRegions')).toEqual([]);
   });
 
   it('refuses another account, with zero KMS requests', async () => {
     // Prepare
-    await control('counts/reset', {});
+    await control().resetCounts();
     const event = simulateEvent({ requestType: 'Create', properties: { ...properties(multiRegionKey), AwsAccountId: '444455556666' }, responseServer: server });
 
     // Act
@@ -166,12 +148,12 @@ describe('Function: handler (emulator)', () => {
 
     // Assess
     expectCloudFormationFailed(server, event, /AwsAccountId/);
-    expect((await control<Counts>('counts')).mutations).toBe(0);
+    expect((await control().counts()).mutations).toBe(0);
   });
 
   it('refuses a response over 4,096 bytes before any KMS call', async () => {
     // Prepare
-    await control('counts/reset', {});
+    await control().resetCounts();
     const many = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`key-${i}`, {}]));
     const event = simulateEvent({ requestType: 'Create', properties: properties(many), responseServer: server });
 
@@ -180,7 +162,7 @@ describe('Function: handler (emulator)', () => {
 
     // Assess
     expectCloudFormationFailed(server, event, /ReturnAttributes/);
-    expect((await control<Counts>('counts')).mutations).toBe(0);
+    expect((await control().counts()).mutations).toBe(0);
   });
 
   it('deletes with garbage properties, removing what a Create made', async () => {
@@ -195,13 +177,13 @@ describe('Function: handler (emulator)', () => {
 
     // Assess
     expectCloudFormationSuccess(server, del);
-    const state = await control<{ keys: EmulatorKey[] }>('state');
+    const state = await control().state();
     expect(state.keys.filter((k) => k.keyId === keyId).every((k) => k.keyState.startsWith('Pending'))).toBe(true);
   });
 
   it('answers FAILED before the deadline when KMS stops answering', async () => {
     // Prepare: every KMS request takes 8 s; 4 s are left
-    await control('config', { latencyMs: 8_000 });
+    await control().config({ latencyMs: 8_000 });
     const event = simulateEvent({ requestType: 'Create', properties: properties(multiRegionKey), responseServer: server });
     const startedAt = Date.now();
 
@@ -211,6 +193,6 @@ describe('Function: handler (emulator)', () => {
     // Assess
     expect(Date.now() - startedAt).toBeLessThan(4_000);
     expectCloudFormationFailed(server, event, /about to time out.*resumes/);
-    await control('config', { latencyMs: 0 });
+    await control().config({ latencyMs: 0 });
   });
 });

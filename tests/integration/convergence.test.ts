@@ -11,6 +11,7 @@ import { plan } from '../../lib/planner.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
 import { partitionOf } from '../../lib/regions.ts';
 import type { ResourceContext } from '../../lib/types.ts';
+import { emulatorControl } from '../../local/emulator/client.ts';
 import { DEFAULT_ENABLED_REGIONS, startEmulator } from '../../local/emulator/index.ts';
 import { referenceProperties } from '../properties/fixtures.ts';
 import {
@@ -40,10 +41,8 @@ describe('Integration: Create converges and plans nothing afterwards', () => {
   let server: ResponseServer;
   const savedEnv = { ...process.env };
 
-  const control = async <T>(path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${emulator.url}/__emulator/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
-    return (await response.json()) as T;
-  };
+  const control = () => emulatorControl(emulator.url);
+
 
   beforeAll(async () => {
     emulator = await startEmulator({ port: 0, principals: REFERENCE_PRINCIPALS, replicaCreatingMs: 500 });
@@ -78,9 +77,9 @@ describe('Integration: Create converges and plans nothing afterwards', () => {
 
   it.each(cases)('%s', async (_name, properties) => {
     // Prepare
-    await control('reset', { accountId: ACCOUNT_ID, replicaCreatingMs: 500 });
-    await control('principals', { arns: REFERENCE_PRINCIPALS });
-    await control('config', { latencyMs: 10, latencyJitterMs: 10 });
+    await control().reset({ accountId: ACCOUNT_ID, replicaCreatingMs: 500 });
+    await control().principals(REFERENCE_PRINCIPALS);
+    await control().config({ latencyMs: 10, latencyJitterMs: 10 });
     const event = simulateEvent({ requestType: 'Create', properties: properties(), responseServer: server });
 
     // Act

@@ -1,7 +1,9 @@
 /**
- * A typed client for the emulator's control API (`/__emulator/*`, DESIGN.md): the suite resets,
- * configures faults, arms crash points, seeds foreign keys and reads state and counters through it.
+ * A typed client for the emulator's control API (`/__emulator/*`, DESIGN.md), shared by `npm start`,
+ * the bench, the reliability suite and the tests: reset, configure faults, register principals,
+ * seed foreign keys, read state and counters.
  */
+import type { Counts } from './state.ts';
 
 /** One key as `GET /__emulator/state` reports it. */
 export interface SnapshotKey {
@@ -37,13 +39,8 @@ export interface Snapshot {
   aliases: SnapshotAlias[];
 }
 
-export interface EmulatorCounts {
-  byOperation: Record<string, number>;
-  byRegionOperation: Record<string, Record<string, number>>;
-  throttled: number;
-  mutations: number;
-  injectedFaults: number;
-}
+/** `GET /__emulator/counts`. */
+export type EmulatorCounts = Counts;
 
 /** Behaviour settings of `POST /__emulator/config`. */
 export interface EmulatorConfigPatch {
@@ -66,7 +63,7 @@ export interface SeedKeyRequest {
 }
 
 export interface EmulatorControl {
-  reset(body: { regions?: string[]; replicaCreatingMs?: number }): Promise<void>;
+  reset(body?: { accountId?: string; regions?: string[]; replicaCreatingMs?: number }): Promise<void>;
   config(patch: EmulatorConfigPatch): Promise<void>;
   principals(arns: string[]): Promise<void>;
   seedKey(request: SeedKeyRequest): Promise<{ keyId: string; arn: string }>;
@@ -88,7 +85,7 @@ export function emulatorControl(url: string): EmulatorControl {
     return JSON.parse(text) as T;
   };
   return {
-    reset: async (body) => void (await call('reset', body)),
+    reset: async (body) => void (await call('reset', body ?? {})),
     config: async (patch) => void (await call('config', patch)),
     principals: async (arns) => void (await call('principals', { arns, propagationMs: 0 })),
     seedKey: (request) => call('seed-key', request),
