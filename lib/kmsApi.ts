@@ -3,7 +3,7 @@
  * depend on this interface only; `lib/aws/kms.ts` implements it over the AWS SDK, and tests use an
  * in-memory fake. Every method rejects with a `KmsError` (lib/errors.ts) carrying KMS's own code.
  */
-import type { ActualKey, KeySpec, KeyUsage, TagMap } from './types.ts';
+import type { Action, ActualKey, TagMap } from './types.ts';
 
 /** One entry of ListKeys. */
 export interface KeyListEntry {
@@ -39,23 +39,14 @@ export interface ListOptions {
   beforePage?: () => Promise<void>;
 }
 
-export interface CreateKeyInput {
-  spec: KeySpec;
-  keyUsage: KeyUsage;
-  multiRegion: boolean;
-  policy: string;
-  description: string;
-  tags: TagMap;
-}
+/** What a CreateKey action carries to KMS. */
+export type CreateKeyInput = Pick<Extract<Action, { kind: 'CreateKey' }>, 'spec' | 'keyUsage' | 'multiRegion' | 'policy' | 'description' | 'tags'>;
 
-export interface ReplicateKeyInput {
+/** What a ReplicateKey action carries to KMS, with its primary resolved to a key id. */
+export type ReplicateKeyInput = Pick<Extract<Action, { kind: 'ReplicateKey' }>, 'replicaRegion' | 'policy' | 'description' | 'tags'> & {
   /** The primary key, in this client's Region. */
   keyId: string;
-  replicaRegion: string;
-  policy: string;
-  description: string;
-  tags: TagMap;
-}
+};
 
 /** The key a CreateKey or ReplicateKey made (a replica has the primary's key id, its own ARN). */
 export interface CreatedKey {
