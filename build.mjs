@@ -1,7 +1,8 @@
 // Bundles the Lambda entry point (handler/index.ts) into dist/handler/index.mjs with esbuild.
 // Fails on any esbuild warning, so a dubious import never reaches production silently.
-import { build } from 'esbuild';
+
 import { statSync } from 'node:fs';
+import { build } from 'esbuild';
 import { BUNDLE_OPTIONS } from './build/bundleOptions.mjs';
 import { writeStackSetTemplate } from './build/stackset.mjs';
 

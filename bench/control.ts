@@ -1,7 +1,6 @@
 /** The emulator's control API (DESIGN.md), as the bench uses it. */
 import { type EmulatorCounts, emulatorControl } from '../local/emulator/client.ts';
 
-
 /** Behaviour of the emulator during a measurement. */
 export interface BenchConditions {
   latencyMs: number;

@@ -7,14 +7,23 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { CUSTOM_RESOURCE_TYPE, createDriver, type DeliverOptions, DEFAULT_IDENTITY, functionArnOf, type RequestResult, Stack, stackIdOf } from '../local/driver/index.ts';
+import {
+  CUSTOM_RESOURCE_TYPE,
+  createDriver,
+  DEFAULT_IDENTITY,
+  type DeliverOptions,
+  functionArnOf,
+  type RequestResult,
+  Stack,
+  stackIdOf,
+} from '../local/driver/index.ts';
 import { CREATE_MODEL, DELETE_MODEL, type DependencyModel, type LowerBound, lowerBound } from './bounds.ts';
 import { type BenchConditions, emulatorCounts, keyStates, resetEmulator } from './control.ts';
-import { baselineKeySet, keyInstances, type KeySetShape, resourceProperties } from './keySet.ts';
+import { baselineKeySet, type KeySetShape, keyInstances, resourceProperties } from './keySet.ts';
+import { type ProcessFigures, watchProcess } from './procWatch.ts';
 import type { RecordedRequests, Recorder } from './recorder.ts';
 import { sequentialCreate, sequentialDelete } from './sequential.ts';
 import { type Timeline, timelineOf } from './timeline.ts';
-import { type ProcessFigures, watchProcess } from './procWatch.ts';
 
 /** One request type's figures, as `results.json` holds them (extra fields are informative). */
 export interface PhaseFigures {
@@ -135,7 +144,13 @@ async function runSequential(setup: FanoutSetup, work: () => Promise<void>): Pro
   return { seconds: (performance.now() - started) / 1000, recorded: setup.recorder.snapshot() };
 }
 
-function figures(setup: FanoutSetup, model: DependencyModel, run: ProductRun, sequential: { seconds: number; recorded: RecordedRequests }, states: Record<string, number>): PhaseFigures {
+function figures(
+  setup: FanoutSetup,
+  model: DependencyModel,
+  run: ProductRun,
+  sequential: { seconds: number; recorded: RecordedRequests },
+  states: Record<string, number>,
+): PhaseFigures {
   const { shape, conditions } = setup;
   const bound = lowerBound({
     model,

@@ -5,7 +5,7 @@
  */
 import { CUSTOM_RESOURCE_TYPE, createDriver, DEFAULT_IDENTITY, functionArnOf, type RequestResult, Stack, stackIdOf } from '../local/driver/index.ts';
 import { type BenchConditions, resetEmulator } from './control.ts';
-import { keyInstances, type KeySetShape, resourceProperties } from './keySet.ts';
+import { type KeySetShape, keyInstances, resourceProperties } from './keySet.ts';
 import { type ProcessFigures, watchProcess } from './procWatch.ts';
 
 /** The smallest Lambda memory size, the target the peak must stay under. */

@@ -5,7 +5,7 @@
  * every attempt (throttled ones included) and no error codes; the bound needs successful requests
  * per Region and operation, and the bench must prove zero failed requests.
  */
-import { createServer, type IncomingHttpHeaders, Agent, request as httpRequest } from 'node:http';
+import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ObservedRequests } from './bounds.ts';
 
@@ -105,24 +105,21 @@ export async function startRecorder(targetUrl: string): Promise<Recorder> {
       const amzTarget = String(req.headers['x-amz-target'] ?? '');
       const operation = path.startsWith('/listRegions') ? 'ListRegions' : amzTarget.replace(/^TrentService\./, '');
       const region = regionOf(req.headers);
-      const upstream = httpRequest(
-        { host: target.hostname, port: target.port, method: req.method, path, headers: req.headers, agent },
-        (up) => {
-          const answer: Buffer[] = [];
-          up.on('data', (c: Buffer) => answer.push(c));
-          up.on('end', () => {
-            const text = Buffer.concat(answer);
-            const status = up.statusCode ?? 502;
-            if (counted) {
-              const code = status >= 200 && status < 300 ? null : errorCodeOf(status, up.headers, text.toString('utf8'));
-              const end: RequestEnd = code === null ? 'ok' : code === 'ThrottlingException' ? 'throttled' : 'failed';
-              record(region, operation, end, code, body.toString('utf8'), startMs);
-            }
-            res.writeHead(status, up.headers);
-            res.end(text);
-          });
-        },
-      );
+      const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path, headers: req.headers, agent }, (up) => {
+        const answer: Buffer[] = [];
+        up.on('data', (c: Buffer) => answer.push(c));
+        up.on('end', () => {
+          const text = Buffer.concat(answer);
+          const status = up.statusCode ?? 502;
+          if (counted) {
+            const code = status >= 200 && status < 300 ? null : errorCodeOf(status, up.headers, text.toString('utf8'));
+            const end: RequestEnd = code === null ? 'ok' : code === 'ThrottlingException' ? 'throttled' : 'failed';
+            record(region, operation, end, code, body.toString('utf8'), startMs);
+          }
+          res.writeHead(status, up.headers);
+          res.end(text);
+        });
+      });
       upstream.on('error', () => {
         if (counted) record(region, operation, 'failed', 'ConnectionError', '', startMs);
         req.socket.destroy();

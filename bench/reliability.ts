@@ -19,8 +19,8 @@ import { startHarness } from './reliability/harness.ts';
 import { type HostileSummary, runHostile } from './reliability/hostile.ts';
 import { hostileCorpus } from './reliability/hostileCorpus.ts';
 import type { CheckOutcome } from './reliability/outcome.ts';
-import { buildReport, formatReport } from './reliability/report.ts';
 import { CI_REGIONS } from './reliability/reference.ts';
+import { buildReport, formatReport } from './reliability/report.ts';
 
 const REPORT_PATH = new URL('./reliability.json', import.meta.url);
 const PARTS = ['crash', 'faults', 'hostile'] as const;
@@ -56,7 +56,12 @@ const config = {
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s`;
 const progress = (outcome: CheckOutcome): void => {
-  const detail = outcome.ok ? '' : `\n        ${outcome.problems.slice(0, 4).map((p) => p.slice(0, 400)).join('\n        ')}`;
+  const detail = outcome.ok
+    ? ''
+    : `\n        ${outcome.problems
+        .slice(0, 4)
+        .map((p) => p.slice(0, 400))
+        .join('\n        ')}`;
   console.log(`${elapsed()}  ${outcome.ok ? 'ok  ' : 'FAIL'}  ${outcome.name}${detail}`);
 };
 
@@ -64,8 +69,17 @@ const harness = await startHarness({ regions: config.regions, replicaCreatingMs:
 let crash: CrashSummary = { tried: 0, converged: 0, duplicates: 0, orphans: 0, missingAliases: 0, requests: [], outcomes: [] };
 let faults: FaultSummary = { scenarios: 0, passed: 0, outcomes: [] };
 let hostile: HostileSummary = {
-  tried: 0, rejectedWithPath: 0, allPathsNamed: 0, accepted: 0, kmsMutations: 0, kmsCalls: 0, unhandled: 0, viaDriver: 0, responseUrlLeaks: 0,
-  deleteWithGarbage: { tried: 0, passed: 0 }, outcomes: [],
+  tried: 0,
+  rejectedWithPath: 0,
+  allPathsNamed: 0,
+  accepted: 0,
+  kmsMutations: 0,
+  kmsCalls: 0,
+  unhandled: 0,
+  viaDriver: 0,
+  responseUrlLeaks: 0,
+  deleteWithGarbage: { tried: 0, passed: 0 },
+  outcomes: [],
 };
 let crashedSuite: unknown;
 try {

@@ -37,9 +37,21 @@ type Row = [figure: string, value: string, reference: string, target: string, me
 function phaseRows(label: string, p: PhaseFigures): Row[] {
   const clean = p.status === 'SUCCESS' && p.violations.length === 0;
   return [
-    [`${label}: wall (${p.keys} keys × ${p.regions} Regions)`, `${p.wall_s.toFixed(2)} s`, `bound ${p.lower_bound_s.toFixed(2)} s`, `ratio ≤ ${TARGETS.ratioToBound}`, p.ratio_to_bound <= TARGETS.ratioToBound],
+    [
+      `${label}: wall (${p.keys} keys × ${p.regions} Regions)`,
+      `${p.wall_s.toFixed(2)} s`,
+      `bound ${p.lower_bound_s.toFixed(2)} s`,
+      `ratio ≤ ${TARGETS.ratioToBound}`,
+      p.ratio_to_bound <= TARGETS.ratioToBound,
+    ],
     [`${label}: ratio to bound`, p.ratio_to_bound.toFixed(2), p.bound_binding, `≤ ${TARGETS.ratioToBound}`, p.ratio_to_bound <= TARGETS.ratioToBound],
-    [`${label}: speedup vs sequential`, `${p.speedup_vs_sequential.toFixed(1)}×`, `sequential ${p.sequential_s.toFixed(1)} s`, `≥ ${TARGETS.speedupVsSequential}`, p.speedup_vs_sequential >= TARGETS.speedupVsSequential],
+    [
+      `${label}: speedup vs sequential`,
+      `${p.speedup_vs_sequential.toFixed(1)}×`,
+      `sequential ${p.sequential_s.toFixed(1)} s`,
+      `≥ ${TARGETS.speedupVsSequential}`,
+      p.speedup_vs_sequential >= TARGETS.speedupVsSequential,
+    ],
     [`${label}: failed requests`, String(p.failed_requests), `throttled+retried ${p.throttled_retries}`, '0', p.failed_requests === 0],
     [`${label}: answer`, p.status ?? 'none', p.violations.length === 0 ? 'no violations' : p.violations.join('; '), 'SUCCESS', clean],
   ];
@@ -51,9 +63,27 @@ export function formatTable(results: BenchResults): string {
   const rows: Row[] = [
     ...phaseRows('Create', results.fanout),
     ...phaseRows('Delete', results.delete),
-    ['Bundle bytes', String(bundle.bytes), `floor ${bundle.floor_bytes}`, `ratio ≤ ${TARGETS.bundleRatio} (is ${bundle.ratio.toFixed(3)})`, bundle.ratio <= TARGETS.bundleRatio],
-    ['Init median', `${init.median_ms.toFixed(1)} ms`, `floor ${init.floor_median_ms.toFixed(1)} ms`, `ratio ≤ ${TARGETS.initRatio} (is ${init.ratio.toFixed(3)})`, init.ratio <= TARGETS.initRatio],
-    [`Peak RSS (${memory.key_instances} key instances)`, `${memory.peak_rss_mb.toFixed(1)} MB`, `create ${memory.create.peak_rss_mb} / delete ${memory.delete.peak_rss_mb} MB`, `≤ ${TARGETS.peakRssMb} MB`, memory.peak_rss_mb <= TARGETS.peakRssMb],
+    [
+      'Bundle bytes',
+      String(bundle.bytes),
+      `floor ${bundle.floor_bytes}`,
+      `ratio ≤ ${TARGETS.bundleRatio} (is ${bundle.ratio.toFixed(3)})`,
+      bundle.ratio <= TARGETS.bundleRatio,
+    ],
+    [
+      'Init median',
+      `${init.median_ms.toFixed(1)} ms`,
+      `floor ${init.floor_median_ms.toFixed(1)} ms`,
+      `ratio ≤ ${TARGETS.initRatio} (is ${init.ratio.toFixed(3)})`,
+      init.ratio <= TARGETS.initRatio,
+    ],
+    [
+      `Peak RSS (${memory.key_instances} key instances)`,
+      `${memory.peak_rss_mb.toFixed(1)} MB`,
+      `create ${memory.create.peak_rss_mb} / delete ${memory.delete.peak_rss_mb} MB`,
+      `≤ ${TARGETS.peakRssMb} MB`,
+      memory.peak_rss_mb <= TARGETS.peakRssMb,
+    ],
   ];
   const header: Row = ['figure', 'value', 'against', 'target', true];
   const widths = [0, 1, 2, 3].map((i) => Math.max(...[header, ...rows].map((r) => String(r[i]).length)));

@@ -88,7 +88,9 @@ async function main(): Promise<void> {
     console.log(`\n${formatTable(results)}\n`);
     console.log(`Create bound: ${results.fanout.formula}`);
     console.log(`Delete bound: ${results.delete.formula}`);
-    console.log(`latency ${results.fanout.latency_ms} ms, replicaCreatingMs ${CONDITIONS.replicaCreatingMs}; results in ${out}; ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    console.log(
+      `latency ${results.fanout.latency_ms} ms, replicaCreatingMs ${CONDITIONS.replicaCreatingMs}; results in ${out}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    );
   } finally {
     await recorder.close();
     await emulator.close();

@@ -79,7 +79,8 @@ export async function sequentialDelete(endpoint: string, set: BenchKeySet): Prom
     const targets: { alias: string; keyId: string }[] = [];
     do {
       const page = await kms.send(new ListAliasesCommand({ Marker: marker, Limit: 100 }));
-      for (const a of page.Aliases ?? []) if (a.AliasName && a.TargetKeyId && names.has(a.AliasName)) targets.push({ alias: a.AliasName, keyId: a.TargetKeyId });
+      for (const a of page.Aliases ?? [])
+        if (a.AliasName && a.TargetKeyId && names.has(a.AliasName)) targets.push({ alias: a.AliasName, keyId: a.TargetKeyId });
       marker = page.Truncated ? page.NextMarker : undefined;
     } while (marker);
     for (const t of targets) {

@@ -93,7 +93,8 @@ function longFormOf(node, doc) {
   let value;
   if (isScalar(node)) value = node.value;
   else if (isSeq(node)) value = node.items.map((item) => longFormOf(item, doc));
-  else if (isMap(node)) value = Object.fromEntries(node.items.map((pair) => [String(isScalar(pair.key) ? pair.key.value : pair.key), longFormOf(pair.value, doc)]));
+  else if (isMap(node))
+    value = Object.fromEntries(node.items.map((pair) => [String(isScalar(pair.key) ? pair.key.value : pair.key), longFormOf(pair.value, doc)]));
   else throw new Error('unsupported YAML node');
   const name = typeof node.tag === 'string' && node.tag.startsWith('!') ? node.tag.slice(1) : undefined;
   if (name === undefined) return value;
@@ -136,7 +137,14 @@ export function stackSetTemplateOf(samTemplate) {
   }
 
   setParameters(doc, [
-    ['CodeBucketPrefix', { Type: 'String', Description: 'Code buckets are <prefix>-<region>, one per Region the stack set deploys to (Lambda reads code only from its own Region)', AllowedPattern: '^[a-z0-9][a-z0-9.-]*[a-z0-9]$' }],
+    [
+      'CodeBucketPrefix',
+      {
+        Type: 'String',
+        Description: 'Code buckets are <prefix>-<region>, one per Region the stack set deploys to (Lambda reads code only from its own Region)',
+        AllowedPattern: '^[a-z0-9][a-z0-9.-]*[a-z0-9]$',
+      },
+    ],
     ['CodeKey', { Type: 'String', Description: 'S3 key of the function zip (index.mjs at its root) in every code bucket' }],
     ...regionParameters,
   ]);
@@ -188,7 +196,10 @@ function parameteriseRegions(logicalId, properties) {
     const base = pascalCaseOf(keyName);
     const region = key.get('Region', true);
     if (isScalar(region) && region.tag === undefined && typeof region.value === 'string' && REGION_NAME.test(region.value)) {
-      parameters.push([`${base}Region`, { Type: 'String', Description: `Region of key ${keyName} (primary, when it has replicas)`, AllowedPattern: REGION_PATTERN }]);
+      parameters.push([
+        `${base}Region`,
+        { Type: 'String', Description: `Region of key ${keyName} (primary, when it has replicas)`, AllowedPattern: REGION_PATTERN },
+      ]);
       key.set('Region', tagged('!Ref', `${base}Region`));
     }
     const replicas = key.get('ReplicaRegions', true);
@@ -206,7 +217,9 @@ function isRegionList(node) {
     isSeq(node) &&
     node.tag === undefined &&
     node.items.length > 0 &&
-    node.items.every((item) => isScalar(item) && item.tag === undefined && typeof item.value === 'string' && (item.value === '*' || REGION_NAME.test(item.value)))
+    node.items.every(
+      (item) => isScalar(item) && item.tag === undefined && typeof item.value === 'string' && (item.value === '*' || REGION_NAME.test(item.value)),
+    )
   );
 }
 

@@ -8,7 +8,7 @@ import middy from '@middy/core';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { type AwsDependencies, createAwsDependencies } from '../lib/aws/index.ts';
 import { DEFAULT_KMS_QUOTAS, type KmsQuotas } from '../lib/constants.ts';
-import { handleRequest, RequestProgress, RESUME_ADVICE, type RequestResult, timeoutReason } from '../lib/customResource.ts';
+import { handleRequest, RESUME_ADVICE, RequestProgress, type RequestResult, timeoutReason } from '../lib/customResource.ts';
 import { DEFAULT_DEADLINE_MARGIN_MS, deadlineMarginFromEnv, deadlinesOf, raceDeadline, serviceTimeoutMsOf } from '../lib/deadline.ts';
 import { createLogger, type Log, logLevelFromEnv } from '../lib/logger.ts';
 import { ownerOf, stackNameOf } from '../lib/ownership.ts';
@@ -47,11 +47,13 @@ export function parseKmsQuotas(text: string | undefined): Partial<KmsQuotas> {
   } catch (error) {
     throw new Error(`KMS_QUOTAS is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('KMS_QUOTAS must be a JSON object of KMS operation → requests per second');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new Error('KMS_QUOTAS must be a JSON object of KMS operation → requests per second');
   const problems: string[] = [];
   for (const [operation, rate] of Object.entries(value)) {
     if (!Object.hasOwn(DEFAULT_KMS_QUOTAS, operation)) problems.push(`unknown operation ${JSON.stringify(operation)}`);
-    else if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0) problems.push(`${operation} must be a positive number, got ${JSON.stringify(rate)}`);
+    else if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0)
+      problems.push(`${operation} must be a positive number, got ${JSON.stringify(rate)}`);
   }
   if (problems.length > 0) throw new Error(`KMS_QUOTAS: ${problems.join('; ')}`);
   return value as Partial<KmsQuotas>;
@@ -82,7 +84,13 @@ function errorText(error: unknown): string {
 }
 
 /** Runs the request against the deadlines; every failure becomes a FAILED result, never a throw. */
-async function resultOf(event: CloudFormationCustomResourceEvent, lambda: Context, options: HandlerOptions, aws: () => AwsDependencies, log: Log): Promise<RequestResult> {
+async function resultOf(
+  event: CloudFormationCustomResourceEvent,
+  lambda: Context,
+  options: HandlerOptions,
+  aws: () => AwsDependencies,
+  log: Log,
+): Promise<RequestResult> {
   const env = options.env ?? process.env;
   const now = options.now ?? Date.now;
   const progress = new RequestProgress();

@@ -5,13 +5,14 @@
  * GetKeyRotationStatus. Every request is paced through the Pacer shared with the executor, and
  * retried on throttling and transient errors (reads are always safe to repeat).
  */
+
+import type { KmsOperation } from './constants.ts';
 import { KmsError } from './errors.ts';
 import type { AliasEntry, KmsApi, KmsApiFactory } from './kmsApi.ts';
 import { OWNERSHIP_TAGS } from './ownership.ts';
 import { Pacer } from './pacer.ts';
 import { isThrottling, isTransient, realSleep, withRetry } from './retry.ts';
 import type { ActualAlias, ActualKey, ActualState, Owner, TagMap } from './types.ts';
-import type { KmsOperation } from './constants.ts';
 
 export interface ReadActualStateInput {
   regions: string[];
@@ -101,29 +102,25 @@ async function readRegion(api: KmsApi, input: ReadActualStateInput, pacer: Pacer
   });
   const kept = tagged.filter(({ keyId, tags }) => wantedTargets.has(keyId) || (tags !== null && isOurs(tags, input.owner)));
 
-  const described = await mapLimit(
-    kept,
-    READ_CONCURRENCY_PER_REGION,
-    async ({ keyId, tags }): Promise<ActualKey | null> => {
-      let description: Awaited<ReturnType<KmsApi['describeKey']>>;
-      try {
-        description = await read('DescribeKey', () => api.describeKey(keyId));
-      } catch (error) {
-        if (hasCode(error, 'AccessDeniedException', 'NotFoundException')) return null;
-        throw error;
-      }
-      const { keyManager, ...fields } = description;
-      if (keyManager === 'AWS') return null;
-      const rotatable = fields.spec === ROTATABLE.spec && fields.keyUsage === ROTATABLE.keyUsage;
-      // A Delete (no alias wanted) only removes keys: their policy and rotation are never compared.
-      const details = input.aliasNames.length > 0;
-      const [policy, rotation] = await Promise.all([
-        details ? read('GetKeyPolicy', () => api.getKeyPolicy(keyId)).catch(() => null) : Promise.resolve(null),
-        details && rotatable ? read('GetKeyRotationStatus', () => api.getKeyRotationStatus(keyId)).catch(() => null) : Promise.resolve(null),
-      ]);
-      return { region, ...fields, policy, tags: tags ?? {}, rotation };
-    },
-  );
+  const described = await mapLimit(kept, READ_CONCURRENCY_PER_REGION, async ({ keyId, tags }): Promise<ActualKey | null> => {
+    let description: Awaited<ReturnType<KmsApi['describeKey']>>;
+    try {
+      description = await read('DescribeKey', () => api.describeKey(keyId));
+    } catch (error) {
+      if (hasCode(error, 'AccessDeniedException', 'NotFoundException')) return null;
+      throw error;
+    }
+    const { keyManager, ...fields } = description;
+    if (keyManager === 'AWS') return null;
+    const rotatable = fields.spec === ROTATABLE.spec && fields.keyUsage === ROTATABLE.keyUsage;
+    // A Delete (no alias wanted) only removes keys: their policy and rotation are never compared.
+    const details = input.aliasNames.length > 0;
+    const [policy, rotation] = await Promise.all([
+      details ? read('GetKeyPolicy', () => api.getKeyPolicy(keyId)).catch(() => null) : Promise.resolve(null),
+      details && rotatable ? read('GetKeyRotationStatus', () => api.getKeyRotationStatus(keyId)).catch(() => null) : Promise.resolve(null),
+    ]);
+    return { region, ...fields, policy, tags: tags ?? {}, rotation };
+  });
   const actualKeys = described.filter((k): k is ActualKey => k !== null).sort((a, b) => compare(a.keyId, b.keyId));
   const keptIds = new Set(actualKeys.map((k) => k.keyId));
   const actualAliases: ActualAlias[] = aliases

@@ -98,9 +98,7 @@ export function buildAttributes(
 
 /** Key ids of the real length for every desired key. */
 export function placeholderKeyIds(desired: DesiredState): Record<string, string> {
-  return Object.fromEntries(
-    desired.keys.map((key) => [key.id, key.multiRegion ? PLACEHOLDER_KEY_IDS.multiRegion : PLACEHOLDER_KEY_IDS.singleRegion]),
-  );
+  return Object.fromEntries(desired.keys.map((key) => [key.id, key.multiRegion ? PLACEHOLDER_KEY_IDS.multiRegion : PLACEHOLDER_KEY_IDS.singleRegion]));
 }
 
 /** Bytes each family contributes to the serialised `Data` (`"name":"value",`). */

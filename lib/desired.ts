@@ -4,12 +4,12 @@
  * Keys and replicas that cannot be placed are reported, not created.
  */
 import { DEFAULTS, MAX_KEY_POLICY_BYTES } from './constants.ts';
-import { type ValidationIssue, ValidationError } from './errors.ts';
+import { ValidationError, type ValidationIssue } from './errors.ts';
 import { ownerOf } from './ownership.ts';
 import { buildKeyPolicy } from './policy.ts';
 import { isAbsent, isRecord, readInteger } from './properties/coerce.ts';
-import { canRotate } from './properties/keySpec.ts';
 import { LIMITS } from './properties/key.ts';
+import { canRotate } from './properties/keySpec.ts';
 import { readRegionList } from './properties/regionNames.ts';
 import { snakeCaseOf } from './properties/synonyms.ts';
 import { placeKey, regionsToScan, usableRegions } from './regions.ts';

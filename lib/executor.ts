@@ -141,7 +141,10 @@ export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionR
     if (skippedDep !== undefined) finish(action, 'skipped', { error: `not started: ${skippedDep} skipped` });
   }
   startAll(actions.filter((action) => !outcomes.has(action.id) && waitingOn.get(action.id) === 0));
-  if (inflight.size > 0) await new Promise<void>((resolve) => { wakeUp = resolve; });
+  if (inflight.size > 0)
+    await new Promise<void>((resolve) => {
+      wakeUp = resolve;
+    });
 
   // Whatever never became ready sits on a dependency cycle.
   for (const action of actions) if (!outcomes.has(action.id)) finish(action, 'skipped', { error: 'not started: dependency cycle' });

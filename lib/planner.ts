@@ -61,12 +61,7 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
   return { actions: refusals.length > 0 ? [] : actions, refusals, bindings };
 }
 
-function adoptionReason(
-  aliasName: string,
-  region: string,
-  family: KeyFamily,
-  changes: ReturnType<typeof compareStructure>['changes'],
-): string {
+function adoptionReason(aliasName: string, region: string, family: KeyFamily, changes: ReturnType<typeof compareStructure>['changes']): string {
   const what = changes.map((c) => `${c.property} ${c.from} instead of ${c.to}`).join(', ');
   return `${aliasName} in ${region} targets key ${family.keyId}, which this resource does not own and cannot adopt because it has ${what}; AdoptExistingKeys only takes over keys that match`;
 }

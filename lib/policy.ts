@@ -6,9 +6,10 @@
  */
 import { canonicalJson } from './canonicalJson.ts';
 import { MultiRegionKmsKeysError, ValidationError, type ValidationIssue } from './errors.ts';
-import { keyPolicyStatements, type KeyPolicyStatement } from './policy/statements.ts';
+import { type KeyPolicyStatement, keyPolicyStatements } from './policy/statements.ts';
 import type { KeyProperties, ResourceContext } from './types.ts';
 
+export { keyActionsMatching, managementActionsMatching } from './policy/actionPattern.ts';
 export {
   ACCOUNT_ROOT_ACTIONS,
   ADMINISTRATOR_ACTIONS,
@@ -32,7 +33,6 @@ export {
   USER_ACTIONS,
   userActionsOf,
 } from './policy/actions.ts';
-export { keyActionsMatching, managementActionsMatching } from './policy/actionPattern.ts';
 export type { ConditionBlock } from './policy/conditions.ts';
 export type { KeyPolicyStatement } from './policy/statements.ts';
 
@@ -54,9 +54,7 @@ function checkContext(context: ResourceContext): void {
   const arn = context.executionRoleArn;
   const roleArn = /^arn:([^:]+):iam::\d{12}:role\/[\w+=,.@/-]+$/.exec(arn ?? '');
   if (roleArn?.[1] !== context.partition) {
-    throw new MultiRegionKmsKeysError(
-      `EXECUTION_ROLE_ARN must be the function's IAM role ARN in partition ${context.partition}, got ${JSON.stringify(arn)}`,
-    );
+    throw new MultiRegionKmsKeysError(`EXECUTION_ROLE_ARN must be the function's IAM role ARN in partition ${context.partition}, got ${JSON.stringify(arn)}`);
   }
 }
 

@@ -36,11 +36,13 @@ const DATA_TOO_LONG_REASON = `The response data does not fit CloudFormation's ${
  * words stay apart.
  */
 export function sanitizeReason(reason: string): string {
-  return reason
-    .replace(/[\t\n\r]+/g, ' ')
-    .replace(/\p{Cc}/gu, '')
-    // In `u` mode a surrogate pair is one code point, so `\p{Cs}` only matches lone halves.
-    .replace(/\p{Cs}/gu, '');
+  return (
+    reason
+      .replace(/[\t\n\r]+/g, ' ')
+      .replace(/\p{Cc}/gu, '')
+      // In `u` mode a surrogate pair is one code point, so `\p{Cs}` only matches lone halves.
+      .replace(/\p{Cs}/gu, '')
+  );
 }
 
 function serialise(envelope: ResponseEnvelope, reason: string | undefined, data: Record<string, string> | undefined): string {

@@ -178,16 +178,7 @@ export interface DesiredState {
   defaultDeletionWindowInDays: number;
 }
 
-export const KEY_STATES = [
-  'Creating',
-  'Enabled',
-  'Disabled',
-  'PendingDeletion',
-  'PendingReplicaDeletion',
-  'PendingImport',
-  'Unavailable',
-  'Updating',
-] as const;
+export const KEY_STATES = ['Creating', 'Enabled', 'Disabled', 'PendingDeletion', 'PendingReplicaDeletion', 'PendingImport', 'Unavailable', 'Updating'] as const;
 export type KeyState = (typeof KEY_STATES)[number];
 
 /** One KMS key (a primary, a replica or a single-Region key) as read from one Region. */

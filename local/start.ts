@@ -37,7 +37,11 @@ function parseArgs(argv: string[]): Options {
 
 function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -123,10 +127,15 @@ async function main(): Promise<number> {
   const driver = await createDriver({ endpointUrl: emulator.url });
   let failures = 0;
   try {
-    console.log(`Local KMS emulator on ${emulator.url} (account ${DEFAULT_IDENTITY.accountId}); ${principals.length} IAM principal(s) of the template registered as existing.`);
+    console.log(
+      `Local KMS emulator on ${emulator.url} (account ${DEFAULT_IDENTITY.accountId}); ${principals.length} IAM principal(s) of the template registered as existing.`,
+    );
     console.log(`Resource ${resolved.logicalResourceId} of ${options.template}, stack ${resolved.stackId}`);
     const stack = Stack.fromResolved(driver, resolved);
-    const counts = () => emulatorControl(emulator.url).counts().then((c) => c.byOperation);
+    const counts = () =>
+      emulatorControl(emulator.url)
+        .counts()
+        .then((c) => c.byOperation);
 
     let before = await counts();
     const created = await stack.create(resolved.properties);
@@ -137,7 +146,14 @@ async function main(): Promise<number> {
     console.log(`   PhysicalResourceId: ${owner}\n`);
     const keys = await report(emulator.url, owner);
     console.log('\nAttributes (Fn::GetAtt):');
-    console.log(table(['name', 'value'], Object.entries(created.data ?? {}).map(([k, v]) => [k, String(v)]).sort(([a], [b]) => a!.localeCompare(b!))));
+    console.log(
+      table(
+        ['name', 'value'],
+        Object.entries(created.data ?? {})
+          .map(([k, v]) => [k, String(v)])
+          .sort(([a], [b]) => a!.localeCompare(b!)),
+      ),
+    );
     await demoCrossRegion(emulator.url, keys);
 
     before = await counts();

@@ -42,7 +42,10 @@ export interface CrashSummary {
 }
 
 function slug(name: string): string {
-  return `rel-crash-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-+$/, '')}`;
+  return `rel-crash-${name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/-+$/, '')}`;
 }
 
 /** Resets, then brings the emulator to the state `request` starts from, by clean requests. */
@@ -82,7 +85,12 @@ async function cleanRun(harness: Harness, request: CrashRequest): Promise<{ clea
   return { clean: problems.length === 0 ? { mutations, state: normaliseState(snapshot, prepared.ownerId) } : null, outcome };
 }
 
-async function crashPoint(harness: Harness, request: CrashRequest, clean: CleanRun, n: number): Promise<{ outcome: CheckOutcome; duplicates: number; orphans: number; missingAliases: number }> {
+async function crashPoint(
+  harness: Harness,
+  request: CrashRequest,
+  clean: CleanRun,
+  n: number,
+): Promise<{ outcome: CheckOutcome; duplicates: number; orphans: number; missingAliases: number }> {
   const name = `crash ${request.name} after mutation ${n}/${clean.mutations}`;
   const { prepared, problems } = await preState(harness, request);
   if (problems.length > 0) return { outcome: { name, ok: false, problems }, duplicates: 0, orphans: 0, missingAliases: 0 };
@@ -108,7 +116,11 @@ async function crashPoint(harness: Harness, request: CrashRequest, clean: CleanR
 }
 
 /** Runs every crash point of every request; `onOutcome` sees each as it finishes (progress output). */
-export async function runCrashPoints(harness: Harness, onOutcome: (outcome: CheckOutcome) => void, requests: CrashRequest[] = CRASH_REQUESTS): Promise<CrashSummary> {
+export async function runCrashPoints(
+  harness: Harness,
+  onOutcome: (outcome: CheckOutcome) => void,
+  requests: CrashRequest[] = CRASH_REQUESTS,
+): Promise<CrashSummary> {
   const summary: CrashSummary = { tried: 0, converged: 0, duplicates: 0, orphans: 0, missingAliases: 0, requests: [], outcomes: [] };
   const record = (outcome: CheckOutcome) => {
     summary.outcomes.push(outcome);

@@ -80,7 +80,8 @@ async function stateProblems(harness: Harness, prepared: PreparedScenario, label
     ...invariants.missingAliases.map((m) => `after ${label}: missing alias: ${m}`),
     ...(await harness.foreignTouched(prepared)).map((f) => `after ${label}: foreign key touched: ${f}`),
   ];
-  if (expected !== null) problems.push(...diffStates(expected, normaliseState(snapshot, prepared.ownerId)).map((d) => `after ${label}: differs from the clean run: ${d}`));
+  if (expected !== null)
+    problems.push(...diffStates(expected, normaliseState(snapshot, prepared.ownerId)).map((d) => `after ${label}: differs from the clean run: ${d}`));
   return problems;
 }
 
@@ -114,8 +115,10 @@ export async function runFaultScenario(harness: Harness, scenario: FaultScenario
       if (result.status !== 'SUCCESS') break;
     }
     const counts = await harness.control.counts();
-    if (scenario.emulator?.quotaScale !== undefined && counts.throttled === 0) problems.push('the throttling storm throttled nothing: the scenario did not test what it claims');
-    if ((scenario.emulator?.errorRate5xx ?? 0) + (scenario.emulator?.dropRate ?? 0) > 0 && counts.injectedFaults === 0) problems.push('no fault was injected: the scenario did not test what it claims');
+    if (scenario.emulator?.quotaScale !== undefined && counts.throttled === 0)
+      problems.push('the throttling storm throttled nothing: the scenario did not test what it claims');
+    if ((scenario.emulator?.errorRate5xx ?? 0) + (scenario.emulator?.dropRate ?? 0) > 0 && counts.injectedFaults === 0)
+      problems.push('no fault was injected: the scenario did not test what it claims');
   } finally {
     await harness.control.config(NO_FAULTS);
     await close();
@@ -157,7 +160,8 @@ export async function runDeadlineScenario(harness: Harness, clean: NormalisedSta
     const answeredAt = slow.puts.find((p) => p.accepted)?.receivedAt;
     if (slow.exit.outcome !== 'returned') found.push(`slow Create: the function did not return before the timeout (${slow.exit.outcome})`);
     if (answeredAt === undefined) found.push('slow Create: no answer before the timeout');
-    if (slow.reason !== null && !/resum|re-?run/i.test(slow.reason)) found.push(`slow Create: the Reason does not say that re-running resumes (${slow.reason})`);
+    if (slow.reason !== null && !/resum|re-?run/i.test(slow.reason))
+      found.push(`slow Create: the Reason does not say that re-running resumes (${slow.reason})`);
     if (found.length > 0) evidence.push(evidenceOf(slow));
     problems.push(...found);
     const { mutations } = await harness.control.counts();

@@ -27,7 +27,13 @@ export function foreignSeeds(region: string): SeedKeyRequest[] {
   const seeds: SeedKeyRequest[] = [
     { region, aliasName: 'alias/foreign-app', description: `foreign app key (${region})`, tags: { team: 'other' } },
     { region, description: `other stack's cmk-prod, no alias (${region})`, tags: otherOwnerTags('cmk-prod') },
-    { region, aliasName: 'alias/other-stack-key', multiRegion: true, description: `other stack's multi-Region key (${region})`, tags: otherOwnerTags('other-stack-key') },
+    {
+      region,
+      aliasName: 'alias/other-stack-key',
+      multiRegion: true,
+      description: `other stack's multi-Region key (${region})`,
+      tags: otherOwnerTags('other-stack-key'),
+    },
     { region, description: `loose key, no alias, no tags (${region})` },
     { region, aliasName: 'alias/foreign-signing', spec: 'ECC_NIST_P256', description: `foreign signing key (${region})` },
   ];

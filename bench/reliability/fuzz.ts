@@ -11,14 +11,39 @@ import { referenceCfn } from './hostileCorpus.ts';
 
 /** PascalCase property names of SPEC §3 (each also valid in snake_case). */
 const TOP_FIELDS = [
-  'AwsAccountId', 'CustomerMasterKeys', 'DefaultCustomerMasterKeySpec', 'DefaultDeletionWindowInDays', 'DefaultEnableKeyRotation',
-  'DefaultRotationPeriodInDays', 'GlobalTags', 'OptInRegions', 'ReturnAttributes', 'AdoptExistingKeys', 'Dependencies',
+  'AwsAccountId',
+  'CustomerMasterKeys',
+  'DefaultCustomerMasterKeySpec',
+  'DefaultDeletionWindowInDays',
+  'DefaultEnableKeyRotation',
+  'DefaultRotationPeriodInDays',
+  'GlobalTags',
+  'OptInRegions',
+  'ReturnAttributes',
+  'AdoptExistingKeys',
+  'Dependencies',
 ];
 const KEY_FIELDS = [
-  'Region', 'ReplicaRegions', 'MultiRegion', 'CmkAdministratorIamArns', 'CmkUserIamArns', 'CmkReadOnlyUserIamArns',
-  'CmkDescribeOnlyUserIamArns', 'CmkExternalUserIamArns', 'CmkServicePrincipals', 'AllowManageKeyPermissionsWithIam',
-  'DeletionWindowInDays', 'EnableKeyRotation', 'RotationPeriodInDays', 'Spec', 'KeyUsage', 'Description', 'Enabled', 'Tags',
-  'RemovalPolicy', 'AllowReplacement',
+  'Region',
+  'ReplicaRegions',
+  'MultiRegion',
+  'CmkAdministratorIamArns',
+  'CmkUserIamArns',
+  'CmkReadOnlyUserIamArns',
+  'CmkDescribeOnlyUserIamArns',
+  'CmkExternalUserIamArns',
+  'CmkServicePrincipals',
+  'AllowManageKeyPermissionsWithIam',
+  'DeletionWindowInDays',
+  'EnableKeyRotation',
+  'RotationPeriodInDays',
+  'Spec',
+  'KeyUsage',
+  'Description',
+  'Enabled',
+  'Tags',
+  'RemovalPolicy',
+  'AllowReplacement',
 ];
 const NESTED_FIELDS = ['Name', 'Conditions', 'Actions', 'Test', 'Variable', 'Values'];
 
@@ -42,7 +67,13 @@ const K = 'CustomerMasterKeys';
 
 /** Text with at least one visible character, from all of Unicode (control characters and lone surrogates included). */
 const anyText = (maxLength = 24) =>
-  fc.oneof(fc.string({ minLength: 1, maxLength }), fc.string({ minLength: 1, maxLength, unit: 'binary' }), fc.string({ minLength: 1, maxLength, unit: 'grapheme' })).filter((s) => comparableText(s) !== '');
+  fc
+    .oneof(
+      fc.string({ minLength: 1, maxLength }),
+      fc.string({ minLength: 1, maxLength, unit: 'binary' }),
+      fc.string({ minLength: 1, maxLength, unit: 'grapheme' }),
+    )
+    .filter((s) => comparableText(s) !== '');
 
 const wrongShape = fc.oneof(fc.array(anyText(), { maxLength: 3 }), fc.dictionary(anyText(8), anyText(8), { minKeys: 1, maxKeys: 3 }));
 
@@ -51,19 +82,47 @@ function badInteger(min: number, max: number): fc.Arbitrary<CfnValue> {
     fc.integer({ min: -1_000_000, max: min - 1 }).map(String),
     fc.integer({ min: max + 1, max: 2_000_000_000 }).map(String),
     anyText().filter((s) => !INTEGER_TEXT.test(s)),
-    fc.double({ noNaN: false }).map(String).filter((s) => !INTEGER_TEXT.test(s)),
+    fc
+      .double({ noNaN: false })
+      .map(String)
+      .filter((s) => !INTEGER_TEXT.test(s)),
     fc.constantFrom('1e1', '30 days', ' 30', '30.0', '+30', '0x1E', '030'),
     wrongShape,
   );
 }
 
-const badBoolean: fc.Arbitrary<CfnValue> = fc.oneof(anyText().filter((s) => s !== 'true' && s !== 'false'), fc.constantFrom('yes', 'no', 'True', '1', '0', 'on'), wrongShape);
+const badBoolean: fc.Arbitrary<CfnValue> = fc.oneof(
+  anyText().filter((s) => s !== 'true' && s !== 'false'),
+  fc.constantFrom('yes', 'no', 'True', '1', '0', 'on'),
+  wrongShape,
+);
 
 function badChoice(choices: readonly string[]): fc.Arbitrary<CfnValue> {
-  return fc.oneof(anyText().filter((s) => !choices.includes(s)), fc.constantFrom(...choices.map((c) => c.toLowerCase()), ...choices.map((c) => ` ${c}`)), wrongShape);
+  return fc.oneof(
+    anyText().filter((s) => !choices.includes(s)),
+    fc.constantFrom(...choices.map((c) => c.toLowerCase()), ...choices.map((c) => ` ${c}`)),
+    wrongShape,
+  );
 }
 
-const KEY_SPECS = ['SYMMETRIC_DEFAULT', 'RSA_2048', 'RSA_3072', 'RSA_4096', 'ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521', 'ECC_SECG_P256K1', 'HMAC_224', 'HMAC_256', 'HMAC_384', 'HMAC_512', 'ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87', 'SM2'];
+const KEY_SPECS = [
+  'SYMMETRIC_DEFAULT',
+  'RSA_2048',
+  'RSA_3072',
+  'RSA_4096',
+  'ECC_NIST_P256',
+  'ECC_NIST_P384',
+  'ECC_NIST_P521',
+  'ECC_SECG_P256K1',
+  'HMAC_224',
+  'HMAC_256',
+  'HMAC_384',
+  'HMAC_512',
+  'ML_DSA_44',
+  'ML_DSA_65',
+  'ML_DSA_87',
+  'SM2',
+];
 const KEY_USAGES = ['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'GENERATE_VERIFY_MAC', 'KEY_AGREEMENT'];
 
 const keyField = (field: string, value: fc.Arbitrary<CfnValue>): fc.Arbitrary<Mutation> =>
@@ -82,12 +141,23 @@ const OBJECT_PARENTS: [(string | number)[], string][] = [
   [[K, 'cmk-stage', 'CmkServicePrincipals', 0], `${K}.cmk-stage.CmkServicePrincipals[0]`],
 ];
 
-const tagKeyWithPrefix = fc.tuple(fc.constantFrom('MultiRegionKmsKeys:', 'multiregionkmskeys:', 'aws:', 'AWS:'), fc.string({ maxLength: 20, unit: 'grapheme' })).map(([p, s]) => p + s);
-const tagsParent = fc.constantFrom<[(string | number)[], string]>([['GlobalTags'], 'GlobalTags'], [[K, 'cmk-prod', 'Tags'], `${K}.cmk-prod.Tags`], [[K, 'cmk-stage', 'Tags'], `${K}.cmk-stage.Tags`]);
+const tagKeyWithPrefix = fc
+  .tuple(fc.constantFrom('MultiRegionKmsKeys:', 'multiregionkmskeys:', 'aws:', 'AWS:'), fc.string({ maxLength: 20, unit: 'grapheme' }))
+  .map(([p, s]) => p + s);
+const tagsParent = fc.constantFrom<[(string | number)[], string]>(
+  [['GlobalTags'], 'GlobalTags'],
+  [[K, 'cmk-prod', 'Tags'], `${K}.cmk-prod.Tags`],
+  [[K, 'cmk-stage', 'Tags'], `${K}.cmk-stage.Tags`],
+);
 
 const badArn = fc.oneof(
   anyText(40).filter((s) => !s.startsWith('arn:') && !/^\d{12}$/.test(s)),
-  fc.tuple(fc.constantFrom('aws', 'aws-cn', 'aws-us-gov', 'aws-moon', ''), fc.oneof(fc.stringMatching(/^\d{1,11}$/), fc.stringMatching(/^\d{13,16}$/)), fc.constantFrom('root', 'user/x', 'role/y'))
+  fc
+    .tuple(
+      fc.constantFrom('aws', 'aws-cn', 'aws-us-gov', 'aws-moon', ''),
+      fc.oneof(fc.stringMatching(/^\d{1,11}$/), fc.stringMatching(/^\d{13,16}$/)),
+      fc.constantFrom('root', 'user/x', 'role/y'),
+    )
     .map(([p, account, resource]) => `arn:${p}:iam::${account}:${resource}`),
   fc.constantFrom('arn:aws:iam::111122223333:group/g', 'arn:aws:s3:::bucket', 'arn:aws:iam::111122223333:', '*'),
 );
@@ -95,7 +165,14 @@ const arnList = fc.constantFrom('CmkAdministratorIamArns', 'CmkExternalUserIamAr
 
 /** Every kind of invalid mutation. */
 export const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
-  topField('AwsAccountId', fc.oneof(anyText(14).filter((s) => s !== '111122223333'), fc.stringMatching(/^\d{12}$/).filter((s) => s !== '111122223333'), wrongShape)),
+  topField(
+    'AwsAccountId',
+    fc.oneof(
+      anyText(14).filter((s) => s !== '111122223333'),
+      fc.stringMatching(/^\d{12}$/).filter((s) => s !== '111122223333'),
+      wrongShape,
+    ),
+  ),
   topField('DefaultDeletionWindowInDays', badInteger(7, 30)),
   topField('DefaultRotationPeriodInDays', badInteger(90, 2560)),
   topField('DefaultEnableKeyRotation', badBoolean),
@@ -116,12 +193,23 @@ export const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
   keyField('Tags', fc.oneof(anyText(), fc.array(anyText(), { minLength: 1, maxLength: 3 }))),
   keyField('Description', fc.string({ minLength: 8193, maxLength: 8300 })),
   fc.tuple(arnList, fc.constantFrom(...KEYS), badArn).map(([field, key, arn]) => ({ at: [K, key, field], value: [arn], path: `${K}.${key}.${field}[0]` })),
-  anyText(40).filter((s) => !/^[A-Za-z0-9/_-]+$/.test(s)).map((name) => ({ at: [K, name], value: { Region: 'us-east-1' }, path: `${K}.${name}` })),
+  anyText(40)
+    .filter((s) => !/^[A-Za-z0-9/_-]+$/.test(s))
+    .map((name) => ({ at: [K, name], value: { Region: 'us-east-1' }, path: `${K}.${name}` })),
   fc.stringMatching(/^[A-Za-z0-9/_-]{1,20}$/).map((rest) => ({ at: [K, `aws/${rest}`], value: { Region: 'us-east-1' }, path: `${K}.aws/${rest}` })),
-  fc.tuple(fc.constantFrom(...OBJECT_PARENTS), unknownName, anyText()).map(([[at, path], name, value]) => ({ at: [...at, name], value, path: path === '' ? name : `${path}.${name}` })),
+  fc
+    .tuple(fc.constantFrom(...OBJECT_PARENTS), unknownName, anyText())
+    .map(([[at, path], name, value]) => ({ at: [...at, name], value, path: path === '' ? name : `${path}.${name}` })),
   fc.tuple(tagsParent, tagKeyWithPrefix, anyText()).map(([[at, path], key, value]) => ({ at: [...at, key], value, path: `${path}.${key}` })),
-  fc.tuple(tagsParent, fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,10}$/), wrongShape).map(([[at, path], key, value]) => ({ at: [...at, key], value, path: `${path}.${key}` })),
-  fc.tuple(tagsParent, fc.string({ minLength: 129, maxLength: 140 }).filter((s) => comparableText(s) !== '')).map(([[at, path], key]) => ({ at: [...at, key], value: 'v', path: `${path}.${key}` })),
+  fc
+    .tuple(tagsParent, fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,10}$/), wrongShape)
+    .map(([[at, path], key, value]) => ({ at: [...at, key], value, path: `${path}.${key}` })),
+  fc
+    .tuple(
+      tagsParent,
+      fc.string({ minLength: 129, maxLength: 140 }).filter((s) => comparableText(s) !== ''),
+    )
+    .map(([[at, path], key]) => ({ at: [...at, key], value: 'v', path: `${path}.${key}` })),
 );
 
 /** Sets `value` at `at` inside `root`, creating maps on the way; own properties even for `__proto__`. */
@@ -152,10 +240,20 @@ const referenceMutated: fc.Arbitrary<HostileInput> = fc.array(mutationArbitrary,
 });
 
 /** Arbitrary JSON maps without the required properties (stringified as CloudFormation would). */
-const arbitraryJson: fc.Arbitrary<HostileInput> = fc.dictionary(unknownName.filter((s) => !KNOWN_NAMES.has(s)), fc.jsonValue({ maxDepth: 4 }), { maxKeys: 8 }).map((value) => {
-  const properties = (toCfnValue(value) ?? {}) as CfnMap;
-  return { name: `fuzz json: ${Object.keys(properties).length} unknown properties`, properties, expectPaths: ['AwsAccountId', 'CustomerMasterKeys', ...Object.keys(properties)] };
-});
+const arbitraryJson: fc.Arbitrary<HostileInput> = fc
+  .dictionary(
+    unknownName.filter((s) => !KNOWN_NAMES.has(s)),
+    fc.jsonValue({ maxDepth: 4 }),
+    { maxKeys: 8 },
+  )
+  .map((value) => {
+    const properties = (toCfnValue(value) ?? {}) as CfnMap;
+    return {
+      name: `fuzz json: ${Object.keys(properties).length} unknown properties`,
+      properties,
+      expectPaths: ['AwsAccountId', 'CustomerMasterKeys', ...Object.keys(properties)],
+    };
+  });
 
 /** `count` fuzz inputs, 4 of 5 mutations of the reference, 1 of 5 arbitrary JSON. */
 export function fuzzInputs(count: number, seed: number): HostileInput[] {

@@ -4,9 +4,9 @@
  * reference's principals, seed the foreign keys and remember how they looked.
  */
 import { ownerOf } from '../../lib/ownership.ts';
-import { startEmulator } from '../../local/emulator/index.ts';
 import { createDriver, type Driver, type ResponseServer, Stack, startResponseServer } from '../../local/driver/index.ts';
 import { type EmulatorControl, emulatorControl } from '../../local/emulator/client.ts';
+import { startEmulator } from '../../local/emulator/index.ts';
 import { diffForeign, type ForeignView, foreignView, seedForeignKeys } from './foreign.ts';
 import { REFERENCE_PRINCIPALS, stackAddress } from './reference.ts';
 
@@ -71,7 +71,13 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       await control.resetCounts();
       const address = stackAddress(stackName);
       seq += 1;
-      return { stack: new Stack(chosen ?? plain, address), ownerId: ownerOf(address.stackId, address.logicalResourceId).ownerId, foreignIds, foreignBefore, seq };
+      return {
+        stack: new Stack(chosen ?? plain, address),
+        ownerId: ownerOf(address.stackId, address.logicalResourceId).ownerId,
+        foreignIds,
+        foreignBefore,
+        seq,
+      };
     },
     async foreignTouched(prepared) {
       const touched = diffForeign(prepared.foreignBefore, foreignView(await control.state(), prepared.foreignIds));

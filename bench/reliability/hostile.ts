@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { OWNERSHIP_TAGS } from '../../lib/ownership.ts';
-import { buildEvent, checkAnswer, DEFAULT_BUNDLE_PATH, DEFAULT_IDENTITY, type CustomResourceEvent, functionArnOf } from '../../local/driver/index.ts';
+import { buildEvent, type CustomResourceEvent, checkAnswer, DEFAULT_BUNDLE_PATH, DEFAULT_IDENTITY, functionArnOf } from '../../local/driver/index.ts';
 import { lambdaEnvironment } from '../../local/driver/invoke.ts';
 import type { CfnMap } from './cfnValue.ts';
 import type { Harness } from './harness.ts';
@@ -39,7 +39,19 @@ export interface HostileSummary {
 }
 
 function emptySummary(): HostileSummary {
-  return { tried: 0, rejectedWithPath: 0, allPathsNamed: 0, accepted: 0, kmsMutations: 0, kmsCalls: 0, unhandled: 0, viaDriver: 0, responseUrlLeaks: 0, deleteWithGarbage: { tried: 0, passed: 0 }, outcomes: [] };
+  return {
+    tried: 0,
+    rejectedWithPath: 0,
+    allPathsNamed: 0,
+    accepted: 0,
+    kmsMutations: 0,
+    kmsCalls: 0,
+    unhandled: 0,
+    viaDriver: 0,
+    responseUrlLeaks: 0,
+    deleteWithGarbage: { tried: 0, passed: 0 },
+    outcomes: [],
+  };
 }
 
 interface ChildMessage {
@@ -60,7 +72,12 @@ class WarmContainer {
 
   constructor(endpointUrl: string) {
     const functionName = 'rel-hostile-KeysFunction';
-    const env = lambdaEnvironment(DEFAULT_IDENTITY, functionName, { endpointUrl, env: { DEADLINE_MARGIN_MS } }, `rel/[$LATEST]${randomUUID().replace(/-/g, '')}`);
+    const env = lambdaEnvironment(
+      DEFAULT_IDENTITY,
+      functionName,
+      { endpointUrl, env: { DEADLINE_MARGIN_MS } },
+      `rel/[$LATEST]${randomUUID().replace(/-/g, '')}`,
+    );
     this.child = spawn(process.execPath, [CHILD, DEFAULT_BUNDLE_PATH], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     this.child.on('error', () => {});
     this.child.stdout?.setEncoding('utf8').on('data', (text: string) => this.#stdout.push(text));
@@ -146,7 +163,10 @@ export async function runHostileBatch(harness: Harness, inputs: HostileInput[], 
     const result = await container.invoke(index, event);
     const after = await harness.control.counts();
     const unhandled = container.unhandled.slice(unhandledBefore);
-    const exit = result === null ? { outcome: 'crashed' as const, code: null, signal: null, error: 'the container died or the invocation timed out' } : { outcome: result.outcome ?? ('threw' as const), code: null, signal: null, ...(result.error ? { error: result.error } : {}) };
+    const exit =
+      result === null
+        ? { outcome: 'crashed' as const, code: null, signal: null, error: 'the container died or the invocation timed out' }
+        : { outcome: result.outcome ?? ('threw' as const), code: null, signal: null, ...(result.error ? { error: result.error } : {}) };
     const answer = checkAnswer(event, harness.responses.putsFor(responseUrl), exit);
     const verdict = judgeHostile(input, answer, after.mutations - before.mutations, unhandled);
     const calls = Object.values(after.byOperation).reduce((a, b) => a + b, 0) - Object.values(before.byOperation).reduce((a, b) => a + b, 0);
@@ -162,7 +182,8 @@ export async function runHostileBatch(harness: Harness, inputs: HostileInput[], 
   logs += container.takeOutput();
   const leaked = signatures.filter((s) => logs.includes(s)).length;
   summary.responseUrlLeaks += leaked;
-  if (leaked > 0) onOutcome({ name: 'hostile: ResponseURL in logs', ok: false, problems: [`${leaked} ResponseURL signature(s) appear in the function's logs`] });
+  if (leaked > 0)
+    onOutcome({ name: 'hostile: ResponseURL in logs', ok: false, problems: [`${leaked} ResponseURL signature(s) appear in the function's logs`] });
   const touched = await harness.foreignTouched(prepared);
   if (touched.length > 0) onOutcome({ name: 'hostile: foreign keys', ok: false, problems: touched });
 }
@@ -185,14 +206,24 @@ function record(
   summary.kmsCalls += calls;
   summary.unhandled += unhandled;
   if (verdict.problems.length > 0) {
-    const outcome: CheckOutcome = { name: `hostile ${requestType}: ${input.name.slice(0, 120)}`, ok: false, problems: verdict.problems, input: clip(JSON.stringify(input.properties), 1500) };
+    const outcome: CheckOutcome = {
+      name: `hostile ${requestType}: ${input.name.slice(0, 120)}`,
+      ok: false,
+      problems: verdict.problems,
+      input: clip(JSON.stringify(input.properties), 1500),
+    };
     summary.outcomes.push(outcome);
     onOutcome(outcome);
   }
 }
 
 /** The same judgement through the driver (a fresh Lambda-like process per request), for a sample. */
-export async function runHostileViaDriver(harness: Harness, inputs: HostileInput[], summary: HostileSummary, onOutcome: (o: CheckOutcome) => void): Promise<void> {
+export async function runHostileViaDriver(
+  harness: Harness,
+  inputs: HostileInput[],
+  summary: HostileSummary,
+  onOutcome: (o: CheckOutcome) => void,
+): Promise<void> {
   const prepared = await harness.prepare('rel-hostile-driver');
   for (const input of inputs) {
     const event = prepared.stack.driver.event({ requestType: 'Create', resource: prepared.stack.resource, properties: input.properties });
@@ -209,9 +240,18 @@ export async function runHostileViaDriver(harness: Harness, inputs: HostileInput
 export function garbageForDelete(): { name: string; properties: CfnMap }[] {
   return [
     { name: 'no properties at all', properties: {} },
-    { name: 'wrong types everywhere', properties: { AwsAccountId: 'not-an-account', CustomerMasterKeys: 'garbage', DefaultDeletionWindowInDays: '1e1', Unknown: ['x'] } },
-    { name: 'another account, bad windows', properties: { AwsAccountId: '999999999999', CustomerMasterKeys: { 'cmk-prod': { DeletionWindowInDays: '3' }, 'bad name!': {} } } },
-    { name: '5,000 bogus keys', properties: { AwsAccountId: '111122223333', CustomerMasterKeys: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, { Spec: 'AES' }])) } },
+    {
+      name: 'wrong types everywhere',
+      properties: { AwsAccountId: 'not-an-account', CustomerMasterKeys: 'garbage', DefaultDeletionWindowInDays: '1e1', Unknown: ['x'] },
+    },
+    {
+      name: 'another account, bad windows',
+      properties: { AwsAccountId: '999999999999', CustomerMasterKeys: { 'cmk-prod': { DeletionWindowInDays: '3' }, 'bad name!': {} } },
+    },
+    {
+      name: '5,000 bogus keys',
+      properties: { AwsAccountId: '111122223333', CustomerMasterKeys: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, { Spec: 'AES' }])) },
+    },
   ];
 }
 
@@ -227,7 +267,12 @@ export async function runDeleteWithGarbage(harness: Harness, summary: HostileSum
     const problems = deliveryProblems('Create', created, 'SUCCESS');
     const evidence = [];
     if (problems.length === 0) {
-      const event = prepared.stack.driver.event({ requestType: 'Delete', resource: prepared.stack.resource, properties: garbage.properties, physicalResourceId: prepared.stack.physicalResourceId ?? prepared.ownerId });
+      const event = prepared.stack.driver.event({
+        requestType: 'Delete',
+        resource: prepared.stack.resource,
+        properties: garbage.properties,
+        physicalResourceId: prepared.stack.physicalResourceId ?? prepared.ownerId,
+      });
       const deleted = await prepared.stack.deliver(event);
       problems.push(...deliveryProblems('Delete', deleted, 'SUCCESS'));
       const state = await harness.control.state();
@@ -254,7 +299,12 @@ export async function runDeleteWithGarbage(harness: Harness, summary: HostileSum
 }
 
 /** Corpus + fuzz in warm containers, a sample via the driver, and the garbage Deletes. */
-export async function runHostile(harness: Harness, inputs: HostileInput[], driverSample: HostileInput[], onOutcome: (o: CheckOutcome) => void): Promise<HostileSummary> {
+export async function runHostile(
+  harness: Harness,
+  inputs: HostileInput[],
+  driverSample: HostileInput[],
+  onOutcome: (o: CheckOutcome) => void,
+): Promise<HostileSummary> {
   const summary = emptySummary();
   await runHostileBatch(harness, inputs, summary, onOutcome);
   await runHostileViaDriver(harness, driverSample, summary, onOutcome);

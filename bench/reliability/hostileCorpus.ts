@@ -32,7 +32,10 @@ function variant(name: string, expectPaths: string[], edit: (props: CfnMap, keys
 }
 
 /** Sets a property of cmk-prod. */
-const prod = (field: string, value: CfnValue, path = `${PROD}.${field}`) => variant(`cmk-prod ${field} = ${show(value)}`, [path], (_, keys) => { keys['cmk-prod']![field] = value; });
+const prod = (field: string, value: CfnValue, path = `${PROD}.${field}`) =>
+  variant(`cmk-prod ${field} = ${show(value)}`, [path], (_, keys) => {
+    keys['cmk-prod']![field] = value;
+  });
 /** Sets a top-level property. */
 const top = (field: string, value: CfnValue, path = field) => variant(`${field} = ${show(value)}`, [path], (props) => setOwn(props, field, value));
 
@@ -41,7 +44,10 @@ function setOwn(target: Record<string, CfnValue>, key: string, value: CfnValue):
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 /** Adds a key named `name` (with a valid body) to the map. */
-const keyNamed = (label: string, name: string) => variant(`key name ${label}`, [`${K}.${name}`], (_, keys) => { keys[name] = { Region: 'us-east-1' }; });
+const keyNamed = (label: string, name: string) =>
+  variant(`key name ${label}`, [`${K}.${name}`], (_, keys) => {
+    keys[name] = { Region: 'us-east-1' };
+  });
 
 function show(value: CfnValue): string {
   const text = JSON.stringify(value);
@@ -86,9 +92,15 @@ export function hostileCorpus(): HostileInput[] {
     variant('CustomerMasterKeys missing', [K], (props) => void delete props[K]),
     top(K, 'cmk-prod'),
     top(K, ['cmk-prod']),
-    variant('cmk-prod is a string', [PROD], (_, keys) => { (keys as Record<string, CfnValue>)['cmk-prod'] = 'us-east-1'; }),
-    variant('cmk-prod is a list', [PROD], (_, keys) => { (keys as Record<string, CfnValue>)['cmk-prod'] = ['us-east-1']; }),
-    variant('cmk-prod is an empty string', [PROD], (_, keys) => { (keys as Record<string, CfnValue>)['cmk-prod'] = ''; }),
+    variant('cmk-prod is a string', [PROD], (_, keys) => {
+      (keys as Record<string, CfnValue>)['cmk-prod'] = 'us-east-1';
+    }),
+    variant('cmk-prod is a list', [PROD], (_, keys) => {
+      (keys as Record<string, CfnValue>)['cmk-prod'] = ['us-east-1'];
+    }),
+    variant('cmk-prod is an empty string', [PROD], (_, keys) => {
+      (keys as Record<string, CfnValue>)['cmk-prod'] = '';
+    }),
     // Defaults
     top('DefaultCustomerMasterKeySpec', 'AES_256'),
     top('DefaultCustomerMasterKeySpec', 'symmetric_default'),
@@ -106,9 +118,15 @@ export function hostileCorpus(): HostileInput[] {
     top('GlobalTags', { 'aws:cloudformation:stack-name': 'x' }, 'GlobalTags.aws:cloudformation:stack-name'),
     top('GlobalTags', { ['k'.repeat(129)]: 'v' }, `GlobalTags.${'k'.repeat(129)}`),
     top('GlobalTags', { Owner: 'v'.repeat(257) }, 'GlobalTags.Owner'),
-    variant('51 tags on a key', ['GlobalTags', `${PROD}.Tags`, PROD, STAGE], (props) => { props.GlobalTags = manyTags(51); }),
-    variant('45 user tags leave no room for the ownership tags', [`${PROD}.Tags`, PROD], (_, keys) => { keys['cmk-prod']!.Tags = manyTags(44); }),
-    variant('5,000 global tags', ['GlobalTags', PROD, STAGE], (props) => { props.GlobalTags = manyTags(5000); }),
+    variant('51 tags on a key', ['GlobalTags', `${PROD}.Tags`, PROD, STAGE], (props) => {
+      props.GlobalTags = manyTags(51);
+    }),
+    variant('45 user tags leave no room for the ownership tags', [`${PROD}.Tags`, PROD], (_, keys) => {
+      keys['cmk-prod']!.Tags = manyTags(44);
+    }),
+    variant('5,000 global tags', ['GlobalTags', PROD, STAGE], (props) => {
+      props.GlobalTags = manyTags(5000);
+    }),
     // OptInRegions, ReturnAttributes, AdoptExistingKeys
     top('OptInRegions', { 'us-east-1': 'true' }),
     top('OptInRegions', ['not a region'], 'OptInRegions[0]'),
@@ -124,19 +142,32 @@ export function hostileCorpus(): HostileInput[] {
     top('__proto__', 'polluted'),
     top('constructor', { prototype: 'x' }),
     top('Default_Deletion_Window_In_Days', '30'),
-    variant('both spellings of AwsAccountId', ['AwsAccountId'], (props) => { props.aws_account_id = '111122223333'; }),
-    variant('both spellings of CustomerMasterKeys', [K], (props) => { props.customer_master_keys = {}; }),
-    variant('both spellings of a key field', [`${PROD}.DeletionWindowInDays`], (_, keys) => { keys['cmk-prod']!.deletion_window_in_days = '7'; }),
+    variant('both spellings of AwsAccountId', ['AwsAccountId'], (props) => {
+      props.aws_account_id = '111122223333';
+    }),
+    variant('both spellings of CustomerMasterKeys', [K], (props) => {
+      props.customer_master_keys = {};
+    }),
+    variant('both spellings of a key field', [`${PROD}.DeletionWindowInDays`], (_, keys) => {
+      keys['cmk-prod']!.deletion_window_in_days = '7';
+    }),
     prod('Regions', ['us-east-1']),
     prod('deletionWindowInDays', '7'),
     prod('Alias', 'alias/cmk-prod'),
     prod('KeyRotation', 'true'),
-    variant('snake_case spelling with a bad value', [`${PROD}.DeletionWindowInDays`], (_, keys) => { keys['cmk-prod']!.deletion_window_in_days = '3'; }, () => {
-      const props = referenceCfn();
-      const keys = props[K] as Keys;
-      delete keys['cmk-prod']!.DeletionWindowInDays;
-      return props;
-    }),
+    variant(
+      'snake_case spelling with a bad value',
+      [`${PROD}.DeletionWindowInDays`],
+      (_, keys) => {
+        keys['cmk-prod']!.deletion_window_in_days = '3';
+      },
+      () => {
+        const props = referenceCfn();
+        const keys = props[K] as Keys;
+        delete keys['cmk-prod']!.DeletionWindowInDays;
+        return props;
+      },
+    ),
     // Per key: Regions
     prod('Region', ['us-east-1']),
     prod('Region', { name: 'us-east-1' }),
@@ -161,8 +192,16 @@ export function hostileCorpus(): HostileInput[] {
     prod('CmkDescribeOnlyUserIamArns', ['*'], `${PROD}.CmkDescribeOnlyUserIamArns[0]`),
     prod('CmkUserIamArns', { Name: ['arn:aws:iam::111122223333:user/dev'] }),
     prod('CmkUserIamArns', [{ Nam: ['arn:aws:iam::111122223333:user/dev'] }], `${PROD}.CmkUserIamArns[0]`),
-    prod('CmkUserIamArns', [{ Name: ['arn:aws:iam::111122223333:user/dev'], Conditions: [{ Test: 'StringEquals', Variable: 'kms:ViaService' }] }], `${PROD}.CmkUserIamArns[0]`),
-    prod('CmkUserIamArns', [{ Name: ['arn:aws:iam::111122223333:user/dev'], Conditions: [{ Test: 'StringEquals', Variable: 'kms:ViaService', Values: ['x'], Value: 'x' }] }], `${PROD}.CmkUserIamArns[0]`),
+    prod(
+      'CmkUserIamArns',
+      [{ Name: ['arn:aws:iam::111122223333:user/dev'], Conditions: [{ Test: 'StringEquals', Variable: 'kms:ViaService' }] }],
+      `${PROD}.CmkUserIamArns[0]`,
+    ),
+    prod(
+      'CmkUserIamArns',
+      [{ Name: ['arn:aws:iam::111122223333:user/dev'], Conditions: [{ Test: 'StringEquals', Variable: 'kms:ViaService', Values: ['x'], Value: 'x' }] }],
+      `${PROD}.CmkUserIamArns[0]`,
+    ),
     prod('CmkUserIamArns', [{ Name: ['arn:aws:iam::111122223333:user/dev'], Conditions: 'StringEquals' }], `${PROD}.CmkUserIamArns[0]`),
     prod('CmkReadOnlyUserIamArns', { qa: 'arn:aws:iam::111122223333:user/qa' }),
     prod('CmkServicePrincipals', 's3.amazonaws.com'),
@@ -178,10 +217,18 @@ export function hostileCorpus(): HostileInput[] {
     ...['AES_256', 'rsa_2048', 'SYMMETRIC_DEFAULT ', 'RSA_1024'].map((v) => prod('Spec', v)),
     ...['ENCRYPT', 'encrypt_decrypt', 'SIGN'].map((v) => prod('KeyUsage', v)),
     ...['Keep', 'Destroy', 'Snapshot'].map((v) => prod('RemovalPolicy', v)),
-    variant('SYMMETRIC_DEFAULT with SIGN_VERIFY', [`${PROD}.KeyUsage`], (_, keys) => { keys['cmk-prod']!.KeyUsage = 'SIGN_VERIFY'; }),
-    variant('SYMMETRIC_DEFAULT with KEY_AGREEMENT', [`${PROD}.KeyUsage`], (_, keys) => { keys['cmk-prod']!.KeyUsage = 'KEY_AGREEMENT'; }),
-    variant('HMAC_256 with ENCRYPT_DECRYPT', [`${STAGE}.KeyUsage`], (_, keys) => Object.assign(keys['cmk-stage']!, { Spec: 'HMAC_256', KeyUsage: 'ENCRYPT_DECRYPT' })),
-    variant('explicit rotation on an RSA key', [`${STAGE}.EnableKeyRotation`], (_, keys) => Object.assign(keys['cmk-stage']!, { Spec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY', EnableKeyRotation: 'true' })),
+    variant('SYMMETRIC_DEFAULT with SIGN_VERIFY', [`${PROD}.KeyUsage`], (_, keys) => {
+      keys['cmk-prod']!.KeyUsage = 'SIGN_VERIFY';
+    }),
+    variant('SYMMETRIC_DEFAULT with KEY_AGREEMENT', [`${PROD}.KeyUsage`], (_, keys) => {
+      keys['cmk-prod']!.KeyUsage = 'KEY_AGREEMENT';
+    }),
+    variant('HMAC_256 with ENCRYPT_DECRYPT', [`${STAGE}.KeyUsage`], (_, keys) =>
+      Object.assign(keys['cmk-stage']!, { Spec: 'HMAC_256', KeyUsage: 'ENCRYPT_DECRYPT' }),
+    ),
+    variant('explicit rotation on an RSA key', [`${STAGE}.EnableKeyRotation`], (_, keys) =>
+      Object.assign(keys['cmk-stage']!, { Spec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY', EnableKeyRotation: 'true' }),
+    ),
     prod('Description', 'd'.repeat(8193)),
     prod('Description', ['a description']),
     // Tags of a key
@@ -220,15 +267,22 @@ export function hostileCorpus(): HostileInput[] {
     variant('40 keys in every Region: the response cannot fit 4,096 bytes', ['ReturnAttributes'], (props) => {
       props[K] = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`key-${i}`, {}]));
     }),
-    variant('5,000 unknown properties', ['unknown-0'], (props) => Object.assign(props, Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`unknown-${i}`, 'x'])))),
+    variant('5,000 unknown properties', ['unknown-0'], (props) =>
+      Object.assign(props, Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`unknown-${i}`, 'x']))),
+    ),
     variant('key policy over 32 KB', [PROD], (_, keys) => {
       keys['cmk-prod']!.CmkUserIamArns = Array.from({ length: 800 }, (_, i) => `arn:aws:iam::111122223333:user/a-rather-long-user-name-${i}`);
     }),
     variant('5,000 administrators, the first malformed', [`${PROD}.CmkAdministratorIamArns[0]`, PROD], (_, keys) => {
-      keys['cmk-prod']!.CmkAdministratorIamArns = ['arn:aws:iam::1:user/bad', ...Array.from({ length: 4999 }, (_, i) => `arn:aws:iam::111122223333:user/u${i}`)];
+      keys['cmk-prod']!.CmkAdministratorIamArns = [
+        'arn:aws:iam::1:user/bad',
+        ...Array.from({ length: 4999 }, (_, i) => `arn:aws:iam::111122223333:user/u${i}`),
+      ];
     }),
     top('Deep', deeplyNested(1000)),
-    variant('deeply nested key', [`${PROD}.Region`], (_, keys) => { keys['cmk-prod']!.Region = deeplyNested(1000); }),
+    variant('deeply nested key', [`${PROD}.Region`], (_, keys) => {
+      keys['cmk-prod']!.Region = deeplyNested(1000);
+    }),
   ];
   return inputs;
 }

@@ -49,6 +49,7 @@ export function clip(text: string, max: number): string {
 /** Problems of a delivery that had to answer `expected` with no CloudFormation violation. */
 export function deliveryProblems(label: string, result: RequestResult, expected: 'SUCCESS' | 'FAILED'): string[] {
   const problems = result.violations.map((v) => `${label}: ${v}`);
-  if (result.status !== expected) problems.push(`${label}: expected ${expected}, got ${result.status ?? 'no answer'}${result.reason ? ` (${result.reason})` : ''}`);
+  if (result.status !== expected)
+    problems.push(`${label}: expected ${expected}, got ${result.status ?? 'no answer'}${result.reason ? ` (${result.reason})` : ''}`);
   return problems;
 }

@@ -66,10 +66,30 @@ export const UPDATE_STEPS: UpdateStep[] = [
       keys['cmk-prod']!.Tags = { Environment: 'production' };
     }),
   },
-  { name: 'description', properties: changed((_, keys) => { keys['cmk-stage']!.Description = 'Staging data key'; }) },
-  { name: 'Enabled false', properties: changed((_, keys) => { keys['cmk-prod']!.Enabled = false; }) },
-  { name: 'rotation period', properties: changed((_, keys) => { keys['cmk-prod']!.RotationPeriodInDays = 180; }) },
-  { name: 'replica added and removed', properties: changed((_, keys) => { keys['cmk-prod']!.ReplicaRegions = ['us-west-2', 'eu-central-1']; }) },
+  {
+    name: 'description',
+    properties: changed((_, keys) => {
+      keys['cmk-stage']!.Description = 'Staging data key';
+    }),
+  },
+  {
+    name: 'Enabled false',
+    properties: changed((_, keys) => {
+      keys['cmk-prod']!.Enabled = false;
+    }),
+  },
+  {
+    name: 'rotation period',
+    properties: changed((_, keys) => {
+      keys['cmk-prod']!.RotationPeriodInDays = 180;
+    }),
+  },
+  {
+    name: 'replica added and removed',
+    properties: changed((_, keys) => {
+      keys['cmk-prod']!.ReplicaRegions = ['us-west-2', 'eu-central-1'];
+    }),
+  },
   { name: 'key removed', properties: changed((_, keys) => void delete keys['cmk-stage']) },
 ];
 

@@ -47,7 +47,14 @@ export function buildReport(parts: {
 }): ReliabilityReport {
   const { crash, faults, hostile } = parts;
   const report: ReliabilityReport = {
-    crash_points: { tried: crash.tried, converged: crash.converged, duplicates: crash.duplicates, orphans: crash.orphans, missing_aliases: crash.missingAliases, per_request: crash.requests },
+    crash_points: {
+      tried: crash.tried,
+      converged: crash.converged,
+      duplicates: crash.duplicates,
+      orphans: crash.orphans,
+      missing_aliases: crash.missingAliases,
+      per_request: crash.requests,
+    },
     faults: {
       scenarios: faults.scenarios,
       passed: faults.passed,

@@ -79,9 +79,7 @@ export function createKmsApi(client: KMSClient, region: string): KmsApi {
 
     listAliases: (options) =>
       allPages<AliasEntry>(options, async (marker) => {
-        const out = await call('ListAliases', () =>
-          client.send(new ListAliasesCommand({ KeyId: options?.keyId, Limit: PAGE_SIZE.aliases, Marker: marker })),
-        );
+        const out = await call('ListAliases', () => client.send(new ListAliasesCommand({ KeyId: options?.keyId, Limit: PAGE_SIZE.aliases, Marker: marker })));
         const items = (out.Aliases ?? []).flatMap((a) => (a.AliasName ? [{ aliasName: a.AliasName, targetKeyId: a.TargetKeyId ?? null }] : []));
         return { items, nextMarker: out.Truncated ? out.NextMarker : undefined };
       }),
@@ -106,9 +104,7 @@ export function createKmsApi(client: KMSClient, region: string): KmsApi {
 
     listResourceTags: async (keyId, options) => {
       const tags = await allPages<[string, string]>(options, async (marker) => {
-        const out = await call('ListResourceTags', () =>
-          client.send(new ListResourceTagsCommand({ KeyId: keyId, Limit: PAGE_SIZE.tags, Marker: marker })),
-        );
+        const out = await call('ListResourceTags', () => client.send(new ListResourceTagsCommand({ KeyId: keyId, Limit: PAGE_SIZE.tags, Marker: marker })));
         const items = (out.Tags ?? []).flatMap((t): [string, string][] => (t.TagKey !== undefined ? [[t.TagKey, t.TagValue ?? '']] : []));
         return { items, nextMarker: out.Truncated ? out.NextMarker : undefined };
       });

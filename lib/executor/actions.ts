@@ -53,7 +53,12 @@ export async function runAction(
       try {
         const replica = await kmsCall(
           ctx,
-          { pace: () => ctx.pacer.acquireReplicateKey(region, replicaRegion, priority), onThrottled: () => ctx.pacer.throttled(region, 'ReplicateKey'), idempotent: false, policy },
+          {
+            pace: () => ctx.pacer.acquireReplicateKey(region, replicaRegion, priority),
+            onThrottled: () => ctx.pacer.throttled(region, 'ReplicateKey'),
+            idempotent: false,
+            policy,
+          },
           () => api.replicateKey({ keyId, replicaRegion, policy, description, tags }),
         );
         arn = replica.arn;
@@ -75,9 +80,7 @@ export async function runAction(
         // Repeated after a lost answer: the alias exists and already targets this key.
         if (!hasCode(error, 'AlreadyExistsException')) throw error;
         // Each page is paced through beforePage.
-        const aliases = await kmsCall(ctx, { pace: async () => {}, idempotent: true }, () =>
-          api.listAliases({ keyId, beforePage: paced('ListAliases').pace }),
-        );
+        const aliases = await kmsCall(ctx, { pace: async () => {}, idempotent: true }, () => api.listAliases({ keyId, beforePage: paced('ListAliases').pace }));
         if (!aliases.some((a) => a.aliasName === action.aliasName && a.targetKeyId === keyId)) throw error;
         return {};
       }

@@ -75,8 +75,7 @@ function principalsNotPropagated(error: KmsError, policy: string, waitedMs: numb
   const names = principals.length > 0 ? principals.join(', ') : '(none found in the policy)';
   return new KmsError(
     error.code,
-    `the key policy names principals that IAM does not know after ${Math.round(waitedMs / 1000)} s of retries; ` +
-      `check that they exist: ${names}`,
+    `the key policy names principals that IAM does not know after ${Math.round(waitedMs / 1000)} s of retries; ` + `check that they exist: ${names}`,
     { cause: error, context: error.context },
   );
 }

@@ -28,12 +28,8 @@ export interface ActualIndex {
 
 export function indexActual(actual: ActualState, regions: readonly string[]): ActualIndex {
   const visible = new Set(regions);
-  const keys = actual.keys
-    .filter((k) => visible.has(k.region))
-    .sort((a, b) => compare(a.keyId, b.keyId) || compare(a.region, b.region));
-  const aliases = actual.aliases
-    .filter((a) => visible.has(a.region))
-    .sort((a, b) => compare(a.region, b.region) || compare(a.aliasName, b.aliasName));
+  const keys = actual.keys.filter((k) => visible.has(k.region)).sort((a, b) => compare(a.keyId, b.keyId) || compare(a.region, b.region));
+  const aliases = actual.aliases.filter((a) => visible.has(a.region)).sort((a, b) => compare(a.region, b.region) || compare(a.aliasName, b.aliasName));
 
   const byRegionKey = new Map<string, ActualKey>();
   const families = new Map<string, KeyFamily>();

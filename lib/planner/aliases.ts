@@ -5,8 +5,8 @@
  * unless AdoptExistingKeys.
  */
 import { compare } from './builder.ts';
-import { foreignAliasReason, type PlannerContext, unreadableAliasReason } from './context.ts';
 import { canUpdateAlias } from './changeRules.ts';
+import { foreignAliasReason, type PlannerContext, unreadableAliasReason } from './context.ts';
 import { aliasActionId } from './ids.ts';
 
 /** Where an alias is, as a map key. */

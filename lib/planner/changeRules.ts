@@ -53,9 +53,11 @@ export interface StructureComparison {
 /** Compares what only a new key (or UpdatePrimaryRegion) can change. */
 export function compareStructure(key: DesiredKey, family: KeyFamily): StructureComparison {
   const reference = family.primary ?? family.members[0]!;
-  const changes: PropertyChange[] = REPLACEMENT_RULES.filter((rule) => rule.desired(key) !== rule.actual(reference)).map(
-    (rule) => ({ property: rule.property, from: rule.actual(reference), to: rule.desired(key) }),
-  );
+  const changes: PropertyChange[] = REPLACEMENT_RULES.filter((rule) => rule.desired(key) !== rule.actual(reference)).map((rule) => ({
+    property: rule.property,
+    from: rule.actual(reference),
+    to: rule.desired(key),
+  }));
   let movePrimary = false;
   if (family.primary?.region !== key.primaryRegion) {
     const hasReplicaThere = family.members.some((m) => m.region === key.primaryRegion);

@@ -110,7 +110,6 @@ export function planExistingKey(ctx: PlannerContext, binding: ExistingBinding, m
     }
   }
 
-
   for (const member of family.members) {
     if (wanted.includes(member.region)) continue;
     // An adopted key's replicas elsewhere stay somebody else's.
@@ -187,7 +186,15 @@ function planMemberUpdate(ctx: PlannerContext, key: DesiredKey, member: ActualKe
     out.add({ kind: 'TagResource', id: keyActionId('TagResource', region, keyName, keyId), region, keyName, dependsOn: after, key: ref, tags: change.set });
   }
   if (change.unset.length > 0) {
-    out.add({ kind: 'UntagResource', id: keyActionId('UntagResource', region, keyName, keyId), region, keyName, dependsOn: after, key: ref, tagKeys: change.unset });
+    out.add({
+      kind: 'UntagResource',
+      id: keyActionId('UntagResource', region, keyName, keyId),
+      region,
+      keyName,
+      dependsOn: after,
+      key: ref,
+      tagKeys: change.unset,
+    });
   }
   const wantedPolicy = canonicalizeJsonText(key.policy) ?? key.policy;
   if (member.policy === null || canonicalizeJsonText(member.policy) !== wantedPolicy) {

@@ -59,7 +59,14 @@ export function planNewKey(ctx: PlannerContext, key: DesiredKey): KeyRef {
     });
     // A replica's enabled state is its own: disable it too.
     if (!key.enabled) {
-      out.add({ kind: 'DisableKey', id: newKeyActionId('DisableKey', replicaRegion, keyName), region: replicaRegion, keyName, dependsOn: [replicateId], key: ref });
+      out.add({
+        kind: 'DisableKey',
+        id: newKeyActionId('DisableKey', replicaRegion, keyName),
+        region: replicaRegion,
+        keyName,
+        dependsOn: [replicateId],
+        key: ref,
+      });
     }
     ctx.aliasRequests.push(aliasRequest(key, replicaRegion, ref, [replicateId]));
     replicateIds.push(replicateId);

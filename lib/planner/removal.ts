@@ -51,9 +51,7 @@ function planUnboundFamily(ctx: PlannerContext, aliasMoves: ReadonlyMap<string, 
     return;
   }
 
-  const replicaDeletions = owned
-    .filter((m) => m.role === 'REPLICA')
-    .map((m) => removeKey(ctx, aliasMoves, m, keyNameOf(m), [], false));
+  const replicaDeletions = owned.filter((m) => m.role === 'REPLICA').map((m) => removeKey(ctx, aliasMoves, m, keyNameOf(m), [], false));
   for (const primary of owned.filter((m) => m.role !== 'REPLICA')) {
     removeKey(ctx, aliasMoves, primary, keyNameOf(primary), deps(...replicaDeletions), false);
   }
@@ -116,11 +114,13 @@ function removeKey(
 
   // Scheduled already (by hand, or by a run cut short after ScheduleKeyDeletion): nothing to do.
   if (pending) return null;
-  const aliasIds = ctx.index.aliasesTargeting(region, keyId).map(
-    (alias) =>
-      aliasMoves.get(aliasSlot(region, alias.aliasName)) ??
-      out.add({ kind: 'DeleteAlias', id: aliasActionId('DeleteAlias', region, alias.aliasName), region, keyName, dependsOn: [], aliasName: alias.aliasName }),
-  );
+  const aliasIds = ctx.index
+    .aliasesTargeting(region, keyId)
+    .map(
+      (alias) =>
+        aliasMoves.get(aliasSlot(region, alias.aliasName)) ??
+        out.add({ kind: 'DeleteAlias', id: aliasActionId('DeleteAlias', region, alias.aliasName), region, keyName, dependsOn: [], aliasName: alias.aliasName }),
+    );
   return out.add({
     kind: 'ScheduleKeyDeletion',
     id: keyActionId('ScheduleKeyDeletion', region, keyName, keyId),

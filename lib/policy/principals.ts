@@ -4,8 +4,9 @@
  * whose conditions are the same (after normalising) share a statement; that is what IAM would
  * evaluate anyway, and it keeps the policy small and independent of the order users are listed in.
  */
-import type { ValidationIssue } from '../errors.ts';
+
 import { canonicalJson } from '../canonicalJson.ts';
+import type { ValidationIssue } from '../errors.ts';
 import type { CmkUser } from '../types.ts';
 import { type ConditionBlock, combineConditions, isEmptyBlock } from './conditions.ts';
 

@@ -2,8 +2,9 @@
  * The statements of a generated key policy, one builder per role, in the fixed order of
  * {@link keyPolicyStatements}. See docs/key-policy.md for who gets what and why.
  */
-import type { ValidationIssue } from '../errors.ts';
+
 import { canonicalJson } from '../canonicalJson.ts';
+import type { ValidationIssue } from '../errors.ts';
 import type { KeyProperties, ResourceContext, ServicePrincipal } from '../types.ts';
 import { managementActionsMatching } from './actionPattern.ts';
 import {
@@ -46,7 +47,10 @@ function grantsStatement(sid: string, principals: string[], condition: Condition
   const combined = copyBlock(condition);
   const problem = addCondition(combined, GRANT_IS_FOR_AWS_RESOURCE);
   if (problem !== undefined) {
-    issues.push({ path, message: `${problem} (the product adds ${GRANT_IS_FOR_AWS_RESOURCE.test} ${GRANT_IS_FOR_AWS_RESOURCE.variable} true to users' grants)` });
+    issues.push({
+      path,
+      message: `${problem} (the product adds ${GRANT_IS_FOR_AWS_RESOURCE.test} ${GRANT_IS_FOR_AWS_RESOURCE.variable} true to users' grants)`,
+    });
     return [];
   }
   return [allow(sid, { AWS: principals }, GRANT_ACTIONS, combined)];

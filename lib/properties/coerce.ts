@@ -4,7 +4,7 @@
  * numbers: both are accepted, anything looser (`"yes"`, `"30 days"`, `"1e1"`, `" 30"`) is an issue.
  * Each reader returns `undefined` after recording an issue, so the caller can fall back and go on.
  */
-import { describeValue, indexPath, type Issues } from './issues.ts';
+import { describeValue, type Issues, indexPath } from './issues.ts';
 
 /** True for a property that was left out (or explicitly null, as a pasted Terraform map may have). */
 export function isAbsent(value: unknown): value is null | undefined {
@@ -58,12 +58,7 @@ export function readChoice<T extends string>(value: unknown, path: string, issue
 }
 
 /** A list, each entry read by `readEntry` at `path[i]`; invalid entries are dropped after their issue. */
-export function readList<T>(
-  value: unknown,
-  path: string,
-  issues: Issues,
-  readEntry: (entry: unknown, entryPath: string) => T | undefined,
-): T[] | undefined {
+export function readList<T>(value: unknown, path: string, issues: Issues, readEntry: (entry: unknown, entryPath: string) => T | undefined): T[] | undefined {
   if (!Array.isArray(value)) {
     issues.push({ path, message: `must be a list, got ${describeValue(value)}` });
     return undefined;

@@ -13,8 +13,8 @@ import { readRegionList } from './regionNames.ts';
 import { CLOUDFORMATION_FIELDS, readFields, TOP_LEVEL_FIELDS } from './synonyms.ts';
 import { readTags } from './tags.ts';
 
-export { canRotate, defaultKeyUsageOf, allowedKeyUsagesOf } from './keySpec.ts';
 export { keyNameProblem } from './key.ts';
+export { allowedKeyUsagesOf, canRotate, defaultKeyUsageOf } from './keySpec.ts';
 
 /** Kept as an alias for existing imports: the shared type now carries the default window. */
 export type ParsedResourceProperties = ResourceProperties;
@@ -49,8 +49,7 @@ export function parseProperties(raw: unknown, opts: { accountId: string }): Pars
   const defaults = {
     spec: defaultSpec,
     deletionWindowInDays: defaultDeletionWindowInDays,
-    enableKeyRotation:
-      optional(fields.DefaultEnableKeyRotation, (v) => readBoolean(v, 'DefaultEnableKeyRotation', issues)) ?? DEFAULTS.enableKeyRotation,
+    enableKeyRotation: optional(fields.DefaultEnableKeyRotation, (v) => readBoolean(v, 'DefaultEnableKeyRotation', issues)) ?? DEFAULTS.enableKeyRotation,
     rotationPeriodInDays:
       optional(fields.DefaultRotationPeriodInDays, (v) => readInteger(v, 'DefaultRotationPeriodInDays', issues, period.min, period.max)) ??
       DEFAULTS.rotationPeriodInDays,

@@ -2,7 +2,7 @@
  * One entry of `CustomerMasterKeys` → `KeyProperties`: coercion, defaults from the top level, and
  * the rules KMS would otherwise enforce halfway through a rollout (spec ↔ usage, rotation).
  */
-import { KEY_SPECS, KEY_USAGES, type KeyProperties, type KeySpec, type RemovalPolicy, REMOVAL_POLICIES, type TagMap } from '../types.ts';
+import { KEY_SPECS, KEY_USAGES, type KeyProperties, type KeySpec, REMOVAL_POLICIES, type RemovalPolicy, type TagMap } from '../types.ts';
 import { isAbsent, readBoolean, readChoice, readInteger, readString } from './coerce.ts';
 import { fieldPath, type Issues } from './issues.ts';
 import { allowedKeyUsagesOf, canRotate, defaultKeyUsageOf } from './keySpec.ts';
@@ -106,13 +106,11 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
     allowManageKeyPermissionsWithIam:
       optional(fields.AllowManageKeyPermissionsWithIam, (v) => readBoolean(v, at('AllowManageKeyPermissionsWithIam'), issues)) ?? false,
     deletionWindowInDays:
-      optional(fields.DeletionWindowInDays, (v) => readInteger(v, at('DeletionWindowInDays'), issues, window.min, window.max)) ??
-      defaults.deletionWindowInDays,
+      optional(fields.DeletionWindowInDays, (v) => readInteger(v, at('DeletionWindowInDays'), issues, window.min, window.max)) ?? defaults.deletionWindowInDays,
     // The top-level default silently yields to keys that cannot rotate; an explicit true was refused above.
     enableKeyRotation: rotatable && (explicitRotation ?? defaults.enableKeyRotation),
     rotationPeriodInDays:
-      optional(fields.RotationPeriodInDays, (v) => readInteger(v, at('RotationPeriodInDays'), issues, period.min, period.max)) ??
-      defaults.rotationPeriodInDays,
+      optional(fields.RotationPeriodInDays, (v) => readInteger(v, at('RotationPeriodInDays'), issues, period.min, period.max)) ?? defaults.rotationPeriodInDays,
     spec,
     keyUsage,
     description,

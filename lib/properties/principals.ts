@@ -59,7 +59,13 @@ function readCondition(value: unknown, path: string, issues: Issues): PolicyCond
   if (fields === undefined) return undefined;
   const before = issues.length;
   const test = readRequired(fields.Test, fieldPath(path, 'Test'), issues, CONDITION_TEST, 'an IAM condition operator such as StringEquals');
-  const variable = readRequired(fields.Variable, fieldPath(path, 'Variable'), issues, CONDITION_VARIABLE, 'a condition key such as kms:EncryptionContext:service');
+  const variable = readRequired(
+    fields.Variable,
+    fieldPath(path, 'Variable'),
+    issues,
+    CONDITION_VARIABLE,
+    'a condition key such as kms:EncryptionContext:service',
+  );
   const valuesPath = fieldPath(path, 'Values');
   let values: string[] | undefined;
   if (isAbsent(fields.Values)) issues.push({ path: valuesPath, message: 'is required' });

@@ -4,8 +4,9 @@
  * Terraform input map can be pasted as is. Readers see only the PascalCase name; issue paths are
  * always PascalCase, so both spellings of one template report identical issues.
  */
-import { describeValue, fieldPath, type Issues } from './issues.ts';
+
 import { isRecord } from './coerce.ts';
+import { describeValue, fieldPath, type Issues } from './issues.ts';
 
 /** Top-level properties of the resource. */
 export const TOP_LEVEL_FIELDS = [

@@ -76,7 +76,8 @@ type BodyFields = Omit<CheckedAnswer, 'violations' | 'putCount' | 'bodyBytes'>;
 
 function checkBody(event: CustomResourceEvent, body: string, bytes: number, violations: string[]): BodyFields {
   const none: BodyFields = { status: null, reason: null, physicalResourceId: null, data: null, noEcho: false };
-  if (bytes > MAX_RESPONSE_BYTES) violations.push(`body is ${bytes} bytes: CloudFormation refuses more than ${MAX_RESPONSE_BYTES} ("Response object is too long")`);
+  if (bytes > MAX_RESPONSE_BYTES)
+    violations.push(`body is ${bytes} bytes: CloudFormation refuses more than ${MAX_RESPONSE_BYTES} ("Response object is too long")`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -95,7 +96,8 @@ function checkBody(event: CustomResourceEvent, body: string, bytes: number, viol
   if (answer.Reason !== undefined && reason === null) violations.push('Reason must be a string');
   if (status === 'FAILED' && (reason === null || reason === '')) violations.push('Reason is required when Status is FAILED');
   for (const field of ['StackId', 'RequestId', 'LogicalResourceId'] as const) {
-    if (answer[field] !== event[field]) violations.push(`${field} must echo the request's (${JSON.stringify(event[field])}), got ${JSON.stringify(answer[field])}`);
+    if (answer[field] !== event[field])
+      violations.push(`${field} must echo the request's (${JSON.stringify(event[field])}), got ${JSON.stringify(answer[field])}`);
   }
   const physicalResourceId = checkPhysicalResourceId(event, answer.PhysicalResourceId, violations);
   if (answer.NoEcho !== undefined && typeof answer.NoEcho !== 'boolean') violations.push('NoEcho must be a boolean');
@@ -127,7 +129,9 @@ function checkData(value: unknown, violations: string[]): Record<string, unknown
   const data = value as Record<string, unknown>;
   const notStrings = Object.entries(data).filter(([, v]) => typeof v !== 'string');
   if (notStrings.length > 0) {
-    violations.push(`Data must be a flat map of strings: ${notStrings.map(([k, v]) => `Data.${k} is ${Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v}`).join(', ')}`);
+    violations.push(
+      `Data must be a flat map of strings: ${notStrings.map(([k, v]) => `Data.${k} is ${Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v}`).join(', ')}`,
+    );
   }
   return data;
 }

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type CheckedAnswer, checkAnswer } from './checks.ts';
-import { buildEvent, type BuildEventInput, type CustomResourceEvent, type RequestType } from './events.ts';
+import { type BuildEventInput, buildEvent, type CustomResourceEvent, type RequestType } from './events.ts';
 import { type ChildExit, type InvokeOptions, invokeHandler } from './invoke.ts';
 import { type ReceivedPut, type ResponseServer, startResponseServer } from './responseServer.ts';
 

@@ -3,8 +3,9 @@
  * from them. Everything is deterministic from the inputs, so two runs of a scenario send the same
  * StackId and the product derives the same PhysicalResourceId.
  */
-import { partitionOf } from '../../lib/regions.ts';
+
 import { createHash } from 'node:crypto';
+import { partitionOf } from '../../lib/regions.ts';
 
 /** Who and where the simulated stack and function live. */
 export interface Identity {

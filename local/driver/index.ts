@@ -6,12 +6,29 @@
 export { type CheckedAnswer, checkAnswer, MAX_PHYSICAL_RESOURCE_ID_BYTES } from './checks.ts';
 export { createDriver, type DeliverOptions, type Driver, type DriverOptions, type RequestResult } from './driver.ts';
 export { DriverError, TemplateError } from './errors.ts';
-export { buildEvent, type BuildEventInput, type CustomResourceEvent, type RequestType, type ResourceAddress } from './events.ts';
+export { type BuildEventInput, buildEvent, type CustomResourceEvent, type RequestType, type ResourceAddress } from './events.ts';
 export { DEFAULT_IDENTITY, executionRoleArnOf, functionArnOf, type Identity, partitionOf, stackIdOf } from './identity.ts';
-export { type ChildExit, DEFAULT_BUNDLE_PATH, DEFAULT_TIMEOUT_MS, type Invocation, type InvocationOutcome, type InvokeOptions, invokeHandler } from './invoke.ts';
+export {
+  type ChildExit,
+  DEFAULT_BUNDLE_PATH,
+  DEFAULT_TIMEOUT_MS,
+  type Invocation,
+  type InvocationOutcome,
+  type InvokeOptions,
+  invokeHandler,
+} from './invoke.ts';
 export { type PutFault, type ReceivedPut, type ResponseServer, startResponseServer } from './responseServer.ts';
-export * as scenarios from './scenarios.ts';
 export type { CrashControl, ScenarioResult } from './scenarios.ts';
+export * as scenarios from './scenarios.ts';
 export { type RawProperties, Stack } from './stack.ts';
 export { type PropertyMap, type PropertyValue, stringifyProperties } from './stringify.ts';
-export { CUSTOM_RESOURCE_TYPE, findCustomResources, type KnownResource, loadTemplate, parseTemplate, type ResolvedResource, type ResolveResourceOptions, resolveResource } from './template.ts';
+export {
+  CUSTOM_RESOURCE_TYPE,
+  findCustomResources,
+  type KnownResource,
+  loadTemplate,
+  parseTemplate,
+  type ResolvedResource,
+  type ResolveResourceOptions,
+  resolveResource,
+} from './template.ts';

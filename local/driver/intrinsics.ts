@@ -114,7 +114,9 @@ function resolveSub(arg: TemplateValue, scope: ResolveScope, path: string): stri
     const [first, vars] = expectList(arg, path, 'Fn::Sub', 2);
     text = first!;
     if (vars === null || typeof vars !== 'object' || Array.isArray(vars)) throw new TemplateError(path, 'Fn::Sub variables must be a map');
-    variables = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, expectString(resolveValue(v, scope, `${path}/1/${k}`), `${path}/1/${k}`, 'Fn::Sub')]));
+    variables = Object.fromEntries(
+      Object.entries(vars).map(([k, v]) => [k, expectString(resolveValue(v, scope, `${path}/1/${k}`), `${path}/1/${k}`, 'Fn::Sub')]),
+    );
   } else {
     text = arg;
   }

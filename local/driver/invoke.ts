@@ -120,10 +120,14 @@ export async function invokeHandler(event: { ServiceToken?: string }, options: I
   const logStreamName = `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
-  const child = spawn(process.execPath, [...lambdaHeapFlags(options.memoryLimitInMB ?? 256), CHILD_SCRIPT, options.bundlePath ?? DEFAULT_BUNDLE_PATH, options.handlerExport ?? 'handler'], {
-    env: lambdaEnvironment(identity, functionName, options, logStreamName),
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...lambdaHeapFlags(options.memoryLimitInMB ?? 256), CHILD_SCRIPT, options.bundlePath ?? DEFAULT_BUNDLE_PATH, options.handlerExport ?? 'handler'],
+    {
+      env: lambdaEnvironment(identity, functionName, options, logStreamName),
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    },
+  );
   // Spawn and IPC failures surface through 'close' (and the checks); never as an unhandled 'error'.
   child.on('error', () => {});
   if (child.pid === undefined) throw new DriverError(`could not start ${process.execPath}`);

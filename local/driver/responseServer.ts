@@ -85,7 +85,7 @@ export async function startResponseServer(options: { port?: number } = {}): Prom
       return reply(res, 500, 'InternalError');
     }
     if (url.searchParams.get('X-Amz-Signature') !== new URLSearchParams(target.query).get('X-Amz-Signature')) {
-      put.rejection = 'X-Amz-Signature differs from the ResponseURL\'s (S3: SignatureDoesNotMatch)';
+      put.rejection = "X-Amz-Signature differs from the ResponseURL's (S3: SignatureDoesNotMatch)";
       return reply(res, 403, 'SignatureDoesNotMatch');
     }
     if (req.headers['content-length'] === undefined) {
@@ -129,7 +129,10 @@ export async function startResponseServer(options: { port?: number } = {}): Prom
 }
 
 function presignedQuery(): string {
-  const date = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const date = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const params = new URLSearchParams({
     'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
     'X-Amz-Date': date,

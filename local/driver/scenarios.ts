@@ -94,7 +94,8 @@ export async function updateThenRollback(stack: Stack, properties: RawProperties
     const rolledBack = await stack.rollbackUpdate();
     steps.push(rolledBack);
     problems.push(...expectStep('Rollback Update', rolledBack, 'SUCCESS'));
-    if (rolledBack.physicalResourceId !== null && rolledBack.physicalResourceId !== idBefore) problems.push('Rollback Update: PhysicalResourceId differs from the original');
+    if (rolledBack.physicalResourceId !== null && rolledBack.physicalResourceId !== idBefore)
+      problems.push('Rollback Update: PhysicalResourceId differs from the original');
   }
   return scenario('updateThenRollback', steps, problems);
 }
@@ -121,7 +122,12 @@ export async function duplicateDelivery(stack: Stack, requestType: RequestType, 
  * must leave no answer; Lambda then redelivers the same event to a fresh process, which must answer
  * exactly once with SUCCESS.
  */
-export async function crashAndRedeliver(stack: Stack, requestType: RequestType, properties: RawProperties | undefined, crash: CrashControl): Promise<ScenarioResult> {
+export async function crashAndRedeliver(
+  stack: Stack,
+  requestType: RequestType,
+  properties: RawProperties | undefined,
+  crash: CrashControl,
+): Promise<ScenarioResult> {
   const event = stack.nextEvent(requestType, properties);
   const crashed = await stack.deliver(event, { onSpawn: (pid) => crash.arm(pid) });
   const problems: string[] = [];
@@ -136,7 +142,11 @@ export async function crashAndRedeliver(stack: Stack, requestType: RequestType, 
 /** A `CrashControl` over the emulator's control API: SIGKILL the child after its Nth successful mutating KMS call. */
 export function emulatorCrash(emulatorUrl: string, afterMutations: number): CrashControl {
   const post = async (body: unknown): Promise<void> => {
-    const response = await fetch(`${emulatorUrl}/__emulator/crash`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${emulatorUrl}/__emulator/crash`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!response.ok) throw new Error(`emulator crash control answered ${response.status}`);
   };
   return { arm: (pid) => post({ pid, afterMutations }), disarm: () => post({ clear: true }) };

@@ -121,7 +121,10 @@ function scopeOf(template: TemplateMap, identity: Identity, stackId: string, par
       if (given !== undefined) return given;
       if (isFunction(resource) && attribute === 'Arn') return functionArnOf(identity, functionNameOf(logicalId, resource, scope, identity));
       if (resource.Type === 'AWS::IAM::Role' && attribute === 'Arn') {
-        const rolePath = typeof resource.Properties === 'object' && isMap(resource.Properties) && typeof resource.Properties.Path === 'string' ? resource.Properties.Path : '/';
+        const rolePath =
+          typeof resource.Properties === 'object' && isMap(resource.Properties) && typeof resource.Properties.Path === 'string'
+            ? resource.Properties.Path
+            : '/';
         return `arn:${partitionOf(identity.region)}:iam::${identity.accountId}:role${rolePath}${namedOrGenerated(resource, 'RoleName', logicalId, scope, identity)}`;
       }
       throw new TemplateError(path, `Fn::GetAtt ${logicalId}.${attribute} is not known to the local driver; pass it in resources`);

@@ -6,7 +6,7 @@
  * (`30` → `"30"`, `1.0` → `"1.0"`), a boolean becomes `"true"`/`"false"`. `null` is kept as `null`
  * so that resolution can refuse it with CloudFormation's own message when it reaches a resource.
  */
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node, parseDocument } from 'yaml';
+import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocument } from 'yaml';
 import { TemplateError } from './errors.ts';
 
 /** A template value after parsing: JSON-shaped, every scalar a string. */
@@ -53,7 +53,7 @@ export function parseTemplateText(text: string): TemplateMap {
 
 function toValue(node: Node | null, doc: Document, path: string): TemplateValue {
   if (node === null) return null;
-  if (isAlias(node)) return toValue(node.resolve(doc) as Node | undefined ?? null, doc, path);
+  if (isAlias(node)) return toValue((node.resolve(doc) as Node | undefined) ?? null, doc, path);
   const plain = toPlain(node, doc, path);
   const tag = node.tag;
   if (tag === undefined || tag.startsWith('tag:yaml.org,2002:')) return plain;

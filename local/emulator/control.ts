@@ -8,7 +8,7 @@ import type { Emulator, ResetOverrides } from './emulator.ts';
 import { seededRandom } from './faults.ts';
 import { ALLOWED_USAGES } from './keySpecs.ts';
 import { addKey, advanceTime, defaultKeyPolicy, newSharedKey } from './model.ts';
-import { emptyCounts, type EmulatorConfig, type EmulatorState } from './state.ts';
+import { type EmulatorConfig, type EmulatorState, emptyCounts } from './state.ts';
 
 export interface ControlResponse {
   status: number;
@@ -27,7 +27,8 @@ function allowOnly(body: Body, fields: string[]): void {
 function number(body: Body, field: string, min: number, max = Number.POSITIVE_INFINITY): number | undefined {
   const value = body[field];
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) throw new ControlError(`${field} must be a number in [${min}, ${max}]`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
+    throw new ControlError(`${field} must be a number in [${min}, ${max}]`);
   return value;
 }
 
@@ -66,7 +67,18 @@ function reset(emulator: Emulator, body: Body): unknown {
 }
 
 function configure(emulator: Emulator, body: Body): unknown {
-  allowOnly(body, ['latencyMs', 'latencyJitterMs', 'errorRate5xx', 'dropRate', 'quotas', 'quotaScale', 'replicaCreatingMs', 'principalPropagationMs', 'callerArn', 'seed']);
+  allowOnly(body, [
+    'latencyMs',
+    'latencyJitterMs',
+    'errorRate5xx',
+    'dropRate',
+    'quotas',
+    'quotaScale',
+    'replicaCreatingMs',
+    'principalPropagationMs',
+    'callerArn',
+    'seed',
+  ]);
   const { config } = emulator.state;
   const numeric: [keyof EmulatorConfig, number, number][] = [
     ['latencyMs', 0, Number.POSITIVE_INFINITY],
@@ -87,7 +99,8 @@ function configure(emulator: Emulator, body: Body): unknown {
     if (typeof body.callerArn !== 'string' || !body.callerArn.startsWith('arn:')) throw new ControlError('callerArn must be an ARN');
     updates.callerArn = body.callerArn;
   }
-  if ((updates.errorRate5xx ?? config.errorRate5xx) + (updates.dropRate ?? config.dropRate) > 1) throw new ControlError('errorRate5xx + dropRate must not exceed 1');
+  if ((updates.errorRate5xx ?? config.errorRate5xx) + (updates.dropRate ?? config.dropRate) > 1)
+    throw new ControlError('errorRate5xx + dropRate must not exceed 1');
   const q = quotas(emulator.state, body.quotas);
   Object.assign(config, updates);
   if (q !== undefined) config.quotas = { ...config.quotas, ...q };
@@ -113,7 +126,8 @@ function crash(emulator: Emulator, body: Body): unknown {
   allowOnly(body, ['pid', 'afterMutations']);
   const pid = number(body, 'pid', 1);
   const afterMutations = number(body, 'afterMutations', 1);
-  if (pid === undefined || !Number.isInteger(pid) || afterMutations === undefined || !Number.isInteger(afterMutations)) throw new ControlError('pid and afterMutations (integers ≥ 1) are required');
+  if (pid === undefined || !Number.isInteger(pid) || afterMutations === undefined || !Number.isInteger(afterMutations))
+    throw new ControlError('pid and afterMutations (integers ≥ 1) are required');
   emulator.state.crash = { pid, remaining: afterMutations };
   return { armed: true };
 }
@@ -166,7 +180,13 @@ function snapshot(state: EmulatorState): unknown {
         multiRegion: shared.multiRegion,
         multiRegionKeyType: shared.multiRegion ? (key.region === shared.primaryRegion ? 'PRIMARY' : 'REPLICA') : null,
         primaryRegion: shared.multiRegion ? shared.primaryRegion : null,
-        replicaRegions: shared.multiRegion && key.region === shared.primaryRegion ? state.relatedKeys(shared).slice(1).map((k) => k.region) : [],
+        replicaRegions:
+          shared.multiRegion && key.region === shared.primaryRegion
+            ? state
+                .relatedKeys(shared)
+                .slice(1)
+                .map((k) => k.region)
+            : [],
         description: key.description,
         policy: key.policy,
         tags: Object.fromEntries(key.tags),

@@ -22,7 +22,10 @@ function parseArgs(argv: string[]): EmulatorOptions {
         options.accountId = value;
         break;
       case '--regions':
-        options.regions = value.split(',').map((r) => r.trim()).filter((r) => r.length > 0);
+        options.regions = value
+          .split(',')
+          .map((r) => r.trim())
+          .filter((r) => r.length > 0);
         break;
       case '--replica-creating-ms':
         options.replicaCreatingMs = Number(value);

@@ -106,7 +106,13 @@ export function advanceTime(state: EmulatorState, days: number): { deleted: stri
     let next: KeyRecord | null = null;
     for (const keys of state.keys.values()) {
       for (const key of keys.values()) {
-        if (key.state === 'PendingDeletion' && key.deletionDate !== null && key.deletionDate <= target && (next === null || key.deletionDate < next.deletionDate!)) next = key;
+        if (
+          key.state === 'PendingDeletion' &&
+          key.deletionDate !== null &&
+          key.deletionDate <= target &&
+          (next === null || key.deletionDate < next.deletionDate!)
+        )
+          next = key;
       }
     }
     if (next === null) break;

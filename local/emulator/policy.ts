@@ -45,7 +45,10 @@ function awsPrincipals(principal: unknown): string[] | null {
 }
 
 function globMatches(pattern: string, value: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, 'i').test(value);
 }
 
@@ -60,7 +63,9 @@ function coversCaller(statement: Statement, callerArn: string): boolean {
   const principals = awsPrincipals(statement.Principal);
   if (principals === null) return false;
   const account = /^arn:[^:]+:(iam|sts)::(\d{12}):/.exec(callerArn)?.[2];
-  return principals.some((p) => p === '*' || p === callerArn || (account !== undefined && (p === account || /^arn:[^:]+:iam::(\d{12}):root$/.exec(p)?.[1] === account)));
+  return principals.some(
+    (p) => p === '*' || p === callerArn || (account !== undefined && (p === account || /^arn:[^:]+:iam::(\d{12}):root$/.exec(p)?.[1] === account)),
+  );
 }
 
 /** Throws KMS's exception for the first problem of `policyText`; returns normally when acceptable. */
@@ -80,8 +85,10 @@ export function checkKeyPolicy(policyText: string, ctx: PolicyCheckContext): voi
   for (const raw of statements) {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw faults.malformedPolicy('Each policy statement must be a JSON object.');
     const statement = raw as Statement;
-    if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny') throw faults.malformedPolicy('Each policy statement must have an Effect of Allow or Deny.');
-    if (statement.Action === undefined && statement.NotAction === undefined) throw faults.malformedPolicy('Each policy statement must have an Action or NotAction.');
+    if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny')
+      throw faults.malformedPolicy('Each policy statement must have an Effect of Allow or Deny.');
+    if (statement.Action === undefined && statement.NotAction === undefined)
+      throw faults.malformedPolicy('Each policy statement must have an Action or NotAction.');
     const principal = statement.Principal ?? statement.NotPrincipal;
     if (principal === undefined) throw faults.malformedPolicy('Each policy statement must have a Principal.');
     const principals = awsPrincipals(principal);

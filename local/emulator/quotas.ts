@@ -25,7 +25,8 @@ interface Bucket {
  */
 export function chargesFor(operation: string, quota: QuotaName, region: string, replicaRegion: string | undefined): QuotaCharge[] {
   const charges: QuotaCharge[] = [{ region, quota, tokens: 1 }];
-  if (operation === 'ReplicateKey' && replicaRegion !== undefined) charges.push({ region: replicaRegion, quota: 'CreateKey', tokens: REPLICATE_KEY_CREATE_KEY_COST });
+  if (operation === 'ReplicateKey' && replicaRegion !== undefined)
+    charges.push({ region: replicaRegion, quota: 'CreateKey', tokens: REPLICATE_KEY_CREATE_KEY_COST });
   return charges;
 }
 

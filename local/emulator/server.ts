@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listRegions } from './account.ts';
 import { handleControl } from './control.ts';
 import type { Emulator } from './emulator.ts';
-import { KmsFault, faults } from './errors.ts';
+import { faults, KmsFault } from './errors.ts';
 import { decideFault, latencyFor } from './faults.ts';
 import { OPERATIONS } from './operations/index.ts';
 import { chargesFor } from './quotas.ts';

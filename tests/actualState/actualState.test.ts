@@ -13,8 +13,7 @@ function setup(options: { pageSize?: number } = {}) {
   const clock = new VirtualClock();
   const kms = new FakeKms({ now: clock.now, pageSize: options.pageSize });
   const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
-  const read = (regions: string[], aliasNames: string[] = []) =>
-    readActualState({ regions, owner, aliasNames, kms: kms.factory, pacer, sleep: clock.sleep });
+  const read = (regions: string[], aliasNames: string[] = []) => readActualState({ regions, owner, aliasNames, kms: kms.factory, pacer, sleep: clock.sleep });
   return { clock, kms, pacer, read };
 }
 

@@ -26,8 +26,7 @@ function desiredOf(raw: Record<string, unknown>, enabledRegions = DEFAULT_REGION
 const reference = () => desiredOf(referenceProperties('pascal'));
 
 /** Three `Region: null` keys in the 17 default Regions (the case of SPEC §7). */
-const threePerRegionKeys = () =>
-  desiredOf({ AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: { 'cmk-app': {}, 'cmk-logs': {}, 'cmk-backup': {} } });
+const threePerRegionKeys = () => desiredOf({ AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: { 'cmk-app': {}, 'cmk-logs': {}, 'cmk-backup': {} } });
 
 /** The issue preflightResponseSize throws, or undefined when it accepts. */
 function preflightIssue(state: DesiredState, returnAttributes: string[]) {
@@ -79,8 +78,21 @@ describe('Function: buildAttributes', () => {
 
   it.each<[string[], string[]]>([
     [['KeyArns.*'], ['KeyArns.eu-west-1.cmk-prod', 'KeyArns.us-east-1.cmk-prod', 'KeyArns.us-west-1.cmk-stage', 'KeyArns.us-west-2.cmk-prod']],
-    [['*.eu-west-1.*'], ['KeyAliases.eu-west-1.cmk-prod', 'KeyArns.eu-west-1.cmk-prod', 'KeyIds.eu-west-1.cmk-prod', 'ReplicaKeyAliases.eu-west-1.cmk-prod', 'ReplicaKeyArns.eu-west-1.cmk-prod', 'ReplicaKeyIds.eu-west-1.cmk-prod']],
-    [['PrimaryKeyIds.*.cmk-stage', 'InvalidCmkInputs'], ['InvalidCmkInputs', 'PrimaryKeyIds.us-west-1.cmk-stage']],
+    [
+      ['*.eu-west-1.*'],
+      [
+        'KeyAliases.eu-west-1.cmk-prod',
+        'KeyArns.eu-west-1.cmk-prod',
+        'KeyIds.eu-west-1.cmk-prod',
+        'ReplicaKeyAliases.eu-west-1.cmk-prod',
+        'ReplicaKeyArns.eu-west-1.cmk-prod',
+        'ReplicaKeyIds.eu-west-1.cmk-prod',
+      ],
+    ],
+    [
+      ['PrimaryKeyIds.*.cmk-stage', 'InvalidCmkInputs'],
+      ['InvalidCmkInputs', 'PrimaryKeyIds.us-west-1.cmk-stage'],
+    ],
     [['KeyArns.us-east-1.cmk-prod'], ['KeyArns.us-east-1.cmk-prod']],
     [['Key*.us-east-1.cmk-prod'], ['KeyAliases.us-east-1.cmk-prod', 'KeyArns.us-east-1.cmk-prod', 'KeyIds.us-east-1.cmk-prod']],
     [['KeyArns'], []],
@@ -103,7 +115,11 @@ describe('Function: buildAttributes', () => {
     const state = desiredOf({ AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: { k: {} } }, ['eu-west-1', 'us-east-1']);
 
     // Act
-    const data = buildAttributes(state, { 'k@eu-west-1': UUID, 'k@us-east-1': MRK }, CONTEXT, ['PrimaryKeyIds.*', 'ReplicaKeyIds.*', 'InvalidReplicaRegions.*']);
+    const data = buildAttributes(state, { 'k@eu-west-1': UUID, 'k@us-east-1': MRK }, CONTEXT, [
+      'PrimaryKeyIds.*',
+      'ReplicaKeyIds.*',
+      'InvalidReplicaRegions.*',
+    ]);
 
     // Assess
     expect(data).toEqual({ 'PrimaryKeyIds.eu-west-1.k': UUID, 'PrimaryKeyIds.us-east-1.k': MRK });
@@ -113,7 +129,11 @@ describe('Function: buildAttributes', () => {
     // Prepare
     const state = desiredOf({
       AwsAccountId: ACCOUNT_ID,
-      CustomerMasterKeys: { a: { Region: 'me-south-1' }, b: { Region: 'ap-east-1' }, c: { Region: 'us-east-1', ReplicaRegions: ['il-central-1', 'us-west-2', 'me-south-1'] } },
+      CustomerMasterKeys: {
+        a: { Region: 'me-south-1' },
+        b: { Region: 'ap-east-1' },
+        c: { Region: 'us-east-1', ReplicaRegions: ['il-central-1', 'us-west-2', 'me-south-1'] },
+      },
     });
 
     // Act

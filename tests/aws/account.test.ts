@@ -14,7 +14,13 @@ describe('Function: createRegionsApi', () => {
     // Prepare
     accountMock
       .on(ListRegionsCommand, { NextToken: undefined })
-      .resolves({ Regions: [{ RegionName: 'us-east-1', RegionOptStatus: 'ENABLED_BY_DEFAULT' }, { RegionName: 'af-south-1', RegionOptStatus: 'ENABLED' }], NextToken: 't1' })
+      .resolves({
+        Regions: [
+          { RegionName: 'us-east-1', RegionOptStatus: 'ENABLED_BY_DEFAULT' },
+          { RegionName: 'af-south-1', RegionOptStatus: 'ENABLED' },
+        ],
+        NextToken: 't1',
+      })
       .on(ListRegionsCommand, { NextToken: 't1' })
       .resolves({ Regions: [{ RegionName: 'eu-west-1', RegionOptStatus: 'ENABLED_BY_DEFAULT' }] });
     const api = createRegionsApi(new AccountClient({ region: 'us-east-1' }));

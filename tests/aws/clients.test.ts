@@ -1,5 +1,5 @@
-import { createAwsDependencies } from '../../lib/aws/index.ts';
 import { createKmsClientFactory, KMS_MAX_SOCKETS } from '../../lib/aws/clients.ts';
+import { createAwsDependencies } from '../../lib/aws/index.ts';
 
 describe('Function: createKmsClientFactory', () => {
   it('creates one client per Region, with a single attempt and no endpoint of its own', async () => {
@@ -20,7 +20,7 @@ describe('Function: createKmsClientFactory', () => {
     expect(east.config.endpoint).toBeUndefined();
   });
 
-  it('caps the sockets of each Region\'s client, over http (emulator) and https (AWS)', async () => {
+  it("caps the sockets of each Region's client, over http (emulator) and https (AWS)", async () => {
     // Prepare
     const client = createKmsClientFactory()('us-east-1');
     // The handler resolves its options into agents lazily; this reads that (Smithy-internal) result.

@@ -61,7 +61,14 @@ describe('Function: createKmsApi', () => {
     kmsMock.on(CreateKeyCommand).resolves({ KeyMetadata: { KeyId: 'mrk-1', Arn: ARN } });
 
     // Act
-    const created = await api.createKey({ spec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT', multiRegion: true, policy: '{}', description: 'd', tags: { b: '2', a: '1' } });
+    const created = await api.createKey({
+      spec: 'SYMMETRIC_DEFAULT',
+      keyUsage: 'ENCRYPT_DECRYPT',
+      multiRegion: true,
+      policy: '{}',
+      description: 'd',
+      tags: { b: '2', a: '1' },
+    });
 
     // Assess
     expect(created).toEqual({ keyId: 'mrk-1', arn: ARN });
@@ -263,7 +270,9 @@ describe('Function: createKmsApi', () => {
     // Prepare
     kmsMock.on(CreateAliasCommand).rejects(new AlreadyExistsException({ message: 'exists', $metadata: { httpStatusCode: 400 } }));
     kmsMock.on(DeleteAliasCommand).rejects(new NotFoundException({ message: 'gone', $metadata: { httpStatusCode: 400 } }));
-    kmsMock.on(PutKeyPolicyCommand).rejects(new MalformedPolicyDocumentException({ message: 'Policy contains a statement with one or more invalid principals.', $metadata: {} }));
+    kmsMock
+      .on(PutKeyPolicyCommand)
+      .rejects(new MalformedPolicyDocumentException({ message: 'Policy contains a statement with one or more invalid principals.', $metadata: {} }));
 
     // Act
     const exists = await errorOf(api.createAlias('alias/a', 'k'));
@@ -313,7 +322,9 @@ describe('Function: createKmsApi', () => {
     for (const error of [reset, timeout, wrapped, sdkWrapper, sdkWrapperOfError]) {
       kmsMock.reset();
       kmsMock.on(CreateKeyCommand).rejects(error);
-      translated.push(await errorOf(api.createKey({ spec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT', multiRegion: false, policy: '{}', description: '', tags: {} })));
+      translated.push(
+        await errorOf(api.createKey({ spec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT', multiRegion: false, policy: '{}', description: '', tags: {} })),
+      );
     }
 
     // Assess

@@ -97,7 +97,13 @@ describe('Function: lowerBound', () => {
     for (const region of REGIONS) byRegionOperation[region] = { ListResourceTags: 21, DescribeKey: 21, DeleteAlias: 21, ScheduleKeyDeletion: 21 };
 
     // Act
-    const bound = lowerBound({ model: DELETE_MODEL, observed: { byRegionOperation, replications: [] }, latencyMs: 25, replicaCreatingMs: 2000, multiRegion: true });
+    const bound = lowerBound({
+      model: DELETE_MODEL,
+      observed: { byRegionOperation, replications: [] },
+      latencyMs: 25,
+      replicaCreatingMs: 2000,
+      multiRegion: true,
+    });
 
     // Assess: 4 round trips + (21 − 15) / 15; the chain with replicas is 5 round trips
     expect(bound.seconds).toBeCloseTo(0.1 + 0.4);

@@ -147,7 +147,9 @@ describe('Function: buildDesiredState (Regions)', () => {
 describe('Function: buildDesiredState (key settings)', () => {
   it('has no rotation for keys that cannot rotate and keeps rotation off where switched off', () => {
     // Act
-    const state = desired(parse({ mac: { Region: 'us-east-1', Spec: 'HMAC_256' }, sym: { Region: 'us-east-1', EnableKeyRotation: 'false', RotationPeriodInDays: '90' } }));
+    const state = desired(
+      parse({ mac: { Region: 'us-east-1', Spec: 'HMAC_256' }, sym: { Region: 'us-east-1', EnableKeyRotation: 'false', RotationPeriodInDays: '90' } }),
+    );
 
     // Assess
     expect(state.keys.map((k) => [k.id, k.rotation])).toEqual([
@@ -159,7 +161,10 @@ describe('Function: buildDesiredState (key settings)', () => {
   it('keeps an explicit description, Retain and AllowReplacement, and the top-level window', () => {
     // Act
     const state = desired(
-      parse({ k: { Region: 'us-east-1', Description: 'Payments', RemovalPolicy: 'Retain', AllowReplacement: 'true', Enabled: 'false' } }, { DefaultDeletionWindowInDays: '10' }),
+      parse(
+        { k: { Region: 'us-east-1', Description: 'Payments', RemovalPolicy: 'Retain', AllowReplacement: 'true', Enabled: 'false' } },
+        { DefaultDeletionWindowInDays: '10' },
+      ),
     );
 
     // Assess

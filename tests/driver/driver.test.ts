@@ -118,7 +118,12 @@ describe('Function: Driver.deliver', () => {
     // Assess
     expect(result.violations).toEqual([]);
     expect(result.putCount).toBe(1);
-    expect(result.puts.map((p) => p.rejection ?? 'stored')).toEqual(['injected fault: 500', 'injected fault: 500', 'injected fault: connection dropped', 'stored']);
+    expect(result.puts.map((p) => p.rejection ?? 'stored')).toEqual([
+      'injected fault: 500',
+      'injected fault: 500',
+      'injected fault: connection dropped',
+      'stored',
+    ]);
   });
 });
 
@@ -245,16 +250,30 @@ describe('Function: startResponseServer', () => {
     const send = (target: string, chunked = false) =>
       new Promise<number>((resolve, reject) => {
         const u = new URL(target);
-        const req = request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: 'PUT', headers: chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': 2 } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = request(
+          {
+            host: u.hostname,
+            port: u.port,
+            path: u.pathname + u.search,
+            method: 'PUT',
+            headers: chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': 2 },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.end('{}');
       });
 
     // Act
-    const statuses = [await send(url.replace(/X-Amz-Signature=[0-9a-f]+/, 'X-Amz-Signature=00')), await send(`${server.url}/elsewhere`), await send(url, true), await send(url)];
+    const statuses = [
+      await send(url.replace(/X-Amz-Signature=[0-9a-f]+/, 'X-Amz-Signature=00')),
+      await send(`${server.url}/elsewhere`),
+      await send(url, true),
+      await send(url),
+    ];
     await server.close();
 
     // Assess

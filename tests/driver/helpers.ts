@@ -1,6 +1,6 @@
 /** Shared setup of the driver tests: fixture bundles and a stack over a driver. */
 import { fileURLToPath } from 'node:url';
-import { createDriver, type Driver, type DriverOptions, Stack, stackIdOf, DEFAULT_IDENTITY, functionArnOf } from '../../local/driver/index.ts';
+import { createDriver, DEFAULT_IDENTITY, type Driver, type DriverOptions, functionArnOf, Stack, stackIdOf } from '../../local/driver/index.ts';
 
 export function fixture(name: string): string {
   return fileURLToPath(new URL(`./fixtures/${name}.mjs`, import.meta.url));

@@ -1,4 +1,4 @@
-import { resolveResource, parseTemplate, findCustomResources, TemplateError, stringifyProperties } from '../../local/driver/index.ts';
+import { findCustomResources, parseTemplate, resolveResource, stringifyProperties, TemplateError } from '../../local/driver/index.ts';
 
 const SAM_TEMPLATE = `
 AWSTemplateFormatVersion: 2010-09-09
@@ -204,7 +204,9 @@ Resources:
 `);
 
     // Act & Assess
-    expect(() => resolveResource(withImport)).toThrow('[/Resources/Keys/Properties/CustomerMasterKeys/cmk/Region/Fn::ImportValue] Fn::ImportValue is not supported by the local driver');
+    expect(() => resolveResource(withImport)).toThrow(
+      '[/Resources/Keys/Properties/CustomerMasterKeys/cmk/Region/Fn::ImportValue] Fn::ImportValue is not supported by the local driver',
+    );
     expect(() => resolveResource(withNull)).toThrow("[/Resources/Keys/Properties/CustomerMasterKeys/cmk/Region] 'null' values are not allowed in templates");
     expect(resolveResource(withNull, { nulls: 'keep' }).properties.CustomerMasterKeys).toEqual({ cmk: { Region: null } });
     expect(() => parseTemplate('Resources:\n  X: !Bogus y\n')).toThrow('[/Resources/X] unknown tag !Bogus');

@@ -4,7 +4,17 @@
  * answer checked as CloudFormation would (one PUT, ≤ 4,096 bytes, PhysicalResourceId rules).
  */
 import { existsSync } from 'node:fs';
-import { createDriver, DEFAULT_BUNDLE_PATH, DEFAULT_IDENTITY, type Driver, functionArnOf, type ScenarioResult, scenarios, Stack, stackIdOf } from '../../local/driver/index.ts';
+import {
+  createDriver,
+  DEFAULT_BUNDLE_PATH,
+  DEFAULT_IDENTITY,
+  type Driver,
+  functionArnOf,
+  type ScenarioResult,
+  Stack,
+  scenarios,
+  stackIdOf,
+} from '../../local/driver/index.ts';
 import { emulatorControl } from '../../local/emulator/client.ts';
 import { startEmulator } from '../../local/emulator/index.ts';
 import { referenceProperties } from '../properties/fixtures.ts';
@@ -87,7 +97,11 @@ describe('End to end: the bundle through the CloudFormation driver and the emula
     const before = stack.history[0]!.data?.['KeyIds.us-east-1.cmk-back'];
 
     // Act: the Update removes cmk-back (scheduled for deletion), then CloudFormation rolls it back
-    const result = await scenarios.updateThenRollback(stack, { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: { 'cmk-keep': { Region: 'us-east-1' } } }, { rollback: true });
+    const result = await scenarios.updateThenRollback(
+      stack,
+      { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: { 'cmk-keep': { Region: 'us-east-1' } } },
+      { rollback: true },
+    );
 
     // Assess
     expectOk(result);

@@ -33,7 +33,12 @@ describe('Function: CreateAlias / UpdateAlias / DeleteAlias / ListAliases', () =
     const eu = await h.kms('eu-west-1').send(new ListAliasesCommand({}));
     // Assess
     expect(us.Aliases).toEqual([
-      expect.objectContaining({ AliasName: 'alias/app', AliasArn: `arn:aws:kms:us-east-1:${ACCOUNT}:alias/app`, TargetKeyId: keyId, CreationDate: expect.any(Date) }),
+      expect.objectContaining({
+        AliasName: 'alias/app',
+        AliasArn: `arn:aws:kms:us-east-1:${ACCOUNT}:alias/app`,
+        TargetKeyId: keyId,
+        CreationDate: expect.any(Date),
+      }),
     ]);
     expect(eu.Aliases!.map((a) => a.AliasName)).toEqual(['alias/aws/s3']);
   });
@@ -94,9 +99,17 @@ describe('Function: CreateAlias / UpdateAlias / DeleteAlias / ListAliases', () =
     await kms.send(new CreateAliasCommand({ AliasName: 'alias/sym', TargetKeyId: symmetric }));
     await kms.send(new CreateAliasCommand({ AliasName: 'alias/rsa', TargetKeyId: rsaEncrypt }));
     // Act & Assess
-    await expectKmsError(kms.send(new UpdateAliasCommand({ AliasName: 'alias/sym', TargetKeyId: rsaEncrypt })), 'ValidationException', /same key type and key usage/);
+    await expectKmsError(
+      kms.send(new UpdateAliasCommand({ AliasName: 'alias/sym', TargetKeyId: rsaEncrypt })),
+      'ValidationException',
+      /same key type and key usage/,
+    );
     await expectKmsError(kms.send(new UpdateAliasCommand({ AliasName: 'alias/rsa', TargetKeyId: rsaSign })), 'ValidationException');
-    await expectKmsError(kms.send(new UpdateAliasCommand({ AliasName: 'alias/none', TargetKeyId: symmetric })), 'NotFoundException', /alias\/none is not found/);
+    await expectKmsError(
+      kms.send(new UpdateAliasCommand({ AliasName: 'alias/none', TargetKeyId: symmetric })),
+      'NotFoundException',
+      /alias\/none is not found/,
+    );
   });
 
   it('deletes an alias and answers NotFoundException for a missing one', async () => {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { CreateKeyCommand, DescribeKeyCommand, KMSServiceException, ListKeysCommand, ListResourceTagsCommand } from '@aws-sdk/client-kms';
 import { ListRegionsCommand } from '@aws-sdk/client-account';
+import { CreateKeyCommand, DescribeKeyCommand, KMSServiceException, ListKeysCommand, ListResourceTagsCommand } from '@aws-sdk/client-kms';
 import { seededRandom } from '../../local/emulator/faults.ts';
 import { expectKmsError, type Harness, startHarness } from './harness.ts';
 
@@ -52,7 +52,13 @@ describe('Function: fault injection', () => {
       const kms = h.kms('us-east-1');
       const statuses: string[] = [];
       // Sequential, so the dice are rolled in the same order on both runs.
-      for (let i = 0; i < 40; i += 1) statuses.push(await kms.send(new ListKeysCommand({})).then(() => 'ok', (e: Error) => e.name));
+      for (let i = 0; i < 40; i += 1)
+        statuses.push(
+          await kms.send(new ListKeysCommand({})).then(
+            () => 'ok',
+            (e: Error) => e.name,
+          ),
+        );
       await h.control('config', { errorRate5xx: 0 });
       return statuses;
     };
@@ -71,10 +77,13 @@ describe('Function: fault injection', () => {
     // Prepare
     await h.control('config', { dropRate: 1 });
     // Act
-    const outcome = await h.kms('us-east-1').send(new CreateKeyCommand({})).then(
-      () => 'answered',
-      (error: Error) => error.name,
-    );
+    const outcome = await h
+      .kms('us-east-1')
+      .send(new CreateKeyCommand({}))
+      .then(
+        () => 'answered',
+        (error: Error) => error.name,
+      );
     await h.control('config', { dropRate: 0 });
     // Assess
     expect(outcome).not.toBe('answered');
@@ -149,7 +158,12 @@ describe('Function: control API', () => {
     // Prepare
     await h.control('counts/reset', {});
     // Act
-    const seeded = await h.control<{ keyId: string; arn: string }>('seed-key', { region: 'eu-west-1', aliasName: 'alias/foreign', tags: { team: 'other' }, description: 'not ours' });
+    const seeded = await h.control<{ keyId: string; arn: string }>('seed-key', {
+      region: 'eu-west-1',
+      aliasName: 'alias/foreign',
+      tags: { team: 'other' },
+      description: 'not ours',
+    });
     const counts = await h.control<Counts>('counts');
     const described = (await h.kms('eu-west-1').send(new DescribeKeyCommand({ KeyId: 'alias/foreign' }))).KeyMetadata!;
     const tags = await h.kms('eu-west-1').send(new ListResourceTagsCommand({ KeyId: seeded.keyId }));
@@ -184,8 +198,18 @@ describe('Function: control API', () => {
     // Act
     const state = await h.control<StateSnapshot>('state');
     // Assess
-    expect(state.keys.find((k) => k.keyId === m!.KeyId)).toMatchObject({ region: 'us-east-1', keyState: 'Enabled', tags: { a: 'b' }, policy: expect.any(String) });
-    expect(state.aliases.filter((a) => a.aliasName === 'alias/aws/s3').map((a) => a.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
+    expect(state.keys.find((k) => k.keyId === m!.KeyId)).toMatchObject({
+      region: 'us-east-1',
+      keyState: 'Enabled',
+      tags: { a: 'b' },
+      policy: expect.any(String),
+    });
+    expect(
+      state.aliases
+        .filter((a) => a.aliasName === 'alias/aws/s3')
+        .map((a) => a.region)
+        .sort(),
+    ).toEqual(['eu-west-1', 'us-east-1']);
   });
 
   it('resets keys, aliases and counters, optionally to other Regions', async () => {

@@ -32,7 +32,9 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
         endpoint: emulator.url,
         credentials: CREDENTIALS,
         maxAttempts: clientOptions.maxAttempts ?? 1,
-        ...(clientOptions.requestTimeout === undefined ? {} : { requestHandler: { requestTimeout: clientOptions.requestTimeout, throwOnRequestTimeout: true } }),
+        ...(clientOptions.requestTimeout === undefined
+          ? {}
+          : { requestHandler: { requestTimeout: clientOptions.requestTimeout, throwOnRequestTimeout: true } }),
       });
       clients.push(client);
       return client;

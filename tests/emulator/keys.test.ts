@@ -1,16 +1,16 @@
 import {
+  CreateAliasCommand,
   CreateKeyCommand,
   DescribeKeyCommand,
   DisableKeyCommand,
   EnableKeyCommand,
   GetKeyPolicyCommand,
+  ListAliasesCommand,
   ListKeysCommand,
   ListResourceTagsCommand,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateKeyDescriptionCommand,
-  CreateAliasCommand,
-  ListAliasesCommand,
 } from '@aws-sdk/client-kms';
 import { ACCOUNT, expectKmsError, type Harness, startHarness } from './harness.ts';
 
@@ -116,7 +116,9 @@ describe('Function: CreateKey / DescribeKey', () => {
     await kms.send(new CreateAliasCommand({ AliasName: 'alias/by-alias', TargetKeyId: m!.KeyId }));
     // Act
     const ids = await Promise.all(
-      [m!.KeyId!, m!.Arn!, 'alias/by-alias', `arn:aws:kms:us-east-1:${ACCOUNT}:alias/by-alias`].map(async (KeyId) => (await kms.send(new DescribeKeyCommand({ KeyId }))).KeyMetadata!.KeyId),
+      [m!.KeyId!, m!.Arn!, 'alias/by-alias', `arn:aws:kms:us-east-1:${ACCOUNT}:alias/by-alias`].map(
+        async (KeyId) => (await kms.send(new DescribeKeyCommand({ KeyId }))).KeyMetadata!.KeyId,
+      ),
     );
     // Assess
     expect(ids).toEqual([m!.KeyId, m!.KeyId, m!.KeyId, m!.KeyId]);
@@ -129,7 +131,11 @@ describe('Function: CreateKey / DescribeKey', () => {
     // Act & Assess
     await expectKmsError(kms.send(new DescribeKeyCommand({ KeyId: 'not-a-key' })), 'NotFoundException', 'Invalid keyId not-a-key');
     await expectKmsError(kms.send(new DescribeKeyCommand({ KeyId: 'arn:aws:kms:us-east-1:bad' })), 'InvalidArnException');
-    await expectKmsError(h.kms('eu-west-1').send(new DescribeKeyCommand({ KeyId: m!.KeyId })), 'NotFoundException', `Key 'arn:aws:kms:eu-west-1:${ACCOUNT}:key/${m!.KeyId}' does not exist`);
+    await expectKmsError(
+      h.kms('eu-west-1').send(new DescribeKeyCommand({ KeyId: m!.KeyId })),
+      'NotFoundException',
+      `Key 'arn:aws:kms:eu-west-1:${ACCOUNT}:key/${m!.KeyId}' does not exist`,
+    );
     await expectKmsError(h.kms('eu-west-1').send(new DescribeKeyCommand({ KeyId: m!.Arn })), 'NotFoundException');
   });
 
@@ -218,7 +224,16 @@ describe('Function: TagResource / UntagResource / ListResourceTags', () => {
     const kms = h.kms('us-east-1');
     const { KeyMetadata: m } = await kms.send(new CreateKeyCommand({ Tags: [{ TagKey: 'a', TagValue: '1' }] }));
     // Act
-    await kms.send(new TagResourceCommand({ KeyId: m!.KeyId, Tags: [{ TagKey: 'a', TagValue: '2' }, { TagKey: 'b', TagValue: '3' }, { TagKey: 'c', TagValue: '' }] }));
+    await kms.send(
+      new TagResourceCommand({
+        KeyId: m!.KeyId,
+        Tags: [
+          { TagKey: 'a', TagValue: '2' },
+          { TagKey: 'b', TagValue: '3' },
+          { TagKey: 'c', TagValue: '' },
+        ],
+      }),
+    );
     await kms.send(new UntagResourceCommand({ KeyId: m!.KeyId, TagKeys: ['c', 'absent'] }));
     const first = await kms.send(new ListResourceTagsCommand({ KeyId: m!.KeyId, Limit: 1 }));
     const second = await kms.send(new ListResourceTagsCommand({ KeyId: m!.KeyId, Limit: 1, Marker: first.NextMarker }));

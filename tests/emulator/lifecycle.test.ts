@@ -50,7 +50,11 @@ describe('Function: ScheduleKeyDeletion / CancelKeyDeletion', () => {
     // Prepare
     const { keyId } = await newKey();
     // Act & Assess
-    await expectKmsError(h.kms('us-east-1').send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 6 })), 'ValidationException', /'pendingWindowInDays'/);
+    await expectKmsError(
+      h.kms('us-east-1').send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 6 })),
+      'ValidationException',
+      /'pendingWindowInDays'/,
+    );
     await expectKmsError(h.kms('us-east-1').send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 31 })), 'ValidationException');
   });
 
@@ -62,7 +66,11 @@ describe('Function: ScheduleKeyDeletion / CancelKeyDeletion', () => {
     const message = `${arn} is pending deletion.`;
     await expectKmsError(h.kms('us-east-1').send(new ScheduleKeyDeletionCommand({ KeyId: keyId })), 'KMSInvalidStateException', message);
     await expectKmsError(h.kms('us-east-1').send(new EnableKeyCommand({ KeyId: keyId })), 'KMSInvalidStateException', message);
-    await expectKmsError(h.kms('us-east-1').send(new TagResourceCommand({ KeyId: keyId, Tags: [{ TagKey: 'a', TagValue: 'b' }] })), 'KMSInvalidStateException', message);
+    await expectKmsError(
+      h.kms('us-east-1').send(new TagResourceCommand({ KeyId: keyId, Tags: [{ TagKey: 'a', TagValue: 'b' }] })),
+      'KMSInvalidStateException',
+      message,
+    );
     await expectKmsError(h.kms('us-east-1').send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x') })), 'KMSInvalidStateException', message);
   });
 
@@ -81,7 +89,11 @@ describe('Function: ScheduleKeyDeletion / CancelKeyDeletion', () => {
     expect(described).toMatchObject({ KeyState: 'Disabled', Enabled: false });
     expect(described.DeletionDate).toBeUndefined();
     expect((await h.kms('us-east-1').send(new GetKeyRotationStatusCommand({ KeyId: keyId }))).KeyRotationEnabled).toBe(true);
-    await expectKmsError(h.kms('us-east-1').send(new CancelKeyDeletionCommand({ KeyId: keyId })), 'KMSInvalidStateException', `${arn} is not pending deletion.`);
+    await expectKmsError(
+      h.kms('us-east-1').send(new CancelKeyDeletionCommand({ KeyId: keyId })),
+      'KMSInvalidStateException',
+      `${arn} is not pending deletion.`,
+    );
   });
 
   it('deletes the key and its aliases when advance-time passes the window', async () => {

@@ -29,14 +29,19 @@ describe('Function: ReplicateKey / UpdatePrimaryRegion', () => {
     // Prepare
     const { keyId } = await newPrimary();
     // Act
-    const result = await h.kms('us-east-1').send(
-      new ReplicateKeyCommand({ KeyId: keyId, ReplicaRegion: 'eu-west-1', Description: 'replica', Tags: [{ TagKey: 't', TagValue: 'v' }] }),
-    );
+    const result = await h
+      .kms('us-east-1')
+      .send(new ReplicateKeyCommand({ KeyId: keyId, ReplicaRegion: 'eu-west-1', Description: 'replica', Tags: [{ TagKey: 't', TagValue: 'v' }] }));
     const creating = (await h.kms('eu-west-1').send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!;
     await sleep(200);
     const enabled = (await h.kms('eu-west-1').send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!;
     // Assess
-    expect(result.ReplicaKeyMetadata).toMatchObject({ KeyId: keyId, Arn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/${keyId}`, KeyState: 'Creating', Description: 'replica' });
+    expect(result.ReplicaKeyMetadata).toMatchObject({
+      KeyId: keyId,
+      Arn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/${keyId}`,
+      KeyState: 'Creating',
+      Description: 'replica',
+    });
     expect(result.ReplicaTags).toEqual([{ TagKey: 't', TagValue: 'v' }]);
     expect(JSON.parse(result.ReplicaPolicy!).Statement[0].Principal.AWS).toBe(`arn:aws:iam::${ACCOUNT}:root`);
     expect(creating.KeyState).toBe('Creating');
@@ -56,8 +61,16 @@ describe('Function: ReplicateKey / UpdatePrimaryRegion', () => {
       { Arn: `arn:aws:kms:ap-southeast-2:${ACCOUNT}:key/${keyId}`, Region: 'ap-southeast-2' },
       { Arn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/${keyId}`, Region: 'eu-west-1' },
     ];
-    expect(primary.MultiRegionConfiguration).toEqual({ MultiRegionKeyType: 'PRIMARY', PrimaryKey: { Arn: arn, Region: 'us-east-1' }, ReplicaKeys: replicaKeys });
-    expect(replica.MultiRegionConfiguration).toEqual({ MultiRegionKeyType: 'REPLICA', PrimaryKey: { Arn: arn, Region: 'us-east-1' }, ReplicaKeys: replicaKeys });
+    expect(primary.MultiRegionConfiguration).toEqual({
+      MultiRegionKeyType: 'PRIMARY',
+      PrimaryKey: { Arn: arn, Region: 'us-east-1' },
+      ReplicaKeys: replicaKeys,
+    });
+    expect(replica.MultiRegionConfiguration).toEqual({
+      MultiRegionKeyType: 'REPLICA',
+      PrimaryKey: { Arn: arn, Region: 'us-east-1' },
+      ReplicaKeys: replicaKeys,
+    });
   });
 
   it('refuses a second replica in the same Region with AlreadyExistsException', async () => {
@@ -111,7 +124,11 @@ describe('Function: ReplicateKey / UpdatePrimaryRegion', () => {
     await h.kms('us-east-1').send(new ReplicateKeyCommand({ KeyId: keyId, ReplicaRegion: 'eu-west-1' }));
     // Act & Assess
     await expectKmsError(h.kms('us-east-1').send(new UpdatePrimaryRegionCommand({ KeyId: keyId, PrimaryRegion: 'ap-southeast-2' })), 'NotFoundException');
-    await expectKmsError(h.kms('us-east-1').send(new UpdatePrimaryRegionCommand({ KeyId: keyId, PrimaryRegion: 'eu-west-1' })), 'KMSInvalidStateException', /is pending creation/);
+    await expectKmsError(
+      h.kms('us-east-1').send(new UpdatePrimaryRegionCommand({ KeyId: keyId, PrimaryRegion: 'eu-west-1' })),
+      'KMSInvalidStateException',
+      /is pending creation/,
+    );
   });
 
   it('decrypts in eu-west-1 with the replica what was encrypted in us-east-1', async () => {
@@ -169,7 +186,11 @@ describe('Function: EnableKeyRotation / DisableKeyRotation / GetKeyRotationStatu
     await kms.send(new EnableKeyRotationCommand({ KeyId: keyId }));
     // Assess
     expect((await kms.send(new GetKeyRotationStatusCommand({ KeyId: keyId }))).RotationPeriodInDays).toBe(365);
-    await expectKmsError(kms.send(new EnableKeyRotationCommand({ KeyId: keyId, RotationPeriodInDays: 89 })), 'ValidationException', /greater than or equal to 90/);
+    await expectKmsError(
+      kms.send(new EnableKeyRotationCommand({ KeyId: keyId, RotationPeriodInDays: 89 })),
+      'ValidationException',
+      /greater than or equal to 90/,
+    );
     await expectKmsError(kms.send(new EnableKeyRotationCommand({ KeyId: keyId, RotationPeriodInDays: 2561 })), 'ValidationException');
   });
 

@@ -38,7 +38,9 @@ describe('Function: key policy checks (CreateKey / PutKeyPolicy / ReplicateKey)'
   it('refuses an unknown IAM principal with MalformedPolicyDocumentException', async () => {
     // Act & Assess
     await expectKmsError(
-      h.kms('us-east-1').send(new CreateKeyCommand({ Policy: policy([allow({ AWS: CALLER }), allow({ AWS: `arn:aws:iam::${ACCOUNT}:role/ghost` }, 'kms:Decrypt')]) })),
+      h
+        .kms('us-east-1')
+        .send(new CreateKeyCommand({ Policy: policy([allow({ AWS: CALLER }), allow({ AWS: `arn:aws:iam::${ACCOUNT}:role/ghost` }, 'kms:Decrypt')]) })),
       'MalformedPolicyDocumentException',
       INVALID_PRINCIPALS,
     );
@@ -82,11 +84,19 @@ describe('Function: key policy checks (CreateKey / PutKeyPolicy / ReplicateKey)'
 
   it('accepts the caller directly with kms:PutKeyPolicy or kms:Put*, or through the account root', async () => {
     // Act
-    for (const document of [policy([allow({ AWS: CALLER }, 'kms:PutKeyPolicy')]), policy([allow({ AWS: CALLER }, ['kms:Describe*', 'kms:Put*'])]), rootPolicy()]) {
+    for (const document of [
+      policy([allow({ AWS: CALLER }, 'kms:PutKeyPolicy')]),
+      policy([allow({ AWS: CALLER }, ['kms:Describe*', 'kms:Put*'])]),
+      rootPolicy(),
+    ]) {
       await h.kms('us-east-1').send(new CreateKeyCommand({ Policy: document }));
     }
     // Assess
-    await expectKmsError(h.kms('us-east-1').send(new CreateKeyCommand({ Policy: policy([allow({ AWS: CALLER }, 'kms:Describe*')]) })), 'MalformedPolicyDocumentException', LOCKOUT);
+    await expectKmsError(
+      h.kms('us-east-1').send(new CreateKeyCommand({ Policy: policy([allow({ AWS: CALLER }, 'kms:Describe*')]) })),
+      'MalformedPolicyDocumentException',
+      LOCKOUT,
+    );
   });
 
   it('runs the lockout check for the callerArn set through config', async () => {
@@ -95,7 +105,11 @@ describe('Function: key policy checks (CreateKey / PutKeyPolicy / ReplicateKey)'
     await h.control('config', { callerArn: other });
     // Act & Assess
     try {
-      await expectKmsError(h.kms('us-east-1').send(new CreateKeyCommand({ Policy: policy([allow({ AWS: `arn:aws:iam::${ACCOUNT}:role/admin` })]) })), 'MalformedPolicyDocumentException', LOCKOUT);
+      await expectKmsError(
+        h.kms('us-east-1').send(new CreateKeyCommand({ Policy: policy([allow({ AWS: `arn:aws:iam::${ACCOUNT}:role/admin` })]) })),
+        'MalformedPolicyDocumentException',
+        LOCKOUT,
+      );
       await h.kms('us-east-1').send(new CreateKeyCommand({ Policy: policy([allow({ AWS: other }, 'kms:PutKeyPolicy')]) }));
     } finally {
       await h.control('config', { callerArn: CALLER });
@@ -104,7 +118,14 @@ describe('Function: key policy checks (CreateKey / PutKeyPolicy / ReplicateKey)'
 
   it('refuses invalid JSON and a policy over 32 KB', async () => {
     // Prepare
-    const padding = { Sid: 'Pad', Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'kms:ViaService': 'x'.repeat(33_000) } } };
+    const padding = {
+      Sid: 'Pad',
+      Effect: 'Allow',
+      Principal: { Service: 's3.amazonaws.com' },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:ViaService': 'x'.repeat(33_000) } },
+    };
     // Act & Assess
     await expectKmsError(h.kms('us-east-1').send(new CreateKeyCommand({ Policy: '{not json' })), 'MalformedPolicyDocumentException');
     await expectKmsError(h.kms('us-east-1').send(new CreateKeyCommand({ Policy: rootPolicy([padding]) })), 'LimitExceededException');
@@ -115,8 +136,15 @@ describe('Function: key policy checks (CreateKey / PutKeyPolicy / ReplicateKey)'
     const { KeyMetadata: m } = await h.kms('us-east-1').send(new CreateKeyCommand({ MultiRegion: true }));
     const ghost = policy([allow({ AWS: CALLER }), allow({ AWS: `arn:aws:iam::${ACCOUNT}:user/ghost` }, 'kms:Decrypt')]);
     // Act
-    await expectKmsError(h.kms('us-east-1').send(new PutKeyPolicyCommand({ KeyId: m!.KeyId, Policy: ghost })), 'MalformedPolicyDocumentException', INVALID_PRINCIPALS);
-    await expectKmsError(h.kms('us-east-1').send(new ReplicateKeyCommand({ KeyId: m!.KeyId, ReplicaRegion: 'eu-west-1', Policy: ghost })), 'MalformedPolicyDocumentException');
+    await expectKmsError(
+      h.kms('us-east-1').send(new PutKeyPolicyCommand({ KeyId: m!.KeyId, Policy: ghost })),
+      'MalformedPolicyDocumentException',
+      INVALID_PRINCIPALS,
+    );
+    await expectKmsError(
+      h.kms('us-east-1').send(new ReplicateKeyCommand({ KeyId: m!.KeyId, ReplicaRegion: 'eu-west-1', Policy: ghost })),
+      'MalformedPolicyDocumentException',
+    );
     const replacement = rootPolicy();
     await h.kms('us-east-1').send(new PutKeyPolicyCommand({ KeyId: m!.KeyId, Policy: replacement, PolicyName: 'default' }));
     // Assess

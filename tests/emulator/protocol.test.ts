@@ -60,7 +60,11 @@ describe('Function: startEmulator (protocol)', () => {
 
   it('refuses a Region that is not enabled with UnrecognizedClientException', async () => {
     // Act
-    const error = await expectKmsError(h.kms('af-south-1').send(new ListKeysCommand({})), 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+    const error = await expectKmsError(
+      h.kms('af-south-1').send(new ListKeysCommand({})),
+      'UnrecognizedClientException',
+      'The security token included in the request is invalid.',
+    );
     // Assess
     expect(error).toBeInstanceOf(KMSServiceException);
   });
@@ -106,7 +110,9 @@ describe('Function: ListRegions (Account API)', () => {
     const enabled = regions.filter((r) => r.RegionOptStatus === 'ENABLED_BY_DEFAULT').map((r) => r.RegionName);
     expect(enabled).toHaveLength(17);
     expect(enabled).toEqual(expect.arrayContaining(['us-east-1', 'eu-west-1', 'sa-east-1', 'ap-northeast-3']));
-    expect(regions.filter((r) => r.RegionOptStatus === 'DISABLED').map((r) => r.RegionName)).toEqual(expect.arrayContaining(['af-south-1', 'ap-east-1', 'me-south-1']));
+    expect(regions.filter((r) => r.RegionOptStatus === 'DISABLED').map((r) => r.RegionName)).toEqual(
+      expect.arrayContaining(['af-south-1', 'ap-east-1', 'me-south-1']),
+    );
   });
 
   it('paginates with MaxResults and NextToken', async () => {
@@ -155,7 +161,9 @@ describe('Function: main (CLI)', () => {
   it('prints exactly the listening line and stops on SIGTERM', async () => {
     // Prepare
     const node = join(process.cwd(), 'node_modules', '.bin', 'node');
-    const child = spawn(node, ['local/emulator/main.ts', '--port', '0', '--account', '444455556666', '--regions', 'us-east-1,eu-west-1'], { cwd: process.cwd() });
+    const child = spawn(node, ['local/emulator/main.ts', '--port', '0', '--account', '444455556666', '--regions', 'us-east-1,eu-west-1'], {
+      cwd: process.cwd(),
+    });
     // Act
     const line = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => resolve(chunk.toString()));

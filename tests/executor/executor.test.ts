@@ -5,7 +5,15 @@ import { VirtualClock } from '../support/virtualClock.ts';
 
 const POLICY = JSON.stringify({
   Version: '2012-10-17',
-  Statement: [{ Sid: 'Admin', Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::111122223333:role/New', 'arn:aws:iam::111122223333:root'] }, Action: 'kms:*', Resource: '*' }],
+  Statement: [
+    {
+      Sid: 'Admin',
+      Effect: 'Allow',
+      Principal: { AWS: ['arn:aws:iam::111122223333:role/New', 'arn:aws:iam::111122223333:root'] },
+      Action: 'kms:*',
+      Resource: '*',
+    },
+  ],
 });
 
 function createKey(id: string, region: string, extra: Partial<Action> = {}): Action {
@@ -45,7 +53,18 @@ describe('Function: execute', () => {
     const { kms, deps } = setup({ replicaCreatingPolls: 2 });
     const p = plan(
       createKey('ck', 'us-east-1', { multiRegion: true }),
-      { id: 'rk', kind: 'ReplicateKey', region: 'us-east-1', keyName: 'cmk', dependsOn: ['ck'], key: { created: 'ck' }, replicaRegion: 'eu-west-1', policy: POLICY, description: 'd', tags: { a: 'b' } },
+      {
+        id: 'rk',
+        kind: 'ReplicateKey',
+        region: 'us-east-1',
+        keyName: 'cmk',
+        dependsOn: ['ck'],
+        key: { created: 'ck' },
+        replicaRegion: 'eu-west-1',
+        policy: POLICY,
+        description: 'd',
+        tags: { a: 'b' },
+      },
       { id: 'al1', kind: 'CreateAlias', region: 'us-east-1', keyName: 'cmk', dependsOn: ['ck'], aliasName: 'alias/cmk', key: { created: 'ck' } },
       { id: 'al2', kind: 'CreateAlias', region: 'eu-west-1', keyName: 'cmk', dependsOn: ['rk'], aliasName: 'alias/cmk', key: { created: 'ck' } },
     );
@@ -68,7 +87,18 @@ describe('Function: execute', () => {
     const { kms, deps } = setup({ replicaCreatingPolls: 3 });
     const primary = kms.seedKey('us-east-1', { multiRegion: true });
     const p = plan(
-      { id: 'rk', kind: 'ReplicateKey', region: 'us-east-1', keyName: 'cmk', dependsOn: [], key: { keyId: primary.keyId }, replicaRegion: 'eu-west-1', policy: POLICY, description: 'd', tags: {} },
+      {
+        id: 'rk',
+        kind: 'ReplicateKey',
+        region: 'us-east-1',
+        keyName: 'cmk',
+        dependsOn: [],
+        key: { keyId: primary.keyId },
+        replicaRegion: 'eu-west-1',
+        policy: POLICY,
+        description: 'd',
+        tags: {},
+      },
       { id: 'al', kind: 'CreateAlias', region: 'eu-west-1', keyName: 'cmk', dependsOn: ['rk'], aliasName: 'alias/cmk', key: { keyId: primary.keyId } },
     );
 
@@ -84,7 +114,18 @@ describe('Function: execute', () => {
     // Prepare
     const { kms, deps } = setup({ replicaCreatingPolls: 1_000 });
     const primary = kms.seedKey('us-east-1', { multiRegion: true });
-    const p = plan({ id: 'rk', kind: 'ReplicateKey', region: 'us-east-1', keyName: 'cmk', dependsOn: [], key: { keyId: primary.keyId }, replicaRegion: 'eu-west-1', policy: POLICY, description: 'd', tags: {} });
+    const p = plan({
+      id: 'rk',
+      kind: 'ReplicateKey',
+      region: 'us-east-1',
+      keyName: 'cmk',
+      dependsOn: [],
+      key: { keyId: primary.keyId },
+      replicaRegion: 'eu-west-1',
+      policy: POLICY,
+      description: 'd',
+      tags: {},
+    });
 
     // Act
     const result = await execute(p, { ...deps, replicaReadyTimeoutMs: 5_000 });
@@ -124,7 +165,18 @@ describe('Function: execute', () => {
     kms.fail('createKey', () => kmsErrors.accessDenied(), { region: 'us-east-1' });
     const p = plan(
       createKey('ck', 'us-east-1', { multiRegion: true }),
-      { id: 'rk', kind: 'ReplicateKey', region: 'us-east-1', keyName: 'cmk', dependsOn: ['ck'], key: { created: 'ck' }, replicaRegion: 'eu-west-1', policy: POLICY, description: 'd', tags: {} },
+      {
+        id: 'rk',
+        kind: 'ReplicateKey',
+        region: 'us-east-1',
+        keyName: 'cmk',
+        dependsOn: ['ck'],
+        key: { created: 'ck' },
+        replicaRegion: 'eu-west-1',
+        policy: POLICY,
+        description: 'd',
+        tags: {},
+      },
       { id: 'al', kind: 'CreateAlias', region: 'eu-west-1', keyName: 'cmk', dependsOn: ['rk'], aliasName: 'alias/cmk', key: { created: 'ck' } },
       createKey('other', 'ap-south-1'),
     );
@@ -219,7 +271,18 @@ describe('Function: execute', () => {
     const { kms, deps } = setup();
     const primary = kms.seedKey('us-east-1', { multiRegion: true });
     kms.fail('replicateKey', kmsErrors.internal);
-    const p = plan({ id: 'rk', kind: 'ReplicateKey', region: 'us-east-1', keyName: 'cmk', dependsOn: [], key: { keyId: primary.keyId }, replicaRegion: 'eu-west-1', policy: POLICY, description: 'd', tags: {} });
+    const p = plan({
+      id: 'rk',
+      kind: 'ReplicateKey',
+      region: 'us-east-1',
+      keyName: 'cmk',
+      dependsOn: [],
+      key: { keyId: primary.keyId },
+      replicaRegion: 'eu-west-1',
+      policy: POLICY,
+      description: 'd',
+      tags: {},
+    });
 
     // Act
     const result = await execute(p, deps);
@@ -278,7 +341,18 @@ describe('Function: execute', () => {
     const { kms, deps } = setup();
     const primary = kms.seedKey('us-east-1', { multiRegion: true });
     const replica = kms.seedKey('eu-west-1', { keyId: primary.keyId, multiRegion: true, role: 'REPLICA', primaryRegion: 'us-east-1' });
-    const p = plan({ id: 'rk', kind: 'ReplicateKey', region: 'us-east-1', keyName: 'cmk', dependsOn: [], key: { keyId: primary.keyId }, replicaRegion: 'eu-west-1', policy: POLICY, description: 'd', tags: {} });
+    const p = plan({
+      id: 'rk',
+      kind: 'ReplicateKey',
+      region: 'us-east-1',
+      keyName: 'cmk',
+      dependsOn: [],
+      key: { keyId: primary.keyId },
+      replicaRegion: 'eu-west-1',
+      policy: POLICY,
+      description: 'd',
+      tags: {},
+    });
 
     // Act
     const result = await execute(p, deps);
@@ -321,10 +395,15 @@ describe('Function: execute', () => {
   it('does not retry past the deadline', async () => {
     // Prepare: the CreateKey is throttled 10 ms before the deadline
     const { clock, kms, deps } = setup();
-    const p = plan(
-      createKey('ck', 'us-east-1'),
-      { id: 'al', kind: 'CreateAlias', region: 'us-east-1', keyName: 'cmk', dependsOn: ['ck'], aliasName: 'alias/cmk', key: { created: 'ck' } },
-    );
+    const p = plan(createKey('ck', 'us-east-1'), {
+      id: 'al',
+      kind: 'CreateAlias',
+      region: 'us-east-1',
+      keyName: 'cmk',
+      dependsOn: ['ck'],
+      aliasName: 'alias/cmk',
+      key: { created: 'ck' },
+    });
     kms.fail('createKey', kmsErrors.throttling);
     const deadline = clock.now() + 10;
 
@@ -442,11 +521,18 @@ describe('Function: execute', () => {
     // Prepare: 8 per-Region keys in each Region come first in the plan; the multi-Region key last
     const { kms, deps } = setup({ replicaCreatingPolls: 0 });
     const local = ['us-east-1', 'eu-west-1'].flatMap((region) => Array.from({ length: 8 }, (_, i) => createKey(`${region}-${i}`, region)));
-    const p = plan(
-      ...local,
-      createKey('ck', 'us-east-1', { multiRegion: true }),
-      { id: 'rk', kind: 'ReplicateKey', region: 'us-east-1', keyName: 'cmk', dependsOn: ['ck'], key: { created: 'ck' }, replicaRegion: 'eu-west-1', policy: POLICY, description: 'd', tags: {} },
-    );
+    const p = plan(...local, createKey('ck', 'us-east-1', { multiRegion: true }), {
+      id: 'rk',
+      kind: 'ReplicateKey',
+      region: 'us-east-1',
+      keyName: 'cmk',
+      dependsOn: ['ck'],
+      key: { created: 'ck' },
+      replicaRegion: 'eu-west-1',
+      policy: POLICY,
+      description: 'd',
+      tags: {},
+    });
 
     // Act
     const result = await execute(p, deps);

@@ -128,8 +128,7 @@ describe('Class: Pacer', () => {
     const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
     for (let i = 0; i < 4; i++) await pacer.acquire('us-east-1', 'CreateKey');
     const served: [string, number][] = [];
-    const take = (name: string, priority: number) =>
-      pacer.acquire('us-east-1', 'CreateKey', 1, priority).then(() => served.push([name, clock.now()]));
+    const take = (name: string, priority: number) => pacer.acquire('us-east-1', 'CreateKey', 1, priority).then(() => served.push([name, clock.now()]));
 
     // Act
     await Promise.all([take('low-1', 0), take('low-2', 0), take('high-1', 5), take('mid', 2), take('high-2', 5)]);

@@ -1,7 +1,8 @@
 import { criticalPathPriorities } from '../../lib/executor/priority.ts';
 import type { Action } from '../../lib/types.ts';
 
-const action = (id: string, kind: Action['kind'], dependsOn: string[] = []): Action => ({ id, kind, region: 'us-east-1', keyName: 'k', dependsOn }) as unknown as Action;
+const action = (id: string, kind: Action['kind'], dependsOn: string[] = []): Action =>
+  ({ id, kind, region: 'us-east-1', keyName: 'k', dependsOn }) as unknown as Action;
 
 describe('Function: criticalPathPriorities', () => {
   it('ranks a multi-Region primary and its replications above per-Region keys', () => {

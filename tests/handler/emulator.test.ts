@@ -83,7 +83,13 @@ describe('Function: handler (emulator)', () => {
 
     // Act: Update (a new replica Region, new tags)
     const updatedProps = properties({ 'cmk-prod': { ...multiRegionKey['cmk-prod'], ReplicaRegions: ['eu-west-1', 'us-west-2'], Tags: { team: 'payments' } } });
-    const update = simulateEvent({ requestType: 'Update', properties: updatedProps, oldProperties: properties(multiRegionKey), physicalResourceId: OWNER_ID, responseServer: server });
+    const update = simulateEvent({
+      requestType: 'Update',
+      properties: updatedProps,
+      oldProperties: properties(multiRegionKey),
+      physicalResourceId: OWNER_ID,
+      responseServer: server,
+    });
     await invoke(update);
 
     // Assess
@@ -107,8 +113,18 @@ describe('Function: handler (emulator)', () => {
     await control().reset({ accountId: ACCOUNT_ID, regions: REGIONS, replicaCreatingMs: 1500 });
     const kms = createAwsDependencies().kms;
     const tags = ownershipTags(ownerOf(STACK_ID, 'Keys'), 'cmk-prod', { removalPolicy: 'Delete', deletionWindowInDays: 7 });
-    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` }, Action: 'kms:*', Resource: '*' }] });
-    const primary = await kms('us-east-1').createKey({ spec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT', multiRegion: true, policy, description: 'interrupted', tags });
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` }, Action: 'kms:*', Resource: '*' }],
+    });
+    const primary = await kms('us-east-1').createKey({
+      spec: 'SYMMETRIC_DEFAULT',
+      keyUsage: 'ENCRYPT_DECRYPT',
+      multiRegion: true,
+      policy,
+      description: 'interrupted',
+      tags,
+    });
     await kms('us-east-1').replicateKey({ keyId: primary.keyId, replicaRegion: 'eu-west-1', policy, description: 'interrupted', tags });
     const create = simulateEvent({ requestType: 'Create', properties: properties(multiRegionKey), responseServer: server });
 
@@ -119,14 +135,28 @@ describe('Function: handler (emulator)', () => {
     const created = expectCloudFormationSuccess(server, create);
     expect(created.Data!['KeyIds.eu-west-1.cmk-prod']).toBe(primary.keyId);
     const state = await control().state();
-    expect(state.keys.filter((k) => k.keyManager === 'CUSTOMER').map((k) => `${k.region} ${k.keyId}`).sort()).toEqual([`eu-west-1 ${primary.keyId}`, `us-east-1 ${primary.keyId}`]);
-    expect(state.aliases.filter((a) => a.aliasName === 'alias/cmk-prod').map((a) => `${a.region} ${a.targetKeyId}`).sort()).toEqual([`eu-west-1 ${primary.keyId}`, `us-east-1 ${primary.keyId}`]);
+    expect(
+      state.keys
+        .filter((k) => k.keyManager === 'CUSTOMER')
+        .map((k) => `${k.region} ${k.keyId}`)
+        .sort(),
+    ).toEqual([`eu-west-1 ${primary.keyId}`, `us-east-1 ${primary.keyId}`]);
+    expect(
+      state.aliases
+        .filter((a) => a.aliasName === 'alias/cmk-prod')
+        .map((a) => `${a.region} ${a.targetKeyId}`)
+        .sort(),
+    ).toEqual([`eu-west-1 ${primary.keyId}`, `us-east-1 ${primary.keyId}`]);
   });
 
   it('answers FAILED naming the path with zero KMS requests on invalid properties', async () => {
     // Prepare
     await control().resetCounts();
-    const event = simulateEvent({ requestType: 'Create', properties: properties({ 'cmk-prod': { Region: 'us-east-1', EnableKeyRotation: 'yes' } }), responseServer: server });
+    const event = simulateEvent({
+      requestType: 'Create',
+      properties: properties({ 'cmk-prod': { Region: 'us-east-1', EnableKeyRotation: 'yes' } }),
+      responseServer: server,
+    });
 
     // Act
     await invoke(event);
@@ -170,7 +200,12 @@ describe('Function: handler (emulator)', () => {
     const create = simulateEvent({ requestType: 'Create', properties: properties(multiRegionKey), responseServer: server });
     await invoke(create);
     const keyId = expectCloudFormationSuccess(server, create).Data!['KeyIds.us-east-1.cmk-prod'];
-    const del = simulateEvent({ requestType: 'Delete', properties: { Nonsense: { deeply: ['wrong'] }, AwsAccountId: 'nope' }, physicalResourceId: OWNER_ID, responseServer: server });
+    const del = simulateEvent({
+      requestType: 'Delete',
+      properties: { Nonsense: { deeply: ['wrong'] }, AwsAccountId: 'nope' },
+      physicalResourceId: OWNER_ID,
+      responseServer: server,
+    });
 
     // Act
     await invoke(del);

@@ -23,7 +23,24 @@ import { FakeKms, kmsErrors } from '../support/fakeKmsApi.ts';
 
 const REGIONS = ['eu-west-1', 'us-east-1'];
 const OWNER_ID = ownerOf(STACK_ID, 'Keys').ownerId;
-const MUTATIONS = new Set(['createKey', 'replicateKey', 'createAlias', 'updateAlias', 'deleteAlias', 'putKeyPolicy', 'tagResource', 'untagResource', 'updateKeyDescription', 'enableKey', 'disableKey', 'enableKeyRotation', 'disableKeyRotation', 'updatePrimaryRegion', 'scheduleKeyDeletion', 'cancelKeyDeletion']);
+const MUTATIONS = new Set([
+  'createKey',
+  'replicateKey',
+  'createAlias',
+  'updateAlias',
+  'deleteAlias',
+  'putKeyPolicy',
+  'tagResource',
+  'untagResource',
+  'updateKeyDescription',
+  'enableKey',
+  'disableKey',
+  'enableKeyRotation',
+  'disableKeyRotation',
+  'updatePrimaryRegion',
+  'scheduleKeyDeletion',
+  'cancelKeyDeletion',
+]);
 
 let server: ResponseServer;
 let kms: FakeKms;
@@ -114,7 +131,13 @@ describe('Function: handler', () => {
     await invoke(create);
     const keyId = expectCloudFormationSuccess(server, create).Data!['KeyIds.us-east-1.cmk-a'];
     const changed = properties({ 'cmk-a': { Region: 'us-east-1', ReplicaRegions: ['eu-west-1'], Description: 'payments' } });
-    const event = simulateEvent({ requestType: 'Update', properties: changed, oldProperties: properties(), physicalResourceId: OWNER_ID, responseServer: server });
+    const event = simulateEvent({
+      requestType: 'Update',
+      properties: changed,
+      oldProperties: properties(),
+      physicalResourceId: OWNER_ID,
+      responseServer: server,
+    });
 
     // Act
     await invoke(event);
@@ -129,7 +152,13 @@ describe('Function: handler', () => {
 
   it('treats old properties that no longer parse as absent on Update', async () => {
     // Prepare
-    const event = simulateEvent({ requestType: 'Update', properties: properties(), oldProperties: { Garbage: true }, physicalResourceId: OWNER_ID, responseServer: server });
+    const event = simulateEvent({
+      requestType: 'Update',
+      properties: properties(),
+      oldProperties: { Garbage: true },
+      physicalResourceId: OWNER_ID,
+      responseServer: server,
+    });
 
     // Act
     await invoke(event);
@@ -158,7 +187,12 @@ describe('Function: handler', () => {
     // Prepare
     const create = simulateEvent({ requestType: 'Create', properties: properties(), responseServer: server });
     await invoke(create);
-    const event = simulateEvent({ requestType: 'Delete', properties: { CustomerMasterKeys: 'not a map', Typo: ['x'], OptInRegions: 42 }, physicalResourceId: OWNER_ID, responseServer: server });
+    const event = simulateEvent({
+      requestType: 'Delete',
+      properties: { CustomerMasterKeys: 'not a map', Typo: ['x'], OptInRegions: 42 },
+      physicalResourceId: OWNER_ID,
+      responseServer: server,
+    });
 
     // Act
     await invoke(event);
@@ -170,7 +204,11 @@ describe('Function: handler', () => {
 
   it('answers FAILED naming the property path, before any KMS call', async () => {
     // Prepare
-    const event = simulateEvent({ requestType: 'Create', properties: properties({ 'cmk-a': { Region: 'us-east-1', DeletionWindowInDays: '3' } }), responseServer: server });
+    const event = simulateEvent({
+      requestType: 'Create',
+      properties: properties({ 'cmk-a': { Region: 'us-east-1', DeletionWindowInDays: '3' } }),
+      responseServer: server,
+    });
 
     // Act
     await invoke(event);
@@ -196,7 +234,25 @@ describe('Function: handler', () => {
   it('refuses a response that would exceed 4,096 bytes, before any KMS call', async () => {
     // Prepare: ten per-Region keys in 17 Regions
     const many = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`key-${i}`, {}]));
-    const regions = ['ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ca-central-1', 'eu-central-1', 'eu-north-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'sa-east-1', 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2'];
+    const regions = [
+      'ap-northeast-1',
+      'ap-northeast-2',
+      'ap-northeast-3',
+      'ap-south-1',
+      'ap-southeast-1',
+      'ap-southeast-2',
+      'ca-central-1',
+      'eu-central-1',
+      'eu-north-1',
+      'eu-west-1',
+      'eu-west-2',
+      'eu-west-3',
+      'sa-east-1',
+      'us-east-1',
+      'us-east-2',
+      'us-west-1',
+      'us-west-2',
+    ];
     const event = simulateEvent({ requestType: 'Create', properties: properties(many), responseServer: server });
 
     // Act
@@ -259,7 +315,11 @@ describe('Function: handler', () => {
     await invoke(event);
 
     // Assess
-    const body = expectCloudFormationFailed(server, event, /^1 of 5 KMS actions failed\. eu-west-1 CreateAlias cmk-a: AccessDeniedException: not authorized\. Re-running/);
+    const body = expectCloudFormationFailed(
+      server,
+      event,
+      /^1 of 5 KMS actions failed\. eu-west-1 CreateAlias cmk-a: AccessDeniedException: not authorized\. Re-running/,
+    );
     expect(body.Reason).toMatch(/Re-running the stack operation \(or a retry\) resumes/);
     expect(body.Reason).toMatch(/us-east-1: done CreateAlias 1, CreateKey 1, EnableKeyRotation 1, ReplicateKey 1/);
     expect(body.Reason).toMatch(/eu-west-1: failed CreateAlias 1/);
@@ -350,7 +410,10 @@ describe('Function: handler', () => {
 
   it('returns normally when the ResponseURL refuses the answer', async () => {
     // Prepare: a ResponseURL without the server's path answers 404... use a closed port instead
-    const event = { ...simulateEvent({ requestType: 'Create', properties: { Bad: 1 }, responseServer: server }), ResponseURL: 'http://127.0.0.1:9/x?X-Amz-Signature=0123456789abcdef-secret' };
+    const event = {
+      ...simulateEvent({ requestType: 'Create', properties: { Bad: 1 }, responseServer: server }),
+      ResponseURL: 'http://127.0.0.1:9/x?X-Amz-Signature=0123456789abcdef-secret',
+    };
 
     // Act
     const result = await invoke(event);

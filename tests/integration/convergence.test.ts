@@ -43,7 +43,6 @@ describe('Integration: Create converges and plans nothing afterwards', () => {
 
   const control = () => emulatorControl(emulator.url);
 
-
   beforeAll(async () => {
     emulator = await startEmulator({ port: 0, principals: REFERENCE_PRINCIPALS, replicaCreatingMs: 500 });
     server = await startResponseServer();

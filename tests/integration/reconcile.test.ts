@@ -30,7 +30,19 @@ function policy(...extraPrincipals: string[]): string {
 }
 
 function createKeyAction(id: string, region: string, keyPolicy = policy()): Action {
-  return { id, kind: 'CreateKey', region, keyName: 'cmk', dependsOn: [], spec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT', multiRegion: true, policy: keyPolicy, description: 'integration key', tags };
+  return {
+    id,
+    kind: 'CreateKey',
+    region,
+    keyName: 'cmk',
+    dependsOn: [],
+    spec: 'SYMMETRIC_DEFAULT',
+    keyUsage: 'ENCRYPT_DECRYPT',
+    multiRegion: true,
+    policy: keyPolicy,
+    description: 'integration key',
+    tags,
+  };
 }
 
 function plan(...actions: Action[]): Plan {
@@ -78,7 +90,18 @@ describe('Integration: executor and reader against the emulator', () => {
     const p = plan(
       createKeyAction('ck', 'us-east-1', keyPolicy),
       { id: 'al-us', kind: 'CreateAlias', region: 'us-east-1', keyName: 'cmk', dependsOn: ['ck'], aliasName: 'alias/cmk', key: { created: 'ck' } },
-      { id: 'rk', kind: 'ReplicateKey', region: 'us-east-1', keyName: 'cmk', dependsOn: ['ck'], key: { created: 'ck' }, replicaRegion: 'eu-west-1', policy: keyPolicy, description: 'integration key', tags },
+      {
+        id: 'rk',
+        kind: 'ReplicateKey',
+        region: 'us-east-1',
+        keyName: 'cmk',
+        dependsOn: ['ck'],
+        key: { created: 'ck' },
+        replicaRegion: 'eu-west-1',
+        policy: keyPolicy,
+        description: 'integration key',
+        tags,
+      },
       { id: 'al-eu', kind: 'CreateAlias', region: 'eu-west-1', keyName: 'cmk', dependsOn: ['rk'], aliasName: 'alias/cmk', key: { created: 'ck' } },
       { id: 'rot', kind: 'EnableKeyRotation', region: 'us-east-1', keyName: 'cmk', dependsOn: ['ck'], key: { created: 'ck' }, rotationPeriodInDays: 180 },
     );
@@ -142,7 +165,18 @@ describe('Integration: executor and reader against the emulator', () => {
     const created = await execute(
       plan(
         createKeyAction('ck', 'us-east-1'),
-        { id: 'rk', kind: 'ReplicateKey', region: 'us-east-1', keyName: 'cmk', dependsOn: ['ck'], key: { created: 'ck' }, replicaRegion: 'eu-west-1', policy: policy(), description: 'd', tags },
+        {
+          id: 'rk',
+          kind: 'ReplicateKey',
+          region: 'us-east-1',
+          keyName: 'cmk',
+          dependsOn: ['ck'],
+          key: { created: 'ck' },
+          replicaRegion: 'eu-west-1',
+          policy: policy(),
+          description: 'd',
+          tags,
+        },
         { id: 'al', kind: 'CreateAlias', region: 'us-east-1', keyName: 'cmk', dependsOn: ['ck'], aliasName: 'alias/cmk', key: { created: 'ck' } },
       ),
       { kms: aws.kms },
@@ -153,7 +187,18 @@ describe('Integration: executor and reader against the emulator', () => {
     // Act: a replay of the same work, then the removal
     const replay = await execute(
       plan(
-        { id: 'rk', kind: 'ReplicateKey', region: 'us-east-1', keyName: 'cmk', dependsOn: [], key: ref, replicaRegion: 'eu-west-1', policy: policy(), description: 'd', tags },
+        {
+          id: 'rk',
+          kind: 'ReplicateKey',
+          region: 'us-east-1',
+          keyName: 'cmk',
+          dependsOn: [],
+          key: ref,
+          replicaRegion: 'eu-west-1',
+          policy: policy(),
+          description: 'd',
+          tags,
+        },
         { id: 'al', kind: 'CreateAlias', region: 'us-east-1', keyName: 'cmk', dependsOn: [], aliasName: 'alias/cmk', key: ref },
       ),
       { kms: aws.kms },

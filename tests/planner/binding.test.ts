@@ -98,7 +98,11 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
       keys: [primary, replicaOf(primary, 'eu-west-1')],
       aliases: [alias('us-east-1', 'alias/cmk-mr', MRK), alias('eu-west-1', 'alias/cmk-mr', MRK)],
     };
-    const moved = { [OWNERSHIP_TAGS.logicalId]: 'Keys', [OWNERSHIP_TAGS.owner]: ownedTags(key)[OWNERSHIP_TAGS.owner]!, [OWNERSHIP_TAGS.previousOwner]: SIBLING.ownerId };
+    const moved = {
+      [OWNERSHIP_TAGS.logicalId]: 'Keys',
+      [OWNERSHIP_TAGS.owner]: ownedTags(key)[OWNERSHIP_TAGS.owner]!,
+      [OWNERSHIP_TAGS.previousOwner]: SIBLING.ownerId,
+    };
 
     // Act
     const result = plan(desiredState([key]), actual);
@@ -106,8 +110,24 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
     // Assess
     expect(result).toEqual({
       actions: [
-        { kind: 'TagResource', id: `TagResource:eu-west-1:cmk-mr:${MRK}`, region: 'eu-west-1', keyName: 'cmk-mr', dependsOn: [], key: { keyId: MRK }, tags: moved },
-        { kind: 'TagResource', id: `TagResource:us-east-1:cmk-mr:${MRK}`, region: 'us-east-1', keyName: 'cmk-mr', dependsOn: [], key: { keyId: MRK }, tags: moved },
+        {
+          kind: 'TagResource',
+          id: `TagResource:eu-west-1:cmk-mr:${MRK}`,
+          region: 'eu-west-1',
+          keyName: 'cmk-mr',
+          dependsOn: [],
+          key: { keyId: MRK },
+          tags: moved,
+        },
+        {
+          kind: 'TagResource',
+          id: `TagResource:us-east-1:cmk-mr:${MRK}`,
+          region: 'us-east-1',
+          keyName: 'cmk-mr',
+          dependsOn: [],
+          key: { keyId: MRK },
+          tags: moved,
+        },
       ],
       refusals: [],
       bindings: { 'cmk-mr': { keyId: MRK } },
@@ -128,7 +148,15 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
     // Assess: key-a is pending already, so nothing more is done to it.
     expect(result).toEqual({
       actions: [
-        { kind: 'CreateAlias', id: 'CreateAlias:us-east-1:alias/cmk-prod', region: 'us-east-1', keyName: 'cmk-prod', dependsOn: [], aliasName: 'alias/cmk-prod', key: { keyId: 'key-b' } },
+        {
+          kind: 'CreateAlias',
+          id: 'CreateAlias:us-east-1:alias/cmk-prod',
+          region: 'us-east-1',
+          keyName: 'cmk-prod',
+          dependsOn: [],
+          aliasName: 'alias/cmk-prod',
+          key: { keyId: 'key-b' },
+        },
       ],
       refusals: [],
       bindings: { 'cmk-prod': { keyId: 'key-b' } },
@@ -145,7 +173,15 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
 
     // Assess
     expect(result.actions).toEqual([
-      { kind: 'CreateAlias', id: 'CreateAlias:us-east-1:alias/cmk-prod', region: 'us-east-1', keyName: 'cmk-prod', dependsOn: [], aliasName: 'alias/cmk-prod', key: { keyId: 'key-a' } },
+      {
+        kind: 'CreateAlias',
+        id: 'CreateAlias:us-east-1:alias/cmk-prod',
+        region: 'us-east-1',
+        keyName: 'cmk-prod',
+        dependsOn: [],
+        aliasName: 'alias/cmk-prod',
+        key: { keyId: 'key-a' },
+      },
       {
         kind: 'ScheduleKeyDeletion',
         id: 'ScheduleKeyDeletion:us-east-1:cmk-prod:key-b',
@@ -169,7 +205,15 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
 
     // Assess
     expect(result.actions).toEqual([
-      { kind: 'CreateAlias', id: 'CreateAlias:eu-west-1:alias/cmk-mr', region: 'eu-west-1', keyName: 'cmk-mr', dependsOn: [], aliasName: 'alias/cmk-mr', key: { keyId: MRK } },
+      {
+        kind: 'CreateAlias',
+        id: 'CreateAlias:eu-west-1:alias/cmk-mr',
+        region: 'eu-west-1',
+        keyName: 'cmk-mr',
+        dependsOn: [],
+        aliasName: 'alias/cmk-mr',
+        key: { keyId: MRK },
+      },
       {
         kind: 'UpdatePrimaryRegion',
         id: `UpdatePrimaryRegion:us-east-1:cmk-mr:${MRK}`,
@@ -189,7 +233,12 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
     const minePrimary = actualKey(mine, 'mrk-mine', { replicaRegions: [] });
     const theirsPrimary = actualKey(theirs, 'mrk-theirs', { replicaRegions: [] });
     const oldMine = actualKey(desiredKey('cmk-mine'), 'old-mine', { region: 'eu-west-1' });
-    const stranger = actualKey(theirs, 'stranger-key', { region: 'eu-west-1', multiRegion: false, role: null, tags: ownershipTags(STRANGER, 'x', { removalPolicy: 'Delete', deletionWindowInDays: 30 }) });
+    const stranger = actualKey(theirs, 'stranger-key', {
+      region: 'eu-west-1',
+      multiRegion: false,
+      role: null,
+      tags: ownershipTags(STRANGER, 'x', { removalPolicy: 'Delete', deletionWindowInDays: 30 }),
+    });
     const actual = {
       keys: [minePrimary, theirsPrimary, oldMine, stranger],
       aliases: [
@@ -223,7 +272,15 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
         key: { keyId: 'old-mine' },
         pendingWindowInDays: 30,
       },
-      { kind: 'UpdateAlias', id: 'UpdateAlias:eu-west-1:alias/cmk-mine', region: 'eu-west-1', keyName: 'cmk-mine', dependsOn: [replicate], aliasName: 'alias/cmk-mine', key: { keyId: 'mrk-mine' } },
+      {
+        kind: 'UpdateAlias',
+        id: 'UpdateAlias:eu-west-1:alias/cmk-mine',
+        region: 'eu-west-1',
+        keyName: 'cmk-mine',
+        dependsOn: [replicate],
+        aliasName: 'alias/cmk-mine',
+        key: { keyId: 'mrk-mine' },
+      },
     ]);
   });
 

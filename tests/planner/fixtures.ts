@@ -11,7 +11,10 @@ export const SIBLING: Owner = ownerOf(STACK_ID, 'OldKeys');
 export const STRANGER: Owner = ownerOf(STACK_ID.replace('baseline', 'other'), 'Keys');
 export const REGIONS = ['ap-south-1', 'eu-west-1', 'us-east-1'];
 
-export const POLICY = canonicalJson({ Version: '2012-10-17', Statement: [{ Sid: 'Root', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' }] });
+export const POLICY = canonicalJson({
+  Version: '2012-10-17',
+  Statement: [{ Sid: 'Root', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' }],
+});
 export const OTHER_POLICY = canonicalJson({ Version: '2012-10-17', Statement: [] });
 
 export function usageOf(spec: KeySpec): KeyUsage {

@@ -9,7 +9,10 @@ describe('Function: plan (existing keys, in place)', () => {
   it('plans nothing when the key matches, whatever the formatting of its policy', () => {
     // Prepare
     const key = desiredKey('cmk-prod');
-    const actual = { keys: [actualKey(key, KEY_ID, { policy: JSON.stringify(JSON.parse(POLICY), null, 2) })], aliases: [alias('us-east-1', 'alias/cmk-prod', KEY_ID)] };
+    const actual = {
+      keys: [actualKey(key, KEY_ID, { policy: JSON.stringify(JSON.parse(POLICY), null, 2) })],
+      aliases: [alias('us-east-1', 'alias/cmk-prod', KEY_ID)],
+    };
 
     // Act
     const result = plan(desiredState([key]), actual);
@@ -71,7 +74,14 @@ describe('Function: plan (existing keys, in place)', () => {
     // Prepare
     const key = desiredKey('cmk-prod', { description: 'restored' });
     const actual = {
-      keys: [actualKey(key, KEY_ID, { state: 'PendingDeletion', deletionDate: '2030-01-08T00:00:00.000Z', description: 'old', rotation: { enabled: false, periodInDays: 365 } })],
+      keys: [
+        actualKey(key, KEY_ID, {
+          state: 'PendingDeletion',
+          deletionDate: '2030-01-08T00:00:00.000Z',
+          description: 'old',
+          rotation: { enabled: false, periodInDays: 365 },
+        }),
+      ],
       aliases: [],
     };
     const base = { region: 'us-east-1', keyName: 'cmk-prod', key: { keyId: KEY_ID } };
@@ -85,7 +95,15 @@ describe('Function: plan (existing keys, in place)', () => {
     expect(result).toEqual({
       actions: [
         { kind: 'CancelKeyDeletion', id: cancel, dependsOn: [], ...base },
-        { kind: 'CreateAlias', id: 'CreateAlias:us-east-1:alias/cmk-prod', region: 'us-east-1', keyName: 'cmk-prod', dependsOn: [cancel], aliasName: 'alias/cmk-prod', key: { keyId: KEY_ID } },
+        {
+          kind: 'CreateAlias',
+          id: 'CreateAlias:us-east-1:alias/cmk-prod',
+          region: 'us-east-1',
+          keyName: 'cmk-prod',
+          dependsOn: [cancel],
+          aliasName: 'alias/cmk-prod',
+          key: { keyId: KEY_ID },
+        },
         { kind: 'EnableKey', id: enable, dependsOn: [cancel], ...base },
         { kind: 'EnableKeyRotation', id: `EnableKeyRotation:us-east-1:cmk-prod:${KEY_ID}`, dependsOn: [cancel, enable], ...base, rotationPeriodInDays: 365 },
         { kind: 'UpdateKeyDescription', id: `UpdateKeyDescription:us-east-1:cmk-prod:${KEY_ID}`, dependsOn: [cancel], ...base, description: 'restored' },
@@ -110,7 +128,14 @@ describe('Function: plan (existing keys, in place)', () => {
 
     // Assess
     expect(result.actions).toEqual([
-      { kind: 'DisableKeyRotation', id: `DisableKeyRotation:us-east-1:cmk-b:${MRK}`, region: 'us-east-1', keyName: 'cmk-b', dependsOn: [], key: { keyId: MRK } },
+      {
+        kind: 'DisableKeyRotation',
+        id: `DisableKeyRotation:us-east-1:cmk-b:${MRK}`,
+        region: 'us-east-1',
+        keyName: 'cmk-b',
+        dependsOn: [],
+        key: { keyId: MRK },
+      },
       {
         kind: 'EnableKeyRotation',
         id: `EnableKeyRotation:us-east-1:cmk-a:${KEY_ID}`,
@@ -161,7 +186,15 @@ describe('Function: plan (existing keys, in place)', () => {
 
     // Assess
     expect(result.actions).toEqual([
-      { kind: 'CreateAlias', id: 'CreateAlias:ap-south-1:alias/cmk-mr', region: 'ap-south-1', keyName: 'cmk-mr', dependsOn: [replicate], aliasName: 'alias/cmk-mr', key: { keyId: MRK } },
+      {
+        kind: 'CreateAlias',
+        id: 'CreateAlias:ap-south-1:alias/cmk-mr',
+        region: 'ap-south-1',
+        keyName: 'cmk-mr',
+        dependsOn: [replicate],
+        aliasName: 'alias/cmk-mr',
+        key: { keyId: MRK },
+      },
       { kind: 'DisableKey', id: `DisableKey:ap-south-1:cmk-mr:${MRK}`, region: 'ap-south-1', keyName: 'cmk-mr', dependsOn: [replicate], key: { keyId: MRK } },
       { kind: 'DisableKey', id: `DisableKey:us-east-1:cmk-mr:${MRK}`, region: 'us-east-1', keyName: 'cmk-mr', dependsOn: [replicate], key: { keyId: MRK } },
       {
@@ -194,7 +227,8 @@ describe('Function: plan (existing keys, in place)', () => {
         {
           keyName: 'cmk-mr',
           region: 'us-east-1',
-          reason: 'ReplicaRegions of cmk-mr add a Region, and KMS replicates only an enabled primary key, but cmk-mr has Enabled: false; enable it while adding replicas',
+          reason:
+            'ReplicaRegions of cmk-mr add a Region, and KMS replicates only an enabled primary key, but cmk-mr has Enabled: false; enable it while adding replicas',
         },
       ],
       bindings: {},

@@ -62,8 +62,24 @@ describe('Function: plan', () => {
 
     // Assess
     expect(result.actions).toEqual([
-      { ...base, kind: 'CreateAlias', id: 'CreateAlias:eu-west-1:alias/cmk-mr', region: 'eu-west-1', dependsOn: ['ReplicateKey:us-east-1:cmk-mr:eu-west-1'], aliasName: 'alias/cmk-mr', key: created },
-      { ...base, kind: 'CreateAlias', id: 'CreateAlias:us-east-1:alias/cmk-mr', region: 'us-east-1', dependsOn: ['CreateKey:us-east-1:cmk-mr'], aliasName: 'alias/cmk-mr', key: created },
+      {
+        ...base,
+        kind: 'CreateAlias',
+        id: 'CreateAlias:eu-west-1:alias/cmk-mr',
+        region: 'eu-west-1',
+        dependsOn: ['ReplicateKey:us-east-1:cmk-mr:eu-west-1'],
+        aliasName: 'alias/cmk-mr',
+        key: created,
+      },
+      {
+        ...base,
+        kind: 'CreateAlias',
+        id: 'CreateAlias:us-east-1:alias/cmk-mr',
+        region: 'us-east-1',
+        dependsOn: ['CreateKey:us-east-1:cmk-mr'],
+        aliasName: 'alias/cmk-mr',
+        key: created,
+      },
       {
         ...base,
         kind: 'CreateKey',
@@ -77,7 +93,14 @@ describe('Function: plan', () => {
         description: 'cmk-mr of baseline/Keys',
         tags: ownedTags(key),
       },
-      { ...base, kind: 'DisableKey', id: 'DisableKey:eu-west-1:cmk-mr', region: 'eu-west-1', dependsOn: ['ReplicateKey:us-east-1:cmk-mr:eu-west-1'], key: created },
+      {
+        ...base,
+        kind: 'DisableKey',
+        id: 'DisableKey:eu-west-1:cmk-mr',
+        region: 'eu-west-1',
+        dependsOn: ['ReplicateKey:us-east-1:cmk-mr:eu-west-1'],
+        key: created,
+      },
       // Rotation changes and ReplicateKey need an enabled primary: DisableKey waits for them.
       {
         ...base,
@@ -87,7 +110,15 @@ describe('Function: plan', () => {
         dependsOn: ['CreateKey:us-east-1:cmk-mr', 'EnableKeyRotation:us-east-1:cmk-mr', 'ReplicateKey:us-east-1:cmk-mr:eu-west-1'],
         key: created,
       },
-      { ...base, kind: 'EnableKeyRotation', id: 'EnableKeyRotation:us-east-1:cmk-mr', region: 'us-east-1', dependsOn: ['CreateKey:us-east-1:cmk-mr'], key: created, rotationPeriodInDays: 90 },
+      {
+        ...base,
+        kind: 'EnableKeyRotation',
+        id: 'EnableKeyRotation:us-east-1:cmk-mr',
+        region: 'us-east-1',
+        dependsOn: ['CreateKey:us-east-1:cmk-mr'],
+        key: created,
+        rotationPeriodInDays: 90,
+      },
       {
         ...base,
         kind: 'ReplicateKey',
@@ -120,7 +151,11 @@ describe('Function: plan', () => {
       'CreateKey:eu-west-1:cmk-each',
       'CreateKey:us-east-1:cmk-each',
     ]);
-    expect(result.actions.find((a) => a.id === 'CreateKey:eu-west-1:cmk-each')).toMatchObject({ spec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC', multiRegion: false });
+    expect(result.actions.find((a) => a.id === 'CreateKey:eu-west-1:cmk-each')).toMatchObject({
+      spec: 'HMAC_256',
+      keyUsage: 'GENERATE_VERIFY_MAC',
+      multiRegion: false,
+    });
     expect(result.bindings).toEqual({
       'cmk-each@eu-west-1': { created: 'CreateKey:eu-west-1:cmk-each' },
       'cmk-each@us-east-1': { created: 'CreateKey:us-east-1:cmk-each' },

@@ -187,10 +187,28 @@ function mutate(kms: MemoryKms, m: Mutation): void {
       const tags: TagMap = m.pick % 2 === 0 ? {} : { [OWNERSHIP_TAGS.owner]: STRANGER.ownerId, [OWNERSHIP_TAGS.stackId]: STRANGER.stackId };
       const spec = m.spec;
       const keyUsage = spec === 'SYMMETRIC_DEFAULT' ? 'ENCRYPT_DECRYPT' : spec.startsWith('HMAC') ? 'GENERATE_VERIFY_MAC' : 'SIGN_VERIFY';
-      const seeded = kms.seedKey({ region: m.region, tags, spec, keyUsage, multiRegion: m.op === 'seedForeignReplica', aliasName: free ? aliasName : undefined });
+      const seeded = kms.seedKey({
+        region: m.region,
+        tags,
+        spec,
+        keyUsage,
+        multiRegion: m.op === 'seedForeignReplica',
+        aliasName: free ? aliasName : undefined,
+      });
       if (m.op === 'seedForeignReplica') {
         const other = REGIONS.find((r) => r !== m.region)!;
-        kms.apply({ kind: 'ReplicateKey', id: 'seed', region: m.region, keyName: m.name, dependsOn: [], key: { keyId: seeded.keyId }, replicaRegion: other, policy: '{}', description: '', tags });
+        kms.apply({
+          kind: 'ReplicateKey',
+          id: 'seed',
+          region: m.region,
+          keyName: m.name,
+          dependsOn: [],
+          key: { keyId: seeded.keyId },
+          replicaRegion: other,
+          policy: '{}',
+          description: '',
+          tags,
+        });
       }
       break;
     }
@@ -210,7 +228,8 @@ function assertForeignUntouched(result: Plan, actual: ActualState, desired: Desi
     }
     if (action.kind === 'UpdateAlias' || action.kind === 'DeleteAlias') {
       const current = actual.aliases.find((a) => a.region === action.region && a.aliasName === action.aliasName);
-      if (current && foreign(action.region, current.targetKeyId)) expect({ action: action.id, adopt: desired.adoptExistingKeys }).toEqual({ action: action.id, adopt: true });
+      if (current && foreign(action.region, current.targetKeyId))
+        expect({ action: action.id, adopt: desired.adoptExistingKeys }).toEqual({ action: action.id, adopt: true });
     }
   }
 }
@@ -267,7 +286,12 @@ describe('Function: plan (properties)', () => {
         expect(second.bindings).toEqual(resolved(kms, first.bindings));
 
         const deletion = { ...desired, keys: [] };
-        const pendingBefore = new Set(kms.state().keys.filter((k) => k.state.startsWith('Pending')).map((k) => `${k.region}/${k.keyId}`));
+        const pendingBefore = new Set(
+          kms
+            .state()
+            .keys.filter((k) => k.state.startsWith('Pending'))
+            .map((k) => `${k.region}/${k.keyId}`),
+        );
         const remove = plan(deletion, kms.state());
         expect(remove.refusals).toEqual([]);
         assertForeignUntouched(remove, kms.state(), deletion);

@@ -60,7 +60,15 @@ describe('Function: plan (removal and Delete)', () => {
 
     // Assess
     expect(result.actions).toEqual([
-      { kind: 'ScheduleKeyDeletion', id: 'ScheduleKeyDeletion:us-east-1:cmk-prod:key-1', region: 'us-east-1', keyName: 'cmk-prod', dependsOn: [], key: { keyId: 'key-1' }, pendingWindowInDays: 14 },
+      {
+        kind: 'ScheduleKeyDeletion',
+        id: 'ScheduleKeyDeletion:us-east-1:cmk-prod:key-1',
+        region: 'us-east-1',
+        keyName: 'cmk-prod',
+        dependsOn: [],
+        key: { keyId: 'key-1' },
+        pendingWindowInDays: 14,
+      },
     ]);
   });
 
@@ -156,8 +164,20 @@ describe('Function: plan (removal and Delete)', () => {
     expect(result.actions).toEqual([
       { ...on('eu-west-1'), kind: 'TagResource', id: `TagResource:eu-west-1:cmk-mr:${MRK}`, dependsOn: [], tags: { [OWNERSHIP_TAGS.owner]: SIBLING.ownerId } },
       { ...on('us-east-1'), kind: 'TagResource', id: `TagResource:us-east-1:cmk-mr:${MRK}`, dependsOn: [], tags: { [OWNERSHIP_TAGS.owner]: SIBLING.ownerId } },
-      { ...on('eu-west-1'), kind: 'UntagResource', id: `UntagResource:eu-west-1:cmk-mr:${MRK}`, dependsOn: [`TagResource:eu-west-1:cmk-mr:${MRK}`], tagKeys: [OWNERSHIP_TAGS.previousOwner] },
-      { ...on('us-east-1'), kind: 'UntagResource', id: `UntagResource:us-east-1:cmk-mr:${MRK}`, dependsOn: [`TagResource:us-east-1:cmk-mr:${MRK}`], tagKeys: [OWNERSHIP_TAGS.previousOwner] },
+      {
+        ...on('eu-west-1'),
+        kind: 'UntagResource',
+        id: `UntagResource:eu-west-1:cmk-mr:${MRK}`,
+        dependsOn: [`TagResource:eu-west-1:cmk-mr:${MRK}`],
+        tagKeys: [OWNERSHIP_TAGS.previousOwner],
+      },
+      {
+        ...on('us-east-1'),
+        kind: 'UntagResource',
+        id: `UntagResource:us-east-1:cmk-mr:${MRK}`,
+        dependsOn: [`TagResource:us-east-1:cmk-mr:${MRK}`],
+        tagKeys: [OWNERSHIP_TAGS.previousOwner],
+      },
     ]);
   });
 

@@ -69,7 +69,14 @@ describe('Function: plan (replacement)', () => {
     // Assess
     expect(result).toEqual({
       actions: [
-        { ...base, kind: 'CreateAlias', id: 'CreateAlias:us-east-1:alias/cmk-x', dependsOn: [create, 'DeleteAlias:us-east-1:alias/cmk-x'], aliasName: 'alias/cmk-x', key: { created: create } },
+        {
+          ...base,
+          kind: 'CreateAlias',
+          id: 'CreateAlias:us-east-1:alias/cmk-x',
+          dependsOn: [create, 'DeleteAlias:us-east-1:alias/cmk-x'],
+          aliasName: 'alias/cmk-x',
+          key: { created: create },
+        },
         {
           ...base,
           kind: 'CreateKey',

@@ -52,7 +52,18 @@ describe('Constant: EXECUTION_ROLE_ACTIONS', () => {
 describe('Constant: ADMINISTRATOR_ACTIONS', () => {
   it("is AWS's default administrator statement expanded, without imported key material", () => {
     // Prepare
-    const awsDefault = ['kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*', 'kms:Disable*', 'kms:Get*', 'kms:Delete*'];
+    const awsDefault = [
+      'kms:Create*',
+      'kms:Describe*',
+      'kms:Enable*',
+      'kms:List*',
+      'kms:Put*',
+      'kms:Update*',
+      'kms:Revoke*',
+      'kms:Disable*',
+      'kms:Get*',
+      'kms:Delete*',
+    ];
     const named = ['kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:RotateKeyOnDemand'];
 
     // Act
@@ -67,7 +78,9 @@ describe('Constant: ADMINISTRATOR_ACTIONS', () => {
 describe('Constant: USER_ACTIONS', () => {
   it("expands AWS's default user statement for symmetric encryption keys", () => {
     // Assess
-    expect([...USER_ACTIONS.SYMMETRIC_ENCRYPT_DECRYPT]).toEqual(expand(['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey']));
+    expect([...USER_ACTIONS.SYMMETRIC_ENCRYPT_DECRYPT]).toEqual(
+      expand(['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey']),
+    );
   });
 
   it('gives read-only users a subset of what users get', () => {
@@ -82,7 +95,14 @@ describe('Constant: MANAGEMENT_ACTIONS', () => {
   it('splits the key actions with KEY_USE_ACTIONS, and every list is sorted', () => {
     // Assess
     expect([...MANAGEMENT_ACTIONS, ...KEY_USE_ACTIONS].sort()).toEqual([...KEY_RESOURCE_ACTIONS]);
-    for (const list of [KEY_RESOURCE_ACTIONS, MANAGEMENT_ACTIONS, EXECUTION_ROLE_ACTIONS, ADMINISTRATOR_ACTIONS, CRYPTOGRAPHIC_ACTIONS, ...Object.values(USER_ACTIONS)]) {
+    for (const list of [
+      KEY_RESOURCE_ACTIONS,
+      MANAGEMENT_ACTIONS,
+      EXECUTION_ROLE_ACTIONS,
+      ADMINISTRATOR_ACTIONS,
+      CRYPTOGRAPHIC_ACTIONS,
+      ...Object.values(USER_ACTIONS),
+    ]) {
       expect(isSorted(list)).toBe(true);
     }
   });

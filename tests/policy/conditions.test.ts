@@ -39,7 +39,9 @@ describe('Function: buildKeyPolicy (conditions)', () => {
 
   it('combines several conditions of one CMKUser in one Condition element (AND)', () => {
     // Act
-    const policy = usersPolicy([{ principals: [app], conditions: [billing, viaS3, { test: 'StringLike', variable: 'aws:PrincipalTag/team', values: ['pay*'] }] }]);
+    const policy = usersPolicy([
+      { principals: [app], conditions: [billing, viaS3, { test: 'StringLike', variable: 'aws:PrincipalTag/team', values: ['pay*'] }] },
+    ]);
 
     // Assess
     expect(statementOf(policy, 'KeyUsers1')?.Condition).toEqual({
@@ -68,7 +70,13 @@ describe('Function: buildKeyPolicy (conditions)', () => {
   it('merges the same test and variable given twice with the same values, in any order', () => {
     // Act
     const policy = usersPolicy([
-      { principals: [app], conditions: [{ ...billing, values: ['b', 'a'] }, { ...billing, values: ['a', 'b', 'a'] }] },
+      {
+        principals: [app],
+        conditions: [
+          { ...billing, values: ['b', 'a'] },
+          { ...billing, values: ['a', 'b', 'a'] },
+        ],
+      },
     ]);
 
     // Assess
@@ -141,8 +149,6 @@ describe('Function: buildKeyPolicy (conditions)', () => {
     const issues = keyPolicyIssues(keyOf({ administrators: ['arn:aws-cn:iam::111122223333:user/admin'] }), context);
 
     // Assess
-    expect(issues).toEqual([
-      { path: 'CustomerMasterKeys.cmk-test.CmkAdministratorIamArns[0]', message: expect.stringContaining('partition aws-cn') },
-    ]);
+    expect(issues).toEqual([{ path: 'CustomerMasterKeys.cmk-test.CmkAdministratorIamArns[0]', message: expect.stringContaining('partition aws-cn') }]);
   });
 });

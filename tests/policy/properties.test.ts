@@ -48,7 +48,15 @@ const cmkUser: fc.Arbitrary<CmkUser> = fc.oneof(
   }),
 );
 
-const serviceAction = fc.constantFrom('kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*', 'kms:Describe*', 'kms:DescribeKey', 'kms:CreateGrant');
+const serviceAction = fc.constantFrom(
+  'kms:Encrypt',
+  'kms:Decrypt',
+  'kms:GenerateDataKey*',
+  'kms:ReEncrypt*',
+  'kms:Describe*',
+  'kms:DescribeKey',
+  'kms:CreateGrant',
+);
 const servicePrincipal: fc.Arbitrary<ServicePrincipal> = fc.record({
   name: fc.constantFrom('s3.amazonaws.com', 'logs.amazonaws.com', 'cloudtrail.amazonaws.com'),
   actions: fc.array(serviceAction, { minLength: 1, maxLength: 4 }),
@@ -168,11 +176,15 @@ describe('Function: buildKeyPolicy (properties)', () => {
 
   it('refuses any key that lists * without a condition', () => {
     fc.assert(
-      fc.property(keyProperties, fc.constantFrom('administrators', 'users', 'externalUsers') as fc.Arbitrary<'administrators' | 'users' | 'externalUsers'>, (key, role) => {
-        const withStar =
-          role === 'users' ? { ...key, users: [...key.users, { principals: ['*'], conditions: [] }] } : { ...key, [role]: [...key[role], '*'] };
-        expect(() => buildKeyPolicy(withStar, context)).toThrow(ValidationError);
-      }),
+      fc.property(
+        keyProperties,
+        fc.constantFrom('administrators', 'users', 'externalUsers') as fc.Arbitrary<'administrators' | 'users' | 'externalUsers'>,
+        (key, role) => {
+          const withStar =
+            role === 'users' ? { ...key, users: [...key.users, { principals: ['*'], conditions: [] }] } : { ...key, [role]: [...key[role], '*'] };
+          expect(() => buildKeyPolicy(withStar, context)).toThrow(ValidationError);
+        },
+      ),
     );
   });
 });

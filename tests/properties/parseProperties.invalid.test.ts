@@ -75,11 +75,31 @@ describe('Function: parseProperties (invalid key properties)', () => {
     ['a CMKUser without principals', { CmkUserIamArns: [{ Name: [] }] }, [`${K}.CmkUserIamArns[0].Name`]],
     ['a CMKUser without Name', { CmkUserIamArns: [{ Conditions: [] }] }, [`${K}.CmkUserIamArns[0].Name`]],
     ['a CMKUser with a typo', { CmkUserIamArns: [{ Names: [ARN] }] }, [`${K}.CmkUserIamArns[0].Name`, `${K}.CmkUserIamArns[0].Names`]],
-    ['a condition without values', { CmkUserIamArns: [{ Name: [ARN], Conditions: [{ Test: 'StringEquals', Variable: 'aws:SourceAccount' }] }] }, [`${K}.CmkUserIamArns[0].Conditions[0].Values`]],
-    ['a condition with empty values', { CmkUserIamArns: [{ Name: [ARN], Conditions: [{ Test: 'StringEquals', Variable: 'aws:SourceAccount', Values: [] }] }] }, [`${K}.CmkUserIamArns[0].Conditions[0].Values`]],
-    ['a condition operator with blanks', { CmkUserIamArns: [{ Name: [ARN], Conditions: [{ Test: 'String Equals', Variable: 'aws:SourceAccount', Values: ['1'] }] }] }, [`${K}.CmkUserIamArns[0].Conditions[0].Test`]],
-    ['a service principal that is not a service', { CmkServicePrincipals: [{ Name: 'example.com', Actions: ['kms:Encrypt'] }] }, [`${K}.CmkServicePrincipals[0].Name`]],
-    ['a service principal action outside KMS', { CmkServicePrincipals: [{ Name: 's3.amazonaws.com', Actions: ['s3:GetObject', 'kms:Decrypt'] }] }, [`${K}.CmkServicePrincipals[0].Actions[0]`]],
+    [
+      'a condition without values',
+      { CmkUserIamArns: [{ Name: [ARN], Conditions: [{ Test: 'StringEquals', Variable: 'aws:SourceAccount' }] }] },
+      [`${K}.CmkUserIamArns[0].Conditions[0].Values`],
+    ],
+    [
+      'a condition with empty values',
+      { CmkUserIamArns: [{ Name: [ARN], Conditions: [{ Test: 'StringEquals', Variable: 'aws:SourceAccount', Values: [] }] }] },
+      [`${K}.CmkUserIamArns[0].Conditions[0].Values`],
+    ],
+    [
+      'a condition operator with blanks',
+      { CmkUserIamArns: [{ Name: [ARN], Conditions: [{ Test: 'String Equals', Variable: 'aws:SourceAccount', Values: ['1'] }] }] },
+      [`${K}.CmkUserIamArns[0].Conditions[0].Test`],
+    ],
+    [
+      'a service principal that is not a service',
+      { CmkServicePrincipals: [{ Name: 'example.com', Actions: ['kms:Encrypt'] }] },
+      [`${K}.CmkServicePrincipals[0].Name`],
+    ],
+    [
+      'a service principal action outside KMS',
+      { CmkServicePrincipals: [{ Name: 's3.amazonaws.com', Actions: ['s3:GetObject', 'kms:Decrypt'] }] },
+      [`${K}.CmkServicePrincipals[0].Actions[0]`],
+    ],
     ['a service principal without actions', { CmkServicePrincipals: [{ Name: 's3.amazonaws.com' }] }, [`${K}.CmkServicePrincipals[0].Actions`]],
     ['a key that is not an object', 'us-east-1', [K]],
   ])('refuses %s', (_label, key, paths) => {
@@ -118,13 +138,25 @@ describe('Function: parseProperties (invalid top-level properties)', () => {
     ['a short account id', { AwsAccountId: '12345', CustomerMasterKeys: {} }, ['AwsAccountId']],
     ['an unknown top-level property', { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: {}, Keys: {} }, ['Keys']],
     ['a window of 0', { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: {}, DefaultDeletionWindowInDays: '0' }, ['DefaultDeletionWindowInDays']],
-    ['an unknown default spec', { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: {}, DefaultCustomerMasterKeySpec: 'RSA_1024' }, ['DefaultCustomerMasterKeySpec']],
+    [
+      'an unknown default spec',
+      { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: {}, DefaultCustomerMasterKeySpec: 'RSA_1024' },
+      ['DefaultCustomerMasterKeySpec'],
+    ],
     ['"no" as the rotation default', { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: {}, DefaultEnableKeyRotation: 'no' }, ['DefaultEnableKeyRotation']],
     ['a rotation default of 30', { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: {}, DefaultRotationPeriodInDays: 30 }, ['DefaultRotationPeriodInDays']],
-    ['a reserved global tag', { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: {}, GlobalTags: { 'MultiRegionKmsKeys:x': 'y' } }, ['GlobalTags.MultiRegionKmsKeys:x']],
+    [
+      'a reserved global tag',
+      { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: {}, GlobalTags: { 'MultiRegionKmsKeys:x': 'y' } },
+      ['GlobalTags.MultiRegionKmsKeys:x'],
+    ],
     ['a malformed opt-in Region', { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: {}, OptInRegions: ['us-east-1', '*'] }, ['OptInRegions[1]']],
     ['OptInRegions as a comma-separated string', { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: {}, OptInRegions: 'us-east-1,us-west-2' }, ['OptInRegions']],
-    ['a ReturnAttributes pattern with a blank', { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: {}, ReturnAttributes: ['KeyArns .*'] }, ['ReturnAttributes[0]']],
+    [
+      'a ReturnAttributes pattern with a blank',
+      { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: {}, ReturnAttributes: ['KeyArns .*'] },
+      ['ReturnAttributes[0]'],
+    ],
     ['AdoptExistingKeys "1"', { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: {}, AdoptExistingKeys: '1' }, ['AdoptExistingKeys']],
     ['both spellings of CustomerMasterKeys', { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: {}, customer_master_keys: {} }, ['CustomerMasterKeys']],
     ['a snake_case ServiceToken', { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: {}, service_token: 'x' }, ['service_token']],
@@ -170,9 +202,7 @@ describe('Function: parseProperties (messages)', () => {
   });
 
   it('reports both spellings of a property by their names', () => {
-    expect(keyIssues({ DeletionWindowInDays: 7, deletion_window_in_days: 7 })[0]!.message).toContain(
-      'DeletionWindowInDays and as deletion_window_in_days',
-    );
+    expect(keyIssues({ DeletionWindowInDays: 7, deletion_window_in_days: 7 })[0]!.message).toContain('DeletionWindowInDays and as deletion_window_in_days');
   });
 
   it('reports every issue of a template at once', () => {

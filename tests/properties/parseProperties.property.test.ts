@@ -42,18 +42,40 @@ function mutate(document: unknown, choice: number, replacement: unknown, remove:
 }
 
 const scalarish = fc.oneof(
-  fc.constantFrom('true', 'false', 'yes', '30', ' 30', '1e1', '', '*', 'us-east-1', 'us-east1', 'SYMMETRIC_DEFAULT', 'HMAC_256', 'SIGN_VERIFY', '__proto__', 'constructor'),
+  fc.constantFrom(
+    'true',
+    'false',
+    'yes',
+    '30',
+    ' 30',
+    '1e1',
+    '',
+    '*',
+    'us-east-1',
+    'us-east1',
+    'SYMMETRIC_DEFAULT',
+    'HMAC_256',
+    'SIGN_VERIFY',
+    '__proto__',
+    'constructor',
+  ),
   fc.constantFrom('arn:aws:iam::111122223333:root', 'arn:aws:iam::111122223333:role/a/b', 'MultiRegionKmsKeys:Owner', 'aws:x', 'kms:Encrypt'),
   fc.jsonValue({ maxDepth: 3 }),
 );
 
 describe('Function: parseProperties (property-based)', () => {
   it('returns or throws a ValidationError for arbitrary JSON', () => {
-    fc.assert(fc.property(fc.jsonValue(), (raw) => expect(['ok', 'invalid']).toContain(outcome(raw))), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (raw) => expect(['ok', 'invalid']).toContain(outcome(raw))),
+      { numRuns: 500 },
+    );
   });
 
   it('returns or throws a ValidationError for arbitrary JavaScript values', () => {
-    fc.assert(fc.property(fc.anything(), (raw) => expect(['ok', 'invalid']).toContain(outcome(raw))), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.anything(), (raw) => expect(['ok', 'invalid']).toContain(outcome(raw))),
+      { numRuns: 500 },
+    );
   });
 
   it('returns or throws a ValidationError for mutated valid inputs', () => {
@@ -62,14 +84,10 @@ describe('Function: parseProperties (property-based)', () => {
 
     // Act & Assess
     fc.assert(
-      fc.property(
-        fc.constantFrom(...seeds),
-        fc.array(fc.tuple(fc.nat(), scalarish, fc.boolean()), { minLength: 1, maxLength: 4 }),
-        (seed, mutations) => {
-          const raw = mutations.reduce((doc, [choice, value, remove]) => mutate(doc, choice, value, remove), seed as unknown);
-          expect(['ok', 'invalid']).toContain(outcome(raw));
-        },
-      ),
+      fc.property(fc.constantFrom(...seeds), fc.array(fc.tuple(fc.nat(), scalarish, fc.boolean()), { minLength: 1, maxLength: 4 }), (seed, mutations) => {
+        const raw = mutations.reduce((doc, [choice, value, remove]) => mutate(doc, choice, value, remove), seed as unknown);
+        expect(['ok', 'invalid']).toContain(outcome(raw));
+      }),
       { numRuns: 1000 },
     );
   });

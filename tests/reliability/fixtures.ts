@@ -1,6 +1,7 @@
 /** Snapshot builders for the reliability suite's unit tests. */
-import type { SnapshotKey } from '../../local/emulator/client.ts';
+
 import { OWNERSHIP_TAGS } from '../../lib/ownership.ts';
+import type { SnapshotKey } from '../../local/emulator/client.ts';
 
 export const OWNER = 'mrkk-00000000000000000000000000000001';
 

@@ -35,13 +35,19 @@ describe('Function: diffForeign', () => {
     const ours = key('us-east-1', 'cmk', { keyId: 'o1' });
     const before = foreignView({ keys: [f1, f2, ours], aliases: [{ region: 'us-east-1', aliasName: 'alias/x', targetKeyId: 'f1' }] }, ['f1', 'f2']);
     const tagged = { ...f1, tags: { team: 'changed' } };
-    const after = foreignView({ keys: [tagged, { ...ours, keyState: 'Disabled' }], aliases: [{ region: 'us-east-1', aliasName: 'alias/x', targetKeyId: 'o1' }] }, ['f1', 'f2']);
+    const after = foreignView(
+      { keys: [tagged, { ...ours, keyState: 'Disabled' }], aliases: [{ region: 'us-east-1', aliasName: 'alias/x', targetKeyId: 'o1' }] },
+      ['f1', 'f2'],
+    );
 
     // Act
     const touched = diffForeign(before, after);
 
     // Assess
-    expect(touched).toEqual([expect.stringMatching(/^us-east-1\/f1: tags \{\} -> \{"team":"changed"\}; aliases \["alias\/x"\] -> \[\]$/), 'us-east-1/f2: deleted']);
+    expect(touched).toEqual([
+      expect.stringMatching(/^us-east-1\/f1: tags \{\} -> \{"team":"changed"\}; aliases \["alias\/x"\] -> \[\]$/),
+      'us-east-1/f2: deleted',
+    ]);
   });
 
   it('treats AWS managed keys as foreign', () => {

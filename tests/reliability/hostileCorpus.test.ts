@@ -88,7 +88,17 @@ describe('Function: hostileCorpus', () => {
     const paths = corpus.flatMap((i) => i.expectPaths).join('\n');
 
     // Assess
-    for (const rule of ['AwsAccountId', 'DefaultDeletionWindowInDays', 'DefaultEnableKeyRotation', 'GlobalTags.MultiRegionKmsKeys:Owner', 'CmkUserIamArns[0]', 'KeyUsage', 'ReturnAttributes', 'CustomerMasterKeys.aws/my-key', 'OptInRegions']) {
+    for (const rule of [
+      'AwsAccountId',
+      'DefaultDeletionWindowInDays',
+      'DefaultEnableKeyRotation',
+      'GlobalTags.MultiRegionKmsKeys:Owner',
+      'CmkUserIamArns[0]',
+      'KeyUsage',
+      'ReturnAttributes',
+      'CustomerMasterKeys.aws/my-key',
+      'OptInRegions',
+    ]) {
       expect(paths).toContain(rule);
     }
     expect(corpus.some((i) => Object.keys((i.properties.CustomerMasterKeys ?? {}) as object).length >= 5000)).toBe(true);

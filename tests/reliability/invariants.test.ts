@@ -35,7 +35,10 @@ describe('Function: checkInvariants', () => {
     const west = key('us-west-2', 'cmk', { keyId: 'w1' });
 
     // Act
-    const report = checkInvariants({ keys: [pending, replicaPending, foreign, west], aliases: [{ region: 'us-west-2', aliasName: 'alias/cmk', targetKeyId: 'w1' }] }, OWNER);
+    const report = checkInvariants(
+      { keys: [pending, replicaPending, foreign, west], aliases: [{ region: 'us-west-2', aliasName: 'alias/cmk', targetKeyId: 'w1' }] },
+      OWNER,
+    );
 
     // Assess
     expect(report).toEqual({ duplicates: [], orphans: [], missingAliases: [] });

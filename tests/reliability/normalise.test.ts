@@ -4,8 +4,16 @@ import { key, OWNER } from './fixtures.ts';
 describe('Function: normaliseState', () => {
   it('gives two runs that reached the same state equal results, whatever their ids and dates', () => {
     // Prepare
-    const runA = key('us-east-1', 'cmk', { keyId: 'aaaa', policy: '{"Resource":"arn:aws:kms:us-east-1:111122223333:key/aaaa"}', creationDate: '2026-01-01T00:00:00.000Z' });
-    const runB = key('us-east-1', 'cmk', { keyId: 'bbbb', policy: '{"Resource":"arn:aws:kms:us-east-1:111122223333:key/bbbb"}', creationDate: '2027-05-05T00:00:00.000Z' });
+    const runA = key('us-east-1', 'cmk', {
+      keyId: 'aaaa',
+      policy: '{"Resource":"arn:aws:kms:us-east-1:111122223333:key/aaaa"}',
+      creationDate: '2026-01-01T00:00:00.000Z',
+    });
+    const runB = key('us-east-1', 'cmk', {
+      keyId: 'bbbb',
+      policy: '{"Resource":"arn:aws:kms:us-east-1:111122223333:key/bbbb"}',
+      creationDate: '2027-05-05T00:00:00.000Z',
+    });
 
     // Act
     const a = normaliseState({ keys: [runA], aliases: [{ region: 'us-east-1', aliasName: 'alias/cmk', targetKeyId: 'aaaa' }] }, OWNER);
@@ -57,10 +65,16 @@ describe('Function: diffStates', () => {
   it('reports extra and missing keys, changed fields and aliases', () => {
     // Prepare
     const expected = normaliseState(
-      { keys: [key('us-east-1', 'cmk', { keyId: 'k1' }), key('us-west-2', 'gone')], aliases: [{ region: 'us-east-1', aliasName: 'alias/cmk', targetKeyId: 'k1' }] },
+      {
+        keys: [key('us-east-1', 'cmk', { keyId: 'k1' }), key('us-west-2', 'gone')],
+        aliases: [{ region: 'us-east-1', aliasName: 'alias/cmk', targetKeyId: 'k1' }],
+      },
       OWNER,
     );
-    const actual = normaliseState({ keys: [key('us-east-1', 'cmk', { keyId: 'k2', keyState: 'Disabled' }), key('us-east-1', 'cmk', { keyId: 'k3' })], aliases: [] }, OWNER);
+    const actual = normaliseState(
+      { keys: [key('us-east-1', 'cmk', { keyId: 'k2', keyState: 'Disabled' }), key('us-east-1', 'cmk', { keyId: 'k3' })], aliases: [] },
+      OWNER,
+    );
 
     // Act
     const diffs = diffStates(expected, actual);

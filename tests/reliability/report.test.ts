@@ -1,6 +1,6 @@
-import type { CheckedAnswer } from '../../local/driver/index.ts';
 import { judgeHostile } from '../../bench/reliability/hostileJudge.ts';
 import { buildReport, formatReport, MIN_HOSTILE_INPUTS } from '../../bench/reliability/report.ts';
+import type { CheckedAnswer } from '../../local/driver/index.ts';
 
 const input = { name: 'bad window', properties: {}, expectPaths: ['CustomerMasterKeys.cmk-prod.DeletionWindowInDays'] };
 
@@ -24,7 +24,11 @@ describe('Function: judgeHostile', () => {
 
     // Assess
     expect(accepted.accepted).toBe(true);
-    expect(accepted.problems).toEqual(['accepted: answered SUCCESS to invalid properties', '2 KMS mutation(s) before the refusal', 'unhandled: unhandledRejection: boom']);
+    expect(accepted.problems).toEqual([
+      'accepted: answered SUCCESS to invalid properties',
+      '2 KMS mutation(s) before the refusal',
+      'unhandled: unhandledRejection: boom',
+    ]);
     expect(vague.rejectedWithPath).toBe(false);
     expect(vague.problems[0]).toMatch(/^the Reason names none of/);
   });
@@ -41,11 +45,28 @@ describe('Function: judgeHostile', () => {
 describe('Function: buildReport', () => {
   const ran = { crash: true, faults: true, hostile: true };
   const passing = {
-    crash: { tried: 3, converged: 3, duplicates: 0, orphans: 0, missingAliases: 0, requests: [{ name: 'Create', mutations: 3, tried: 3, converged: 3 }], outcomes: [] },
+    crash: {
+      tried: 3,
+      converged: 3,
+      duplicates: 0,
+      orphans: 0,
+      missingAliases: 0,
+      requests: [{ name: 'Create', mutations: 3, tried: 3, converged: 3 }],
+      outcomes: [],
+    },
     faults: { scenarios: 2, passed: 2, outcomes: [{ name: 'fault: x', ok: true, problems: [] }] },
     hostile: {
-      tried: MIN_HOSTILE_INPUTS, rejectedWithPath: MIN_HOSTILE_INPUTS, allPathsNamed: 900, accepted: 0, kmsMutations: 0, kmsCalls: 0, unhandled: 0, viaDriver: 10,
-      responseUrlLeaks: 0, deleteWithGarbage: { tried: 2, passed: 2 }, outcomes: [],
+      tried: MIN_HOSTILE_INPUTS,
+      rejectedWithPath: MIN_HOSTILE_INPUTS,
+      allPathsNamed: 900,
+      accepted: 0,
+      kmsMutations: 0,
+      kmsCalls: 0,
+      unhandled: 0,
+      viaDriver: 10,
+      responseUrlLeaks: 0,
+      deleteWithGarbage: { tried: 2, passed: 2 },
+      outcomes: [],
     },
     foreignKeysTouched: 0,
     config: {},

@@ -103,13 +103,15 @@ describe('Function: buildResponseBody', () => {
 
   it('is always at most 4,096 bytes of valid UTF-8, keeping the status whenever the data fits', () => {
     // Prepare: any text, including control characters, lone surrogates and astral characters
-    const text = fc.array(
-      fc.oneof(
-        fc.string({ unit: 'binary', maxLength: 50 }),
-        fc.constantFrom('\u0000', '\u001f', '\u007f', '\u0085', '\ud800', '\udfff', '😀', '€', '"', '\\', '\n'),
-      ),
-      { maxLength: 300 },
-    ).map((parts) => parts.join(''));
+    const text = fc
+      .array(
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 50 }),
+          fc.constantFrom('\u0000', '\u001f', '\u007f', '\u0085', '\ud800', '\udfff', '😀', '€', '"', '\\', '\n'),
+        ),
+        { maxLength: 300 },
+      )
+      .map((parts) => parts.join(''));
     const data = fc.dictionary(fc.string({ unit: 'binary', maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 120 }), { maxKeys: 40 });
 
     fc.assert(

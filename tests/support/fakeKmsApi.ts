@@ -185,7 +185,10 @@ export class FakeKms {
   #describe(key: FakeKey): KeyDescription {
     if (key.state === 'Creating' && key.creatingPolls-- <= 0) key.state = 'Enabled';
     const replicaRegions = key.multiRegion
-      ? this.keys.filter((k) => k.keyId === key.keyId && k.role === 'REPLICA').map((k) => k.region).sort()
+      ? this.keys
+          .filter((k) => k.keyId === key.keyId && k.role === 'REPLICA')
+          .map((k) => k.region)
+          .sort()
       : [];
     return {
       keyId: key.keyId,

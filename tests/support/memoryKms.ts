@@ -74,7 +74,8 @@ export class MemoryKms {
         notPending(primary);
         if (primary.state === 'Disabled') throw err('DisabledException', `${primary.arn} is disabled.`);
         if (action.replicaRegion === action.region) throw err('ValidationException', 'ReplicaRegion must differ from the primary Region');
-        if (this.#find(action.replicaRegion, primary.keyId)) throw err('AlreadyExistsException', `${primary.keyId} already has a replica in ${action.replicaRegion}`);
+        if (this.#find(action.replicaRegion, primary.keyId))
+          throw err('AlreadyExistsException', `${primary.keyId} already has a replica in ${action.replicaRegion}`);
         this.#state.keys.push({
           ...structuredClone(primary),
           region: action.replicaRegion,
@@ -105,7 +106,10 @@ export class MemoryKms {
         const current = this.#find(action.region, alias.targetKeyId);
         // KMS refuses to move an alias between keys of another type or usage; the emulator is authoritative on the exact code.
         if (current && (keyType(current.spec) !== keyType(key.spec) || current.keyUsage !== key.keyUsage)) {
-          throw err('ValidationException', `${action.aliasName} cannot move from a ${current.spec}/${current.keyUsage} key to a ${key.spec}/${key.keyUsage} key`);
+          throw err(
+            'ValidationException',
+            `${action.aliasName} cannot move from a ${current.spec}/${current.keyUsage} key to a ${key.spec}/${key.keyUsage} key`,
+          );
         }
         alias.targetKeyId = key.keyId;
         break;
@@ -163,7 +167,10 @@ export class MemoryKms {
           member.role = member === next ? 'PRIMARY' : 'REPLICA';
           member.replicaRegions = [];
         }
-        next.replicaRegions = family.filter((m) => m !== next).map((m) => m.region).sort(cmp);
+        next.replicaRegions = family
+          .filter((m) => m !== next)
+          .map((m) => m.region)
+          .sort(cmp);
         break;
       }
       case 'ScheduleKeyDeletion': {
@@ -200,10 +207,7 @@ export class MemoryKms {
     return keyId;
   }
 
-  #newKey(
-    region: string,
-    props: { spec: KeySpec; keyUsage: KeyUsage; multiRegion: boolean; description: string; policy: string; tags: TagMap },
-  ): ActualKey {
+  #newKey(region: string, props: { spec: KeySpec; keyUsage: KeyUsage; multiRegion: boolean; description: string; policy: string; tags: TagMap }): ActualKey {
     this.#counter += 1;
     const hex = this.#counter.toString(16).padStart(12, '0');
     const keyId = props.multiRegion ? `mrk-${hex.padStart(32, '0')}` : `00000000-0000-4000-8000-${hex}`;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCloudFormation, parseCloudFormationDocument, stackSetTemplateOf, writeStackSetTemplate } from '../../build/stackset.mjs';
-import { asRecord, loadTemplate, propertiesOf, resourceOf, ROOT, SAM_TEMPLATE_TEXT, STACKSET_TEMPLATE_TEXT } from './helpers.ts';
+import { asRecord, loadTemplate, propertiesOf, ROOT, resourceOf, SAM_TEMPLATE_TEXT, STACKSET_TEMPLATE_TEXT } from './helpers.ts';
 
 const sam = loadTemplate(SAM_TEMPLATE_TEXT);
 const stackSet = loadTemplate(STACKSET_TEMPLATE_TEXT);

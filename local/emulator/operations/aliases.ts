@@ -22,8 +22,10 @@ const RESERVED_PREFIX = 'alias/aws/';
 /** The AliasName member, checked like KMS: model pattern, `alias/` prefix, reserved `alias/aws/`. */
 function aliasNameFromInput(ctx: OpContext): string {
   const name = reqString(ctx.input, 'AliasName', { max: 256, pattern: ALIAS_PATTERN });
-  if (!name.startsWith('alias/') || name.length === 'alias/'.length) throw faults.invalidAliasName(`Alias must start with the prefix "alias/" followed by a name: ${name}`);
-  if (name.startsWith(RESERVED_PREFIX)) throw faults.invalidAliasName(`Alias names beginning with "${RESERVED_PREFIX}" are reserved for AWS managed keys: ${name}`);
+  if (!name.startsWith('alias/') || name.length === 'alias/'.length)
+    throw faults.invalidAliasName(`Alias must start with the prefix "alias/" followed by a name: ${name}`);
+  if (name.startsWith(RESERVED_PREFIX))
+    throw faults.invalidAliasName(`Alias names beginning with "${RESERVED_PREFIX}" are reserved for AWS managed keys: ${name}`);
   return name;
 }
 

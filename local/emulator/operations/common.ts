@@ -72,7 +72,9 @@ export function requireState(key: KeyRecord, allowed: readonly KeyState[]): void
 /** AWS managed keys belong to the service: their policy, tags and lifecycle are not ours to change. */
 export function requireCustomerManaged(ctx: OpContext, key: KeyRecord, operation: string): void {
   if (key.keyManager === 'AWS') {
-    throw faults.accessDenied(`User: ${ctx.state.config.callerArn} is not authorized to perform: kms:${operation} on resource: ${key.arn} because no resource-based policy allows the kms:${operation} action`);
+    throw faults.accessDenied(
+      `User: ${ctx.state.config.callerArn} is not authorized to perform: kms:${operation} on resource: ${key.arn} because no resource-based policy allows the kms:${operation} action`,
+    );
   }
 }
 
@@ -123,8 +125,12 @@ export function parseTags(input: Input, field: string): Map<string, string> {
     const tag = entry as Input;
     const tagKey = reqString(tag, 'TagKey', { max: 128 });
     const tagValue = tag.TagValue;
-    if (typeof tagValue !== 'string') throw faults.validation(`1 validation error detected: Value null at 'tags.member.tagValue' failed to satisfy constraint: Member must not be null`);
-    if (tagValue.length > 256) throw faults.validation(`1 validation error detected: Value '${tagValue}' at 'tags.member.tagValue' failed to satisfy constraint: Member must have length less than or equal to 256`);
+    if (typeof tagValue !== 'string')
+      throw faults.validation(`1 validation error detected: Value null at 'tags.member.tagValue' failed to satisfy constraint: Member must not be null`);
+    if (tagValue.length > 256)
+      throw faults.validation(
+        `1 validation error detected: Value '${tagValue}' at 'tags.member.tagValue' failed to satisfy constraint: Member must have length less than or equal to 256`,
+      );
     if (tagKey.toLowerCase().startsWith('aws:')) throw faults.tag('Tag keys beginning with aws: are reserved for AWS use.');
     if (tags.has(tagKey)) throw faults.tag(`Duplicate tag key ${tagKey}.`);
     tags.set(tagKey, tagValue);

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { decryptBlob, encryptBlob, parseBlob } from '../crypto.ts';
 import { faults } from '../errors.ts';
 import type { KeyRecord } from '../state.ts';
-import { optBlob, optEnum, optInt, optString, optStringMap, type Input } from '../validate.ts';
+import { type Input, optBlob, optEnum, optInt, optString, optStringMap } from '../validate.ts';
 import { keyFromInput, type OperationHandler, requireState, resolveKey } from './common.ts';
 
 /** Material of a usable symmetric encryption key, after the usage, spec and state checks KMS makes. */
@@ -23,7 +23,10 @@ function algorithm(input: Input): void {
 
 function requiredBlob(input: Input, field: string, max: number): Buffer {
   const blob = optBlob(input, field, max);
-  if (blob === undefined) throw faults.validation(`1 validation error detected: Value null at '${field.charAt(0).toLowerCase()}${field.slice(1)}' failed to satisfy constraint: Member must not be null`);
+  if (blob === undefined)
+    throw faults.validation(
+      `1 validation error detected: Value null at '${field.charAt(0).toLowerCase()}${field.slice(1)}' failed to satisfy constraint: Member must not be null`,
+    );
   return blob;
 }
 
@@ -64,7 +67,8 @@ const generateDataKey: OperationHandler = (ctx) => {
   if ((numberOfBytes === undefined) === (spec === undefined)) throw faults.validation('Please specify either number of bytes or key spec.');
   const context = optStringMap(ctx.input, 'EncryptionContext') ?? {};
   const key = keyFromInput(ctx, true);
-  if (key.shared.spec !== 'SYMMETRIC_DEFAULT') throw faults.invalidKeyUsage(`${key.arn} key spec is ${key.shared.spec} which is not valid for GenerateDataKey.`);
+  if (key.shared.spec !== 'SYMMETRIC_DEFAULT')
+    throw faults.invalidKeyUsage(`${key.arn} key spec is ${key.shared.spec} which is not valid for GenerateDataKey.`);
   const material = materialFor(key, 'GenerateDataKey');
   const plaintext = randomBytes(numberOfBytes ?? (spec === 'AES_128' ? 16 : 32));
   const blob = encryptBlob(material, key.shared.keyId, plaintext, context);

@@ -2,8 +2,9 @@
  * ScheduleKeyDeletion and CancelKeyDeletion. The waiting period only elapses when the control API
  * advances the clock (`POST /__emulator/advance-time`), see `model.advanceTime`.
  */
-import { DAY_MS } from '../model.ts';
+
 import { faults } from '../errors.ts';
+import { DAY_MS } from '../model.ts';
 import { optInt } from '../validate.ts';
 import { keyFromInput, type OperationHandler, requireCustomerManaged, requireState } from './common.ts';
 

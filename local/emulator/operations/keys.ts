@@ -6,8 +6,8 @@ import { addKey, defaultKeyPolicy, newSharedKey } from '../model.ts';
 import { checkKeyPolicy } from '../policy.ts';
 import { optBool, optEnum, optInt, optString } from '../validate.ts';
 import {
-  compareStrings,
   checkNewKeyTagCount,
+  compareStrings,
   decodeMarker,
   keyFromInput,
   keyMetadata,
@@ -88,7 +88,8 @@ const disableKey: OperationHandler = (ctx) => {
 const updateKeyDescription: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   const description = optString(ctx.input, 'Description', { max: MAX_DESCRIPTION });
-  if (description === undefined) throw faults.validation("1 validation error detected: Value null at 'description' failed to satisfy constraint: Member must not be null");
+  if (description === undefined)
+    throw faults.validation("1 validation error detected: Value null at 'description' failed to satisfy constraint: Member must not be null");
   requireCustomerManaged(ctx, key, 'UpdateKeyDescription');
   requireState(key, ['Enabled', 'Disabled']);
   key.description = description;

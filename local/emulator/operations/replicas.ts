@@ -4,16 +4,7 @@ import { keyArn } from '../ids.ts';
 import { addKey } from '../model.ts';
 import type { KeyRecord } from '../state.ts';
 import { optBool, optString, reqString } from '../validate.ts';
-import {
-  checkNewKeyTagCount,
-  keyFromInput,
-  keyMetadata,
-  type OperationHandler,
-  parseTags,
-  requireCustomerManaged,
-  requireState,
-  tagList,
-} from './common.ts';
+import { checkNewKeyTagCount, keyFromInput, keyMetadata, type OperationHandler, parseTags, requireCustomerManaged, requireState, tagList } from './common.ts';
 import { MAX_DESCRIPTION, policyFromInput } from './keys.ts';
 
 /** KMS's pattern for a Region name in ReplicateKey / UpdatePrimaryRegion. */

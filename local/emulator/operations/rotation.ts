@@ -11,7 +11,9 @@ import { keyFromInput, type OperationHandler, requireCustomerManaged, requireSta
 
 function requireRotatable(key: KeyRecord): void {
   if (!canRotate(key.shared.spec, key.shared.usage)) {
-    throw faults.unsupported(`${key.arn} has key spec ${key.shared.spec} and key usage ${key.shared.usage}; automatic rotation is supported only for symmetric encryption keys.`);
+    throw faults.unsupported(
+      `${key.arn} has key spec ${key.shared.spec} and key usage ${key.shared.usage}; automatic rotation is supported only for symmetric encryption keys.`,
+    );
   }
 }
 

@@ -2,26 +2,18 @@
 import { MAX_TAGS_PER_KEY } from '../../../lib/constants.ts';
 import { faults } from '../errors.ts';
 import { optInt, optString, optStringList } from '../validate.ts';
-import {
-  compareStrings,
-  decodeMarker,
-  keyFromInput,
-  type OperationHandler,
-  page,
-  parseTags,
-  requireCustomerManaged,
-  requireState,
-  tagList,
-} from './common.ts';
+import { compareStrings, decodeMarker, keyFromInput, type OperationHandler, page, parseTags, requireCustomerManaged, requireState, tagList } from './common.ts';
 
 const tagResource: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
-  if (ctx.input.Tags === undefined || ctx.input.Tags === null) throw faults.validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
+  if (ctx.input.Tags === undefined || ctx.input.Tags === null)
+    throw faults.validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
   const tags = parseTags(ctx.input, 'Tags');
   requireCustomerManaged(ctx, key, 'TagResource');
   requireState(key, ['Enabled', 'Disabled']);
   const merged = new Map([...key.tags, ...tags]);
-  if (merged.size > MAX_TAGS_PER_KEY) throw faults.limitExceeded(`The request would give ${key.arn} ${merged.size} tags; a KMS key can have at most ${MAX_TAGS_PER_KEY}.`);
+  if (merged.size > MAX_TAGS_PER_KEY)
+    throw faults.limitExceeded(`The request would give ${key.arn} ${merged.size} tags; a KMS key can have at most ${MAX_TAGS_PER_KEY}.`);
   key.tags = merged;
   return undefined;
 };
@@ -29,7 +21,8 @@ const tagResource: OperationHandler = (ctx) => {
 const untagResource: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   const tagKeys = optStringList(ctx.input, 'TagKeys');
-  if (tagKeys === undefined) throw faults.validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
+  if (tagKeys === undefined)
+    throw faults.validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
   requireCustomerManaged(ctx, key, 'UntagResource');
   requireState(key, ['Enabled', 'Disabled']);
   for (const tagKey of tagKeys) key.tags.delete(tagKey);
