@@ -44,7 +44,7 @@ export interface DependencyModel {
  * trip, in parallel) must precede any write, or a replayed Create would duplicate keys; with no
  * customer managed key found, no ListResourceTags/DescribeKey is needed. CreateKey carries policy
  * and tags; EnableKeyRotation and CreateAlias need the key; ReplicateKey needs the primary; the
- * replica's alias needs the replica `Enabled` (SPEC §9). ListRegions is left out: an implementation
+ * replica's alias needs the replica `Enabled` (docs/behaviour.md §9). ListRegions is left out: an implementation
  * could overlap it with speculative listings.
  */
 export const CREATE_MODEL: DependencyModel = {
@@ -66,7 +66,7 @@ export const CREATE_MODEL: DependencyModel = {
 /**
  * Delete of keys that all exist. Ownership is only known from tags (listings, then ListResourceTags:
  * two round trips); the alias goes before ScheduleKeyDeletion, and replicas before their primary
- * (SPEC §6).
+ * (docs/behaviour.md §6).
  */
 export const DELETE_MODEL: DependencyModel = {
   name: 'delete',

@@ -1,5 +1,5 @@
 /**
- * `npm run reliability` (SPEC §6, §8): drives the real bundle (`dist/handler/index.mjs`) through the
+ * `npm run reliability` (docs/behaviour.md §6, §8): drives the real bundle (`dist/handler/index.mjs`) through the
  * CloudFormation driver against the local KMS emulator and checks what users fear most — crash at
  * every mutating step, KMS and ResponseURL faults, a deadline, hostile properties, foreign keys.
  * Prints a table, writes `bench/reliability.json`, exits non-zero when any check fails.

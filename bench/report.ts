@@ -1,5 +1,5 @@
 /**
- * The bench's outputs: `bench/results.json` (the figures SPEC §11 asks for, plus informative extras)
+ * The bench's outputs: `bench/results.json` (the figures docs/behaviour.md §11 asks for, plus informative extras)
  * and a table on stdout with each figure against its target.
  */
 import { writeFileSync } from 'node:fs';

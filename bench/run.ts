@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (SPEC §11): in one run, on the emulator with default quotas and injected latency —
+ * `npm run bench` (docs/behaviour.md §11): in one run, on the emulator with default quotas and injected latency —
  * fan-out Create and Delete against their lower bounds and the sequential baseline, cold start
  * against the SDK-only floor, peak memory over ~1,000 key instances. Prints a table and writes
  * `bench/results.json`.

@@ -1,5 +1,5 @@
 /**
- * Lambda entry point of `Custom::MultiRegionKmsKeys` (SPEC §8). Thin: reads the invocation's
+ * Lambda entry point of `Custom::MultiRegionKmsKeys` (docs/behaviour.md §8). Thin: reads the invocation's
  * context and environment, runs `handleRequest` against the deadline, and answers CloudFormation
  * exactly once on every path — validation error, unexpected exception, approaching timeout — then
  * returns normally, so Lambda never redelivers a request that was already answered.

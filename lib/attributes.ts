@@ -1,5 +1,5 @@
 /**
- * Attributes for `Fn::GetAtt` (SPEC §7): one flat attribute per value, selected by the
+ * Attributes for `Fn::GetAtt` (docs/behaviour.md §7): one flat attribute per value, selected by the
  * `ReturnAttributes` globs, and a preflight that refuses — before any KMS call — a selection whose
  * response would exceed CloudFormation's 4,096-byte limit. Key id lengths are fixed (36 characters
  * for both `1234abcd-…` and `mrk-…` ids), so the size is known before the keys exist.
@@ -29,7 +29,7 @@ export const PLACEHOLDER_KEY_IDS = {
   multiRegion: `mrk-${'0'.repeat(32)}`,
 } as const;
 
-/** `arn:<partition>:kms:<region>:<account>:key/<keyId>`, in the partition the function runs in (SPEC §4). */
+/** `arn:<partition>:kms:<region>:<account>:key/<keyId>`, in the partition the function runs in (docs/behaviour.md §4). */
 export function keyArnOf(context: ResourceContext, region: string, keyId: string): string {
   return `arn:${context.partition}:kms:${region}:${context.accountId}:key/${keyId}`;
 }

@@ -1,7 +1,7 @@
 /** Constants shared across modules. */
 
 /**
- * Default KMS request quotas per account per Region, in requests per second (SPEC §9).
+ * Default KMS request quotas per account per Region, in requests per second (docs/behaviour.md §9).
  * ReplicateKey also costs 2 CreateKey in the replica Region.
  */
 export const DEFAULT_KMS_QUOTAS = {

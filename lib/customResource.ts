@@ -1,5 +1,5 @@
 /**
- * One CloudFormation request, start to answer (SPEC §6): validate → desired state → response-size
+ * One CloudFormation request, start to answer (docs/behaviour.md §6): validate → desired state → response-size
  * preflight → reconcile (read actual state → plan → execute, again while failures were transient)
  * → attributes. Create, Update and Delete share the reconcile loop; Delete reconciles to nothing.
  * Returns the answer; sending it is the handler's job.
@@ -186,7 +186,7 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
 /**
  * Reads the actual state, waiting while a key is in a transitional state (`Creating`: a replica
  * made by an earlier, interrupted run; `Updating`: a primary Region moving). KMS refuses most
- * operations on such a key (SPEC §9: wait for Enabled before using it); it settles within seconds.
+ * operations on such a key (docs/behaviour.md §9: wait for Enabled before using it); it settles within seconds.
  */
 async function readSettledState(
   input: Parameters<typeof readActualState>[0],

@@ -1,5 +1,5 @@
 /**
- * The Lambda deadline (SPEC §8): CloudFormation must get an answer before Lambda kills the
+ * The Lambda deadline (docs/behaviour.md §8): CloudFormation must get an answer before Lambda kills the
  * invocation, or the stack waits for the custom resource timeout (up to an hour). Three instants
  * are derived from `context.getRemainingTimeInMillis()`:
  *

@@ -1,5 +1,5 @@
 /**
- * Desired state (SPEC §4): validated properties + the account's enabled Regions + the request's
+ * Desired state (docs/behaviour.md §4): validated properties + the account's enabled Regions + the request's
  * context → the KMS keys the resource wants, Region by Region, with their generated key policies.
  * Keys and replicas that cannot be placed are reported, not created.
  */
@@ -128,7 +128,7 @@ function desiredKey(
 /**
  * The desired state of a Delete: nothing. Never throws, whatever the properties hold, because a
  * Delete must remove what the resource owns even when its properties are invalid or outdated
- * (SPEC §6). Only two properties are read, leniently: `OptInRegions` (a valid list narrows the
+ * (docs/behaviour.md §6). Only two properties are read, leniently: `OptInRegions` (a valid list narrows the
  * Regions to scan; anything else means all enabled Regions) and `DefaultDeletionWindowInDays`
  * (else 30, the safest window).
  */

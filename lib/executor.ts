@@ -1,5 +1,5 @@
 /**
- * Runs a plan (SPEC §9): every Region in parallel, each action as soon as all of its `dependsOn`
+ * Runs a plan (docs/behaviour.md §9): every Region in parallel, each action as soon as all of its `dependsOn`
  * are done (a DAG scheduler, not waves), each request paced and retried where safe, nothing new
  * started after the deadline. A failed action marks everything that depends on it `skipped`.
  * Actions on the critical path (executor/priority.ts) are started first and paced first.

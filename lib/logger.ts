@@ -1,5 +1,5 @@
 /**
- * Structured JSON logging (SPEC §8): one JSON object per line on stdout, which CloudWatch Logs
+ * Structured JSON logging (docs/behaviour.md §8): one JSON object per line on stdout, which CloudWatch Logs
  * indexes as is. Hand-written rather than `@aws-lambda-powertools/logger`: the same output for
  * ~1 KB of bundle instead of ~20 KB (figures in the handler issue's report). Secrets — the
  * pre-signed `ResponseURL` above all, which lets anyone answer for the stack — are redacted from

@@ -1,7 +1,7 @@
 /**
  * Ownership: every key and replica the product creates carries tags under a reserved prefix, so
  * that any later request — a retry, a rollback, a Delete with garbage properties — can tell what
- * belongs to this resource and never touches anything else (SPEC §6).
+ * belongs to this resource and never touches anything else (docs/behaviour.md §6).
  */
 import { createHash } from 'node:crypto';
 import type { Owner, RemovalPolicy, TagMap } from './types.ts';

@@ -1,5 +1,5 @@
 /**
- * Client-side pacing to the KMS request quotas (SPEC §9): one token bucket per Region per operation,
+ * Client-side pacing to the KMS request quotas (docs/behaviour.md §9): one token bucket per Region per operation,
  * refilled at the quota rate.
  *
  * - Headroom: KMS (and the emulator) hold one second of quota and take a token when a request

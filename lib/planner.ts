@@ -1,5 +1,5 @@
 /**
- * The pure planner (SPEC §6): desired state + actual state → a plan of plain-data actions with
+ * The pure planner (docs/behaviour.md §6): desired state + actual state → a plan of plain-data actions with
  * dependency edges, the refusals that stop the request, and which key serves each desired key.
  * Same input, same plan: actions sorted by id, ids stable, no I/O, no clock.
  * Delete is `plan({ ...desired, keys: [] }, actual)`.

@@ -1,5 +1,5 @@
 /**
- * The key policy generator (SPEC §5): `KeyProperties` + `ResourceContext` → the canonical JSON of
+ * The key policy generator (docs/behaviour.md §5): `KeyProperties` + `ResourceContext` → the canonical JSON of
  * the key policy that goes to the primary and to every replica. Deterministic: the same input, in
  * any order of principals, CMKUsers or service principals, gives byte-identical JSON, which is how
  * the planner decides whether `PutKeyPolicy` is needed. Who gets what, and why: docs/key-policy.md.

@@ -1,5 +1,5 @@
 /**
- * Regions (SPEC §4): which Regions a resource may use, how a key's `Region` and `ReplicaRegions`
+ * Regions (docs/behaviour.md §4): which Regions a resource may use, how a key's `Region` and `ReplicaRegions`
  * resolve against them, and the partition of a Region. Pure: the enabled Regions come from a
  * `RegionLister` that `lib/aws/` implements with the Account API's `ListRegions`.
  */

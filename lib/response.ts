@@ -1,5 +1,5 @@
 /**
- * The answer to CloudFormation (SPEC §8): the response body, always within CloudFormation's
+ * The answer to CloudFormation (docs/behaviour.md §8): the response body, always within CloudFormation's
  * 4,096-byte limit, and the one PUT to the pre-signed `ResponseURL`, retried on network errors and
  * 5xx. Plain `node:https` / `node:http`: the answer must not depend on the SDK, and S3 pre-signed
  * URLs need nothing else.

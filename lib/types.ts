@@ -4,7 +4,7 @@
  * with `toEqual` and handed between modules without behaviour attached.
  */
 
-/** Key specs KMS accepts for customer managed keys (SPEC §3). */
+/** Key specs KMS accepts for customer managed keys (docs/behaviour.md §3). */
 export const KEY_SPECS = [
   'SYMMETRIC_DEFAULT',
   'RSA_2048',
@@ -41,7 +41,7 @@ export interface PolicyCondition {
   values: string[];
 }
 
-/** A CMKUser of SPEC §3: principals that share the same conditions. */
+/** A CMKUser of docs/behaviour.md §3: principals that share the same conditions. */
 export interface CmkUser {
   principals: string[];
   conditions: PolicyCondition[];
@@ -89,7 +89,7 @@ export interface KeyProperties {
   allowReplacement: boolean;
 }
 
-/** `ResourceProperties` after validation (SPEC §3). */
+/** `ResourceProperties` after validation (docs/behaviour.md §3). */
 export interface ResourceProperties {
   awsAccountId: string;
   /** Sorted by name. */
@@ -113,7 +113,7 @@ export interface ResourceContext {
   partition: string;
   /** The Region the function runs in. */
   region: string;
-  /** `EXECUTION_ROLE_ARN`: always granted the management actions the product needs (SPEC §5). */
+  /** `EXECUTION_ROLE_ARN`: always granted the management actions the product needs (docs/behaviour.md §5). */
   executionRoleArn: string;
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the main job on the embedded local emulator (SPEC §10). Starts the KMS emulator,
+ * `npm start`: the main job on the embedded local emulator (docs/behaviour.md §10). Starts the KMS emulator,
  * deploys a template's `Custom::MultiRegionKmsKeys` resource through the CloudFormation driver
  * against the built bundle, prints a per-Region report and the attributes, encrypts with a
  * multi-Region key in one Region and decrypts with its replica in another, then updates and

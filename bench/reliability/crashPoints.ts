@@ -1,5 +1,5 @@
 /**
- * Crash at every step (SPEC §6 crash safety): for each request of the reference lifecycle, a clean
+ * Crash at every step (docs/behaviour.md §6 crash safety): for each request of the reference lifecycle, a clean
  * run learns how many mutating KMS calls it makes (M) and the state it ends in; then for every
  * N in 1..M the same request is delivered with the function killed right after the Nth mutation
  * takes effect (emulator crash point, armed with the child's pid), redelivered as Lambda's retry

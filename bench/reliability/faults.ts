@@ -1,5 +1,5 @@
 /**
- * Fault scenarios (SPEC §8, §9): the reference lifecycle — Create, Update (a policy change), Delete —
+ * Fault scenarios (docs/behaviour.md §8, §9): the reference lifecycle — Create, Update (a policy change), Delete —
  * under injected KMS faults (5xx, dropped connections, latency spikes, a throttling storm), a
  * ResponseURL that fails its first three PUTs, and a KMS so slow that the Lambda deadline arrives.
  * Each step must answer as CloudFormation needs and leave the state a clean run leaves.

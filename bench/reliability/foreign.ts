@@ -1,6 +1,6 @@
 /**
  * Keys the product does not own, seeded in every Region before each scenario, and the check that
- * they come out of it untouched (SPEC §6: the product never changes or deletes a key it does not
+ * they come out of it untouched (docs/behaviour.md §6: the product never changes or deletes a key it does not
  * own). The seeds include the tricky ones: aliases the reference never uses, an alias with a
  * reference key's name in a Region where that key does not live, and keys carrying the reserved
  * ownership prefix on behalf of another stack — one of them even with the KeyName `cmk-prod`.

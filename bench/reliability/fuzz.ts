@@ -1,6 +1,6 @@
 /**
  * A fast-check fuzzer over `ResourceProperties`: the reference configuration with one to three
- * invalid mutations drawn from the rules of SPEC §3 (each knowing the path a Reason must name), and
+ * invalid mutations drawn from the rules of docs/behaviour.md §3 (each knowing the path a Reason must name), and
  * arbitrary JSON maps that lack the required properties. Inputs are sampled with a fixed seed, so a
  * failing input can be regenerated.
  */
@@ -9,7 +9,7 @@ import { type CfnMap, type CfnValue, cloneCfn, comparableText, toCfnValue } from
 import type { HostileInput } from './hostileCorpus.ts';
 import { referenceCfn } from './hostileCorpus.ts';
 
-/** PascalCase property names of SPEC §3 (each also valid in snake_case). */
+/** PascalCase property names of docs/behaviour.md §3 (each also valid in snake_case). */
 const TOP_FIELDS = [
   'AwsAccountId',
   'CustomerMasterKeys',

@@ -2,7 +2,7 @@
  * Runs the hostile inputs against the real bundle: most of them in one long-lived child process
  * (a warm Lambda container: one import, many invocations — the driver's fresh process per request
  * costs 100+ ms), a sample through the driver itself, and Deletes whose properties are garbage,
- * which must still succeed and remove what the resource owns (SPEC §6).
+ * which must still succeed and remove what the resource owns (docs/behaviour.md §6).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -32,7 +32,7 @@ export interface HostileSummary {
   kmsCalls: number;
   unhandled: number;
   viaDriver: number;
-  /** ResponseURL signatures that appeared in the function's logs (SPEC §8: never logged). */
+  /** ResponseURL signatures that appeared in the function's logs (docs/behaviour.md §8: never logged). */
   responseUrlLeaks: number;
   deleteWithGarbage: { tried: number; passed: number };
   outcomes: CheckOutcome[];

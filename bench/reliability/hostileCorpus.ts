@@ -1,5 +1,5 @@
 /**
- * Hand-written hostile inputs: one or more per rule of SPEC §3 (and the size limits of §5 and §7),
+ * Hand-written hostile inputs: one or more per rule of docs/behaviour.md §3 (and the size limits of §5 and §7),
  * each a whole `ResourceProperties` in CloudFormation's stringified form, with the property paths a
  * correct Reason names. Every one must be refused before any KMS call.
  */

@@ -1,5 +1,5 @@
 /**
- * The verdict on one hostile input (SPEC §3, §8): refused with FAILED, a Reason naming the
+ * The verdict on one hostile input (docs/behaviour.md §3, §8): refused with FAILED, a Reason naming the
  * offending property path, no KMS mutation, no unhandled exception, a well-formed answer of at
  * most 4,096 bytes.
  */

@@ -1,5 +1,5 @@
 /**
- * What must hold in any state the product leaves behind (SPEC §6 crash safety), judged from the
+ * What must hold in any state the product leaves behind (docs/behaviour.md §6 crash safety), judged from the
  * emulator's state alone: no duplicate key, no orphaned key, no owned key without its alias.
  */
 import { OWNERSHIP_TAGS } from '../../lib/ownership.ts';

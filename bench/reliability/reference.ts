@@ -1,6 +1,6 @@
 /**
  * The reference configuration (`examples/reference-keys.pascal.yaml`, a copy of the specification's) and the
- * in-place changes the crash-point suite replays: one of each kind SPEC §6 lists.
+ * in-place changes the crash-point suite replays: one of each kind docs/behaviour.md §6 lists.
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -51,7 +51,7 @@ export interface UpdateStep {
   properties: () => Properties;
 }
 
-/** Every in-place change kind of SPEC §6, each applied to the reference configuration. */
+/** Every in-place change kind of docs/behaviour.md §6, each applied to the reference configuration. */
 export const UPDATE_STEPS: UpdateStep[] = [
   {
     name: 'policy: add a user',

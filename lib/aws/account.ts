@@ -1,5 +1,5 @@
 /**
- * Enabled Regions from the Account API `ListRegions` (SPEC §4). The Account API is global: its
+ * Enabled Regions from the Account API `ListRegions` (docs/behaviour.md §4). The Account API is global: its
  * client lives in the partition's global Region (us-east-1 for `aws`).
  */
 import { AccountClient, ListRegionsCommand, type ListRegionsCommandOutput } from '@aws-sdk/client-account';

@@ -1,4 +1,4 @@
-/** The IAM principals a key policy names, for error messages (SPEC §5: "fail naming the principals"). */
+/** The IAM principals a key policy names, for error messages (docs/behaviour.md §5: "fail naming the principals"). */
 
 /** Every `Principal.AWS` value of the policy document, de-duplicated, in order; [] if not JSON. */
 export function principalsOf(policy: string): string[] {

@@ -1,5 +1,5 @@
 /**
- * Critical-path priorities for the Pacer (SPEC §9): the plan is a DAG (`dependsOn`), and the run
+ * Critical-path priorities for the Pacer (docs/behaviour.md §9): the plan is a DAG (`dependsOn`), and the run
  * lasts as long as its longest weighted chain. An action's priority is the weight of the longest
  * chain that starts at it, so a multi-Region primary's CreateKey and its ReplicateKeys — which
  * gate the replicas' work in other Regions — go before per-Region keys that only gate an alias.

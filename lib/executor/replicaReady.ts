@@ -1,5 +1,5 @@
 /**
- * A new replica is `Creating` for a few seconds and refuses most operations meanwhile (SPEC §9):
+ * A new replica is `Creating` for a few seconds and refuses most operations meanwhile (docs/behaviour.md §9):
  * poll DescribeKey in the replica Region until it has left `Creating` before its dependents start.
  */
 import { KmsError } from '../errors.ts';

@@ -1,5 +1,5 @@
 /**
- * Rule 1 of the planner: which actual key serves each desired key (SPEC §6).
+ * Rule 1 of the planner: which actual key serves each desired key (docs/behaviour.md §6).
  * (a) the key `alias/<name>` in the primary Region targets — ours (a retry), a sibling's (a renamed
  * logical ID: ownership moves here) or, with AdoptExistingKeys, anybody's; (b) an owned key tagged
  * with the key name whose primary is in that Region (a crash between CreateKey and CreateAlias, or a

@@ -1,5 +1,5 @@
 /**
- * Which changes of a key KMS can make in place and which need a new key (SPEC §6), as data.
+ * Which changes of a key KMS can make in place and which need a new key (docs/behaviour.md §6), as data.
  * A replacement takes the ability to decrypt old data with it when the old key's deletion window
  * ends, so the planner refuses it unless the key sets `AllowReplacement: true`.
  */

@@ -46,7 +46,7 @@ export function createContext(desired: DesiredState, index: ActualIndex): Planne
   };
 }
 
-/** The refusal for an alias that targets a key of somebody else (SPEC §6 "Existing alias"). */
+/** The refusal for an alias that targets a key of somebody else (docs/behaviour.md §6 "Existing alias"). */
 export function foreignAliasReason(aliasName: string, region: string, keyId: string): string {
   return `${aliasName} in ${region} already targets key ${keyId}, which this resource does not own; set AdoptExistingKeys to take it over`;
 }

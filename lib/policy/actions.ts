@@ -1,5 +1,5 @@
 /**
- * The KMS actions each role of the generated key policy receives (SPEC §5), as explicit lists.
+ * The KMS actions each role of the generated key policy receives (docs/behaviour.md §5), as explicit lists.
  *
  * Every list names single actions, never a wildcard (`kms:Get*`): a wildcard would silently grant
  * whatever AWS adds under that prefix later, and an explicit list can be audited. The only wildcard

@@ -1,6 +1,6 @@
 /**
  * `ResourceProperties` as CloudFormation delivers them → validated, coerced, defaulted
- * `ResourceProperties` (SPEC §3). Every issue is collected and thrown at once as a
+ * `ResourceProperties` (docs/behaviour.md §3). Every issue is collected and thrown at once as a
  * `ValidationError`, before any KMS call.
  */
 import { DEFAULTS } from '../constants.ts';

@@ -1,6 +1,6 @@
 /**
  * Collecting validation issues. Parsing never stops at the first problem: every reader appends to
- * one list and returns a fallback, so the user sees every mistake of a template at once (SPEC §3).
+ * one list and returns a fallback, so the user sees every mistake of a template at once (docs/behaviour.md §3).
  */
 import type { ValidationIssue } from '../errors.ts';
 

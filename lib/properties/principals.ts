@@ -1,6 +1,6 @@
 /**
  * Principals of the key policy: IAM ARNs, CMKUsers (`{Name: [ARN…], Conditions}` or a bare ARN),
- * IAM conditions and service principals (SPEC §3). Validated here so that a typo fails the request
+ * IAM conditions and service principals (docs/behaviour.md §3). Validated here so that a typo fails the request
  * before any KMS call instead of as a `MalformedPolicyDocumentException` halfway through a rollout.
  */
 import type { CmkUser, PolicyCondition, ServicePrincipal } from '../types.ts';

@@ -1,5 +1,5 @@
 /**
- * Property names and their Terraform spellings. Every PascalCase property of SPEC §3 has one exact
+ * Property names and their Terraform spellings. Every PascalCase property of docs/behaviour.md §3 has one exact
  * snake_case synonym (the input name of the Terraform module `kms-master-key-multi-region`), so a
  * Terraform input map can be pasted as is. Readers see only the PascalCase name; issue paths are
  * always PascalCase, so both spellings of one template report identical issues.

@@ -1,7 +1,7 @@
 /**
  * User tags (`GlobalTags`, per-key `Tags`). KMS allows 50 tags per key, and the product's own
  * ownership tags live on the same key, so the user's share is smaller; the reserved prefixes are
- * refused so that a template can never forge or disturb ownership (SPEC §6).
+ * refused so that a template can never forge or disturb ownership (docs/behaviour.md §6).
  */
 import { MAX_TAGS_PER_KEY } from '../constants.ts';
 import { OWNERSHIP_TAG_COUNT, OWNERSHIP_TAG_PREFIX } from '../ownership.ts';

@@ -1,6 +1,6 @@
 /**
  * CloudFormation's checks on a custom resource's answer, plus the Lambda-side rules the product
- * promises (SPEC §8): exactly one answer per request, PUT with `content-type: ''`, a JSON body of at
+ * promises (docs/behaviour.md §8): exactly one answer per request, PUT with `content-type: ''`, a JSON body of at
  * most 4,096 bytes, `Status` SUCCESS|FAILED, `Reason` on FAILED, the request's ids echoed, a
  * non-empty PhysicalResourceId of at most 1 KB that never changes on Update or Delete, `Data` a flat
  * map of strings, and a handler that returns normally (a failed asynchronous invocation is retried

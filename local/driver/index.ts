@@ -1,5 +1,5 @@
 /**
- * The CloudFormation driver (SPEC §10): plays CloudFormation's custom resource protocol against the
+ * The CloudFormation driver (docs/behaviour.md §10): plays CloudFormation's custom resource protocol against the
  * Lambda bundle — events from a template, the ResponseURL on loopback, a Lambda-like child process,
  * and CloudFormation's checks on every answer.
  */

@@ -16,7 +16,7 @@ import { DEFAULT_IDENTITY, executionRoleArnOf, functionArnOf, functionNameOfArn,
 export const DEFAULT_BUNDLE_PATH = fileURLToPath(new URL('../../dist/handler/index.mjs', import.meta.url));
 const CHILD_SCRIPT = fileURLToPath(new URL('./child.mjs', import.meta.url));
 
-/** Lambda's default for this function (SPEC: answer before the deadline). */
+/** Lambda's default for this function (docs/behaviour.md §8: answer before the deadline). */
 export const DEFAULT_TIMEOUT_MS = 300_000;
 /** Lambda's limit on the init phase of an on-demand function. */
 const INIT_TIMEOUT_MS = 10_000;

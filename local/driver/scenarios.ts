@@ -1,5 +1,5 @@
 /**
- * The scenario runners of SPEC §10, composable over a `Stack`: used by the tests, `npm start`, the
+ * The scenario runners of docs/behaviour.md §10, composable over a `Stack`: used by the tests, `npm start`, the
  * bench and the reliability suite. Each returns every delivery it made and the problems found: the
  * CloudFormation violations of each answer plus what the scenario itself expects (statuses, the
  * same PhysicalResourceId throughout, duplicate answers that agree, a crash that really happened).

@@ -1,5 +1,5 @@
 /**
- * Local KMS + Account API emulator (SPEC §10). `startEmulator()` serves it in-process on loopback;
+ * Local KMS + Account API emulator (docs/behaviour.md §10). `startEmulator()` serves it in-process on loopback;
  * point the AWS SDK clients at the returned `url` (`endpoint` or `AWS_ENDPOINT_URL`).
  */
 import { createServer } from 'node:http';

@@ -25,7 +25,7 @@ function desiredOf(raw: Record<string, unknown>, enabledRegions = DEFAULT_REGION
 
 const reference = () => desiredOf(referenceProperties('pascal'));
 
-/** Three `Region: null` keys in the 17 default Regions (the case of SPEC §7). */
+/** Three `Region: null` keys in the 17 default Regions (the case of docs/behaviour.md §7). */
 const threePerRegionKeys = () => desiredOf({ AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: { 'cmk-app': {}, 'cmk-logs': {}, 'cmk-backup': {} } });
 
 /** The issue preflightResponseSize throws, or undefined when it accepts. */

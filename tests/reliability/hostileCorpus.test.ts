@@ -83,7 +83,7 @@ describe('Function: hostileCorpus', () => {
     expect(offending).toEqual([]);
   });
 
-  it('covers the rules of SPEC §3 it claims to', () => {
+  it('covers the rules of docs/behaviour.md §3 it claims to', () => {
     // Prepare
     const paths = corpus.flatMap((i) => i.expectPaths).join('\n');
 
