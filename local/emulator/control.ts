@@ -3,10 +3,11 @@
  * crash point, foreign keys, state and counters, and moving the clock. JSON in, JSON out; unknown
  * fields are errors, so a typo in a test does not silently configure nothing.
  */
-import { KEY_SPECS, KEY_USAGES, type KeySpec, type KeyUsage } from '../../lib/types.ts';
+
 import type { Emulator, ResetOverrides } from './emulator.ts';
 import { seededRandom } from './faults.ts';
 import { ALLOWED_USAGES } from './keySpecs.ts';
+import { KEY_SPECS, KEY_USAGES, type KeySpec, type KeyUsage } from './kmsFacts.ts';
 import { addKey, advanceTime, defaultKeyPolicy, newSharedKey } from './model.ts';
 import { type EmulatorConfig, type EmulatorState, emptyCounts } from './state.ts';
 

@@ -6,7 +6,6 @@
  * Blob: "KEMU" | 0x01 | keyId length (1 byte) | keyId (UTF-8) | IV (12) | tag (16) | ciphertext.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { canonicalJson } from '../../lib/canonicalJson.ts';
 
 const MAGIC = Buffer.from('KEMU\u0001', 'latin1');
 
@@ -16,7 +15,9 @@ export function newKeyMaterial(): Buffer {
 }
 
 function additionalData(keyId: string, context: Record<string, string>): Buffer {
-  return Buffer.from(`${keyId}\n${canonicalJson(context)}`, 'utf8');
+  // An encryption context is a flat map of strings; its pairs in key order bind it whatever the order sent.
+  const pairs = Object.entries(context).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Buffer.from(`${keyId}\n${JSON.stringify(pairs)}`, 'utf8');
 }
 
 /** Encrypts `plaintext` under `material`, binding the key id and the encryption context. */

@@ -2,8 +2,9 @@
  * One emulator instance: its state, quota buckets and random source, and how to reset them to the
  * options it was started with.
  */
-import type { KmsQuotas } from '../../lib/constants.ts';
+
 import { seededRandom } from './faults.ts';
+import type { KmsQuotas } from './kmsFacts.ts';
 import { seedAwsManagedKeys } from './model.ts';
 import { type QuotaName, TokenBuckets } from './quotas.ts';
 import { DEFAULT_ENABLED_REGIONS } from './regions.ts';

@@ -2,7 +2,7 @@
  * Which key usages each key spec allows, and the algorithms DescribeKey reports for a spec/usage
  * pair (KMS API reference, CreateKey `KeySpec` / `KeyUsage`).
  */
-import type { KeySpec, KeyUsage } from '../../lib/types.ts';
+import type { KeySpec, KeyUsage } from './kmsFacts.ts';
 
 export const ALLOWED_USAGES: Record<KeySpec, readonly KeyUsage[]> = {
   SYMMETRIC_DEFAULT: ['ENCRYPT_DECRYPT'],

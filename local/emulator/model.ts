@@ -2,9 +2,10 @@
  * Creating and removing keys in the model, the default key policy, the AWS managed keys seeded at
  * reset, and the time-driven part of the key lifecycle (pending deletions elapsing).
  */
-import type { KeySpec, KeyUsage } from '../../lib/types.ts';
+
 import { newKeyMaterial } from './crypto.ts';
 import { keyArn, newKeyId } from './ids.ts';
+import type { KeySpec, KeyUsage } from './kmsFacts.ts';
 import type { EmulatorState, KeyRecord, SharedKey } from './state.ts';
 
 const DAY_MS = 86_400_000;

@@ -2,8 +2,9 @@
  * Key policy checks KMS makes on CreateKey, ReplicateKey and PutKeyPolicy: size, JSON, principals
  * that exist, and the lockout safety check (the caller must still be able to PutKeyPolicy).
  */
-import { MAX_KEY_POLICY_BYTES } from '../../lib/constants.ts';
+
 import { faults } from './errors.ts';
+import { MAX_KEY_POLICY_BYTES } from './kmsFacts.ts';
 
 export const INVALID_PRINCIPALS_MESSAGE = 'Policy contains a statement with one or more invalid principals.';
 export const LOCKOUT_MESSAGE = 'The new key policy will not allow you to update the key policy in the future.';

@@ -2,7 +2,7 @@
  * KMS request quotas per account, per Region, per quota: token buckets holding one second's worth
  * of requests and refilling continuously. A request that finds too few tokens is throttled.
  */
-import { REPLICATE_KEY_CREATE_KEY_COST } from '../../lib/constants.ts';
+import { REPLICATE_KEY_CREATE_KEY_COST } from './kmsFacts.ts';
 import type { EmulatorQuotas } from './state.ts';
 
 export type QuotaName = keyof EmulatorQuotas;

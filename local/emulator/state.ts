@@ -2,14 +2,15 @@
  * The emulator's model of one account: keys and aliases per Region, registered IAM principals, a
  * clock that control calls can move forward, behaviour settings and request counters.
  */
-import { DEFAULT_KMS_QUOTAS, type KmsQuotas } from '../../lib/constants.ts';
-import type { KeySpec, KeyState, KeyUsage } from '../../lib/types.ts';
+
+import type { KeySpec, KeyState, KeyUsage } from './kmsFacts.ts';
+import { KMS_REQUEST_QUOTAS, type KmsQuotas } from './kmsFacts.ts';
 import { partitionOf } from './regions.ts';
 
 /** Request quotas: KMS's per-operation ones plus the shared cryptographic-operations quota. */
 export type EmulatorQuotas = KmsQuotas & { Cryptographic: number };
 
-export const DEFAULT_EMULATOR_QUOTAS: EmulatorQuotas = { ...DEFAULT_KMS_QUOTAS, Cryptographic: 50_000 };
+export const DEFAULT_EMULATOR_QUOTAS: EmulatorQuotas = { ...KMS_REQUEST_QUOTAS, Cryptographic: 50_000 };
 
 export interface RotationState {
   enabled: boolean;

@@ -2,11 +2,12 @@
  * What every operation needs: the request context, key lookup by any accepted identifier, key
  * state checks with KMS's messages, KeyMetadata, and tag parsing.
  */
-import { MAX_TAGS_PER_KEY } from '../../../lib/constants.ts';
-import type { KeyState } from '../../../lib/types.ts';
+
 import { faults } from '../errors.ts';
 import { aliasArn, parseKeyReference } from '../ids.ts';
 import { algorithmsOf } from '../keySpecs.ts';
+import type { KeyState } from '../kmsFacts.ts';
+import { MAX_TAGS_PER_KEY } from '../kmsFacts.ts';
 import type { EmulatorState, KeyRecord } from '../state.ts';
 import { type Input, reqString } from '../validate.ts';
 

@@ -1,7 +1,8 @@
 /** CreateKey, DescribeKey, ListKeys, EnableKey, DisableKey, UpdateKeyDescription. */
-import { KEY_SPECS, KEY_USAGES, type KeySpec } from '../../../lib/types.ts';
+
 import { faults } from '../errors.ts';
 import { ALLOWED_USAGES } from '../keySpecs.ts';
+import { KEY_SPECS, KEY_USAGES, type KeySpec } from '../kmsFacts.ts';
 import { addKey, defaultKeyPolicy, newSharedKey } from '../model.ts';
 import { checkKeyPolicy } from '../policy.ts';
 import { optBool, optEnum, optInt, optString } from '../validate.ts';

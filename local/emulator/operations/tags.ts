@@ -1,6 +1,7 @@
 /** TagResource, UntagResource, ListResourceTags. Tags are per key per Region (not shared by replicas). */
-import { MAX_TAGS_PER_KEY } from '../../../lib/constants.ts';
+
 import { faults } from '../errors.ts';
+import { MAX_TAGS_PER_KEY } from '../kmsFacts.ts';
 import { optInt, optString, optStringList } from '../validate.ts';
 import { compareStrings, decodeMarker, keyFromInput, type OperationHandler, page, parseTags, requireCustomerManaged, requireState, tagList } from './common.ts';
 
