@@ -8,10 +8,11 @@
  * `--skip-sequential` (quick iterations; speedups are then NaN), `--only memory|fanout` (one part
  * alone, printed and written as raw figures, for quick iterations).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_BUNDLE_PATH, DEFAULT_IDENTITY, executionRoleArnOf } from '../local/driver/index.ts';
 import { DEFAULT_ENABLED_REGIONS, startEmulator } from '../local/emulator/index.ts';
+import { realismFromArgv } from '../local/emulator/realism.ts';
 import { measureColdStart } from './coldStart.ts';
 import type { BenchConditions } from './control.ts';
 import { type FanoutFigures, measureFanout } from './fanout.ts';
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
   const out = option('--out') ?? fileURLToPath(new URL('./results.json', import.meta.url));
   mkdirSync(WORK_DIR, { recursive: true });
   const started = performance.now();
-  const emulator = await startEmulator({ port: 0 });
+  const emulator = await startEmulator({ port: 0, ...realismFromArgv(process.argv.slice(2), (path) => readFileSync(path, 'utf8')) });
   const recorder = await startRecorder(emulator.url);
   const only = option('--only');
   try {

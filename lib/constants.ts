@@ -1,8 +1,9 @@
 /** Constants shared across modules. */
 
 /**
- * Default KMS request quotas per account per Region, in requests per second (docs/behaviour.md §9).
- * ReplicateKey also costs 2 CreateKey in the replica Region.
+ * Default KMS request quotas per account per Region, in requests per second (docs/behaviour.md §9),
+ * as KMS's "Request quotas" page lists them. ReplicateKey also costs 2 CreateKey in the replica
+ * Region; UpdatePrimaryRegion costs one UpdatePrimaryRegion in each of the two Regions.
  */
 export const DEFAULT_KMS_QUOTAS = {
   CreateKey: 5,
@@ -18,7 +19,7 @@ export const DEFAULT_KMS_QUOTAS = {
   EnableKey: 5,
   DisableKey: 5,
   EnableKeyRotation: 15,
-  DisableKeyRotation: 15,
+  DisableKeyRotation: 5,
   UpdateKeyDescription: 5,
   UpdatePrimaryRegion: 5,
   DescribeKey: 2000,
@@ -34,6 +35,9 @@ export type KmsQuotas = Record<KmsOperation, number>;
 
 /** How many CreateKey units one ReplicateKey charges in the replica Region. */
 export const REPLICATE_KEY_CREATE_KEY_COST = 2;
+
+/** How many UpdatePrimaryRegion units one UpdatePrimaryRegion charges in each of its two Regions. */
+export const UPDATE_PRIMARY_REGION_COST_PER_REGION = 1;
 
 /** CloudFormation refuses a response body larger than this. */
 export const MAX_RESPONSE_BYTES = 4096;

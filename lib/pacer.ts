@@ -15,7 +15,7 @@
  *   a high priority so it does not queue behind independent per-Region keys. A waiter is never
  *   overtaken by a later waiter of the same or lower priority.
  */
-import { DEFAULT_KMS_QUOTAS, type KmsOperation, type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST } from './constants.ts';
+import { DEFAULT_KMS_QUOTAS, type KmsOperation, type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST, UPDATE_PRIMARY_REGION_COST_PER_REGION } from './constants.ts';
 import { realSleep } from './retry.ts';
 
 export interface PacerOptions {
@@ -105,6 +105,14 @@ export class Pacer {
     await Promise.all([
       this.acquire(primaryRegion, 'ReplicateKey', 1, priority),
       this.acquire(replicaRegion, 'CreateKey', REPLICATE_KEY_CREATE_KEY_COST, priority),
+    ]);
+  }
+
+  /** An UpdatePrimaryRegion costs one UpdatePrimaryRegion token in the current primary's Region and one in the new primary's. */
+  async acquireUpdatePrimaryRegion(region: string, newPrimaryRegion: string, priority = DEFAULT_PRIORITY): Promise<void> {
+    await Promise.all([
+      this.acquire(region, 'UpdatePrimaryRegion', UPDATE_PRIMARY_REGION_COST_PER_REGION, priority),
+      this.acquire(newPrimaryRegion, 'UpdatePrimaryRegion', UPDATE_PRIMARY_REGION_COST_PER_REGION, priority),
     ]);
   }
 

@@ -8,19 +8,23 @@
  *   npm start                                   the sample resource of template.yaml
  *   npm start -- --template FILE [--resource ID] [--param Name=Value …]   a local preview of your own template
  */
+import { readFileSync } from 'node:fs';
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { createDriver, DEFAULT_IDENTITY, executionRoleArnOf, loadTemplate, type RequestResult, resolveResource, Stack, TemplateError } from './driver/index.ts';
 import { emulatorControl, type SnapshotKey } from './emulator/client.ts';
 import { startEmulator } from './emulator/index.ts';
+import { applyRealismFlag, type FieldRealismOptions } from './emulator/realism.ts';
 
 interface Options {
   template: string;
   resource?: string;
   parameters: Record<string, string>;
+  /** Field realism of the embedded emulator (`--consistency-delay-ms`, `--identity-policy FILE`, …). */
+  realism: FieldRealismOptions;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { template: 'template.yaml', parameters: {} };
+  const options: Options = { template: 'template.yaml', parameters: {}, realism: {} };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
@@ -30,7 +34,8 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--param') {
       const [name, ...rest] = argv[++i]!.split('=');
       options.parameters[name!] = rest.join('=');
-    } else throw new Error(`unknown argument ${arg} (use --template FILE, --resource LOGICAL_ID, --param Name=Value)`);
+    } else if (value !== undefined && applyRealismFlag(options.realism, arg!, value, (path) => readFileSync(path, 'utf8'))) i++;
+    else throw new Error(`unknown argument ${arg} (use --template FILE, --resource LOGICAL_ID, --param Name=Value)`);
   }
   return options;
 }
@@ -123,7 +128,7 @@ async function main(): Promise<number> {
     resources: { FunctionRole: { ref: executionRoleArn.split('/').pop()!, attributes: { Arn: executionRoleArn } } },
   });
   const principals = [...principalsIn(resolved.properties)];
-  const emulator = await startEmulator({ port: 0, replicaCreatingMs: 1000, principals });
+  const emulator = await startEmulator({ port: 0, replicaCreatingMs: 1000, principals, callerArn: executionRoleArn, ...options.realism });
   const driver = await createDriver({ endpointUrl: emulator.url });
   let failures = 0;
   try {

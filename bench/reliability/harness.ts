@@ -7,6 +7,7 @@ import { ownerOf } from '../../lib/ownership.ts';
 import { createDriver, type Driver, type ResponseServer, Stack, startResponseServer } from '../../local/driver/index.ts';
 import { type EmulatorControl, emulatorControl } from '../../local/emulator/client.ts';
 import { startEmulator } from '../../local/emulator/index.ts';
+import type { FieldRealismOptions } from '../../local/emulator/realism.ts';
 import { diffForeign, type ForeignView, foreignView, seedForeignKeys } from './foreign.ts';
 import { REFERENCE_PRINCIPALS, stackAddress } from './reference.ts';
 
@@ -14,6 +15,8 @@ export interface HarnessOptions {
   regions: string[];
   /** How long new replicas stay `Creating` (the emulator's default is 2 s; CI runs use less). */
   replicaCreatingMs: number;
+  /** Field realism of the emulator (consistency delay, Updating, IAM, SCP), kept across every reset. */
+  realism?: FieldRealismOptions;
 }
 
 /** One prepared scenario: a fresh stack over a freshly reset emulator with foreign keys in place. */
@@ -45,7 +48,7 @@ export interface Harness {
 
 /** Starts the emulator and the ResponseURL server. */
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
-  const emulator = await startEmulator({ port: 0, regions: options.regions, replicaCreatingMs: options.replicaCreatingMs });
+  const emulator = await startEmulator({ port: 0, regions: options.regions, replicaCreatingMs: options.replicaCreatingMs, ...options.realism });
   const responses = await startResponseServer();
   const control = emulatorControl(emulator.url);
   const drivers: Driver[] = [];

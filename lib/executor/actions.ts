@@ -112,12 +112,13 @@ export async function runAction(
     case 'EnableKeyRotation':
       return idempotent('EnableKeyRotation', () => api.enableKeyRotation(keyIdOf(action), action.rotationPeriodInDays));
     case 'DisableKeyRotation':
-      // KMS has one quota for both rotation switches; constants.ts lists DisableKeyRotation apart.
       return idempotent('DisableKeyRotation', () => api.disableKeyRotation(keyIdOf(action)));
     case 'UpdatePrimaryRegion': {
       // Not repeated blindly: after a lost answer the old primary is a replica and the call fails.
       const keyId = keyIdOf(action);
-      await kmsCall(ctx, { ...paced('UpdatePrimaryRegion'), idempotent: false }, () => api.updatePrimaryRegion(keyId, action.primaryRegion));
+      // KMS counts it in both Regions (DEFAULT_KMS_QUOTAS).
+      const pace = () => ctx.pacer.acquireUpdatePrimaryRegion(region, action.primaryRegion, priority);
+      await kmsCall(ctx, { ...paced('UpdatePrimaryRegion'), pace, idempotent: false }, () => api.updatePrimaryRegion(keyId, action.primaryRegion));
       return {};
     }
     case 'ScheduleKeyDeletion': {

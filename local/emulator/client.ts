@@ -3,6 +3,7 @@
  * the bench, the reliability suite and the tests: reset, configure faults, register principals,
  * seed foreign keys, read state and counters.
  */
+import type { FieldRealismOptions } from './realism.ts';
 import type { Counts } from './state.ts';
 
 /** One key as `GET /__emulator/state` reports it. */
@@ -42,8 +43,8 @@ export interface Snapshot {
 /** `GET /__emulator/counts`. */
 export type EmulatorCounts = Counts;
 
-/** Behaviour settings of `POST /__emulator/config`. */
-export interface EmulatorConfigPatch {
+/** Behaviour settings of `POST /__emulator/config`, field realism included (`realism.ts`). */
+export interface EmulatorConfigPatch extends FieldRealismOptions {
   latencyMs?: number;
   latencyJitterMs?: number;
   errorRate5xx?: number;
@@ -51,6 +52,14 @@ export interface EmulatorConfigPatch {
   quotaScale?: number;
   replicaCreatingMs?: number;
   seed?: number;
+  callerArn?: string;
+}
+
+/** What `POST /__emulator/reset` may override (the rest returns to the start options). */
+export interface EmulatorResetBody extends FieldRealismOptions {
+  accountId?: string;
+  regions?: string[];
+  replicaCreatingMs?: number;
 }
 
 export interface SeedKeyRequest {
@@ -63,7 +72,7 @@ export interface SeedKeyRequest {
 }
 
 export interface EmulatorControl {
-  reset(body?: { accountId?: string; regions?: string[]; replicaCreatingMs?: number }): Promise<void>;
+  reset(body?: EmulatorResetBody): Promise<void>;
   config(patch: EmulatorConfigPatch): Promise<void>;
   principals(arns: string[]): Promise<void>;
   seedKey(request: SeedKeyRequest): Promise<{ keyId: string; arn: string }>;

@@ -5,10 +5,10 @@
  */
 
 import type { Emulator, ResetOverrides } from './emulator.ts';
-import { seededRandom } from './faults.ts';
 import { ALLOWED_USAGES } from './keySpecs.ts';
 import { KEY_SPECS, KEY_USAGES, type KeySpec, type KeyUsage } from './kmsFacts.ts';
 import { addKey, advanceTime, defaultKeyPolicy, newSharedKey } from './model.ts';
+import { checkRealism, REALISM_FIELDS } from './realism.ts';
 import { type EmulatorConfig, type EmulatorState, emptyCounts } from './state.ts';
 
 export interface ControlResponse {
@@ -50,9 +50,18 @@ function quotas(state: EmulatorState, value: unknown): Partial<EmulatorConfig['q
   return value as Partial<EmulatorConfig['quotas']>;
 }
 
+/** The field-realism members of a body, checked (`realism.ts`). */
+function realism(body: Body): ReturnType<typeof checkRealism> {
+  try {
+    return checkRealism(body);
+  } catch (error) {
+    throw new ControlError((error as Error).message);
+  }
+}
+
 function reset(emulator: Emulator, body: Body): unknown {
-  allowOnly(body, ['accountId', 'regions', 'quotas', 'replicaCreatingMs']);
-  const overrides: ResetOverrides = {};
+  allowOnly(body, ['accountId', 'regions', 'quotas', 'replicaCreatingMs', ...REALISM_FIELDS]);
+  const overrides: ResetOverrides = realism(body);
   if (body.accountId !== undefined) {
     if (typeof body.accountId !== 'string' || !/^\d{12}$/.test(body.accountId)) throw new ControlError('accountId must be 12 digits');
     overrides.accountId = body.accountId;
@@ -79,7 +88,9 @@ function configure(emulator: Emulator, body: Body): unknown {
     'principalPropagationMs',
     'callerArn',
     'seed',
+    ...REALISM_FIELDS,
   ]);
+  const realismUpdates = realism(body);
   const { config } = emulator.state;
   const numeric: [keyof EmulatorConfig, number, number][] = [
     ['latencyMs', 0, Number.POSITIVE_INFINITY],
@@ -103,9 +114,9 @@ function configure(emulator: Emulator, body: Body): unknown {
   if ((updates.errorRate5xx ?? config.errorRate5xx) + (updates.dropRate ?? config.dropRate) > 1)
     throw new ControlError('errorRate5xx + dropRate must not exceed 1');
   const q = quotas(emulator.state, body.quotas);
-  Object.assign(config, updates);
+  Object.assign(config, updates, realismUpdates);
   if (q !== undefined) config.quotas = { ...config.quotas, ...q };
-  if (updates.seed !== undefined) emulator.random = seededRandom(updates.seed);
+  if (updates.seed !== undefined) emulator.reseed(updates.seed);
   return { config };
 }
 

@@ -35,38 +35,62 @@ export type KeyUsage = (typeof KEY_USAGES)[number];
 export type KeyState = 'Creating' | 'Enabled' | 'Disabled' | 'PendingDeletion' | 'PendingReplicaDeletion' | 'PendingImport' | 'Unavailable' | 'Updating';
 
 /**
- * Default request quotas per account and Region, requests per second ("Request quotas" page).
- * The cryptographic operations share one quota, modelled apart as `Cryptographic`.
+ * KMS's default request quotas, per account, per Region, in requests per second, from the KMS
+ * Developer Guide's "Request quotas" page
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html, table "Request
+ * quotas for each AWS KMS API operation", checked 2026-12). `tests/emulator/quotaFacts.test.ts`
+ * checks that the product's `DEFAULT_KMS_QUOTAS` agrees.
  */
 export const KMS_REQUEST_QUOTAS = {
-  CreateKey: 5,
-  ReplicateKey: 5,
-  CreateAlias: 5,
-  UpdateAlias: 5,
-  DeleteAlias: 15,
-  PutKeyPolicy: 15,
-  TagResource: 10,
-  UntagResource: 5,
-  ScheduleKeyDeletion: 15,
   CancelKeyDeletion: 5,
-  EnableKey: 5,
-  DisableKey: 5,
-  EnableKeyRotation: 15,
-  DisableKeyRotation: 15,
-  UpdateKeyDescription: 5,
-  UpdatePrimaryRegion: 5,
+  CreateAlias: 5,
+  CreateGrant: 50,
+  CreateKey: 5,
+  DeleteAlias: 15,
   DescribeKey: 2000,
-  ListAliases: 500,
-  ListKeys: 500,
+  DisableKey: 5,
+  DisableKeyRotation: 5,
+  EnableKey: 5,
+  EnableKeyRotation: 15,
   GetKeyPolicy: 1000,
   GetKeyRotationStatus: 1000,
+  ListAliases: 500,
+  ListGrants: 100,
+  ListKeys: 500,
   ListResourceTags: 2000,
+  ListRetirableGrants: 100,
+  PutKeyPolicy: 15,
+  ReplicateKey: 5,
+  RetireGrant: 50,
+  RevokeGrant: 50,
+  ScheduleKeyDeletion: 15,
+  TagResource: 10,
+  UntagResource: 5,
+  UpdateAlias: 5,
+  UpdateKeyDescription: 5,
+  UpdatePrimaryRegion: 5,
+  /**
+   * "Cryptographic operations (symmetric) request rate", shared by Encrypt, Decrypt,
+   * GenerateDataKey, …: 10,000 in most Regions (20,000 or 100,000 in a few large ones; the emulator
+   * uses the smallest default everywhere).
+   */
+  Cryptographic: 10_000,
 } as const;
+
 export type KmsQuotaName = keyof typeof KMS_REQUEST_QUOTAS;
 export type KmsQuotas = Record<KmsQuotaName, number>;
 
-/** "Each ReplicateKey request also counts as two CreateKey requests in the replica Region." */
-export const REPLICATE_KEY_CREATE_KEY_COST = 2;
+/**
+ * "A ReplicateKey operation counts as one ReplicateKey request in the primary key's Region and two
+ * CreateKey requests in the replica's Region. One of the CreateKey requests is a dry run."
+ */
+export const REPLICATE_KEY_CREATE_KEY_TOKENS = 2;
+
+/**
+ * "An UpdatePrimaryRegion operation counts as two UpdatePrimaryRegion requests; one request in each
+ * of the two affected Regions."
+ */
+export const UPDATE_PRIMARY_REGION_TOKENS_PER_REGION = 1;
 
 /** Resource quota: a key policy document is at most 32 KB. */
 export const MAX_KEY_POLICY_BYTES = 32768;

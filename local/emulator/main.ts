@@ -1,10 +1,14 @@
 /**
  * CLI: `npm run emulator -- --port <n> [--account <12 digits>] [--regions <comma list>]
- * [--replica-creating-ms <n>] [--caller-arn <arn>]`. Prints `listening on http://127.0.0.1:<n>` and
- * serves until SIGINT/SIGTERM.
+ * [--replica-creating-ms <n>] [--caller-arn <arn>]` plus the field-realism flags of `realism.ts`
+ * (`--consistency-delay-ms <n>`, `--updating-ms <n>`, `--identity-policy <file>`, `--scp <file>`,
+ * `--tag-propagation-ms <n>`). Prints `listening on http://127.0.0.1:<n>` and serves until
+ * SIGINT/SIGTERM.
  */
+import { readFileSync } from 'node:fs';
 import type { EmulatorOptions } from './emulator.ts';
 import { startEmulator } from './index.ts';
+import { applyRealismFlag } from './realism.ts';
 
 function parseArgs(argv: string[]): EmulatorOptions {
   const options: EmulatorOptions = {};
@@ -34,7 +38,7 @@ function parseArgs(argv: string[]): EmulatorOptions {
         options.callerArn = value;
         break;
       default:
-        throw new Error(`unknown option ${flag}`);
+        if (!applyRealismFlag(options, flag!, value, (path) => readFileSync(path, 'utf8'))) throw new Error(`unknown option ${flag}`);
     }
   }
   return options;

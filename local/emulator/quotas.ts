@@ -2,7 +2,7 @@
  * KMS request quotas per account, per Region, per quota: token buckets holding one second's worth
  * of requests and refilling continuously. A request that finds too few tokens is throttled.
  */
-import { REPLICATE_KEY_CREATE_KEY_COST } from './kmsFacts.ts';
+import { REPLICATE_KEY_CREATE_KEY_TOKENS, UPDATE_PRIMARY_REGION_TOKENS_PER_REGION } from './kmsFacts.ts';
 import type { EmulatorQuotas } from './state.ts';
 
 export type QuotaName = keyof EmulatorQuotas;
@@ -21,12 +21,15 @@ interface Bucket {
 
 /**
  * What a request costs: one token of its own quota in its Region; ReplicateKey also costs
- * `REPLICATE_KEY_CREATE_KEY_COST` CreateKey tokens in the replica Region.
+ * `REPLICATE_KEY_CREATE_KEY_TOKENS` CreateKey tokens in the replica Region, UpdatePrimaryRegion one
+ * UpdatePrimaryRegion token in the new primary's Region too (`kmsFacts.ts`). `otherRegion` is the
+ * request's `ReplicaRegion` / `PrimaryRegion` member.
  */
-export function chargesFor(operation: string, quota: QuotaName, region: string, replicaRegion: string | undefined): QuotaCharge[] {
+export function chargesFor(operation: string, quota: QuotaName, region: string, otherRegion: string | undefined): QuotaCharge[] {
   const charges: QuotaCharge[] = [{ region, quota, tokens: 1 }];
-  if (operation === 'ReplicateKey' && replicaRegion !== undefined)
-    charges.push({ region: replicaRegion, quota: 'CreateKey', tokens: REPLICATE_KEY_CREATE_KEY_COST });
+  if (otherRegion === undefined || otherRegion === region) return charges;
+  if (operation === 'ReplicateKey') charges.push({ region: otherRegion, quota: 'CreateKey', tokens: REPLICATE_KEY_CREATE_KEY_TOKENS });
+  if (operation === 'UpdatePrimaryRegion') charges.push({ region: otherRegion, quota: 'UpdatePrimaryRegion', tokens: UPDATE_PRIMARY_REGION_TOKENS_PER_REGION });
   return charges;
 }
 
@@ -44,7 +47,7 @@ export class TokenBuckets {
    * for a ReplicateKey), or a scaled-down quota could never admit that request at all.
    */
   private capacity(quota: QuotaName): number {
-    return Math.max(this.rateOf(quota), quota === 'CreateKey' ? REPLICATE_KEY_CREATE_KEY_COST : 1);
+    return Math.max(this.rateOf(quota), quota === 'CreateKey' ? REPLICATE_KEY_CREATE_KEY_TOKENS : 1);
   }
 
   private bucket(region: string, quota: QuotaName, now: number): Bucket {

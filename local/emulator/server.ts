@@ -108,8 +108,9 @@ async function handleKms(emulator: Emulator, req: IncomingMessage, res: ServerRe
     const spec = target.startsWith('TrentService.') ? OPERATIONS[operation] : undefined;
     if (!spec) throw new KmsFault('UnknownOperationException', `Unknown operation ${target}`);
     const input = parseJson(body);
-    const replicaRegion = typeof input.ReplicaRegion === 'string' ? input.ReplicaRegion : undefined;
-    if (!emulator.buckets.tryTake(chargesFor(operation, spec.quota, region, replicaRegion), Date.now())) {
+    const other = operation === 'UpdatePrimaryRegion' ? input.PrimaryRegion : input.ReplicaRegion;
+    const otherRegion = typeof other === 'string' && state.isEnabled(other) ? other : undefined;
+    if (!emulator.buckets.tryTake(chargesFor(operation, spec.quota, region, otherRegion), Date.now())) {
       state.counts.throttled += 1;
       throw faults.throttling();
     }

@@ -2,15 +2,21 @@
  * The emulator's model of one account: keys and aliases per Region, registered IAM principals, a
  * clock that control calls can move forward, behaviour settings and request counters.
  */
-
 import type { KeySpec, KeyState, KeyUsage } from './kmsFacts.ts';
-import { KMS_REQUEST_QUOTAS, type KmsQuotas } from './kmsFacts.ts';
+import { KMS_REQUEST_QUOTAS, type KmsQuotaName } from './kmsFacts.ts';
+import { type FieldRealism, NO_REALISM } from './realism.ts';
 import { partitionOf } from './regions.ts';
 
 /** Request quotas: KMS's per-operation ones plus the shared cryptographic-operations quota. */
-export type EmulatorQuotas = KmsQuotas & { Cryptographic: number };
+export type EmulatorQuotas = Record<KmsQuotaName, number>;
 
-export const DEFAULT_EMULATOR_QUOTAS: EmulatorQuotas = { ...KMS_REQUEST_QUOTAS, Cryptographic: 50_000 };
+export const DEFAULT_EMULATOR_QUOTAS: EmulatorQuotas = { ...KMS_REQUEST_QUOTAS };
+
+/** What a lagging listing still shows until `visibleAt` (emulator clock). */
+export interface Lag<T> {
+  visibleAt: number;
+  shown: T;
+}
 
 export interface RotationState {
   enabled: boolean;
@@ -51,6 +57,16 @@ export interface KeyRecord {
   keyManager: 'CUSTOMER' | 'AWS';
   /** While Creating: epoch ms (emulator clock) at which the key becomes Enabled. */
   creatingUntil: number | null;
+  /** While Updating (after UpdatePrimaryRegion): epoch ms at which the key is Enabled again. */
+  updatingUntil?: number | null;
+  /** Field realism: until then a request on the key may answer NotFoundException (`consistency.ts`). */
+  freshUntil?: number;
+  /** Field realism: ListKeys omits the key until then. */
+  listedFrom?: number;
+  /** Field realism: what ListResourceTags still shows after a tag change. */
+  tagsLag?: Lag<Map<string, string>>;
+  /** Field realism: the tags `aws:ResourceTag/*` still sees after a tag change. */
+  authTagsLag?: Lag<Map<string, string>>;
 }
 
 export interface AliasRecord {
@@ -62,7 +78,7 @@ export interface AliasRecord {
 }
 
 /** Behaviour that the control API can change at any time. */
-export interface EmulatorConfig {
+export interface EmulatorConfig extends FieldRealism {
   latencyMs: number;
   latencyJitterMs: number;
   /** Probability (0–1) that a KMS/Account request answers 500 KMSInternalException without effect. */
@@ -109,6 +125,10 @@ export class EmulatorState {
   counts: Counts = emptyCounts();
   /** Armed crash point: kill `pid` once `remaining` more mutating calls have taken effect. */
   crash: { pid: number; remaining: number } | null = null;
+  /** Field realism: what ListAliases still shows of an alias written recently, per Region (null = absent). */
+  aliasLag = new Map<string, Map<string, Lag<AliasRecord | null>>>();
+  /** Dice of field realism (fresh keys, listing lag), seeded apart from the fault dice. */
+  realismRandom: () => number = Math.random;
   private clockOffsetMs = 0;
 
   constructor(accountId: string, regions: string[], config: EmulatorConfig) {
@@ -172,11 +192,18 @@ export class EmulatorState {
     return related.sort((a, b) => (a.region === shared.primaryRegion ? -1 : b.region === shared.primaryRegion ? 1 : a.region.localeCompare(b.region)));
   }
 
-  /** A replica leaves `Creating` lazily, when it is next looked at after `creatingUntil`. */
+  /**
+   * A replica leaves `Creating` lazily, when it is next looked at after `creatingUntil`; keys leave
+   * `Updating` the same way after `updatingUntil`.
+   */
   refresh(key: KeyRecord): void {
     if (key.state === 'Creating' && key.creatingUntil !== null && this.now() >= key.creatingUntil) {
       key.state = 'Enabled';
       key.creatingUntil = null;
+    }
+    if (key.state === 'Updating' && key.updatingUntil != null && this.now() >= key.updatingUntil) {
+      key.state = 'Enabled';
+      key.updatingUntil = null;
     }
   }
 
@@ -217,5 +244,6 @@ export function defaultConfig(accountId: string): EmulatorConfig {
     principalPropagationMs: 0,
     callerArn: defaultCallerArn(accountId),
     seed: 1,
+    ...NO_REALISM,
   };
 }

@@ -103,6 +103,19 @@ describe('Class: Pacer', () => {
     expect(clock.now()).toBe(300);
   });
 
+  it('charges UpdatePrimaryRegion in both Regions: a busy new primary Region makes it wait', async () => {
+    // Prepare: eu-west-1's UpdatePrimaryRegion bucket (capacity 4 at 5/s) emptied by others
+    const clock = new VirtualClock();
+    const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
+    for (let i = 0; i < 4; i++) await pacer.acquire('eu-west-1', 'UpdatePrimaryRegion');
+
+    // Act
+    await pacer.acquireUpdatePrimaryRegion('us-east-1', 'eu-west-1');
+
+    // Assess: us-east-1 had tokens, eu-west-1 had to refill one
+    expect(clock.now()).toBeGreaterThan(0);
+  });
+
   it('serves waiters of equal priority first come, first served', async () => {
     // Prepare
     const clock = new VirtualClock();

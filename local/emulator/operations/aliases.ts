@@ -1,4 +1,5 @@
 /** CreateAlias, UpdateAlias, DeleteAlias, ListAliases. Aliases are per Region. */
+import { beforeAliasWrite, listedAliases } from '../consistency.ts';
 import { faults } from '../errors.ts';
 import { aliasArn } from '../ids.ts';
 import { keyTypeOf } from '../keySpecs.ts';
@@ -47,6 +48,7 @@ const createAlias: OperationHandler = (ctx) => {
   const aliases = ctx.state.aliasesIn(ctx.region);
   if (aliases.has(name)) throw faults.alreadyExists(`An alias with the name ${arnOf(ctx, name)} already exists`);
   const now = ctx.state.now();
+  beforeAliasWrite(ctx.state, ctx.region, name);
   aliases.set(name, { aliasName: name, region: ctx.region, targetKeyId: key.shared.keyId, creationDate: now, lastUpdatedDate: now });
   return undefined;
 };
@@ -66,6 +68,7 @@ const updateAlias: OperationHandler = (ctx) => {
       `${name} cannot be updated: the new target key ${key.arn} (${key.shared.spec}, ${key.shared.usage}) must have the same key type and key usage as the current target key ${current.arn} (${current.shared.spec}, ${current.shared.usage}).`,
     );
   }
+  beforeAliasWrite(ctx.state, ctx.region, name);
   alias.targetKeyId = key.shared.keyId;
   alias.lastUpdatedDate = ctx.state.now();
   return undefined;
@@ -75,6 +78,7 @@ const deleteAlias: OperationHandler = (ctx) => {
   const name = aliasNameFromInput(ctx);
   const aliases = ctx.state.aliasesIn(ctx.region);
   if (!aliases.has(name)) throw faults.notFound(`Alias ${arnOf(ctx, name)} is not found.`);
+  beforeAliasWrite(ctx.state, ctx.region, name);
   aliases.delete(name);
   return undefined;
 };
@@ -94,7 +98,7 @@ const listAliases: OperationHandler = (ctx) => {
   const limit = optInt(ctx.input, 'Limit', 1, 100) ?? 50;
   const marker = decodeMarker(optString(ctx.input, 'Marker', { min: 1, max: 1024 }));
   const keyId = keyIdInput === undefined ? undefined : resolveKey(ctx, keyIdInput, false).shared.keyId;
-  const aliases = [...ctx.state.aliasesIn(ctx.region).values()]
+  const aliases = listedAliases(ctx.state, ctx.region)
     .filter((a) => keyId === undefined || a.targetKeyId === keyId)
     .sort((a, b) => compareStrings(a.aliasName, b.aliasName));
   const result = page(aliases, (a) => a.aliasName, limit, marker);

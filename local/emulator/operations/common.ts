@@ -2,7 +2,7 @@
  * What every operation needs: the request context, key lookup by any accepted identifier, key
  * state checks with KMS's messages, KeyMetadata, and tag parsing.
  */
-
+import { checkFresh } from '../consistency.ts';
 import { faults } from '../errors.ts';
 import { aliasArn, parseKeyReference } from '../ids.ts';
 import { algorithmsOf } from '../keySpecs.ts';
@@ -44,6 +44,7 @@ export function resolveKey(ctx: OpContext, value: string, allowAlias: boolean): 
   }
   const key = state.findKey(region, keyId);
   if (!key) throw faults.keyNotFound(`arn:${state.partition(region)}:kms:${region}:${state.accountId}:key/${keyId}`);
+  checkFresh(state, key);
   return key;
 }
 

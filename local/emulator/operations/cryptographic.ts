@@ -12,7 +12,8 @@ import { keyFromInput, type OperationHandler, requireState, resolveKey } from '.
 /** Material of a usable symmetric encryption key, after the usage, spec and state checks KMS makes. */
 function materialFor(key: KeyRecord, operation: string): Buffer {
   if (key.shared.usage !== 'ENCRYPT_DECRYPT') throw faults.invalidKeyUsage(`${key.arn} key usage is ${key.shared.usage} which is not valid for ${operation}.`);
-  requireState(key, ['Enabled']);
+  // "While the key state is Updating, you can use the keys in cryptographic operations" (KMS Developer Guide).
+  requireState(key, ['Enabled', 'Updating']);
   if (key.shared.material === null) throw faults.unsupported(`The emulator does not implement ${operation} with ${key.shared.spec} keys.`);
   return key.shared.material;
 }

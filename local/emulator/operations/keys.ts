@@ -1,5 +1,5 @@
 /** CreateKey, DescribeKey, ListKeys, EnableKey, DisableKey, UpdateKeyDescription. */
-
+import { isListed, markFresh } from '../consistency.ts';
 import { faults } from '../errors.ts';
 import { ALLOWED_USAGES } from '../keySpecs.ts';
 import { KEY_SPECS, KEY_USAGES, type KeySpec } from '../kmsFacts.ts';
@@ -53,6 +53,7 @@ const createKey: OperationHandler = (ctx) => {
   checkNewKeyTagCount(tags);
   const policy = policyFromInput(ctx, 'Policy', optBool(input, 'BypassPolicyLockoutSafetyCheck') ?? false);
   const key = addKey(ctx.state, { region: ctx.region, shared: newSharedKey(spec, usage, multiRegion, ctx.region), description, policy, tags });
+  markFresh(ctx.state, key);
   return { KeyMetadata: keyMetadata(ctx.state, key) };
 };
 
@@ -61,7 +62,7 @@ const describeKey: OperationHandler = (ctx) => ({ KeyMetadata: keyMetadata(ctx.s
 const listKeys: OperationHandler = (ctx) => {
   const limit = optInt(ctx.input, 'Limit', 1, 1000) ?? 100;
   const marker = decodeMarker(optString(ctx.input, 'Marker', { min: 1, max: 1024 }));
-  const keys = [...ctx.state.keysIn(ctx.region).values()].sort((a, b) => compareStrings(a.shared.keyId, b.shared.keyId));
+  const keys = [...ctx.state.keysIn(ctx.region).values()].filter((k) => isListed(ctx.state, k)).sort((a, b) => compareStrings(a.shared.keyId, b.shared.keyId));
   const result = page(keys, (k) => k.shared.keyId, limit, marker);
   return {
     Keys: result.items.map((k) => ({ KeyId: k.shared.keyId, KeyArn: k.arn })),

@@ -1,4 +1,5 @@
 /** ReplicateKey and UpdatePrimaryRegion: the multi-Region part of KMS. */
+import { markFresh } from '../consistency.ts';
 import { faults } from '../errors.ts';
 import { keyArn } from '../ids.ts';
 import { addKey } from '../model.ts';
@@ -32,13 +33,16 @@ const replicateKey: OperationHandler = (ctx) => {
   checkNewKeyTagCount(tags);
   const policy = policyFromInput({ ...ctx, region: replicaRegion }, 'Policy', optBool(input, 'BypassPolicyLockoutSafetyCheck') ?? false);
   const replica = addKey(state, { region: replicaRegion, shared: primary.shared, description, policy, tags, creatingMs: state.config.replicaCreatingMs });
+  markFresh(state, replica);
   return { ReplicaKeyMetadata: keyMetadata(state, replica), ReplicaPolicy: policy, ReplicaTags: tagList(tags) };
 };
 
 /**
- * The replica in `PrimaryRegion` becomes the primary and the old primary a replica. KMS passes both
- * through a short `Updating` state; the emulator switches at once (allowed: callers must tolerate
- * either).
+ * The replica in `PrimaryRegion` becomes the primary and the old primary a replica. "Both the
+ * primary key and the replica key must be in the Enabled key state when the operation starts"
+ * (Developer Guide, "Change the primary key in a set of multi-Region keys"): a Disabled one answers
+ * DisabledException. KMS then passes both keys through the transient `Updating` state; the emulator
+ * does so for `updatingMs` (field realism) and otherwise switches at once.
  */
 const updatePrimaryRegion: OperationHandler = (ctx) => {
   const { state, input } = ctx;
@@ -46,12 +50,19 @@ const updatePrimaryRegion: OperationHandler = (ctx) => {
   const target = reqString(input, 'PrimaryRegion', { max: 32, pattern: REGION_MEMBER_PATTERN });
   requirePrimary(primary);
   requireCustomerManaged(ctx, primary, 'UpdatePrimaryRegion');
-  requireState(primary, ['Enabled', 'Disabled']);
+  requireState(primary, ['Enabled']);
   if (target === primary.region) throw faults.validation(`${primary.arn} is already the primary key in ${target}.`);
   const replica = state.findKey(target, primary.shared.keyId);
   if (!replica) throw faults.keyNotFound(keyArn(state.partition(target), target, state.accountId, primary.shared.keyId));
-  requireState(replica, ['Enabled', 'Disabled']);
+  requireState(replica, ['Enabled']);
   primary.shared.primaryRegion = target;
+  if (state.config.updatingMs > 0) {
+    const until = state.now() + state.config.updatingMs;
+    for (const key of [primary, replica]) {
+      key.state = 'Updating';
+      key.updatingUntil = until;
+    }
+  }
   return undefined;
 };
 

@@ -1,5 +1,5 @@
 /** TagResource, UntagResource, ListResourceTags. Tags are per key per Region (not shared by replicas). */
-
+import { beforeTagWrite, listedTags } from '../consistency.ts';
 import { faults } from '../errors.ts';
 import { MAX_TAGS_PER_KEY } from '../kmsFacts.ts';
 import { optInt, optString, optStringList } from '../validate.ts';
@@ -15,6 +15,7 @@ const tagResource: OperationHandler = (ctx) => {
   const merged = new Map([...key.tags, ...tags]);
   if (merged.size > MAX_TAGS_PER_KEY)
     throw faults.limitExceeded(`The request would give ${key.arn} ${merged.size} tags; a KMS key can have at most ${MAX_TAGS_PER_KEY}.`);
+  beforeTagWrite(ctx.state, key);
   key.tags = merged;
   return undefined;
 };
@@ -26,6 +27,7 @@ const untagResource: OperationHandler = (ctx) => {
     throw faults.validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
   requireCustomerManaged(ctx, key, 'UntagResource');
   requireState(key, ['Enabled', 'Disabled']);
+  beforeTagWrite(ctx.state, key);
   for (const tagKey of tagKeys) key.tags.delete(tagKey);
   return undefined;
 };
@@ -36,7 +38,7 @@ const listResourceTags: OperationHandler = (ctx) => {
   const limit = optInt(ctx.input, 'Limit', 1, 50) ?? 50;
   const marker = decodeMarker(optString(ctx.input, 'Marker', { min: 1, max: 1024 }));
   requireCustomerManaged(ctx, key, 'ListResourceTags');
-  const tags = tagList(key.tags).sort((a, b) => compareStrings(a.TagKey, b.TagKey));
+  const tags = tagList(listedTags(ctx.state, key)).sort((a, b) => compareStrings(a.TagKey, b.TagKey));
   const result = page(tags, (t) => t.TagKey, limit, marker);
   return { Tags: result.items, Truncated: result.truncated, ...(result.nextMarker === undefined ? {} : { NextMarker: result.nextMarker }) };
 };

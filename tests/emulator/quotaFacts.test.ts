@@ -1,0 +1,33 @@
+import { DEFAULT_KMS_QUOTAS, REPLICATE_KEY_CREATE_KEY_COST, UPDATE_PRIMARY_REGION_COST_PER_REGION } from '../../lib/constants.ts';
+import { KMS_REQUEST_QUOTAS, REPLICATE_KEY_CREATE_KEY_TOKENS, UPDATE_PRIMARY_REGION_TOKENS_PER_REGION } from '../../local/emulator/kmsFacts.ts';
+import { chargesFor } from '../../local/emulator/quotas.ts';
+
+describe('Function: KMS request quotas (product and emulator)', () => {
+  it('gives every operation the product paces the figure the emulator enforces', () => {
+    // Prepare
+    const product = Object.entries(DEFAULT_KMS_QUOTAS);
+    // Act
+    const mismatches = product.filter(([operation, rate]) => KMS_REQUEST_QUOTAS[operation as keyof typeof KMS_REQUEST_QUOTAS] !== rate);
+    // Assess
+    expect(mismatches).toEqual([]);
+    expect(REPLICATE_KEY_CREATE_KEY_COST).toBe(REPLICATE_KEY_CREATE_KEY_TOKENS);
+    expect(UPDATE_PRIMARY_REGION_COST_PER_REGION).toBe(UPDATE_PRIMARY_REGION_TOKENS_PER_REGION);
+  });
+
+  it('holds the figures of the KMS request quotas page that were once wrong', () => {
+    expect(KMS_REQUEST_QUOTAS.DisableKeyRotation).toBe(5);
+    expect(DEFAULT_KMS_QUOTAS.DisableKeyRotation).toBe(5);
+    expect(KMS_REQUEST_QUOTAS.EnableKeyRotation).toBe(15);
+  });
+
+  it('charges UpdatePrimaryRegion in both Regions and ReplicateKey 2 CreateKey in the replica Region', () => {
+    expect(chargesFor('UpdatePrimaryRegion', 'UpdatePrimaryRegion', 'us-east-1', 'eu-west-1')).toEqual([
+      { region: 'us-east-1', quota: 'UpdatePrimaryRegion', tokens: 1 },
+      { region: 'eu-west-1', quota: 'UpdatePrimaryRegion', tokens: 1 },
+    ]);
+    expect(chargesFor('ReplicateKey', 'ReplicateKey', 'us-east-1', 'eu-west-1')).toEqual([
+      { region: 'us-east-1', quota: 'ReplicateKey', tokens: 1 },
+      { region: 'eu-west-1', quota: 'CreateKey', tokens: 2 },
+    ]);
+  });
+});
