@@ -4,18 +4,22 @@
  * request comes from its SigV4 credential scope; signatures are not verified.
  *
  * Per KMS/Account request: count it, wait the injected latency, roll the fault dice (500 without
- * effect, or a dropped connection after the effect), refuse disabled Regions, take quota tokens,
- * run the operation, then honour an armed crash point.
+ * effect, or a dropped connection after the effect), refuse disabled Regions, authorise it (field
+ * realism: identity policy, key policy, SCP), take quota tokens, run the operation, then honour an
+ * armed crash point. The Account API is never authorised.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listRegions } from './account.ts';
+import { authorise } from './authorisation.ts';
+import { checksFor } from './authorisationRules.ts';
 import { handleControl } from './control.ts';
 import type { Emulator } from './emulator.ts';
 import { faults, KmsFault } from './errors.ts';
 import { decideFault, latencyFor } from './faults.ts';
 import { OPERATIONS } from './operations/index.ts';
 import { chargesFor } from './quotas.ts';
+import { authorisationOn } from './realism.ts';
 import type { Input } from './validate.ts';
 
 const JSON_11 = 'application/x-amz-json-1.1';
@@ -108,6 +112,8 @@ async function handleKms(emulator: Emulator, req: IncomingMessage, res: ServerRe
     const spec = target.startsWith('TrentService.') ? OPERATIONS[operation] : undefined;
     if (!spec) throw new KmsFault('UnknownOperationException', `Unknown operation ${target}`);
     const input = parseJson(body);
+    // Authorised before quota is taken (a guess: KMS does not say whether denied calls count).
+    if (authorisationOn(state.config)) await authorise(state, checksFor({ state, region, operation, input }));
     const other = operation === 'UpdatePrimaryRegion' ? input.PrimaryRegion : input.ReplicaRegion;
     const otherRegion = typeof other === 'string' && state.isEnabled(other) ? other : undefined;
     if (!emulator.buckets.tryTake(chargesFor(operation, spec.quota, region, otherRegion), Date.now())) {
