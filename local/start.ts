@@ -7,6 +7,10 @@
  *
  *   npm start                                   the sample resource of template.yaml
  *   npm start -- --template FILE [--resource ID] [--param Name=Value …]   a local preview of your own template
+ *
+ * The emulator's field-realism flags (`--consistency-delay-ms N`, `--updating-ms N`,
+ * `--identity-policy FILE`, `--scp FILE`, `--tag-propagation-ms N`; local/emulator/README.md) make
+ * the preview as unkind as AWS; the caller is the execution role.
  */
 import { readFileSync } from 'node:fs';
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';

@@ -91,3 +91,29 @@ describe('Function: realismFromArgv', () => {
     expect(() => realismFromArgv(['--identity-policy', file.replace('scp', 'missing')], (path) => readFileSync(path, 'utf8'))).toThrow(/--identity-policy/);
   });
 });
+
+describe('Function: field realism settings through the control API', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ regions: ['us-east-1'] });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('refuses malformed settings with the field named, and reports accepted ones in the config', async () => {
+    // Act
+    const refusal = (path: string, body: object) =>
+      h.control(path, body).then(
+        () => 'accepted',
+        (error: Error) => error.message,
+      );
+    const badDelay = await refusal('config', { consistencyDelayMs: -5 });
+    const badPolicy = await refusal('reset', { scp: { Effect: 'Deny' } });
+    const accepted = await h.control<{ config: Record<string, unknown> }>('config', { updatingMs: 2500, tagPropagationMs: 1000, scp: REGION_DENY });
+    // Assess
+    expect(badDelay).toMatch(/400.*consistencyDelayMs must be a number ≥ 0/);
+    expect(badPolicy).toMatch(/400.*scp must be a policy document/);
+    expect(accepted.config).toMatchObject({ updatingMs: 2500, tagPropagationMs: 1000, scp: REGION_DENY, consistencyDelayMs: 0, identityPolicy: null });
+  });
+});
