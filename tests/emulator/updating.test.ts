@@ -57,6 +57,7 @@ describe('Function: field realism — Updating after UpdatePrimaryRegion (updati
     const after = [await stateIn('us-east-1', keyId), await stateIn('eu-west-1', keyId)];
     // Assess
     expect(during.map((k) => k.KeyState)).toEqual(['Updating', 'Updating']);
+    expect(during.map((k) => k.MultiRegionConfiguration!.MultiRegionKeyType)).toEqual(['REPLICA', 'REPLICA']);
     expect(refusals).toHaveLength(5);
     expect(encrypted.CiphertextBlob).toBeDefined();
     expect(after.map((k) => k.KeyState)).toEqual(['Enabled', 'Enabled']);

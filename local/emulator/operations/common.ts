@@ -104,8 +104,11 @@ export function keyMetadata(state: EmulatorState, key: KeyRecord): Record<string
   if (shared.multiRegion) {
     const related = state.relatedKeys(shared);
     const primary = related.find((k) => k.region === shared.primaryRegion);
+    // "Operations such as DescribeKey might display both the old and new primary keys as replicas"
+    // while they are Updating (UpdatePrimaryRegion API reference): the emulator always does.
+    const type = key.region === shared.primaryRegion && key.state !== 'Updating' ? 'PRIMARY' : 'REPLICA';
     metadata.MultiRegionConfiguration = {
-      MultiRegionKeyType: key.region === shared.primaryRegion ? 'PRIMARY' : 'REPLICA',
+      MultiRegionKeyType: type,
       PrimaryKey: { Arn: primary?.arn ?? key.arn.replace(`:${key.region}:`, `:${shared.primaryRegion}:`), Region: shared.primaryRegion },
       ReplicaKeys: related.filter((k) => k.region !== shared.primaryRegion).map((k) => ({ Arn: k.arn, Region: k.region })),
     };
