@@ -11,6 +11,7 @@
  */
 import type { AuthorisationCheck } from './authorisation.ts';
 import { authorisationTags } from './consistency.ts';
+import { parseBlob } from './crypto.ts';
 import { aliasArn, keyArn, parseKeyReference } from './ids.ts';
 import { defaultKeyPolicy } from './model.ts';
 import type { EmulatorState, KeyRecord } from './state.ts';
@@ -194,6 +195,12 @@ export const AUTHORISATION_RULES: Record<string, AuthorisationRule> = {
     'KeyId',
     (input): Context => (typeof input.RotationPeriodInDays === 'number' ? { 'kms:RotationPeriodInDays': String(input.RotationPeriodInDays) } : {}),
   ),
+  /** Decrypt without KeyId is checked on the key the ciphertext names. */
+  Decrypt: ({ state, region, input }) => {
+    const blob = typeof input.CiphertextBlob === 'string' ? parseBlob(Buffer.from(input.CiphertextBlob, 'base64')) : null;
+    const key = peekKey(state, region, str(input, 'KeyId') ?? blob?.keyId);
+    return key ? [onKey(state, 'Decrypt', region, key)] : [];
+  },
   CreateGrant: keyRule('KeyId', (input) => {
     const context: Context = {};
     if (Array.isArray(input.Operations)) context['kms:GrantOperations'] = input.Operations as string[];

@@ -1,4 +1,12 @@
-import { CreateKeyCommand, DescribeKeyCommand, ListKeysCommand, ReplicateKeyCommand, TagResourceCommand } from '@aws-sdk/client-kms';
+import {
+  CreateKeyCommand,
+  DecryptCommand,
+  DescribeKeyCommand,
+  EncryptCommand,
+  ListKeysCommand,
+  ReplicateKeyCommand,
+  TagResourceCommand,
+} from '@aws-sdk/client-kms';
 import { ACCOUNT, expectKmsError, type Harness, rootPolicy, startHarness } from './harness.ts';
 
 const CALLER = `arn:aws:iam::${ACCOUNT}:role/multi-region-kms-keys-function`;
@@ -161,5 +169,36 @@ describe('Function: field realism — IAM authorisation (identityPolicy)', () =>
     const listed = await h.kms('us-east-1').send(new ListKeysCommand({}));
     // Assess
     expect(listed.Keys!.length).toBeGreaterThan(0);
+  });
+});
+
+describe('Function: field realism — IAM authorisation of Decrypt', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ regions: ['us-east-1'], callerArn: CALLER });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('checks Decrypt without KeyId on the key the ciphertext names', async () => {
+    // Prepare
+    const kms = h.kms('us-east-1');
+    const open = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+    const closed = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+    const sealed = async (keyId: string) => (await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x') }))).CiphertextBlob!;
+    const openBlob = await sealed(open);
+    const closedBlob = await sealed(closed);
+    await h.control('config', { identityPolicy: policy({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: open }) });
+    // Act
+    const decrypted = await kms.send(new DecryptCommand({ CiphertextBlob: openBlob }));
+    const denied = await expectKmsError(
+      kms.send(new DecryptCommand({ CiphertextBlob: closedBlob })),
+      'AccessDeniedException',
+      /kms:Decrypt on resource: arn:aws:kms:/,
+    );
+    // Assess
+    expect(decrypted.KeyId).toBe(open);
+    expect(denied.message).toContain(closed);
   });
 });
