@@ -1,5 +1,5 @@
 /** ReplicateKey and UpdatePrimaryRegion: the multi-Region part of KMS. */
-import { markFresh } from '../consistency.ts';
+import { checkFresh, markFresh } from '../consistency.ts';
 import { faults } from '../errors.ts';
 import { keyArn } from '../ids.ts';
 import { addKey } from '../model.ts';
@@ -54,6 +54,7 @@ const updatePrimaryRegion: OperationHandler = (ctx) => {
   if (target === primary.region) throw faults.validation(`${primary.arn} is already the primary key in ${target}.`);
   const replica = state.findKey(target, primary.shared.keyId);
   if (!replica) throw faults.keyNotFound(keyArn(state.partition(target), target, state.accountId, primary.shared.keyId));
+  checkFresh(state, replica);
   requireState(replica, ['Enabled']);
   primary.shared.primaryRegion = target;
   if (state.config.updatingMs > 0) {
