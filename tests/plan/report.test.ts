@@ -1,0 +1,189 @@
+import { canonicalJson } from '../../lib/canonicalJson.ts';
+import { plan } from '../../lib/planner.ts';
+import type { Action, ActualState } from '../../lib/types.ts';
+import { buildPlanReport, describeAction, planAroundRefusals, renderPlanText } from '../../local/plan/index.ts';
+import { actualKey, alias, desiredKey, desiredState, OWNER, POLICY, replicaOf } from '../planner/fixtures.ts';
+
+const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
+const OLD_ID = '0000aaaa-12ab-34cd-56ef-1234567890ab';
+const MRK = 'mrk-1234abcd12ab34cd56ef1234567890ab';
+
+/** Plans with the real planner and reports on it. */
+function reportOf(desired: ReturnType<typeof desiredState>, actual: ActualState, skippedRegions: string[] = []) {
+  const result = plan(desired, actual);
+  const heldBack = result.refusals.length > 0 ? (planAroundRefusals(desired, actual, result) ?? undefined) : undefined;
+  return buildPlanReport({ desired, actual, plan: result, heldBack, skippedRegions });
+}
+
+describe('Function: buildPlanReport', () => {
+  it('reports nothing to do when KMS matches the template', () => {
+    // Prepare
+    const key = desiredKey('cmk-prod');
+    const actual = { keys: [actualKey(key, KEY_ID)], aliases: [alias('us-east-1', 'alias/cmk-prod', KEY_ID)] };
+
+    // Act
+    const report = reportOf(desiredState([key]), actual);
+
+    // Assess
+    expect(report.status).toBe('unchanged');
+    expect(report.regions).toEqual([]);
+    expect(report.counts).toEqual({ actions: 0, destructive: 0, replacements: 0, refusals: 0, heldBack: 0 });
+    expect(renderPlanText(report)).toBe('No changes: an Update to this template would not call KMS (3 Regions read).\n');
+    expect(renderPlanText(report, { mode: 'drift' })).toBe('No drift: KMS matches the template (3 Regions read).\n');
+  });
+
+  it('describes a key disabled and a policy edited by hand as drift, naming key and Region', () => {
+    // Prepare
+    const key = desiredKey('cmk-prod', { replicaRegions: ['eu-west-1'] });
+    const edited = canonicalJson({
+      ...JSON.parse(POLICY),
+      Statement: [...JSON.parse(POLICY).Statement, { Sid: 'ByHand', Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*' }],
+    });
+    const primary = actualKey(key, MRK);
+    const actual = {
+      keys: [primary, replicaOf(primary, 'eu-west-1', { state: 'Disabled', policy: edited })],
+      aliases: [alias('us-east-1', 'alias/cmk-prod', MRK), alias('eu-west-1', 'alias/cmk-prod', MRK)],
+    };
+
+    // Act
+    const report = reportOf(desiredState([key]), actual);
+    const text = renderPlanText(report, { mode: 'drift' });
+
+    // Assess
+    expect(report.status).toBe('changes');
+    expect(report.regions.map((r) => r.region)).toEqual(['eu-west-1']);
+    const [eu] = report.regions;
+    expect(eu!.keys.map((k) => [k.keyName, k.keyIds])).toEqual([['cmk-prod', [MRK]]]);
+    expect(eu!.keys[0]!.actions.map((a) => [a.kind, a.destructive, a.finding])).toEqual([
+      ['EnableKey', false, 'the key is Disabled'],
+      ['PutKeyPolicy', false, 'the key policy differs from the generated one (statements not in the template: ByHand)'],
+    ]);
+    expect(text).toContain('DRIFT: 2 difference(s) between KMS and the template');
+    expect(text).toContain(`eu-west-1\n  cmk-prod  key ${MRK}\n    ~ EnableKey key ${MRK}\n        drift: the key is Disabled`);
+  });
+
+  it('lists additions, removals and a replacement, destructive ones marked', () => {
+    // Prepare
+    const replaced = desiredKey('cmk-sign', { spec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY', rotation: null, allowReplacement: true });
+    const added = desiredKey('cmk-new');
+    const removed = desiredKey('cmk-old');
+    const actual = {
+      keys: [actualKey(desiredKey('cmk-sign', { spec: 'RSA_2048', keyUsage: 'SIGN_VERIFY', rotation: null }), KEY_ID), actualKey(removed, OLD_ID)],
+      aliases: [alias('us-east-1', 'alias/cmk-sign', KEY_ID), alias('us-east-1', 'alias/cmk-old', OLD_ID)],
+    };
+
+    // Act
+    const report = reportOf(desiredState([replaced, added]), actual);
+    const text = renderPlanText(report);
+
+    // Assess
+    expect(report.status).toBe('changes');
+    const keys = report.regions[0]!.keys;
+    expect(keys.map((k) => [k.keyName, k.replaces])).toEqual([
+      ['cmk-new', null],
+      ['cmk-old', null],
+      ['cmk-sign', [KEY_ID]],
+    ]);
+    expect(keys.find((k) => k.keyName === 'cmk-old')!.actions.map((a) => [a.kind, a.effect, a.destructive])).toEqual([
+      ['DeleteAlias', 'destroy', true],
+      ['ScheduleKeyDeletion', 'destroy', true],
+    ]);
+    expect(keys.find((k) => k.keyName === 'cmk-sign')!.actions.map((a) => a.kind)).toEqual(['CreateKey', 'UpdateAlias', 'ScheduleKeyDeletion']);
+    expect(report.counts).toMatchObject({ replacements: 1, destructive: 3, refusals: 0 });
+    expect(text).toContain(`  cmk-sign  -/+ REPLACEMENT: a new key replaces ${KEY_ID}`);
+    expect(text).toContain(`    - ScheduleKeyDeletion key ${OLD_ID} in 30 days  DESTRUCTIVE\n        found: cmk-old is no longer in the template`);
+    expect(text).toContain('    + CreateKey SYMMETRIC_DEFAULT ENCRYPT_DECRYPT');
+    expect(text).toContain(`    + CreateKey ECC_NIST_P256 SIGN_VERIFY\n        found: replaces key ${KEY_ID}`);
+    expect(text).toContain(`    - ScheduleKeyDeletion key ${KEY_ID} in 30 days  DESTRUCTIVE\n        found: replaced by the new key`);
+  });
+
+  it('marks a replacement refused without AllowReplacement, and holds back the rest of the change', () => {
+    // Prepare
+    const refused = desiredKey('cmk-sign', { spec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY', rotation: null });
+    const added = desiredKey('cmk-new');
+    const actual = {
+      keys: [actualKey(desiredKey('cmk-sign', { spec: 'RSA_2048', keyUsage: 'SIGN_VERIFY', rotation: null }), KEY_ID)],
+      aliases: [alias('us-east-1', 'alias/cmk-sign', KEY_ID)],
+    };
+
+    // Act
+    const report = reportOf(desiredState([refused, added]), actual);
+    const text = renderPlanText(report);
+
+    // Assess
+    expect(report.status).toBe('refused');
+    expect(report.refusals).toEqual([expect.objectContaining({ keyName: 'cmk-sign', region: 'us-east-1', replacement: true })]);
+    expect(report.counts.actions).toBe(0);
+    const actions = report.regions.flatMap((r) => r.keys.flatMap((k) => k.actions));
+    expect(actions.every((a) => a.heldBack)).toBe(true);
+    expect(new Set(actions.map((a) => a.keyName))).toEqual(new Set(['cmk-new', 'cmk-sign']));
+    expect(text).toMatch(/^REFUSED: 1 refusal\(s\), \d+ action\(s\) held back/);
+    expect(text).toContain('  x cmk-sign (us-east-1) [replacement]: Spec of cmk-sign would change from RSA_2048 to ECC_NIST_P256');
+    expect(text).toContain('(held back)');
+  });
+
+  it('counts a release by RemovalPolicy: Retain as destructive', () => {
+    // Prepare
+    const retained = desiredKey('cmk-keep', { removalPolicy: 'Retain' });
+    const actual = { keys: [actualKey(retained, KEY_ID)], aliases: [alias('us-east-1', 'alias/cmk-keep', KEY_ID)] };
+
+    // Act
+    const report = reportOf(desiredState([]), actual);
+
+    // Assess
+    const [action] = report.regions[0]!.keys[0]!.actions;
+    expect([action!.kind, action!.effect, action!.destructive, action!.finding]).toEqual([
+      'UntagResource',
+      'release',
+      true,
+      'RemovalPolicy: Retain: the key and its aliases stay, unmanaged',
+    ]);
+  });
+
+  it('lists invalid inputs and skipped Regions', () => {
+    // Prepare
+    const desired = desiredState([], { invalidCmkInputs: ['cmk-typo'], invalidReplicaRegions: { 'cmk-mr': ['ap-east-2'] } });
+
+    // Act
+    const report = reportOf(desired, { keys: [], aliases: [] }, ['me-south-1']);
+    const text = renderPlanText(report);
+
+    // Assess
+    expect(report).toMatchObject({ invalidCmkInputs: ['cmk-typo'], invalidReplicaRegions: { 'cmk-mr': ['ap-east-2'] }, skippedRegions: ['me-south-1'] });
+    expect(text).toContain('InvalidCmkInputs): cmk-typo');
+    expect(text).toContain('  cmk-mr: ap-east-2');
+    expect(text).toContain('Skipped Regions (KMS denied access, no key wanted there): me-south-1');
+  });
+
+  it('is plain data: JSON round-trips it unchanged', () => {
+    // Prepare
+    const key = desiredKey('cmk-prod', { replicaRegions: ['eu-west-1'] });
+    const report = reportOf(desiredState([key]), { keys: [], aliases: [] });
+
+    // Act
+    const parsed = JSON.parse(JSON.stringify(report));
+
+    // Assess
+    expect(parsed).toEqual(report);
+    expect(report.regions.map((r) => r.region)).toEqual(['eu-west-1', 'us-east-1']);
+    expect(report.regions[0]!.keys[0]!.actions.map((a) => a.kind)).toEqual(['ReplicateKey', 'CreateAlias']);
+    expect(OWNER.ownerId).toMatch(/^mrkk-/);
+  });
+});
+
+describe('Function: describeAction', () => {
+  it('treats a kind it does not know as destructive unless its name says it creates', () => {
+    // Prepare
+    const base = { id: 'x', region: 'us-east-1', keyName: 'cmk-prod', dependsOn: [] };
+    const revoke = { ...base, kind: 'RevokeGrant', key: { keyId: KEY_ID }, grantId: 'g-1' } as unknown as Action;
+    const create = { ...base, kind: 'CreateGrant', key: { keyId: KEY_ID }, grantName: 'asg' } as unknown as Action;
+
+    // Act
+    const revoked = describeAction(revoke);
+    const created = describeAction(create);
+
+    // Assess
+    expect(revoked).toEqual({ effect: 'destroy', summary: `RevokeGrant key=key ${KEY_ID} grantId=g-1`, classified: false });
+    expect(created).toEqual({ effect: 'create', summary: `CreateGrant key=key ${KEY_ID} grantName=asg`, classified: false });
+  });
+});
