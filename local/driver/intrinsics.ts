@@ -2,7 +2,8 @@
  * Resolves CloudFormation intrinsic functions inside a parsed template value: `Ref`, `Fn::Sub`
  * (both forms), `Fn::GetAtt`, `Fn::Join`, `Fn::Select`, `Fn::Split`, `Fn::If` with the template's
  * Conditions (`Fn::Equals`, `Fn::And`, `Fn::Or`, `Fn::Not`, `Condition`), `Fn::FindInMap`,
- * `Fn::Base64`, `Fn::GetAZs` and `AWS::NoValue`. Anything else is a `TemplateError` naming the path:
+ * `Fn::Base64`, `Fn::GetAZs`, `Fn::ImportValue` (from the exports given in the scope) and
+ * `AWS::NoValue`. Anything else is a `TemplateError` naming the path:
  * the driver must never send an event CloudFormation itself would not have sent.
  */
 import { TemplateError } from './errors.ts';
@@ -18,6 +19,8 @@ export interface ResolveScope {
   /** `Fn::GetAtt` of a resource of the template. */
   getAtt(logicalId: string, attribute: string, path: string): string;
   region: string;
+  /** Export name → value, for `Fn::ImportValue` (another stack's Outputs); absent = no exports known. */
+  imports?: Record<string, string>;
 }
 
 /** The value `Ref: AWS::NoValue` stands for: the enclosing property is removed. */
@@ -91,6 +94,12 @@ function resolveFunction(name: string, arg: TemplateValue, scope: ResolveScope, 
     case 'Fn::GetAZs': {
       const region = expectString(resolveValue(arg, scope, path), path, name) || scope.region;
       return ['a', 'b', 'c'].map((zone) => `${region}${zone}`);
+    }
+    case 'Fn::ImportValue': {
+      const exportName = expectString(resolveValue(arg, scope, path), path, name);
+      const value = scope.imports?.[exportName];
+      if (value === undefined) throw new TemplateError(path, `Fn::ImportValue ${exportName}: no such export given (pass --import ${exportName}=VALUE)`);
+      return value;
     }
     default:
       throw new TemplateError(path, `${name} is not supported by the local driver`);

@@ -34,6 +34,8 @@ export interface ResolveResourceOptions extends StringifyOptions {
   parameters?: Record<string, string>;
   /** Physical IDs and attributes of other resources the properties refer to. */
   resources?: Record<string, KnownResource>;
+  /** Export name → value for `Fn::ImportValue`. */
+  imports?: Record<string, string>;
 }
 
 /** A resource ready to become events. */
@@ -74,7 +76,7 @@ export function resolveResource(template: TemplateMap, options: ResolveResourceO
   const resourceType = options.resourceType ?? CUSTOM_RESOURCE_TYPE;
   const logicalResourceId = chooseResource(template, resourceType, options.logicalId);
   const parameters = resolveParameters(template, options.parameters);
-  const scope = scopeOf(template, identity, stackId, parameters, options.resources ?? {});
+  const scope = scopeOf(template, identity, stackId, parameters, options.resources ?? {}, options.imports);
   const path = `/Resources/${logicalResourceId}`;
   const resource = resourcesOf(template)[logicalResourceId] as TemplateMap;
   if (typeof resource.Condition === 'string' && !evaluateCondition(resource.Condition, scope, `${path}/Condition`)) {
@@ -101,9 +103,17 @@ function chooseResource(template: TemplateMap, resourceType: string, logicalId: 
   throw new TemplateError('/Resources', `several resources of type ${resourceType} (${candidates.join(', ')}): choose one with --resource`);
 }
 
-function scopeOf(template: TemplateMap, identity: Identity, stackId: string, parameters: ParameterValues, known: Record<string, KnownResource>): ResolveScope {
+function scopeOf(
+  template: TemplateMap,
+  identity: Identity,
+  stackId: string,
+  parameters: ParameterValues,
+  known: Record<string, KnownResource>,
+  imports?: Record<string, string>,
+): ResolveScope {
   const scope: ResolveScope = {
     template,
+    imports,
     refs: { ...parameters, ...pseudoParameters(identity, stackId) },
     region: identity.region,
     refOfResource: (logicalId, path) => {

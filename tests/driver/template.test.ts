@@ -191,7 +191,7 @@ Resources:
     Properties:
       ServiceToken: arn:aws:lambda:us-east-1:111122223333:function:f
       CustomerMasterKeys:
-        cmk: { Region: !ImportValue shared-region }
+        cmk: { Region: !Transform { Name: AWS::Include } }
 `);
     const withNull = parseTemplate(`
 Resources:
@@ -205,7 +205,7 @@ Resources:
 
     // Act & Assess
     expect(() => resolveResource(withImport)).toThrow(
-      '[/Resources/Keys/Properties/CustomerMasterKeys/cmk/Region/Fn::ImportValue] Fn::ImportValue is not supported by the local driver',
+      '[/Resources/Keys/Properties/CustomerMasterKeys/cmk/Region/Fn::Transform] Fn::Transform is not supported by the local driver',
     );
     expect(() => resolveResource(withNull)).toThrow("[/Resources/Keys/Properties/CustomerMasterKeys/cmk/Region] 'null' values are not allowed in templates");
     expect(resolveResource(withNull, { nulls: 'keep' }).properties.CustomerMasterKeys).toEqual({ cmk: { Region: null } });
