@@ -184,7 +184,7 @@ Resources:
 
   it('names the path of an unsupported function, an unknown tag and a null value', () => {
     // Prepare
-    const withImport = parseTemplate(`
+    const withTransform = parseTemplate(`
 Resources:
   Keys:
     Type: Custom::MultiRegionKmsKeys
@@ -204,7 +204,7 @@ Resources:
 `);
 
     // Act & Assess
-    expect(() => resolveResource(withImport)).toThrow(
+    expect(() => resolveResource(withTransform)).toThrow(
       '[/Resources/Keys/Properties/CustomerMasterKeys/cmk/Region/Fn::Transform] Fn::Transform is not supported by the local driver',
     );
     expect(() => resolveResource(withNull)).toThrow("[/Resources/Keys/Properties/CustomerMasterKeys/cmk/Region] 'null' values are not allowed in templates");
