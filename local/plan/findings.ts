@@ -30,8 +30,13 @@ export function findingOf(action: Action, lookup: ActualLookup, desired: Desired
       return `no key of ${action.keyName} owned by this resource in ${action.region}`;
     case 'ReplicateKey':
       return `no replica in ${action.replicaRegion}${'keyId' in action.key ? ' (deleted, or never made)' : ''}`;
-    case 'CreateAlias':
-      return `${action.aliasName} does not exist in ${action.region}`;
+    case 'CreateAlias': {
+      // After a DeleteAlias of the same plan: the alias moves to a key of another type.
+      const alias = lookup.alias(action.region, action.aliasName);
+      return alias === undefined
+        ? `${action.aliasName} does not exist in ${action.region}`
+        : `${action.aliasName} targets key ${alias.targetKeyId}: deleted, then created again`;
+    }
     case 'UpdateAlias': {
       const alias = lookup.alias(action.region, action.aliasName);
       return alias === undefined ? null : `${action.aliasName} targets key ${alias.targetKeyId}`;
