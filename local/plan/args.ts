@@ -49,6 +49,8 @@ export class UsageError extends Error {
   }
 }
 
+const ROLE_ARN = /^arn:[a-z-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
 const VALUED = new Set(['--template', '--stack-id', '--resource', '--execution-role-arn', '--param', '--import', '--ref', '--get-att']);
 
 export function parsePlanArgs(argv: string[]): PlanArgs {
@@ -102,6 +104,9 @@ export function parsePlanArgs(argv: string[]): PlanArgs {
   if (args.help) return args;
   if (args.template === '') throw new UsageError('--template FILE is required (see --help)');
   if (args.stackId === '') throw new UsageError('--stack-id STACK_ARN is required (see --help)');
+  if (args.executionRoleArn !== undefined && !ROLE_ARN.test(args.executionRoleArn)) {
+    throw new UsageError(`--execution-role-arn must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), got ${JSON.stringify(args.executionRoleArn)}`);
+  }
   return args;
 }
 
