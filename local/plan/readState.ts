@@ -6,7 +6,7 @@
  */
 import { readActualState } from '../../lib/actualState.ts';
 import { KmsError } from '../../lib/errors.ts';
-import type { KmsApiFactory } from '../../lib/kmsApi.ts';
+import type { KmsApi, KmsApiFactory } from '../../lib/kmsApi.ts';
 import { Pacer } from '../../lib/pacer.ts';
 import type { ActualState, DesiredState } from '../../lib/types.ts';
 
@@ -23,7 +23,67 @@ export class RegionDeniedError extends Error {
   }
 }
 
-export async function readStateForPlan(desired: DesiredState, kms: KmsApiFactory): Promise<ReadResult> {
+/**
+ * A read of one of the resource's own keys was denied. The reader takes a key whose tags it may not
+ * read for somebody else's, and a policy or rotation it may not read for unknown, which in a plan
+ * would show as keys to create or policies to rewrite: wrong, so the plan stops instead.
+ */
+export class KeyReadDeniedError extends Error {
+  constructor(denied: DeniedRead[]) {
+    const shown = denied.slice(0, 3).map((d) => `kms:${d.operation} on key ${d.keyId} in ${d.region}`);
+    const more = denied.length > 3 ? ` and ${denied.length - 3} more` : '';
+    super(
+      `access denied reading the resource's keys (${shown.join(', ')}${more}): their key policies must allow the plan's principal to read them (docs/plan.md)`,
+    );
+    this.name = 'KeyReadDeniedError';
+  }
+}
+
+interface DeniedRead {
+  region: string;
+  keyId: string;
+  operation: string;
+}
+
+/** Key-level reads whose denial the reader absorbs. */
+const KEY_READS: Record<string, string> = {
+  listResourceTags: 'ListResourceTags',
+  describeKey: 'DescribeKey',
+  getKeyPolicy: 'GetKeyPolicy',
+  getKeyRotationStatus: 'GetKeyRotationStatus',
+};
+
+/** Records every AccessDeniedException of a key-level read, then lets it through unchanged. */
+function recordingDenials(kms: KmsApiFactory, denied: DeniedRead[]): KmsApiFactory {
+  const wrapped = new Map<string, KmsApi>();
+  return (region) => {
+    let api = wrapped.get(region);
+    if (api === undefined) {
+      const inner = kms(region);
+      api = new Proxy(inner, {
+        get(target, property, receiver) {
+          const value: unknown = Reflect.get(target, property, receiver);
+          const operation = KEY_READS[String(property)];
+          if (typeof value !== 'function' || operation === undefined) return typeof value === 'function' ? value.bind(target) : value;
+          return async (keyId: string, ...rest: unknown[]) => {
+            try {
+              return await (value as (...args: unknown[]) => Promise<unknown>).call(target, keyId, ...rest);
+            } catch (error) {
+              if (error instanceof KmsError && error.code === 'AccessDeniedException') denied.push({ region, keyId, operation });
+              throw error;
+            }
+          };
+        },
+      });
+      wrapped.set(region, api);
+    }
+    return api;
+  };
+}
+
+export async function readStateForPlan(desired: DesiredState, readOnly: KmsApiFactory): Promise<ReadResult> {
+  const denied: DeniedRead[] = [];
+  const kms = recordingDenials(readOnly, denied);
   const pacer = new Pacer();
   const aliasNames = [...new Set(desired.keys.map((k) => k.aliasName))];
   const skippedRegions: string[] = [];
@@ -40,5 +100,16 @@ export async function readStateForPlan(desired: DesiredState, kms: KmsApiFactory
       }
     }),
   );
-  return { actual: { keys: perRegion.flatMap((s) => s.keys), aliases: perRegion.flatMap((s) => s.aliases) }, skippedRegions: skippedRegions.sort() };
+  const actual = { keys: perRegion.flatMap((s) => s.keys), aliases: perRegion.flatMap((s) => s.aliases) };
+  // Ours, or targeted by an alias the template wants: a denied read there makes the plan wrong.
+  const wantedNames = new Set(aliasNames);
+  const relevant = new Set([
+    ...actual.keys.map((k) => `${k.region} ${k.keyId}`),
+    ...actual.aliases.filter((a) => wantedNames.has(a.aliasName)).map((a) => `${a.region} ${a.targetKeyId}`),
+  ]);
+  const harmful = denied
+    .filter((d) => relevant.has(`${d.region} ${d.keyId}`))
+    .sort((a, b) => (`${a.region} ${a.keyId} ${a.operation}` < `${b.region} ${b.keyId} ${b.operation}` ? -1 : 1));
+  if (harmful.length > 0) throw new KeyReadDeniedError(harmful);
+  return { actual, skippedRegions: skippedRegions.sort() };
 }

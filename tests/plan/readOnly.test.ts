@@ -95,6 +95,40 @@ describe('Function: readStateForPlan', () => {
     await expect(read).rejects.toThrow('KMS in eu-west-1 denied access (AccessDeniedException: not authorized), and cmk-eu lives there');
   });
 
+  it('stops when a read of one of its own keys is denied, but not for keys of others', async () => {
+    // Prepare
+    const fake = new FakeKms();
+    const desired = desiredFor({ 'cmk-app': { Region: 'us-east-1' } });
+    const ours = fake.seedKey('us-east-1', { tags: ownershipTags(desired.owner, 'cmk-app', { removalPolicy: 'Delete', deletionWindowInDays: 30 }) });
+    const foreign = fake.seedKey('us-east-1', { tags: { Team: 'other' } });
+    fake.tagsDenied.add(foreign.keyId);
+    fake.fail('getKeyPolicy', kmsErrors.accessDenied, { region: 'us-east-1', times: 100 });
+
+    // Act
+    const read = readStateForPlan(desired, readOnlyKmsFactory(fake.factory));
+
+    // Assess
+    await expect(read).rejects.toThrow(
+      `access denied reading the resource's keys (kms:GetKeyPolicy on key ${ours.keyId} in us-east-1): their key policies must allow the plan's principal to read them (docs/plan.md)`,
+    );
+  });
+
+  it('stops when the tags of the key a wanted alias targets cannot be read', async () => {
+    // Prepare
+    const fake = new FakeKms();
+    const target = fake.seedKey('eu-west-1');
+    fake.seedAlias('eu-west-1', 'alias/cmk-app', target.keyId);
+    fake.tagsDenied.add(target.keyId);
+    const untouched = fake.seedKey('eu-west-1');
+    fake.tagsDenied.add(untouched.keyId);
+
+    // Act
+    const read = readStateForPlan(desiredFor({ 'cmk-app': { Region: 'eu-west-1' } }), readOnlyKmsFactory(fake.factory));
+
+    // Assess
+    await expect(read).rejects.toThrow(`(kms:ListResourceTags on key ${target.keyId} in eu-west-1)`);
+  });
+
   it('lets other errors through', async () => {
     // Prepare
     const fake = new FakeKms();
