@@ -29,7 +29,8 @@ export function findingOf(action: Action, lookup: ActualLookup, desired: Desired
     case 'CreateKey':
       return `no key of ${action.keyName} owned by this resource in ${action.region}`;
     case 'ReplicateKey':
-      return `no replica in ${action.replicaRegion}${'keyId' in action.key ? ' (deleted, or never made)' : ''}`;
+      // A replica of a key this plan creates is part of making it: nothing was found missing.
+      return 'keyId' in action.key ? `no replica in ${action.replicaRegion} (deleted, or never made)` : null;
     case 'CreateAlias': {
       // After a DeleteAlias of the same plan: the alias moves to a key of another type.
       const alias = lookup.alias(action.region, action.aliasName);
