@@ -3,8 +3,11 @@
  * and key, with destructive actions, replacements and refusals marked, as text or plain JSON.
  */
 export { describeAction, type Effect, effectRegionOf, isDestructive, keyText } from './actionTraits.ts';
+export { type ExecutionRole, executionRoleNote } from './executionRole.ts';
 export { findingOf, policyFinding } from './findings.ts';
 export { planAroundRefusals } from './heldBack.ts';
+export { type PlanResourceInput, type PlanResourceResult, planResource } from './planResource.ts';
+export { MutationRefusedError, readOnlyKms, readOnlyKmsFactory } from './readOnlyKms.ts';
 export { type RenderOptions, renderPlanText } from './renderText.ts';
 export {
   buildPlanReport,

@@ -1,0 +1,68 @@
+/**
+ * The read-only plan of one resource, for `npm run plan` and for previews (`npm start -- --update`):
+ * raw properties → validated properties → desired state → actual state (read-only KMS) → the
+ * product's planner → report. What the function does on an Update, without the execution.
+ */
+import { buildDesiredState } from '../../lib/desired.ts';
+import type { KmsApiFactory } from '../../lib/kmsApi.ts';
+import { plan } from '../../lib/planner.ts';
+import { parseProperties } from '../../lib/properties/index.ts';
+import type { ActualState, DesiredState, Plan, ResourceContext } from '../../lib/types.ts';
+import { type ExecutionRole, executionRoleFromPolicies, placeholderRoleArn } from './executionRole.ts';
+import { planAroundRefusals } from './heldBack.ts';
+import { readOnlyKmsFactory } from './readOnlyKms.ts';
+import { readStateForPlan } from './readState.ts';
+import { buildPlanReport, type PlanReport } from './report.ts';
+
+export interface PlanResourceInput {
+  /**
+   * `ResourceProperties` as CloudFormation would send them, given the execution role's ARN (a
+   * template may name the role, e.g. `!GetAtt FunctionRole.Arn`). Called once or twice.
+   * @throws ValidationError, TemplateError: before any KMS call
+   */
+  propertiesFor: (executionRoleArn: string) => unknown;
+  /** The resource's context; `executionRoleArn` is filled in from `executionRoleArn` or the keys' policies. */
+  context: Omit<ResourceContext, 'executionRoleArn'>;
+  /** Known role (`--execution-role-arn`, or the local driver's); else found in the owned keys' policies. */
+  executionRoleArn?: string;
+  /** Wrapped read-only here whatever it is. */
+  kms: KmsApiFactory;
+  enabledRegions: string[];
+}
+
+export interface PlanResourceResult {
+  report: PlanReport;
+  desired: DesiredState;
+  actual: ActualState;
+  plan: Plan;
+  executionRole: ExecutionRole;
+}
+
+export async function planResource(input: PlanResourceInput): Promise<PlanResourceResult> {
+  const { context, enabledRegions } = input;
+  const kms = readOnlyKmsFactory(input.kms);
+  const desiredFor = (executionRoleArn: string): DesiredState => {
+    const withRole: ResourceContext = { ...context, executionRoleArn };
+    const properties = parseProperties(input.propertiesFor(executionRoleArn), { accountId: context.accountId });
+    // Every enabled Region is read (as if the previous OptInRegions were all of them): an owned key
+    // in a Region the template no longer opts into is found, and its removal shown.
+    return buildDesiredState({ properties, oldProperties: { ...properties, optInRegions: null }, enabledRegions, context: withRole });
+  };
+
+  // The role changes the generated policies only: the Regions, keys and aliases to read do not depend on it.
+  const firstRole = input.executionRoleArn ?? placeholderRoleArn(context.partition, context.accountId);
+  const scanned = desiredFor(firstRole);
+  const { actual, skippedRegions } = await readStateForPlan(scanned, kms);
+
+  let executionRole: ExecutionRole;
+  if (input.executionRoleArn !== undefined) executionRole = { arn: input.executionRoleArn, source: 'flag' };
+  else {
+    const found = executionRoleFromPolicies(actual, scanned.owner);
+    executionRole = found === null ? { arn: firstRole, source: 'unknown' } : { ...found, source: 'keyPolicies' };
+  }
+  const desired = executionRole.arn === firstRole ? scanned : desiredFor(executionRole.arn);
+
+  const result = plan(desired, actual);
+  const heldBack = result.refusals.length > 0 ? (planAroundRefusals(desired, actual, result) ?? undefined) : undefined;
+  return { report: buildPlanReport({ desired, actual, plan: result, heldBack, skippedRegions }), desired, actual, plan: result, executionRole };
+}
