@@ -213,6 +213,91 @@ describe('End to end: npm run plan against the emulator', () => {
     expectReadOnly(replaced);
   });
 
+  it('skips Regions an SCP denies when no key lives there, and names the Region when one does', async () => {
+    // Prepare: Control Tower's Region deny, governing us-east-1 and us-west-2 (where the keys are).
+    const regionDeny = (regions: string[]) => ({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'GRREGIONDENY',
+          Effect: 'Deny',
+          NotAction: ['account:*', 'iam:*', 'sts:*'],
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:RequestedRegion': regions } },
+        },
+      ],
+    });
+    const allowAll = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+
+    // Act
+    await control().config({ scp: regionDeny(['us-east-1', 'us-west-2']), identityPolicy: allowAll });
+    const skipping = await plan('--template', 'template.yaml', '--stack-id', stackId, '--json');
+    await control().config({ scp: regionDeny(['us-east-1']) });
+    const denied = await plan('--template', 'template.yaml', '--stack-id', stackId);
+    await control().config({ scp: null, identityPolicy: null });
+
+    // Assess
+    expect(skipping.stderr).toBe('');
+    expect(skipping.code).toBe(0);
+    const json = JSON.parse(skipping.stdout);
+    expect(json.status).toBe('unchanged');
+    expect(json.skippedRegions).toHaveLength(15);
+    expect(json.skippedRegions).not.toContain('us-west-2');
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toMatch(/^plan: KMS in us-west-2 denied access \(AccessDeniedException: [^\n]*\), and cmk-prod lives there\n$/);
+    expectReadOnly(skipping);
+    expectReadOnly(denied);
+  });
+
+  it('exits 1 naming the key when its key policy does not let the plan read it', async () => {
+    // Prepare: a pipeline role with every KMS read in its identity policy, but in no key policy.
+    const planRole = `arn:aws:iam::${DEFAULT_IDENTITY.accountId}:role/kms-keys-plan`;
+    const reads = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['kms:List*', 'kms:Describe*', 'kms:Get*', 'account:ListRegions'], Resource: '*' }],
+    };
+
+    // Act
+    await control().config({ identityPolicy: reads, callerArn: planRole });
+    const run = await plan('--template', 'template.yaml', '--stack-id', stackId);
+    await control().config({ identityPolicy: null, callerArn: ROLE_ARN });
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^plan: access denied reading the resource's keys \(kms:(GetKeyPolicy|ListResourceTags) on key \S+ in us-east-1, .* and \d+ more\): their key policies must allow the plan's principal to read them \(docs\/plan.md\)\n$/,
+    );
+    expectReadOnly(run);
+  });
+
+  it('needs no more than the IAM policy docs/plan.md lists, where the key policies delegate to IAM', async () => {
+    // Prepare: a second stack whose keys let IAM policies grant access; the identity policy of docs/plan.md.
+    const delegating = await templateWith('delegating.yaml', (text) =>
+      text
+        .replaceAll('          CmkAdministratorIamArns:\n', '          AllowManageKeyPermissionsWithIam: true\n          CmkAdministratorIamArns:\n')
+        .replaceAll('cmk-', 'iam-'),
+    );
+    const resolved = resolveResource(await loadTemplate(delegating), {
+      identity: { stackName: 'plan-iam' },
+      resources: { FunctionRole: { ref: ROLE_ARN.split('/').pop()!, attributes: { Arn: ROLE_ARN } } },
+    });
+    const created = await Stack.fromResolved(driver, resolved).create(resolved.properties);
+    expect([created.status, created.reason]).toEqual(['SUCCESS', null]);
+    const docs = await readFile('docs/plan.md', 'utf8');
+    const documented = JSON.parse(/## IAM: what the plan needs[\s\S]*?```json\n([\s\S]*?)```/.exec(docs)![1]!);
+
+    // Act
+    await control().config({ identityPolicy: documented, callerArn: `arn:aws:iam::${DEFAULT_IDENTITY.accountId}:role/kms-keys-plan` });
+    const run = await plan('--template', delegating, '--stack-id', resolved.stackId);
+    await control().config({ identityPolicy: null, callerArn: ROLE_ARN });
+
+    // Assess
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('No changes');
+    expectReadOnly(run);
+  });
+
   it('exits 1 with one line, and no request, for a broken template, an unknown resource or a bad stack id', async () => {
     // Prepare
     const broken = await templateWith('broken.yaml', (text) => text.replace('          DeletionWindowInDays: 7\n', '          DeletionWindowInDays: 3\n'));
