@@ -55,6 +55,10 @@ export function renderPlanText(report: PlanReport, options: RenderOptions = {}):
   if (report.skippedRegions.length > 0) {
     lines.push('', `Skipped Regions (KMS denied access, no key wanted there): ${report.skippedRegions.join(', ')}`);
   }
+  if (report.inTransition.length > 0) {
+    const keys = report.inTransition.map((k) => `${k.keyId} in ${k.region} (${k.state})`).join(', ');
+    lines.push('', `Keys in transition, which the function waits for before it plans (this plan may change once they settle): ${keys}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

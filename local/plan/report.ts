@@ -67,6 +67,11 @@ export interface PlanReport {
   skippedRegions: string[];
   /** The Regions that were read. */
   regionsRead: string[];
+  /**
+   * Keys found `Creating` or `Updating` (a replica being made, a primary Region moving). The
+   * function waits for them to settle before it plans; this plan did not, and may change once they do.
+   */
+  inTransition: { region: string; keyId: string; state: string }[];
 }
 
 export interface PlanReportInput {
@@ -178,6 +183,10 @@ export function buildPlanReport(input: PlanReportInput): PlanReport {
     invalidReplicaRegions: Object.fromEntries(Object.entries(desired.invalidReplicaRegions).map(([k, v]) => [k, [...v]])),
     skippedRegions: [...(input.skippedRegions ?? [])].sort(compare),
     regionsRead: [...desired.regions],
+    inTransition: actual.keys
+      .filter((k) => k.state === 'Creating' || k.state === 'Updating')
+      .map((k) => ({ region: k.region, keyId: k.keyId, state: k.state }))
+      .sort((a, b) => compare(a.region, b.region) || compare(a.keyId, b.keyId)),
   };
 }
 

@@ -140,12 +140,15 @@ describe('Function: buildPlanReport', () => {
     ]);
   });
 
-  it('lists invalid inputs and skipped Regions', () => {
+  it('lists invalid inputs, skipped Regions and keys in transition', () => {
     // Prepare
-    const desired = desiredState([], { invalidCmkInputs: ['cmk-typo'], invalidReplicaRegions: { 'cmk-mr': ['ap-east-2'] } });
+    const key = desiredKey('cmk-mr', { replicaRegions: ['eu-west-1'] });
+    const primary = actualKey(key, MRK);
+    const actual = { keys: [primary, replicaOf(primary, 'eu-west-1', { state: 'Creating' })], aliases: [alias('us-east-1', 'alias/cmk-mr', MRK)] };
+    const desired = desiredState([key], { invalidCmkInputs: ['cmk-typo'], invalidReplicaRegions: { 'cmk-mr': ['ap-east-2'] } });
 
     // Act
-    const report = reportOf(desired, { keys: [], aliases: [] }, ['me-south-1']);
+    const report = reportOf(desired, actual, ['me-south-1']);
     const text = renderPlanText(report);
 
     // Assess
@@ -153,6 +156,10 @@ describe('Function: buildPlanReport', () => {
     expect(text).toContain('InvalidCmkInputs): cmk-typo');
     expect(text).toContain('  cmk-mr: ap-east-2');
     expect(text).toContain('Skipped Regions (KMS denied access, no key wanted there): me-south-1');
+    expect(report.inTransition).toEqual([{ region: 'eu-west-1', keyId: MRK, state: 'Creating' }]);
+    expect(text).toContain(
+      `Keys in transition, which the function waits for before it plans (this plan may change once they settle): ${MRK} in eu-west-1 (Creating)`,
+    );
   });
 
   it('is plain data: JSON round-trips it unchanged', () => {
