@@ -21,8 +21,14 @@ const COMMON_FIELDS = new Set(['id', 'kind', 'region', 'keyName', 'dependsOn']);
 
 type ActionOf<K extends ActionKind> = Extract<Action, { kind: K }>;
 
+/** What the traits may need besides the action: whose keys these are. */
+export interface DescribeContext {
+  /** This resource's owner id (lib/ownership.ts). */
+  ownerId?: string;
+}
+
 interface Traits<A> {
-  effect: Effect | ((action: A) => Effect);
+  effect: Effect | ((action: A, context: DescribeContext) => Effect);
   summary: (action: A) => string;
 }
 
@@ -38,8 +44,12 @@ const TRAITS: { readonly [K in ActionKind]?: Traits<ActionOf<K>> } = {
   DeleteAlias: { effect: 'destroy', summary: (a) => `DeleteAlias ${a.aliasName}` },
   PutKeyPolicy: { effect: 'change', summary: (a) => `PutKeyPolicy on ${keyText(a.key)}` },
   TagResource: {
-    // Handing a key back to a renamed resource's previous owner takes it out of this resource's care.
-    effect: (a) => (a.tags[OWNERSHIP_TAGS.owner] !== undefined ? 'release' : 'change'),
+    // An Owner tag naming another resource hands the key back (a rename rolled back): it leaves
+    // this resource's care. Naming this resource, it takes the key over (adoption, a rename).
+    effect: (a, context) => {
+      const owner = a.tags[OWNERSHIP_TAGS.owner];
+      return owner !== undefined && owner !== context.ownerId ? 'release' : 'change';
+    },
     summary: (a) => `TagResource ${keyText(a.key)}: ${Object.keys(a.tags).sort().join(', ')}`,
   },
   UntagResource: {
@@ -62,10 +72,10 @@ const TRAITS: { readonly [K in ActionKind]?: Traits<ActionOf<K>> } = {
 };
 
 /** Effect and summary of any action, known kind or not. */
-export function describeAction(action: Action): { effect: Effect; summary: string; classified: boolean } {
+export function describeAction(action: Action, context: DescribeContext = {}): { effect: Effect; summary: string; classified: boolean } {
   const traits = (TRAITS as Record<string, Traits<Action> | undefined>)[action.kind];
   if (traits === undefined) return { ...unknownTraits(action), classified: false };
-  const effect = typeof traits.effect === 'function' ? traits.effect(action) : traits.effect;
+  const effect = typeof traits.effect === 'function' ? traits.effect(action, context) : traits.effect;
   return { effect, summary: traits.summary(action), classified: true };
 }
 

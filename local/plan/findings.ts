@@ -53,8 +53,14 @@ export function findingOf(action: Action, lookup: ActualLookup, desired: Desired
     case 'TagResource': {
       const key = keyIn(action.region, action.key);
       if (key === undefined) return null;
-      if (action.tags[OWNERSHIP_TAGS.owner] !== undefined)
-        return `the key came from resource ${action.tags[OWNERSHIP_TAGS.owner]} (a renamed logical ID rolled back)`;
+      const newOwner = action.tags[OWNERSHIP_TAGS.owner];
+      if (newOwner !== undefined && newOwner !== desired.owner.ownerId) return `the key goes back to resource ${newOwner} (a renamed logical ID rolled back)`;
+      if (newOwner !== undefined && key.tags[OWNERSHIP_TAGS.owner] !== newOwner) {
+        const from = key.tags[OWNERSHIP_TAGS.owner];
+        return from === undefined
+          ? 'the key is not owned by this resource yet: AdoptExistingKeys takes it over'
+          : `ownership moves here from resource ${from} (a renamed logical ID)`;
+      }
       return tagsFinding(key.tags, action.tags);
     }
     case 'UntagResource': {

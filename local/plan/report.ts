@@ -96,7 +96,7 @@ export function buildPlanReport(input: PlanReportInput): PlanReport {
 
   const regions = new Map<string, Map<string, KeyReport>>();
   for (const action of actions) {
-    const { effect, summary, classified } = describeAction(action);
+    const { effect, summary, classified } = describeAction(action, { ownerId: desired.owner.ownerId });
     const region = effectRegionOf(action);
     let keys = regions.get(region);
     if (keys === undefined) {

@@ -1,8 +1,9 @@
 import { canonicalJson } from '../../lib/canonicalJson.ts';
+import { OWNERSHIP_TAGS } from '../../lib/ownership.ts';
 import { plan } from '../../lib/planner.ts';
 import type { Action, ActualState } from '../../lib/types.ts';
 import { buildPlanReport, describeAction, planAroundRefusals, renderPlanText } from '../../local/plan/index.ts';
-import { actualKey, alias, desiredKey, desiredState, OWNER, POLICY, replicaOf } from '../planner/fixtures.ts';
+import { actualKey, alias, desiredKey, desiredState, OWNER, ownedTags, POLICY, replicaOf, SIBLING } from '../planner/fixtures.ts';
 
 const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
 const OLD_ID = '0000aaaa-12ab-34cd-56ef-1234567890ab';
@@ -138,6 +139,28 @@ describe('Function: buildPlanReport', () => {
       true,
       'RemovalPolicy: Retain: the key and its aliases stay, unmanaged',
     ]);
+  });
+
+  it('tells taking a key over from a renamed resource from handing it back', () => {
+    // Prepare: the key of a renamed logical ID (same stack), then the rollback of that rename.
+    const key = desiredKey('cmk-prod');
+    const renamed = { keys: [actualKey(key, KEY_ID, { tags: ownedTags(key, SIBLING) })], aliases: [alias('us-east-1', 'alias/cmk-prod', KEY_ID)] };
+    const handedOver = { ...ownedTags(key), [OWNERSHIP_TAGS.previousOwner]: SIBLING.ownerId };
+    const rolledBack = { keys: [actualKey(key, KEY_ID, { tags: handedOver })], aliases: [alias('us-east-1', 'alias/cmk-prod', KEY_ID)] };
+
+    // Act
+    const takeOver = reportOf(desiredState([key]), renamed).regions[0]!.keys[0]!.actions;
+    const handBack = reportOf(desiredState([]), rolledBack).regions[0]!.keys[0]!.actions;
+
+    // Assess
+    expect(takeOver.map((a) => [a.kind, a.effect, a.finding])).toEqual([
+      ['TagResource', 'change', `ownership moves here from resource ${SIBLING.ownerId} (a renamed logical ID)`],
+    ]);
+    expect(handBack.map((a) => [a.kind, a.effect, a.destructive])).toEqual([
+      ['TagResource', 'release', true],
+      ['UntagResource', 'change', false],
+    ]);
+    expect(handBack[0]!.finding).toBe(`the key goes back to resource ${SIBLING.ownerId} (a renamed logical ID rolled back)`);
   });
 
   it('lists invalid inputs, skipped Regions and keys in transition', () => {
