@@ -36,9 +36,8 @@ export interface PlanJson extends PlanReport {
 }
 
 export async function runPlan(argv: string[], options: PlanRunOptions = {}): Promise<PlanRunResult> {
-  let args: PlanArgs;
   try {
-    args = parsePlanArgs(argv);
+    const args = parsePlanArgs(argv);
     if (args.help) return { exitCode: EXIT.unchanged, stdout: `${USAGE}\n`, stderr: '' };
     const json = await planFor(args, options.aws ?? createAwsDependencies());
     const text = args.json ? `${JSON.stringify(json, null, 2)}\n` : renderPlanText(json, { mode: json.mode, notes: notesOf(json) });
