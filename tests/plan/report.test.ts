@@ -63,6 +63,42 @@ describe('Function: buildPlanReport', () => {
     expect(text).toContain(`eu-west-1\n  cmk-prod  key ${MRK}\n    ~ EnableKey key ${MRK}\n        drift: the key is Disabled`);
   });
 
+  it('words a tag changed, a replica deleted, an alias deleted and rotation turned off by hand', () => {
+    // Prepare
+    const key = desiredKey('cmk-prod', { replicaRegions: ['ap-south-1', 'eu-west-1'] });
+    const primary = actualKey(key, MRK, { tags: { ...ownedTags(key), Team: 'ops' }, rotation: { enabled: false, periodInDays: null } });
+    const actual = {
+      keys: [primary, replicaOf(primary, 'eu-west-1', { tags: ownedTags(key) })],
+      aliases: [alias('us-east-1', 'alias/cmk-prod', MRK)],
+    };
+
+    // Act
+    const report = reportOf(desiredState([key]), actual);
+
+    // Assess
+    const findings = report.regions.flatMap((r) => r.keys.flatMap((k) => k.actions.map((a) => `${r.region} ${a.kind}: ${a.finding}`)));
+    expect(findings).toEqual([
+      'ap-south-1 ReplicateKey: no replica in ap-south-1 (deleted, or never made)',
+      'ap-south-1 CreateAlias: alias/cmk-prod does not exist in ap-south-1',
+      'eu-west-1 CreateAlias: alias/cmk-prod does not exist in eu-west-1',
+      'us-east-1 EnableKeyRotation: rotation is off',
+      'us-east-1 TagResource: tag Team is ops (template: platform)',
+    ]);
+  });
+
+  it('words an alias moved to a key the resource does not own as a refusal naming Region, alias and key', () => {
+    // Prepare
+    const key = desiredKey('cmk-prod');
+    const actual = { keys: [actualKey(key, KEY_ID), actualKey(key, OLD_ID, { tags: {} })], aliases: [alias('us-east-1', 'alias/cmk-prod', OLD_ID)] };
+
+    // Act
+    const text = renderPlanText(reportOf(desiredState([key]), actual), { mode: 'drift' });
+
+    // Assess
+    expect(text).toMatch(/^DRIFT: REFUSED: 1 refusal\(s\)/);
+    expect(text).toContain(`  x cmk-prod (us-east-1): alias/cmk-prod in us-east-1 already targets key ${OLD_ID}, which this resource does not own`);
+  });
+
   it('lists additions, removals and a replacement, destructive ones marked', () => {
     // Prepare
     const replaced = desiredKey('cmk-sign', { spec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY', rotation: null, allowReplacement: true });
