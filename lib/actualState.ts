@@ -11,7 +11,7 @@ import { KmsError } from './errors.ts';
 import type { AliasEntry, KmsApi, KmsApiFactory } from './kmsApi.ts';
 import { OWNERSHIP_TAGS } from './ownership.ts';
 import { Pacer } from './pacer.ts';
-import { isThrottling, isTransient, realSleep, withRetry } from './retry.ts';
+import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, realSleep, withRetry } from './retry.ts';
 import type { ActualAlias, ActualKey, ActualState, Owner, TagMap } from './types.ts';
 
 export interface ReadActualStateInput {
@@ -28,6 +28,12 @@ export interface ReadActualStateInput {
 
 /** Attempts in all for one read request. */
 const READ_ATTEMPTS = 8;
+
+/** A read changes nothing: throttled and transient failures alike are retried. */
+const READ_RETRY: RetryPolicy<'kms'> = {
+  classify: (error) => (isThrottling(error) || isTransient(error) ? 'kms' : undefined),
+  rules: { kms: { backoff: DEFAULT_BACKOFF, maxAttempts: READ_ATTEMPTS } },
+};
 
 /**
  * How many read requests of one Region are in flight at once (the Pacer sets the rate). Unbounded,
@@ -77,7 +83,7 @@ async function readRegion(api: KmsApi, input: ReadActualStateInput, pacer: Pacer
           if (!paceInside) await pacer.acquire(region, operation);
           return send();
         }),
-      { maxAttempts: READ_ATTEMPTS, shouldRetry: (e) => isThrottling(e) || isTransient(e), sleep },
+      { policy: READ_RETRY, sleep },
     );
   const pagePacer = (operation: KmsOperation) => ({ beforePage: () => pacer.acquire(region, operation) });
 

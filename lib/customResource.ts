@@ -16,8 +16,10 @@ import type { Log } from './logger.ts';
 import { ownerOf } from './ownership.ts';
 import { Pacer } from './pacer.ts';
 import { plan } from './planner.ts';
+import { poll } from './poll.ts';
 import { parseProperties } from './properties/index.ts';
 import { measureResponseBytes } from './response.ts';
+import { realSleep } from './retry.ts';
 import type { ActionOutcome, ActualState, DesiredState, Plan, ResourceContext, ResourceProperties } from './types.ts';
 
 /** The answer to one request. */
@@ -37,6 +39,8 @@ export interface HandleRequestDeps {
   /** Filled in as the request advances, so an answer forced by the deadline can say what was done. */
   progress?: RequestProgress;
   now?: () => number;
+  /** Waits between reads of keys in transition; injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Read, plan and execute at most this many times when failures were transient. */
@@ -191,29 +195,38 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
 async function readSettledState(
   input: Parameters<typeof readActualState>[0],
   deadline: number,
-  now: () => number,
+  clock: { now: () => number; sleep: (ms: number) => Promise<void> },
   log: HandleRequestDeps['log'],
 ): Promise<ActualState> {
-  for (let waitMs = 250; ; waitMs = Math.min(waitMs * 2, 2_000)) {
-    const actual = await readActualState(input);
-    const settling = actual.keys.filter((key) => key.state === 'Creating' || key.state === 'Updating');
-    if (settling.length === 0 || now() + waitMs >= deadline) return actual;
-    log.info('waiting for keys in transition', { keys: settling.map((key) => `${key.region} ${key.keyId} ${key.state}`) });
-    await new Promise((resolve) => setTimeout(resolve, waitMs));
-  }
+  const inTransition = (actual: ActualState) => actual.keys.filter((key) => key.state === 'Creating' || key.state === 'Updating');
+  const result = await poll(
+    () => readActualState(input),
+    (actual) => inTransition(actual).length === 0,
+    {
+      delay: (n) => Math.min(SETTLE_POLL.firstMs * 2 ** Math.min(n, 30), SETTLE_POLL.capMs),
+      ...clock,
+      deadline,
+      onWait: (actual) => log.info('waiting for keys in transition', { keys: inTransition(actual).map((key) => `${key.region} ${key.keyId} ${key.state}`) }),
+    },
+  );
+  return result.value;
 }
+
+/** Waits between reads while keys are in transition: 250 ms, doubling up to 2 s. */
+const SETTLE_POLL = { firstMs: 250, capMs: 2_000 } as const;
 
 /** Read → plan → execute, up to `MAX_RECONCILE_PASSES` times while every failure was transient. */
 async function reconcile(desired: DesiredState, returnAttributes: string[], deps: HandleRequestDeps, progress: RequestProgress): Promise<RequestResult> {
   const { aws, context, log, deadline } = deps;
   const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? realSleep;
   const pacer = new Pacer({ quotas: deps.quotas });
   const aliasNames = [...new Set(desired.keys.map((k) => k.aliasName))];
   let last = { planned: 0, outcomes: [] as ActionOutcome[] };
 
   for (let pass = 1; pass <= MAX_RECONCILE_PASSES; pass++) {
     progress.startPass(`reading the actual state (pass ${pass})`);
-    const actual = await readSettledState({ regions: desired.regions, owner: desired.owner, aliasNames, kms: aws.kms, pacer }, deadline, now, log);
+    const actual = await readSettledState({ regions: desired.regions, owner: desired.owner, aliasNames, kms: aws.kms, pacer }, deadline, { now, sleep }, log);
     const current = plan(desired, actual);
     log.info('plan', { pass, planned: countByRegionAndKind(current.actions), refusals: current.refusals });
     if (current.refusals.length > 0) {

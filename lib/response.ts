@@ -8,6 +8,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { MAX_RESPONSE_BYTES } from './constants.ts';
 import { MultiRegionKmsKeysError } from './errors.ts';
+import { realSleep, withRetry } from './retry.ts';
 
 /** The fields of a CloudFormation custom resource response, except `Data` and `Reason`. */
 export interface ResponseEnvelope {
@@ -139,7 +140,17 @@ export interface SendResponseOptions {
 
 const DEFAULT_SEND = { maxAttempts: 6, windowMs: 30_000, attemptTimeoutMs: 10_000, backoffBaseMs: 250, backoffCapMs: 4_000 } as const;
 
-type AttemptResult = { ok: true } | { ok: false; retryable: boolean; statusCode?: number; error: string; cause?: unknown };
+type FailedAttempt = { ok: false; retryable: boolean; statusCode?: number; error: string; cause?: unknown };
+type AttemptResult = { ok: true } | FailedAttempt;
+
+/** A failed PUT (`result`), or none started because the deadline had passed (`undefined`). */
+class AttemptError extends Error {
+  readonly result: FailedAttempt | undefined;
+  constructor(result: FailedAttempt | undefined) {
+    super(result?.error ?? 'the deadline passed');
+    this.result = result;
+  }
+}
 
 /** One PUT. Never rejects: the outcome says whether another attempt may help. */
 function putOnce(url: URL, body: string, timeoutMs: number): Promise<AttemptResult> {
@@ -184,28 +195,39 @@ function putOnce(url: URL, body: string, timeoutMs: number): Promise<AttemptResu
  */
 export async function sendResponse(responseUrl: string, body: string, options: SendResponseOptions = {}): Promise<void> {
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const random = options.random ?? Math.random;
   const maxAttempts = options.maxAttempts ?? DEFAULT_SEND.maxAttempts;
   const deadline = options.deadline ?? now() + DEFAULT_SEND.windowMs;
-  const base = options.backoffBaseMs ?? DEFAULT_SEND.backoffBaseMs;
-  const cap = options.backoffCapMs ?? DEFAULT_SEND.backoffCapMs;
+  const backoff = { baseMs: options.backoffBaseMs ?? DEFAULT_SEND.backoffBaseMs, capMs: options.backoffCapMs ?? DEFAULT_SEND.backoffCapMs };
   const url = new URL(responseUrl);
 
-  let last: Exclude<AttemptResult, { ok: true }> | undefined;
+  let last: FailedAttempt | undefined;
   let attempts = 0;
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const timeout = Math.min(options.attemptTimeoutMs ?? DEFAULT_SEND.attemptTimeoutMs, deadline - now());
-    if (timeout <= 0) break;
-    attempts = attempt;
-    const result = await putOnce(url, body, timeout);
-    if (result.ok) return;
-    last = result;
-    if (!result.retryable) break;
-    const delayMs = Math.floor(random() * Math.min(cap, base * 2 ** (attempt - 1)));
-    if (attempt === maxAttempts || now() + delayMs >= deadline) break;
-    options.onRetry?.({ attempt, error: result.error, delayMs });
-    await sleep(delayMs);
+  try {
+    await withRetry(
+      async (attempt) => {
+        const timeout = Math.min(options.attemptTimeoutMs ?? DEFAULT_SEND.attemptTimeoutMs, deadline - now());
+        if (timeout <= 0) throw new AttemptError(undefined);
+        attempts = attempt + 1;
+        const result = await putOnce(url, body, timeout);
+        if (result.ok) return;
+        last = result;
+        throw new AttemptError(result);
+      },
+      {
+        policy: {
+          classify: (error) => (error instanceof AttemptError && error.result?.retryable ? 'delivery' : undefined),
+          rules: { delivery: { backoff, maxAttempts } },
+        },
+        deadline,
+        now,
+        sleep: options.sleep ?? realSleep,
+        random: options.random,
+        onRetry: (_error, attempt, delayMs) => options.onRetry?.({ attempt: attempt + 1, error: last?.error ?? '', delayMs }),
+      },
+    );
+    return;
+  } catch (error) {
+    if (!(error instanceof AttemptError)) throw error;
   }
   throw new ResponseError(`could not deliver the response to CloudFormation: ${last?.error ?? 'the deadline passed before the first attempt'}`, {
     statusCode: last?.statusCode,

@@ -28,9 +28,6 @@ export const MAX_ATTEMPTS = 6;
  */
 export const MAX_THROTTLED_ATTEMPTS = 20;
 
-/** Backoff of throttling / 5xx retries: full jitter over 100 ms … 5 s. */
-export const RETRY_BACKOFF = { baseMs: 100, capMs: 5_000 } as const;
-
 /** Backoff while waiting for IAM to propagate new principals: full jitter over 1 s … 15 s. */
 export const POLICY_PROPAGATION_BACKOFF = { baseMs: 1_000, capMs: 15_000 } as const;
 

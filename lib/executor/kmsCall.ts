@@ -9,8 +9,8 @@
  *   message naming the policy's principals.
  */
 import { KmsError } from '../errors.ts';
-import { fullJitterDelay, isThrottling, isTransient } from '../retry.ts';
-import { type ExecutionContext, MAX_ATTEMPTS, MAX_THROTTLED_ATTEMPTS, POLICY_PROPAGATION_BACKOFF, RETRY_BACKOFF } from './context.ts';
+import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, withRetry } from '../retry.ts';
+import { type ExecutionContext, MAX_ATTEMPTS, MAX_THROTTLED_ATTEMPTS, POLICY_PROPAGATION_BACKOFF } from './context.ts';
 import { principalsOf } from './principals.ts';
 
 export interface KmsCallOptions {
@@ -27,34 +27,47 @@ export interface KmsCallOptions {
 /** KMS's message when a policy names principals IAM does not know (yet). */
 const INVALID_PRINCIPALS = /invalid principal/i;
 
+/** The kinds of KMS failure the executor retries. */
+export type KmsRetryKind = 'throttling' | 'transient' | 'principalPropagation';
+
+/**
+ * The executor's retry policy for one request: which failures are retried (the classifier) and
+ * how (one rule per kind). A new kind of retryable failure is one more case and one more rule.
+ */
+export function kmsRetryPolicy(ctx: ExecutionContext, options: Pick<KmsCallOptions, 'idempotent' | 'policy'>): RetryPolicy<KmsRetryKind> {
+  return {
+    classify: (error) => {
+      if (options.policy !== undefined && isInvalidPrincipals(error)) return 'principalPropagation';
+      if (isThrottling(error)) return 'throttling';
+      if (options.idempotent && isTransient(error)) return 'transient';
+      return undefined;
+    },
+    rules: {
+      throttling: { backoff: DEFAULT_BACKOFF, maxAttempts: MAX_THROTTLED_ATTEMPTS },
+      transient: { backoff: DEFAULT_BACKOFF, maxAttempts: MAX_ATTEMPTS },
+      principalPropagation: {
+        backoff: POLICY_PROPAGATION_BACKOFF,
+        ownCount: true,
+        maxWaitMs: ctx.policyPropagationTimeoutMs,
+        exhausted: (error, waitedMs) => principalsNotPropagated(error as KmsError, options.policy ?? '', waitedMs),
+      },
+    },
+  };
+}
+
 export async function kmsCall<T>(ctx: ExecutionContext, options: KmsCallOptions, send: () => Promise<T>): Promise<T> {
-  let attempts = 0;
-  let propagationStartedAt: number | undefined;
-  let propagationAttempts = 0;
-  for (;;) {
-    await options.pace();
-    try {
-      return await send();
-    } catch (error) {
-      attempts++;
-      let delay: number;
-      if (options.policy !== undefined && isInvalidPrincipals(error)) {
-        propagationStartedAt ??= ctx.now();
-        delay = fullJitterDelay(propagationAttempts++, POLICY_PROPAGATION_BACKOFF, ctx.random);
-        if (ctx.now() + delay - propagationStartedAt > ctx.policyPropagationTimeoutMs || pastDeadline(ctx, delay)) {
-          throw principalsNotPropagated(error as KmsError, options.policy, ctx.now() - propagationStartedAt);
-        }
-      } else {
-        const throttled = isThrottling(error);
-        if (throttled) options.onThrottled?.();
-        const safe = throttled || (options.idempotent && isTransient(error));
-        delay = fullJitterDelay(attempts - 1, RETRY_BACKOFF, ctx.random);
-        if (!safe || attempts >= (throttled ? MAX_THROTTLED_ATTEMPTS : MAX_ATTEMPTS) || pastDeadline(ctx, delay)) throw error;
+  return withRetry(
+    async () => {
+      await options.pace();
+      try {
+        return await send();
+      } catch (error) {
+        if (isThrottling(error)) options.onThrottled?.();
+        throw error;
       }
-      ctx.countRetry();
-      await ctx.sleep(delay);
-    }
-  }
+    },
+    { policy: kmsRetryPolicy(ctx, options), sleep: ctx.sleep, random: ctx.random, now: ctx.now, deadline: ctx.deadline, onRetry: ctx.countRetry },
+  );
 }
 
 /** True when `error` is a KmsError with one of `codes`. */
@@ -64,10 +77,6 @@ export function hasCode(error: unknown, ...codes: string[]): error is KmsError {
 
 function isInvalidPrincipals(error: unknown): boolean {
   return hasCode(error, 'MalformedPolicyDocumentException') && INVALID_PRINCIPALS.test(error.message);
-}
-
-function pastDeadline(ctx: ExecutionContext, delay: number): boolean {
-  return ctx.deadline !== undefined && ctx.now() + delay >= ctx.deadline;
 }
 
 function principalsNotPropagated(error: KmsError, policy: string, waitedMs: number): KmsError {

@@ -4,6 +4,7 @@
  */
 import { KmsError } from '../errors.ts';
 import { DEFAULT_PRIORITY } from '../pacer.ts';
+import { poll } from '../poll.ts';
 import { type ExecutionContext, REPLICA_POLL } from './context.ts';
 import { hasCode, kmsCall } from './kmsCall.ts';
 
@@ -12,10 +13,8 @@ import { hasCode, kmsCall } from './kmsCall.ts';
  * Polls are paced at the replication's `priority`.
  */
 export async function waitForReplica(ctx: ExecutionContext, replicaRegion: string, keyId: string, priority: number = DEFAULT_PRIORITY): Promise<void> {
-  const startedAt = ctx.now();
-  let delay: number = REPLICA_POLL.firstMs;
-  for (;;) {
-    let state: string | null = null;
+  const look = async (): Promise<string | null> => {
+    let state: string;
     try {
       const description = await kmsCall(ctx, { pace: () => ctx.pacer.acquire(replicaRegion, 'DescribeKey', 1, priority), idempotent: true }, () =>
         ctx.kms(replicaRegion).describeKey(keyId),
@@ -24,22 +23,30 @@ export async function waitForReplica(ctx: ExecutionContext, replicaRegion: strin
     } catch (error) {
       // Just created: the replica Region may not list it yet.
       if (!hasCode(error, 'NotFoundException')) throw error;
+      return null;
     }
-    if (state === 'Enabled' || state === 'Disabled') return;
-    if (state !== null && state !== 'Creating') {
+    if (state !== 'Creating' && !READY.has(state)) {
       throw new KmsError('KMSInvalidStateException', `replica ${keyId} in ${replicaRegion} is ${state}, expected Enabled`, {
         context: { region: replicaRegion },
       });
     }
-    const waited = ctx.now() - startedAt;
-    const outOfTime = waited + delay > ctx.replicaReadyTimeoutMs || (ctx.deadline !== undefined && ctx.now() + delay >= ctx.deadline);
-    if (outOfTime) {
-      throw new KmsError('ReplicaNotReady', `replica ${keyId} in ${replicaRegion} is still ${state ?? 'not visible'} after ${Math.round(waited / 1000)} s`, {
-        context: { region: replicaRegion },
-        retryable: true,
-      });
-    }
-    await ctx.sleep(delay);
-    delay = REPLICA_POLL.intervalMs;
+    return state;
+  };
+  const result = await poll(look, (state) => state !== null && READY.has(state), {
+    delay: (n) => (n === 0 ? REPLICA_POLL.firstMs : REPLICA_POLL.intervalMs),
+    sleep: ctx.sleep,
+    now: ctx.now,
+    deadline: ctx.deadline,
+    maxWaitMs: ctx.replicaReadyTimeoutMs,
+  });
+  if (!result.settled) {
+    throw new KmsError(
+      'ReplicaNotReady',
+      `replica ${keyId} in ${replicaRegion} is still ${result.value ?? 'not visible'} after ${Math.round(result.waitedMs / 1000)} s`,
+      { context: { region: replicaRegion }, retryable: true },
+    );
   }
 }
+
+/** States a replica may be used in: Enabled, or Disabled (a replica of a disabled primary). */
+const READY = new Set(['Enabled', 'Disabled']);

@@ -1,5 +1,11 @@
 import { KmsError } from '../../lib/errors.ts';
-import { fullJitterDelay, isThrottling, isTransient, withRetry } from '../../lib/retry.ts';
+import { DEFAULT_BACKOFF, fullJitterDelay, isThrottling, isTransient, type RetryPolicy, withRetry } from '../../lib/retry.ts';
+import { VirtualClock } from '../support/virtualClock.ts';
+
+/** Every failure is of one kind, retried with the default backoff up to `maxAttempts` attempts in all. */
+function always(maxAttempts: number): RetryPolicy<'any'> {
+  return { classify: () => 'any', rules: { any: { backoff: DEFAULT_BACKOFF, maxAttempts } } };
+}
 
 describe('Function: fullJitterDelay', () => {
   it('draws uniformly below min(cap, base × 2^attempt)', () => {
@@ -42,7 +48,7 @@ describe('Function: withRetry', () => {
         if (++calls < 3) throw new Error('again');
         return 'ok';
       },
-      { maxAttempts: 5, shouldRetry: () => true, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
+      { policy: always(5), sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
     );
 
     // Assess
@@ -50,7 +56,7 @@ describe('Function: withRetry', () => {
     expect(sleeps).toEqual([50, 100]);
   });
 
-  it('gives up after maxAttempts, or when shouldRetry says no, or before the deadline', async () => {
+  it('gives up after maxAttempts, or when the classifier says no, or before the deadline', async () => {
     // Prepare
     const failing = async () => {
       throw new Error('nope');
@@ -58,8 +64,8 @@ describe('Function: withRetry', () => {
     const sleep = async () => {};
 
     // Act & Assess
-    await expect(withRetry(failing, { maxAttempts: 2, shouldRetry: () => true, sleep })).rejects.toThrow('nope');
-    await expect(withRetry(failing, { maxAttempts: 9, shouldRetry: () => false, sleep })).rejects.toThrow('nope');
+    await expect(withRetry(failing, { policy: always(2), sleep })).rejects.toThrow('nope');
+    await expect(withRetry(failing, { policy: { classify: () => undefined, rules: {} }, sleep })).rejects.toThrow('nope');
     let attempts = 0;
     await expect(
       withRetry(
@@ -67,9 +73,67 @@ describe('Function: withRetry', () => {
           attempts++;
           throw new Error('late');
         },
-        { maxAttempts: 9, shouldRetry: () => true, sleep, deadline: 1000, now: () => 999, random: () => 0.5 },
+        { policy: always(9), sleep, deadline: 1000, now: () => 999, random: () => 0.5 },
       ),
     ).rejects.toThrow('late');
     expect(attempts).toBe(1);
+  });
+});
+
+describe('Function: withRetry with several kinds of failure', () => {
+  it('counts attempts of all kinds by default, and its own failures only with ownCount', async () => {
+    // Prepare
+    const errors = ['slow', 'slow', 'wait', 'wait', 'slow'];
+    const sleeps: [string, number][] = [];
+    const policy: RetryPolicy<'slow' | 'wait'> = {
+      classify: (error) => (error as Error).message as 'slow' | 'wait',
+      rules: { slow: { backoff: { baseMs: 100, capMs: 10_000 }, maxAttempts: 9 }, wait: { backoff: { baseMs: 1_000, capMs: 10_000 }, ownCount: true } },
+    };
+
+    // Act
+    const result = await withRetry(
+      async (attempt) => {
+        if (attempt < errors.length) throw new Error(errors[attempt]);
+        return attempt;
+      },
+      { policy, sleep: async () => {}, random: () => 0.5, onRetry: (_e, _a, delay, kind) => void sleeps.push([kind, delay]) },
+    );
+
+    // Assess
+    expect(result).toBe(5);
+    expect(sleeps).toEqual([
+      ['slow', 50],
+      ['slow', 100],
+      ['wait', 500],
+      ['wait', 1_000],
+      ['slow', 800],
+    ]);
+  });
+
+  it('stops a kind after maxWaitMs since its first failure and throws what `exhausted` makes of it', async () => {
+    // Prepare
+    const clock = new VirtualClock();
+    const policy: RetryPolicy<'wait'> = {
+      classify: () => 'wait',
+      rules: {
+        wait: {
+          backoff: { baseMs: 1_000, capMs: 1_000 },
+          ownCount: true,
+          maxWaitMs: 2_500,
+          exhausted: (_e, waited) => new Error(`gave up after ${waited} ms`),
+        },
+      },
+    };
+
+    // Act
+    const running = withRetry(
+      async () => {
+        throw new Error('not yet');
+      },
+      { policy, now: clock.now, sleep: clock.sleep, random: () => 0.999 },
+    );
+
+    // Assess
+    await expect(running).rejects.toThrow('gave up after 1998 ms');
   });
 });
