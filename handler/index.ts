@@ -7,22 +7,20 @@
 import middy from '@middy/core';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { type AwsDependencies, createAwsDependencies } from '../lib/aws/index.ts';
-import { DEFAULT_KMS_QUOTAS, type KmsQuotas } from '../lib/constants.ts';
+import { type ConfigReading, type Env, type FunctionConfig, readConfig } from '../lib/config.ts';
 import { handleRequest, RESUME_ADVICE, RequestProgress, type RequestResult, timeoutReason } from '../lib/customResource.ts';
-import { DEFAULT_DEADLINE_MARGIN_MS, deadlineMarginFromEnv, deadlinesOf, raceDeadline, serviceTimeoutMsOf } from '../lib/deadline.ts';
-import { createLogger, type Log, logLevelFromEnv } from '../lib/logger.ts';
+import { deadlinesOf, raceDeadline, serviceTimeoutMsOf } from '../lib/deadline.ts';
+import { createLogger, type Log } from '../lib/logger.ts';
 import { ownerOf, stackNameOf } from '../lib/ownership.ts';
 import { partitionOf } from '../lib/regions.ts';
 import { buildResponseBody, sendResponse } from '../lib/response.ts';
 import type { ResourceContext } from '../lib/types.ts';
 
-type Env = Record<string, string | undefined>;
-
 export interface HandlerOptions {
   /** Default `process.env`, read at each invocation. */
   env?: Env;
-  /** Default `createAwsDependencies`, called once per handler (clients are reused while warm). */
-  createAws?: () => AwsDependencies;
+  /** Default `createAwsDependencies`, called once per handler with the first invocation's configuration (clients are reused while warm). */
+  createAws?: (config: FunctionConfig) => AwsDependencies;
   /** Where log lines go; default stdout. */
   writeLog?: (line: string) => void;
   now?: () => number;
@@ -35,39 +33,12 @@ export interface HandlerResult {
   Reason?: string;
 }
 
-/**
- * `KMS_QUOTAS`: a JSON object of KMS operation → requests per second, for accounts with raised quotas.
- * @throws Error naming every problem: a typo must not silently keep the default
- */
-export function parseKmsQuotas(text: string | undefined): Partial<KmsQuotas> {
-  if (text === undefined || text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`KMS_QUOTAS is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw new Error('KMS_QUOTAS must be a JSON object of KMS operation → requests per second');
-  const problems: string[] = [];
-  for (const [operation, rate] of Object.entries(value)) {
-    if (!Object.hasOwn(DEFAULT_KMS_QUOTAS, operation)) problems.push(`unknown operation ${JSON.stringify(operation)}`);
-    else if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0)
-      problems.push(`${operation} must be a positive number, got ${JSON.stringify(rate)}`);
-  }
-  if (problems.length > 0) throw new Error(`KMS_QUOTAS: ${problems.join('; ')}`);
-  return value as Partial<KmsQuotas>;
-}
-
 /** The invocation's facts; `problems` lists configuration errors that must fail the request. */
-function resourceContextOf(event: CloudFormationCustomResourceEvent, lambda: Context, env: Env, problems: string[]): ResourceContext {
+function resourceContextOf(event: CloudFormationCustomResourceEvent, lambda: Context, config: FunctionConfig, problems: string[]): ResourceContext {
   const accountId = lambda.invokedFunctionArn?.split(':')[4] ?? '';
   if (!/^\d{12}$/.test(accountId)) problems.push(`cannot tell the account from the invoked function ARN ${JSON.stringify(lambda.invokedFunctionArn)}`);
   // Lambda always sets AWS_REGION; the stack's Region is the same one (custom resources are Regional).
-  const region = env.AWS_REGION ?? event.StackId.split(':')[3] ?? '';
-  const executionRoleArn = env.EXECUTION_ROLE_ARN ?? '';
-  // Only a key policy needs the role; a Delete must not fail for want of it.
-  if (executionRoleArn === '' && event.RequestType !== 'Delete') problems.push('EXECUTION_ROLE_ARN is not set');
+  const region = config.region ?? event.StackId.split(':')[3] ?? '';
   return {
     stackId: event.StackId,
     stackName: stackNameOf(event.StackId),
@@ -75,7 +46,7 @@ function resourceContextOf(event: CloudFormationCustomResourceEvent, lambda: Con
     accountId,
     partition: partitionOf(region),
     region,
-    executionRoleArn,
+    executionRoleArn: config.executionRoleArn,
   };
 }
 
@@ -88,33 +59,21 @@ async function resultOf(
   event: CloudFormationCustomResourceEvent,
   lambda: Context,
   options: HandlerOptions,
-  aws: () => AwsDependencies,
+  { config, problems: configProblems }: ConfigReading,
+  aws: (config: FunctionConfig) => AwsDependencies,
   log: Log,
 ): Promise<RequestResult> {
-  const env = options.env ?? process.env;
   const now = options.now ?? Date.now;
   const progress = new RequestProgress();
-  const problems: string[] = [];
-  let margin = DEFAULT_DEADLINE_MARGIN_MS;
-  try {
-    margin = deadlineMarginFromEnv(env);
-  } catch (error) {
-    problems.push(errorText(error));
-  }
+  const problems = [...configProblems];
   // CloudFormation stops waiting at ServiceTimeout, which may come before Lambda's timeout.
   const remainingMs = Math.min(lambda.getRemainingTimeInMillis(), serviceTimeoutMsOf(event.ResourceProperties) ?? Number.POSITIVE_INFINITY);
-  const deadlines = deadlinesOf(now(), remainingMs, margin);
+  const deadlines = deadlinesOf(now(), remainingMs, config.deadlineMarginMs);
   try {
-    const context = resourceContextOf(event, lambda, env, problems);
-    let quotas: Partial<KmsQuotas> = {};
-    try {
-      quotas = parseKmsQuotas(env.KMS_QUOTAS);
-    } catch (error) {
-      problems.push(errorText(error));
-    }
+    const context = resourceContextOf(event, lambda, config, problems);
     if (problems.length > 0) return { status: 'FAILED', reason: `Function configuration: ${problems.join('; ')}`, data: {} };
 
-    const work = handleRequest(event, { aws: aws(), context, deadline: deadlines.work, log, quotas, progress, now });
+    const work = handleRequest(event, { aws: aws(config), context, deadline: deadlines.work, log, quotas: config.kmsQuotas, progress, now });
     const raced = await raceDeadline(work, deadlines.answer, now);
     if (raced.kind === 'done') return raced.value;
     log.error('about to time out: answering without waiting for the work', { phase: progress.phase, progress: progress.summary() });
@@ -132,16 +91,16 @@ async function resultOf(
 /** A handler; tests inject the environment, the AWS dependencies and the clock. */
 export function createHandler(options: HandlerOptions = {}) {
   let awsDependencies: AwsDependencies | undefined;
-  const aws = () => {
-    awsDependencies ??= (options.createAws ?? createAwsDependencies)();
+  const aws = (config: FunctionConfig) => {
+    awsDependencies ??= (options.createAws ?? createAwsDependencies)(config);
     return awsDependencies;
   };
   const answer = async (event: CloudFormationCustomResourceEvent, lambda: Context): Promise<HandlerResult> => {
-    const env = options.env ?? process.env;
     const now = options.now ?? Date.now;
     const startedAt = now();
+    const configuration = readConfig(options.env ?? process.env, { executionRoleRequired: event.RequestType !== 'Delete' });
     const log = createLogger({
-      level: logLevelFromEnv(env),
+      level: configuration.config.logLevel,
       secrets: [event.ResponseURL],
       write: options.writeLog,
       fields: { requestType: event.RequestType, logicalResourceId: event.LogicalResourceId, requestId: event.RequestId, awsRequestId: lambda.awsRequestId },
@@ -153,7 +112,7 @@ export function createHandler(options: HandlerOptions = {}) {
     if (physicalResourceId !== ownerId) log.warn('PhysicalResourceId differs from the owner id', { physicalResourceId, ownerId });
     log.info('request', { stackId: event.StackId, physicalResourceId, resourceProperties: event.ResourceProperties });
 
-    const result = await resultOf(event, lambda, options, aws, log);
+    const result = await resultOf(event, lambda, options, configuration, aws, log);
     const body = buildResponseBody({
       Status: result.status,
       Reason: result.reason,

@@ -8,15 +8,9 @@
  *   and answer FAILED anyway;
  * - `end`: when Lambda kills the invocation; the PUT must be done by then.
  *
- * `work` = end − margin, `answer` = end − margin / 2, so half the margin is left for the PUT.
+ * `work` = end − margin, `answer` = end − margin / 2, so half the margin is left for the PUT. The
+ * margin is configuration (`DEADLINE_MARGIN_MS`, lib/config.ts).
  */
-import { MultiRegionKmsKeysError } from './errors.ts';
-
-/** Default margin: a KMS request in flight may take ~10 s to time out, the PUT a few more. */
-export const DEFAULT_DEADLINE_MARGIN_MS = 20_000;
-
-/** Below this, the PUT itself would have no time left. */
-export const MIN_DEADLINE_MARGIN_MS = 2_000;
 
 /** What is kept back from `end` for the PUT to finish before Lambda kills the invocation. */
 const END_SAFETY_MS = 250;
@@ -28,21 +22,6 @@ export interface Deadlines {
   answer: number;
   /** Epoch ms: the PUT must be finished by then. */
   end: number;
-}
-
-/**
- * The margin from `DEADLINE_MARGIN_MS` (milliseconds, an integer ≥ 2,000), else the default.
- * @throws MultiRegionKmsKeysError when the variable is set but invalid: a typo must not silently
- *   become the default
- */
-export function deadlineMarginFromEnv(env: Record<string, string | undefined>): number {
-  const raw = env.DEADLINE_MARGIN_MS;
-  if (raw === undefined || raw.trim() === '') return DEFAULT_DEADLINE_MARGIN_MS;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < MIN_DEADLINE_MARGIN_MS) {
-    throw new MultiRegionKmsKeysError(`DEADLINE_MARGIN_MS must be an integer number of milliseconds ≥ ${MIN_DEADLINE_MARGIN_MS}, got ${JSON.stringify(raw)}`);
-  }
-  return value;
 }
 
 /**

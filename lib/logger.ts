@@ -36,12 +36,6 @@ export const REDACTED = '[REDACTED]';
 /** Keys whose values are never logged, whatever they hold. */
 const SECRET_KEYS = new Set(['responseurl', 'response_url']);
 
-/** The level from `LOG_LEVEL` (or Powertools' `POWERTOOLS_LOG_LEVEL`), case-insensitive; `info` when unset or unknown. */
-export function logLevelFromEnv(env: Record<string, string | undefined>): LogLevel {
-  const value = (env.POWERTOOLS_LOG_LEVEL ?? env.LOG_LEVEL ?? '').toLowerCase();
-  return Object.hasOwn(LOG_LEVELS, value) ? (value as LogLevel) : 'info';
-}
-
 function redactString(text: string, secrets: string[]): string {
   let out = text;
   for (const secret of secrets) if (secret !== '' && out.includes(secret)) out = out.split(secret).join(REDACTED);

@@ -14,11 +14,16 @@ export interface AwsDependencies {
   regions: RegionsApi;
 }
 
+export interface AwsDependenciesOptions {
+  /** The Region the function runs in (`FunctionConfig.region`): picks the Account API's partition. Default: the `aws` partition. */
+  region?: string;
+}
+
 /**
- * Builds the dependencies from the SDK's standard configuration (credentials, `AWS_REGION`,
- * `AWS_ENDPOINT_URL*`). Clients are created lazily, one per Region.
+ * Builds the dependencies. Credentials and endpoints (`AWS_ENDPOINT_URL*`) are the SDK's standard
+ * configuration; the Region comes from the caller. Clients are created lazily, one per Region.
  */
-export function createAwsDependencies(): AwsDependencies {
+export function createAwsDependencies(options: AwsDependenciesOptions = {}): AwsDependencies {
   const clientOf = createKmsClientFactory();
   const apis = new Map<string, KmsApi>();
   const kms: KmsApiFactory = (region) => {
@@ -34,7 +39,7 @@ export function createAwsDependencies(): AwsDependencies {
     kms,
     regions: {
       listEnabledRegions: () => {
-        regions ??= createRegionsApi(createAccountClient(process.env.AWS_REGION));
+        regions ??= createRegionsApi(createAccountClient(options.region));
         return regions.listEnabledRegions();
       },
     },

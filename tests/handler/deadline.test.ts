@@ -1,4 +1,4 @@
-import { DEFAULT_DEADLINE_MARGIN_MS, deadlineMarginFromEnv, deadlinesOf, raceDeadline, serviceTimeoutMsOf } from '../../lib/deadline.ts';
+import { deadlinesOf, raceDeadline, serviceTimeoutMsOf } from '../../lib/deadline.ts';
 
 describe('Function: deadlinesOf', () => {
   it('stops new work a margin before the end and answers half a margin before it', () => {
@@ -23,24 +23,6 @@ describe('Function: deadlinesOf', () => {
 
     // Assess
     expect(deadlines).toEqual({ work: 5_000, answer: 5_000, end: 5_000 });
-  });
-});
-
-describe('Function: deadlineMarginFromEnv', () => {
-  it('defaults to 20 s', () => {
-    // Act & Assess
-    expect(deadlineMarginFromEnv({})).toBe(DEFAULT_DEADLINE_MARGIN_MS);
-    expect(DEFAULT_DEADLINE_MARGIN_MS).toBe(20_000);
-  });
-
-  it('reads DEADLINE_MARGIN_MS', () => {
-    // Act & Assess
-    expect(deadlineMarginFromEnv({ DEADLINE_MARGIN_MS: '45000' })).toBe(45_000);
-  });
-
-  it.each(['abc', '1.5', '-1', '100'])('refuses DEADLINE_MARGIN_MS=%s', (value) => {
-    // Act & Assess
-    expect(() => deadlineMarginFromEnv({ DEADLINE_MARGIN_MS: value })).toThrow(/DEADLINE_MARGIN_MS/);
   });
 });
 

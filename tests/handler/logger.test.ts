@@ -1,4 +1,4 @@
-import { createLogger, logLevelFromEnv, REDACTED, redact } from '../../lib/logger.ts';
+import { createLogger, REDACTED, redact } from '../../lib/logger.ts';
 
 const URL = 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x?X-Amz-Signature=abc';
 
@@ -56,14 +56,5 @@ describe('Function: redact', () => {
 
     // Act & Assess
     expect(redact(value, [])).toEqual({ n: '10', self: '[Circular]' });
-  });
-});
-
-describe('Function: logLevelFromEnv', () => {
-  it('reads LOG_LEVEL and falls back to info', () => {
-    // Act & Assess
-    expect(logLevelFromEnv({ LOG_LEVEL: 'DEBUG' })).toBe('debug');
-    expect(logLevelFromEnv({ LOG_LEVEL: 'chatty' })).toBe('info');
-    expect(logLevelFromEnv({})).toBe('info');
   });
 });
