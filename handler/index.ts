@@ -8,11 +8,14 @@ import middy from '@middy/core';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { type AwsDependencies, createAwsDependencies } from '../lib/aws/index.ts';
 import { type ConfigReading, type Env, type FunctionConfig, readConfig } from '../lib/config.ts';
-import { handleRequest, RESUME_ADVICE, RequestProgress, type RequestResult, timeoutReason } from '../lib/customResource.ts';
+import { handleRequest } from '../lib/customResource.ts';
 import { deadlinesOf, raceDeadline, serviceTimeoutMsOf } from '../lib/deadline.ts';
+import { configurationReason, timeoutReason, unexpectedErrorReason } from '../lib/failureReasons.ts';
 import { createLogger, type Log } from '../lib/logger.ts';
 import { ownerOf, stackNameOf } from '../lib/ownership.ts';
+import { RequestProgress } from '../lib/progress.ts';
 import { partitionOf } from '../lib/regions.ts';
+import { failedResult, type RequestResult } from '../lib/requestResult.ts';
 import { buildResponseBody, sendResponse } from '../lib/response.ts';
 import type { ResourceContext } from '../lib/types.ts';
 
@@ -50,10 +53,6 @@ function resourceContextOf(event: CloudFormationCustomResourceEvent, lambda: Con
   };
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Runs the request against the deadlines; every failure becomes a FAILED result, never a throw. */
 async function resultOf(
   event: CloudFormationCustomResourceEvent,
@@ -71,20 +70,16 @@ async function resultOf(
   const deadlines = deadlinesOf(now(), remainingMs, config.deadlineMarginMs);
   try {
     const context = resourceContextOf(event, lambda, config, problems);
-    if (problems.length > 0) return { status: 'FAILED', reason: `Function configuration: ${problems.join('; ')}`, data: {} };
+    if (problems.length > 0) return failedResult(configurationReason(problems));
 
     const work = handleRequest(event, { aws: aws(config), context, deadline: deadlines.work, log, quotas: config.kmsQuotas, progress, now });
     const raced = await raceDeadline(work, deadlines.answer, now);
     if (raced.kind === 'done') return raced.value;
     log.error('about to time out: answering without waiting for the work', { phase: progress.phase, progress: progress.summary() });
-    return { status: 'FAILED', reason: timeoutReason(progress), data: {} };
+    return failedResult(timeoutReason(progress));
   } catch (error) {
     log.error('unexpected error', { error, phase: progress.phase });
-    return {
-      status: 'FAILED',
-      reason: `Unexpected error while ${progress.phase}: ${errorText(error)}. Done so far: ${progress.summary()}. ${RESUME_ADVICE}`,
-      data: {},
-    };
+    return failedResult(unexpectedErrorReason(error, progress));
   }
 }
 

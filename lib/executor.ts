@@ -23,6 +23,8 @@ export interface ExecuteDeps {
   deadline?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Told of every finished action (done, failed or skipped), as it finishes. */
+  onOutcome?: (outcome: ActionOutcome) => void;
   /** One structured entry per finished action (no policies, no tag values). */
   log?: (entry: Record<string, unknown>) => void;
   /** How long a new replica may stay `Creating`. Default 60 s. */
@@ -74,6 +76,7 @@ export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionR
     if (outcomes.has(action.id)) return;
     const outcome: ActionOutcome = { actionId: action.id, kind: action.kind, region: action.region, keyName: action.keyName, status, ...details };
     outcomes.set(action.id, outcome);
+    deps.onOutcome?.(outcome);
     log({
       message: `KMS ${action.kind} ${status}`,
       ...outcome,

@@ -197,6 +197,32 @@ describe('Function: execute', () => {
     expect(JSON.stringify(log)).not.toContain('kms:*');
   });
 
+  it('tells onOutcome of every finished action, as typed outcomes, in the order they finish', async () => {
+    // Prepare
+    const { kms, deps } = setup();
+    kms.fail('createKey', () => kmsErrors.accessDenied(), { region: 'us-east-1' });
+    const told: ActionOutcome[] = [];
+    const p = plan(createKey('ck', 'us-east-1'), {
+      id: 'al',
+      kind: 'CreateAlias',
+      region: 'us-east-1',
+      keyName: 'cmk',
+      dependsOn: ['ck'],
+      aliasName: 'alias/cmk',
+      key: { created: 'ck' },
+    });
+
+    // Act
+    const result = await execute(p, { ...deps, onOutcome: (outcome) => told.push(outcome) });
+
+    // Assess
+    expect(told).toEqual(result.outcomes);
+    expect(told.map((o) => [o.actionId, o.status])).toEqual([
+      ['ck', 'failed'],
+      ['al', 'skipped'],
+    ]);
+  });
+
   it('retries throttled requests with backoff and counts the retries', async () => {
     // Prepare
     const { kms, deps } = setup();

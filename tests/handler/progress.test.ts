@@ -1,4 +1,5 @@
-import { RequestProgress, timeoutReason } from '../../lib/customResource.ts';
+import { timeoutReason } from '../../lib/failureReasons.ts';
+import { RequestProgress } from '../../lib/progress.ts';
 
 describe('Function: RequestProgress', () => {
   it('says nothing was done before any action finished', () => {

@@ -1,0 +1,88 @@
+/**
+ * The reconcile loop (docs/behaviour.md §6): read the actual state → plan → execute, again while
+ * every failure was transient (a re-read finds what a failed call may have made, and the next plan
+ * does only what is left). Create, Update and Delete all end here; Delete reconciles to nothing.
+ */
+import { buildAttributes } from './attributes.ts';
+import type { KmsQuotas } from './constants.ts';
+import { execute } from './executor.ts';
+import { executionFailureReason, refusalReason } from './failureReasons.ts';
+import type { KmsApiFactory } from './kmsApi.ts';
+import type { Log } from './logger.ts';
+import { countByRegionAndKind, executionCounts } from './outcomeCounts.ts';
+import { Pacer } from './pacer.ts';
+import { plan } from './planner.ts';
+import type { RequestProgress } from './progress.ts';
+import { failedResult, type RequestResult } from './requestResult.ts';
+import { realSleep } from './retry.ts';
+import { readSettledState } from './settledState.ts';
+import type { ActionOutcome, DesiredState, Plan, ResourceContext } from './types.ts';
+
+/** Read, plan and execute at most this many times when failures were transient. */
+export const MAX_RECONCILE_PASSES = 3;
+
+export interface ReconcileDeps {
+  kms: KmsApiFactory;
+  context: ResourceContext;
+  /** Epoch ms: no KMS action starts after it, and no further reconcile pass. */
+  deadline: number;
+  log: Log;
+  quotas?: Partial<KmsQuotas>;
+  /** Filled in as the request advances, so an answer forced by the deadline can say what was done. */
+  progress: RequestProgress;
+  now?: () => number;
+  /** Waits between reads of keys in transition; injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Read → plan → execute, up to `MAX_RECONCILE_PASSES` times while every failure was transient. */
+export async function reconcile(desired: DesiredState, returnAttributes: string[], deps: ReconcileDeps): Promise<RequestResult> {
+  const { kms, context, log, deadline, progress } = deps;
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? realSleep;
+  const pacer = new Pacer({ quotas: deps.quotas });
+  const aliasNames = [...new Set(desired.keys.map((k) => k.aliasName))];
+  let last = { planned: 0, outcomes: [] as ActionOutcome[] };
+
+  for (let pass = 1; pass <= MAX_RECONCILE_PASSES; pass++) {
+    progress.startPass(`reading the actual state (pass ${pass})`);
+    const actual = await readSettledState({ regions: desired.regions, owner: desired.owner, aliasNames, kms, pacer }, { deadline, now, sleep, log });
+    const current = plan(desired, actual);
+    log.info('plan', { pass, planned: countByRegionAndKind(current.actions), refusals: current.refusals });
+    if (current.refusals.length > 0) return failedResult(refusalReason(current.refusals));
+    if (current.actions.length === 0) return succeeded(desired, current, new Map(), context, returnAttributes);
+
+    progress.phase = `executing the plan (pass ${pass})`;
+    const result = await execute(current, {
+      kms,
+      pacer,
+      deadline,
+      onOutcome: (outcome) => progress.record(outcome),
+      log: (entry) => log.debug(String(entry.message ?? 'action'), entry),
+    });
+    log.info('executed', { pass, ...executionCounts(result) });
+
+    last = { planned: current.actions.length, outcomes: result.outcomes };
+    const failures = result.outcomes.filter((o) => o.status === 'failed');
+    const unfinished = failures.length + result.outcomes.filter((o) => o.status === 'skipped').length;
+    if (unfinished === 0) {
+      const created = new Map(result.outcomes.flatMap((o) => (o.keyId === undefined ? [] : [[o.actionId, o.keyId] as const])));
+      return succeeded(desired, current, created, context, returnAttributes);
+    }
+    const transient = failures.length > 0 && failures.every((o) => o.retryable === true);
+    if (!transient || result.deadlineReached || now() >= deadline) {
+      return failedResult(executionFailureReason(current.actions.length, result.outcomes, result.deadlineReached, progress));
+    }
+    log.warn('transient failures: reading and planning again', { pass, failures: failures.map((o) => `${o.actionId}: ${o.error ?? ''}`) });
+  }
+  return failedResult(executionFailureReason(last.planned, last.outcomes, false, progress));
+}
+
+function succeeded(desired: DesiredState, current: Plan, created: Map<string, string>, context: ResourceContext, returnAttributes: string[]): RequestResult {
+  const keyIds: Record<string, string> = {};
+  for (const [id, ref] of Object.entries(current.bindings)) {
+    const keyId = 'keyId' in ref ? ref.keyId : created.get(ref.created);
+    if (keyId !== undefined) keyIds[id] = keyId;
+  }
+  return { status: 'SUCCESS', data: buildAttributes(desired, keyIds, context, returnAttributes) };
+}

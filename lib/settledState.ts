@@ -1,0 +1,39 @@
+/**
+ * Reads the actual state, waiting while a key is in a transitional state (`Creating`: a replica
+ * made by an earlier, interrupted run; `Updating`: a primary Region moving). KMS refuses most
+ * operations on such a key (docs/behaviour.md §9: wait for Enabled before using it); it settles
+ * within seconds.
+ */
+import { type ReadActualStateInput, readActualState } from './actualState.ts';
+import type { Log } from './logger.ts';
+import { poll } from './poll.ts';
+import type { ActualState } from './types.ts';
+
+/** Waits between reads while keys are in transition: 250 ms, doubling up to 2 s. */
+export const SETTLE_POLL = { firstMs: 250, capMs: 2_000 } as const;
+
+export interface SettleOptions {
+  /** Epoch ms: no wait past it; the last read is returned as it is. */
+  deadline: number;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  log: Log;
+}
+
+/** The actual state once no key is in transition, or as it is when the deadline comes first. */
+export async function readSettledState(input: ReadActualStateInput, options: SettleOptions): Promise<ActualState> {
+  const inTransition = (actual: ActualState) => actual.keys.filter((key) => key.state === 'Creating' || key.state === 'Updating');
+  const result = await poll(
+    () => readActualState(input),
+    (actual) => inTransition(actual).length === 0,
+    {
+      delay: (n) => Math.min(SETTLE_POLL.firstMs * 2 ** Math.min(n, 30), SETTLE_POLL.capMs),
+      deadline: options.deadline,
+      now: options.now,
+      sleep: options.sleep,
+      onWait: (actual) =>
+        options.log.info('waiting for keys in transition', { keys: inTransition(actual).map((key) => `${key.region} ${key.keyId} ${key.state}`) }),
+    },
+  );
+  return result.value;
+}
