@@ -48,6 +48,9 @@ export const MAX_KEY_POLICY_BYTES = 32768;
 /** KMS's limit on tags per key. */
 export const MAX_TAGS_PER_KEY = 50;
 
+/** The waiting period `ScheduleKeyDeletion` accepts, in days. */
+export const DELETION_WINDOW_IN_DAYS = { min: 7, max: 30 } as const;
+
 export const DEFAULTS = {
   keySpec: 'SYMMETRIC_DEFAULT',
   deletionWindowInDays: 30,

@@ -49,10 +49,24 @@ export class KmsError extends MultiRegionKmsKeysError {
   }
 }
 
-/** The deadline arrived: no new work starts. */
-export class DeadlineError extends MultiRegionKmsKeysError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DeadlineError';
+/** The Account API (`ListRegions`) answered with an error, translated at the SDK boundary. */
+export class AccountApiError extends MultiRegionKmsKeysError {
+  /** The Account API's code, e.g. `AccessDeniedException`, `TooManyRequestsException`. */
+  readonly code: string;
+  /** True for throttling, 5xx and network failures: the same call may succeed later. */
+  readonly retryable: boolean;
+  constructor(code: string, message: string, options: { cause?: unknown; context?: ErrorContext; retryable?: boolean } = {}) {
+    super(`${code}: ${message}`, options);
+    this.name = 'AccountApiError';
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** A plan that contradicts itself (an action without its key): a bug in the planner, never KMS's doing. */
+export class PlanError extends MultiRegionKmsKeysError {
+  constructor(message: string, options: { context?: ErrorContext } = {}) {
+    super(`invalid plan: ${message}`, options);
+    this.name = 'PlanError';
   }
 }

@@ -5,7 +5,7 @@
  * Actions on the critical path (executor/priority.ts) are started first and paced first.
  */
 import type { KmsQuotas } from './constants.ts';
-import { KmsError } from './errors.ts';
+import { KmsError, PlanError } from './errors.ts';
 import { type ActionResult, runAction } from './executor/actions.ts';
 import type { ExecutionContext } from './executor/context.ts';
 import { criticalPathPriorities } from './executor/priority.ts';
@@ -98,10 +98,14 @@ export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionR
 
   const keyIdOf = (action: Action): string => {
     const ref: KeyRef | undefined = 'key' in action ? action.key : undefined;
-    if (ref === undefined) throw new KmsError('InvalidPlan', `${action.id} has no key`);
+    if (ref === undefined) throw new PlanError(`${action.id} has no key`, { context: { region: action.region, keyName: action.keyName } });
     if ('keyId' in ref) return ref.keyId;
     const keyId = outcomes.get(ref.created)?.keyId;
-    if (keyId === undefined) throw new KmsError('InvalidPlan', `${action.id} refers to the key of ${ref.created}, which made no key`);
+    if (keyId === undefined) {
+      throw new PlanError(`${action.id} refers to the key of ${ref.created}, which made no key`, {
+        context: { region: action.region, keyName: action.keyName },
+      });
+    }
     return keyId;
   };
 

@@ -4,6 +4,7 @@
  * belongs to this resource and never touches anything else (docs/behaviour.md §6).
  */
 import { createHash } from 'node:crypto';
+import { DEFAULTS, DELETION_WINDOW_IN_DAYS } from './constants.ts';
 import type { Owner, RemovalPolicy, TagMap } from './types.ts';
 
 /** Reserved tag-key prefix. User tags starting with it are refused by validation. */
@@ -72,13 +73,15 @@ export function ownershipTags(owner: Owner, keyName: string, removal: RemovalSet
 
 /**
  * The removal settings recorded on a key. A missing or garbled window falls back to
- * `fallbackWindowInDays` (30 unless told otherwise); a missing policy means the default, `Delete`.
+ * `fallbackWindowInDays` (the default window unless told otherwise); a missing policy means the
+ * default, `Delete`.
  */
-export function removalSettingsOf(tags: TagMap, fallbackWindowInDays = 30): RemovalSettings {
+export function removalSettingsOf(tags: TagMap, fallbackWindowInDays: number = DEFAULTS.deletionWindowInDays): RemovalSettings {
   const window = Number(tags[OWNERSHIP_TAGS.deletionWindowInDays]);
+  const valid = Number.isInteger(window) && window >= DELETION_WINDOW_IN_DAYS.min && window <= DELETION_WINDOW_IN_DAYS.max;
   return {
     removalPolicy: tags[OWNERSHIP_TAGS.removalPolicy] === 'Retain' ? 'Retain' : 'Delete',
-    deletionWindowInDays: Number.isInteger(window) && window >= 7 && window <= 30 ? window : fallbackWindowInDays,
+    deletionWindowInDays: valid ? window : fallbackWindowInDays,
   };
 }
 

@@ -1,13 +1,8 @@
 /**
  * Regions (docs/behaviour.md §4): which Regions a resource may use, how a key's `Region` and `ReplicaRegions`
- * resolve against them, and the partition of a Region. Pure: the enabled Regions come from a
- * `RegionLister` that `lib/aws/` implements with the Account API's `ListRegions`.
+ * resolve against them, and the partition of a Region. Pure: the enabled Regions come from the
+ * `RegionsApi` that `lib/aws/account.ts` implements with the Account API's `ListRegions`.
  */
-
-/** Source of the account's enabled Regions (statuses ENABLED and ENABLED_BY_DEFAULT). */
-export interface RegionLister {
-  listEnabledRegions(): Promise<string[]>;
-}
 
 /** `ReplicaRegions: ["*"]`: every usable Region except the primary's. */
 export const ALL_REGIONS = '*';

@@ -3,7 +3,7 @@
  * client lives in the partition's global Region (us-east-1 for `aws`).
  */
 import { AccountClient, ListRegionsCommand, type ListRegionsCommandOutput } from '@aws-sdk/client-account';
-import { toKmsError } from './translateError.ts';
+import { toAccountApiError } from './translateError.ts';
 
 /** The source of enabled Regions. */
 export interface RegionsApi {
@@ -32,8 +32,8 @@ export function globalRegionOf(region: string | undefined): string {
 }
 
 /**
- * `ListRegions` over `client`, every page. Errors are translated like KMS's (`KmsError`, with the
- * Account API's code). The SDK's own retries stay on: the call is read-only, so repeating it is safe.
+ * `ListRegions` over `client`, every page. Errors become `AccountApiError`s with the Account API's
+ * code. The SDK's own retries stay on: the call is read-only, so repeating it is safe.
  */
 export function createRegionsApi(client: AccountClient): RegionsApi {
   return {
@@ -48,7 +48,7 @@ export function createRegionsApi(client: AccountClient): RegionsApi {
             new ListRegionsCommand({ RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'], MaxResults: PAGE_SIZE, NextToken: token }),
           );
         } catch (error) {
-          throw toKmsError(error, { action: 'ListRegions' });
+          throw toAccountApiError(error, { action: 'ListRegions' });
         }
         for (const r of out.Regions ?? []) if (r.RegionName) regions.push(r.RegionName);
         nextToken = out.NextToken || undefined;

@@ -1,12 +1,9 @@
 /**
- * One SDK client per Region, created on first use and reused (never a global client). Endpoints
- * are never set here: the SDK reads `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_KMS` itself, so the same
+ * The SDK client of one Region (never a global client; `lib/aws/index.ts` keeps one per Region,
+ * with its KmsApi, for the life of the function). Endpoints are never set here: the SDK reads `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_KMS` itself, so the same
  * bundle talks to AWS or to the local emulator.
  */
 import { KMSClient } from '@aws-sdk/client-kms';
-
-/** `(region) => KMSClient`, memoised per Region. */
-export type KmsClientFactory = (region: string) => KMSClient;
 
 /**
  * Socket timeouts: a KMS call answers in milliseconds, so a connection that hangs must fail (and
@@ -23,29 +20,21 @@ export const KMS_REQUEST_TIMEOUT_MS = 30_000;
 export const KMS_MAX_SOCKETS = 25;
 
 /**
- * Builds the memoised factory. `maxAttempts: 1`: the SDK must not repeat a CreateKey whose answer
+ * A new client for `region`. `maxAttempts: 1`: the SDK must not repeat a CreateKey whose answer
  * was lost; our own retry (lib/retry.ts) decides what is safe to repeat.
  */
-export function createKmsClientFactory(): KmsClientFactory {
-  const clients = new Map<string, KMSClient>();
-  return (region) => {
-    let client = clients.get(region);
-    if (client === undefined) {
-      client = new KMSClient({
-        region,
-        maxAttempts: 1,
-        // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes.
-        requestHandler: {
-          connectionTimeout: KMS_CONNECTION_TIMEOUT_MS,
-          requestTimeout: KMS_REQUEST_TIMEOUT_MS,
-          throwOnRequestTimeout: true,
-          // http for the local emulator, https for AWS.
-          httpAgent: { maxSockets: KMS_MAX_SOCKETS },
-          httpsAgent: { maxSockets: KMS_MAX_SOCKETS },
-        },
-      });
-      clients.set(region, client);
-    }
-    return client;
-  };
+export function createKmsClient(region: string): KMSClient {
+  return new KMSClient({
+    region,
+    maxAttempts: 1,
+    // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes.
+    requestHandler: {
+      connectionTimeout: KMS_CONNECTION_TIMEOUT_MS,
+      requestTimeout: KMS_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+      // http for the local emulator, https for AWS.
+      httpAgent: { maxSockets: KMS_MAX_SOCKETS },
+      httpsAgent: { maxSockets: KMS_MAX_SOCKETS },
+    },
+  });
 }

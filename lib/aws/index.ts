@@ -4,7 +4,7 @@
  */
 import type { KmsApi, KmsApiFactory } from '../kmsApi.ts';
 import { createAccountClient, createRegionsApi, type RegionsApi } from './account.ts';
-import { createKmsClientFactory } from './clients.ts';
+import { createKmsClient } from './clients.ts';
 import { createKmsApi } from './kms.ts';
 
 export type { RegionsApi } from './account.ts';
@@ -21,15 +21,15 @@ export interface AwsDependenciesOptions {
 
 /**
  * Builds the dependencies. Credentials and endpoints (`AWS_ENDPOINT_URL*`) are the SDK's standard
- * configuration; the Region comes from the caller. Clients are created lazily, one per Region.
+ * configuration; the Region comes from the caller. Each Region's client and KmsApi are created on
+ * first use and kept: this is the one per-Region cache.
  */
 export function createAwsDependencies(options: AwsDependenciesOptions = {}): AwsDependencies {
-  const clientOf = createKmsClientFactory();
   const apis = new Map<string, KmsApi>();
   const kms: KmsApiFactory = (region) => {
     let api = apis.get(region);
     if (api === undefined) {
-      api = createKmsApi(clientOf(region), region);
+      api = createKmsApi(createKmsClient(region), region);
       apis.set(region, api);
     }
     return api;

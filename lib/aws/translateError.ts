@@ -1,9 +1,10 @@
 /**
- * SDK exceptions → `KmsError`, at the boundary, so the rest of `lib/` never inspects SDK shapes.
- * The code is KMS's own (`__type`, which the SDK exposes as `name`); network failures take the
- * Node.js error code (`ECONNRESET`) or the SDK's `TimeoutError`.
+ * SDK exceptions → the product's errors (`KmsError`, `AccountApiError`), at the boundary, so the
+ * rest of `lib/` never inspects SDK shapes. The code is the service's own (`__type`, which the SDK
+ * exposes as `name`); network failures take the Node.js error code (`ECONNRESET`) or the SDK's
+ * `TimeoutError`.
  */
-import { type ErrorContext, KmsError } from '../errors.ts';
+import { AccountApiError, type ErrorContext, KmsError } from '../errors.ts';
 import { isThrottlingCode } from '../retry.ts';
 
 /** Service-side failures: the same request may succeed later. */
@@ -42,16 +43,29 @@ interface SdkErrorShape {
 /** Already a KmsError (e.g. thrown by our own code inside a call) → unchanged. */
 export function toKmsError(error: unknown, context: ErrorContext = {}): KmsError {
   if (error instanceof KmsError) return error;
+  const { code, message, retryable } = translate(error);
+  return new KmsError(code, message, { cause: error, context, retryable });
+}
+
+/** An Account API failure; already an AccountApiError → unchanged. */
+export function toAccountApiError(error: unknown, context: ErrorContext = {}): AccountApiError {
+  if (error instanceof AccountApiError) return error;
+  const { code, message, retryable } = translate(error);
+  return new AccountApiError(code, message, { cause: error, context, retryable });
+}
+
+/** The code, message and retryability of any SDK failure. */
+function translate(error: unknown): { code: string; message: string; retryable: boolean } {
   const shape: SdkErrorShape = typeof error === 'object' && error !== null ? (error as SdkErrorShape) : {};
   const message = typeof shape.message === 'string' && shape.message !== '' ? shape.message : String(error);
   const networkCode = networkCodeOf(shape, 0);
-  if (networkCode !== null) return new KmsError(networkCode, message, { cause: error, context, retryable: true });
+  if (networkCode !== null) return { code: networkCode, message, retryable: true };
   const name = typeof shape.name === 'string' && shape.name !== '' && shape.name !== 'Error' ? shape.name : 'UnknownError';
   const status = typeof shape.$metadata?.httpStatusCode === 'number' ? shape.$metadata.httpStatusCode : 0;
   const retryable = isThrottlingCode(name) || SERVER_CODES.has(name) || status >= 500 || status === 429;
   // The SDK calls an unmodelled 5xx without a body `Unknown`/`UnknownError`; say what it was.
   const code = status >= 500 && (name === 'UnknownError' || name === 'Unknown') ? `HTTP${status}` : name;
-  return new KmsError(code, message, { cause: error, context, retryable });
+  return { code, message, retryable };
 }
 
 function networkCodeOf(shape: SdkErrorShape, depth: number): string | null {

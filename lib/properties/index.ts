@@ -16,9 +16,6 @@ import { readTags } from './tags.ts';
 export { keyNameProblem } from './key.ts';
 export { allowedKeyUsagesOf, canRotate, defaultKeyUsageOf } from './keySpec.ts';
 
-/** Kept as an alias for existing imports: the shared type now carries the default window. */
-export type ParsedResourceProperties = ResourceProperties;
-
 const ACCOUNT_ID = /^\d{12}$/;
 // Attribute names are made of family names, Region names and key names; `*` is the only wildcard.
 const RETURN_ATTRIBUTE_PATTERN = /^[A-Za-z0-9./_*-]+$/;
@@ -29,7 +26,7 @@ const RETURN_ATTRIBUTE_PATTERN = /^[A-Za-z0-9./_*-]+$/;
  * @param opts.accountId the account the function runs in; `AwsAccountId` must equal it
  * @throws ValidationError listing every issue, each with its property path
  */
-export function parseProperties(raw: unknown, opts: { accountId: string }): ParsedResourceProperties {
+export function parseProperties(raw: unknown, opts: { accountId: string }): ResourceProperties {
   const issues: Issues = [];
   if (!isRecord(raw)) {
     throw new ValidationError([{ path: '', message: `ResourceProperties must be an object, got ${describeValue(raw)}` }]);

@@ -2,6 +2,7 @@
  * One entry of `CustomerMasterKeys` → `KeyProperties`: coercion, defaults from the top level, and
  * the rules KMS would otherwise enforce halfway through a rollout (spec ↔ usage, rotation).
  */
+import { DELETION_WINDOW_IN_DAYS } from '../constants.ts';
 import { KEY_SPECS, KEY_USAGES, type KeyProperties, type KeySpec, REMOVAL_POLICIES, type RemovalPolicy, type TagMap } from '../types.ts';
 import { isAbsent, readBoolean, readChoice, readInteger, readString } from './coerce.ts';
 import { fieldPath, type Issues } from './issues.ts';
@@ -13,7 +14,7 @@ import { checkTagCount, readTags } from './tags.ts';
 
 /** Bounds KMS puts on a key's numbers and description. */
 export const LIMITS = {
-  deletionWindowInDays: { min: 7, max: 30 },
+  deletionWindowInDays: DELETION_WINDOW_IN_DAYS,
   rotationPeriodInDays: { min: 90, max: 2560 },
   descriptionLength: 8192,
   aliasLength: 256,

@@ -1,7 +1,7 @@
 import { AccountClient, ListRegionsCommand } from '@aws-sdk/client-account';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createRegionsApi, globalRegionOf } from '../../lib/aws/account.ts';
-import { KmsError } from '../../lib/errors.ts';
+import { AccountApiError } from '../../lib/errors.ts';
 
 const accountMock = mockClient(AccountClient);
 
@@ -36,7 +36,7 @@ describe('Function: createRegionsApi', () => {
     ]);
   });
 
-  it('translates errors into KmsError', async () => {
+  it('translates errors into AccountApiError', async () => {
     // Prepare
     accountMock.on(ListRegionsCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } }));
     const api = createRegionsApi(new AccountClient({ region: 'us-east-1' }));
@@ -45,8 +45,8 @@ describe('Function: createRegionsApi', () => {
     const error = await api.listEnabledRegions().catch((e: unknown) => e);
 
     // Assess
-    expect(error).toBeInstanceOf(KmsError);
-    expect((error as KmsError).code).toBe('AccessDeniedException');
+    expect(error).toBeInstanceOf(AccountApiError);
+    expect((error as AccountApiError).code).toBe('AccessDeniedException');
   });
 });
 

@@ -1,19 +1,13 @@
-import { createKmsClientFactory, KMS_MAX_SOCKETS } from '../../lib/aws/clients.ts';
+import { createKmsClient, KMS_MAX_SOCKETS } from '../../lib/aws/clients.ts';
 import { createAwsDependencies } from '../../lib/aws/index.ts';
 
-describe('Function: createKmsClientFactory', () => {
-  it('creates one client per Region, with a single attempt and no endpoint of its own', async () => {
-    // Prepare
-    const clientOf = createKmsClientFactory();
-
+describe('Function: createKmsClient', () => {
+  it("creates a Region's client, with a single attempt and no endpoint of its own", async () => {
     // Act
-    const east = clientOf('us-east-1');
-    const eastAgain = clientOf('us-east-1');
-    const west = clientOf('eu-west-1');
+    const east = createKmsClient('us-east-1');
+    const west = createKmsClient('eu-west-1');
 
     // Assess
-    expect(eastAgain).toBe(east);
-    expect(west).not.toBe(east);
     expect(await east.config.region()).toBe('us-east-1');
     expect(await west.config.region()).toBe('eu-west-1');
     expect(await east.config.maxAttempts()).toBe(1);
@@ -22,7 +16,7 @@ describe('Function: createKmsClientFactory', () => {
 
   it("caps the sockets of each Region's client, over http (emulator) and https (AWS)", async () => {
     // Prepare
-    const client = createKmsClientFactory()('us-east-1');
+    const client = createKmsClient('us-east-1');
     // The handler resolves its options into agents lazily; this reads that (Smithy-internal) result.
     const handler = client.config.requestHandler as unknown as {
       configProvider: Promise<{ httpsAgent: { maxSockets: number }; httpAgentProvider: () => Promise<{ maxSockets: number }> }>;

@@ -2,13 +2,13 @@ import fc from 'fast-check';
 import { buildDesiredState, deletionDesiredState } from '../../lib/desired.ts';
 import { ValidationError } from '../../lib/errors.ts';
 import { ownerOf } from '../../lib/ownership.ts';
-import { type ParsedResourceProperties, parseProperties } from '../../lib/properties/index.ts';
+import { parseProperties } from '../../lib/properties/index.ts';
 import type { ResourceProperties } from '../../lib/types.ts';
 import { ACCOUNT_ID, CONTEXT, DEFAULT_REGIONS, referenceProperties, stringifyScalars } from '../properties/fixtures.ts';
 
 const opts = { accountId: ACCOUNT_ID };
 
-function parse(keys: Record<string, unknown>, top: Record<string, unknown> = {}): ParsedResourceProperties {
+function parse(keys: Record<string, unknown>, top: Record<string, unknown> = {}): ResourceProperties {
   return parseProperties({ AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: keys, ...top }, opts);
 }
 
