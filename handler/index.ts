@@ -4,7 +4,6 @@
  * exactly once on every path — validation error, unexpected exception, approaching timeout — then
  * returns normally, so Lambda never redelivers a request that was already answered.
  */
-import middy from '@middy/core';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { type AwsDependencies, createAwsDependencies } from '../lib/aws/index.ts';
 import { type ConfigReading, type Env, type FunctionConfig, readConfig } from '../lib/config.ts';
@@ -131,9 +130,10 @@ export function createHandler(options: HandlerOptions = {}) {
     }
     return { Status: result.status, PhysicalResourceId: physicalResourceId, ...(result.reason === undefined ? {} : { Reason: result.reason }) };
   };
-  // Middy's own early timeout is off: the deadlines above answer first, and its TimeoutError
-  // would make Lambda retry an invocation that has answered.
-  return middy<CloudFormationCustomResourceEvent, HandlerResult, Error, Context>(answer, { timeoutEarlyInMillis: 0 });
+  // A plain async handler, no middleware framework: the deadlines above do the early-timeout job
+  // (a middleware's TimeoutError would make Lambda retry an invocation that has answered), and
+  // @middy/core with no middleware cost 3 KB of bundle for nothing (592,176 → 589,120 bytes).
+  return answer;
 }
 
 export const handler = createHandler();
