@@ -1,8 +1,9 @@
 /**
  * Any failure of `npm run plan` as one line that says what to fix: never a stack trace. The AWS
- * layer has already turned SDK exceptions into `KmsError`s carrying KMS's (or the SDK's) own code.
+ * layer has already turned SDK exceptions into `KmsError`s and `AccountApiError`s carrying the
+ * service's (or the SDK's) own code.
  */
-import { KmsError, ValidationError } from '../../lib/errors.ts';
+import { AccountApiError, KmsError, ValidationError } from '../../lib/errors.ts';
 import { TemplateError } from '../driver/index.ts';
 import { UsageError } from './args.ts';
 
@@ -19,14 +20,15 @@ function describe(error: unknown): string {
   if (error instanceof UsageError) return error.message;
   if (error instanceof TemplateError) return `template: ${error.message}`;
   if (error instanceof ValidationError) return `invalid properties: ${error.message}`;
-  if (error instanceof KmsError) return kmsLine(error);
+  if (error instanceof KmsError || error instanceof AccountApiError) return serviceLine(error);
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') return `cannot read the template: ${(error as Error).message}`;
   if (error instanceof Error) return error.message === '' ? error.name : error.message;
   return String(error);
 }
 
-function kmsLine(error: KmsError): string {
+/** A KMS or Account API failure (both carry the service's code and where it happened). */
+function serviceLine(error: KmsError | AccountApiError): string {
   const where = [error.context.action, error.context.region === undefined ? undefined : `in ${error.context.region}`].filter((p) => p !== undefined).join(' ');
   const at = where === '' ? '' : ` (${where})`;
   const detail = error.message.replace(/^[\w.-]+: /, '');
