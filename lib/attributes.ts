@@ -1,5 +1,6 @@
 /**
- * Attributes for `Fn::GetAtt` (docs/behaviour.md §7): one flat attribute per value, selected by the
+ * Attributes for `Fn::GetAtt` (docs/behaviour.md §7): one flat attribute per value (the extra aliases
+ * of a key in one attribute, comma-separated, `ExtraKeyAliases.<region>.<name>`), selected by the
  * `ReturnAttributes` globs, and a preflight that refuses — before any KMS call — a selection whose
  * response would exceed CloudFormation's 4,096-byte limit. Key id lengths are fixed (36 characters
  * for both `1234abcd-…` and `mrk-…` ids), so the size is known before the keys exist.
@@ -19,6 +20,7 @@ export const ATTRIBUTE_FAMILIES = [
   'ReplicaKeyArns',
   'ReplicaKeyIds',
   'ReplicaKeyAliases',
+  'ExtraKeyAliases',
   'InvalidCmkInputs',
   'InvalidReplicaRegions',
 ] as const;
@@ -64,6 +66,8 @@ function addKeyAttributes(data: Record<string, string>, key: DesiredKey, keyId: 
       data[`Key${suffix}.${region}.${key.keyName}`] = value;
       data[`${role}Key${suffix}.${region}.${key.keyName}`] = value;
     }
+    // Only keys with extra aliases: a response of keys without them stays as small as before.
+    if (key.extraAliasNames.length > 0) data[`ExtraKeyAliases.${region}.${key.keyName}`] = key.extraAliasNames.join(',');
   }
 }
 

@@ -46,6 +46,7 @@ export function buildDesiredState(input: {
   const invalidCmkInputs: string[] = [];
   const invalidReplicaRegions: [string, string[]][] = [];
   const issues: ValidationIssue[] = [];
+  const retired = retiredAliasesOf(properties, oldProperties);
 
   for (const key of properties.keys) {
     const placement = placeKey(key.region, key.replicaRegions, usable);
@@ -59,14 +60,18 @@ export function buildDesiredState(input: {
     if (policyBytes > MAX_KEY_POLICY_BYTES) {
       issues.push({
         path: `CustomerMasterKeys.${key.name}`,
-        message: `the generated key policy is ${policyBytes} bytes, over KMS's limit of ${MAX_KEY_POLICY_BYTES}; list fewer principals or conditions`,
+        message:
+          key.policyStatements.length === 0
+            ? `the generated key policy is ${policyBytes} bytes, over KMS's limit of ${MAX_KEY_POLICY_BYTES}; list fewer principals or conditions`
+            : `the key policy (generated statements, then DefaultPolicyStatements and PolicyStatements) is ${policyBytes} bytes, over KMS's limit of ${MAX_KEY_POLICY_BYTES}; list fewer principals, conditions or statements`,
       });
       continue;
     }
+    const aliases = { extra: key.aliases.map((name) => `alias/${name}`), retired: retired.get(key.name) ?? [] };
     if (placement.kind === 'perRegion') {
-      for (const region of placement.regions) keys.push(desiredKey(key, `${key.name}@${region}`, true, region, [], policy, context));
+      for (const region of placement.regions) keys.push(desiredKey(key, `${key.name}@${region}`, true, region, [], policy, aliases, context));
     } else {
-      keys.push(desiredKey(key, key.name, false, placement.primaryRegion, placement.replicaRegions, policy, context));
+      keys.push(desiredKey(key, key.name, false, placement.primaryRegion, placement.replicaRegions, policy, aliases, context));
       if (placement.invalidReplicaRegions.length > 0) invalidReplicaRegions.push([key.name, placement.invalidReplicaRegions]);
     }
   }
@@ -102,6 +107,7 @@ function desiredKey(
   primaryRegion: string,
   replicaRegions: string[],
   policy: string,
+  aliases: { extra: string[]; retired: string[] },
   context: ResourceContext,
 ): DesiredKey {
   return {
@@ -122,7 +128,26 @@ function desiredKey(
     deletionWindowInDays: key.deletionWindowInDays,
     removalPolicy: key.removalPolicy,
     allowReplacement: key.allowReplacement,
+    extraAliasNames: aliases.extra,
+    retiredAliasNames: aliases.retired,
   };
+}
+
+/**
+ * Per key name, the `alias/<name>` of every extra alias the previous properties gave that key and
+ * that no key has now (neither as its name nor among its `Aliases`). Only an Update has previous
+ * properties; when they no longer parse, nothing is retired (an alias is left rather than guessed).
+ * An alias that moves to another key is not retired: that key's alias request moves it.
+ */
+function retiredAliasesOf(properties: ResourceProperties, oldProperties: ResourceProperties | null): Map<string, string[]> {
+  const retired = new Map<string, string[]>();
+  if (oldProperties === null) return retired;
+  const wanted = new Set(properties.keys.flatMap((key) => [key.name, ...key.aliases]));
+  for (const old of oldProperties.keys) {
+    const names = (old.aliases ?? []).filter((name) => !wanted.has(name)).map((name) => `alias/${name}`);
+    if (names.length > 0) retired.set(old.name, names.sort());
+  }
+  return retired;
 }
 
 /**

@@ -10,6 +10,7 @@ import { bindDesiredKeys } from './planner/binding.ts';
 import { compareStructure, replacementReason } from './planner/changeRules.ts';
 import { createContext } from './planner/context.ts';
 import { planExistingKey } from './planner/existingKey.ts';
+import { planRetiredAliases } from './planner/extraAliases.ts';
 import { planNewKey } from './planner/newKey.ts';
 import { planRemovals } from './planner/removal.ts';
 import type { ActualState, DesiredState, KeyRef, Plan } from './types.ts';
@@ -35,7 +36,10 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
     const structure = compareStructure(key, family);
     if (structure.changes.length === 0) {
       kept.add(family.keyId);
-      if (planExistingKey(ctx, binding, structure.movePrimary)) bindings[key.id] = { keyId: family.keyId };
+      if (planExistingKey(ctx, binding, structure.movePrimary)) {
+        bindings[key.id] = { keyId: family.keyId };
+        planRetiredAliases(ctx, key, family);
+      }
       continue;
     }
     if (binding.adopted) {

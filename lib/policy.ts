@@ -7,7 +7,8 @@
 import { canonicalJson } from './canonicalJson.ts';
 import { MultiRegionKmsKeysError, ValidationError, type ValidationIssue } from './errors.ts';
 import { type KeyPolicyStatement, keyPolicyStatements } from './policy/statements.ts';
-import type { KeyProperties, ResourceContext } from './types.ts';
+import { userStatementsOf } from './policy/userStatements.ts';
+import type { KeyProperties, ResourceContext, UserStatementDocument } from './types.ts';
 
 export { keyActionsMatching, managementActionsMatching } from './policy/actionPattern.ts';
 export {
@@ -36,11 +37,11 @@ export {
 export type { ConditionBlock } from './policy/conditions.ts';
 export type { KeyPolicyStatement } from './policy/statements.ts';
 
-/** The policy document as generated (before serialisation). */
+/** The policy document (before serialisation): the generated statements, then the user's own. */
 export interface KeyPolicyDocument {
   Version: '2012-10-17';
   Id: string;
-  Statement: KeyPolicyStatement[];
+  Statement: (KeyPolicyStatement | UserStatementDocument)[];
 }
 
 /** The policy `Id`: names the product and the key, for whoever reads the policy in the console. */
@@ -65,7 +66,14 @@ function checkContext(context: ResourceContext): void {
  * Paths are `CustomerMasterKeys.<name>.<Property>[i]…`. The 32 KB size limit is not checked here.
  */
 export function keyPolicyIssues(key: KeyProperties, context: ResourceContext): ValidationIssue[] {
-  return keyPolicyStatements(key, context).issues;
+  return mergedStatements(key, context).issues;
+}
+
+/** The generated statements followed by the user's own (`DefaultPolicyStatements`, then `PolicyStatements`). */
+function mergedStatements(key: KeyProperties, context: ResourceContext): { statements: KeyPolicyDocument['Statement']; issues: ValidationIssue[] } {
+  const generated = keyPolicyStatements(key, context);
+  const user = userStatementsOf(key, context, new Set(generated.statements.map((s) => s.Sid)));
+  return { statements: [...generated.statements, ...user.statements], issues: [...generated.issues, ...user.issues] };
 }
 
 /**
@@ -75,7 +83,7 @@ export function keyPolicyIssues(key: KeyProperties, context: ResourceContext): V
  */
 export function keyPolicyDocument(key: KeyProperties, context: ResourceContext): KeyPolicyDocument {
   checkContext(context);
-  const { statements, issues } = keyPolicyStatements(key, context);
+  const { statements, issues } = mergedStatements(key, context);
   if (issues.length > 0) throw new ValidationError(issues);
   return { Version: '2012-10-17', Id: keyPolicyId(key.name), Statement: statements };
 }

@@ -41,7 +41,7 @@ export async function reconcile(desired: DesiredState, returnAttributes: string[
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? realSleep;
   const pacer = new Pacer({ quotas: deps.quotas });
-  const aliasNames = [...new Set(desired.keys.map((k) => k.aliasName))];
+  const aliasNames = [...new Set(desired.keys.flatMap((k) => [k.aliasName, ...k.extraAliasNames]))];
   let last = { planned: 0, outcomes: [] as ActionOutcome[] };
 
   for (let pass = 1; pass <= MAX_RECONCILE_PASSES; pass++) {

@@ -41,6 +41,30 @@ export interface PolicyCondition {
   values: string[];
 }
 
+/**
+ * One of the user's own key policy statements (`DefaultPolicyStatements`, `PolicyStatements`) as it
+ * goes into the key policy, after validation (docs/behaviour.md §5): IAM JSON, every list sorted and
+ * de-duplicated, `Resource` always `"*"` (in a key policy, the key itself).
+ */
+export interface UserStatementDocument {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  /** `"*"`, or principal type (`AWS`, `Service`) → sorted principals. */
+  Principal: '*' | Record<string, string[]>;
+  Action?: string[];
+  NotAction?: string[];
+  Resource: '*';
+  /** Operator → condition key → values (sorted). */
+  Condition?: Record<string, Record<string, string[]>>;
+}
+
+/** A user statement and where it was written, for issue paths. */
+export interface UserPolicyStatement {
+  /** `DefaultPolicyStatements[0]`, `CustomerMasterKeys.<name>.PolicyStatements[1]`. */
+  path: string;
+  statement: UserStatementDocument;
+}
+
 /** A CMKUser of docs/behaviour.md §3: principals that share the same conditions. */
 export interface CmkUser {
   principals: string[];
@@ -87,6 +111,10 @@ export interface KeyProperties {
   tags: TagMap;
   removalPolicy: RemovalPolicy;
   allowReplacement: boolean;
+  /** `DefaultPolicyStatements` then the key's `PolicyStatements`, in the order written; after the generated statements. */
+  policyStatements: UserPolicyStatement[];
+  /** `Aliases`: extra alias names (without `alias/`), in the order written, distinct; the key name stays the first alias. */
+  aliases: string[];
 }
 
 /** `ResourceProperties` after validation (docs/behaviour.md §3). */
@@ -160,6 +188,13 @@ export interface DesiredKey {
   deletionWindowInDays: number;
   removalPolicy: RemovalPolicy;
   allowReplacement: boolean;
+  /** `alias/<name>` of each of `Aliases`, in the order written: kept on the key like `aliasName`, in every Region of it. */
+  extraAliasNames: string[];
+  /**
+   * Extra aliases the previous properties (an Update's OldResourceProperties) gave this key and the
+   * current ones give no key: deleted where they still target this key, the key untouched. Sorted.
+   */
+  retiredAliasNames: string[];
 }
 
 /** Everything the planner needs to know about what the template asks for. */

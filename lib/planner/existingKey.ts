@@ -11,8 +11,8 @@ import { isActive, isPendingDeletion, type KeyFamily } from './actualIndex.ts';
 import { deps } from './builder.ts';
 import type { PlannerContext } from './context.ts';
 import { checkPermitted, type ExistingBinding } from './existingKeyRefusals.ts';
+import { keyAliasRequests } from './extraAliases.ts';
 import { keyActionId, replicateActionId } from './ids.ts';
-import { aliasRequest } from './newKey.ts';
 import { planRotation } from './rotation.ts';
 import { desiredKeyTags, tagChange } from './tags.ts';
 
@@ -70,7 +70,7 @@ export function planExistingKey(ctx: PlannerContext, binding: ExistingBinding, m
   for (const region of wanted) {
     const member = members.get(region);
     if (member) {
-      ctx.aliasRequests.push(aliasRequest(key, region, ref, deps(gates.get(region)!.cancel)));
+      ctx.aliasRequests.push(...keyAliasRequests(key, region, ref, deps(gates.get(region)!.cancel)));
       continue;
     }
     // Replicas are made from the primary (after the move, the new one), which must be enabled.
@@ -89,7 +89,7 @@ export function planExistingKey(ctx: PlannerContext, binding: ExistingBinding, m
     if (!key.enabled) {
       out.add({ kind: 'DisableKey', id: keyActionId('DisableKey', region, keyName, keyId), region, keyName, dependsOn: [replicateId], key: ref });
     }
-    ctx.aliasRequests.push(aliasRequest(key, region, ref, [replicateId]));
+    ctx.aliasRequests.push(...keyAliasRequests(key, region, ref, [replicateId]));
     replicateIds.push(replicateId);
   }
 

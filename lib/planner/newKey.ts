@@ -4,7 +4,8 @@
  */
 import type { DesiredKey, KeyRef } from '../types.ts';
 import { deps } from './builder.ts';
-import type { AliasRequest, PlannerContext } from './context.ts';
+import type { PlannerContext } from './context.ts';
+import { keyAliasRequests } from './extraAliases.ts';
 import { newKeyActionId, replicateActionId } from './ids.ts';
 import { desiredKeyTags } from './tags.ts';
 
@@ -41,7 +42,7 @@ export function planNewKey(ctx: PlannerContext, key: DesiredKey): KeyRef {
       rotationPeriodInDays: key.rotation.periodInDays,
     });
   }
-  ctx.aliasRequests.push(aliasRequest(key, region, ref, [createId]));
+  ctx.aliasRequests.push(...keyAliasRequests(key, region, ref, [createId]));
 
   const replicateIds: string[] = [];
   for (const replicaRegion of key.multiRegion ? key.replicaRegions : []) {
@@ -68,7 +69,7 @@ export function planNewKey(ctx: PlannerContext, key: DesiredKey): KeyRef {
         key: ref,
       });
     }
-    ctx.aliasRequests.push(aliasRequest(key, replicaRegion, ref, [replicateId]));
+    ctx.aliasRequests.push(...keyAliasRequests(key, replicaRegion, ref, [replicateId]));
     replicateIds.push(replicateId);
   }
 
@@ -85,18 +86,4 @@ export function planNewKey(ctx: PlannerContext, key: DesiredKey): KeyRef {
     });
   }
   return ref;
-}
-
-/** The alias of `key` in `region`, to target `ref` once `ready` are done. */
-export function aliasRequest(key: DesiredKey, region: string, ref: KeyRef, ready: string[]): AliasRequest {
-  return {
-    region,
-    aliasName: key.aliasName,
-    keyName: key.keyName,
-    key: ref,
-    keyId: 'keyId' in ref ? ref.keyId : null,
-    spec: key.spec,
-    keyUsage: key.keyUsage,
-    ready,
-  };
 }

@@ -6,10 +6,12 @@
 import { DEFAULTS } from '../constants.ts';
 import { ValidationError } from '../errors.ts';
 import { KEY_SPECS, type KeyProperties, type KeySpec, type ResourceProperties } from '../types.ts';
+import { checkAliasOwners } from './aliases.ts';
 import { isAbsent, isRecord, readBoolean, readChoice, readInteger, readList, readString } from './coerce.ts';
 import { describeValue, fieldPath, type Issues } from './issues.ts';
 import { LIMITS, readKey } from './key.ts';
 import { readRegionList } from './regionNames.ts';
+import { checkUniqueSids, readPolicyStatements } from './statements.ts';
 import { CLOUDFORMATION_FIELDS, readFields, TOP_LEVEL_FIELDS } from './synonyms.ts';
 import { readTags } from './tags.ts';
 
@@ -51,7 +53,10 @@ export function parseProperties(raw: unknown, opts: { accountId: string }): Reso
       optional(fields.DefaultRotationPeriodInDays, (v) => readInteger(v, 'DefaultRotationPeriodInDays', issues, period.min, period.max)) ??
       DEFAULTS.rotationPeriodInDays,
     globalTags: optional(fields.GlobalTags, (v) => readTags(v, 'GlobalTags', issues)) ?? {},
+    policyStatements: optional(fields.DefaultPolicyStatements, (v) => readPolicyStatements(v, 'DefaultPolicyStatements', issues)) ?? [],
   };
+
+  checkUniqueSids(defaults.policyStatements, issues);
 
   const keys: KeyProperties[] = [];
   if (isAbsent(fields.CustomerMasterKeys)) {
@@ -62,6 +67,7 @@ export function parseProperties(raw: unknown, opts: { accountId: string }): Reso
     for (const [name, rawKey] of Object.entries(fields.CustomerMasterKeys)) {
       keys.push(readKey(name, rawKey, defaults, fieldPath('CustomerMasterKeys', name), issues));
     }
+    checkAliasOwners(keys, issues);
   }
 
   const optInRegions = optional(fields.OptInRegions, (v) => readRegionList(v, 'OptInRegions', issues, false)) ?? null;

@@ -3,12 +3,23 @@
  * the rules KMS would otherwise enforce halfway through a rollout (spec ↔ usage, rotation).
  */
 import { DELETION_WINDOW_IN_DAYS } from '../constants.ts';
-import { KEY_SPECS, KEY_USAGES, type KeyProperties, type KeySpec, REMOVAL_POLICIES, type RemovalPolicy, type TagMap } from '../types.ts';
+import {
+  KEY_SPECS,
+  KEY_USAGES,
+  type KeyProperties,
+  type KeySpec,
+  REMOVAL_POLICIES,
+  type RemovalPolicy,
+  type TagMap,
+  type UserPolicyStatement,
+} from '../types.ts';
+import { readAliases } from './aliases.ts';
 import { isAbsent, readBoolean, readChoice, readInteger, readString } from './coerce.ts';
 import { fieldPath, type Issues } from './issues.ts';
 import { allowedKeyUsagesOf, canRotate, defaultKeyUsageOf } from './keySpec.ts';
 import { readArnList, readCmkUsers, readServicePrincipals } from './principals.ts';
 import { readRegion, readRegionList } from './regionNames.ts';
+import { checkUniqueSids, readPolicyStatements } from './statements.ts';
 import { KEY_FIELDS, readFields } from './synonyms.ts';
 import { checkTagCount, readTags } from './tags.ts';
 
@@ -28,6 +39,8 @@ export interface KeyDefaults {
   enableKeyRotation: boolean;
   rotationPeriodInDays: number;
   globalTags: TagMap;
+  /** `DefaultPolicyStatements`: come before every key's own. */
+  policyStatements: UserPolicyStatement[];
 }
 
 const KEY_NAME = /^[A-Za-z0-9/_-]+$/;
@@ -92,6 +105,12 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
     issues.push({ path: at('Description'), message: `must be at most ${LIMITS.descriptionLength} characters, got ${description.length}` });
   }
 
+  const policyStatements = [
+    ...defaults.policyStatements,
+    ...(optional(fields.PolicyStatements, (v) => readPolicyStatements(v, at('PolicyStatements'), issues)) ?? []),
+  ];
+  checkUniqueSids(policyStatements, issues, defaults.policyStatements.length);
+
   const { deletionWindowInDays: window, rotationPeriodInDays: period } = LIMITS;
   return {
     name,
@@ -119,5 +138,7 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
     tags,
     removalPolicy: optional(fields.RemovalPolicy, (v) => readChoice<RemovalPolicy>(v, at('RemovalPolicy'), issues, REMOVAL_POLICIES)) ?? 'Delete',
     allowReplacement: optional(fields.AllowReplacement, (v) => readBoolean(v, at('AllowReplacement'), issues)) ?? false,
+    policyStatements,
+    aliases: optional(fields.Aliases, (v) => readAliases(v, name, at('Aliases'), issues)) ?? [],
   };
 }

@@ -11,12 +11,12 @@ import { CMK_USER_FIELDS, CONDITION_FIELDS, readFields, SERVICE_PRINCIPAL_FIELDS
 // IAM name and path characters; a path is any number of `segment/` before the name.
 const IAM_NAME = '[\\w+=,.@-]+';
 const PRINCIPAL_ARN = new RegExp(`^arn:(aws|aws-cn|aws-us-gov):iam::(\\d{12}):(root|(user|role)/(${IAM_NAME}/)*${IAM_NAME})$`);
-const SERVICE_PRINCIPAL = /^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*\.amazonaws\.com(\.cn)?$/;
+export const SERVICE_PRINCIPAL = /^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*\.amazonaws\.com(\.cn)?$/;
 const KMS_ACTION = /^kms:[A-Za-z*]+$/;
 // IAM condition operators, optionally with a set qualifier (`ForAnyValue:StringLike`).
-const CONDITION_TEST = /^((ForAnyValue|ForAllValues):)?[A-Za-z]+$/;
+export const CONDITION_TEST = /^((ForAnyValue|ForAllValues):)?[A-Za-z]+$/;
 // Condition keys: `kms:EncryptionContext:service`, `aws:PrincipalTag/team`, …; no blanks.
-const CONDITION_VARIABLE = /^[A-Za-z0-9][\w:/.-]*$/;
+export const CONDITION_VARIABLE = /^[A-Za-z0-9][\w:/.-]*$/;
 
 /** True for an account root, user or role ARN of a known partition (paths allowed). */
 export function isPrincipalArn(value: string): boolean {

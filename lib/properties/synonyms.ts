@@ -21,6 +21,7 @@ export const TOP_LEVEL_FIELDS = [
   'ReturnAttributes',
   'AdoptExistingKeys',
   'Dependencies',
+  'DefaultPolicyStatements',
 ] as const;
 
 /** CloudFormation's own properties, delivered inside `ResourceProperties`: no Terraform spelling. */
@@ -48,11 +49,17 @@ export const KEY_FIELDS = [
   'Tags',
   'RemovalPolicy',
   'AllowReplacement',
+  'PolicyStatements',
+  'Aliases',
 ] as const;
 
 export const CMK_USER_FIELDS = ['Name', 'Conditions'] as const;
 export const CONDITION_FIELDS = ['Test', 'Variable', 'Values'] as const;
 export const SERVICE_PRINCIPAL_FIELDS = ['Name', 'Actions', 'Conditions'] as const;
+/** An IAM policy statement; `NotPrincipal` and `NotResource` are known only to be refused with a reason. */
+export const STATEMENT_FIELDS = ['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition'] as const;
+/** Principal types of a statement; `Federated` and `CanonicalUser` are known only to be refused with a reason. */
+export const STATEMENT_PRINCIPAL_FIELDS = ['AWS', 'Service', 'Federated', 'CanonicalUser'] as const;
 
 /** `CmkReadOnlyUserIamArns` → `cmk_read_only_user_iam_arns`. */
 export function snakeCaseOf(pascal: string): string {
@@ -113,7 +120,7 @@ function unknownMessage(name: string, spellings: Map<string, string>): string {
  * with `_` or all in lower case, when the property has a snake_case spelling), or undefined when
  * nothing is close enough to be a plausible typo.
  */
-function closestName(name: string, spellings: Map<string, string>): string | undefined {
+export function closestName(name: string, spellings: Map<string, string>): string | undefined {
   // Property names are short; a very long unknown name is no typo and not worth the quadratic cost.
   if (name.length > 100) return undefined;
   const normal = normalise(name);

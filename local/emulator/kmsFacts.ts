@@ -97,3 +97,9 @@ export const MAX_KEY_POLICY_BYTES = 32768;
 
 /** A KMS key carries at most 50 tags. */
 export const MAX_TAGS_PER_KEY = 50;
+
+/**
+ * Resource quota "Aliases per KMS key": 50 by default (adjustable). CreateAlias and UpdateAlias that
+ * would give a key more answer LimitExceededException; aliases AWS creates do not count.
+ */
+export const MAX_ALIASES_PER_KEY = 50;

@@ -60,6 +60,8 @@ describe('Function: buildDesiredState (reference configurations)', () => {
         deletionWindowInDays: 7,
         removalPolicy: 'Delete',
         allowReplacement: false,
+        extraAliasNames: [],
+        retiredAliasNames: [],
       },
       {
         id: 'cmk-stage',
@@ -78,6 +80,8 @@ describe('Function: buildDesiredState (reference configurations)', () => {
         deletionWindowInDays: 30,
         removalPolicy: 'Delete',
         allowReplacement: false,
+        extraAliasNames: [],
+        retiredAliasNames: [],
       },
     ]);
     for (const key of state.keys) expect(JSON.parse(key.policy)).toHaveProperty('Statement');

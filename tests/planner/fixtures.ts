@@ -43,6 +43,8 @@ export function desiredKey(keyName: string, overrides: Partial<DesiredKey> = {})
     deletionWindowInDays: 30,
     removalPolicy: 'Delete',
     allowReplacement: false,
+    extraAliasNames: [],
+    retiredAliasNames: [],
     ...overrides,
   };
 }

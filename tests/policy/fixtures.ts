@@ -37,6 +37,8 @@ export function keyOf(overrides: Partial<KeyProperties> = {}): KeyProperties {
     tags: {},
     removalPolicy: 'Delete',
     allowReplacement: false,
+    policyStatements: [],
+    aliases: [],
     ...overrides,
   };
 }

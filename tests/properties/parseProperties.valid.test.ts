@@ -63,6 +63,8 @@ describe('Function: parseProperties (reference configurations)', () => {
           tags: { Owner: 'platform-team', Environment: 'prod' },
           removalPolicy: 'Delete',
           allowReplacement: false,
+          policyStatements: [],
+          aliases: [],
         },
         {
           name: 'cmk-stage',
@@ -86,6 +88,8 @@ describe('Function: parseProperties (reference configurations)', () => {
           tags: { Owner: 'platform-team' },
           removalPolicy: 'Delete',
           allowReplacement: false,
+          policyStatements: [],
+          aliases: [],
         },
       ],
     });

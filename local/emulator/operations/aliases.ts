@@ -3,6 +3,7 @@ import { beforeAliasWrite, listedAliases } from '../consistency.ts';
 import { faults } from '../errors.ts';
 import { aliasArn } from '../ids.ts';
 import { keyTypeOf } from '../keySpecs.ts';
+import { MAX_ALIASES_PER_KEY } from '../kmsFacts.ts';
 import type { AliasRecord, KeyRecord } from '../state.ts';
 import { optInt, optString, reqString } from '../validate.ts';
 import {
@@ -42,11 +43,19 @@ function aliasTarget(ctx: OpContext, operation: string): KeyRecord {
   return key;
 }
 
+/** The quota of aliases per key, in the Region of the request (aliases are per Region). */
+function requireAliasRoom(ctx: OpContext, key: KeyRecord): void {
+  let count = 0;
+  for (const alias of ctx.state.aliasesIn(ctx.region).values()) if (alias.targetKeyId === key.shared.keyId) count++;
+  if (count >= MAX_ALIASES_PER_KEY) throw faults.limitExceeded(`The KMS key ${key.arn} already has ${count} aliases; the limit is ${MAX_ALIASES_PER_KEY}.`);
+}
+
 const createAlias: OperationHandler = (ctx) => {
   const name = aliasNameFromInput(ctx);
   const key = aliasTarget(ctx, 'CreateAlias');
   const aliases = ctx.state.aliasesIn(ctx.region);
   if (aliases.has(name)) throw faults.alreadyExists(`An alias with the name ${arnOf(ctx, name)} already exists`);
+  requireAliasRoom(ctx, key);
   const now = ctx.state.now();
   beforeAliasWrite(ctx.state, ctx.region, name);
   aliases.set(name, { aliasName: name, region: ctx.region, targetKeyId: key.shared.keyId, creationDate: now, lastUpdatedDate: now });
@@ -68,6 +77,7 @@ const updateAlias: OperationHandler = (ctx) => {
       `${name} cannot be updated: the new target key ${key.arn} (${key.shared.spec}, ${key.shared.usage}) must have the same key type and key usage as the current target key ${current.arn} (${current.shared.spec}, ${current.shared.usage}).`,
     );
   }
+  if (alias.targetKeyId !== key.shared.keyId) requireAliasRoom(ctx, key);
   beforeAliasWrite(ctx.state, ctx.region, name);
   alias.targetKeyId = key.shared.keyId;
   alias.lastUpdatedDate = ctx.state.now();
