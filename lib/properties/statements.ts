@@ -20,10 +20,11 @@ const GENERATED_SID =
   /^(FunctionExecutionRoleManagesKey|AccountRootIamAccess|KeyAdministrators|KeyUsers|KeyUsersGrantsForAwsResources|ReadOnlyUsers|DescribeOnlyUsers|ExternalAccountsUseKey|ExternalAccountsGrantsForAwsResources|ServicePrincipal)\d*$/;
 // KMS's own default policies use spaces in Sids ("Allow CloudTrail to encrypt logs"): allowed.
 const SID = /^[A-Za-z0-9 _.-]{1,128}$/;
-const KMS_ACTION = /^kms:[A-Za-z*?]+$/;
+// IAM service prefixes and action names are case-insensitive.
+const KMS_ACTION = /^kms:[A-Za-z*?]+$/i;
 const ASSUMED_ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):sts::\d{12}:assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+$/;
 const KNOWN_ACTIONS = new Map<string, string>(KEY_RESOURCE_ACTIONS.map((a) => [a.toLowerCase(), a]));
-const ACTION_SUGGESTIONS = new Map<string, string>(KEY_RESOURCE_ACTIONS.map((a) => [a.slice('kms:'.length), a]));
+const ACTION_SUGGESTIONS = new Map<string, string>(KEY_RESOURCE_ACTIONS.map((a) => [a.slice('kms:'.length), a.slice('kms:'.length)]));
 
 /** A list of statements at `path` (`DefaultPolicyStatements`, `CustomerMasterKeys.<name>.PolicyStatements`). */
 export function readPolicyStatements(value: unknown, path: string, issues: Issues): UserPolicyStatement[] {
@@ -143,13 +144,13 @@ function readActions(value: unknown, path: string, issues: Issues): string[] | u
       issues.push({ path: entryPath, message: `must be a kms: action such as kms:Decrypt or kms:GenerateDataKey*, got ${describeValue(action)}` });
     } else if (!/[*?]/.test(action) && !KNOWN_ACTIONS.has(action.toLowerCase())) {
       const suggestion = closestName(action.slice('kms:'.length), ACTION_SUGGESTIONS);
-      const hint = suggestion === undefined ? '' : `; did you mean ${suggestion}?`;
+      const hint = suggestion === undefined ? '' : `; did you mean kms:${suggestion}?`;
       issues.push({ path: entryPath, message: `${action} is not an action a key policy can allow or deny on a KMS key${hint}` });
     }
   });
   if (issues.length > before) return undefined;
   // IAM action names are case-insensitive; the canonical spelling keeps the policy byte-stable.
-  return sortedDistinct(actions.map((a) => KNOWN_ACTIONS.get(a.toLowerCase()) ?? a));
+  return sortedDistinct(actions.map((a) => KNOWN_ACTIONS.get(a.toLowerCase()) ?? `kms:${a.slice('kms:'.length)}`));
 }
 
 function readPrincipal(value: unknown, path: string, issues: Issues, needsCondition: boolean): UserStatementDocument['Principal'] | undefined {

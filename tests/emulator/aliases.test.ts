@@ -139,4 +139,18 @@ describe('Function: CreateAlias / UpdateAlias / DeleteAlias / ListAliases', () =
     expect(second.Truncated).toBe(false);
     await expectKmsError(kms.send(new ListAliasesCommand({ Limit: 101 })), 'ValidationException');
   });
+
+  it('allows 50 aliases per key and Region, then answers LimitExceededException to CreateAlias and UpdateAlias', async () => {
+    // Prepare
+    const kms = h.kms('us-east-1');
+    const full = await newKey();
+    const other = await newKey();
+    for (let i = 0; i < 50; i++) await kms.send(new CreateAliasCommand({ AliasName: `alias/full-${i}`, TargetKeyId: full }));
+    await kms.send(new CreateAliasCommand({ AliasName: 'alias/elsewhere', TargetKeyId: other }));
+
+    // Act & Assess
+    await expectKmsError(kms.send(new CreateAliasCommand({ AliasName: 'alias/full-50', TargetKeyId: full })), 'LimitExceededException');
+    await expectKmsError(kms.send(new UpdateAliasCommand({ AliasName: 'alias/elsewhere', TargetKeyId: full })), 'LimitExceededException');
+    await kms.send(new UpdateAliasCommand({ AliasName: 'alias/full-0', TargetKeyId: full }));
+  });
 });

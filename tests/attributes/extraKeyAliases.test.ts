@@ -1,0 +1,51 @@
+import { buildAttributes, preflightResponseSize } from '../../lib/attributes.ts';
+import { buildDesiredState } from '../../lib/desired.ts';
+import type { ValidationError } from '../../lib/errors.ts';
+import { parseProperties } from '../../lib/properties/index.ts';
+import type { DesiredState } from '../../lib/types.ts';
+import { ACCOUNT_ID, CONTEXT, DEFAULT_REGIONS, measureResponse } from '../properties/fixtures.ts';
+
+const MRK = 'mrk-1234abcd12ab34cd56ef1234567890ab';
+
+function desiredOf(keys: Record<string, unknown>): DesiredState {
+  const properties = parseProperties({ AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: keys }, { accountId: ACCOUNT_ID });
+  return buildDesiredState({ properties, oldProperties: null, enabledRegions: DEFAULT_REGIONS, context: CONTEXT });
+}
+
+describe('Function: buildAttributes (ExtraKeyAliases)', () => {
+  it('lists the extra aliases of a key per Region, comma-separated, primary and replicas; KeyAliases stays the main alias', () => {
+    // Prepare
+    const state = desiredOf({
+      orders: { Region: 'us-east-1', ReplicaRegions: ['eu-west-1'], Aliases: ['orders-v2', 'billing'] },
+      plain: { Region: 'us-east-1' },
+    });
+
+    // Act
+    const data = buildAttributes(state, { orders: MRK, plain: MRK }, CONTEXT, ['*Aliases.*']);
+
+    // Assess
+    expect(data).toMatchObject({
+      'ExtraKeyAliases.us-east-1.orders': 'alias/orders-v2,alias/billing',
+      'ExtraKeyAliases.eu-west-1.orders': 'alias/orders-v2,alias/billing',
+      'KeyAliases.us-east-1.orders': 'alias/orders',
+    });
+    expect(Object.keys(data).filter((name) => name.startsWith('ExtraKeyAliases.'))).toHaveLength(2);
+  });
+
+  it('counts them in the response-size preflight, by family', () => {
+    // Prepare: long alias names on a key in every Region
+    const aliases = Array.from({ length: 12 }, (_, i) => `application-${i}-${'x'.repeat(40)}`);
+    const state = desiredOf({ wide: { Aliases: aliases } });
+
+    // Act
+    let message = '';
+    try {
+      preflightResponseSize(state, CONTEXT, ['ExtraKeyAliases.*'], measureResponse);
+    } catch (error) {
+      message = (error as ValidationError).issues[0]!.message;
+    }
+
+    // Assess
+    expect(message).toMatch(/bytes per attribute family: ExtraKeyAliases \d+/);
+  });
+});
