@@ -25,6 +25,7 @@ const arbKeyConfig = fc.record({
   window: fc.constantFrom(7, 30),
   removalPolicy: fc.constantFrom<RemovalPolicy>('Delete', 'Delete', 'Retain'),
   allowReplacement: fc.constantFrom(true, true, false),
+  extras: fc.subarray(['v2', 'old']),
 });
 type KeyConfig = typeof arbKeyConfig extends fc.Arbitrary<infer T> ? T : never;
 
@@ -68,7 +69,7 @@ const arbScenario = fc.record({
   /** Most deployments are an update of the previous one: derive the target from history instead. */
   derive: fc.option(
     fc.record({
-      field: fc.constantFrom('none', 'enabled', 'rotation', 'period', 'primary', 'replicas', 'spec', 'policy', 'removal'),
+      field: fc.constantFrom('none', 'enabled', 'rotation', 'period', 'primary', 'replicas', 'spec', 'policy', 'removal', 'aliases'),
       region: fc.constantFrom(...REGIONS),
       spec: fc.constantFrom(...SPECS),
       adopt: fc.boolean(),
@@ -78,9 +79,13 @@ const arbScenario = fc.record({
   order: fc.array(fc.nat(), { minLength: 1, maxLength: 16 }),
 });
 
-function keysOf(config: KeyConfig): DesiredKey[] {
+const extraAliasesOf = (config: KeyConfig): string[] => config.extras.map((extra) => `alias/${config.name}-${extra}`);
+
+function keysOf(config: KeyConfig, retiredAliasNames: string[] = []): DesiredKey[] {
   const symmetric = config.spec === 'SYMMETRIC_DEFAULT';
   const common: Partial<DesiredKey> = {
+    extraAliasNames: extraAliasesOf(config),
+    retiredAliasNames,
     spec: config.spec,
     policy: config.policy,
     description: config.description,
@@ -102,8 +107,22 @@ function keysOf(config: KeyConfig): DesiredKey[] {
   ];
 }
 
-function desiredOf(config: Config, owner: Owner): DesiredState {
-  return desiredState(config.keys.flatMap(keysOf), { owner, adoptExistingKeys: config.adopt });
+/** As lib/desired.ts does: the extra aliases `previous` gave a key that no key of `config` has now. */
+function retiredOf(config: Config, previous: Config | undefined, name: string): string[] {
+  const wanted = new Set(config.keys.flatMap((k) => [`alias/${k.name}`, ...extraAliasesOf(k)]));
+  const old = previous?.keys.find((k) => k.name === name);
+  return old === undefined
+    ? []
+    : extraAliasesOf(old)
+        .filter((alias) => !wanted.has(alias))
+        .sort();
+}
+
+function desiredOf(config: Config, owner: Owner, previous?: Config): DesiredState {
+  return desiredState(
+    config.keys.flatMap((k) => keysOf(k, retiredOf(config, previous, k.name))),
+    { owner, adoptExistingKeys: config.adopt },
+  );
 }
 
 type Derive = NonNullable<(typeof arbScenario extends fc.Arbitrary<infer T> ? T : never)['derive']>;
@@ -128,6 +147,9 @@ function derived(previous: Config, change: Derive): Config {
         return { ...k, policy: k.policy === POLICY ? OTHER_POLICY : POLICY };
       case 'removal':
         return { ...k, removalPolicy: k.removalPolicy === 'Delete' ? 'Retain' : 'Delete' };
+      case 'aliases':
+        // A rename: `old` leaves the list, `v2` comes (or the other way round).
+        return { ...k, extras: k.extras.includes('old') ? ['v2'] : ['old'] };
       default:
         return k;
     }
@@ -182,7 +204,7 @@ function mutate(kms: MemoryKms, m: Mutation): void {
       break;
     case 'seedForeign':
     case 'seedForeignReplica': {
-      const aliasName = `alias/${m.name}`;
+      const aliasName = m.pick % 3 === 0 ? `alias/${m.name}-v2` : `alias/${m.name}`;
       const free = !state.aliases.some((a) => a.region === m.region && a.aliasName === aliasName);
       const tags: TagMap = m.pick % 2 === 0 ? {} : { [OWNERSHIP_TAGS.owner]: STRANGER.ownerId, [OWNERSHIP_TAGS.stackId]: STRANGER.stackId };
       const spec = m.spec;
@@ -253,15 +275,17 @@ describe('Function: plan (properties)', () => {
       fc.property(arbScenario, (scenario) => {
         // Prepare: a history of earlier deployments (ours, a sibling's, a stranger's), then tampering.
         const kms = new MemoryKms();
+        const previousOf = (step: (typeof scenario.history)[number]) =>
+          scenario.history.slice(0, scenario.history.indexOf(step)).findLast((h) => h.owner === step.owner)?.config;
         for (const step of scenario.history) {
-          const earlier = plan(desiredOf(step.config, OWNERS[step.owner]), kms.state());
+          const earlier = plan(desiredOf(step.config, OWNERS[step.owner], previousOf(step)), kms.state());
           if (earlier.refusals.length === 0) executePlan(kms, earlier);
         }
         for (const mutation of scenario.mutations) mutate(kms, mutation);
         const actual = kms.state();
         const previous = scenario.history.filter((h) => h.owner === 'self').at(-1)?.config;
         const target = scenario.derive && previous ? derived(previous, scenario.derive) : scenario.target;
-        const desired = desiredOf(target, OWNER);
+        const desired = desiredOf(target, OWNER, previous);
         let step = 0;
         const choose = (): number => scenario.order[step++ % scenario.order.length]!;
 
