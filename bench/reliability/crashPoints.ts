@@ -11,7 +11,7 @@ import type { Harness, PreparedScenario } from './harness.ts';
 import { checkInvariants } from './invariants.ts';
 import { diffStates, type NormalisedState, normaliseState } from './normalise.ts';
 import { type CheckOutcome, deliveryProblems, evidenceOf } from './outcome.ts';
-import { type Properties, referenceProperties, UPDATE_STEPS } from './reference.ts';
+import { type Properties, referenceProperties, UPDATE_STEPS, withAliasesAndStatements } from './reference.ts';
 
 /** One request of the lifecycle, with how to reach the state it starts from. */
 export interface CrashRequest {
@@ -21,12 +21,22 @@ export interface CrashRequest {
   properties?: () => Properties;
   /** Whether the reference must be created first (Update, Delete). */
   afterCreate: boolean;
+  /** What to create first instead of the reference (with `afterCreate`). */
+  before?: () => Properties;
 }
 
 /** Create, each in-place Update kind, and Delete of the reference configuration. */
 export const CRASH_REQUESTS: CrashRequest[] = [
   { name: 'Create', requestType: 'Create', properties: referenceProperties, afterCreate: false },
   ...UPDATE_STEPS.map((step) => ({ name: `Update (${step.name})`, requestType: 'Update' as const, properties: step.properties, afterCreate: true })),
+  {
+    // CreateAlias of the new name and DeleteAlias of the retired one, in the primary and both replica Regions.
+    name: 'Update (an extra alias renamed)',
+    requestType: 'Update',
+    before: withAliasesAndStatements(['cmk-prod-v1', 'orders']),
+    properties: withAliasesAndStatements(['cmk-prod-v2', 'orders']),
+    afterCreate: true,
+  },
   { name: 'Delete', requestType: 'Delete', afterCreate: true },
 ];
 
@@ -53,7 +63,7 @@ async function preState(harness: Harness, request: CrashRequest): Promise<{ prep
   const prepared = await harness.prepare(slug(request.name));
   const problems: string[] = [];
   if (request.afterCreate) {
-    const created = await prepared.stack.create(referenceProperties());
+    const created = await prepared.stack.create((request.before ?? referenceProperties)());
     problems.push(...deliveryProblems('pre-state Create', created, 'SUCCESS'));
   }
   await harness.control.resetCounts();

@@ -4,6 +4,7 @@
  * correct Reason names. Every one must be refused before any KMS call.
  */
 import { type CfnMap, type CfnValue, cloneCfn, toCfnMap } from './cfnValue.ts';
+import { hostileStatements } from './hostileStatements.ts';
 import { referenceProperties } from './reference.ts';
 
 export interface HostileInput {
@@ -283,6 +284,8 @@ export function hostileCorpus(): HostileInput[] {
     variant('deeply nested key', [`${PROD}.Region`], (_, keys) => {
       keys['cmk-prod']!.Region = deeplyNested(1000);
     }),
+    // PolicyStatements, DefaultPolicyStatements, Aliases
+    ...hostileStatements(),
   ];
   return inputs;
 }

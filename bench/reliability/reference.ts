@@ -91,7 +91,29 @@ export const UPDATE_STEPS: UpdateStep[] = [
     }),
   },
   { name: 'key removed', properties: changed((_, keys) => void delete keys['cmk-stage']) },
+  {
+    name: 'extra aliases and own statements added',
+    properties: withAliasesAndStatements(['cmk-prod-v1', 'orders']),
+  },
 ];
+
+/** Nobody outside the organization decrypts: the org-wide Deny of docs/key-policy.md. */
+export const ORG_WIDE_DENY = {
+  Sid: 'DenyDecryptOutsideOrganization',
+  Effect: 'Deny',
+  Principal: '*',
+  Action: ['kms:Decrypt', 'kms:ReEncryptFrom'],
+  Resource: '*',
+  Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' }, Bool: { 'aws:PrincipalIsAWSService': 'false' } },
+};
+
+/** The reference with `aliases` as cmk-prod's extra aliases (in its primary and both replica Regions) and the org-wide Deny for every key. */
+export function withAliasesAndStatements(aliases: string[]): () => Properties {
+  return changed((props, keys) => {
+    props.DefaultPolicyStatements = [ORG_WIDE_DENY];
+    keys['cmk-prod']!.Aliases = aliases;
+  });
+}
 
 /** The address of a stack of its own per scenario, so no two scenarios share ownership tags. */
 export function stackAddress(stackName: string): ResourceAddress {

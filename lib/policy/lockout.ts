@@ -43,12 +43,13 @@ export function denyLockoutProblem(statement: { action?: readonly string[]; notA
   const covered = executionRoleActionsCovered(statement);
   if (covered.length === 0) return undefined;
   const shown = covered.length > 4 ? `${covered.slice(0, 4).join(', ')} and ${covered.length - 4} more` : covered.join(', ');
-  const when = statement.conditional
-    ? 'whenever its condition matches the function (a condition the product cannot evaluate in advance, so a conditional Deny of these actions is refused too)'
-    : 'since it has no condition';
+  const condition = statement.conditional
+    ? " A condition does not make it safe: the Deny applies whenever the condition matches the function's requests, which cannot be ruled out in advance."
+    : '';
   return (
-    `a Deny of ${shown} would also deny the function's execution role, ${when}: KMS evaluates an explicit Deny before any Allow, ` +
-    'so the stack could no longer update, restore or delete the key. Deny only use of the key (kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, …); ' +
+    `a Deny of ${shown} is refused: it would also deny the function's execution role wherever it applies to it (KMS evaluates an explicit Deny before any Allow), ` +
+    `and the stack could no longer update, restore or delete the key.${condition} ` +
+    'Any Deny of an action the function needs is refused, whatever its principal and condition. Deny only use of the key (kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, …); ' +
     'to keep someone from managing the key, do not grant them management (only the generated statements and your Allow statements grant anything)'
   );
 }

@@ -110,7 +110,7 @@ describe('Function: parseProperties (PolicyStatements, DefaultPolicyStatements)'
     const issues = issuesOf([{ ...ORG_DENY, Action: 'kms:PutKeyPolicy' }]);
 
     // Assess
-    expect(issues).toEqual([{ path: `${K}.PolicyStatements[0].Action`, message: expect.stringContaining('whenever its condition matches the function') }]);
+    expect(issues).toEqual([{ path: `${K}.PolicyStatements[0].Action`, message: expect.stringContaining('A condition does not make it safe') }]);
     expect(issues[0]!.message).toContain('kms:PutKeyPolicy');
   });
 

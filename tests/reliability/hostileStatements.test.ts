@@ -1,0 +1,28 @@
+import { hostileStatements } from '../../bench/reliability/hostileStatements.ts';
+import { buildDesiredState } from '../../lib/desired.ts';
+import { ValidationError } from '../../lib/errors.ts';
+import { parseProperties } from '../../lib/properties/index.ts';
+import { ACCOUNT_ID, CONTEXT, DEFAULT_REGIONS } from '../properties/fixtures.ts';
+
+/** The issue paths validation and the desired state give `raw`, or undefined when both accept it. */
+function refusedPaths(raw: unknown): string[] | undefined {
+  try {
+    const properties = parseProperties(raw, { accountId: ACCOUNT_ID });
+    buildDesiredState({ properties, oldProperties: null, enabledRegions: DEFAULT_REGIONS, context: CONTEXT });
+    return undefined;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as ValidationError).issues.map((i) => i.path);
+  }
+}
+
+describe('Function: hostileStatements', () => {
+  it.each(hostileStatements().map((input) => [input.name, input] as const))('refuses %s before any KMS call, naming its path', (_, input) => {
+    // Act
+    const paths = refusedPaths(input.properties);
+
+    // Assess
+    expect(paths).toBeDefined();
+    expect(paths!.some((path) => input.expectPaths.includes(path))).toBe(true);
+  });
+});
