@@ -25,6 +25,10 @@ export const REPLACEMENT_RULES: readonly ReplacementRule[] = [
 /** Properties changed in place, and the KMS operations that do it. */
 export const IN_PLACE_CHANGES = {
   KeyPolicy: ['PutKeyPolicy'],
+  PolicyStatements: ['PutKeyPolicy'],
+  DefaultPolicyStatements: ['PutKeyPolicy'],
+  /** Extra aliases: the key itself is not touched (planner/extraAliases.ts). */
+  Aliases: ['CreateAlias', 'UpdateAlias', 'DeleteAlias'],
   Description: ['UpdateKeyDescription'],
   Tags: ['TagResource', 'UntagResource'],
   Enabled: ['EnableKey', 'DisableKey'],
