@@ -180,12 +180,32 @@ export async function runHostileBatch(harness: Harness, inputs: HostileInput[], 
   }
   container.kill();
   logs += container.takeOutput();
-  const leaked = signatures.filter((s) => logs.includes(s)).length;
+  // The emulator is read before the log scan: a scan that keeps the event loop busy for longer than
+  // the emulator's keep-alive timeout made the next request reuse a closed socket ("fetch failed").
+  const touched = await harness.foreignTouched(prepared);
+  if (touched.length > 0) onOutcome({ name: 'hostile: foreign keys', ok: false, problems: touched });
+  const leaked = leakedSignatures(logs, signatures);
   summary.responseUrlLeaks += leaked;
   if (leaked > 0)
     onOutcome({ name: 'hostile: ResponseURL in logs', ok: false, problems: [`${leaked} ResponseURL signature(s) appear in the function's logs`] });
-  const touched = await harness.foreignTouched(prepared);
-  if (touched.length > 0) onOutcome({ name: 'hostile: foreign keys', ok: false, problems: touched });
+}
+
+/**
+ * How many of `signatures` (hex, all of one length) appear in `logs`. One pass over the hex runs of
+ * the logs instead of one search of the whole log per signature, which grew quadratic with the corpus.
+ */
+export function leakedSignatures(logs: string, signatures: readonly string[]): number {
+  const wanted = new Set(signatures);
+  const length = signatures[0]?.length ?? 0;
+  if (length === 0 || signatures.some((s) => s.length !== length || !/^[0-9a-f]+$/.test(s))) return signatures.filter((s) => logs.includes(s)).length;
+  const found = new Set<string>();
+  for (const run of logs.match(new RegExp(`[0-9a-f]{${length},}`, 'g')) ?? []) {
+    for (let i = 0; i + length <= run.length; i++) {
+      const candidate = run.slice(i, i + length);
+      if (wanted.has(candidate)) found.add(candidate);
+    }
+  }
+  return found.size;
 }
 
 function record(

@@ -5,15 +5,10 @@
  * taken from a key this resource does not own without AdoptExistingKeys (planner/aliases.ts decides).
  * An extra alias that leaves the list is deleted where it still targets the key; the key is not touched.
  */
-import type { DesiredKey, DesiredState, KeyRef } from '../types.ts';
+import type { DesiredKey, KeyRef } from '../types.ts';
 import type { KeyFamily } from './actualIndex.ts';
 import type { AliasRequest, PlannerContext } from './context.ts';
 import { aliasActionId } from './ids.ts';
-
-/** Every alias name the desired keys want, each once: what the actual-state reader must look up. */
-export function wantedAliasNames(desired: DesiredState): string[] {
-  return [...new Set(desired.keys.flatMap((key) => [key.aliasName, ...key.extraAliasNames]))];
-}
 
 /** The aliases of `key` in `region` (its own first, then the extra ones), to target `ref` once `ready` are done. */
 export function keyAliasRequests(key: DesiredKey, region: string, ref: KeyRef, ready: string[]): AliasRequest[] {

@@ -191,6 +191,33 @@ describe('End to end: PolicyStatements and Aliases through the bundle', () => {
     expect(after).toEqual(before);
   });
 
+  it('converges after a crash at every mutation of the Update that renames an alias and changes a statement', async () => {
+    // Prepare: the clean run says how many mutating calls the Update makes and where it ends
+    const clean = newStack();
+    expectOk(await scenarios.create(clean, v1));
+    await control().resetCounts();
+    expectOk(await scenarios.update(clean, v2));
+    const mutations = (await control().counts()).mutations;
+    const keyOf = (stack: Stack) => String(stack.history[0]!.data?.['KeyIds.us-east-1.trail']);
+    const expected = { aliases: aliasesOf(await control().state(), keyOf(clean)), policies: policiesOf(await control().state(), keyOf(clean)) };
+    expectOk(await scenarios.remove(clean));
+
+    // Act: for every N, a fresh stack whose Update is killed right after its Nth mutation, then redelivered
+    const results: { n: number; problems: string[]; aliases: unknown; policies: unknown }[] = [];
+    for (let n = 1; n <= mutations; n++) {
+      const stack = newStack();
+      expectOk(await scenarios.create(stack, v1));
+      const run = await scenarios.crashAndRedeliver(stack, 'Update', v2, scenarios.emulatorCrash(emulator.url, n));
+      const state = await control().state();
+      results.push({ n, problems: run.problems, aliases: aliasesOf(state, keyOf(stack)), policies: policiesOf(state, keyOf(stack)) });
+      expectOk(await scenarios.remove(stack));
+    }
+
+    // Assess
+    expect(mutations).toBeGreaterThanOrEqual(6);
+    expect(results).toEqual(Array.from({ length: mutations }, (_, i) => ({ n: i + 1, problems: [], ...expected })));
+  });
+
   it("refuses an extra alias that targets somebody else's key, naming the Region, alias and key", async () => {
     // Prepare
     const foreign = await control().seedKey({ region: 'eu-west-1', aliasName: 'alias/audit' });

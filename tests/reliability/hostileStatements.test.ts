@@ -1,3 +1,4 @@
+import { leakedSignatures } from '../../bench/reliability/hostile.ts';
 import { hostileStatements } from '../../bench/reliability/hostileStatements.ts';
 import { buildDesiredState } from '../../lib/desired.ts';
 import { ValidationError } from '../../lib/errors.ts';
@@ -24,5 +25,17 @@ describe('Function: hostileStatements', () => {
     // Assess
     expect(paths).toBeDefined();
     expect(paths!.some((path) => input.expectPaths.includes(path))).toBe(true);
+  });
+});
+
+describe('Function: leakedSignatures', () => {
+  it('counts each signature found in the logs once, inside URLs, longer hex runs or on its own', () => {
+    // Prepare
+    const [a, b, c] = ['a', 'b', 'c'].map((x) => x.repeat(64)) as [string, string, string];
+    const logs = `{"url":"https://x/?X-Amz-Signature=${a}&y"} 0${b}f ${a} nothing here`;
+
+    // Act & Assess
+    expect(leakedSignatures(logs, [a, b, c])).toBe(2);
+    expect(leakedSignatures('', [a])).toBe(0);
   });
 });
