@@ -1,5 +1,7 @@
+import { toCfnMap } from '../../bench/reliability/cfnValue.ts';
 import { leakedSignatures } from '../../bench/reliability/hostile.ts';
 import { hostileStatements } from '../../bench/reliability/hostileStatements.ts';
+import { withAliasesAndStatements } from '../../bench/reliability/reference.ts';
 import { buildDesiredState } from '../../lib/desired.ts';
 import { ValidationError } from '../../lib/errors.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
@@ -37,5 +39,26 @@ describe('Function: leakedSignatures', () => {
     // Act & Assess
     expect(leakedSignatures(logs, [a, b, c])).toBe(2);
     expect(leakedSignatures('', [a])).toBe(0);
+  });
+});
+
+describe('Function: withAliasesAndStatements', () => {
+  it('gives valid properties for the crash points of alias changes: aliases in the primary and both replica Regions', () => {
+    // Act
+    const properties = parseProperties(toCfnMap(withAliasesAndStatements(['cmk-prod-v2', 'orders'])()), { accountId: ACCOUNT_ID });
+    const state = buildDesiredState({
+      properties,
+      oldProperties: parseProperties(toCfnMap(withAliasesAndStatements(['cmk-prod-v1', 'orders'])()), { accountId: ACCOUNT_ID }),
+      enabledRegions: DEFAULT_REGIONS,
+      context: CONTEXT,
+    });
+
+    // Assess
+    const prod = state.keys.find((k) => k.keyName === 'cmk-prod')!;
+    expect(prod).toMatchObject({
+      extraAliasNames: ['alias/cmk-prod-v2', 'alias/orders'],
+      retiredAliasNames: ['alias/cmk-prod-v1'],
+      replicaRegions: ['eu-west-1', 'us-west-2'],
+    });
   });
 });
