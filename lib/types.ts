@@ -49,8 +49,11 @@ export interface PolicyCondition {
 export interface UserStatementDocument {
   Sid?: string;
   Effect: 'Allow' | 'Deny';
-  /** `"*"`, or principal type (`AWS`, `Service`) → sorted principals. */
-  Principal: '*' | Record<string, string[]>;
+  /**
+   * Principal type (`AWS`, `Service`) → sorted principals. A `"*"` as written becomes `{AWS: ["*"]}`,
+   * the form KMS's documentation uses (KMS and its console have refused the bare string).
+   */
+  Principal: Record<string, string[]>;
   Action?: string[];
   NotAction?: string[];
   Resource: '*';

@@ -22,7 +22,7 @@ export function userStatementsOf(
     if (statement.Sid !== undefined && generatedSids.has(statement.Sid)) {
       issues.push({ path: `${path}.Sid`, message: `${JSON.stringify(statement.Sid)} is the Sid of a generated statement of this key; choose another` });
     }
-    const aws = statement.Principal === '*' ? [] : (statement.Principal.AWS ?? []);
+    const aws = statement.Principal.AWS ?? [];
     aws.forEach((principal, index) => {
       // Conditioned or not, `*` was judged by validation; only the partition is left to check.
       const problem = principalProblem(principal, context.partition, true);

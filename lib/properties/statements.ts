@@ -159,7 +159,7 @@ function readPrincipal(value: unknown, path: string, issues: Issues, needsCondit
     return undefined;
   }
   if (value === '*') {
-    if (!needsCondition) return '*';
+    if (!needsCondition) return { AWS: ['*'] };
     issues.push({ path, message: 'the principal "*" (everyone) may be allowed only with a Condition that narrows it (e.g. aws:PrincipalOrgID)' });
     return undefined;
   }

@@ -35,7 +35,7 @@ describe('Function: parseProperties (PolicyStatements, DefaultPolicyStatements)'
         statement: {
           Sid: 'DenyDecryptOutsideOrganization',
           Effect: 'Deny',
-          Principal: '*',
+          Principal: { AWS: ['*'] },
           Action: ['kms:Decrypt', 'kms:ReEncryptFrom'],
           Resource: '*',
           Condition: { StringNotEquals: { 'aws:PrincipalOrgID': ['o-a1b2c3d4e5'] }, Bool: { 'aws:PrincipalIsAWSService': ['false'] } },
