@@ -85,7 +85,7 @@ export async function readStateForPlan(desired: DesiredState, readOnly: KmsApiFa
   const denied: DeniedRead[] = [];
   const kms = recordingDenials(readOnly, denied);
   const pacer = new Pacer();
-  const aliasNames = [...new Set(desired.keys.map((k) => k.aliasName))];
+  const aliasNames = [...new Set(desired.keys.flatMap((k) => [k.aliasName, ...k.extraAliasNames]))];
   const skippedRegions: string[] = [];
   const perRegion = await Promise.all(
     desired.regions.map(async (region) => {
