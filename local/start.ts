@@ -7,21 +7,12 @@
  * `DeletionPolicy` allows. `npm start -- --help` for the options.
  */
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { partitionOf } from '../lib/regions.ts';
-import type { ResourceContext } from '../lib/types.ts';
-import {
-  createDriver,
-  DEFAULT_IDENTITY,
-  executionRoleArnOf,
-  type RequestResult,
-  type ResolvedResource,
-  Stack,
-  type Stack as StackType,
-} from './driver/index.ts';
+import { createDriver, DEFAULT_IDENTITY, type RequestResult, type ResolvedResource, Stack, type Stack as StackType } from './driver/index.ts';
 import { emulatorControl, type SnapshotKey } from './emulator/client.ts';
 import { DEFAULT_ENABLED_REGIONS, startEmulator } from './emulator/index.ts';
 import { type PreviewOptions, parseArgs, USAGE } from './preview/args.ts';
 import { checkAttributes } from './preview/attributeCheck.ts';
+import { contextOf } from './preview/context.ts';
 import { failureMessage } from './preview/failures.ts';
 import { type AttributeRead, attributeReadsOf } from './preview/getAttReads.ts';
 import { startProgress } from './preview/progress.ts';
@@ -65,19 +56,6 @@ function demoUpdateProperties(properties: Record<string, unknown>): { properties
   const field = Object.hasOwn(properties, 'global_tags') ? 'global_tags' : 'GlobalTags';
   const tags = (properties[field] as Record<string, string> | undefined) ?? {};
   return { properties: { ...properties, [field]: { ...tags, PreviewedLocally: 'true' } }, field };
-}
-
-function contextOf(resolved: ResolvedResource): ResourceContext {
-  const { identity } = resolved;
-  return {
-    stackId: resolved.stackId,
-    stackName: identity.stackName,
-    logicalResourceId: resolved.logicalResourceId,
-    accountId: identity.accountId,
-    partition: partitionOf(identity.region),
-    region: identity.region,
-    executionRoleArn: executionRoleArnOf(identity),
-  };
 }
 
 async function main(options: PreviewOptions): Promise<number> {

@@ -6,7 +6,7 @@
  * (`30` → `"30"`, `1.0` → `"1.0"`), a boolean becomes `"true"`/`"false"`. `null` is kept as `null`
  * so that resolution can refuse it with CloudFormation's own message when it reaches a resource.
  */
-import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocument } from 'yaml';
+import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocument, visit } from 'yaml';
 import { TemplateError } from './errors.ts';
 
 /** A template value after parsing: JSON-shaped, every scalar a string. */
@@ -50,7 +50,7 @@ export function parseTemplateText(text: string): TemplateMap {
     const line = lineAt(text, start);
     const problem =
       first.code === 'DUPLICATE_KEY'
-        ? `the key ${JSON.stringify(text.slice(start, end))} is given twice in the same map (YAML map keys must be unique)`
+        ? `the key ${JSON.stringify(keyAt(doc, start) ?? text.slice(start, end))} is given twice in the same map (YAML map keys must be unique)`
         : `not valid YAML/JSON: ${first.message}`;
     const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more problem(s) after it)` : '';
     throw new TemplateError('', `${problem}${more}`, { line });
@@ -97,6 +97,22 @@ function scalarText(value: unknown, source: string | undefined): string | null {
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number' || typeof value === 'bigint') return source ?? String(value);
   return String(value);
+}
+
+/** The text of the map key that starts at `offset` (the parser's errors point at its first character). */
+function keyAt(doc: Document, offset: number): string | undefined {
+  let found: string | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      if (key !== null && isScalar(key) && key.range?.[0] === offset) {
+        found = String(key.value);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** The 1-based line of a character offset. */
