@@ -19,6 +19,7 @@ import { startProgress } from './preview/progress.ts';
 import { attributesReport, callsReport, keysReport, ownedKeys, policiesReport } from './preview/report.ts';
 import { resourcePoliciesOf, retainsOnDelete, updateReplaceNote } from './preview/resourcePolicies.ts';
 import { principalsIn, readTemplate, resolveTemplate, type TemplateVersion } from './preview/templates.ts';
+import { renderUpdatePlan } from './preview/updatePlan.ts';
 
 const log = (text = '') => console.log(text);
 
@@ -118,12 +119,23 @@ async function main(options: PreviewOptions): Promise<number> {
 
     let last = { version: v1, resolved: first };
     if (v2 !== undefined && second !== undefined) {
+      log(`\n== Plan of the Update to ${options.update} (a change set shows only "Modify ${first.resourceType}"):`);
+      const planText = await renderUpdatePlan({
+        oldProperties: stack.properties,
+        newProperties: stack.propertiesOf(second.properties),
+        context: contextOf(second),
+        enabledRegions: [...DEFAULT_ENABLED_REGIONS],
+        endpointUrl: emulator.url,
+      });
+      log(planText.trimEnd().replace(/^(?=.)/gm, '   '));
       const updated = await step(`Update to ${options.update}`, v2, second, (s) => s.update(second.properties));
       if (updated.ok) {
         const after = await showKeys(owner);
         log(`\nAttributes (Fn::GetAtt):\n${attributesReport(updated.result.data ?? {}, options.all)}`);
         if (options.showPolicy) log(`\n${policiesReport(after)}`);
         last = { version: v2, resolved: second };
+      } else {
+        await step(`Rollback Update (CloudFormation returns to ${options.template})`, v1, first, (s) => s.rollbackUpdate());
       }
     } else {
       const demo = demoUpdateProperties(first.properties);
