@@ -81,7 +81,7 @@ async function main(options: PreviewOptions): Promise<number> {
     /** One request with progress lines, its answer, its KMS calls and the Fn::GetAtt check. */
     const step = async (title: string, version: TemplateVersion, resolved: ResolvedResource, send: (s: StackType) => Promise<RequestResult>) => {
       const before = await control.counts();
-      const progress = await startProgress({ counts: () => control.counts(), print: log });
+      const progress = await startProgress({ step: title.split(' ')[0]!, counts: () => control.counts(), print: log });
       const result = await send(stack).finally(() => progress.stop());
       printAnswer(title, result);
       if (result.requestType === 'Create' && result.physicalResourceId) log(`   PhysicalResourceId: ${result.physicalResourceId}`);

@@ -21,18 +21,20 @@ export function requestsSince(baseline: EmulatorCounts, now: EmulatorCounts): { 
   return { byRegion, total, throttled: now.throttled - baseline.throttled };
 }
 
-/** `   … 4 s: 812 KMS requests (eu-west-1 90, us-east-1 120; 34 of them throttled and retried)`. */
-export function progressLine(elapsedMs: number, baseline: EmulatorCounts, now: EmulatorCounts): string {
+/** `   … Create, 4 s: 812 KMS requests (eu-west-1 90, us-east-1 120; 34 of them throttled and retried)`. */
+export function progressLine(step: string, elapsedMs: number, baseline: EmulatorCounts, now: EmulatorCounts): string {
   const { byRegion, total, throttled } = requestsSince(baseline, now);
   const regions = Object.entries(byRegion)
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([region, n]) => `${region} ${n}`)
     .join(', ');
   const throttling = throttled > 0 ? `; ${throttled} of them throttled and retried` : '';
-  return `   … ${Math.round(elapsedMs / 1000)} s: ${total} KMS requests${regions ? ` (${regions}${throttling})` : ''}`;
+  return `   … ${step}, ${Math.round(elapsedMs / 1000)} s: ${total} KMS requests${regions ? ` (${regions}${throttling})` : ''}`;
 }
 
 export interface ProgressOptions {
+  /** The request under way (`Create`). */
+  step: string;
   counts: () => Promise<EmulatorCounts>;
   print: (line: string) => void;
   intervalMs?: number;
@@ -49,7 +51,7 @@ export async function startProgress(options: ProgressOptions): Promise<{ stop():
   const timer = setInterval(() => {
     polling = polling.then(async () => {
       try {
-        const line = progressLine(now() - started, baseline, await options.counts());
+        const line = progressLine(options.step, now() - started, baseline, await options.counts());
         const counted = line.replace(/^[^:]*:/, '');
         if (counted !== last) options.print(line);
         last = counted;

@@ -2,7 +2,7 @@
  * `npm start` as a new user meets it: usage, bad options, broken templates, and the checks of the
  * answers against the template (Fn::GetAtt reads, response size), exit codes and output checked.
  */
-import { runStart, STACK_FRAME, templateFile } from './run.ts';
+import { readmeSamples, runStart, STACK_FRAME, sampleLinesMissing, templateFile } from './run.ts';
 
 const KEYS_HEADER = `Resources:
   Keys:
@@ -68,22 +68,12 @@ describe('npm start: the command line', () => {
 
 describe('npm start: the answers checked against the template', () => {
   it('fails a template reading an attribute the answer does not carry, naming it and the ReturnAttributes that cover the reads', async () => {
-    // Prepare
-    const file = templateFile(
-      'reads.yaml',
-      `${KEYS_HEADER}      CustomerMasterKeys:
-        a: { Region: us-east-1, ReplicaRegions: [us-west-2] }
-        b: { Region: eu-west-1 }
-      ReturnAttributes: [KeyArns.*]
-Outputs:
-  AKeyId: { Value: !GetAtt Keys.KeyIds.us-west-2.a }
-  BArn: { Value: !Sub '\${Keys.KeyArns.eu-west-1.b}' }
-  Typo: { Value: !GetAtt Keys.KeyArns.us-west-3.a }
-`,
-    );
+    // Prepare: the README shows this run's output.
+    const args = ['--template', 'tests/preview/fixtures/missing-attribute.yaml'];
+    const sample = readmeSamples().find((s) => s.args.join(' ') === args.join(' '));
 
     // Act
-    const run = await runStart(['--template', file]);
+    const run = await runStart(args);
 
     // Assess
     expect(run.code).toBe(1);
@@ -95,6 +85,8 @@ Outputs:
     );
     expect(run.stdout).toContain('ERROR: Keys never returns KeyArns.us-west-3.a with these properties');
     expect(run.stdout).not.toMatch(STACK_FRAME);
+    expect(sample).toBeDefined();
+    expect(sampleLinesMissing(sample!, run.stdout)).toEqual([]);
   });
 
   it('prints, for an answer that would be too large, the exact list the template reads and its size', async () => {

@@ -117,7 +117,7 @@ describe('Function: progressLine and callsReport', () => {
     const now = counts({ byRegionOperation: { 'us-east-1': { CreateKey: 10, CreateAlias: 4 }, 'eu-west-1': { ListKeys: 1 } }, throttled: 4 });
 
     // Act & Assess
-    expect(progressLine(4_200, before, now)).toBe('   … 4 s: 13 KMS requests (eu-west-1 1, us-east-1 12; 3 of them throttled and retried)');
+    expect(progressLine('Create', 4_200, before, now)).toBe('   … Create, 4 s: 13 KMS requests (eu-west-1 1, us-east-1 12; 3 of them throttled and retried)');
   });
 
   it('lists served mutating calls and, apart, the throttled ones', () => {

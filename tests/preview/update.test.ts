@@ -2,12 +2,16 @@
  * `npm start -- --template v1.yaml --update v2.yaml`: the plan of v1 → v2 printed before the Update
  * runs (destructive actions and refusals marked), then the Update and its result.
  */
-import { runStart, STACK_FRAME, templateFile } from './run.ts';
+import { readmeSamples, runStart, STACK_FRAME, sampleLinesMissing, templateFile } from './run.ts';
 
 describe('npm start --update: the change a change set cannot show', () => {
   it('prints the plan of the reference template to its v2, destructive actions marked, then runs it', async () => {
+    // Prepare: the README shows this run's output.
+    const args = ['--template', 'examples/reference-template.pascal.yaml', '--update', 'examples/reference-template.v2.yaml'];
+    const sample = readmeSamples().find((s) => s.args.join(' ') === args.join(' '));
+
     // Act
-    const run = await runStart(['--template', 'examples/reference-template.pascal.yaml', '--update', 'examples/reference-template.v2.yaml']);
+    const run = await runStart(args);
 
     // Assess
     expect(run.code).toBe(0);
@@ -19,6 +23,8 @@ describe('npm start --update: the change a change set cannot show', () => {
     expect(run.stdout).toContain('== Update to examples/reference-template.v2.yaml: SUCCESS');
     expect(run.stdout).toContain('Fn::GetAtt: each of the 5 attribute(s) of Keys the template reads is in the answer.');
     expect(run.stdout).toMatch(/us-west-1 +- +[\w-]+ +single-Region +SYMMETRIC_DEFAULT +PendingDeletion/);
+    expect(sample).toBeDefined();
+    expect(sampleLinesMissing(sample!, run.stdout)).toEqual([]);
   });
 
   it('shows a refused replacement in the plan, and the Update failing with nothing changed', async () => {
