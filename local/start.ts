@@ -15,6 +15,7 @@ import { checkAttributes } from './preview/attributeCheck.ts';
 import { contextOf } from './preview/context.ts';
 import { failureMessage } from './preview/failures.ts';
 import { type AttributeRead, attributeReadsOf } from './preview/getAttReads.ts';
+import { lineOfProperty } from './preview/issueLines.ts';
 import { startProgress } from './preview/progress.ts';
 import { attributesReport, callsReport, keysReport, ownedKeys, policiesReport } from './preview/report.ts';
 import { resourcePoliciesOf, retainsOnDelete, updateReplaceNote } from './preview/resourcePolicies.ts';
@@ -23,12 +24,26 @@ import { renderUpdatePlan } from './preview/updatePlan.ts';
 
 const log = (text = '') => console.log(text);
 
-function printAnswer(step: string, result: RequestResult): void {
+/** `file:line: ` of a reason line that starts with a property path (`CustomerMasterKeys.cmk.Region: …`), else ''. */
+function locationOf(reasonLine: string, version: TemplateVersion, logicalId: string): string {
+  const path = /^([A-Z][\w-]*(?:[.[][\w\]-]*)*): /.exec(reasonLine)?.[1];
+  const line = path === undefined ? undefined : lineOfProperty(version.text, logicalId, path);
+  return line === undefined ? '' : `${version.file}:${line}: `;
+}
+
+function printAnswer(step: string, result: RequestResult, version: TemplateVersion): void {
   const ok = result.status === 'SUCCESS' && result.violations.length === 0;
   log(`\n== ${step}: ${result.status} (${result.bodyBytes} bytes answered once in ${result.durationMs ?? '?'} ms)`);
   if (result.reason && ok) log(`   Reason: ${result.reason}`);
-  // A failure's reason lists every problem ("<path>: <message>", joined by "; "): one a line reads better.
-  if (result.reason && !ok) log(`   Reason:\n     ${result.reason.split(/; (?=[A-Z][\w-]*[.[:])/).join('\n     ')}`);
+  // A failure's reason lists every problem ("<path>: <message>", joined by "; "): one a line, each
+  // with the template line it is about, reads better.
+  if (result.reason && !ok) {
+    const heading = /^Invalid properties: /.exec(result.reason)?.[0] ?? '';
+    const lines = result.reason.slice(heading.length).split(/; (?=[A-Z][\w-]*[.[:])/);
+    log(
+      `   Reason:${heading === '' ? '' : ` ${heading.trimEnd()}`}\n${lines.map((line) => `     ${locationOf(line, version, result.event.LogicalResourceId)}${line}`).join('\n')}`,
+    );
+  }
   for (const v of result.violations) log(`   CloudFormation would object: ${v}`);
   // A function that did not return (crashed, timed out): its last words, without stack frames.
   if (result.exit.outcome !== 'returned') {
@@ -83,7 +98,7 @@ async function main(options: PreviewOptions): Promise<number> {
       const before = await control.counts();
       const progress = await startProgress({ step: title.split(' ')[0]!, counts: () => control.counts(), print: log });
       const result = await send(stack).finally(() => progress.stop());
-      printAnswer(title, result);
+      printAnswer(title, result, version);
       if (result.requestType === 'Create' && result.physicalResourceId) log(`   PhysicalResourceId: ${result.physicalResourceId}`);
       const ok = result.status === 'SUCCESS' && result.violations.length === 0;
       if (!ok) failures++;

@@ -64,6 +64,34 @@ describe('npm start: the command line', () => {
     expect(run.stderr).toContain('--import shared-region=VALUE');
     expect(run.stderr).not.toMatch(STACK_FRAME);
   });
+  it('gives each invalid property the line of the template that holds it, in either spelling', async () => {
+    // Prepare
+    const file = templateFile(
+      'invalid.yaml',
+      `Resources:
+  Keys:
+    Type: Custom::MultiRegionKmsKeys
+    Properties:
+      ServiceToken: !ImportValue multi-region-kms-keys-ServiceToken
+      aws_account_id: !Ref AWS::AccountId
+      customer_master_keys:
+        cmk-prod:
+          region: us-east-1
+          deletion_window_in_days: 3
+        cmk-b:
+          Regoin: us-east-1
+`,
+    );
+
+    // Act
+    const run = await runStart(['--template', file]);
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`   Reason: Invalid properties:\n     ${file}:10: CustomerMasterKeys.cmk-prod.DeletionWindowInDays: must be 7–30, got 3`);
+    expect(run.stdout).toContain(`     ${file}:12: CustomerMasterKeys.cmk-b.Regoin: is not a known property; did you mean Region?`);
+    expect(run.stdout).toContain('KMS calls made: none');
+  });
 });
 
 describe('npm start: the answers checked against the template', () => {
