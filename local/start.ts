@@ -4,7 +4,9 @@
  * built bundle, prints a per-Region report and the attributes (checked against every `Fn::GetAtt`
  * of the template), encrypts with a multi-Region key in one Region and decrypts with its replica in
  * another, then updates (to `--update FILE`, or a demo tag) and deletes the resource, as
- * `DeletionPolicy` allows. `npm start -- --help` for the options.
+ * `DeletionPolicy` allows. `npm start -- --help` for the options; the emulator's field-realism flags
+ * (`--consistency-delay-ms N`, `--identity-policy FILE`, …; local/emulator/README.md) make the
+ * preview as unkind as AWS.
  */
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { createDriver, DEFAULT_IDENTITY, type RequestResult, type ResolvedResource, Stack, type Stack as StackType } from './driver/index.ts';
@@ -80,7 +82,8 @@ async function main(options: PreviewOptions): Promise<number> {
   const v2 = options.update === undefined ? undefined : await readTemplate(options.update);
   const second = v2 === undefined ? undefined : resolveTemplate(v2, options, first.logicalResourceId);
   const principals = [...principalsIn(first.properties), ...(second === undefined ? [] : principalsIn(second.properties))];
-  const emulator = await startEmulator({ port: 0, replicaCreatingMs: 1000, principals });
+  // With --identity-policy the caller of every KMS request is the function's execution role.
+  const emulator = await startEmulator({ port: 0, replicaCreatingMs: 1000, principals, callerArn: contextOf(first).executionRoleArn, ...options.realism });
   const driver = await createDriver({ endpointUrl: emulator.url });
   const control = emulatorControl(emulator.url);
   let failures = 0;
@@ -125,8 +128,15 @@ async function main(options: PreviewOptions): Promise<number> {
     };
 
     const created = await step('Create', v1, first, (s) => s.create(first.properties));
-    if (!created.ok) return 1;
     const owner = created.result.physicalResourceId ?? '';
+    if (!created.ok) {
+      // CloudFormation rolls a failed Create back with a Delete, except under DeletionPolicy: Retain.
+      const { deletionPolicy } = resourcePoliciesOf(v1.template, first.logicalResourceId);
+      if (deletionPolicy === 'Retain') log(`\n== Delete: not sent. DeletionPolicy: Retain keeps what the failed Create made, even on rollback.`);
+      else await step('Delete (CloudFormation rolls back the failed Create)', v1, first, (s) => s.delete());
+      await showKeys(owner);
+      return 1;
+    }
     const keys = await showKeys(owner);
     log(`\nAttributes (Fn::GetAtt):\n${attributesReport(created.result.data ?? {}, options.all)}`);
     if (options.showPolicy) log(`\n${policiesReport(keys)}`);
@@ -136,8 +146,7 @@ async function main(options: PreviewOptions): Promise<number> {
     if (v2 !== undefined && second !== undefined) {
       log(`\n== Plan of the Update to ${options.update} (a change set shows only "Modify ${first.resourceType}"):`);
       const planText = await renderUpdatePlan({
-        oldProperties: stack.properties,
-        newProperties: stack.propertiesOf(second.properties),
+        properties: stack.propertiesOf(second.properties),
         context: contextOf(second),
         enabledRegions: [...DEFAULT_ENABLED_REGIONS],
         endpointUrl: emulator.url,

@@ -1,7 +1,10 @@
 /**
  * The command line of `npm start` (docs/behaviour.md §13): options are checked strictly, so a typo is an
- * error with the usage, never a silent default.
+ * error with the usage, never a silent default. The emulator's field-realism flags
+ * (local/emulator/realism.ts) are accepted too.
  */
+import { readFileSync } from 'node:fs';
+import { applyRealismFlag, type FieldRealismOptions, REALISM_FLAGS } from '../emulator/realism.ts';
 
 /** What `npm start -- …` was asked to do. */
 export interface PreviewOptions {
@@ -15,6 +18,8 @@ export interface PreviewOptions {
   all: boolean;
   showPolicy: boolean;
   help: boolean;
+  /** Field realism of the embedded emulator (`--consistency-delay-ms`, `--identity-policy FILE`, …). */
+  realism: FieldRealismOptions;
 }
 
 export const USAGE = `Usage: npm start [-- OPTIONS]
@@ -34,6 +39,10 @@ Create, the attributes, an Update, then Delete, each answer checked as CloudForm
   --show-policy        print the generated key policy of every key
   --help               this text
 
+As unkind as AWS (local/emulator/README.md): --consistency-delay-ms N, --updating-ms N,
+--identity-policy FILE (the caller is the function's execution role), --scp FILE,
+--tag-propagation-ms N.
+
 Exit status: 0 when every step answered SUCCESS and the template's Fn::GetAtt reads are all
 answered, 1 otherwise.`;
 
@@ -49,7 +58,7 @@ const WITH_VALUE = new Set(['--template', '--update', '--resource', '--param', '
 
 /** Parses `process.argv.slice(2)`. @throws UsageError */
 export function parseArgs(argv: string[]): PreviewOptions {
-  const options: PreviewOptions = { template: 'template.yaml', parameters: {}, imports: {}, all: false, showPolicy: false, help: false };
+  const options: PreviewOptions = { template: 'template.yaml', parameters: {}, imports: {}, all: false, showPolicy: false, help: false, realism: {} };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') options.help = true;
@@ -63,9 +72,21 @@ export function parseArgs(argv: string[]): PreviewOptions {
       else if (arg === '--resource') options.resource = value;
       else if (arg === '--param') assign(options.parameters, arg, value);
       else assign(options.imports, arg, value);
-    } else throw new UsageError(`unknown argument ${arg}`);
+    } else if (!realismFlag(options.realism, arg, argv[i + 1])) throw new UsageError(`unknown argument ${arg}`);
+    else i++;
   }
   return options;
+}
+
+/** Applies `flag value` when it is a realism flag; a bad value is a UsageError. */
+function realismFlag(realism: FieldRealismOptions, flag: string, value: string | undefined): boolean {
+  if (!Object.hasOwn(REALISM_FLAGS, flag)) return false;
+  if (value === undefined) throw new UsageError(`${flag} needs a value`);
+  try {
+    return applyRealismFlag(realism, flag, value, (path) => readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 function assign(target: Record<string, string>, flag: string, text: string): void {

@@ -40,7 +40,11 @@ describe('Function: parseArgs', () => {
       all: true,
       showPolicy: true,
       help: false,
+      realism: {},
     });
+    expect(parseArgs(['--consistency-delay-ms', '500', '--updating-ms', '20']).realism).toEqual({ consistencyDelayMs: 500, updatingMs: 20 });
+    expect(() => parseArgs(['--updating-ms', '-1'])).toThrow(new UsageError('updatingMs must be a number ≥ 0'));
+    expect(() => parseArgs(['--scp'])).toThrow(new UsageError('--scp needs a value'));
     expect(parseArgs(['-h']).help).toBe(true);
     expect(() => parseArgs(['--import', 'novalue'])).toThrow(new UsageError('--import expects Name=Value, got "novalue"'));
     expect(() => parseArgs(['--resource', '--all'])).toThrow('--resource needs a value');
