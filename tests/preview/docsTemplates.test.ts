@@ -4,7 +4,9 @@
  * ServiceToken stand-in, `!ImportValue`), then Create and Delete through the driver, the bundle
  * and the emulator, each answer SUCCESS and carrying every attribute the template reads. A block
  * that holds a bare resource (`Keys: {Type: Custom::MultiRegionKmsKeys, Properties: …}`) is
- * previewed inside a `Resources` section; blocks without such a resource are not templates.
+ * previewed inside a `Resources` section; blocks without such a resource are not templates. A block
+ * meant to fail (a refusal shown on purpose) is marked `<!-- not previewed: why -->` on the line
+ * before its fence.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,10 +28,13 @@ function yamlBlocks(file: string): Example[] {
   const lines = readFileSync(join(ROOT, file), 'utf8').split('\n');
   const blocks: Example[] = [];
   let start = -1;
+  let skipped = false;
   lines.forEach((line, i) => {
-    if (start < 0 && /^```ya?ml\s*$/.test(line)) start = i;
-    else if (start >= 0 && /^```\s*$/.test(line)) {
-      blocks.push({ name: `${file}:${start + 1}`, text: lines.slice(start + 1, i).join('\n') });
+    if (start < 0 && /^```ya?ml\s*$/.test(line)) {
+      start = i;
+      skipped = /^<!-- not previewed: .+ -->$/.test(lines[i - 1] ?? '');
+    } else if (start >= 0 && /^```\s*$/.test(line)) {
+      if (!skipped) blocks.push({ name: `${file}:${start + 1}`, text: lines.slice(start + 1, i).join('\n') });
       start = -1;
     }
   });
