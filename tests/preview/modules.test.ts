@@ -12,6 +12,7 @@ import { parseArgs, UsageError } from '../../local/preview/args.ts';
 import { contextOf } from '../../local/preview/context.ts';
 import { attributeReadsOf } from '../../local/preview/getAttReads.ts';
 import { progressLine } from '../../local/preview/progress.ts';
+import { readmeSamples, selectSections } from '../../local/preview/readmeSamples.ts';
 import { attributesReport, callsReport } from '../../local/preview/report.ts';
 import { resourcePoliciesOf, retainsOnDelete } from '../../local/preview/resourcePolicies.ts';
 import { adviseReturnAttributes } from '../../local/preview/returnAttributes.ts';
@@ -158,5 +159,39 @@ describe('Function: attributesReport and resourcePoliciesOf', () => {
     expect(resourcePoliciesOf(template, 'A')).toEqual({ deletionPolicy: 'RetainExceptOnCreate', updateReplacePolicy: 'Delete' });
     expect(retainsOnDelete(resourcePoliciesOf(template, 'A'))).toBe(true);
     expect(retainsOnDelete(resourcePoliciesOf(template, 'B'))).toBe(false);
+  });
+});
+
+describe('Function: selectSections and readmeSamples', () => {
+  it('picks the listed sections of an output in order, without progress lines', () => {
+    // Prepare
+    const output = [
+      '== Create: SUCCESS',
+      '   … Create, 2 s: 9 KMS requests',
+      '   KMS calls made: none',
+      '',
+      'Region  alias',
+      'us-east-1  a',
+      '',
+      '== Update: SUCCESS',
+      '',
+      'Region  alias',
+      'x',
+    ].join('\n');
+    const readme = `<!-- output of: --template a.yaml; sections: == Create, == Update -->\n\`\`\`text\n== Create: SUCCESS\n\`\`\`\n`;
+
+    // Act & Assess
+    expect(selectSections(output, ['== Create', 'Region', 'Region'])).toEqual([
+      '== Create: SUCCESS',
+      '   KMS calls made: none',
+      '',
+      'Region  alias',
+      'us-east-1  a',
+      '',
+      'Region  alias',
+      'x',
+    ]);
+    expect(() => selectSections(output, ['== Delete'])).toThrow('no section starting with "== Delete" in the output');
+    expect(readmeSamples(readme)).toEqual([{ args: ['--template', 'a.yaml'], sections: ['== Create', '== Update'], lines: ['== Create: SUCCESS'] }]);
   });
 });

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { normalise, type ReadmeSample, readmeSamples, selectSections } from '../../local/preview/readmeSamples.ts';
 
 export const ROOT = join(__dirname, '..', '..');
 const NODE = join(ROOT, 'node_modules', '.bin', 'node');
@@ -44,41 +45,12 @@ export function templateFile(name: string, text: string): string {
 /** A stack trace's frame line, which no output of the preview may hold. */
 export const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 
-/** A sample output of README.md: the `npm start` arguments of its `<!-- output of: ARGS -->` marker and its lines. */
-export interface ReadmeSample {
-  args: string[];
-  lines: string[];
+/** The README's sample outputs (local/preview/readmeSamples.ts). */
+export function samplesOfReadme(): ReadmeSample[] {
+  return readmeSamples(readFileSync(join(ROOT, 'README.md'), 'utf8'));
 }
 
-/** Every sample output the README shows, marked `<!-- output of: ARGS -->` before its text block. */
-export function readmeSamples(): ReadmeSample[] {
-  const text = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  return [...text.matchAll(/<!-- output of: (.+?) -->\n```text\n([\s\S]*?)```\n/g)].map((m) => ({
-    args: m[1]!.split(' '),
-    lines: m[2]!.trimEnd().split('\n'),
-  }));
-}
-
-/** What varies from run to run (key ids, durations, ports, dates), made equal. */
-function normalise(line: string): string {
-  return line
-    .replace(/mrk-[0-9a-f]{32}/g, 'mrk-…')
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
-    .replace(/\d+ ms\)/g, '… ms)')
-    .replace(/\d{4}-\d{2}-\d{2}/g, '<date>')
-    .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:…')
-    .trimEnd();
-}
-
-/** The sample's lines not found, in order, in `output` (empty: the sample is real). */
-export function sampleLinesMissing(sample: ReadmeSample, output: string): string[] {
-  const lines = output.split('\n').map(normalise);
-  let at = 0;
-  const missing: string[] = [];
-  for (const wanted of sample.lines.map(normalise)) {
-    const found = lines.indexOf(wanted, at);
-    if (found < 0) missing.push(wanted);
-    else at = found + 1;
-  }
-  return missing;
+/** The sample as the README shows it and as this run prints it, what varies made equal: equal when the sample is real. */
+export function sampleAndRun(sample: ReadmeSample, output: string): { readme: string[]; run: string[] } {
+  return { readme: sample.lines.map(normalise), run: selectSections(output, sample.sections).map(normalise) };
 }
