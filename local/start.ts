@@ -1,116 +1,63 @@
 /**
- * `npm start`: the main job on the embedded local emulator (docs/behaviour.md §10). Starts the KMS emulator,
- * deploys a template's `Custom::MultiRegionKmsKeys` resource through the CloudFormation driver
- * against the built bundle, prints a per-Region report and the attributes, encrypts with a
- * multi-Region key in one Region and decrypts with its replica in another, then updates and
- * deletes the resource.
- *
- *   npm start                                   the sample resource of template.yaml
- *   npm start -- --template FILE [--resource ID] [--param Name=Value …]   a local preview of your own template
- *
- * The emulator's field-realism flags (`--consistency-delay-ms N`, `--updating-ms N`,
- * `--identity-policy FILE`, `--scp FILE`, `--tag-propagation-ms N`; local/emulator/README.md) make
- * the preview as unkind as AWS; the caller is the execution role.
+ * `npm start`: the local preview (docs/behaviour.md §10, §13). Starts the KMS emulator, deploys a
+ * template's `Custom::MultiRegionKmsKeys` resource through the CloudFormation driver against the
+ * built bundle, prints a per-Region report and the attributes (checked against every `Fn::GetAtt`
+ * of the template), encrypts with a multi-Region key in one Region and decrypts with its replica in
+ * another, then updates (to `--update FILE`, or a demo tag) and deletes the resource, as
+ * `DeletionPolicy` allows. `npm start -- --help` for the options; the emulator's field-realism flags
+ * (`--consistency-delay-ms N`, `--identity-policy FILE`, …; local/emulator/README.md) make the
+ * preview as unkind as AWS.
  */
-import { readFileSync } from 'node:fs';
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { createDriver, DEFAULT_IDENTITY, executionRoleArnOf, loadTemplate, type RequestResult, resolveResource, Stack, TemplateError } from './driver/index.ts';
+import { createDriver, DEFAULT_IDENTITY, type RequestResult, type ResolvedResource, Stack, type Stack as StackType } from './driver/index.ts';
 import { emulatorControl, type SnapshotKey } from './emulator/client.ts';
-import { startEmulator } from './emulator/index.ts';
-import { applyRealismFlag, type FieldRealismOptions } from './emulator/realism.ts';
+import { DEFAULT_ENABLED_REGIONS, startEmulator } from './emulator/index.ts';
+import { type PreviewOptions, parseArgs, USAGE } from './preview/args.ts';
+import { checkAttributes } from './preview/attributeCheck.ts';
+import { contextOf } from './preview/context.ts';
+import { failureMessage } from './preview/failures.ts';
+import { type AttributeRead, attributeReadsOf } from './preview/getAttReads.ts';
+import { lineOfProperty } from './preview/issueLines.ts';
+import { startProgress } from './preview/progress.ts';
+import { attributesReport, callsReport, keysReport, ownedKeys, policiesReport } from './preview/report.ts';
+import { resourcePoliciesOf, retainsOnDelete, updateReplaceNote } from './preview/resourcePolicies.ts';
+import { principalsIn, readTemplate, resolveTemplate, type TemplateVersion } from './preview/templates.ts';
+import { renderUpdatePlan } from './preview/updatePlan.ts';
 
-interface Options {
-  template: string;
-  resource?: string;
-  parameters: Record<string, string>;
-  /** Field realism of the embedded emulator (`--consistency-delay-ms`, `--identity-policy FILE`, …). */
-  realism: FieldRealismOptions;
+const log = (text = '') => console.log(text);
+
+/** `file:line: ` of a reason line that starts with a property path (`CustomerMasterKeys.cmk.Region: …`), else ''. */
+function locationOf(reasonLine: string, version: TemplateVersion, logicalId: string): string {
+  const path = /^([A-Z][\w-]*(?:[.[][\w\]-]*)*): /.exec(reasonLine)?.[1];
+  const line = path === undefined ? undefined : lineOfProperty(version.text, logicalId, path);
+  return line === undefined ? '' : `${version.file}:${line}: `;
 }
 
-function parseArgs(argv: string[]): Options {
-  const options: Options = { template: 'template.yaml', parameters: {}, realism: {} };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = argv[i + 1];
-    if ((arg === '--template' || arg === '--resource' || arg === '--param') && value === undefined) throw new Error(`${arg} needs a value`);
-    if (arg === '--template') options.template = argv[++i]!;
-    else if (arg === '--resource') options.resource = argv[++i]!;
-    else if (arg === '--param') {
-      const [name, ...rest] = argv[++i]!.split('=');
-      options.parameters[name!] = rest.join('=');
-    } else if (value !== undefined && applyRealismFlag(options.realism, arg!, value, (path) => readFileSync(path, 'utf8'))) i++;
-    else throw new Error(`unknown argument ${arg} (use --template FILE, --resource LOGICAL_ID, --param Name=Value)`);
-  }
-  return options;
-}
-
-function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
-
-/** Every IAM user/role ARN in the properties: in the preview they exist (in AWS they must). */
-function principalsIn(value: unknown, found = new Set<string>()): Set<string> {
-  if (typeof value === 'string') {
-    for (const m of value.matchAll(/arn:aws[a-z-]*:iam::\d{12}:(?:user|role)\/[\w+=,.@/-]+/g)) found.add(m[0]);
-  } else if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) principalsIn(v, found);
-  }
-  return found;
-}
-
-function mutationsByOperation(before: Record<string, number>, after: Record<string, number>): string {
-  const read = /^(Describe|Get|List)/;
-  return Object.entries(after)
-    .map(([op, n]) => [op, n - (before[op] ?? 0)] as const)
-    .filter(([op, n]) => n > 0 && !read.test(op))
-    .map(([op, n]) => `${op}×${n}`)
-    .join(', ');
-}
-
-async function report(url: string, owner: string): Promise<SnapshotKey[]> {
-  const state = await emulatorControl(url).state();
-  const owned = state.keys.filter((k) => k.tags['MultiRegionKmsKeys:Owner'] === owner);
-  const aliasOf = (k: SnapshotKey) =>
-    state.aliases
-      .filter((a) => a.region === k.region && a.targetKeyId === k.keyId)
-      .map((a) => a.aliasName)
-      .join(',') || '-';
-  const rows = owned
-    .sort((a, b) => a.region.localeCompare(b.region) || a.keyId.localeCompare(b.keyId))
-    .map((k) => [
-      k.region,
-      aliasOf(k),
-      k.keyId,
-      k.multiRegionKeyType === null ? 'single-Region' : k.multiRegionKeyType.toLowerCase(),
-      k.keySpec,
-      k.keyState + (k.deletionDate ? ` (deleted on ${k.deletionDate.slice(0, 10)})` : ''),
-      k.rotation.enabled ? `every ${k.rotation.periodInDays} d` : 'off',
-    ]);
-  console.log(table(['Region', 'alias', 'key id', 'role', 'spec', 'state', 'rotation'], rows));
-  return owned;
-}
-
-function printAnswer(step: string, result: RequestResult): void {
+function printAnswer(step: string, result: RequestResult, version: TemplateVersion): void {
   const ok = result.status === 'SUCCESS' && result.violations.length === 0;
-  console.log(`\n== ${step}: ${result.status} (${result.bodyBytes} bytes answered once in ${result.durationMs ?? '?'} ms)`);
-  if (result.reason && ok) console.log(`   Reason: ${result.reason}`);
-  // A failure's reason lists every problem ("<path>: <message>", joined by "; "): one a line reads better.
-  if (result.reason && !ok) console.log(`   Reason:\n     ${result.reason.split(/; (?=[A-Z][\w-]*[.[:])/).join('\n     ')}`);
-  for (const v of result.violations) console.log(`   CloudFormation would object: ${v}`);
-  if (!ok && result.stderr) console.log(result.stderr.split('\n').slice(-20).join('\n'));
+  log(`\n== ${step}: ${result.status} (${result.bodyBytes} bytes answered once in ${result.durationMs ?? '?'} ms)`);
+  if (result.reason && ok) log(`   Reason: ${result.reason}`);
+  // A failure's reason lists every problem ("<path>: <message>", joined by "; "): one a line, each
+  // with the template line it is about, reads better.
+  if (result.reason && !ok) {
+    const heading = /^Invalid properties: /.exec(result.reason)?.[0] ?? '';
+    const lines = result.reason.slice(heading.length).split(/; (?=[A-Z][\w-]*[.[:])/);
+    log(
+      `   Reason:${heading === '' ? '' : ` ${heading.trimEnd()}`}\n${lines.map((line) => `     ${locationOf(line, version, result.event.LogicalResourceId)}${line}`).join('\n')}`,
+    );
+  }
+  for (const v of result.violations) log(`   CloudFormation would object: ${v}`);
+  // A function that did not return (crashed, timed out): its last words, without stack frames.
+  if (result.exit.outcome !== 'returned') {
+    log(`   The function ${result.exit.outcome}${result.exit.error ? `: ${result.exit.error.split('\n')[0]}` : ''}`);
+  }
 }
 
 async function demoCrossRegion(url: string, keys: SnapshotKey[]): Promise<void> {
-  const primary = keys.find((k) => k.multiRegionKeyType === 'PRIMARY' && k.keySpec === 'SYMMETRIC_DEFAULT');
-  const replica = primary && keys.find((k) => k.multiRegionKeyType === 'REPLICA' && k.keyId === primary.keyId);
+  const primary = keys.find((k) => k.multiRegionKeyType === 'PRIMARY' && k.keySpec === 'SYMMETRIC_DEFAULT' && k.keyState === 'Enabled');
+  const replica = primary && keys.find((k) => k.multiRegionKeyType === 'REPLICA' && k.keyId === primary.keyId && k.keyState === 'Enabled');
   if (!primary || !replica) {
-    console.log('\n(no symmetric multi-Region key with a replica in this template: cross-Region decrypt not shown)');
+    log('\n(no enabled symmetric multi-Region key with a replica in this template: cross-Region decrypt not shown)');
     return;
   }
   const client = (region: string) => new KMSClient({ region, endpoint: url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -118,67 +65,118 @@ async function demoCrossRegion(url: string, keys: SnapshotKey[]): Promise<void> 
   const { CiphertextBlob } = await client(primary.region).send(new EncryptCommand({ KeyId: primary.keyId, Plaintext: Buffer.from(plaintext) }));
   const { Plaintext } = await client(replica.region).send(new DecryptCommand({ KeyId: replica.keyId, CiphertextBlob }));
   const back = Buffer.from(Plaintext ?? new Uint8Array()).toString();
-  console.log(`\nEncrypt in ${primary.region} with ${primary.keyId}, Decrypt in ${replica.region} with its replica: "${back}"`);
+  log(`\nEncrypt in ${primary.region} with ${primary.keyId}, Decrypt in ${replica.region} with its replica: "${back}"`);
   if (back !== plaintext) throw new Error('cross-Region decrypt returned other bytes');
 }
 
-async function main(): Promise<number> {
-  const options = parseArgs(process.argv.slice(2));
-  // In AWS the sample's `!GetAtt FunctionRole.Arn` is the function's own role, EXECUTION_ROLE_ARN.
-  const executionRoleArn = executionRoleArnOf(DEFAULT_IDENTITY);
-  const resolved = resolveResource(await loadTemplate(options.template), {
-    logicalId: options.resource,
-    parameters: options.parameters,
-    resources: { FunctionRole: { ref: executionRoleArn.split('/').pop()!, attributes: { Arn: executionRoleArn } } },
-  });
-  const principals = [...principalsIn(resolved.properties)];
-  const emulator = await startEmulator({ port: 0, replicaCreatingMs: 1000, principals, callerArn: executionRoleArn, ...options.realism });
+/** The demo Update without `--update`: one more global tag, in the spelling the template uses. */
+function demoUpdateProperties(properties: Record<string, unknown>): { properties: Record<string, unknown>; field: string } {
+  const field = Object.hasOwn(properties, 'global_tags') ? 'global_tags' : 'GlobalTags';
+  const tags = (properties[field] as Record<string, string> | undefined) ?? {};
+  return { properties: { ...properties, [field]: { ...tags, PreviewedLocally: 'true' } }, field };
+}
+
+async function main(options: PreviewOptions): Promise<number> {
+  const v1 = await readTemplate(options.template);
+  const first = resolveTemplate(v1, options, options.resource);
+  const v2 = options.update === undefined ? undefined : await readTemplate(options.update);
+  const second = v2 === undefined ? undefined : resolveTemplate(v2, options, first.logicalResourceId);
+  const principals = [...principalsIn(first.properties), ...(second === undefined ? [] : principalsIn(second.properties))];
+  // With --identity-policy the caller of every KMS request is the function's execution role.
+  const emulator = await startEmulator({ port: 0, replicaCreatingMs: 1000, principals, callerArn: contextOf(first).executionRoleArn, ...options.realism });
   const driver = await createDriver({ endpointUrl: emulator.url });
+  const control = emulatorControl(emulator.url);
   let failures = 0;
   try {
-    console.log(
-      `Local KMS emulator on ${emulator.url} (account ${DEFAULT_IDENTITY.accountId}); ${principals.length} IAM principal(s) of the template registered as existing.`,
+    log(
+      `Local KMS emulator on ${emulator.url} (account ${DEFAULT_IDENTITY.accountId}); ${new Set(principals).size} IAM principal(s) of the template registered as existing.`,
     );
-    console.log(`Resource ${resolved.logicalResourceId} of ${options.template}, stack ${resolved.stackId}`);
-    const stack = Stack.fromResolved(driver, resolved);
-    const counts = () =>
-      emulatorControl(emulator.url)
-        .counts()
-        .then((c) => c.byOperation);
+    log(`Resource ${first.logicalResourceId} of ${options.template}, stack ${first.stackId}`);
+    if (first.serviceTokenStandIn !== undefined)
+      log(`ServiceToken not resolvable here (${first.serviceTokenStandIn.replace(/^\[[^\]]*\] /, '')}): irrelevant locally, the bundle is invoked directly.`);
+    const stack = Stack.fromResolved(driver, first);
 
-    let before = await counts();
-    const created = await stack.create(resolved.properties);
-    printAnswer('Create', created);
-    if (created.status !== 'SUCCESS' || created.violations.length > 0) return 1;
-    console.log(`   KMS calls made: ${mutationsByOperation(before, await counts())}`);
-    const owner = created.physicalResourceId ?? '';
-    console.log(`   PhysicalResourceId: ${owner}\n`);
-    const keys = await report(emulator.url, owner);
-    console.log('\nAttributes (Fn::GetAtt):');
-    console.log(
-      table(
-        ['name', 'value'],
-        Object.entries(created.data ?? {})
-          .map(([k, v]) => [k, String(v)])
-          .sort(([a], [b]) => a!.localeCompare(b!)),
-      ),
-    );
+    /** One request with progress lines, its answer, its KMS calls and the Fn::GetAtt check. */
+    const step = async (title: string, version: TemplateVersion, resolved: ResolvedResource, send: (s: StackType) => Promise<RequestResult>) => {
+      const before = await control.counts();
+      const progress = await startProgress({ step: title.split(' ')[0]!, counts: () => control.counts(), print: log });
+      const result = await send(stack).finally(() => progress.stop());
+      printAnswer(title, result, version);
+      if (result.requestType === 'Create' && result.physicalResourceId) log(`   PhysicalResourceId: ${result.physicalResourceId}`);
+      const ok = result.status === 'SUCCESS' && result.violations.length === 0;
+      if (!ok) failures++;
+      log(`   KMS calls made: ${callsReport(before, await control.counts())}`);
+      if (result.requestType !== 'Delete') {
+        const reads: AttributeRead[] = attributeReadsOf(version.template, resolved.logicalResourceId);
+        const sizing = {
+          properties: result.event.ResourceProperties,
+          context: contextOf(resolved),
+          enabledRegions: [...DEFAULT_ENABLED_REGIONS],
+          requestId: result.event.RequestId,
+        };
+        const check = checkAttributes(resolved.logicalResourceId, reads, result, sizing);
+        for (const line of check.lines) log(line);
+        if (!check.ok && ok) failures++;
+      }
+      return { result, ok };
+    };
+    const showKeys = async (owner: string) => {
+      const state = await control.state();
+      const keys = ownedKeys(state, owner);
+      log(`\n${keysReport(state, keys, options.all)}`);
+      return keys;
+    };
+
+    const created = await step('Create', v1, first, (s) => s.create(first.properties));
+    const owner = created.result.physicalResourceId ?? '';
+    if (!created.ok) {
+      // CloudFormation rolls a failed Create back with a Delete, except under DeletionPolicy: Retain.
+      const { deletionPolicy } = resourcePoliciesOf(v1.template, first.logicalResourceId);
+      if (deletionPolicy === 'Retain') log(`\n== Delete: not sent. DeletionPolicy: Retain keeps what the failed Create made, even on rollback.`);
+      else await step('Delete (CloudFormation rolls back the failed Create)', v1, first, (s) => s.delete());
+      await showKeys(owner);
+      return 1;
+    }
+    const keys = await showKeys(owner);
+    log(`\nAttributes (Fn::GetAtt):\n${attributesReport(created.result.data ?? {}, options.all)}`);
+    if (options.showPolicy) log(`\n${policiesReport(keys)}`);
     await demoCrossRegion(emulator.url, keys);
 
-    before = await counts();
-    const globalTags = { ...((resolved.properties.GlobalTags as Record<string, string> | undefined) ?? {}), PreviewedLocally: 'true' };
-    const updated = await stack.update({ ...resolved.properties, GlobalTags: globalTags });
-    printAnswer('Update (adds the tag PreviewedLocally=true to every key)', updated);
-    if (updated.status !== 'SUCCESS' || updated.violations.length > 0) failures++;
-    console.log(`   KMS calls made: ${mutationsByOperation(before, await counts()) || 'none'}`);
+    let last = { version: v1, resolved: first };
+    if (v2 !== undefined && second !== undefined) {
+      log(`\n== Plan of the Update to ${options.update} (a change set shows only "Modify ${first.resourceType}"):`);
+      const planText = await renderUpdatePlan({
+        properties: stack.propertiesOf(second.properties),
+        context: contextOf(second),
+        enabledRegions: [...DEFAULT_ENABLED_REGIONS],
+        endpointUrl: emulator.url,
+      });
+      log(planText.trimEnd().replace(/^(?=.)/gm, '   '));
+      const updated = await step(`Update to ${options.update}`, v2, second, (s) => s.update(second.properties));
+      if (updated.ok) {
+        const after = await showKeys(owner);
+        log(`\nAttributes (Fn::GetAtt):\n${attributesReport(updated.result.data ?? {}, options.all)}`);
+        if (options.showPolicy) log(`\n${policiesReport(after)}`);
+        last = { version: v2, resolved: second };
+      } else {
+        await step(`Rollback Update (CloudFormation returns to ${options.template})`, v1, first, (s) => s.rollbackUpdate());
+      }
+    } else {
+      const demo = demoUpdateProperties(first.properties);
+      await step(`Update (adds the tag PreviewedLocally=true to every key, in ${demo.field})`, v1, first, (s) => s.update(demo.properties));
+    }
+    const policies = resourcePoliciesOf(last.version.template, last.resolved.logicalResourceId);
+    const replaceNote = updateReplaceNote(policies);
+    if (replaceNote !== undefined) log(replaceNote);
 
-    before = await counts();
-    const deleted = await stack.delete();
-    printAnswer('Delete', deleted);
-    if (deleted.status !== 'SUCCESS' || deleted.violations.length > 0) failures++;
-    console.log(`   KMS calls made: ${mutationsByOperation(before, await counts()) || 'none'}\n`);
-    await report(emulator.url, owner);
-    console.log(failures === 0 ? '\nFull lifecycle done: Create, Update and Delete each answered once, SUCCESS.' : `\n${failures} step(s) failed.`);
+    if (retainsOnDelete(policies)) {
+      log(`\n== Delete: not sent. ${last.resolved.logicalResourceId} has DeletionPolicy: ${policies.deletionPolicy}, so CloudFormation never sends`);
+      log('   Delete for it when the stack is deleted or the resource leaves the template: every key and alias stays as it is:');
+    } else {
+      await step('Delete', last.version, last.resolved, (s) => s.delete());
+    }
+    await showKeys(owner);
+    log(failures === 0 ? '\nFull lifecycle done: every request answered once, SUCCESS.' : `\n${failures} step(s) failed.`);
     return failures === 0 ? 0 : 1;
   } finally {
     await driver.close();
@@ -186,12 +184,21 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof TemplateError) console.error(`Template error: ${error.message}`);
-    else if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') console.error(`Cannot read the template: ${(error as Error).message}`);
-    else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    process.exit(1);
-  },
-);
+function run(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  if (options.help) {
+    log(USAGE);
+    return Promise.resolve(0);
+  }
+  return main(options);
+}
+
+Promise.resolve()
+  .then(run)
+  .then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(failureMessage(error));
+      process.exit(1);
+    },
+  );

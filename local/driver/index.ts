@@ -5,7 +5,7 @@
  */
 export { type CheckedAnswer, checkAnswer, MAX_PHYSICAL_RESOURCE_ID_BYTES } from './checks.ts';
 export { createDriver, type DeliverOptions, type Driver, type DriverOptions, type RequestResult } from './driver.ts';
-export { DriverError, TemplateError } from './errors.ts';
+export { DriverError, TemplateError, type TemplateLocation } from './errors.ts';
 export { type BuildEventInput, buildEvent, type CustomResourceEvent, type RequestType, type ResourceAddress } from './events.ts';
 export { DEFAULT_IDENTITY, executionRoleArnOf, functionArnOf, type Identity, partitionOf, stackIdOf } from './identity.ts';
 export {
@@ -26,9 +26,12 @@ export {
   CUSTOM_RESOURCE_TYPE,
   findCustomResources,
   type KnownResource,
+  LOCAL_FUNCTION_LOGICAL_ID,
   loadTemplate,
+  locateTemplateError,
   parseTemplate,
   type ResolvedResource,
   type ResolveResourceOptions,
   resolveResource,
 } from './template.ts';
+export { lineOfPath, type TemplateMap, type TemplateValue } from './yamlTemplate.ts';

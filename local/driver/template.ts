@@ -10,7 +10,7 @@ import { DEFAULT_IDENTITY, functionArnOf, functionNameOfArn, generatedFunctionNa
 import { evaluateCondition, type ResolveScope, resolveValue } from './intrinsics.ts';
 import { type ParameterValues, pseudoParameters, resolveParameters } from './parameters.ts';
 import { type PropertyMap, type StringifyOptions, stringifyProperty } from './stringify.ts';
-import { parseTemplateText, type TemplateMap, type TemplateValue } from './yamlTemplate.ts';
+import { lineOfPath, parseTemplateText, type TemplateMap, type TemplateValue } from './yamlTemplate.ts';
 
 /** The resource type this project implements. */
 export const CUSTOM_RESOURCE_TYPE = 'Custom::MultiRegionKmsKeys';
@@ -34,8 +34,14 @@ export interface ResolveResourceOptions extends StringifyOptions {
   parameters?: Record<string, string>;
   /** Physical IDs and attributes of other resources the properties refer to. */
   resources?: Record<string, KnownResource>;
-  /** Export name → value for `Fn::ImportValue`. */
+  /** Exports of other stacks for `Fn::ImportValue`, name → value. */
   imports?: Record<string, string>;
+  /**
+   * A `ServiceToken` that cannot be resolved (an `!ImportValue` of the function's stack, …) is
+   * irrelevant locally, where the driver invokes the bundle itself: when true it is replaced by a
+   * function ARN in the driver's account instead of being an error.
+   */
+  localServiceToken?: boolean;
 }
 
 /** A resource ready to become events. */
@@ -50,11 +56,26 @@ export interface ResolvedResource {
   identity: Identity;
   stackId: string;
   parameters: ParameterValues;
+  /** Set when the template's ServiceToken could not be resolved and a local stand-in is used: why. */
+  serviceTokenStandIn?: string;
 }
 
-/** Reads and parses a template file. */
+/** The function name a local stand-in ServiceToken points at. */
+export const LOCAL_FUNCTION_LOGICAL_ID = 'Function';
+
+/** Reads and parses a template file; a `TemplateError` names the file and the line. */
 export async function loadTemplate(file: string): Promise<TemplateMap> {
-  return parseTemplateText(await readFile(file, 'utf8'));
+  const text = await readFile(file, 'utf8');
+  try {
+    return parseTemplateText(text);
+  } catch (error) {
+    throw error instanceof TemplateError ? locateTemplateError(error, file, text) : error;
+  }
+}
+
+/** The error with the file and the line of its path in `text` (when the path is in the text). */
+export function locateTemplateError(error: TemplateError, file: string, text: string): TemplateError {
+  return error.at({ file, ...(error.location.line === undefined ? { line: lineOfPath(text, error.path) } : {}) });
 }
 
 /** Parses template text (YAML with short-form tags, or JSON). */
@@ -82,14 +103,50 @@ export function resolveResource(template: TemplateMap, options: ResolveResourceO
   if (typeof resource.Condition === 'string' && !evaluateCondition(resource.Condition, scope, `${path}/Condition`)) {
     throw new TemplateError(`${path}/Condition`, `condition ${resource.Condition} is false: the resource would not be created`);
   }
-  const resolved = resolveValue(resource.Properties ?? {}, scope, `${path}/Properties`);
+  const written = resource.Properties ?? {};
+  const { ServiceToken: tokenWritten, ...rest } = isMap(written) ? written : {};
+  const resolved = resolveValue(isMap(written) ? rest : written, scope, `${path}/Properties`);
   if (!isMap(resolved)) throw new TemplateError(`${path}/Properties`, 'must be a map');
-  const properties = stringifyProperty(resolved, `${path}/Properties`, options) as PropertyMap;
+  const token = resolveServiceToken(tokenWritten, scope, `${path}/Properties/ServiceToken`, options.localServiceToken === true, identity);
+  const properties = stringifyProperty(
+    token.value === undefined ? resolved : { ServiceToken: token.value, ...resolved },
+    `${path}/Properties`,
+    options,
+  ) as PropertyMap;
   const serviceToken = properties.ServiceToken;
   if (typeof serviceToken !== 'string' || serviceToken === '') {
     throw new TemplateError(`${path}/Properties/ServiceToken`, 'a custom resource needs a ServiceToken (e.g. !GetAtt Function.Arn)');
   }
-  return { logicalResourceId, resourceType, serviceToken, functionName: functionNameOfArn(serviceToken), properties, identity, stackId, parameters };
+  return {
+    logicalResourceId,
+    resourceType,
+    serviceToken,
+    functionName: functionNameOfArn(serviceToken),
+    properties,
+    identity,
+    stackId,
+    parameters,
+    ...(token.standIn === undefined ? {} : { serviceTokenStandIn: token.standIn }),
+  };
+}
+
+/** The ServiceToken, or (with `local`) a stand-in function ARN when it cannot be resolved here. */
+function resolveServiceToken(
+  written: TemplateValue | undefined,
+  scope: ResolveScope,
+  path: string,
+  local: boolean,
+  identity: Identity,
+): { value: TemplateValue | undefined; standIn?: string } {
+  // `AWS::NoValue` (undefined) or absent: the caller reports the missing token.
+  if (written === undefined) return { value: undefined };
+  try {
+    return { value: resolveValue(written, scope, path) };
+  } catch (error) {
+    if (!local || !(error instanceof TemplateError)) throw error;
+    const standIn = functionArnOf(identity, generatedFunctionName(identity.stackName, LOCAL_FUNCTION_LOGICAL_ID));
+    return { value: standIn, standIn: error.message };
+  }
 }
 
 function chooseResource(template: TemplateMap, resourceType: string, logicalId: string | undefined): string {

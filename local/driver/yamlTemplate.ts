@@ -6,7 +6,7 @@
  * (`30` → `"30"`, `1.0` → `"1.0"`), a boolean becomes `"true"`/`"false"`. `null` is kept as `null`
  * so that resolution can refuse it with CloudFormation's own message when it reaches a resource.
  */
-import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocument } from 'yaml';
+import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocument, visit } from 'yaml';
 import { TemplateError } from './errors.ts';
 
 /** A template value after parsing: JSON-shaped, every scalar a string. */
@@ -38,11 +38,22 @@ const SHORT_FORMS: Record<string, string> = {
   '!Length': 'Fn::Length',
 };
 
-/** Parses template text (YAML or JSON). Throws `TemplateError` on syntax errors and unknown tags. */
+/**
+ * Parses template text (YAML or JSON). Throws `TemplateError` on syntax errors (with the line of the
+ * first, and the key for a duplicate key) and unknown tags.
+ */
 export function parseTemplateText(text: string): TemplateMap {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
-    throw new TemplateError('', `template is not valid YAML/JSON: ${doc.errors.map((e) => e.message).join('; ')}`);
+    const first = doc.errors[0]!;
+    const [start, end] = first.pos;
+    const line = lineAt(text, start);
+    const problem =
+      first.code === 'DUPLICATE_KEY'
+        ? `the key ${JSON.stringify(keyAt(doc, start) ?? text.slice(start, end))} is given twice in the same map (YAML map keys must be unique)`
+        : `not valid YAML/JSON: ${first.message}`;
+    const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more problem(s) after it)` : '';
+    throw new TemplateError('', `${problem}${more}`, { line });
   }
   const root = toValue(doc.contents as Node | null, doc, '');
   if (root === null || typeof root !== 'object' || Array.isArray(root)) {
@@ -86,6 +97,56 @@ function scalarText(value: unknown, source: string | undefined): string | null {
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number' || typeof value === 'bigint') return source ?? String(value);
   return String(value);
+}
+
+/** The text of the map key that starts at `offset` (the parser's errors point at its first character). */
+function keyAt(doc: Document, offset: number): string | undefined {
+  let found: string | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      if (key !== null && isScalar(key) && key.range?.[0] === offset) {
+        found = String(key.value);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** The 1-based line of a character offset. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/**
+ * The line of the deepest node of `text` on the JSON pointer `path` (`/Resources/Keys/Properties/Tags`);
+ * segments that are not in the text (an intrinsic function's long form) are skipped. Undefined when
+ * the text does not parse or not even the first segment is found.
+ */
+export function lineOfPath(text: string, path: string): number | undefined {
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+  let node: unknown = doc.contents;
+  let found: number | undefined;
+  for (const segment of path.split('/').filter((s) => s !== '')) {
+    let next: unknown;
+    let at: number | undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === segment);
+      next = pair?.value;
+      at = pair !== undefined && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+    } else if (isSeq(node) && /^\d+$/.test(segment)) {
+      next = node.items[Number(segment)];
+      at = (next as Node | undefined)?.range?.[0];
+    }
+    if (at === undefined) break;
+    found = lineAt(text, at);
+    node = next;
+  }
+  return found;
 }
 
 /** `!GetAtt Keys.KeyArns.us-east-1.cmk`: the logical ID ends at the first dot; the attribute may hold dots. */

@@ -118,6 +118,7 @@ async function handleKms(emulator: Emulator, req: IncomingMessage, res: ServerRe
     const otherRegion = typeof other === 'string' && state.isEnabled(other) ? other : undefined;
     if (!emulator.buckets.tryTake(chargesFor(operation, spec.quota, region, otherRegion), Date.now())) {
       state.counts.throttled += 1;
+      state.counts.throttledByOperation[operation] = (state.counts.throttledByOperation[operation] ?? 0) + 1;
       throw faults.throttling();
     }
     output = spec.handler({ state, region, input });

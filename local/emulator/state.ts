@@ -101,12 +101,14 @@ export interface Counts {
   byOperation: Record<string, number>;
   byRegionOperation: Record<string, Record<string, number>>;
   throttled: number;
+  /** The throttled requests (also counted in `byOperation`), per operation. */
+  throttledByOperation: Record<string, number>;
   mutations: number;
   injectedFaults: number;
 }
 
 export function emptyCounts(): Counts {
-  return { byOperation: {}, byRegionOperation: {}, throttled: 0, mutations: 0, injectedFaults: 0 };
+  return { byOperation: {}, byRegionOperation: {}, throttled: 0, throttledByOperation: {}, mutations: 0, injectedFaults: 0 };
 }
 
 export function defaultCallerArn(accountId: string): string {

@@ -186,6 +186,7 @@ describe('Function: control API', () => {
       byOperation: { CreateKey: 1, ListKeys: 1, DescribeKey: 1 },
       byRegionOperation: { 'us-east-1': { CreateKey: 1 }, 'eu-west-1': { ListKeys: 1, DescribeKey: 1 } },
       throttled: 0,
+      throttledByOperation: {},
       mutations: 1,
       injectedFaults: 0,
     });

@@ -1,0 +1,53 @@
+/**
+ * The plan of `--update v2.yaml` before it runs (docs/behaviour.md §13): what CloudFormation's change set
+ * cannot show. `npm run plan`'s own read-only planning (`local/plan/planResource.ts`: properties,
+ * desired state, the actual state read with the product's reader, the pure planner), here against
+ * the emulator, rendered by `local/plan/` (per Region and key, destructive actions and refusals marked).
+ */
+import { KMSClient } from '@aws-sdk/client-kms';
+import { createKmsApi } from '../../lib/aws/kms.ts';
+import { ValidationError } from '../../lib/errors.ts';
+import type { KmsApi, KmsApiFactory } from '../../lib/kmsApi.ts';
+import type { ResourceContext } from '../../lib/types.ts';
+import { planResource, renderPlanText } from '../plan/index.ts';
+
+export interface UpdatePlanInput {
+  /** `ResourceProperties` of the Update, as the event carries them. */
+  properties: unknown;
+  context: ResourceContext;
+  enabledRegions: string[];
+  /** The emulator. */
+  endpointUrl: string;
+}
+
+/** KMS of the emulator, per Region (planResource wraps it read-only). */
+function emulatorKms(endpointUrl: string): KmsApiFactory {
+  const apis = new Map<string, KmsApi>();
+  return (region) => {
+    let api = apis.get(region);
+    if (api === undefined) {
+      const client = new KMSClient({ region, endpoint: endpointUrl, maxAttempts: 1, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      api = createKmsApi(client, region);
+      apis.set(region, api);
+    }
+    return api;
+  };
+}
+
+/** The plan as text; for invalid properties, the reason the Update will be refused. */
+export async function renderUpdatePlan(input: UpdatePlanInput): Promise<string> {
+  const { executionRoleArn, ...context } = input.context;
+  try {
+    const result = await planResource({
+      propertiesFor: () => input.properties,
+      context,
+      executionRoleArn,
+      kms: emulatorKms(input.endpointUrl),
+      enabledRegions: input.enabledRegions,
+    });
+    return renderPlanText(result.report);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return `REFUSED: the new properties are invalid, the Update would change nothing:\n${error.issues.map((i) => `  x ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n')}\n`;
+  }
+}
