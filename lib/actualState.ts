@@ -7,7 +7,7 @@
  */
 
 import type { KmsOperation } from './constants.ts';
-import { KmsError } from './errors.ts';
+import { hasCode } from './errors.ts';
 import type { AliasEntry, KmsApi, KmsApiFactory } from './kmsApi.ts';
 import { OWNERSHIP_TAGS } from './ownership.ts';
 import { Pacer } from './pacer.ts';
@@ -139,10 +139,6 @@ async function readRegion(api: KmsApi, input: ReadActualStateInput, pacer: Pacer
 /** Ours: this resource owns the key, or handed it over and has not confirmed yet (PreviousOwner). */
 function isOurs(tags: TagMap, owner: Owner): boolean {
   return tags[OWNERSHIP_TAGS.owner] === owner.ownerId || tags[OWNERSHIP_TAGS.previousOwner] === owner.ownerId;
-}
-
-function hasCode(error: unknown, ...codes: string[]): boolean {
-  return error instanceof KmsError && codes.includes(error.code);
 }
 
 function compare(a: string, b: string): number {

@@ -35,32 +35,46 @@ export class ValidationError extends MultiRegionKmsKeysError {
   }
 }
 
-/** KMS answered with an error code (`__type`), translated at the SDK boundary. */
-export class KmsError extends MultiRegionKmsKeysError {
-  /** KMS's own code, e.g. `NotFoundException`, `ThrottlingException`. */
+export interface ServiceErrorOptions {
+  cause?: unknown;
+  context?: ErrorContext;
+  /** True for throttling, 5xx and network failures: the same call may succeed later. */
+  retryable?: boolean;
+}
+
+/** An AWS service answered with an error code (`__type`), translated at the SDK boundary. */
+export class AwsServiceError extends MultiRegionKmsKeysError {
+  /** The service's own code, e.g. `NotFoundException`, `ThrottlingException`. */
   readonly code: string;
   /** True for throttling, 5xx and network failures: the same call may succeed later. */
   readonly retryable: boolean;
-  constructor(code: string, message: string, options: { cause?: unknown; context?: ErrorContext; retryable?: boolean } = {}) {
+  constructor(code: string, message: string, options: ServiceErrorOptions = {}) {
     super(`${code}: ${message}`, options);
-    this.name = 'KmsError';
+    this.name = 'AwsServiceError';
     this.code = code;
     this.retryable = options.retryable ?? false;
   }
 }
 
-/** The Account API (`ListRegions`) answered with an error, translated at the SDK boundary. */
-export class AccountApiError extends MultiRegionKmsKeysError {
-  /** The Account API's code, e.g. `AccessDeniedException`, `TooManyRequestsException`. */
-  readonly code: string;
-  /** True for throttling, 5xx and network failures: the same call may succeed later. */
-  readonly retryable: boolean;
-  constructor(code: string, message: string, options: { cause?: unknown; context?: ErrorContext; retryable?: boolean } = {}) {
-    super(`${code}: ${message}`, options);
-    this.name = 'AccountApiError';
-    this.code = code;
-    this.retryable = options.retryable ?? false;
+/** KMS answered with an error code (or the request never got an answer). */
+export class KmsError extends AwsServiceError {
+  constructor(code: string, message: string, options: ServiceErrorOptions = {}) {
+    super(code, message, options);
+    this.name = 'KmsError';
   }
+}
+
+/** The Account API (`ListRegions`) answered with an error code (or the request never got an answer). */
+export class AccountApiError extends AwsServiceError {
+  constructor(code: string, message: string, options: ServiceErrorOptions = {}) {
+    super(code, message, options);
+    this.name = 'AccountApiError';
+  }
+}
+
+/** True when `error` is a KmsError with one of `codes`. */
+export function hasCode(error: unknown, ...codes: string[]): error is KmsError {
+  return error instanceof KmsError && codes.includes(error.code);
 }
 
 /** A plan that contradicts itself (an action without its key): a bug in the planner, never KMS's doing. */

@@ -52,6 +52,12 @@ export function createKmsApi(client: KMSClient, region: string): KmsApi {
     }
   }
 
+  /** The id and ARN of the key CreateKey or ReplicateKey made; `missing` says what came back instead. */
+  function madeKey(meta: { KeyId?: string; Arn?: string } | undefined, missing: string): { keyId: string; arn: string } {
+    if (!meta?.KeyId || !meta.Arn) throw new KmsError('InvalidResponse', missing, { context: { region } });
+    return { keyId: meta.KeyId, arn: meta.Arn };
+  }
+
   async function allPages<T>(
     options: ListOptions | undefined,
     page: (marker: string | undefined) => Promise<{ items: T[]; nextMarker: string | undefined }>,
@@ -126,9 +132,7 @@ export function createKmsApi(client: KMSClient, region: string): KmsApi {
           }),
         ),
       );
-      const meta = out.KeyMetadata;
-      if (!meta?.KeyId || !meta.Arn) throw new KmsError('InvalidResponse', 'CreateKey returned no key', { context: { region } });
-      return { keyId: meta.KeyId, arn: meta.Arn };
+      return madeKey(out.KeyMetadata, 'CreateKey returned no key');
     },
 
     replicateKey: async (input) => {
@@ -144,9 +148,7 @@ export function createKmsApi(client: KMSClient, region: string): KmsApi {
           }),
         ),
       );
-      const meta = out.ReplicaKeyMetadata;
-      if (!meta?.KeyId || !meta.Arn) throw new KmsError('InvalidResponse', 'ReplicateKey returned no replica', { context: { region } });
-      return { keyId: meta.KeyId, arn: meta.Arn };
+      return madeKey(out.ReplicaKeyMetadata, 'ReplicateKey returned no replica');
     },
 
     createAlias: async (aliasName, targetKeyId) => {

@@ -4,7 +4,7 @@
  * exposes as `name`); network failures take the Node.js error code (`ECONNRESET`) or the SDK's
  * `TimeoutError`.
  */
-import { AccountApiError, type ErrorContext, KmsError } from '../errors.ts';
+import { AccountApiError, type AwsServiceError, type ErrorContext, KmsError, type ServiceErrorOptions } from '../errors.ts';
 import { isThrottlingCode } from '../retry.ts';
 
 /** Service-side failures: the same request may succeed later. */
@@ -40,18 +40,24 @@ interface SdkErrorShape {
   cause?: unknown;
 }
 
-/** Already a KmsError (e.g. thrown by our own code inside a call) → unchanged. */
+/** A KMS failure; already a KmsError (e.g. thrown by our own code inside a call) → unchanged. */
 export function toKmsError(error: unknown, context: ErrorContext = {}): KmsError {
-  if (error instanceof KmsError) return error;
-  const { code, message, retryable } = translate(error);
-  return new KmsError(code, message, { cause: error, context, retryable });
+  return translated(KmsError, error, context);
 }
 
 /** An Account API failure; already an AccountApiError → unchanged. */
 export function toAccountApiError(error: unknown, context: ErrorContext = {}): AccountApiError {
-  if (error instanceof AccountApiError) return error;
+  return translated(AccountApiError, error, context);
+}
+
+function translated<E extends AwsServiceError>(
+  Type: new (code: string, message: string, options: ServiceErrorOptions) => E,
+  error: unknown,
+  context: ErrorContext,
+): E {
+  if (error instanceof Type) return error;
   const { code, message, retryable } = translate(error);
-  return new AccountApiError(code, message, { cause: error, context, retryable });
+  return new Type(code, message, { cause: error, context, retryable });
 }
 
 /** The code, message and retryability of any SDK failure. */

@@ -2,11 +2,11 @@
  * What each action kind sends to KMS, and which "already done" answers count as success when a
  * request is repeated (a retry after a lost answer, or a replay after a crash).
  */
-import { KmsError } from '../errors.ts';
+import { hasCode, PlanError } from '../errors.ts';
 import { DEFAULT_PRIORITY } from '../pacer.ts';
 import type { Action, KeyState } from '../types.ts';
 import type { ExecutionContext } from './context.ts';
-import { hasCode, kmsCall } from './kmsCall.ts';
+import { kmsCall } from './kmsCall.ts';
 import { waitForReplica } from './replicaReady.ts';
 
 /** What a successful action reports: the key made by CreateKey / ReplicateKey. */
@@ -150,5 +150,5 @@ export async function runAction(
 
 /** A new action kind that is not handled above fails to compile here. */
 function unhandled(action: never): never {
-  throw new KmsError('UnsupportedAction', `the executor cannot run action ${JSON.stringify(action)}`);
+  throw new PlanError(`the executor cannot run action ${JSON.stringify(action)}`);
 }

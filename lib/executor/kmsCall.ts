@@ -8,7 +8,7 @@
  *   yet; nothing happened, so retried for up to `policyPropagationTimeoutMs`, then failed with a
  *   message naming the policy's principals.
  */
-import { KmsError } from '../errors.ts';
+import { hasCode, KmsError } from '../errors.ts';
 import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, withRetry } from '../retry.ts';
 import { type ExecutionContext, MAX_ATTEMPTS, MAX_THROTTLED_ATTEMPTS, POLICY_PROPAGATION_BACKOFF } from './context.ts';
 import { principalsOf } from './principals.ts';
@@ -68,11 +68,6 @@ export async function kmsCall<T>(ctx: ExecutionContext, options: KmsCallOptions,
     },
     { policy: kmsRetryPolicy(ctx, options), sleep: ctx.sleep, random: ctx.random, now: ctx.now, deadline: ctx.deadline, onRetry: ctx.countRetry },
   );
-}
-
-/** True when `error` is a KmsError with one of `codes`. */
-export function hasCode(error: unknown, ...codes: string[]): error is KmsError {
-  return error instanceof KmsError && codes.includes(error.code);
 }
 
 function isInvalidPrincipals(error: unknown): boolean {

@@ -2,11 +2,11 @@
  * A new replica is `Creating` for a few seconds and refuses most operations meanwhile (docs/behaviour.md §9):
  * poll DescribeKey in the replica Region until it has left `Creating` before its dependents start.
  */
-import { KmsError } from '../errors.ts';
+import { hasCode, KmsError } from '../errors.ts';
 import { DEFAULT_PRIORITY } from '../pacer.ts';
 import { poll } from '../poll.ts';
 import { type ExecutionContext, REPLICA_POLL } from './context.ts';
-import { hasCode, kmsCall } from './kmsCall.ts';
+import { kmsCall } from './kmsCall.ts';
 
 /**
  * Ready = Enabled, or Disabled (a replica of a disabled primary); anything else but Creating fails.

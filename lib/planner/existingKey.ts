@@ -12,7 +12,8 @@ import { deps } from './builder.ts';
 import type { PlannerContext } from './context.ts';
 import { checkPermitted, type ExistingBinding } from './existingKeyRefusals.ts';
 import { keyAliasRequests } from './extraAliases.ts';
-import { keyActionId, replicateActionId } from './ids.ts';
+import { keyActionId } from './ids.ts';
+import { planReplica } from './newKey.ts';
 import { planRotation } from './rotation.ts';
 import { desiredKeyTags, tagChange } from './tags.ts';
 
@@ -74,23 +75,10 @@ export function planExistingKey(ctx: PlannerContext, binding: ExistingBinding, m
       continue;
     }
     // Replicas are made from the primary (after the move, the new one), which must be enabled.
-    const replicateId = out.add({
-      kind: 'ReplicateKey',
-      id: replicateActionId(primaryRegion, keyName, region),
-      region: primaryRegion,
-      keyName,
-      dependsOn: deps(gates.get(primaryRegion)!.cancel, gates.get(primaryRegion)!.enable, moveId),
-      key: ref,
-      replicaRegion: region,
-      policy: key.policy,
-      description: key.description,
-      tags,
-    });
-    if (!key.enabled) {
-      out.add({ kind: 'DisableKey', id: keyActionId('DisableKey', region, keyName, keyId), region, keyName, dependsOn: [replicateId], key: ref });
-    }
-    ctx.aliasRequests.push(...keyAliasRequests(key, region, ref, [replicateId]));
-    replicateIds.push(replicateId);
+    const primaryGate = gates.get(primaryRegion)!;
+    const dependsOn = deps(primaryGate.cancel, primaryGate.enable, moveId);
+    const disableKeyId = keyActionId('DisableKey', region, keyName, keyId);
+    replicateIds.push(planReplica(ctx, key, { primaryRegion, replicaRegion: region, ref, dependsOn, tags, disableKeyId }));
   }
 
   if (!key.enabled) {

@@ -2,7 +2,7 @@
  * Rule 2: a key that does not exist yet. CreateKey carries the ownership tags itself, so a crash
  * right after it leaves a key the next run recognises (binding rule b), never an orphan.
  */
-import type { DesiredKey, KeyRef } from '../types.ts';
+import type { DesiredKey, KeyRef, TagMap } from '../types.ts';
 import { deps } from './builder.ts';
 import type { PlannerContext } from './context.ts';
 import { keyAliasRequests } from './extraAliases.ts';
@@ -46,31 +46,8 @@ export function planNewKey(ctx: PlannerContext, key: DesiredKey): KeyRef {
 
   const replicateIds: string[] = [];
   for (const replicaRegion of key.multiRegion ? key.replicaRegions : []) {
-    const replicateId = out.add({
-      kind: 'ReplicateKey',
-      id: replicateActionId(region, keyName, replicaRegion),
-      region,
-      keyName,
-      dependsOn: [createId],
-      key: ref,
-      replicaRegion,
-      policy: key.policy,
-      description: key.description,
-      tags,
-    });
-    // A replica's enabled state is its own: disable it too.
-    if (!key.enabled) {
-      out.add({
-        kind: 'DisableKey',
-        id: newKeyActionId('DisableKey', replicaRegion, keyName),
-        region: replicaRegion,
-        keyName,
-        dependsOn: [replicateId],
-        key: ref,
-      });
-    }
-    ctx.aliasRequests.push(...keyAliasRequests(key, replicaRegion, ref, [replicateId]));
-    replicateIds.push(replicateId);
+    const disableKeyId = newKeyActionId('DisableKey', replicaRegion, keyName);
+    replicateIds.push(planReplica(ctx, key, { primaryRegion: region, replicaRegion, ref, dependsOn: [createId], tags, disableKeyId }));
   }
 
   // KMS changes rotation only on an enabled key, and replicates only an enabled primary
@@ -86,4 +63,43 @@ export function planNewKey(ctx: PlannerContext, key: DesiredKey): KeyRef {
     });
   }
   return ref;
+}
+
+/**
+ * A replica that does not exist yet, of a new or an existing multi-Region key: ReplicateKey from the
+ * primary, DisableKey after it when the key is to be disabled (a replica's enabled state is its own),
+ * and the request for its alias.
+ */
+export interface ReplicaPlan {
+  primaryRegion: string;
+  replicaRegion: string;
+  ref: KeyRef;
+  /** What ReplicateKey waits for (the primary created, restored, enabled or moved). */
+  dependsOn: string[];
+  tags: TagMap;
+  /** The id of the replica's DisableKey, used when the key is to be disabled. */
+  disableKeyId: string;
+}
+
+/** Plans the replica (see {@link ReplicaPlan}); returns the ReplicateKey's id. */
+export function planReplica(ctx: PlannerContext, key: DesiredKey, replica: ReplicaPlan): string {
+  const { keyName } = key;
+  const { primaryRegion, replicaRegion, ref } = replica;
+  const replicateId = ctx.out.add({
+    kind: 'ReplicateKey',
+    id: replicateActionId(primaryRegion, keyName, replicaRegion),
+    region: primaryRegion,
+    keyName,
+    dependsOn: replica.dependsOn,
+    key: ref,
+    replicaRegion,
+    policy: key.policy,
+    description: key.description,
+    tags: replica.tags,
+  });
+  if (!key.enabled) {
+    ctx.out.add({ kind: 'DisableKey', id: replica.disableKeyId, region: replicaRegion, keyName, dependsOn: [replicateId], key: ref });
+  }
+  ctx.aliasRequests.push(...keyAliasRequests(key, replicaRegion, ref, [replicateId]));
+  return replicateId;
 }
