@@ -1,12 +1,18 @@
 /**
  * An in-memory KMS of several Regions implementing `KmsApi`, with the semantics the reader and the
- * executor depend on (error codes as KMS answers them), a call log, and fault injection.
+ * executor depend on (error codes as KMS answers them, from ./kmsRules.ts), a call log, and fault
+ * injection. For the planner's property tests, which apply Actions without the KmsApi, see
+ * ./memoryKms.ts.
  */
 import { KmsError } from '../../lib/errors.ts';
 import type { AliasEntry, CreateKeyInput, KeyDescription, KmsApi, KmsApiFactory, ListOptions, RotationStatus } from '../../lib/kmsApi.ts';
 import type { KeySpec, KeyState, KeyUsage, TagMap } from '../../lib/types.ts';
 
-export const FAKE_ACCOUNT = '111122223333';
+import { cancelDeletion, keyArn, kmsErrors, modelKeyId, movePrimary, requireUsable, scheduledDeletionState, TEST_ACCOUNT } from './kmsRules.ts';
+
+export { kmsErrors } from './kmsRules.ts';
+
+export const FAKE_ACCOUNT = TEST_ACCOUNT;
 
 export interface FakeKey {
   region: string;
@@ -54,16 +60,6 @@ export interface FakeKmsOptions {
   pageSize?: number;
 }
 
-/** KMS's error shapes, as the AWS layer produces them. */
-export const kmsErrors = {
-  throttling: () => new KmsError('ThrottlingException', 'Rate exceeded', { retryable: true }),
-  internal: () => new KmsError('KMSInternalException', 'internal error', { retryable: true }),
-  network: () => new KmsError('ECONNRESET', 'socket hang up', { retryable: true }),
-  accessDenied: () => new KmsError('AccessDeniedException', 'not authorized'),
-  notFound: (what: string) => new KmsError('NotFoundException', `${what} does not exist`),
-  invalidPrincipals: () => new KmsError('MalformedPolicyDocumentException', 'Policy contains a statement with one or more invalid principals.'),
-};
-
 export class FakeKms {
   readonly keys: FakeKey[] = [];
   /** region → alias name → target key id (null: a predefined AWS alias without a key yet). */
@@ -105,11 +101,11 @@ export class FakeKms {
   /** Puts a key in place directly (not logged as a call). */
   seedKey(region: string, fields: Partial<FakeKey> = {}): FakeKey {
     const multiRegion = fields.multiRegion ?? false;
-    const keyId = fields.keyId ?? this.#newKeyId(multiRegion);
+    const keyId = fields.keyId ?? modelKeyId(this.#nextId++, multiRegion);
     const key: FakeKey = {
       region,
       keyId,
-      arn: `arn:aws:kms:${region}:${FAKE_ACCOUNT}:key/${keyId}`,
+      arn: keyArn(region, keyId, FAKE_ACCOUNT),
       state: 'Enabled',
       spec: 'SYMMETRIC_DEFAULT',
       keyUsage: 'ENCRYPT_DECRYPT',
@@ -145,11 +141,6 @@ export class FakeKms {
     return this.calls.filter((c) => c.operation === operation && (region === undefined || c.region === region));
   }
 
-  #newKeyId(multiRegion: boolean): string {
-    const n = String(this.#nextId++).padStart(8, '0');
-    return multiRegion ? `mrk-${n}${'0'.repeat(24)}` : `${n}-0000-4000-8000-000000000000`;
-  }
-
   #aliasesOf(region: string): Map<string, string | null> {
     let map = this.aliases.get(region);
     if (map === undefined) {
@@ -161,16 +152,12 @@ export class FakeKms {
 
   #found(region: string, keyId: string): FakeKey {
     const key = this.key(region, keyId);
-    if (key === undefined) throw kmsErrors.notFound(`Key 'arn:aws:kms:${region}:${FAKE_ACCOUNT}:key/${keyId}'`);
+    if (key === undefined) throw kmsErrors.notFound(`Key '${keyArn(region, keyId, FAKE_ACCOUNT)}'`);
     return key;
   }
 
   #usable(region: string, keyId: string): FakeKey {
-    const key = this.#found(region, keyId);
-    if (key.state === 'PendingDeletion' || key.state === 'PendingReplicaDeletion' || key.state === 'Creating') {
-      throw new KmsError('KMSInvalidStateException', `${key.arn} is ${key.state}`);
-    }
-    return key;
+    return requireUsable(this.#found(region, keyId), { creatingToo: true });
   }
 
   #checkPolicy(policy: string): void {
@@ -261,10 +248,8 @@ export class FakeKms {
       replicateKey: (input) =>
         call('replicateKey', [input], () => {
           const primary = this.#usable(region, input.keyId);
-          if (primary.role !== 'PRIMARY') throw new KmsError('UnsupportedOperationException', `${primary.arn} is not a multi-Region primary key`);
-          if (this.key(input.replicaRegion, input.keyId) !== undefined) {
-            throw new KmsError('AlreadyExistsException', `${input.keyId} already exists in ${input.replicaRegion}`);
-          }
+          if (primary.role !== 'PRIMARY') throw kmsErrors.notPrimary(primary.arn);
+          if (this.key(input.replicaRegion, input.keyId) !== undefined) throw kmsErrors.replicaExists(input.keyId, input.replicaRegion);
           this.#checkPolicy(input.policy);
           const replica = this.seedKey(input.replicaRegion, {
             keyId: input.keyId,
@@ -283,19 +268,19 @@ export class FakeKms {
         }),
       createAlias: (aliasName, targetKeyId) =>
         call('createAlias', [aliasName, targetKeyId], () => {
-          if (aliases.has(aliasName)) throw new KmsError('AlreadyExistsException', `An alias with the name ${aliasName} already exists`);
+          if (aliases.has(aliasName)) throw kmsErrors.aliasExists(aliasName);
           this.#usable(region, targetKeyId);
           aliases.set(aliasName, targetKeyId);
         }),
       updateAlias: (aliasName, targetKeyId) =>
         call('updateAlias', [aliasName, targetKeyId], () => {
-          if (!aliases.has(aliasName)) throw kmsErrors.notFound(`Alias ${aliasName}`);
+          if (!aliases.has(aliasName)) throw kmsErrors.aliasNotFound(aliasName);
           this.#usable(region, targetKeyId);
           aliases.set(aliasName, targetKeyId);
         }),
       deleteAlias: (aliasName) =>
         call('deleteAlias', [aliasName], () => {
-          if (!aliases.delete(aliasName)) throw kmsErrors.notFound(`Alias ${aliasName}`);
+          if (!aliases.delete(aliasName)) throw kmsErrors.aliasNotFound(aliasName);
         }),
       putKeyPolicy: (keyId, policy) =>
         call('putKeyPolicy', [keyId, policy], () => {
@@ -337,26 +322,24 @@ export class FakeKms {
           const primary = this.#usable(region, keyId);
           const replica = this.#usable(primaryRegion, keyId);
           if (primary.role !== 'PRIMARY' || replica.role !== 'REPLICA') throw new KmsError('UnsupportedOperationException', 'not a primary/replica pair');
-          for (const k of this.keys) if (k.keyId === keyId) k.primaryRegion = primaryRegion;
-          primary.role = 'REPLICA';
-          replica.role = 'PRIMARY';
+          movePrimary(
+            this.keys.filter((k) => k.keyId === keyId),
+            primaryRegion,
+          );
         }),
       scheduleKeyDeletion: (keyId, pendingWindowInDays) =>
         call('scheduleKeyDeletion', [keyId, pendingWindowInDays], () => {
           const key = this.#usable(region, keyId);
+          // Simpler than KMS (and MemoryKms, and the emulator), where a replica pending deletion still
+          // holds its primary in PendingReplicaDeletion: here only live replicas do.
           const hasReplicas = key.role === 'PRIMARY' && this.keys.some((k) => k.keyId === keyId && k.role === 'REPLICA' && k.state !== 'PendingDeletion');
-          key.state = hasReplicas ? 'PendingReplicaDeletion' : 'PendingDeletion';
+          key.state = scheduledDeletionState(hasReplicas);
           key.deletionDate = new Date(this.#now() + pendingWindowInDays * 86_400_000).toISOString();
           return { deletionDate: key.deletionDate };
         }),
       cancelKeyDeletion: (keyId) =>
         call('cancelKeyDeletion', [keyId], () => {
-          const key = this.#found(region, keyId);
-          if (key.state !== 'PendingDeletion' && key.state !== 'PendingReplicaDeletion') {
-            throw new KmsError('KMSInvalidStateException', `${key.arn} is not pending deletion`);
-          }
-          key.state = 'Disabled';
-          key.deletionDate = null;
+          cancelDeletion(this.#found(region, keyId));
         }),
     };
   }

@@ -3,10 +3,12 @@
  * would, with KMS's error codes for calls KMS refuses (a key pending deletion, rotation on a
  * disabled key, an alias that exists…). Keys made by CreateKey get deterministic ids, and
  * `{ created: <CreateKey action id> }` refs resolve to them. Time never passes: keys pending
- * deletion stay pending, new replicas are Enabled at once.
+ * deletion stay pending, new replicas are Enabled at once. The rules it shares with the KmsApi fake
+ * (./fakeKmsApi.ts) live in ./kmsRules.ts.
  */
 import { KmsError } from '../../lib/errors.ts';
 import type { Action, ActualKey, ActualState, KeyRef, KeySpec, KeyUsage, Plan, TagMap } from '../../lib/types.ts';
+import { cancelDeletion, keyArn, kmsErrors, modelKeyId, movePrimary, requireUsable, scheduledDeletionState, TEST_ACCOUNT } from './kmsRules.ts';
 
 export interface SeedKey {
   region: string;
@@ -28,7 +30,7 @@ export class MemoryKms {
   /** Every action applied, in order. */
   readonly applied: Action[] = [];
 
-  constructor(state: ActualState = { keys: [], aliases: [] }, accountId = '111122223333') {
+  constructor(state: ActualState = { keys: [], aliases: [] }, accountId = TEST_ACCOUNT) {
     this.#state = structuredClone(state);
     this.accountId = accountId;
   }
@@ -70,16 +72,15 @@ export class MemoryKms {
       }
       case 'ReplicateKey': {
         const primary = this.#key(action.region, action.key);
-        if (primary.role !== 'PRIMARY') throw err('UnsupportedOperationException', `${primary.arn} is not a multi-Region primary key`);
-        notPending(primary);
-        if (primary.state === 'Disabled') throw err('DisabledException', `${primary.arn} is disabled.`);
+        if (primary.role !== 'PRIMARY') throw kmsErrors.notPrimary(primary.arn);
+        requireUsable(primary);
+        if (primary.state === 'Disabled') throw kmsErrors.disabled(primary.arn);
         if (action.replicaRegion === action.region) throw err('ValidationException', 'ReplicaRegion must differ from the primary Region');
-        if (this.#find(action.replicaRegion, primary.keyId))
-          throw err('AlreadyExistsException', `${primary.keyId} already has a replica in ${action.replicaRegion}`);
+        if (this.#find(action.replicaRegion, primary.keyId)) throw kmsErrors.replicaExists(primary.keyId, action.replicaRegion);
         this.#state.keys.push({
           ...structuredClone(primary),
           region: action.replicaRegion,
-          arn: this.#arn(action.replicaRegion, primary.keyId),
+          arn: keyArn(action.replicaRegion, primary.keyId, this.accountId),
           state: 'Enabled',
           role: 'REPLICA',
           replicaRegions: [],
@@ -92,17 +93,15 @@ export class MemoryKms {
         break;
       }
       case 'CreateAlias': {
-        if (this.#alias(action.region, action.aliasName)) throw err('AlreadyExistsException', `An alias with the name ${action.aliasName} already exists`);
-        const key = this.#key(action.region, action.key);
-        notPending(key);
+        if (this.#alias(action.region, action.aliasName)) throw kmsErrors.aliasExists(action.aliasName);
+        const key = requireUsable(this.#key(action.region, action.key));
         this.#state.aliases.push({ region: action.region, aliasName: action.aliasName, targetKeyId: key.keyId });
         break;
       }
       case 'UpdateAlias': {
         const alias = this.#alias(action.region, action.aliasName);
-        if (!alias) throw err('NotFoundException', `Alias ${action.aliasName} is not found`);
-        const key = this.#key(action.region, action.key);
-        notPending(key);
+        if (!alias) throw kmsErrors.aliasNotFound(action.aliasName);
+        const key = requireUsable(this.#key(action.region, action.key));
         const current = this.#find(action.region, alias.targetKeyId);
         // KMS refuses to move an alias between keys of another type or usage; the emulator is authoritative on the exact code.
         if (current && (keyType(current.spec) !== keyType(key.spec) || current.keyUsage !== key.keyUsage)) {
@@ -117,7 +116,7 @@ export class MemoryKms {
       case 'DeleteAlias': {
         const before = this.#state.aliases.length;
         this.#state.aliases = this.#state.aliases.filter((a) => !(a.region === action.region && a.aliasName === action.aliasName));
-        if (this.#state.aliases.length === before) throw err('NotFoundException', `Alias ${action.aliasName} is not found`);
+        if (this.#state.aliases.length === before) throw kmsErrors.aliasNotFound(action.aliasName);
         break;
       }
       case 'PutKeyPolicy':
@@ -125,23 +124,23 @@ export class MemoryKms {
         this.#key(action.region, action.key).policy = action.policy;
         break;
       case 'TagResource': {
-        const key = notPending(this.#key(action.region, action.key));
+        const key = requireUsable(this.#key(action.region, action.key));
         key.tags = { ...key.tags, ...action.tags };
         break;
       }
       case 'UntagResource': {
-        const key = notPending(this.#key(action.region, action.key));
+        const key = requireUsable(this.#key(action.region, action.key));
         key.tags = Object.fromEntries(Object.entries(key.tags).filter(([k]) => !action.tagKeys.includes(k)));
         break;
       }
       case 'UpdateKeyDescription':
-        notPending(this.#key(action.region, action.key)).description = action.description;
+        requireUsable(this.#key(action.region, action.key)).description = action.description;
         break;
       case 'EnableKey':
-        notPending(this.#key(action.region, action.key)).state = 'Enabled';
+        requireUsable(this.#key(action.region, action.key)).state = 'Enabled';
         break;
       case 'DisableKey':
-        notPending(this.#key(action.region, action.key)).state = 'Disabled';
+        requireUsable(this.#key(action.region, action.key)).state = 'Disabled';
         break;
       case 'EnableKeyRotation':
       case 'DisableKeyRotation': {
@@ -157,16 +156,13 @@ export class MemoryKms {
       }
       case 'UpdatePrimaryRegion': {
         const current = this.#key(action.region, action.key);
-        if (current.role !== 'PRIMARY') throw err('UnsupportedOperationException', `${current.arn} is not a multi-Region primary key`);
+        if (current.role !== 'PRIMARY') throw kmsErrors.notPrimary(current.arn);
         const next = this.#find(action.primaryRegion, current.keyId);
         if (!next) throw err('NotFoundException', `${current.keyId} has no replica in ${action.primaryRegion}`);
         if (current.state !== 'Enabled' || next.state !== 'Enabled') throw err('KMSInvalidStateException', 'both keys must be Enabled');
         const family = this.#state.keys.filter((k) => k.keyId === current.keyId);
-        for (const member of family) {
-          member.primaryRegion = action.primaryRegion;
-          member.role = member === next ? 'PRIMARY' : 'REPLICA';
-          member.replicaRegions = [];
-        }
+        movePrimary(family, action.primaryRegion);
+        for (const member of family) member.replicaRegions = [];
         next.replicaRegions = family
           .filter((m) => m !== next)
           .map((m) => m.region)
@@ -174,21 +170,16 @@ export class MemoryKms {
         break;
       }
       case 'ScheduleKeyDeletion': {
-        const key = notPending(this.#key(action.region, action.key));
+        const key = requireUsable(this.#key(action.region, action.key));
         const window = action.pendingWindowInDays;
         if (!Number.isInteger(window) || window < 7 || window > 30) throw err('ValidationException', 'PendingWindowInDays must be 7–30');
         // A primary cannot go before its replicas: it waits in PendingReplicaDeletion.
-        key.state = key.role === 'PRIMARY' && key.replicaRegions.length > 0 ? 'PendingReplicaDeletion' : 'PendingDeletion';
+        key.state = scheduledDeletionState(key.role === 'PRIMARY' && key.replicaRegions.length > 0);
         key.deletionDate = new Date(Date.UTC(2030, 0, 1 + window)).toISOString();
         break;
       }
       case 'CancelKeyDeletion': {
-        const key = this.#key(action.region, action.key);
-        if (key.state !== 'PendingDeletion' && key.state !== 'PendingReplicaDeletion') {
-          throw err('KMSInvalidStateException', `${key.arn} is not pending deletion`);
-        }
-        key.state = 'Disabled';
-        key.deletionDate = null;
+        cancelDeletion(this.#key(action.region, action.key));
         break;
       }
       default: {
@@ -209,12 +200,11 @@ export class MemoryKms {
 
   #newKey(region: string, props: { spec: KeySpec; keyUsage: KeyUsage; multiRegion: boolean; description: string; policy: string; tags: TagMap }): ActualKey {
     this.#counter += 1;
-    const hex = this.#counter.toString(16).padStart(12, '0');
-    const keyId = props.multiRegion ? `mrk-${hex.padStart(32, '0')}` : `00000000-0000-4000-8000-${hex}`;
+    const keyId = modelKeyId(this.#counter, props.multiRegion);
     const key: ActualKey = {
       region,
       keyId,
-      arn: this.#arn(region, keyId),
+      arn: keyArn(region, keyId, this.accountId),
       state: 'Enabled',
       spec: props.spec,
       keyUsage: props.keyUsage,
@@ -232,10 +222,6 @@ export class MemoryKms {
     return key;
   }
 
-  #arn(region: string, keyId: string): string {
-    return `arn:aws:kms:${region}:${this.accountId}:key/${keyId}`;
-  }
-
   #find(region: string, keyId: string): ActualKey | undefined {
     return this.#state.keys.find((k) => k.region === region && k.keyId === keyId);
   }
@@ -243,7 +229,7 @@ export class MemoryKms {
   #key(region: string, ref: KeyRef): ActualKey {
     const keyId = this.resolve(ref);
     const key = this.#find(region, keyId);
-    if (!key) throw err('NotFoundException', `Key 'arn:aws:kms:${region}:${this.accountId}:key/${keyId}' does not exist`);
+    if (!key) throw kmsErrors.notFound(`Key '${keyArn(region, keyId, this.accountId)}'`);
     return key;
   }
 
@@ -253,10 +239,10 @@ export class MemoryKms {
 
   /** Rotation: symmetric keys only, set on the primary, and only while the key is enabled. */
   #rotatable(region: string, ref: KeyRef): ActualKey {
-    const key = notPending(this.#key(region, ref));
+    const key = requireUsable(this.#key(region, ref));
     if (key.role === 'REPLICA') throw err('UnsupportedOperationException', `${key.arn} is a replica key; set rotation on the primary`);
     if (key.spec !== 'SYMMETRIC_DEFAULT') throw err('UnsupportedOperationException', `${key.arn} does not support automatic rotation`);
-    if (key.state === 'Disabled') throw err('DisabledException', `${key.arn} is disabled.`);
+    if (key.state === 'Disabled') throw kmsErrors.disabled(key.arn);
     return key;
   }
 
@@ -290,13 +276,6 @@ export function executePlan(kms: MemoryKms, plan: Plan, choose: (readyCount: num
     done.add(next.id);
     remaining = remaining.filter((a) => a !== next);
   }
-}
-
-function notPending(key: ActualKey): ActualKey {
-  if (key.state === 'PendingDeletion' || key.state === 'PendingReplicaDeletion') {
-    throw err('KMSInvalidStateException', `${key.arn} is pending deletion.`);
-  }
-  return key;
 }
 
 function keyType(spec: KeySpec): string {
