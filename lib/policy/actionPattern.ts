@@ -7,7 +7,7 @@ import { KEY_RESOURCE_ACTIONS, type KeyResourceAction, MANAGEMENT_ACTIONS } from
 const MANAGEMENT_SET: ReadonlySet<string> = new Set(MANAGEMENT_ACTIONS);
 
 /** A compiled IAM action pattern: `*` = any run of characters, `?` = one; case-insensitive as in IAM. */
-function compile(pattern: string): RegExp {
+export function compileActionPattern(pattern: string): RegExp {
   const body = pattern
     .split('')
     .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
@@ -17,7 +17,7 @@ function compile(pattern: string): RegExp {
 
 /** The key actions that `pattern` matches (none for an IAM-only or unknown action). */
 export function keyActionsMatching(pattern: string): KeyResourceAction[] {
-  const regex = compile(pattern);
+  const regex = compileActionPattern(pattern);
   return KEY_RESOURCE_ACTIONS.filter((action) => regex.test(action));
 }
 

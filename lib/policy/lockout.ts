@@ -8,16 +8,8 @@
  * caller, the account root covering every role of the account, …), so such a `Deny` is refused
  * whatever its principal and condition; a `Deny` of use (`kms:Decrypt` outside the organization) is not.
  */
+import { compileActionPattern } from './actionPattern.ts';
 import { EXECUTION_ROLE_ACTIONS } from './actions.ts';
-
-/** A compiled IAM action pattern: `*` = any run of characters, `?` = one; case-insensitive as in IAM. */
-function compile(pattern: string): RegExp {
-  const body = pattern
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${body}$`, 'i');
-}
 
 /**
  * The execution role's actions that a statement's `Action` (or, for `NotAction`, everything it does
@@ -25,11 +17,11 @@ function compile(pattern: string): RegExp {
  */
 export function executionRoleActionsCovered(actions: { action?: readonly string[]; notAction?: readonly string[] }): string[] {
   if (actions.action !== undefined) {
-    const patterns = actions.action.map(compile);
+    const patterns = actions.action.map(compileActionPattern);
     return EXECUTION_ROLE_ACTIONS.filter((a) => patterns.some((p) => p.test(a)));
   }
   if (actions.notAction !== undefined) {
-    const excluded = actions.notAction.map(compile);
+    const excluded = actions.notAction.map(compileActionPattern);
     return EXECUTION_ROLE_ACTIONS.filter((a) => !excluded.some((p) => p.test(a)));
   }
   return [];
