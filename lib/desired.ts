@@ -6,7 +6,7 @@
 import { DEFAULTS, MAX_KEY_POLICY_BYTES } from './constants.ts';
 import { ValidationError, type ValidationIssue } from './errors.ts';
 import { ownerOf } from './ownership.ts';
-import { buildKeyPolicy } from './policy.ts';
+import { buildKeyPolicy } from './policy/index.ts';
 import { isAbsent, isRecord, readInteger } from './properties/coerce.ts';
 import { LIMITS } from './properties/key.ts';
 import { canRotate } from './properties/keySpec.ts';

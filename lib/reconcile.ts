@@ -5,13 +5,13 @@
  */
 import { buildAttributes } from './attributes.ts';
 import type { KmsQuotas } from './constants.ts';
-import { execute } from './executor.ts';
+import { execute } from './executor/index.ts';
 import { executionFailureReason, refusalReason } from './failureReasons.ts';
 import type { KmsApiFactory } from './kmsApi.ts';
 import type { Log } from './logger.ts';
 import { countByRegionAndKind, executionCounts } from './outcomeCounts.ts';
 import { Pacer } from './pacer.ts';
-import { plan } from './planner.ts';
+import { plan } from './planner/index.ts';
 import type { RequestProgress } from './progress.ts';
 import { failedResult, type RequestResult } from './requestResult.ts';
 import { realSleep } from './retry.ts';

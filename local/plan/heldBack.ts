@@ -6,7 +6,7 @@
  * refused key set aside (its desired entry, its keys and its aliases left out: untouched).
  */
 import { OWNERSHIP_TAGS } from '../../lib/ownership.ts';
-import { plan } from '../../lib/planner.ts';
+import { plan } from '../../lib/planner/index.ts';
 import type { ActualState, DesiredState, Plan } from '../../lib/types.ts';
 
 /** Each pass resolves at least one key name; a template has few keys, but never loop for ever. */

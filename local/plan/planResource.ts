@@ -5,7 +5,7 @@
  */
 import { buildDesiredState } from '../../lib/desired.ts';
 import type { KmsApiFactory } from '../../lib/kmsApi.ts';
-import { plan } from '../../lib/planner.ts';
+import { plan } from '../../lib/planner/index.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
 import type { ActualState, DesiredState, Plan, ResourceContext } from '../../lib/types.ts';
 import { type ExecutionRole, executionRoleFromPolicies, placeholderRoleArn } from './executionRole.ts';

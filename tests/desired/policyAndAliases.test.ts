@@ -1,6 +1,6 @@
 import { buildDesiredState } from '../../lib/desired.ts';
 import { ValidationError } from '../../lib/errors.ts';
-import { buildKeyPolicy, keyPolicyIssues } from '../../lib/policy.ts';
+import { buildKeyPolicy, keyPolicyIssues } from '../../lib/policy/index.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
 import type { ResourceProperties } from '../../lib/types.ts';
 import { ACCOUNT_ID, CONTEXT, DEFAULT_REGIONS } from '../properties/fixtures.ts';

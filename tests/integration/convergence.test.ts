@@ -7,7 +7,7 @@ import { createHandler } from '../../handler/index.ts';
 import { readActualState } from '../../lib/actualState.ts';
 import { createAwsDependencies } from '../../lib/aws/index.ts';
 import { buildDesiredState } from '../../lib/desired.ts';
-import { plan } from '../../lib/planner.ts';
+import { plan } from '../../lib/planner/index.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
 import { partitionOf } from '../../lib/regions.ts';
 import type { ResourceContext } from '../../lib/types.ts';

@@ -6,7 +6,7 @@
 import { readActualState } from '../../lib/actualState.ts';
 import { createAwsDependencies } from '../../lib/aws/index.ts';
 import { canonicalizeJsonText } from '../../lib/canonicalJson.ts';
-import { execute } from '../../lib/executor.ts';
+import { execute } from '../../lib/executor/index.ts';
 import { OWNERSHIP_TAGS, ownerOf, ownershipTags } from '../../lib/ownership.ts';
 import { Pacer } from '../../lib/pacer.ts';
 import type { Action, Plan } from '../../lib/types.ts';

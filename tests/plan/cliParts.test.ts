@@ -1,6 +1,6 @@
 import { KmsError, ValidationError } from '../../lib/errors.ts';
 import { ownerOf, ownershipTags } from '../../lib/ownership.ts';
-import { buildKeyPolicy } from '../../lib/policy.ts';
+import { buildKeyPolicy } from '../../lib/policy/index.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
 import type { ActualKey } from '../../lib/types.ts';
 import { TemplateError } from '../../local/driver/index.ts';

@@ -1,5 +1,5 @@
 import { OWNERSHIP_TAGS, ownershipTags } from '../../lib/ownership.ts';
-import { plan } from '../../lib/planner.ts';
+import { plan } from '../../lib/planner/index.ts';
 import { actualKey, alias, desiredKey, desiredState, ownedTags, replicaOf, SIBLING, STRANGER } from './fixtures.ts';
 
 const MRK = 'mrk-1234abcd12ab34cd56ef1234567890ab';

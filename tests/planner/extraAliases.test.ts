@@ -1,5 +1,5 @@
 import { ownershipTags } from '../../lib/ownership.ts';
-import { plan } from '../../lib/planner.ts';
+import { plan } from '../../lib/planner/index.ts';
 import type { Action } from '../../lib/types.ts';
 import { actualKey, alias, desiredKey, desiredState, replicaOf, STRANGER } from './fixtures.ts';
 

@@ -1,5 +1,5 @@
 import { OWNERSHIP_TAGS } from '../../lib/ownership.ts';
-import { plan } from '../../lib/planner.ts';
+import { plan } from '../../lib/planner/index.ts';
 import { actualKey, alias, desiredKey, desiredState, OTHER_POLICY, ownedTags, POLICY, replicaOf } from './fixtures.ts';
 
 const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';

@@ -1,5 +1,5 @@
 import { KmsError } from '../../lib/errors.ts';
-import { plan } from '../../lib/planner.ts';
+import { plan } from '../../lib/planner/index.ts';
 import { executePlan, MemoryKms } from '../support/memoryKms.ts';
 import { desiredKey, desiredState } from './fixtures.ts';
 

@@ -1,4 +1,4 @@
-import { plan } from '../../lib/planner.ts';
+import { plan } from '../../lib/planner/index.ts';
 import { desiredKey, desiredState, ownedTags, POLICY } from './fixtures.ts';
 
 const empty = { keys: [], aliases: [] };

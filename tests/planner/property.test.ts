@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { OWNERSHIP_TAGS, ownershipOf } from '../../lib/ownership.ts';
-import { plan } from '../../lib/planner.ts';
+import { plan } from '../../lib/planner/index.ts';
 import type { ActualState, DesiredKey, DesiredState, KeyRef, KeySpec, Owner, Plan, RemovalPolicy, TagMap } from '../../lib/types.ts';
 import { executePlan, MemoryKms } from '../support/memoryKms.ts';
 import { desiredKey, desiredState, OTHER_POLICY, OWNER, POLICY, REGIONS, SIBLING, STRANGER } from './fixtures.ts';

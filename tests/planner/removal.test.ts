@@ -1,5 +1,5 @@
 import { OWNERSHIP_TAGS, ownershipTags } from '../../lib/ownership.ts';
-import { plan } from '../../lib/planner.ts';
+import { plan } from '../../lib/planner/index.ts';
 import type { ActualState } from '../../lib/types.ts';
 import { actualKey, alias, desiredKey, desiredState, OWNER, ownedTags, replicaOf, SIBLING, STRANGER } from './fixtures.ts';
 

@@ -1,4 +1,4 @@
-import { plan } from '../../lib/planner.ts';
+import { plan } from '../../lib/planner/index.ts';
 import { actualKey, alias, desiredKey, desiredState, ownedTags, POLICY } from './fixtures.ts';
 
 const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';

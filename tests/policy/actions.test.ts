@@ -9,7 +9,7 @@ import {
   MANAGEMENT_ACTIONS,
   READ_ONLY_USER_ACTIONS,
   USER_ACTIONS,
-} from '../../lib/policy.ts';
+} from '../../lib/policy/index.ts';
 
 function expand(patterns: string[]): string[] {
   return [...new Set(patterns.flatMap(keyActionsMatching))].sort();

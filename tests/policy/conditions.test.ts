@@ -1,5 +1,5 @@
 import { ValidationError } from '../../lib/errors.ts';
-import { buildKeyPolicy, keyPolicyIssues } from '../../lib/policy.ts';
+import { buildKeyPolicy, keyPolicyIssues } from '../../lib/policy/index.ts';
 import type { CmkUser } from '../../lib/types.ts';
 import { context, keyOf, sidsOf, statementOf } from './fixtures.ts';
 

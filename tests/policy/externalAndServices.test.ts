@@ -1,5 +1,5 @@
 import { MultiRegionKmsKeysError, ValidationError } from '../../lib/errors.ts';
-import { buildKeyPolicy, keyPolicyIssues } from '../../lib/policy.ts';
+import { buildKeyPolicy, keyPolicyIssues } from '../../lib/policy/index.ts';
 import { context, keyOf, sidsOf, statementOf } from './fixtures.ts';
 
 const cloudTrailCondition = { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['111122223333'] };

@@ -1,4 +1,4 @@
-import { buildKeyPolicy } from '../../lib/policy.ts';
+import { buildKeyPolicy } from '../../lib/policy/index.ts';
 import type { KeySpec, KeyUsage } from '../../lib/types.ts';
 import { context, keyOf, sidsOf, statementOf } from './fixtures.ts';
 

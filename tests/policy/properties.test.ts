@@ -8,7 +8,7 @@ import {
   EXECUTION_ROLE_ACTIONS,
   type KeyPolicyStatement,
   managementActionsMatching,
-} from '../../lib/policy.ts';
+} from '../../lib/policy/index.ts';
 import type { CmkUser, KeyProperties, KeySpec, KeyUsage, PolicyCondition, ServicePrincipal } from '../../lib/types.ts';
 import { context, EXECUTION_ROLE_ARN, keyOf } from './fixtures.ts';
 

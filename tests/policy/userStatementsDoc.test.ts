@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { canonicalJson } from '../../lib/canonicalJson.ts';
-import { buildKeyPolicy } from '../../lib/policy.ts';
+import { buildKeyPolicy } from '../../lib/policy/index.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
 import { context } from './fixtures.ts';
 

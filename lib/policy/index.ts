@@ -4,13 +4,13 @@
  * any order of principals, CMKUsers or service principals, gives byte-identical JSON, which is how
  * the planner decides whether `PutKeyPolicy` is needed. Who gets what, and why: docs/key-policy.md.
  */
-import { canonicalJson } from './canonicalJson.ts';
-import { MultiRegionKmsKeysError, ValidationError, type ValidationIssue } from './errors.ts';
-import { type KeyPolicyStatement, keyPolicyStatements } from './policy/statements.ts';
-import { userStatementsOf } from './policy/userStatements.ts';
-import type { KeyProperties, ResourceContext, UserStatementDocument } from './types.ts';
+import { canonicalJson } from '../canonicalJson.ts';
+import { MultiRegionKmsKeysError, ValidationError, type ValidationIssue } from '../errors.ts';
+import type { KeyProperties, ResourceContext, UserStatementDocument } from '../types.ts';
+import { type KeyPolicyStatement, keyPolicyStatements } from './statements.ts';
+import { userStatementsOf } from './userStatements.ts';
 
-export { keyActionsMatching, managementActionsMatching } from './policy/actionPattern.ts';
+export { keyActionsMatching, managementActionsMatching } from './actionPattern.ts';
 export {
   ACCOUNT_ROOT_ACTIONS,
   ADMINISTRATOR_ACTIONS,
@@ -33,9 +33,9 @@ export {
   readOnlyUserActionsOf,
   USER_ACTIONS,
   userActionsOf,
-} from './policy/actions.ts';
-export type { ConditionBlock } from './policy/conditions.ts';
-export type { KeyPolicyStatement } from './policy/statements.ts';
+} from './actions.ts';
+export type { ConditionBlock } from './conditions.ts';
+export type { KeyPolicyStatement } from './statements.ts';
 
 /** The policy document (before serialisation): the generated statements, then the user's own. */
 export interface KeyPolicyDocument {

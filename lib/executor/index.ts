@@ -4,15 +4,15 @@
  * started after the deadline. A failed action marks everything that depends on it `skipped`.
  * Actions on the critical path (executor/priority.ts) are started first and paced first.
  */
-import type { KmsQuotas } from './constants.ts';
-import { KmsError, PlanError } from './errors.ts';
-import { type ActionResult, runAction } from './executor/actions.ts';
-import type { ExecutionContext } from './executor/context.ts';
-import { criticalPathPriorities } from './executor/priority.ts';
-import type { KmsApiFactory } from './kmsApi.ts';
-import { Pacer } from './pacer.ts';
-import { realSleep } from './retry.ts';
-import type { Action, ActionOutcome, ExecutionResult, KeyRef, Plan } from './types.ts';
+import type { KmsQuotas } from '../constants.ts';
+import { KmsError, PlanError } from '../errors.ts';
+import type { KmsApiFactory } from '../kmsApi.ts';
+import { Pacer } from '../pacer.ts';
+import { realSleep } from '../retry.ts';
+import type { Action, ActionOutcome, ExecutionResult, KeyRef, Plan } from '../types.ts';
+import { type ActionResult, runAction } from './actions.ts';
+import type { ExecutionContext } from './context.ts';
+import { criticalPathPriorities } from './priority.ts';
 
 export interface ExecuteDeps {
   kms: KmsApiFactory;

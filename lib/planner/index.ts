@@ -4,16 +4,17 @@
  * Same input, same plan: actions sorted by id, ids stable, no I/O, no clock.
  * Delete is `plan({ ...desired, keys: [] }, actual)`.
  */
-import { indexActual, type KeyFamily } from './planner/actualIndex.ts';
-import { planAliases } from './planner/aliases.ts';
-import { bindDesiredKeys } from './planner/binding.ts';
-import { compareStructure, replacementReason } from './planner/changeRules.ts';
-import { createContext } from './planner/context.ts';
-import { planExistingKey } from './planner/existingKey.ts';
-import { planRetiredAliases } from './planner/extraAliases.ts';
-import { planNewKey } from './planner/newKey.ts';
-import { planRemovals } from './planner/removal.ts';
-import type { ActualState, DesiredState, KeyRef, Plan } from './types.ts';
+
+import type { ActualState, DesiredState, KeyRef, Plan } from '../types.ts';
+import { indexActual, type KeyFamily } from './actualIndex.ts';
+import { planAliases } from './aliases.ts';
+import { bindDesiredKeys } from './binding.ts';
+import { compareStructure, replacementReason } from './changeRules.ts';
+import { createContext } from './context.ts';
+import { planExistingKey } from './existingKey.ts';
+import { planRetiredAliases } from './extraAliases.ts';
+import { planNewKey } from './newKey.ts';
+import { planRemovals } from './removal.ts';
 
 /**
  * Plans the reconciliation of `actual` towards `desired`. When `refusals` is non-empty, `actions`
