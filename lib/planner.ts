@@ -5,12 +5,14 @@
  * Delete is `plan({ ...desired, keys: [] }, actual)`.
  */
 import { indexActual, type KeyFamily } from './planner/actualIndex.ts';
+import { isAdoptionPending, planPendingAdoption } from './planner/adoption.ts';
 import { planAliases } from './planner/aliases.ts';
 import { bindDesiredKeys } from './planner/binding.ts';
 import { compareStructure, replacementReason } from './planner/changeRules.ts';
 import { createContext } from './planner/context.ts';
 import { planExistingKey } from './planner/existingKey.ts';
 import { planRetiredAliases } from './planner/extraAliases.ts';
+import { holdRemovals } from './planner/held.ts';
 import { planNewKey } from './planner/newKey.ts';
 import { planRemovals } from './planner/removal.ts';
 import type { ActualState, DesiredState, KeyRef, Plan } from './types.ts';
@@ -34,6 +36,12 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
     }
     const { family } = binding;
     const structure = compareStructure(key, family);
+    if (structure.changes.length === 0 && isAdoptionPending(ctx, binding)) {
+      kept.add(family.keyId);
+      const ref = planPendingAdoption(ctx, binding);
+      if (ref !== null) bindings[key.id] = ref;
+      continue;
+    }
     if (structure.changes.length === 0) {
       kept.add(family.keyId);
       if (planExistingKey(ctx, binding, structure.movePrimary)) {
@@ -55,11 +63,11 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
   }
 
   const aliasMoves = planAliases(ctx);
-  planRemovals(
+  const unbound = holdRemovals(
     ctx,
-    aliasMoves,
     ctx.index.families.filter((family) => !kept.has(family.keyId)),
   );
+  planRemovals(ctx, aliasMoves, unbound);
 
   const { actions, refusals } = ctx.out.result();
   return { actions: refusals.length > 0 ? [] : actions, refusals, bindings };
