@@ -1,0 +1,120 @@
+import { plan } from '../../lib/planner.ts';
+import type { HeldInstance } from '../../lib/types.ts';
+import { actualKey, alias, desiredKey, desiredState, ownedTags, replicaOf } from './fixtures.ts';
+
+const MRK = 'mrk-00000000000000000000000000000001';
+const NOT_ENABLED: HeldInstance = {
+  keyName: 'cmk-prod',
+  region: null,
+  property: 'Region',
+  cause: 'me-south-1 is not enabled in this account (ListRegions: DISABLED)',
+};
+
+/** cmk-prod as it was deployed: primary in us-east-1, replica in eu-west-1, aliases in both. */
+function deployed(overrides: Parameters<typeof actualKey>[2] = {}) {
+  const key = desiredKey('cmk-prod', { replicaRegions: ['eu-west-1'] });
+  const primary = actualKey(key, MRK, overrides);
+  return {
+    key,
+    actual: {
+      keys: [primary, replicaOf(primary, 'eu-west-1')],
+      aliases: [alias('us-east-1', 'alias/cmk-prod', MRK), alias('eu-west-1', 'alias/cmk-prod', MRK)],
+    },
+  };
+}
+
+describe('Function: plan (held instances: an input that became invalid never removes a key)', () => {
+  it('keeps an existing key whose Region is no longer usable and refuses, naming the key, the Region and how to remove it', () => {
+    // Prepare: the key's Region moved to me-south-1, which is not enabled: no desired key places it
+    const { actual } = deployed();
+
+    // Act
+    const result = plan(desiredState([], { invalidCmkInputs: ['cmk-prod'], held: [NOT_ENABLED] }), actual);
+
+    // Assess
+    expect(result.actions).toEqual([]);
+    expect(result.refusals).toEqual([
+      {
+        keyName: 'cmk-prod',
+        region: 'us-east-1',
+        reason: `the key of cmk-prod in us-east-1 (${MRK}) is kept: Region of cmk-prod no longer places it there because me-south-1 is not enabled in this account (ListRegions: DISABLED), and an input that became invalid never removes a key. To remove cmk-prod on purpose, take it out of CustomerMasterKeys; to keep it, set its Region back to us-east-1.`,
+      },
+    ]);
+  });
+
+  it('lets a key that does not exist yet stay uncreated without a refusal (InvalidCmkInputs only)', () => {
+    // Act
+    const result = plan(desiredState([], { invalidCmkInputs: ['cmk-prod'], held: [NOT_ENABLED] }), { keys: [], aliases: [] });
+
+    // Assess
+    expect(result).toEqual({ actions: [], refusals: [], bindings: {} });
+  });
+
+  it('keeps a replica whose Region left OptInRegions while the primary stays valid, and refuses', () => {
+    // Prepare: ReplicaRegions still lists eu-west-1, OptInRegions no longer does
+    const { actual } = deployed();
+    const key = desiredKey('cmk-prod', { replicaRegions: [], multiRegion: true });
+    const held: HeldInstance = { keyName: 'cmk-prod', region: 'eu-west-1', property: 'ReplicaRegions', cause: 'eu-west-1 is not in OptInRegions' };
+
+    // Act
+    const result = plan(desiredState([key], { invalidReplicaRegions: { 'cmk-prod': ['eu-west-1'] }, held: [held] }), actual);
+
+    // Assess
+    expect(result.actions).toEqual([]);
+    expect(result.refusals).toHaveLength(1);
+    expect(result.refusals[0]).toMatchObject({ keyName: 'cmk-prod', region: 'eu-west-1' });
+    expect(result.refusals[0]!.reason).toContain('the replica of cmk-prod in eu-west-1');
+    expect(result.refusals[0]!.reason).toContain('take eu-west-1 out of the ReplicaRegions of cmk-prod');
+  });
+
+  it('still removes a replica whose Region left ReplicaRegions: the configuration names it', () => {
+    // Prepare
+    const { actual } = deployed();
+    const key = desiredKey('cmk-prod', { replicaRegions: [], multiRegion: true });
+
+    // Act
+    const result = plan(desiredState([key], { held: [] }), actual);
+
+    // Assess
+    expect(result.refusals).toEqual([]);
+    expect(result.actions.map((a) => `${a.kind}:${a.region}`)).toEqual(['DeleteAlias:eu-west-1', 'ScheduleKeyDeletion:eu-west-1']);
+  });
+
+  it('refuses to release a held Retain key too: releasing is a removal', () => {
+    // Prepare
+    const retained = desiredKey('cmk-prod', { replicaRegions: ['eu-west-1'], removalPolicy: 'Retain' });
+    const { actual } = deployed({ tags: ownedTags(retained) });
+
+    // Act
+    const result = plan(desiredState([], { held: [NOT_ENABLED] }), actual);
+
+    // Assess
+    expect(result.actions).toEqual([]);
+    expect(result.refusals).toHaveLength(1);
+  });
+
+  it('leaves a held key already pending deletion alone, without a refusal: the plan would not touch it', () => {
+    // Prepare
+    const key = desiredKey('cmk-prod');
+    const actual = { keys: [actualKey(key, 'k-1', { state: 'PendingDeletion' })], aliases: [] };
+
+    // Act
+    const result = plan(desiredState([], { held: [NOT_ENABLED] }), actual);
+
+    // Assess
+    expect(result).toEqual({ actions: [], refusals: [], bindings: {} });
+  });
+
+  it('holds only the key it names: another removed key is still removed', () => {
+    // Prepare
+    const other = desiredKey('cmk-old');
+    const actual = { keys: [actualKey(other, 'k-old')], aliases: [alias('us-east-1', 'alias/cmk-old', 'k-old')] };
+
+    // Act
+    const result = plan(desiredState([], { held: [NOT_ENABLED] }), actual);
+
+    // Assess
+    expect(result.refusals).toEqual([]);
+    expect(result.actions.map((a) => a.kind)).toEqual(['DeleteAlias', 'ScheduleKeyDeletion']);
+  });
+});
