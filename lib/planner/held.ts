@@ -21,9 +21,7 @@ export function heldInstanceOf(held: readonly HeldInstance[] | undefined, keyNam
  * plan would otherwise change. Returns the unbound families still to remove.
  */
 export function holdRemovals(ctx: PlannerContext, unbound: readonly KeyFamily[]): KeyFamily[] {
-  const { held } = ctx.desired;
-  if (held === undefined || held.length === 0) return [...unbound];
-
+  const held = ctx.desired.held ?? [];
   ctx.removals = ctx.removals.filter((removal) => {
     const instance = heldInstanceOf(held, removal.keyName, removal.member.region);
     if (instance === undefined) return true;
@@ -32,19 +30,51 @@ export function holdRemovals(ctx: PlannerContext, unbound: readonly KeyFamily[])
     return false;
   });
 
-  return unbound.filter((family) => {
-    const owned = family.members.filter((m) => ctx.ownership(m).kind === 'self');
-    const heldMembers = owned.flatMap((m) => {
-      const instance = heldInstanceOf(held, m.tags[OWNERSHIP_TAGS.keyName] ?? '', m.region);
-      return instance === undefined ? [] : [{ member: m, instance }];
-    });
-    if (heldMembers.length === 0) return true;
-    // One refusal per family, on its primary when that is among the held members.
-    const active = heldMembers.filter(({ member }) => !isPendingDeletion(member.state));
-    const shown = active.find(({ member }) => member.role !== 'REPLICA') ?? active[0];
-    if (shown !== undefined) ctx.out.refuse(shown.instance.keyName, shown.member.region, heldReason(shown.instance, shown.member));
+  return holdPerRegionLeftovers(
+    ctx,
+    unbound.filter((family) => {
+      const owned = family.members.filter((m) => ctx.ownership(m).kind === 'self');
+      const heldMembers = owned.flatMap((m) => {
+        const instance = heldInstanceOf(held, m.tags[OWNERSHIP_TAGS.keyName] ?? '', m.region);
+        return instance === undefined ? [] : [{ member: m, instance }];
+      });
+      if (heldMembers.length === 0) return true;
+      // One refusal per family, on its primary when that is among the held members.
+      const active = heldMembers.filter(({ member }) => !isPendingDeletion(member.state));
+      const shown = active.find(({ member }) => member.role !== 'REPLICA') ?? active[0];
+      if (shown !== undefined) ctx.out.refuse(shown.instance.keyName, shown.member.region, heldReason(shown.instance, shown.member));
+      return false;
+    }),
+  );
+}
+
+/**
+ * A key in every Region (`Region: ""`) that now names one Region leaves its separate keys in the
+ * other Regions unbound. No rule of removal names them (its entry stayed, no Region left
+ * OptInRegions), and each holds its own key material, so they are kept and the request refused,
+ * unless the key allows replacement (`AllowReplacement: true`), which names exactly this.
+ */
+function holdPerRegionLeftovers(ctx: PlannerContext, unbound: KeyFamily[]): KeyFamily[] {
+  const fixed = new Map(ctx.desired.keys.filter((k) => !k.perRegion).map((k) => [k.keyName, k]));
+  const leftovers = new Map<string, ActualKey[]>();
+  const remaining = unbound.filter((family) => {
+    const reference = family.primary ?? family.members[0]!;
+    if (family.multiRegion || ctx.ownership(reference).kind !== 'self' || isPendingDeletion(reference.state)) return true;
+    const key = fixed.get(reference.tags[OWNERSHIP_TAGS.keyName] ?? '');
+    if (key === undefined || key.allowReplacement || reference.region === key.primaryRegion) return true;
+    leftovers.set(key.keyName, [...(leftovers.get(key.keyName) ?? []), reference]);
     return false;
   });
+  for (const [keyName, members] of leftovers) {
+    const regions = members.map((m) => m.region).sort();
+    const region = fixed.get(keyName)!.primaryRegion;
+    ctx.out.refuse(
+      keyName,
+      null,
+      `Region of ${keyName} is now ${region}, which would delete its separate keys in ${regions.join(', ')} (each with its own key material), although no removal names them. To delete them, set AllowReplacement: true on ${keyName} for this change; to keep them, set its Region back to "".`,
+    );
+  }
+  return remaining;
 }
 
 /** `the key of cmk-prod in us-east-1 (…) is kept: …. To remove it on purpose, …; to keep it, ….` */

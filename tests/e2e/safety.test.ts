@@ -139,6 +139,25 @@ describe('End to end: nothing is destroyed by accident', () => {
     await expectIntact(euKeyId, 'cmk-eu', ['eu-west-1']);
   });
 
+  it('keeps the separate keys of a key in every Region that now names one Region, and refuses', async () => {
+    // Prepare
+    const stack = newStack();
+    const optIn = { OptInRegions: ['eu-west-1', 'us-east-1'] };
+    const created = await stack.create(props({ 'cmk-every': {} }, optIn));
+    answered(created, 'SUCCESS');
+    const euKeyId = created.data?.['KeyIds.eu-west-1.cmk-every'] as string;
+    await control().resetCounts();
+
+    // Act
+    const result = await stack.update(props({ 'cmk-every': { Region: 'us-east-1' } }, optIn));
+
+    // Assess
+    answered(result, 'FAILED');
+    expect(result.reason).toContain('Region of cmk-every is now us-east-1, which would delete its separate keys in eu-west-1');
+    expect((await control().counts()).mutations).toBe(0);
+    await expectIntact(euKeyId, 'cmk-every', ['eu-west-1']);
+  });
+
   it('still removes a replica whose Region left ReplicaRegions: the configuration names it', async () => {
     // Prepare
     const stack = newStack();

@@ -361,7 +361,7 @@ describe('Function: handler', () => {
     });
 
     // Assess
-    expectCloudFormationFailed(server, event, /Unexpected error while listing the enabled Regions: boom/);
+    expectCloudFormationFailed(server, event, /Unexpected error while listing the Regions: boom/);
     expect(result.Status).toBe('FAILED');
   });
 

@@ -264,7 +264,8 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
 
   it('moves an alias in a replica Region off another owned key, and refuses one on a foreign key', () => {
     // Prepare
-    const mine = desiredKey('cmk-mine', { replicaRegions: ['eu-west-1'], rotation: null });
+    // The old single-Region key in eu-west-1 has its own key material: removing it is a replacement.
+    const mine = desiredKey('cmk-mine', { replicaRegions: ['eu-west-1'], rotation: null, allowReplacement: true });
     const theirs = desiredKey('cmk-theirs', { replicaRegions: ['eu-west-1'], rotation: null });
     const minePrimary = actualKey(mine, 'mrk-mine', { replicaRegions: [] });
     const theirsPrimary = actualKey(theirs, 'mrk-theirs', { replicaRegions: [] });

@@ -118,3 +118,37 @@ describe('Function: plan (held instances: an input that became invalid never rem
     expect(result.actions.map((a) => a.kind)).toEqual(['DeleteAlias', 'ScheduleKeyDeletion']);
   });
 });
+
+describe('Function: plan (a key in every Region that now names one Region)', () => {
+  const perRegion = (region: string, keyId: string) =>
+    actualKey(desiredKey('cmk-all', { id: `cmk-all@${region}`, perRegion: true, primaryRegion: region }), keyId, { region });
+  const actual = {
+    keys: [perRegion('us-east-1', 'k-use1'), perRegion('eu-west-1', 'k-euw1'), perRegion('ap-south-1', 'k-aps1')],
+    aliases: [alias('us-east-1', 'alias/cmk-all', 'k-use1'), alias('eu-west-1', 'alias/cmk-all', 'k-euw1'), alias('ap-south-1', 'alias/cmk-all', 'k-aps1')],
+  };
+
+  it('keeps the separate keys of the other Regions and refuses: no removal names them', () => {
+    // Act
+    const result = plan(desiredState([desiredKey('cmk-all')]), actual);
+
+    // Assess
+    expect(result.actions).toEqual([]);
+    expect(result.refusals).toEqual([
+      {
+        keyName: 'cmk-all',
+        region: null,
+        reason:
+          'Region of cmk-all is now us-east-1, which would delete its separate keys in ap-south-1, eu-west-1 (each with its own key material), although no removal names them. To delete them, set AllowReplacement: true on cmk-all for this change; to keep them, set its Region back to "".',
+      },
+    ]);
+  });
+
+  it('removes them when the key allows replacement', () => {
+    // Act
+    const result = plan(desiredState([desiredKey('cmk-all', { allowReplacement: true })]), actual);
+
+    // Assess
+    expect(result.refusals).toEqual([]);
+    expect(result.actions.filter((a) => a.kind === 'ScheduleKeyDeletion').map((a) => a.region)).toEqual(['ap-south-1', 'eu-west-1']);
+  });
+});
