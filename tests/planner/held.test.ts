@@ -152,3 +152,39 @@ describe('Function: plan (a key in every Region that now names one Region)', () 
     expect(result.actions.filter((a) => a.kind === 'ScheduleKeyDeletion').map((a) => a.region)).toEqual(['ap-south-1', 'eu-west-1']);
   });
 });
+
+describe('Function: plan (a Region disabled in the account after keys were made there)', () => {
+  it('keeps a key whose primary Region was disabled: its replicas, still visible, are not removed', () => {
+    // Prepare: primary in me-south-1 (no longer enabled, so not read), replica in eu-west-1
+    const key = desiredKey('cmk-prod', { primaryRegion: 'me-south-1', replicaRegions: ['eu-west-1'] });
+    const primary = actualKey(key, MRK, { region: 'me-south-1' });
+    const actual = { keys: [primary, replicaOf(primary, 'eu-west-1')], aliases: [alias('eu-west-1', 'alias/cmk-prod', MRK)] };
+    const held: HeldInstance = { ...NOT_ENABLED, cause: 'me-south-1 is not enabled in this account (ListRegions: DISABLING)' };
+
+    // Act
+    const result = plan(desiredState([], { regions: ['eu-west-1', 'us-east-1'], invalidCmkInputs: ['cmk-prod'], held: [held] }), actual);
+
+    // Assess
+    expect(result.actions).toEqual([]);
+    expect(result.refusals).toHaveLength(1);
+    expect(result.refusals[0]).toMatchObject({ keyName: 'cmk-prod', region: 'eu-west-1' });
+    expect(result.refusals[0]!.reason).toContain('the replica of cmk-prod in eu-west-1');
+  });
+
+  it('never touches a replica in a disabled Region: the Region is not read, so the plan does not see it', () => {
+    // Prepare: the replica Region me-south-1 was disabled; the key still lists it
+    const key = desiredKey('cmk-prod', { replicaRegions: [], multiRegion: true });
+    const primary = actualKey(desiredKey('cmk-prod', { replicaRegions: ['me-south-1'] }), MRK);
+    const actual = { keys: [primary, replicaOf(primary, 'me-south-1')], aliases: [alias('us-east-1', 'alias/cmk-prod', MRK)] };
+    const held: HeldInstance = { keyName: 'cmk-prod', region: 'me-south-1', property: 'ReplicaRegions', cause: 'me-south-1 is not enabled' };
+
+    // Act
+    const result = plan(
+      desiredState([key], { regions: ['eu-west-1', 'us-east-1'], invalidReplicaRegions: { 'cmk-prod': ['me-south-1'] }, held: [held] }),
+      actual,
+    );
+
+    // Assess
+    expect(result).toEqual({ actions: [], refusals: [], bindings: { 'cmk-prod': { keyId: MRK } } });
+  });
+});
