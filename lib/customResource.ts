@@ -13,6 +13,7 @@ import { ownerOf } from './ownership.ts';
 import { RequestProgress } from './progress.ts';
 import { parseProperties } from './properties/index.ts';
 import { type ReconcileDeps, reconcile } from './reconcile.ts';
+import { enabledRegionsOf } from './regions.ts';
 import { failedResult, type RequestResult } from './requestResult.ts';
 import { measureResponseBytes } from './response.ts';
 import type { DesiredState, ResourceProperties } from './types.ts';
@@ -44,9 +45,10 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
   const owner = ownerOf(context.stackId, context.logicalResourceId);
 
   if (event.RequestType === 'Delete') {
-    progress.phase = 'listing the enabled Regions';
-    const enabledRegions = await deps.aws.regions.listEnabledRegions();
-    const desired = deletionDesiredState({ rawProperties: event.ResourceProperties, enabledRegions, context });
+    progress.phase = 'listing the Regions';
+    const accountRegions = await deps.aws.regions.listRegions();
+    const enabledRegions = enabledRegionsOf(accountRegions);
+    const desired = deletionDesiredState({ rawProperties: event.ResourceProperties, enabledRegions, accountRegions, context });
     return reconcile(desired, [], { ...deps, kms: deps.aws.kms, progress });
   }
 
@@ -56,9 +58,10 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
     progress.phase = 'validating the properties';
     properties = parseProperties(event.ResourceProperties, { accountId: context.accountId });
     const oldProperties = event.RequestType === 'Update' ? parseOldProperties(event.OldResourceProperties, context.accountId) : null;
-    progress.phase = 'listing the enabled Regions';
-    const enabledRegions = await deps.aws.regions.listEnabledRegions();
-    desired = buildDesiredState({ properties, oldProperties, enabledRegions, context });
+    progress.phase = 'listing the Regions';
+    const accountRegions = await deps.aws.regions.listRegions();
+    const enabledRegions = enabledRegionsOf(accountRegions);
+    desired = buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, requestId: event.RequestId, context });
     const envelope = {
       Status: 'SUCCESS',
       PhysicalResourceId: owner.ownerId,

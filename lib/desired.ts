@@ -12,8 +12,9 @@ import { LIMITS } from './properties/key.ts';
 import { canRotate } from './properties/keySpec.ts';
 import { readRegionList } from './properties/regionNames.ts';
 import { snakeCaseOf } from './properties/synonyms.ts';
-import { placeKey, regionsToScan, usableRegions } from './regions.ts';
-import type { DesiredKey, DesiredState, KeyProperties, ResourceContext, ResourceProperties } from './types.ts';
+import { heldInstancesOf, unknownRegionIssues } from './regionChecks.ts';
+import { type AccountRegion, placeKey, regionsToScan, usableRegions } from './regions.ts';
+import type { DesiredKey, DesiredState, HeldInstance, KeyProperties, ResourceContext, ResourceProperties } from './types.ts';
 
 /** The description of a key whose `Description` is not set: says who manages it. */
 export function defaultDescriptionOf(keyName: string, context: ResourceContext): string {
@@ -32,24 +33,37 @@ function compareIds(a: DesiredKey, b: DesiredKey): number {
 /**
  * Builds the desired state of a Create or Update.
  * @param input.oldProperties the previous properties on Update (their OptInRegions are scanned too), else null
- * @throws ValidationError when a generated key policy exceeds KMS's 32 KB limit (path `CustomerMasterKeys.<name>`)
+ * @param input.accountRegions every Region `ListRegions` reports (any status): names it does not know
+ *   are validation errors; without it only the form of names is checked
+ * @param input.requestId the CloudFormation RequestId, recorded on keys this request adopts
+ * @throws ValidationError when a Region name is no Region of the partition, or a generated key policy
+ *   exceeds KMS's 32 KB limit (path `CustomerMasterKeys.<name>`)
  */
 export function buildDesiredState(input: {
   properties: ResourceProperties;
   oldProperties: ResourceProperties | null;
   enabledRegions: string[];
+  accountRegions?: AccountRegion[];
+  requestId?: string;
   context: ResourceContext;
 }): DesiredState {
   const { properties, oldProperties, enabledRegions, context } = input;
+  const accountRegions = input.accountRegions ?? enabledRegions.map((name): AccountRegion => ({ name, status: 'ENABLED' }));
+  if (input.accountRegions !== undefined) {
+    const unknown = unknownRegionIssues(properties, input.accountRegions);
+    if (unknown.length > 0) throw new ValidationError(unknown);
+  }
   const usable = usableRegions(enabledRegions, properties.optInRegions);
   const keys: DesiredKey[] = [];
   const invalidCmkInputs: string[] = [];
   const invalidReplicaRegions: [string, string[]][] = [];
+  const held: HeldInstance[] = [];
   const issues: ValidationIssue[] = [];
   const retired = retiredAliasesOf(properties, oldProperties);
 
   for (const key of properties.keys) {
     const placement = placeKey(key.region, key.replicaRegions, usable);
+    held.push(...heldInstancesOf(key, placement, accountRegions, properties.optInRegions));
     if (placement.kind === 'invalid') {
       invalidCmkInputs.push(key.name);
       continue;
@@ -86,6 +100,8 @@ export function buildDesiredState(input: {
     // Built from entries so that any key name, `__proto__` included, is a plain property.
     invalidReplicaRegions: Object.fromEntries(invalidReplicaRegions),
     defaultDeletionWindowInDays: defaultWindowOf(properties),
+    held,
+    ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
   };
 }
 
@@ -127,6 +143,7 @@ function desiredKey(
     tags: { ...key.tags },
     deletionWindowInDays: key.deletionWindowInDays,
     removalPolicy: key.removalPolicy,
+    ...(key.removalPolicyExplicit === true ? { removalPolicyExplicit: true } : {}),
     allowReplacement: key.allowReplacement,
     extraAliasNames: aliases.extra,
     retiredAliasNames: aliases.retired,
@@ -157,9 +174,20 @@ function retiredAliasesOf(properties: ResourceProperties, oldProperties: Resourc
  * Regions to scan; anything else means all enabled Regions) and `DefaultDeletionWindowInDays`
  * (else 30, the safest window).
  */
-export function deletionDesiredState(input: { rawProperties: unknown; enabledRegions: string[]; context: ResourceContext }): DesiredState {
+export function deletionDesiredState(input: {
+  rawProperties: unknown;
+  enabledRegions: string[];
+  accountRegions?: AccountRegion[];
+  context: ResourceContext;
+}): DesiredState {
   const { rawProperties, enabledRegions, context } = input;
-  const optInRegions = leniently(rawProperties, 'OptInRegions', (value, issues) => readRegionList(value, 'OptInRegions', issues, false));
+  const known = input.accountRegions === undefined ? null : new Set(input.accountRegions.map((r) => r.name));
+  // A name the partition does not have makes the whole list garbage: every enabled Region is scanned.
+  const optInRegions = leniently(rawProperties, 'OptInRegions', (value, issues) => {
+    const list = readRegionList(value, 'OptInRegions', issues, false);
+    if (list !== undefined && known !== null && list.some((r) => !known.has(r))) issues.push({ path: 'OptInRegions', message: 'unknown Region' });
+    return list;
+  });
   const window = leniently(rawProperties, 'DefaultDeletionWindowInDays', (value, issues) =>
     readInteger(value, 'DefaultDeletionWindowInDays', issues, LIMITS.deletionWindowInDays.min, LIMITS.deletionWindowInDays.max),
   );

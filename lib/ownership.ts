@@ -28,6 +28,13 @@ export const OWNERSHIP_TAGS = {
    * hands the key back instead of deleting it.
    */
   previousOwner: `${OWNERSHIP_TAG_PREFIX}PreviousOwner`,
+  /**
+   * Set on a key this resource adopted (AdoptExistingKeys): the RequestId of the request that adopted
+   * it. That request only records the adoption; a later request (another RequestId) that keeps the
+   * key confirms it. Adopted keys are released, not deleted, on removal unless the properties set
+   * `RemovalPolicy: Delete` explicitly (recorded at confirmation). See `planner/adoption.ts`.
+   */
+  adoptedBy: `${OWNERSHIP_TAG_PREFIX}AdoptedBy`,
 } as const;
 
 /** How many of a key's 50 tags the product itself uses at most. */

@@ -1,8 +1,28 @@
 /**
  * Regions (docs/behaviour.md §4): which Regions a resource may use, how a key's `Region` and `ReplicaRegions`
- * resolve against them, and the partition of a Region. Pure: the enabled Regions come from the
- * `RegionsApi` that `lib/aws/account.ts` implements with the Account API's `ListRegions`.
+ * resolve against them, and the partition of a Region. Pure: the Regions and their status come from
+ * the `RegionsApi` that `lib/aws/account.ts` implements with the Account API's `ListRegions`.
  */
+
+/** The opt status the Account API's `ListRegions` reports for a Region. */
+export const REGION_OPT_STATUSES = ['ENABLED', 'ENABLING', 'DISABLING', 'DISABLED', 'ENABLED_BY_DEFAULT'] as const;
+export type RegionOptStatus = (typeof REGION_OPT_STATUSES)[number];
+
+/** One Region of the partition as `ListRegions` reports it. */
+export interface AccountRegion {
+  name: string;
+  status: RegionOptStatus;
+}
+
+/** Only these statuses make a Region usable; ENABLING and DISABLING are not (KMS may refuse calls there). */
+export function isEnabledStatus(status: RegionOptStatus): boolean {
+  return status === 'ENABLED' || status === 'ENABLED_BY_DEFAULT';
+}
+
+/** The enabled Regions among `regions`, sorted. */
+export function enabledRegionsOf(regions: readonly AccountRegion[]): string[] {
+  return sortedUnique(regions.filter((r) => isEnabledStatus(r.status)).map((r) => r.name));
+}
 
 /** `ReplicaRegions: ["*"]`: every usable Region except the primary's. */
 export const ALL_REGIONS = '*';

@@ -113,6 +113,8 @@ export interface KeyProperties {
   /** `GlobalTags` merged under the key's `Tags`; never contains the reserved ownership prefix. */
   tags: TagMap;
   removalPolicy: RemovalPolicy;
+  /** True when the properties set `RemovalPolicy` themselves: only then is an adopted key deleted on removal. */
+  removalPolicyExplicit?: boolean;
   allowReplacement: boolean;
   /** `DefaultPolicyStatements` then the key's `PolicyStatements`, in the order written; after the generated statements. */
   policyStatements: UserPolicyStatement[];
@@ -190,6 +192,8 @@ export interface DesiredKey {
   tags: TagMap;
   deletionWindowInDays: number;
   removalPolicy: RemovalPolicy;
+  /** True when the properties set `RemovalPolicy` themselves: only then is an adopted key deleted on removal. */
+  removalPolicyExplicit?: boolean;
   allowReplacement: boolean;
   /** `alias/<name>` of each of `Aliases`, in the order written: kept on the key like `aliasName`, in every Region of it. */
   extraAliasNames: string[];
@@ -198,6 +202,21 @@ export interface DesiredKey {
    * current ones give no key: deleted where they still target this key, the key untouched. Sorted.
    */
   retiredAliasNames: string[];
+}
+
+/**
+ * A key (`region: null`: every Region of it) or a replica Region whose input has merely become
+ * invalid: a Region not enabled, outside OptInRegions, or no longer covered by `"*"`. The planner
+ * keeps an existing key or replica there untouched and refuses the request (docs/behaviour.md §6,
+ * Removal): only the configuration naming it removes a key.
+ */
+export interface HeldInstance {
+  keyName: string;
+  region: string | null;
+  /** The property whose value no longer places the key there: `Region` or `ReplicaRegions`. */
+  property: 'Region' | 'ReplicaRegions';
+  /** Why the input is invalid, e.g. `me-south-1 is not enabled in this account (ListRegions: DISABLED)`. */
+  cause: string;
 }
 
 /** Everything the planner needs to know about what the template asks for. */
@@ -214,6 +233,10 @@ export interface DesiredState {
   invalidReplicaRegions: Record<string, string[]>;
   /** Deletion window for owned keys that are no longer desired (Delete, removed keys). */
   defaultDeletionWindowInDays: number;
+  /** Keys and replica Regions kept as they are although no desired key places them (see `HeldInstance`). */
+  held?: HeldInstance[];
+  /** The CloudFormation RequestId: recorded on keys this request adopts, so its rollback can tell. */
+  requestId?: string;
 }
 
 export const KEY_STATES = ['Creating', 'Enabled', 'Disabled', 'PendingDeletion', 'PendingReplicaDeletion', 'PendingImport', 'Unavailable', 'Updating'] as const;

@@ -11,6 +11,7 @@ import { OWNERSHIP_TAGS } from '../../lib/ownership.ts';
 import { buildEvent, type CustomResourceEvent, checkAnswer, DEFAULT_BUNDLE_PATH, DEFAULT_IDENTITY, functionArnOf } from '../../local/driver/index.ts';
 import { lambdaEnvironment } from '../../local/driver/invoke.ts';
 import type { CfnMap } from './cfnValue.ts';
+import { regionTyposOnExistingKeys, runExistingKeyTypos } from './existingKeys.ts';
 import type { Harness } from './harness.ts';
 import { type HostileInput, referenceCfn } from './hostileCorpus.ts';
 import { judgeHostile } from './hostileJudge.ts';
@@ -35,6 +36,8 @@ export interface HostileSummary {
   /** ResponseURL signatures that appeared in the function's logs (docs/behaviour.md §8: never logged). */
   responseUrlLeaks: number;
   deleteWithGarbage: { tried: number; passed: number };
+  /** Region typos and not-usable Regions sent as Updates of deployed keys: FAILED, nothing changed. */
+  existingKeys?: { tried: number; passed: number };
   outcomes: CheckOutcome[];
 }
 
@@ -50,6 +53,7 @@ function emptySummary(): HostileSummary {
     viaDriver: 0,
     responseUrlLeaks: 0,
     deleteWithGarbage: { tried: 0, passed: 0 },
+    existingKeys: { tried: 0, passed: 0 },
     outcomes: [],
   };
 }
@@ -329,5 +333,6 @@ export async function runHostile(
   await runHostileBatch(harness, inputs, summary, onOutcome);
   await runHostileViaDriver(harness, driverSample, summary, onOutcome);
   await runDeleteWithGarbage(harness, summary, onOutcome);
+  await runExistingKeyTypos(harness, regionTyposOnExistingKeys(), summary, onOutcome);
   return summary;
 }

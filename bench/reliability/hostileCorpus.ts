@@ -171,6 +171,10 @@ export function hostileCorpus(): HostileInput[] {
     ),
     // Per key: Regions
     prod('Region', ['us-east-1']),
+    // Names ListRegions reports under no status: validation errors, before any KMS call
+    prod('Region', 'us-eats-1'),
+    prod('ReplicaRegions', ['eu-wset-1', 'us-west-2'], `${PROD}.ReplicaRegions`),
+    top('OptInRegions', ['us-east-1', 'eu-wset-1']),
     prod('Region', { name: 'us-east-1' }),
     prod('ReplicaRegions', { 'us-west-2': 'true' }),
     prod('ReplicaRegions', [['us-west-2']], `${PROD}.ReplicaRegions[0]`),
@@ -241,6 +245,7 @@ export function hostileCorpus(): HostileInput[] {
     prod('Tags', { '': 'empty key' }, `${PROD}.Tags`),
     // Key names
     keyNamed('aws/ prefix', 'aws/my-key'),
+    keyNamed('alias/ prefix (the product adds it)', 'alias/app'),
     keyNamed('with a space', 'bad name'),
     keyNamed('with !', 'name!'),
     keyNamed('with a dot', 'cmk.prod'),

@@ -25,6 +25,8 @@ export interface ReliabilityReport {
     via_driver: number;
     response_url_leaks: number;
     delete_with_garbage: { tried: number; passed: number };
+    /** Updates of deployed keys with a Region typo or a Region no longer usable: FAILED, nothing changed. */
+    region_typos_on_existing_keys: { tried: number; passed: number };
   };
   foreign_keys_touched: number;
   ok: boolean;
@@ -71,6 +73,7 @@ export function buildReport(parts: {
       via_driver: hostile.viaDriver,
       response_url_leaks: hostile.responseUrlLeaks,
       delete_with_garbage: hostile.deleteWithGarbage,
+      region_typos_on_existing_keys: hostile.existingKeys ?? { tried: 0, passed: 0 },
     },
     foreign_keys_touched: parts.foreignKeysTouched,
     ok: true,
@@ -110,6 +113,8 @@ export function failedChecks(report: ReliabilityReport, ran: { crash: boolean; f
     if (h.response_url_leaks > 0) failed.push(`${h.response_url_leaks} ResponseURL(s) found in the function's logs`);
     const d = h.delete_with_garbage;
     if (d.passed < d.tried) failed.push(`${d.tried - d.passed} of ${d.tried} Deletes with garbage properties failed`);
+    const t = h.region_typos_on_existing_keys;
+    if (t.passed < t.tried) failed.push(`${t.tried - t.passed} of ${t.tried} Region typos on existing keys changed something or were not refused`);
   }
   if (report.foreign_keys_touched > 0) failed.push(`${report.foreign_keys_touched} foreign key(s) touched`);
   return failed;
@@ -139,6 +144,7 @@ export function formatReport(report: ReliabilityReport): string {
       ['  API reads while refusing', String(h.api_calls_while_refusing)],
       ['  ResponseURL leaks in logs', String(h.response_url_leaks)],
       ['  Delete with garbage properties', `${h.delete_with_garbage.passed} / ${h.delete_with_garbage.tried}`],
+      ['  Region typos on existing keys (FAILED, nothing changed)', `${h.region_typos_on_existing_keys.passed} / ${h.region_typos_on_existing_keys.tried}`],
       ['foreign keys touched', String(report.foreign_keys_touched)],
       ['duration', `${report.duration_s} s`],
     ]),

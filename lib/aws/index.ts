@@ -38,6 +38,10 @@ export function createAwsDependencies(options: AwsDependenciesOptions = {}): Aws
   return {
     kms,
     regions: {
+      listRegions: () => {
+        regions ??= createRegionsApi(createAccountClient(options.region));
+        return regions.listRegions();
+      },
       listEnabledRegions: () => {
         regions ??= createRegionsApi(createAccountClient(options.region));
         return regions.listEnabledRegions();

@@ -8,6 +8,7 @@ import { canonicalizeJsonText } from '../canonicalJson.ts';
 import { OWNERSHIP_TAGS } from '../ownership.ts';
 import type { ActualKey, DesiredKey, KeyRef, TagMap } from '../types.ts';
 import { isActive, isPendingDeletion, type KeyFamily } from './actualIndex.ts';
+import { withAdoptionTags } from './adoption.ts';
 import { deps } from './builder.ts';
 import type { PlannerContext } from './context.ts';
 import { checkPermitted, type ExistingBinding } from './existingKeyRefusals.ts';
@@ -44,7 +45,7 @@ export function planExistingKey(ctx: PlannerContext, binding: ExistingBinding, m
   if (!checkPermitted(ctx, binding, wanted, oldPrimary, memberP)) return false;
 
   const touched = family.members.filter((m) => wanted.includes(m.region));
-  const tags = desiredKeyTags(key, ctx.desired.owner, binding.siblingOwnerId ?? previousOwnerOf(ctx, family, touched));
+  const tags = withAdoptionTags(key, family, desiredKeyTags(key, ctx.desired.owner, binding.siblingOwnerId ?? previousOwnerOf(ctx, family, touched)));
   const gates = new Map<string, Gate>();
   for (const member of touched) gates.set(member.region, planMemberUpdate(ctx, key, member, tags));
 

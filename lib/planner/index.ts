@@ -7,12 +7,14 @@
 
 import type { ActualState, DesiredState, KeyRef, Plan } from '../types.ts';
 import { indexActual, type KeyFamily } from './actualIndex.ts';
+import { isAdoptionPending, planPendingAdoption } from './adoption.ts';
 import { planAliases } from './aliases.ts';
 import { bindDesiredKeys } from './binding.ts';
 import { compareStructure, replacementReason } from './changeRules.ts';
 import { createContext } from './context.ts';
 import { planExistingKey } from './existingKey.ts';
 import { planRetiredAliases } from './extraAliases.ts';
+import { holdRemovals } from './held.ts';
 import { planNewKey } from './newKey.ts';
 import { planRemovals } from './removal.ts';
 
@@ -35,6 +37,12 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
     }
     const { family } = binding;
     const structure = compareStructure(key, family);
+    if (structure.changes.length === 0 && isAdoptionPending(ctx, binding)) {
+      kept.add(family.keyId);
+      const ref = planPendingAdoption(ctx, binding);
+      if (ref !== null) bindings[key.id] = ref;
+      continue;
+    }
     if (structure.changes.length === 0) {
       kept.add(family.keyId);
       if (planExistingKey(ctx, binding, structure.movePrimary)) {
@@ -56,11 +64,11 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
   }
 
   const aliasMoves = planAliases(ctx);
-  planRemovals(
+  const unbound = holdRemovals(
     ctx,
-    aliasMoves,
     ctx.index.families.filter((family) => !kept.has(family.keyId)),
   );
+  planRemovals(ctx, aliasMoves, unbound);
 
   const { actions, refusals } = ctx.out.result();
   return { actions: refusals.length > 0 ? [] : actions, refusals, bindings };

@@ -49,7 +49,10 @@ const ALIAS_PREFIX = 'alias/';
 /** Why `name` cannot name a key (its alias is `alias/<name>`), or undefined when it can. */
 export function keyNameProblem(name: string): string | undefined {
   if (!KEY_NAME.test(name)) return 'a key name may hold only letters, digits, /, _ and - (it becomes the alias alias/<name>)';
-  if (name.startsWith('aws/')) return 'a key name must not start with aws/: KMS reserves alias/aws/ for AWS managed keys';
+  if (name.startsWith(ALIAS_PREFIX)) {
+    return `a key name must not start with alias/: the product adds alias/ itself (name the key ${name.slice(ALIAS_PREFIX.length) || '<name>'} for the alias ${name})`;
+  }
+  if (name.startsWith('aws/')) return 'a key name must not start with aws/: KMS reserves alias/aws/ for AWS managed keys, and the product adds alias/ itself';
   const aliasLength = ALIAS_PREFIX.length + name.length;
   if (aliasLength > LIMITS.aliasLength) return `the alias alias/<name> must be at most ${LIMITS.aliasLength} characters, got ${aliasLength}`;
   return undefined;
@@ -137,6 +140,7 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
     enabled: optional(fields.Enabled, (v) => readBoolean(v, at('Enabled'), issues)) ?? true,
     tags,
     removalPolicy: optional(fields.RemovalPolicy, (v) => readChoice<RemovalPolicy>(v, at('RemovalPolicy'), issues, REMOVAL_POLICIES)) ?? 'Delete',
+    ...(isAbsent(fields.RemovalPolicy) ? {} : { removalPolicyExplicit: true }),
     allowReplacement: optional(fields.AllowReplacement, (v) => readBoolean(v, at('AllowReplacement'), issues)) ?? false,
     policyStatements,
     aliases: optional(fields.Aliases, (v) => readAliases(v, name, at('Aliases'), issues)) ?? [],

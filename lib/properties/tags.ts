@@ -11,7 +11,8 @@ import { describeValue, fieldPath, type Issues } from './issues.ts';
 
 /**
  * Tags the product itself may put on a key. `OWNERSHIP_TAG_COUNT` already includes PreviousOwner
- * (set when ownership moves from a renamed logical ID), which a key can carry next to the others.
+ * (set when ownership moves from a renamed logical ID) and AdoptedBy (a key adopted with
+ * AdoptExistingKeys), which a key can carry next to the others.
  */
 export const RESERVED_TAG_COUNT = OWNERSHIP_TAG_COUNT;
 

@@ -1,5 +1,5 @@
 /**
- * A refused plan has no actions (lib/planner.ts: a refusal fails the whole request before anything
+ * A refused plan has no actions (lib/planner/: a refusal fails the whole request before anything
  * runs), which hides the rest of the change from whoever reads it. `planAroundRefusals` plans again
  * with the refusals taken out of the way, so the report can list what the request would do once
  * they are resolved: a refused replacement as if the key set `AllowReplacement: true`, any other

@@ -1,5 +1,5 @@
 /**
- * A plan as a report for people and pipelines: the planner's `Plan` (lib/planner.ts), with the
+ * A plan as a report for people and pipelines: the planner's `Plan` (lib/planner/), with the
  * desired and actual state it came from, grouped per Region and key. Each action carries its effect
  * (destructive ones marked), a summary and what was found in KMS that it corrects; replacements,
  * refusals, invalid inputs and skipped Regions are listed. Plain data: `JSON.stringify` is the JSON

@@ -10,7 +10,7 @@ describe('Function: createRegionsApi', () => {
     accountMock.reset();
   });
 
-  it('lists enabled Regions across every page, asking only for ENABLED and ENABLED_BY_DEFAULT', async () => {
+  it('lists every Region under any status across every page, without a status filter', async () => {
     // Prepare
     accountMock
       .on(ListRegionsCommand, { NextToken: undefined })
@@ -18,22 +18,52 @@ describe('Function: createRegionsApi', () => {
         Regions: [
           { RegionName: 'us-east-1', RegionOptStatus: 'ENABLED_BY_DEFAULT' },
           { RegionName: 'af-south-1', RegionOptStatus: 'ENABLED' },
+          { RegionName: 'me-south-1', RegionOptStatus: 'DISABLED' },
         ],
         NextToken: 't1',
       })
       .on(ListRegionsCommand, { NextToken: 't1' })
-      .resolves({ Regions: [{ RegionName: 'eu-west-1', RegionOptStatus: 'ENABLED_BY_DEFAULT' }] });
+      .resolves({
+        Regions: [
+          { RegionName: 'eu-west-1', RegionOptStatus: 'ENABLED_BY_DEFAULT' },
+          { RegionName: 'ap-east-1', RegionOptStatus: 'ENABLING' },
+          { RegionName: 'eu-south-1', RegionOptStatus: 'DISABLING' },
+        ],
+      });
+    const api = createRegionsApi(new AccountClient({ region: 'us-east-1' }));
+
+    // Act
+    const regions = await api.listRegions();
+
+    // Assess
+    expect(regions).toEqual([
+      { name: 'af-south-1', status: 'ENABLED' },
+      { name: 'ap-east-1', status: 'ENABLING' },
+      { name: 'eu-south-1', status: 'DISABLING' },
+      { name: 'eu-west-1', status: 'ENABLED_BY_DEFAULT' },
+      { name: 'me-south-1', status: 'DISABLED' },
+      { name: 'us-east-1', status: 'ENABLED_BY_DEFAULT' },
+    ]);
+    expect(accountMock.commandCalls(ListRegionsCommand).map((c) => c.args[0].input)).toEqual([{ MaxResults: 50 }, { MaxResults: 50, NextToken: 't1' }]);
+  });
+
+  it('derives the enabled Regions (ENABLED and ENABLED_BY_DEFAULT only) from the same listing', async () => {
+    // Prepare
+    accountMock.on(ListRegionsCommand).resolves({
+      Regions: [
+        { RegionName: 'us-east-1', RegionOptStatus: 'ENABLED_BY_DEFAULT' },
+        { RegionName: 'af-south-1', RegionOptStatus: 'ENABLED' },
+        { RegionName: 'ap-east-1', RegionOptStatus: 'ENABLING' },
+        { RegionName: 'me-south-1', RegionOptStatus: 'DISABLED' },
+      ],
+    });
     const api = createRegionsApi(new AccountClient({ region: 'us-east-1' }));
 
     // Act
     const regions = await api.listEnabledRegions();
 
     // Assess
-    expect(regions).toEqual(['af-south-1', 'eu-west-1', 'us-east-1']);
-    expect(accountMock.commandCalls(ListRegionsCommand).map((c) => c.args[0].input)).toEqual([
-      { RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'], MaxResults: 50 },
-      { RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'], MaxResults: 50, NextToken: 't1' },
-    ]);
+    expect(regions).toEqual(['af-south-1', 'us-east-1']);
   });
 
   it('translates errors into AccountApiError', async () => {

@@ -134,6 +134,14 @@ describe('Function: ListRegions (Account API)', () => {
     expect(result.NextToken).toBeUndefined();
   });
 
+  it('filters by RegionOptStatusContains DISABLED: the opt-in Regions not enabled, me-south-1 among them', async () => {
+    // Act
+    const result = await h.account().send(new ListRegionsCommand({ RegionOptStatusContains: ['DISABLED'], MaxResults: 50 }));
+    // Assess
+    expect(result.Regions!.map((r) => r.RegionName)).toContain('me-south-1');
+    expect(result.Regions!.every((r) => r.RegionOptStatus === 'DISABLED')).toBe(true);
+  });
+
   it('refuses MaxResults out of range and a bad NextToken with ValidationException', async () => {
     // Act & Assess
     await expectKmsError(h.account().send(new ListRegionsCommand({ MaxResults: 51 })), 'ValidationException');

@@ -65,10 +65,20 @@ function properties(keys: Record<string, unknown> = { 'cmk-a': { Region: 'us-eas
   return { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: keys, ...extra };
 }
 
+/** A RegionsApi whose enabled Regions are `enabled()`; every other Region is reported DISABLED, like the opt-in ones. */
+function regionsApiOf(enabled: () => Promise<string[]>): AwsDependencies['regions'] {
+  const listRegions = async () => {
+    const names = await enabled();
+    const others = ['me-south-1', 'af-south-1'].filter((n) => !names.includes(n));
+    return [...names.map((name) => ({ name, status: 'ENABLED_BY_DEFAULT' as const })), ...others.map((name) => ({ name, status: 'DISABLED' as const }))];
+  };
+  return { listRegions, listEnabledRegions: enabled };
+}
+
 function handlerWith(overrides: { kms?: (region: string) => KmsApi; regions?: () => Promise<string[]>; env?: Record<string, string> } = {}) {
   const aws: AwsDependencies = {
     kms: overrides.kms ?? kms.factory,
-    regions: { listEnabledRegions: overrides.regions ?? (async () => REGIONS) },
+    regions: regionsApiOf(overrides.regions ?? (async () => REGIONS)),
   };
   const options: HandlerOptions = {
     env: { AWS_REGION: 'us-east-1', EXECUTION_ROLE_ARN, LOG_LEVEL: 'debug', ...overrides.env },
@@ -351,7 +361,7 @@ describe('Function: handler', () => {
     });
 
     // Assess
-    expectCloudFormationFailed(server, event, /Unexpected error while listing the enabled Regions: boom/);
+    expectCloudFormationFailed(server, event, /Unexpected error while listing the Regions: boom/);
     expect(result.Status).toBe('FAILED');
   });
 

@@ -1,6 +1,6 @@
 import { OWNERSHIP_TAGS, ownershipTags } from '../../lib/ownership.ts';
 import { plan } from '../../lib/planner/index.ts';
-import { actualKey, alias, desiredKey, desiredState, ownedTags, replicaOf, SIBLING, STRANGER } from './fixtures.ts';
+import { actualKey, alias, desiredKey, desiredState, OTHER_POLICY, OWNER, ownedTags, POLICY, replicaOf, SIBLING, STRANGER } from './fixtures.ts';
 
 const MRK = 'mrk-1234abcd12ab34cd56ef1234567890ab';
 
@@ -47,26 +47,62 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
     expect(result.actions).toEqual([]);
   });
 
-  it('adopts a foreign key with AdoptExistingKeys: ownership tags added, its other tags replaced', () => {
+  it('adopts a foreign key with AdoptExistingKeys by recording the adoption only: ownership tags with AdoptedBy and Retain, nothing else', () => {
     // Prepare
-    const key = desiredKey('cmk-prod');
-    const theirs = actualKey(key, 'their-key', { tags: { Team: 'platform', CostCenter: '42' } });
+    const key = desiredKey('cmk-prod', { description: 'wanted', policy: OTHER_POLICY });
+    const theirs = actualKey(key, 'their-key', { tags: { Team: 'platform', CostCenter: '42' }, description: 'theirs', policy: POLICY, state: 'Disabled' });
     const actual = { keys: [theirs], aliases: [alias('us-east-1', 'alias/cmk-prod', 'their-key')] };
     const base = { region: 'us-east-1', keyName: 'cmk-prod', dependsOn: [], key: { keyId: 'their-key' } };
-    const { Team: _team, ...ownership } = ownedTags(key);
+    const recorded = {
+      ...ownershipTags(OWNER, 'cmk-prod', { removalPolicy: 'Retain', deletionWindowInDays: 30 }),
+      [OWNERSHIP_TAGS.adoptedBy]: 'request-1',
+    };
 
     // Act
-    const result = plan(desiredState([key], { adoptExistingKeys: true }), actual);
+    const result = plan(desiredState([key], { adoptExistingKeys: true, requestId: 'request-1' }), actual);
 
     // Assess
     expect(result).toEqual({
-      actions: [
-        { ...base, kind: 'TagResource', id: 'TagResource:us-east-1:cmk-prod:their-key', tags: ownership },
-        { ...base, kind: 'UntagResource', id: 'UntagResource:us-east-1:cmk-prod:their-key', tagKeys: ['CostCenter'] },
-      ],
+      actions: [{ ...base, kind: 'TagResource', id: 'TagResource:us-east-1:cmk-prod:their-key', tags: Object.fromEntries(Object.entries(recorded).sort()) }],
       refusals: [],
       bindings: { 'cmk-prod': { keyId: 'their-key' } },
     });
+  });
+
+  it('applies the template to an adopted key only in a later request, which confirms the adoption', () => {
+    // Prepare: adopted by request-1, now request-2 keeps it
+    const key = desiredKey('cmk-prod', { description: 'wanted' });
+    const adoptedTags = {
+      Team: 'platform',
+      ...ownershipTags(OWNER, 'cmk-prod', { removalPolicy: 'Retain', deletionWindowInDays: 30 }),
+      [OWNERSHIP_TAGS.adoptedBy]: 'request-1',
+    };
+    const theirs = actualKey(key, 'their-key', { tags: adoptedTags, description: 'theirs' });
+    const actual = { keys: [theirs], aliases: [alias('us-east-1', 'alias/cmk-prod', 'their-key')] };
+
+    // Act
+    const again = plan(desiredState([key], { adoptExistingKeys: true, requestId: 'request-1' }), actual);
+    const later = plan(desiredState([key], { requestId: 'request-2' }), actual);
+    const explicitDelete = plan(desiredState([{ ...key, removalPolicyExplicit: true }], { requestId: 'request-2' }), actual);
+
+    // Assess: the adopting request itself (a retry) changes nothing; the later one applies the template but keeps Retain
+    expect(again.actions).toEqual([]);
+    expect(later.actions.map((a) => a.kind)).toEqual(['UpdateKeyDescription']);
+    expect(explicitDelete.actions).toContainEqual(expect.objectContaining({ kind: 'TagResource', tags: { [OWNERSHIP_TAGS.removalPolicy]: 'Delete' } }));
+  });
+
+  it('refuses to adopt a key that is pending deletion: adoption does not restore keys it did not make', () => {
+    // Prepare
+    const key = desiredKey('cmk-prod');
+    const theirs = actualKey(key, 'their-key', { tags: {}, state: 'PendingDeletion' });
+    const actual = { keys: [theirs], aliases: [alias('us-east-1', 'alias/cmk-prod', 'their-key')] };
+
+    // Act
+    const result = plan(desiredState([key], { adoptExistingKeys: true, requestId: 'request-1' }), actual);
+
+    // Assess
+    expect(result.actions).toEqual([]);
+    expect(result.refusals[0]?.reason).toContain('pending deletion');
   });
 
   it('refuses to adopt a foreign key that would need replacing', () => {
@@ -228,7 +264,8 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
 
   it('moves an alias in a replica Region off another owned key, and refuses one on a foreign key', () => {
     // Prepare
-    const mine = desiredKey('cmk-mine', { replicaRegions: ['eu-west-1'], rotation: null });
+    // The old single-Region key in eu-west-1 has its own key material: removing it is a replacement.
+    const mine = desiredKey('cmk-mine', { replicaRegions: ['eu-west-1'], rotation: null, allowReplacement: true });
     const theirs = desiredKey('cmk-theirs', { replicaRegions: ['eu-west-1'], rotation: null });
     const minePrimary = actualKey(mine, 'mrk-mine', { replicaRegions: [] });
     const theirsPrimary = actualKey(theirs, 'mrk-theirs', { replicaRegions: [] });

@@ -286,7 +286,7 @@ describe('Function: plan (existing keys, in place)', () => {
         dependsOn: [],
         key: { keyId: MRK },
         tagKeys: Object.values(OWNERSHIP_TAGS)
-          .filter((t) => t !== OWNERSHIP_TAGS.previousOwner)
+          .filter((t) => t !== OWNERSHIP_TAGS.previousOwner && t !== OWNERSHIP_TAGS.adoptedBy)
           .sort(),
       },
     ]);

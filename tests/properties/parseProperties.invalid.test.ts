@@ -114,6 +114,7 @@ describe('Function: parseProperties (invalid key properties)', () => {
     ['bad.name', 'CustomerMasterKeys.bad.name'],
     ['has space', 'CustomerMasterKeys.has space'],
     ['aws/ebs', 'CustomerMasterKeys.aws/ebs'],
+    ['alias/app', 'CustomerMasterKeys.alias/app'],
     ['k'.repeat(251), `CustomerMasterKeys.${'k'.repeat(251)}`],
   ])('refuses the key name %s', (name, path) => {
     // Act
@@ -121,6 +122,14 @@ describe('Function: parseProperties (invalid key properties)', () => {
 
     // Assess
     expect(issues.map((i) => i.path)).toEqual([path]);
+  });
+
+  it.each<[string]>([['alias/app'], ['aws/ebs']])('refuses the key name %s saying that the product adds alias/ itself', (name) => {
+    // Act
+    const issues = issuesOf({ AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: { [name]: {} } });
+
+    // Assess
+    expect(issues).toEqual([{ path: `CustomerMasterKeys.${name}`, message: expect.stringContaining('the product adds alias/ itself') }]);
   });
 
   it('accepts a key name whose alias is exactly 256 characters', () => {

@@ -219,16 +219,16 @@ describe('Function: parseProperties (valid inputs)', () => {
     expect(parsed.defaultDeletionWindowInDays).toBe(14);
   });
 
-  it('merges GlobalTags under the key tags and allows 43 user tags (50 minus the 7 reserved)', () => {
+  it('merges GlobalTags under the key tags and allows 42 user tags (50 minus the 8 reserved)', () => {
     // Prepare
-    const globalTags = Object.fromEntries(Array.from({ length: 41 }, (_, i) => [`g${i}`, 'x']));
+    const globalTags = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`g${i}`, 'x']));
     const keyTags = { g0: 'override', a: '1', b: '2' };
 
     // Act
     const key = onlyKey({ Tags: keyTags }, { GlobalTags: globalTags });
 
     // Assess
-    expect(Object.keys(key.tags)).toHaveLength(43);
+    expect(Object.keys(key.tags)).toHaveLength(42);
     expect(key.tags.g0).toBe('override');
   });
 

@@ -1,4 +1,5 @@
 import { comparableText, pathsNamed, toCfnValue } from '../../bench/reliability/cfnValue.ts';
+import { regionTyposOnExistingKeys } from '../../bench/reliability/existingKeys.ts';
 import { hostileCorpus, referenceCfn } from '../../bench/reliability/hostileCorpus.ts';
 
 describe('Function: toCfnValue', () => {
@@ -103,5 +104,23 @@ describe('Function: hostileCorpus', () => {
     }
     expect(corpus.some((i) => Object.keys((i.properties.CustomerMasterKeys ?? {}) as object).length >= 5000)).toBe(true);
     expect(corpus.some((i) => Object.hasOwn(i.properties, '__proto__'))).toBe(true);
+  });
+});
+
+describe('Function: regionTyposOnExistingKeys', () => {
+  it('mistypes or unplaces a Region of the deployed reference in every input, each with a path to name', () => {
+    // Prepare
+    const reference = JSON.stringify(referenceCfn());
+
+    // Act
+    const inputs = regionTyposOnExistingKeys();
+
+    // Assess
+    expect(inputs.length).toBeGreaterThanOrEqual(8);
+    for (const input of inputs) {
+      expect(JSON.stringify(input.properties)).not.toBe(reference);
+      expect(input.expectPaths.length).toBeGreaterThan(0);
+    }
+    expect(inputs.map((i) => i.name)).toEqual(expect.arrayContaining(['cmk-prod Region us-eats-1', 'cmk-prod Region me-south-1 (exists, not enabled)']));
   });
 });

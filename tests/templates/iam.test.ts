@@ -159,13 +159,18 @@ describe('Function: execution role policy', () => {
 
     // Assess
     expect(parameters.AllowAdoptingExistingKeys?.Default).toBe('false');
-    expect(adoption).toHaveLength(1);
-    expect(nullCondition(adoption[0]!, RESOURCE_TAG_PRESENT)).toBe('true');
-    expect(resourcesOf(adoption[0]!)).toEqual([KEY_ARNS]);
-    expect(actionsOf(adoption[0]!)).toEqual(expect.arrayContaining(['kms:TagResource', 'kms:PutKeyPolicy']));
+    expect(adoption.map((s) => s.Sid)).toEqual(['AdoptExistingKeys', 'ReleaseAdoptedKeys']);
+    const [adopt, release] = adoption as [Statement, Statement];
+    expect(nullCondition(adopt, RESOURCE_TAG_PRESENT)).toBe('true');
+    expect(resourcesOf(adopt)).toEqual([KEY_ARNS]);
+    expect(actionsOf(adopt)).toEqual(expect.arrayContaining(['kms:TagResource', 'kms:PutKeyPolicy']));
     for (const forbidden of ['kms:ScheduleKeyDeletion', 'kms:UntagResource', 'kms:DeleteAlias']) {
-      expect(actionsOf(adoption[0]!)).not.toContain(forbidden);
+      expect(actionsOf(adopt)).not.toContain(forbidden);
     }
+    // Releasing a just-adopted key: only the product's own tags may go, nothing that deletes.
+    expect(actionsOf(release)).toEqual(['kms:UntagResource']);
+    expect(nullCondition(release, RESOURCE_TAG_PRESENT)).toBe('true');
+    expect(release.Condition?.['ForAllValues:StringLike']).toEqual({ 'aws:TagKeys': 'MultiRegionKmsKeys:*' });
   });
 
   it('writes logs only to its own log group', () => {
