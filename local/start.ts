@@ -148,7 +148,6 @@ async function main(options: PreviewOptions): Promise<number> {
       const planText = await renderUpdatePlan({
         properties: stack.propertiesOf(second.properties),
         context: contextOf(second),
-        enabledRegions: [...DEFAULT_ENABLED_REGIONS],
         endpointUrl: emulator.url,
       });
       log(planText.trimEnd().replace(/^(?=.)/gm, '   '));

@@ -7,6 +7,7 @@ import { buildDesiredState } from '../../lib/desired.ts';
 import type { KmsApiFactory } from '../../lib/kmsApi.ts';
 import { plan } from '../../lib/planner/index.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
+import { type AccountRegion, enabledRegionsOf } from '../../lib/regions.ts';
 import type { ActualState, DesiredState, Plan, ResourceContext } from '../../lib/types.ts';
 import { type ExecutionRole, executionRoleFromPolicies, placeholderRoleArn } from './executionRole.ts';
 import { planAroundRefusals } from './heldBack.ts';
@@ -27,7 +28,8 @@ export interface PlanResourceInput {
   executionRoleArn?: string;
   /** Wrapped read-only here whatever it is. */
   kms: KmsApiFactory;
-  enabledRegions: string[];
+  /** Every Region of the partition with its status (ListRegions): unknown names are validation errors, as in the function. */
+  accountRegions: AccountRegion[];
 }
 
 export interface PlanResourceResult {
@@ -39,14 +41,15 @@ export interface PlanResourceResult {
 }
 
 export async function planResource(input: PlanResourceInput): Promise<PlanResourceResult> {
-  const { context, enabledRegions } = input;
+  const { context, accountRegions } = input;
+  const enabledRegions = enabledRegionsOf(accountRegions);
   const kms = readOnlyKmsFactory(input.kms);
   const desiredFor = (executionRoleArn: string): DesiredState => {
     const withRole: ResourceContext = { ...context, executionRoleArn };
     const properties = parseProperties(input.propertiesFor(executionRoleArn), { accountId: context.accountId });
     // Every enabled Region is read (as if the previous OptInRegions were all of them): an owned key
     // in a Region the template no longer opts into is found, and its removal shown.
-    return buildDesiredState({ properties, oldProperties: { ...properties, optInRegions: null }, enabledRegions, context: withRole });
+    return buildDesiredState({ properties, oldProperties: { ...properties, optInRegions: null }, enabledRegions, accountRegions, context: withRole });
   };
 
   // The role changes the generated policies only: the Regions, keys and aliases to read do not depend on it.

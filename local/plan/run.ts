@@ -71,7 +71,7 @@ async function planFor(args: PlanArgs, aws: AwsDependencies): Promise<PlanJson> 
     context,
     executionRoleArn: args.executionRoleArn,
     kms: aws.kms,
-    enabledRegions: await aws.regions.listEnabledRegions(),
+    accountRegions: await aws.regions.listRegions(),
   });
   return {
     ...result.report,

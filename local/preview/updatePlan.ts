@@ -4,7 +4,9 @@
  * desired state, the actual state read with the product's reader, the pure planner), here against
  * the emulator, rendered by `local/plan/` (per Region and key, destructive actions and refusals marked).
  */
+import { AccountClient } from '@aws-sdk/client-account';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { createRegionsApi } from '../../lib/aws/account.ts';
 import { createKmsApi } from '../../lib/aws/kms.ts';
 import { ValidationError } from '../../lib/errors.ts';
 import type { KmsApi, KmsApiFactory } from '../../lib/kmsApi.ts';
@@ -15,7 +17,6 @@ export interface UpdatePlanInput {
   /** `ResourceProperties` of the Update, as the event carries them. */
   properties: unknown;
   context: ResourceContext;
-  enabledRegions: string[];
   /** The emulator. */
   endpointUrl: string;
 }
@@ -43,7 +44,15 @@ export async function renderUpdatePlan(input: UpdatePlanInput): Promise<string> 
       context,
       executionRoleArn,
       kms: emulatorKms(input.endpointUrl),
-      enabledRegions: input.enabledRegions,
+      // Every Region with its status, as the function lists them: a Region typo in v2 shows as the refusal it will be.
+      accountRegions: await createRegionsApi(
+        new AccountClient({
+          region: 'us-east-1',
+          endpoint: input.endpointUrl,
+          maxAttempts: 1,
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }),
+      ).listRegions(),
     });
     return renderPlanText(result.report);
   } catch (error) {

@@ -327,6 +327,21 @@ describe('End to end: npm run plan against the emulator', () => {
     expect(runs[3]!.stderr).toContain('--stack-id must be a CloudFormation stack ARN');
   });
 
+  it('exits 1 naming the property path for a Region name ListRegions does not know, before any KMS request', async () => {
+    // Prepare
+    const typo = await templateWith('typo.yaml', (text) => text.replace('          ReplicaRegions: [us-west-2]\n', '          ReplicaRegions: [us-wset-2]\n'));
+
+    // Act
+    const run = await plan('--template', typo, '--stack-id', stackId);
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^plan: invalid properties: [^\n]*CustomerMasterKeys\.cmk-prod\.ReplicaRegions: us-wset-2 is not a Region[^\n]*did you mean us-west-2\?\n$/,
+    );
+    expect(Object.keys(run.operations).filter((op) => op !== 'ListRegions')).toEqual([]);
+  });
+
   it('exits 1 with one line when there are no credentials', async () => {
     // Act
     const run = await planWithEnv({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined }, '--template', 'template.yaml', '--stack-id', stackId);
