@@ -14,8 +14,14 @@ function describeError(error) {
   return { name: 'Error', message: String(error) };
 }
 
+// CPU of this process (user + system, µs) so far: the parent tells the handler's share from init's.
+function cpuMicros() {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
 function finish(message) {
-  process.send(message, () => process.exit(0));
+  process.send({ ...message, cpuUs: cpuMicros() }, () => process.exit(0));
 }
 
 // Only JSON crosses the IPC channel; a value that does not survive it is reported as text.
@@ -38,7 +44,7 @@ try {
 }
 
 if (handler !== undefined) {
-  process.send({ type: 'ready', initMs: performance.now() - initStart });
+  process.send({ type: 'ready', initMs: performance.now() - initStart, cpuUs: cpuMicros() });
   process.once('message', async (message) => {
     if (message?.type !== 'invoke') return;
     const { event, context: fields, deadline } = message;

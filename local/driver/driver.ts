@@ -35,6 +35,8 @@ export interface RequestResult extends CheckedAnswer {
   stderr: string;
   initMs: number | null;
   durationMs: number | null;
+  /** CPU of the function's process while the handler ran (init excluded), ms. */
+  handlerCpuMs: number | null;
   awsRequestId: string;
 }
 
@@ -82,6 +84,7 @@ export async function createDriver(options: DriverOptions = {}): Promise<Driver>
         stderr: invocation.stderr,
         initMs: invocation.initMs,
         durationMs: invocation.durationMs,
+        handlerCpuMs: invocation.handlerCpuMs,
         awsRequestId: invocation.awsRequestId,
       };
     },

@@ -42,6 +42,8 @@ export interface InvokeOptions {
   awsRequestId?: string;
   /** Called with the child's pid before the event is sent; awaited. */
   onSpawn?: (pid: number) => void | Promise<void>;
+  /** Extra Node.js options of the child, e.g. `['--cpu-prof', '--cpu-prof-dir=…']` to profile the function. */
+  nodeOptions?: string[];
   /** Streams the child's output as it comes (the result also carries all of it). */
   onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
 }
@@ -69,6 +71,9 @@ export interface Invocation {
   initMs: number | null;
   /** From sending the event to the end of the invocation, ms. */
   durationMs: number | null;
+  /** CPU (user + system) of the child process during the init phase, and from `ready` to the handler's result, ms. */
+  initCpuMs: number | null;
+  handlerCpuMs: number | null;
   awsRequestId: string;
 }
 
@@ -122,7 +127,13 @@ export async function invokeHandler(event: { ServiceToken?: string }, options: I
 
   const child = spawn(
     process.execPath,
-    [...lambdaHeapFlags(options.memoryLimitInMB ?? 256), CHILD_SCRIPT, options.bundlePath ?? DEFAULT_BUNDLE_PATH, options.handlerExport ?? 'handler'],
+    [
+      ...lambdaHeapFlags(options.memoryLimitInMB ?? 256),
+      ...(options.nodeOptions ?? []),
+      CHILD_SCRIPT,
+      options.bundlePath ?? DEFAULT_BUNDLE_PATH,
+      options.handlerExport ?? 'handler',
+    ],
     {
       env: lambdaEnvironment(identity, functionName, options, logStreamName),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -139,7 +150,18 @@ export async function invokeHandler(event: { ServiceToken?: string }, options: I
   const messages = messageQueue(child);
   const finish = async (exit: Omit<ChildExit, 'code' | 'signal'>, extra: Partial<Invocation> = {}): Promise<Invocation> => {
     const status = await closed;
-    return { pid, exit: { ...exit, ...status }, stdout: output.stdout(), stderr: output.stderr(), initMs: null, durationMs: null, awsRequestId, ...extra };
+    return {
+      pid,
+      exit: { ...exit, ...status },
+      stdout: output.stdout(),
+      stderr: output.stderr(),
+      initMs: null,
+      durationMs: null,
+      initCpuMs: null,
+      handlerCpuMs: null,
+      awsRequestId,
+      ...extra,
+    };
   };
 
   try {
@@ -183,7 +205,9 @@ export async function invokeHandler(event: { ServiceToken?: string }, options: I
     return finish({ outcome: 'crashed', error: status.signal ? `killed by ${status.signal}` : `exited with code ${status.code}` }, { initMs, durationMs });
   }
   const exitTimer = setTimeout(() => child.kill('SIGKILL'), EXIT_GRACE_MS);
-  const extra = { initMs, durationMs, returnValue: result.value };
+  const initCpuMs = typeof init.cpuUs === 'number' ? init.cpuUs / 1000 : null;
+  const handlerCpuMs = initCpuMs !== null && typeof result.cpuUs === 'number' ? result.cpuUs / 1000 - initCpuMs : null;
+  const extra = { initMs, durationMs, initCpuMs, handlerCpuMs, returnValue: result.value };
   const invocation =
     result.outcome === 'threw' ? await finish({ outcome: 'threw', error: errorText(result.error) }, extra) : await finish({ outcome: 'returned' }, extra);
   clearTimeout(exitTimer);
@@ -193,6 +217,7 @@ export async function invokeHandler(event: { ServiceToken?: string }, options: I
 interface ChildMessage {
   type: string;
   initMs?: unknown;
+  cpuUs?: unknown;
   error?: unknown;
   outcome?: unknown;
   value?: unknown;
