@@ -69,6 +69,8 @@ export interface SeedKeyRequest {
   spec?: string;
   multiRegion?: boolean;
   description?: string;
+  /** `AWS`: an AWS managed key (needs an `alias/aws/…` aliasName). Default `CUSTOMER`. */
+  keyManager?: 'CUSTOMER' | 'AWS';
 }
 
 export interface EmulatorControl {

@@ -146,7 +146,7 @@ function crash(emulator: Emulator, body: Body): unknown {
 
 /** A key owned by nobody (not the product): for adoption and foreign-alias scenarios. Not counted as a request. */
 function seedKey(emulator: Emulator, body: Body): unknown {
-  allowOnly(body, ['region', 'aliasName', 'tags', 'spec', 'keyUsage', 'multiRegion', 'description']);
+  allowOnly(body, ['region', 'aliasName', 'tags', 'spec', 'keyUsage', 'multiRegion', 'description', 'keyManager']);
   const { state } = emulator;
   const region = body.region;
   if (typeof region !== 'string' || !state.isEnabled(region)) throw new ControlError('region must be an enabled Region');
@@ -160,12 +160,19 @@ function seedKey(emulator: Emulator, body: Body): unknown {
   if (aliasName !== undefined && (typeof aliasName !== 'string' || !aliasName.startsWith('alias/') || state.aliasesIn(region).has(aliasName))) {
     throw new ControlError('aliasName must be a free alias/… name in that Region');
   }
+  // An AWS managed key (as an account's services leave them) always has its predefined alias/aws/… alias.
+  const keyManager = body.keyManager ?? 'CUSTOMER';
+  if (keyManager !== 'CUSTOMER' && keyManager !== 'AWS') throw new ControlError('keyManager must be CUSTOMER or AWS');
+  if (keyManager === 'AWS' && (typeof aliasName !== 'string' || !aliasName.startsWith('alias/aws/'))) {
+    throw new ControlError('an AWS managed key needs an aliasName under alias/aws/');
+  }
   const key = addKey(state, {
     region,
     shared: newSharedKey(spec, usage, body.multiRegion === true, region),
     description: typeof body.description === 'string' ? body.description : '',
     policy: defaultKeyPolicy(state.partition(region), state.accountId),
     tags: new Map(Object.entries(tags as Record<string, string>)),
+    keyManager,
   });
   if (typeof aliasName === 'string') {
     const now = state.now();

@@ -173,6 +173,17 @@ describe('Function: control API', () => {
     expect(tags.Tags).toEqual([{ TagKey: 'team', TagValue: 'other' }]);
   });
 
+  it('seeds an AWS managed key only with an alias/aws/ alias', async () => {
+    // Prepare
+    const request = { region: 'eu-west-1', keyManager: 'AWS' };
+    // Act
+    const seeded = await h.control<{ keyId: string }>('seed-key', { ...request, aliasName: 'alias/aws/ebs' });
+    const described = (await h.kms('eu-west-1').send(new DescribeKeyCommand({ KeyId: 'alias/aws/ebs' }))).KeyMetadata!;
+    // Assess
+    expect(described).toMatchObject({ KeyId: seeded.keyId, KeyManager: 'AWS' });
+    await expect(h.control('seed-key', { ...request, aliasName: 'alias/not-aws' })).rejects.toThrow(/alias\/aws/);
+  });
+
   it('counts requests by operation and Region, mutations and throttles', async () => {
     // Prepare
     await h.control('counts/reset', {});
