@@ -14,6 +14,14 @@
  *   ℓ·first(o) + (N(r,o) − C(o))⁺ / q(o) + ℓ·after(o) [+ replicaCreatingMs]
  *
  * and so does the longest dependency chain on its own. The bound is the largest of these terms.
+ *
+ * Reads (the quotas of docs/behaviour.md §9 apply to them too): before any write of Region r, the
+ * reader must have listed r (ListKeys and ListAliases pages follow each other: P(r) round trips, the
+ * model counts one) and read the tags of its customer managed keys (one round trip, plus the drain
+ * of N(r, ListResourceTags) beyond one second's burst at 2,000/s; likewise DescribeKey, GetKeyPolicy,
+ * GetKeyRotationStatus where the comparison needs them: the model's `reads`). That read phase R(r) = ℓ·(P(r) − 1) [+ ℓ when the model's chain does not
+ * already count the tag round trip and tags were read] + Σ drains of the read operations delays
+ * every write term of r, and the chain by the largest R(r).
  */
 import { DEFAULT_KMS_QUOTAS, type KmsOperation, type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST } from '../lib/constants.ts';
 
@@ -37,7 +45,14 @@ export interface DependencyModel {
   chainWaitsForReplica: boolean;
   /** Human-readable chain, for the printed formula. */
   chainText: { singleRegion: string; withReplicas: string };
+  /** Whether the chain already counts the ListResourceTags round trip (else it is added where tags were read). */
+  chainCountsTagRead: boolean;
+  /** The reads a correct implementation needs (finding owned keys, comparing them): their pages and drains delay the writes. */
+  reads: readonly KmsOperation[];
 }
+
+/** What finding the owned keys after a crash needs: every listing page and the tags of every customer managed key. */
+const DISCOVERY_READS = ['ListKeys', 'ListAliases', 'ListResourceTags'] as const;
 
 /**
  * Create in an account holding none of the keys. The listings (ListKeys + ListAliases, one round
@@ -61,6 +76,8 @@ export const CREATE_MODEL: DependencyModel = {
     singleRegion: 'listings + CreateKey + CreateAlias',
     withReplicas: 'listings + CreateKey + ReplicateKey + replicaCreatingMs + CreateAlias',
   },
+  chainCountsTagRead: false,
+  reads: DISCOVERY_READS,
 };
 
 /**
@@ -80,6 +97,26 @@ export const DELETE_MODEL: DependencyModel = {
     singleRegion: 'listings + ListResourceTags + DeleteAlias + ScheduleKeyDeletion',
     withReplicas: 'listings + ListResourceTags + DeleteAlias + ScheduleKeyDeletion(replica) + ScheduleKeyDeletion(primary)',
   },
+  chainCountsTagRead: true,
+  reads: DISCOVERY_READS,
+};
+
+/**
+ * Update with no change: nothing to write, only to read. Listings, then the tags of the customer
+ * managed keys, then (in parallel) DescribeKey, GetKeyPolicy and GetKeyRotationStatus of the owned
+ * keys, which the comparison needs.
+ */
+export const UPDATE_MODEL: DependencyModel = {
+  name: 'update',
+  stages: {},
+  chainRoundTrips: { singleRegion: 3, withReplicas: 3 },
+  chainWaitsForReplica: false,
+  chainText: {
+    singleRegion: 'listings + ListResourceTags + DescribeKey ∥ GetKeyPolicy ∥ GetKeyRotationStatus',
+    withReplicas: 'listings + ListResourceTags + DescribeKey ∥ GetKeyPolicy ∥ GetKeyRotationStatus',
+  },
+  chainCountsTagRead: true,
+  reads: DISCOVERY_READS,
 };
 
 /** Successful requests per Region and operation; ReplicateKey entries carry their replica Regions. */
@@ -156,14 +193,20 @@ export function lowerBound(input: BoundInput): LowerBound {
   const quotas: KmsQuotas = { ...DEFAULT_KMS_QUOTAS, ...input.quotas };
   const withReplicas = input.multiRegion ?? input.observed.replications.length > 0;
   const chainRoundTrips = withReplicas ? model.chainRoundTrips.withReplicas : model.chainRoundTrips.singleRegion;
-  const terms: BoundTerm[] = [{ kind: 'chain', seconds: chainRoundTrips * latency + (withReplicas && model.chainWaitsForReplica ? creating : 0) }];
-  for (const [region, operations] of Object.entries(tokensDrawn(input.observed))) {
+  const drawn = tokensDrawn(input.observed);
+  const readPhase = (region: string): number => readPhaseSeconds(model, drawn[region] ?? {}, quotas, latency);
+  const slowestReads = Math.max(0, ...Object.keys(drawn).map(readPhase));
+  const terms: BoundTerm[] = [
+    { kind: 'chain', seconds: chainRoundTrips * latency + (withReplicas && model.chainWaitsForReplica ? creating : 0) + slowestReads },
+  ];
+  for (const [region, operations] of Object.entries(drawn)) {
     for (const [name, tokens] of Object.entries(operations)) {
       const operation = name as KmsOperation;
       const stage = model.stages[operation];
       if (stage === undefined || tokens === undefined) continue;
       const rate = quotas[operation];
       const seconds =
+        readPhase(region) +
         (stage.roundTripsToFirstDraw + stage.roundTripsAfterLastDraw) * latency +
         drainSeconds(tokens, bucketCapacity(operation, rate), rate) +
         (stage.waitsForReplica ? creating : 0);
@@ -172,6 +215,15 @@ export function lowerBound(input: BoundInput): LowerBound {
   }
   terms.sort((a, b) => b.seconds - a.seconds);
   return { seconds: terms[0]!.seconds, binding: terms[0]!, terms, formula: formulaText(model, withReplicas) };
+}
+
+/** R(r): how much longer than one round trip of listings the reads of one Region must take before its first write. */
+export function readPhaseSeconds(model: DependencyModel, tokens: Partial<Record<string, number>>, quotas: KmsQuotas, latency: number): number {
+  const pages = Math.max(1, tokens.ListKeys ?? 0, tokens.ListAliases ?? 0);
+  const tagRoundTrip = !model.chainCountsTagRead && (tokens.ListResourceTags ?? 0) > 0 ? latency : 0;
+  let drains = 0;
+  for (const operation of model.reads) drains += drainSeconds(tokens[operation] ?? 0, bucketCapacity(operation, quotas[operation]), quotas[operation]);
+  return (pages - 1) * latency + tagRoundTrip + drains;
 }
 
 /** The bound's formula in words, for the printed table and results.json. */
@@ -185,6 +237,7 @@ export function formulaText(model: DependencyModel, withReplicas: boolean): stri
     'max over Region r, operation o of ℓ·(first(o) + after(o)) + max(0, N(r,o) − C(o)) / q(o) [+ replicaCreatingMs after ReplicateKey] ); ' +
     'ℓ = minimum injected latency per request, q = quota (req/s), C = bucket capacity = 1 s of quota (≥ 2 for CreateKey), ' +
     'N = successful requests (tokens) per Region and operation, ReplicateKey also draws 2 CreateKey in the replica Region; ' +
+    '+ R(r) = the read phase of Region r before its writes: ℓ·(listing pages − 1) [+ ℓ for a tag round trip the chain does not count] + Σ over reads of (N − C)⁺ / q; ' +
     `stages: ${stages}`
   );
 }

@@ -12,9 +12,9 @@ export interface BenchConditions {
  * Forgets every key and counter, then applies `conditions` (a reset also resets latency, so both
  * are done together) and registers `principals` as already propagated.
  */
-export async function resetEmulator(emulatorUrl: string, conditions: BenchConditions, principals: string[] = []): Promise<void> {
+export async function resetEmulator(emulatorUrl: string, conditions: BenchConditions, principals: string[] = [], regions?: string[]): Promise<void> {
   const control = emulatorControl(emulatorUrl);
-  await control.reset({ replicaCreatingMs: conditions.replicaCreatingMs });
+  await control.reset({ replicaCreatingMs: conditions.replicaCreatingMs, ...(regions === undefined ? {} : { regions }) });
   await control.config({ latencyMs: conditions.latencyMs, latencyJitterMs: conditions.latencyJitterMs });
   if (principals.length > 0) await control.principals(principals);
 }

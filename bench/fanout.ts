@@ -21,12 +21,13 @@ import { CREATE_MODEL, DELETE_MODEL, type DependencyModel, type LowerBound, lowe
 import { type BenchConditions, emulatorCounts, keyStates, resetEmulator } from './control.ts';
 import { baselineKeySet, type KeySetShape, keyInstances, resourceProperties } from './keySet.ts';
 import { type ProcessFigures, watchProcess } from './procWatch.ts';
+import { type CpuFigures, cpuFigures } from './projection.ts';
 import type { RecordedRequests, Recorder } from './recorder.ts';
 import { sequentialCreate, sequentialDelete } from './sequential.ts';
 import { type Timeline, timelineOf } from './timeline.ts';
 
 /** One request type's figures, as `results.json` holds them (extra fields are informative). */
-export interface PhaseFigures {
+export interface PhaseFigures extends CpuFigures {
   keys: number;
   regions: number;
   key_instances: number;
@@ -77,6 +78,10 @@ export interface FanoutSetup {
   workDir: string;
   /** Default: the driver's (`dist/handler/index.mjs`). */
   bundlePath?: string;
+  /** The SDK floor (bench/sdkFloor.ts) and the template's MemorySize, for the CPU figures. */
+  cpuReference: CpuReference;
+  /** Extra Node.js options of the function's processes (`--cpu-prof`). */
+  nodeOptions?: string[];
   /** Skip the sequential baseline (quick iterations on the product). */
   skipSequential?: boolean;
   /** Product runs of Create + Delete; the fastest of each is reported. Default 2. */
@@ -84,6 +89,15 @@ export interface FanoutSetup {
 }
 
 const round = (n: number, digits = 3): number => Number(n.toFixed(digits));
+
+/** What the CPU figures are measured against. */
+export interface CpuReference {
+  floorMsPerRequest: number;
+  memoryMb: number;
+}
+
+/** CPU seconds of the handler (init excluded), as the function's process counted them. */
+export const handlerCpuSeconds = (result: RequestResult): number => (result.handlerCpuMs ?? Number.NaN) / 1000;
 
 function byOperation(recorded: RecordedRequests): Record<string, number> {
   const totals: Record<string, number> = {};
@@ -161,7 +175,16 @@ function figures(
   });
   // The handler's own duration (event sent → handler returned): module init is measured apart (cold start).
   const wall = (run.result.durationMs ?? Number.NaN) / 1000;
+  const cpu = cpuFigures({
+    cpuS: handlerCpuSeconds(run.result),
+    requests: run.recorded.total,
+    wallS: wall,
+    boundS: bound.seconds,
+    floorMsPerRequest: setup.cpuReference.floorMsPerRequest,
+    memoryMb: setup.cpuReference.memoryMb,
+  });
   return {
+    ...cpu,
     keys: shape.perRegionKeys + (shape.multiRegionPrimary === undefined ? 0 : 1),
     regions: shape.regions.length,
     key_instances: keyInstances(shape),
@@ -179,7 +202,6 @@ function figures(
     bound_binding: describeTerm(bound.binding),
     bound_terms_top: bound.terms.slice(0, 5).map(describeTerm),
     formula: bound.formula,
-    requests: run.recorded.total,
     requests_by_operation: byOperation(run.recorded),
     failed_by_code: run.recorded.failedByCode,
     sequential_throttled_retries: sequential.recorded.throttled,
@@ -225,7 +247,11 @@ export async function measureFanout(setup: FanoutSetup): Promise<FanoutFigures> 
   const principals = [shape.adminRoleArn];
   let created: ProductPhase | undefined;
   let deleted: ProductPhase | undefined;
-  const driver = await createDriver({ endpointUrl: recorder.url, ...(setup.bundlePath === undefined ? {} : { bundlePath: setup.bundlePath }) });
+  const driver = await createDriver({
+    endpointUrl: recorder.url,
+    ...(setup.bundlePath === undefined ? {} : { bundlePath: setup.bundlePath }),
+    ...(setup.nodeOptions === undefined ? {} : { nodeOptions: setup.nodeOptions }),
+  });
   try {
     for (let i = 0; i < (setup.repetitions ?? 2); i++) {
       await resetEmulator(emulatorUrl, conditions, principals);

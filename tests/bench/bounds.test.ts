@@ -1,4 +1,15 @@
-import { bucketCapacity, CREATE_MODEL, DELETE_MODEL, drainSeconds, lowerBound, type ObservedRequests, tokensDrawn } from '../../bench/bounds.ts';
+import {
+  bucketCapacity,
+  CREATE_MODEL,
+  DELETE_MODEL,
+  drainSeconds,
+  lowerBound,
+  type ObservedRequests,
+  readPhaseSeconds,
+  tokensDrawn,
+  UPDATE_MODEL,
+} from '../../bench/bounds.ts';
+import { DEFAULT_KMS_QUOTAS } from '../../lib/constants.ts';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-south-1'];
 
@@ -108,6 +119,46 @@ describe('Function: lowerBound', () => {
     // Assess: 4 round trips + (21 − 15) / 15; the chain with replicas is 5 round trips
     expect(bound.seconds).toBeCloseTo(0.1 + 0.4);
     expect(bound.terms.find((t) => t.kind === 'chain')!.seconds).toBeCloseTo(0.125);
+  });
+
+  it('delays the writes of a Region by its listing pages and tag reads beyond the burst', () => {
+    // Prepare: a Region of 2,021 customer managed keys (3 ListKeys pages) and one key to delete
+    const observed: ObservedRequests = {
+      byRegionOperation: { 'us-east-1': { ListKeys: 3, ListAliases: 1, ListResourceTags: 4021, DeleteAlias: 1, ScheduleKeyDeletion: 1 } },
+      replications: [],
+    };
+
+    // Act
+    const bound = lowerBound({ model: DELETE_MODEL, observed, latencyMs: 25, replicaCreatingMs: 0 });
+
+    // Assess: 2 more listing pages + (4021 − 2000) / 2000 s of tag reads, then the 4 round trips of the chain
+    expect(readPhaseSeconds(DELETE_MODEL, observed.byRegionOperation['us-east-1']!, DEFAULT_KMS_QUOTAS, 0.025)).toBeCloseTo(0.05 + 1.0105);
+    expect(bound.seconds).toBeCloseTo(0.05 + 1.0105 + 0.1);
+  });
+
+  it('adds the tag round trip to a Create only where tags were read', () => {
+    // Prepare
+    const observed: ObservedRequests = { byRegionOperation: { 'us-east-1': { ListResourceTags: 10 }, 'eu-west-1': {} }, replications: [] };
+
+    // Act
+    const bound = lowerBound({ model: CREATE_MODEL, observed, latencyMs: 25, replicaCreatingMs: 0 });
+
+    // Assess: the 3 round trips of the chain + 1
+    expect(bound.seconds).toBeCloseTo(0.1);
+  });
+
+  it('bounds an Update without change by its reads alone', () => {
+    // Prepare
+    const observed: ObservedRequests = {
+      byRegionOperation: { 'us-east-1': { ListKeys: 1, ListResourceTags: 30, DescribeKey: 21, GetKeyPolicy: 21 } },
+      replications: [],
+    };
+
+    // Act
+    const bound = lowerBound({ model: UPDATE_MODEL, observed, latencyMs: 25, replicaCreatingMs: 2000, multiRegion: true });
+
+    // Assess
+    expect(bound.seconds).toBeCloseTo(0.075);
   });
 
   it('ignores operations a minimal implementation would not need', () => {
