@@ -29,7 +29,7 @@ describe('Function: template.yaml', () => {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       Timeout: 900,
-      MemorySize: 256,
+      MemorySize: 1769,
       Role: { 'Fn::GetAtt': ['FunctionRole', 'Arn'] },
     });
     expect(properties.Policies).toBeUndefined();
