@@ -19,12 +19,15 @@ export const KMS_REQUEST_TIMEOUT_MS = 30_000;
  */
 export const KMS_MAX_SOCKETS = 25;
 
+/** The name of the SDK's User-Agent middleware in a client's middleware stack. */
+export const USER_AGENT_MIDDLEWARE = 'getUserAgentMiddleware';
+
 /**
  * A new client for `region`. `maxAttempts: 1`: the SDK must not repeat a CreateKey whose answer
  * was lost; our own retry (lib/retry.ts) decides what is safe to repeat.
  */
 export function createKmsClient(region: string): KMSClient {
-  return new KMSClient({
+  const client = new KMSClient({
     region,
     maxAttempts: 1,
     // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes.
@@ -37,4 +40,8 @@ export function createKmsClient(region: string): KMSClient {
       httpsAgent: { maxSockets: KMS_MAX_SOCKETS },
     },
   });
+  // The SDK builds and escapes its User-Agent header anew for every request (profiled at ~2 % of
+  // the function's CPU per KMS call); KMS does not need it, and the function is CPU-bound.
+  client.middlewareStack.remove(USER_AGENT_MIDDLEWARE);
+  return client;
 }

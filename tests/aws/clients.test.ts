@@ -1,4 +1,4 @@
-import { createKmsClient, KMS_MAX_SOCKETS } from '../../lib/aws/clients.ts';
+import { createKmsClient, KMS_MAX_SOCKETS, USER_AGENT_MIDDLEWARE } from '../../lib/aws/clients.ts';
 import { createAwsDependencies } from '../../lib/aws/index.ts';
 
 describe('Function: createKmsClient', () => {
@@ -12,6 +12,19 @@ describe('Function: createKmsClient', () => {
     expect(await west.config.region()).toBe('eu-west-1');
     expect(await east.config.maxAttempts()).toBe(1);
     expect(east.config.endpoint).toBeUndefined();
+  });
+
+  it('leaves out the User-Agent middleware (per-request CPU KMS does not need) and keeps signing', () => {
+    // Prepare
+    const client = createKmsClient('us-east-1');
+
+    // Act
+    const middleware = client.middlewareStack.identify().join('\n');
+
+    // Assess
+    expect(middleware).not.toContain(USER_AGENT_MIDDLEWARE);
+    expect(middleware).toContain('httpSigningMiddleware');
+    expect(middleware).toContain('retryMiddleware');
   });
 
   it("caps the sockets of each Region's client, over http (emulator) and https (AWS)", async () => {
