@@ -62,6 +62,8 @@ export interface PhaseFigures extends CpuFigures {
   handler_cpu_s: number;
   emulator_cpu_s: number;
   handler_peak_rss_mb: number;
+  /** TCP connections the function opened (each a socket set-up here, a TLS handshake against AWS). */
+  connections_opened: number;
 }
 
 export interface FanoutFigures {
@@ -214,6 +216,7 @@ function figures(
     handler_cpu_s: round(run.child.cpuS, 2),
     emulator_cpu_s: round(run.benchCpuS, 2),
     handler_peak_rss_mb: run.child.peakRssMb,
+    connections_opened: run.recorded.connections,
   };
 }
 

@@ -30,6 +30,7 @@ interface Scenario {
   cpu: CpuFigures;
   failed: number;
   peakRss: number | undefined;
+  connections: number | undefined;
 }
 
 function scenarios(results: BenchResults): Scenario[] {
@@ -40,6 +41,7 @@ function scenarios(results: BenchResults): Scenario[] {
     cpu: p,
     failed: p.failed_requests,
     peakRss: p.handler_peak_rss_mb,
+    connections: p.connections_opened,
   });
   const { scale } = results;
   const scaleName = `${scale.regions} Regions × (${scale.foreign_keys / scale.regions} foreign + ${scale.aws_managed_keys / scale.regions} AWS managed keys)`;
@@ -53,6 +55,7 @@ function scenarios(results: BenchResults): Scenario[] {
       cpu: scale[p],
       failed: scale[p].failed_requests,
       peakRss: scale[p].peak_rss_mb,
+      connections: scale[p].connections_opened,
     })),
   ];
 }
@@ -67,7 +70,7 @@ export function renderPerformanceSection(results: BenchResults): string {
     return (
       `| ${s.name} | ${fixed(s.wall, 3)} s | ${fixed(s.bound, 3)} s | ${fixed(s.wall / s.bound, 2)} | ${fixed(s.cpu.cpu_s, 2)} s | ${s.cpu.requests} | ` +
       `${fixed(s.cpu.cpu_ms_per_request, 3)} ms | ${fixed(s.cpu.cpu_ratio_to_floor, 2)} | ${fixed(s.cpu.projected_wall_s, 2)} s | ` +
-      `${fixed(s.cpu.projected_ratio_to_bound, 2)} | ${s.failed} | ${fixed(s.peakRss ?? Number.NaN, 1)} MB | ${fixed(gbSeconds, 2)} GB-s, $${dollars.toFixed(5)} |`
+      `${fixed(s.cpu.projected_ratio_to_bound, 2)} | ${s.connections ?? 'n/a'} | ${s.failed} | ${fixed(s.peakRss ?? Number.NaN, 1)} MB | ${fixed(gbSeconds, 2)} GB-s, $${dollars.toFixed(5)} |`
     );
   });
   const { bundle, init, memory: mem } = results;
@@ -77,8 +80,8 @@ export function renderPerformanceSection(results: BenchResults): string {
     `SDK floor: **${fixed(floor, 3)} ms** of CPU per request. Function memory (template.yaml \`MemorySize\`): **${memory} MB**, ` +
       `i.e. ${fixed(memory / 1769, 3)} vCPU; projected wall = max(wall, CPU × 1769 / ${memory}).`,
     '',
-    '| scenario | wall | lower bound | ratio | handler CPU | requests | CPU / request | × SDK floor | projected wall | projected ratio | failed requests | peak RSS | cost per operation (arm64) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| scenario | wall | lower bound | ratio | handler CPU | requests | CPU / request | × SDK floor | projected wall | projected ratio | connections opened | failed requests | peak RSS | cost per operation (arm64) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     `Targets: CPU per request ≤ ${TARGETS.cpuRatioToFloor}× the SDK floor (Create ${mark(results.fanout.cpu_ratio_to_floor <= TARGETS.cpuRatioToFloor)}, ` +

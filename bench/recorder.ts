@@ -20,6 +20,8 @@ export interface RecordedRequests extends ObservedRequests {
   failedByCode: Record<string, number>;
   /** region → operation → throttled attempts. */
   throttledByRegionOperation: Record<string, Record<string, number>>;
+  /** TCP connections the caller opened (each one costs it a socket set-up, and a TLS handshake against AWS). */
+  connections: number;
   /** Every request in arrival order, ms since `reset()`: when it reached the recorder and when it was answered. */
   trace: TracedRequest[];
 }
@@ -41,7 +43,17 @@ export interface Recorder {
 }
 
 function emptyTallies(): RecordedRequests {
-  return { byRegionOperation: {}, replications: [], total: 0, throttled: 0, failed: 0, failedByCode: {}, throttledByRegionOperation: {}, trace: [] };
+  return {
+    byRegionOperation: {},
+    replications: [],
+    total: 0,
+    throttled: 0,
+    failed: 0,
+    failedByCode: {},
+    throttledByRegionOperation: {},
+    connections: 0,
+    trace: [],
+  };
 }
 
 function regionOf(headers: IncomingHttpHeaders): string {
@@ -126,6 +138,9 @@ export async function startRecorder(targetUrl: string): Promise<Recorder> {
       });
       upstream.end(body);
     });
+  });
+  server.on('connection', () => {
+    tallies.connections += 1;
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

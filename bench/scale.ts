@@ -55,6 +55,7 @@ export interface ScalePhaseFigures extends CpuFigures {
   status: string | null;
   violations: string[];
   requests_by_operation: Record<string, number>;
+  connections_opened: number;
 }
 
 export interface ScaleFigures extends CpuFigures {
@@ -153,6 +154,7 @@ async function phase(
     status: result.status,
     violations: result.violations,
     requests_by_operation: byOperation(recorded),
+    connections_opened: recorded.connections,
   };
 }
 
