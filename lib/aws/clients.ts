@@ -14,10 +14,14 @@ export const KMS_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * Sockets per Region's client (the SDK's default is 50). Every Region has its own client, so 17
- * Regions held ~850 sockets and their buffers during a large read (bench: 183 MB RSS); the Pacer
- * and the reader's per-Region cap keep fewer requests than this in flight anyway.
+ * Regions held ~850 sockets and their buffers during a large read (bench: 183 MB RSS). And every
+ * socket is a connection set-up, a TLS handshake against AWS, paid in CPU, which Lambda rations:
+ * with 25, a Create of 357 key instances opened 347 connections for 1,155 requests and a Delete 386
+ * for 1,463 (bench `connections_opened`); with 8, 137 and 139. Eight requests in flight per Region
+ * still carry ~250 requests per second at 30 ms, above every write quota and more than one vCPU
+ * parses across Regions; the reader's extra reads wait for a socket.
  */
-export const KMS_MAX_SOCKETS = 25;
+export const KMS_MAX_SOCKETS = 8;
 
 /** The name of the SDK's User-Agent middleware in a client's middleware stack. */
 export const USER_AGENT_MIDDLEWARE = 'getUserAgentMiddleware';

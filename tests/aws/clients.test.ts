@@ -40,7 +40,7 @@ describe('Function: createKmsClient', () => {
     const httpAgent = await config.httpAgentProvider();
 
     // Assess
-    expect(KMS_MAX_SOCKETS).toBe(25);
+    expect(KMS_MAX_SOCKETS).toBe(8);
     expect(config.httpsAgent.maxSockets).toBe(KMS_MAX_SOCKETS);
     expect(httpAgent.maxSockets).toBe(KMS_MAX_SOCKETS);
   });
