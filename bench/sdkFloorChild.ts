@@ -1,12 +1,14 @@
 /**
  * The SDK floor measurement itself (bench/sdkFloor.ts runs it in a fresh process):
- * `node bench/sdkFloorChild.ts <requests> <inFlight> <warmup>` prints CPU ms per request.
+ * `node bench/sdkFloorChild.ts <coldRequests> <warmRequests> <inFlight>` prints
+ * `{"cold": ms, "warm": ms}`: CPU per request over the first `coldRequests` of the fresh process (the
+ * regime of a function invocation), then over `warmRequests` more.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 
-const [requests = 4000, inFlight = 16, warmup = 500] = process.argv.slice(2).map(Number);
+const [coldRequests = 1300, warmRequests = 4000, inFlight = 16] = process.argv.slice(2).map(Number);
 
 const ANSWER = JSON.stringify({
   KeyMetadata: {
@@ -51,10 +53,16 @@ async function send(total: number): Promise<void> {
   await Promise.all(Array.from({ length: inFlight }, worker));
 }
 
-await send(warmup);
-const before = process.cpuUsage();
-await send(requests);
-const used = process.cpuUsage(before);
-process.stdout.write(String((used.user + used.system) / 1000 / requests));
+/** CPU ms per request of `total` requests sent now. */
+async function measure(total: number): Promise<number> {
+  const before = process.cpuUsage();
+  await send(total);
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000 / total;
+}
+
+const cold = await measure(coldRequests);
+const warm = await measure(warmRequests);
+process.stdout.write(JSON.stringify({ cold, warm }));
 client.destroy();
 server.close();
