@@ -77,7 +77,7 @@ export function renderPerformanceSection(results: BenchResults): string {
   return [
     BEGIN,
     '',
-    `SDK floor: **${fixed(floor, 3)} ms** of CPU per request in a fresh process (${fixed(results.sdk_floor.warm_cpu_ms_per_request ?? Number.NaN, 3)} ms warm). Function memory (template.yaml \`MemorySize\`): **${memory} MB**, ` +
+    `SDK floor: **${fixed(floor, 3)} ms** of CPU per request, warm (${fixed(results.sdk_floor.cold_cpu_ms_per_request ?? Number.NaN, 3)} ms over a fresh process's first ${results.sdk_floor.cold_requests ?? 'n/a'}). Function memory (template.yaml \`MemorySize\`): **${memory} MB**, ` +
       `i.e. ${fixed(memory / 1769, 3)} vCPU; projected wall = max(wall, CPU × 1769 / ${memory}).`,
     '',
     '| scenario | wall | lower bound | ratio | handler CPU | requests | CPU / request | × SDK floor | projected wall | projected ratio | connections opened | failed requests | peak RSS | cost per operation (arm64) |',
