@@ -4,11 +4,21 @@
  * (Owner or PreviousOwner tag) or that a wanted alias targets, DescribeKey, GetKeyPolicy and
  * GetKeyRotationStatus. Every request is paced through the Pacer shared with the executor, and
  * retried on throttling and transient errors (reads are always safe to repeat).
+ *
+ * KMS is eventually consistent (docs/behaviour.md §9): a key that ListKeys lists, that an alias
+ * targets, or that this request made may answer NotFoundException for a while. That answer is
+ * retried for up to `READ_SETTLING_MS` and never taken for "already gone" (nor the key for a foreign
+ * one); a key still not found after that fails the read as retryable. Keys made by this request and
+ * keys that wanted aliases target are read even when ListKeys does not list them yet.
+ *
+ * A Region whose listings answer AccessDeniedException (an Organizations SCP denying the Region) is
+ * reported in `deniedRegions` with nothing read; the caller decides whether that is fatal.
  */
 
+import { type Limiter, limiter, mapLimit } from './concurrency.ts';
 import type { KmsOperation } from './constants.ts';
-import { hasCode } from './errors.ts';
-import type { AliasEntry, KmsApi, KmsApiFactory } from './kmsApi.ts';
+import { hasCode, KmsError } from './errors.ts';
+import type { AliasEntry, KeyListEntry, KmsApi, KmsApiFactory } from './kmsApi.ts';
 import { OWNERSHIP_TAGS } from './ownership.ts';
 import { Pacer } from './pacer.ts';
 import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, realSleep, withRetry } from './retry.ts';
@@ -22,11 +32,29 @@ export interface ReadActualStateInput {
   kms: KmsApiFactory;
   /** Shared with the executor; a default-quota Pacer when absent. */
   pacer?: Pacer;
+  /** Members (`region\nkeyId`) of keys this request made: read even when ListKeys lags. */
+  madeKeys?: ReadonlySet<string>;
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
 }
 
-/** Attempts in all for one read request. */
+/** A Region whose KMS listings were denied: nothing in it was read. */
+export interface DeniedRegion {
+  region: string;
+  /** KMS's answer, e.g. `AccessDeniedException: … with an explicit deny in a service control policy`. */
+  message: string;
+}
+
+/** The actual state of the readable Regions, and the Regions that could not be read. */
+export interface ReadResult extends ActualState {
+  deniedRegions: DeniedRegion[];
+}
+
+/** How long a listed (or just made) key answering NotFoundException is read again. */
+export const READ_SETTLING_MS = 20_000;
+
+/** Attempts in all for one read request (throttling, 5xx). */
 const READ_ATTEMPTS = 8;
 
 /** A read changes nothing: throttled and transient failures alike are retried. */
@@ -34,6 +62,25 @@ const READ_RETRY: RetryPolicy<'kms'> = {
   classify: (error) => (isThrottling(error) || isTransient(error) ? 'kms' : undefined),
   rules: { kms: { backoff: DEFAULT_BACKOFF, maxAttempts: READ_ATTEMPTS } },
 };
+
+/**
+ * A read of one key: also NotFoundException, which a key KMS has not caught up with answers, for up
+ * to READ_SETTLING_MS; then the key is not settled (retryable), never "gone".
+ */
+function readRetry(region: string, operation: KmsOperation, onKey: boolean): RetryPolicy<'kms' | 'settling'> {
+  return {
+    classify: (error) => (onKey && hasCode(error, 'NotFoundException') ? 'settling' : READ_RETRY.classify(error)),
+    rules: {
+      ...READ_RETRY.rules,
+      settling: {
+        backoff: DEFAULT_BACKOFF,
+        ownCount: true,
+        maxWaitMs: READ_SETTLING_MS,
+        exhausted: (error) => notSettled(error as KmsError, region, operation),
+      },
+    },
+  };
+}
 
 /**
  * How many read requests of one Region are in flight at once (the Pacer sets the rate). Unbounded,
@@ -57,7 +104,7 @@ const AWS_MANAGED_ALIAS_PREFIX = 'alias/aws/';
 /** Rotation applies only to symmetric encryption keys. */
 const ROTATABLE = { spec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT' } as const;
 
-export async function readActualState(input: ReadActualStateInput): Promise<ActualState> {
+export async function readActualState(input: ReadActualStateInput): Promise<ReadResult> {
   const pacer = input.pacer ?? new Pacer();
   const sleep = input.sleep ?? realSleep;
   const global = limiter(READ_CONCURRENCY_TOTAL);
@@ -65,44 +112,68 @@ export async function readActualState(input: ReadActualStateInput): Promise<Actu
   return {
     keys: perRegion.flatMap((r) => r.keys),
     aliases: perRegion.flatMap((r) => r.aliases),
+    deniedRegions: perRegion.flatMap((r) => (r.denied === null ? [] : [{ region: r.region, message: r.denied }])),
   };
 }
 
-type Limiter = ReturnType<typeof limiter>;
-
-async function readRegion(api: KmsApi, input: ReadActualStateInput, pacer: Pacer, sleep: (ms: number) => Promise<void>, global: Limiter): Promise<ActualState> {
+async function readRegion(
+  api: KmsApi,
+  input: ReadActualStateInput,
+  pacer: Pacer,
+  sleep: (ms: number) => Promise<void>,
+  global: Limiter,
+): Promise<ActualState & { region: string; denied: string | null }> {
   const region = api.region;
+  const now = input.now ?? Date.now;
   const regionSlots = limiter(READ_CONCURRENCY_PER_REGION);
   // A Region's slot first, then a global one: a Region never holds global slots it cannot use.
   const slots: Limiter = (task) => regionSlots(() => global(task));
-  /** One read: paced before every attempt, holding one of the Region's slots, retried while the error says it may pass. */
-  const read = <T>(operation: KmsOperation, send: () => Promise<T>, paceInside = false): Promise<T> =>
+  /**
+   * One read: paced before every attempt, holding one of the Region's slots, retried while the error
+   * says it may pass; on a key (`onKey`), NotFoundException too, for up to READ_SETTLING_MS.
+   */
+  const read = <T>(operation: KmsOperation, send: () => Promise<T>, paceInside = false, onKey = !paceInside): Promise<T> =>
     withRetry(
       () =>
         slots(async () => {
           if (!paceInside) await pacer.acquire(region, operation);
           return send();
         }),
-      { policy: READ_RETRY, sleep },
+      { policy: readRetry(region, operation, onKey), sleep, now },
     );
   const pagePacer = (operation: KmsOperation) => ({ beforePage: () => pacer.acquire(region, operation) });
 
-  const [aliases, keys] = await Promise.all([
-    read('ListAliases', () => api.listAliases(pagePacer('ListAliases')), true),
-    read('ListKeys', () => api.listKeys(pagePacer('ListKeys')), true),
-  ]);
+  let aliases: AliasEntry[];
+  let listed: KeyListEntry[];
+  try {
+    [aliases, listed] = await Promise.all([
+      read('ListAliases', () => api.listAliases(pagePacer('ListAliases')), true),
+      read('ListKeys', () => api.listKeys(pagePacer('ListKeys')), true),
+    ]);
+  } catch (error) {
+    if (!hasCode(error, 'AccessDeniedException')) throw error;
+    return { region, keys: [], aliases: [], denied: error instanceof Error ? error.message : String(error) };
+  }
   const targeted = (entries: AliasEntry[]) => new Set(entries.flatMap((a) => (a.targetKeyId === null ? [] : [a.targetKeyId])));
   const awsManaged = targeted(aliases.filter((a) => a.aliasName.startsWith(AWS_MANAGED_ALIAS_PREFIX)));
   const wantedNames = new Set(input.aliasNames);
   const wantedTargets = targeted(aliases.filter((a) => wantedNames.has(a.aliasName)));
 
-  const candidates = keys.filter((k) => !awsManaged.has(k.keyId));
-  const tagged = await mapLimit(candidates, READ_CONCURRENCY_PER_REGION, async (key) => {
+  // ListKeys may not list a key made moments ago yet: the keys this request made and the targets of
+  // wanted aliases exist, whatever the listing says.
+  const keyIds = new Set(listed.map((k) => k.keyId));
+  for (const member of input.madeKeys ?? []) {
+    const [madeRegion, keyId] = member.split('\n');
+    if (madeRegion === region && keyId !== undefined) keyIds.add(keyId);
+  }
+  for (const keyId of wantedTargets) keyIds.add(keyId);
+  const candidates = [...keyIds].filter((keyId) => !awsManaged.has(keyId));
+  const tagged = await mapLimit(candidates, READ_CONCURRENCY_PER_REGION, async (keyId) => {
     try {
-      return { keyId: key.keyId, tags: await read('ListResourceTags', () => api.listResourceTags(key.keyId, pagePacer('ListResourceTags')), true) };
+      return { keyId, tags: await read('ListResourceTags', () => api.listResourceTags(keyId, pagePacer('ListResourceTags')), true, true) };
     } catch (error) {
-      // Tags we may not read mean a key that is not ours; a key deleted since ListKeys is gone.
-      if (hasCode(error, 'AccessDeniedException', 'NotFoundException')) return { keyId: key.keyId, tags: null };
+      // Tags we may not read mean a key that is not ours.
+      if (hasCode(error, 'AccessDeniedException')) return { keyId, tags: null };
       throw error;
     }
   });
@@ -113,7 +184,7 @@ async function readRegion(api: KmsApi, input: ReadActualStateInput, pacer: Pacer
     try {
       description = await read('DescribeKey', () => api.describeKey(keyId));
     } catch (error) {
-      if (hasCode(error, 'AccessDeniedException', 'NotFoundException')) return null;
+      if (hasCode(error, 'AccessDeniedException')) return null;
       throw error;
     }
     const { keyManager, ...fields } = description;
@@ -133,7 +204,16 @@ async function readRegion(api: KmsApi, input: ReadActualStateInput, pacer: Pacer
     .filter((a): a is AliasEntry & { targetKeyId: string } => a.targetKeyId !== null && (wantedNames.has(a.aliasName) || keptIds.has(a.targetKeyId)))
     .map((a) => ({ region, aliasName: a.aliasName, targetKeyId: a.targetKeyId }))
     .sort((a, b) => compare(a.aliasName, b.aliasName));
-  return { keys: actualKeys, aliases: actualAliases };
+  return { region, keys: actualKeys, aliases: actualAliases, denied: null };
+}
+
+/** A key that kept answering NotFoundException: KMS has not caught up (retryable), never "gone". */
+function notSettled(error: KmsError, region: string, operation: KmsOperation): KmsError {
+  return new KmsError(
+    error.code,
+    `${operation} in ${region}: ${error.message.replace(/^\w+: /, '')}, still after ${READ_SETTLING_MS / 1000} s, for a key that ListKeys, an alias or this request reported; KMS has not caught up`,
+    { cause: error, context: { region }, retryable: true },
+  );
 }
 
 /** Ours: this resource owns the key, or handed it over and has not confirmed yet (PreviousOwner). */
@@ -143,39 +223,4 @@ function isOurs(tags: TagMap, owner: Owner): boolean {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * A semaphore: `run(task)` starts `task` once fewer than `limit` tasks run. Waiters start in
- * arrival order. Retry sleeps happen outside a slot (withRetry calls `run` per attempt).
- */
-function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    else running++;
-    try {
-      return await task();
-    } finally {
-      // Hand the slot straight to the next waiter, or free it.
-      const next = waiting.shift();
-      if (next === undefined) running--;
-      else next();
-    }
-  };
-}
-
-/** `items.map(fn)` with at most `limit` calls in flight; results in input order. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

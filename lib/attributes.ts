@@ -6,6 +6,7 @@
  * for both `1234abcd-…` and `mrk-…` ids), so the size is known before the keys exist.
  */
 import { MAX_RESPONSE_BYTES } from './constants.ts';
+import { worstCaseSkippedRegions } from './deniedRegions.ts';
 import { ValidationError } from './errors.ts';
 import type { DesiredKey, DesiredState, ResourceContext } from './types.ts';
 
@@ -23,6 +24,7 @@ export const ATTRIBUTE_FAMILIES = [
   'ExtraKeyAliases',
   'InvalidCmkInputs',
   'InvalidReplicaRegions',
+  'SkippedRegions',
 ] as const;
 
 /** Stand-ins of the exact length of real key ids, for sizing a response before the keys exist. */
@@ -80,16 +82,19 @@ function addKeyAttributes(data: Record<string, string>, key: DesiredKey, keyId: 
  * Every attribute of the resource that `keep` accepts (default: all), with names in sorted order.
  * Filtering while building matters: 1,000 key instances make ~6,000 attributes, of which a template
  * typically returns a few dozen (bench: the unfiltered map and its sort were the function's largest
- * own CPU cost on a Create).
+ * own CPU cost on a Create). `skippedRegions`: Regions whose KMS calls were denied and that no
+ * desired key needs (deniedRegions.ts).
  */
 function allAttributes(
   desired: DesiredState,
   keyIds: Record<string, string>,
   context: ResourceContext,
+  skippedRegions: string[],
   keep: (name: string) => boolean = () => true,
 ): Record<string, string> {
   const data: Record<string, string> = {};
   if (keep('InvalidCmkInputs')) data.InvalidCmkInputs = desired.invalidCmkInputs.join(',');
+  if (keep('SkippedRegions')) data.SkippedRegions = skippedRegions.join(',');
   for (const key of desired.keys) {
     const keyId = Object.hasOwn(keyIds, key.id) ? keyIds[key.id] : undefined;
     if (keyId !== undefined) addKeyAttributes(data, key, keyId, context, keep);
@@ -114,8 +119,9 @@ export function buildAttributes(
   keyIds: Record<string, string>,
   context: ResourceContext,
   returnAttributes: string[],
+  skippedRegions: string[] = [],
 ): Record<string, string> {
-  return allAttributes(desired, keyIds, context, globMatcher(returnAttributes));
+  return allAttributes(desired, keyIds, context, skippedRegions, globMatcher(returnAttributes));
 }
 
 /** Key ids of the real length for every desired key. */
@@ -147,7 +153,9 @@ export function preflightResponseSize(
   measure: (data: Record<string, string>) => number,
 ): void {
   const keyIds = placeholderKeyIds(desired);
-  const selected = buildAttributes(desired, keyIds, context, returnAttributes);
+  // SkippedRegions at its longest: any Region without a desired key may turn out to be denied.
+  const skipped = worstCaseSkippedRegions(desired);
+  const selected = buildAttributes(desired, keyIds, context, returnAttributes, skipped);
   const size = measure(selected);
   if (size <= MAX_RESPONSE_BYTES) return;
 
@@ -155,7 +163,7 @@ export function preflightResponseSize(
   const families = ATTRIBUTE_FAMILIES.filter((family) => sizes[family] !== undefined)
     .map((family) => `${family} ${sizes[family]}`)
     .join(', ');
-  const fitting = fittingSelection(desired, keyIds, context, measure);
+  const fitting = fittingSelection(desired, keyIds, context, skipped, measure);
   const advice =
     fitting === undefined
       ? 'even an empty selection does not fit'
@@ -178,9 +186,10 @@ function fittingSelection(
   desired: DesiredState,
   keyIds: Record<string, string>,
   context: ResourceContext,
+  skippedRegions: string[],
   measure: (data: Record<string, string>) => number,
 ): { patterns: string[]; size: number } | undefined {
-  const all = allAttributes(desired, keyIds, context);
+  const all = allAttributes(desired, keyIds, context, skippedRegions);
   const names = [...new Set(desired.keys.map((key) => key.keyName))].sort();
   // The KeyArns attributes of each key name (`KeyArns.<region>.<name>`; neither part holds a dot).
   const arnsByName = new Map<string, [string, string][]>();

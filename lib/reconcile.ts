@@ -5,21 +5,25 @@
  */
 import { buildAttributes } from './attributes.ts';
 import type { KmsQuotas } from './constants.ts';
+import { KmsError } from './errors.ts';
 import { execute } from './executor/index.ts';
-import { executionFailureReason, refusalReason } from './failureReasons.ts';
+import { executionFailureReason, RESUME_ADVICE, refusalReason } from './failureReasons.ts';
 import type { KmsApiFactory } from './kmsApi.ts';
 import type { Log } from './logger.ts';
 import { countByRegionAndKind, executionCounts } from './outcomeCounts.ts';
 import { Pacer } from './pacer.ts';
 import { plan } from './planner/index.ts';
 import type { RequestProgress } from './progress.ts';
+import { type PlanInput, readForPlan } from './readForPlan.ts';
 import { failedResult, type RequestResult } from './requestResult.ts';
 import { realSleep } from './retry.ts';
-import { readSettledState } from './settledState.ts';
 import type { ActionOutcome, DesiredState, Plan, ResourceContext } from './types.ts';
 
 /** Read, plan and execute at most this many times when failures were transient. */
 export const MAX_RECONCILE_PASSES = 3;
+
+/** Pause before a reconcile pass that follows transient failures (KMS's listings catching up). */
+export const REREAD_PAUSE_MS = 1_000;
 
 export interface ReconcileDeps {
   kms: KmsApiFactory;
@@ -43,20 +47,33 @@ export async function reconcile(desired: DesiredState, returnAttributes: string[
   const pacer = new Pacer({ quotas: deps.quotas });
   const aliasNames = [...new Set(desired.keys.flatMap((k) => [k.aliasName, ...k.extraAliasNames]))];
   let last = { planned: 0, outcomes: [] as ActionOutcome[] };
+  // Keys made or changed by this request, across passes: KMS may not list or find them yet.
+  const madeKeys = new Set<string>();
 
   for (let pass = 1; pass <= MAX_RECONCILE_PASSES; pass++) {
     progress.startPass(`reading the actual state (pass ${pass})`);
-    const actual = await readSettledState({ regions: desired.regions, owner: desired.owner, aliasNames, kms, pacer }, { deadline, now, sleep, log });
-    const current = plan(desired, actual);
+    let read: PlanInput;
+    try {
+      read = await readForPlan(desired, { aliasNames, kms, pacer, madeKeys }, { deadline, now, sleep, log });
+    } catch (error) {
+      // A read KMS has not caught up with (a listed key still answering NotFound): read again, or say so.
+      if (!(error instanceof KmsError && error.retryable)) throw error;
+      if (pass < MAX_RECONCILE_PASSES && now() < deadline) continue;
+      return failedResult(`Reading the actual state failed: ${error.message}. ${RESUME_ADVICE}`);
+    }
+    if (read.failure !== null) return failedResult(`${read.failure}${pass === 1 ? ' Nothing was changed.' : ''}`);
+    const skipped = read.skippedRegions;
+    const current = plan(read.desired, read.actual);
     log.info('plan', { pass, planned: countByRegionAndKind(current.actions), refusals: current.refusals });
     if (current.refusals.length > 0) return failedResult(refusalReason(current.refusals));
-    if (current.actions.length === 0) return succeeded(desired, current, new Map(), context, returnAttributes);
+    if (current.actions.length === 0) return succeeded(desired, current, new Map(), context, returnAttributes, skipped);
 
     progress.phase = `executing the plan (pass ${pass})`;
     const result = await execute(current, {
       kms,
       pacer,
       deadline,
+      madeKeys,
       onOutcome: (outcome) => progress.record(outcome),
       log: (entry) => log.debug(String(entry.message ?? 'action'), entry),
     });
@@ -67,22 +84,31 @@ export async function reconcile(desired: DesiredState, returnAttributes: string[
     const unfinished = failures.length + result.outcomes.filter((o) => o.status === 'skipped').length;
     if (unfinished === 0) {
       const created = new Map(result.outcomes.flatMap((o) => (o.keyId === undefined ? [] : [[o.actionId, o.keyId] as const])));
-      return succeeded(desired, current, created, context, returnAttributes);
+      return succeeded(desired, current, created, context, returnAttributes, skipped);
     }
     const transient = failures.length > 0 && failures.every((o) => o.retryable === true);
     if (!transient || result.deadlineReached || now() >= deadline) {
       return failedResult(executionFailureReason(current.actions.length, result.outcomes, result.deadlineReached, progress));
     }
     log.warn('transient failures: reading and planning again', { pass, failures: failures.map((o) => `${o.actionId}: ${o.error ?? ''}`) });
+    // KMS's listings lag its writes by moments: reading again at once could meet the same stale view.
+    await sleep(Math.max(0, Math.min(REREAD_PAUSE_MS, deadline - now())));
   }
   return failedResult(executionFailureReason(last.planned, last.outcomes, false, progress));
 }
 
-function succeeded(desired: DesiredState, current: Plan, created: Map<string, string>, context: ResourceContext, returnAttributes: string[]): RequestResult {
+function succeeded(
+  desired: DesiredState,
+  current: Plan,
+  created: Map<string, string>,
+  context: ResourceContext,
+  returnAttributes: string[],
+  skippedRegions: string[],
+): RequestResult {
   const keyIds: Record<string, string> = {};
   for (const [id, ref] of Object.entries(current.bindings)) {
     const keyId = 'keyId' in ref ? ref.keyId : created.get(ref.created);
     if (keyId !== undefined) keyIds[id] = keyId;
   }
-  return { status: 'SUCCESS', data: buildAttributes(desired, keyIds, context, returnAttributes) };
+  return { status: 'SUCCESS', data: buildAttributes(desired, keyIds, context, returnAttributes, skippedRegions) };
 }

@@ -4,7 +4,7 @@
  * operations on such a key (docs/behaviour.md §9: wait for Enabled before using it); it settles
  * within seconds.
  */
-import { type ReadActualStateInput, readActualState } from './actualState.ts';
+import { type ReadActualStateInput, type ReadResult, readActualState } from './actualState.ts';
 import type { Log } from './logger.ts';
 import { poll } from './poll.ts';
 import type { ActualState } from './types.ts';
@@ -21,7 +21,7 @@ export interface SettleOptions {
 }
 
 /** The actual state once no key is in transition, or as it is when the deadline comes first. */
-export async function readSettledState(input: ReadActualStateInput, options: SettleOptions): Promise<ActualState> {
+export async function readSettledState(input: ReadActualStateInput, options: SettleOptions): Promise<ReadResult> {
   const inTransition = (actual: ActualState) => actual.keys.filter((key) => key.state === 'Creating' || key.state === 'Updating');
   const result = await poll(
     () => readActualState(input),

@@ -2,12 +2,15 @@
  * What each action kind sends to KMS, and which "already done" answers count as success when a
  * request is repeated (a retry after a lost answer, or a replay after a crash).
  */
-import { hasCode, PlanError } from '../errors.ts';
+import { hasCode, KmsError, PlanError } from '../errors.ts';
+import type { KmsApi } from '../kmsApi.ts';
 import { DEFAULT_PRIORITY } from '../pacer.ts';
 import type { Action, KeyState } from '../types.ts';
 import type { ExecutionContext } from './context.ts';
 import { kmsCall } from './kmsCall.ts';
+import { waitForPrimaryUpdate } from './primaryUpdated.ts';
 import { waitForReplica } from './replicaReady.ts';
+import { memberKey, type SettlingClass } from './settling.ts';
 
 /** What a successful action reports: the key made by CreateKey / ReplicateKey. */
 export interface ActionResult {
@@ -29,14 +32,18 @@ export async function runAction(
 ): Promise<ActionResult> {
   const region = action.region;
   const api = ctx.kms(region);
+  const settling = settlingOf(ctx, action, keyIdOf);
   const paced = (operation: Parameters<ExecutionContext['pacer']['acquire']>[1]) => ({
     pace: () => ctx.pacer.acquire(region, operation, 1, priority),
     onThrottled: () => ctx.pacer.throttled(region, operation),
+    settling,
   });
   const idempotent = (operation: Parameters<typeof paced>[0], send: () => Promise<unknown>) =>
     kmsCall(ctx, { ...paced(operation), idempotent: true }, send).then(() => ({}));
   const describe = (inRegion: string, keyId: string) =>
-    kmsCall(ctx, { pace: () => ctx.pacer.acquire(inRegion, 'DescribeKey', 1, priority), idempotent: true }, () => ctx.kms(inRegion).describeKey(keyId));
+    kmsCall(ctx, { pace: () => ctx.pacer.acquire(inRegion, 'DescribeKey', 1, priority), idempotent: true, settling: 'listed' }, () =>
+      ctx.kms(inRegion).describeKey(keyId),
+    );
 
   switch (action.kind) {
     case 'CreateKey': {
@@ -44,6 +51,7 @@ export async function runAction(
       const created = await kmsCall(ctx, { ...paced('CreateKey'), idempotent: false, policy }, () =>
         api.createKey({ spec, keyUsage, multiRegion, policy, description, tags }),
       );
+      ctx.madeKeys.add(memberKey(region, created.keyId));
       return { keyId: created.keyId, arn: created.arn };
     }
     case 'ReplicateKey': {
@@ -58,6 +66,7 @@ export async function runAction(
             onThrottled: () => ctx.pacer.throttled(region, 'ReplicateKey'),
             idempotent: false,
             policy,
+            settling,
           },
           () => api.replicateKey({ keyId, replicaRegion, policy, description, tags }),
         );
@@ -69,6 +78,7 @@ export async function runAction(
         if (existing.role !== 'REPLICA') throw error;
         arn = existing.arn;
       }
+      ctx.madeKeys.add(memberKey(replicaRegion, keyId));
       await waitForReplica(ctx, replicaRegion, keyId, priority);
       return { keyId, arn };
     }
@@ -80,8 +90,7 @@ export async function runAction(
         // Repeated after a lost answer: the alias exists and already targets this key.
         if (!hasCode(error, 'AlreadyExistsException')) throw error;
         // Each page is paced through beforePage.
-        const aliases = await kmsCall(ctx, { pace: async () => {}, idempotent: true }, () => api.listAliases({ keyId, beforePage: paced('ListAliases').pace }));
-        if (!aliases.some((a) => a.aliasName === action.aliasName && a.targetKeyId === keyId)) throw error;
+        await confirmAlias(ctx, api, action.aliasName, keyId, paced('ListAliases').pace, error);
         return {};
       }
     }
@@ -119,12 +128,17 @@ export async function runAction(
       // KMS counts it in both Regions (DEFAULT_KMS_QUOTAS).
       const pace = () => ctx.pacer.acquireUpdatePrimaryRegion(region, action.primaryRegion, priority);
       await kmsCall(ctx, { ...paced('UpdatePrimaryRegion'), pace, idempotent: false }, () => api.updatePrimaryRegion(keyId, action.primaryRegion));
+      ctx.madeKeys.add(memberKey(region, keyId)).add(memberKey(action.primaryRegion, keyId));
+      // Both keys are `Updating` for a while and refuse most operations: dependents start after.
+      await waitForPrimaryUpdate(ctx, [region, action.primaryRegion], keyId, priority);
       return {};
     }
     case 'ScheduleKeyDeletion': {
       const keyId = keyIdOf(action);
       try {
-        return await idempotent('ScheduleKeyDeletion', () => api.scheduleKeyDeletion(keyId, action.pendingWindowInDays));
+        return await kmsCall(ctx, { ...paced('ScheduleKeyDeletion'), idempotent: true, settling: 'listed' }, () =>
+          api.scheduleKeyDeletion(keyId, action.pendingWindowInDays),
+        ).then(() => ({}));
       } catch (error) {
         // KMS refuses to schedule a key that is already pending deletion: that is the goal.
         if (!hasCode(error, 'KMSInvalidStateException')) throw error;
@@ -135,7 +149,7 @@ export async function runAction(
     case 'CancelKeyDeletion': {
       const keyId = keyIdOf(action);
       try {
-        return await idempotent('CancelKeyDeletion', () => api.cancelKeyDeletion(keyId));
+        return await kmsCall(ctx, { ...paced('CancelKeyDeletion'), idempotent: true, settling: 'listed' }, () => api.cancelKeyDeletion(keyId)).then(() => ({}));
       } catch (error) {
         // KMS refuses to cancel the deletion of a key that is not pending deletion: already restored.
         if (!hasCode(error, 'KMSInvalidStateException')) throw error;
@@ -146,6 +160,43 @@ export async function runAction(
     default:
       return unhandled(action);
   }
+}
+
+/**
+ * Which answers of KMS mean "not caught up yet" for this action (executor/settling.ts): `made` for a
+ * key made or changed in this request (or moving its primary in this plan), `listed` for a key the
+ * reader has just listed; none for CreateKey (no key yet) and DeleteAlias (NotFound = already gone).
+ */
+function settlingOf(ctx: ExecutionContext, action: Action, keyIdOf: (action: Action) => string): SettlingClass | undefined {
+  if (action.kind === 'CreateKey' || action.kind === 'DeleteAlias') return undefined;
+  if ('created' in action.key) return 'made';
+  const keyId = keyIdOf(action);
+  return ctx.madeKeys.has(memberKey(action.region, keyId)) || ctx.movingKeyIds.has(keyId) ? 'made' : 'listed';
+}
+
+/**
+ * CreateAlias answered AlreadyExistsException: done when the alias already targets `keyId` (a repeat
+ * after a lost answer). ListAliases may lag the CreateAlias that made it, so an alias the listing does
+ * not show yet is looked for again (bounded like any unsettled answer); one targeting another key fails.
+ */
+async function confirmAlias(
+  ctx: ExecutionContext,
+  api: KmsApi,
+  aliasName: string,
+  keyId: string,
+  pace: () => Promise<void>,
+  original: KmsError,
+): Promise<void> {
+  const notListedYet = () => new KmsError('NotFoundException', `${aliasName} exists but ListAliases does not list it yet`, { cause: original });
+  await kmsCall(ctx, { pace: async () => {}, idempotent: true, settling: 'listed' }, async () => {
+    const alias = (await api.listAliases({ keyId, beforePage: pace })).find((a) => a.aliasName === aliasName);
+    if (alias === undefined) {
+      const all = await api.listAliases({ beforePage: pace });
+      const other = all.find((a) => a.aliasName === aliasName);
+      if (other === undefined) throw notListedYet();
+      throw original;
+    }
+  });
 }
 
 /** A new action kind that is not handled above fails to compile here. */

@@ -15,6 +15,17 @@ export interface ExecutionContext {
   deadline: number | undefined;
   replicaReadyTimeoutMs: number;
   policyPropagationTimeoutMs: number;
+  /** How long both keys may stay `Updating` after UpdatePrimaryRegion. */
+  primaryUpdateTimeoutMs: number;
+  /** How long a key KMS has not caught up with is retried (executor/settling.ts). */
+  settlingTimeoutMs: number;
+  /**
+   * Members (`memberKey(region, keyId)`) of keys made or changed in this request, including earlier
+   * reconcile passes: their NotFound / KMSInvalidState answers are retried.
+   */
+  madeKeys: Set<string>;
+  /** Key ids that an UpdatePrimaryRegion of this plan changes: every member is `Updating` for a while. */
+  movingKeyIds: ReadonlySet<string>;
   /** Counts every retried request (ExecutionResult.retries). */
   countRetry: () => void;
 }
@@ -38,3 +49,9 @@ export const POLICY_PROPAGATION_BACKOFF = { baseMs: 1_000, capMs: 15_000 } as co
  * 125 ms late on average; 100 ms costs ~10 DescribeKey/s per replica of a 2,000/s quota.
  */
 export const REPLICA_POLL = { firstMs: 1_000, intervalMs: 100 } as const;
+
+/**
+ * Polling of both keys after UpdatePrimaryRegion: first after `firstMs`, then doubling up to
+ * `maxIntervalMs` (KMS takes seconds to minutes; a few DescribeKey calls of a 2,000/s quota).
+ */
+export const PRIMARY_UPDATE_POLL = { firstMs: 250, maxIntervalMs: 2_000 } as const;

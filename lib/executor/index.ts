@@ -13,6 +13,7 @@ import type { Action, ActionOutcome, ExecutionResult, KeyRef, Plan } from '../ty
 import { type ActionResult, runAction } from './actions.ts';
 import type { ExecutionContext } from './context.ts';
 import { criticalPathPriorities } from './priority.ts';
+import { DEFAULT_SETTLING_TIMEOUT_MS } from './settling.ts';
 
 export interface ExecuteDeps {
   kms: KmsApiFactory;
@@ -31,12 +32,22 @@ export interface ExecuteDeps {
   replicaReadyTimeoutMs?: number;
   /** How long to wait for IAM to propagate a policy's principals. Default 120 s. */
   policyPropagationTimeoutMs?: number;
+  /** How long both keys may stay `Updating` after UpdatePrimaryRegion. Default 300 s. */
+  primaryUpdateTimeoutMs?: number;
+  /** How long a key KMS has not caught up with is retried (executor/settling.ts). Default 30 s. */
+  settlingTimeoutMs?: number;
+  /**
+   * Members of keys made or changed by this request (`memberKey(region, keyId)`), shared across
+   * reconcile passes; the executor adds the keys it makes. A fresh set when absent.
+   */
+  madeKeys?: Set<string>;
   /** Jitter source; injectable for tests. */
   random?: () => number;
 }
 
 export const DEFAULT_REPLICA_READY_TIMEOUT_MS = 60_000;
 export const DEFAULT_POLICY_PROPAGATION_TIMEOUT_MS = 120_000;
+export const DEFAULT_PRIMARY_UPDATE_TIMEOUT_MS = 300_000;
 
 /** Executes `plan.actions`; never rejects: failures are reported per action. */
 export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionResult> {
@@ -52,6 +63,10 @@ export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionR
     deadline: deps.deadline,
     replicaReadyTimeoutMs: deps.replicaReadyTimeoutMs ?? DEFAULT_REPLICA_READY_TIMEOUT_MS,
     policyPropagationTimeoutMs: deps.policyPropagationTimeoutMs ?? DEFAULT_POLICY_PROPAGATION_TIMEOUT_MS,
+    primaryUpdateTimeoutMs: deps.primaryUpdateTimeoutMs ?? DEFAULT_PRIMARY_UPDATE_TIMEOUT_MS,
+    settlingTimeoutMs: deps.settlingTimeoutMs ?? DEFAULT_SETTLING_TIMEOUT_MS,
+    madeKeys: deps.madeKeys ?? new Set(),
+    movingKeyIds: new Set(plan.actions.flatMap((a) => (a.kind === 'UpdatePrimaryRegion' && 'keyId' in a.key ? [a.key.keyId] : []))),
     countRetry: () => {
       retries++;
     },

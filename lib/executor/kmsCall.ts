@@ -7,11 +7,14 @@
  * - MalformedPolicyDocumentException "invalid principals": IAM has not propagated a new principal
  *   yet; nothing happened, so retried for up to `policyPropagationTimeoutMs`, then failed with a
  *   message naming the policy's principals.
+ * - NotFoundException / KMSInvalidStateException on a key KMS has not caught up with yet
+ *   (executor/settling.ts): retried for up to `settlingTimeoutMs`, then failed as retryable.
  */
 import { hasCode, KmsError } from '../errors.ts';
 import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, withRetry } from '../retry.ts';
 import { type ExecutionContext, MAX_ATTEMPTS, MAX_THROTTLED_ATTEMPTS, POLICY_PROPAGATION_BACKOFF } from './context.ts';
 import { principalsOf } from './principals.ts';
+import { isSettling, SETTLING_BACKOFF, type SettlingClass, stillSettling } from './settling.ts';
 
 export interface KmsCallOptions {
   /** Reserves the request's tokens; awaited before every attempt. */
@@ -22,22 +25,25 @@ export interface KmsCallOptions {
   idempotent: boolean;
   /** The key policy the call carries, if any: enables the principal-propagation wait. */
   policy?: string;
+  /** How the key the call acts on is known: which answers mean "KMS has not caught up yet". */
+  settling?: SettlingClass;
 }
 
 /** KMS's message when a policy names principals IAM does not know (yet). */
 const INVALID_PRINCIPALS = /invalid principal/i;
 
 /** The kinds of KMS failure the executor retries. */
-export type KmsRetryKind = 'throttling' | 'transient' | 'principalPropagation';
+export type KmsRetryKind = 'throttling' | 'transient' | 'principalPropagation' | 'settling';
 
 /**
  * The executor's retry policy for one request: which failures are retried (the classifier) and
  * how (one rule per kind). A new kind of retryable failure is one more case and one more rule.
  */
-export function kmsRetryPolicy(ctx: ExecutionContext, options: Pick<KmsCallOptions, 'idempotent' | 'policy'>): RetryPolicy<KmsRetryKind> {
+export function kmsRetryPolicy(ctx: ExecutionContext, options: Pick<KmsCallOptions, 'idempotent' | 'policy' | 'settling'>): RetryPolicy<KmsRetryKind> {
   return {
     classify: (error) => {
       if (options.policy !== undefined && isInvalidPrincipals(error)) return 'principalPropagation';
+      if (isSettling(error, options.settling)) return 'settling';
       if (isThrottling(error)) return 'throttling';
       if (options.idempotent && isTransient(error)) return 'transient';
       return undefined;
@@ -50,6 +56,13 @@ export function kmsRetryPolicy(ctx: ExecutionContext, options: Pick<KmsCallOptio
         ownCount: true,
         maxWaitMs: ctx.policyPropagationTimeoutMs,
         exhausted: (error, waitedMs) => principalsNotPropagated(error as KmsError, options.policy ?? '', waitedMs),
+      },
+      // Nothing happened when KMS answered so: safe to repeat, even CreateKey-like calls.
+      settling: {
+        backoff: SETTLING_BACKOFF,
+        ownCount: true,
+        maxWaitMs: ctx.settlingTimeoutMs,
+        exhausted: (error, waitedMs) => stillSettling(error as KmsError, waitedMs),
       },
     },
   };

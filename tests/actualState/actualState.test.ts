@@ -69,6 +69,7 @@ describe('Function: readActualState', () => {
         { region: 'us-east-1', aliasName: 'alias/cmk', targetKeyId: ours.keyId },
         { region: 'us-east-1', aliasName: 'alias/extra', targetKeyId: ours.keyId },
       ],
+      deniedRegions: [],
     });
   });
 
@@ -115,7 +116,7 @@ describe('Function: readActualState', () => {
     const state = await read(['us-east-1']);
 
     // Assess
-    expect(state).toEqual({ keys: [], aliases: [] });
+    expect(state).toEqual({ keys: [], aliases: [], deniedRegions: [] });
     expect(kms.callsOf('listResourceTags')).toHaveLength(0);
   });
 

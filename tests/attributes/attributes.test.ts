@@ -48,6 +48,7 @@ describe('Function: buildAttributes', () => {
     const arn = (region: string, id: string) => `arn:aws:kms:${region}:111122223333:key/${id}`;
     expect(data).toEqual({
       InvalidCmkInputs: '',
+      SkippedRegions: '',
       'InvalidReplicaRegions.cmk-prod': '',
       'KeyAliases.eu-west-1.cmk-prod': 'alias/cmk-prod',
       'KeyAliases.us-east-1.cmk-prod': 'alias/cmk-prod',
@@ -140,7 +141,7 @@ describe('Function: buildAttributes', () => {
     const data = buildAttributes(state, {}, CONTEXT, ['*']);
 
     // Assess
-    expect(data).toEqual({ InvalidCmkInputs: 'a,b', 'InvalidReplicaRegions.c': 'il-central-1,me-south-1' });
+    expect(data).toEqual({ InvalidCmkInputs: 'a,b', 'InvalidReplicaRegions.c': 'il-central-1,me-south-1', SkippedRegions: '' });
   });
 
   it('uses the partition and account of the context in ARNs', () => {

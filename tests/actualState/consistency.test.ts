@@ -1,0 +1,102 @@
+/**
+ * The reader under eventual consistency and denied Regions: a key that a listing, an alias or this
+ * request reported is never taken for gone or foreign because KMS answered NotFoundException.
+ */
+import { readActualState } from '../../lib/actualState.ts';
+import { KmsError } from '../../lib/errors.ts';
+import { memberKey } from '../../lib/executor/settling.ts';
+import type { KmsApi, KmsApiFactory } from '../../lib/kmsApi.ts';
+import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
+import { Pacer } from '../../lib/pacer.ts';
+import { FakeKms, kmsErrors } from '../support/fakeKmsApi.ts';
+import { VirtualClock } from '../support/virtualClock.ts';
+
+const STACK_ID = 'arn:aws:cloudformation:us-east-1:111122223333:stack/base/0a1b2c3d-0000-0000-0000-000000000000';
+const owner = ownerOf(STACK_ID, 'Keys');
+const denied = () => new KmsError('AccessDeniedException', 'User is not authorized to perform: kms:ListKeys with an explicit deny in a service control policy');
+
+function setup() {
+  const clock = new VirtualClock();
+  const kms = new FakeKms({ now: clock.now });
+  const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
+  const read = (regions: string[], aliasNames: string[], extra: { kms?: KmsApiFactory; madeKeys?: Set<string> } = {}) =>
+    readActualState({ regions, owner, aliasNames, kms: extra.kms ?? kms.factory, pacer, sleep: clock.sleep, now: clock.now, madeKeys: extra.madeKeys });
+  return { kms, read };
+}
+
+/** `kms` whose ListKeys in `region` does not list `hidden` yet (a listing lagging a CreateKey). */
+function lagging(kms: FakeKms, region: string, hidden: string): KmsApiFactory {
+  return (r) => {
+    const api = kms.factory(r);
+    if (r !== region) return api;
+    return { ...api, listKeys: async (o) => (await api.listKeys(o)).filter((k) => k.keyId !== hidden) } satisfies KmsApi;
+  };
+}
+
+describe('Function: readActualState (eventual consistency, denied Regions)', () => {
+  it('reads a listed key that answers NotFoundException at first, instead of taking it for gone', async () => {
+    // Prepare
+    const { kms, read } = setup();
+    const ours = kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId } });
+    kms.fail('listResourceTags', () => kmsErrors.notFound("Key 'x'"), { times: 2 }).fail('describeKey', () => kmsErrors.notFound("Key 'x'"), { times: 2 });
+
+    // Act
+    const state = await read(['us-east-1'], []);
+
+    // Assess
+    expect(state.keys.map((k) => k.keyId)).toEqual([ours.keyId]);
+  });
+
+  it('reads the key an alias targets although ListKeys does not list it yet, so it is not taken for a foreign key', async () => {
+    // Prepare
+    const { kms, read } = setup();
+    const ours = kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId } });
+    kms.seedAlias('us-east-1', 'alias/cmk', ours.keyId);
+
+    // Act
+    const state = await read(['us-east-1'], ['alias/cmk'], { kms: lagging(kms, 'us-east-1', ours.keyId) });
+
+    // Assess
+    expect(state.keys.map((k) => k.keyId)).toEqual([ours.keyId]);
+    expect(state.aliases).toEqual([{ region: 'us-east-1', aliasName: 'alias/cmk', targetKeyId: ours.keyId }]);
+  });
+
+  it('reads a key this request made although ListKeys does not list it yet', async () => {
+    // Prepare
+    const { kms, read } = setup();
+    const made = kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId } });
+
+    // Act
+    const state = await read(['us-east-1'], [], { kms: lagging(kms, 'us-east-1', made.keyId), madeKeys: new Set([memberKey('us-east-1', made.keyId)]) });
+
+    // Assess
+    expect(state.keys.map((k) => k.keyId)).toEqual([made.keyId]);
+  });
+
+  it('fails as retryable when a listed key keeps answering NotFoundException', async () => {
+    // Prepare
+    const { kms, read } = setup();
+    kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId } });
+    kms.fail('listResourceTags', () => kmsErrors.notFound("Key 'x'"), { times: 10_000 });
+
+    // Act
+    const reading = read(['us-east-1'], []);
+
+    // Assess
+    await expect(reading).rejects.toMatchObject({ code: 'NotFoundException', retryable: true, message: expect.stringContaining('KMS has not caught up') });
+  });
+
+  it('reports a Region whose listings are denied, reads nothing there, and reads the others', async () => {
+    // Prepare
+    const { kms, read } = setup();
+    const ours = kms.seedKey('eu-west-1', { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId } });
+    kms.fail('listKeys', denied, { region: 'us-east-1' }).fail('listAliases', denied, { region: 'us-east-1' });
+
+    // Act
+    const state = await read(['eu-west-1', 'us-east-1'], []);
+
+    // Assess
+    expect(state.keys.map((k) => k.keyId)).toEqual([ours.keyId]);
+    expect(state.deniedRegions).toEqual([{ region: 'us-east-1', message: expect.stringContaining('explicit deny in a service control policy') }]);
+  });
+});

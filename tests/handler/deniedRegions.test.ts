@@ -1,0 +1,127 @@
+/**
+ * A Region whose KMS calls are denied (an Organizations SCP such as Control Tower's Region deny):
+ * skipped and reported when no desired key lives there, FAILED naming it when one does, and never
+ * in the way of a stack deletion.
+ */
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { createHandler } from '../../handler/index.ts';
+import { KmsError } from '../../lib/errors.ts';
+import type { KmsApi, KmsApiFactory } from '../../lib/kmsApi.ts';
+import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
+import {
+  ACCOUNT_ID,
+  EXECUTION_ROLE_ARN,
+  expectCloudFormationFailed,
+  expectCloudFormationSuccess,
+  lambdaContext,
+  type ResponseServer,
+  STACK_ID,
+  simulateEvent,
+  startResponseServer,
+} from '../support/cfn.ts';
+import { FakeKms } from '../support/fakeKmsApi.ts';
+
+const REGIONS = ['eu-west-1', 'sa-east-1', 'us-east-1'];
+const DENIED = 'sa-east-1';
+const OWNER_ID = ownerOf(STACK_ID, 'Keys').ownerId;
+
+let server: ResponseServer;
+let kms: FakeKms;
+let logLines: string[];
+
+beforeAll(async () => {
+  server = await startResponseServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => {
+  kms = new FakeKms();
+  logLines = [];
+});
+
+/** Every KMS call in `region` answers AccessDeniedException, as under a Region-deny SCP. */
+function denying(region: string): KmsApiFactory {
+  return (r) => {
+    const api = kms.factory(r);
+    if (r !== region) return api;
+    const deny = async () => {
+      throw new KmsError(
+        'AccessDeniedException',
+        `User: ${EXECUTION_ROLE_ARN} is not authorized to perform: kms:ListKeys with an explicit deny in a service control policy`,
+      );
+    };
+    return Object.fromEntries(Object.entries(api).map(([name, value]) => [name, typeof value === 'function' ? deny : value])) as unknown as KmsApi;
+  };
+}
+
+async function invoke(event: CloudFormationCustomResourceEvent) {
+  const handler = createHandler({
+    env: { AWS_REGION: 'us-east-1', EXECUTION_ROLE_ARN, LOG_LEVEL: 'info' },
+    createAws: () => ({
+      kms: denying(DENIED),
+      regions: { listRegions: async () => REGIONS.map((name) => ({ name, status: 'ENABLED_BY_DEFAULT' as const })), listEnabledRegions: async () => REGIONS },
+    }),
+    writeLog: (line) => logLines.push(line),
+  });
+  return handler(event, lambdaContext());
+}
+
+const properties = (keys: Record<string, unknown>) => ({ AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: keys });
+
+describe('Function: handler (Regions whose KMS calls are denied)', () => {
+  it('skips a denied Region where no desired key lives, and reports it in SkippedRegions and the logs', async () => {
+    // Prepare
+    const event = simulateEvent({
+      requestType: 'Create',
+      properties: properties({ 'cmk-a': { Region: 'us-east-1', ReplicaRegions: ['eu-west-1'] } }),
+      responseServer: server,
+    });
+
+    // Act
+    await invoke(event);
+
+    // Assess
+    const body = expectCloudFormationSuccess(server, event);
+    expect(body.Data).toMatchObject({ SkippedRegions: DENIED, 'KeyAliases.eu-west-1.cmk-a': 'alias/cmk-a' });
+    const warning = logLines.map((line) => JSON.parse(line)).find((e) => e.message === 'skipping Regions whose KMS calls are denied');
+    expect(warning.deniedRegions).toEqual([{ region: DENIED, message: expect.stringContaining('explicit deny') }]);
+  });
+
+  it.each([
+    ['a primary', { Region: DENIED }, 'cmk-a (primary)'],
+    ['a replica', { Region: 'us-east-1', ReplicaRegions: [DENIED] }, 'cmk-a (replica)'],
+    ['a key in every Region', {}, 'cmk-a (a key in every Region)'],
+  ])('answers FAILED naming the Region and the denial when %s lives there, changing nothing', async (_what, key, named) => {
+    // Prepare
+    const event = simulateEvent({ requestType: 'Create', properties: properties({ 'cmk-a': key }), responseServer: server });
+
+    // Act
+    await invoke(event);
+
+    // Assess
+    const body = expectCloudFormationFailed(server, event, new RegExp(`KMS denies access in ${DENIED}, where ${named.replace(/[()]/g, '\\$&')} must live`));
+    expect(body.Reason).toMatch(/explicit deny in a service control policy.*OptInRegions.*Nothing was changed/);
+    expect(kms.calls.filter((c) => c.operation === 'createKey')).toEqual([]);
+  });
+
+  it('deletes the stack: the keys it can reach are removed, the denied Region is skipped', async () => {
+    // Prepare
+    const create = simulateEvent({ requestType: 'Create', properties: properties({ 'cmk-a': { Region: 'us-east-1' } }), responseServer: server });
+    await invoke(create);
+    const event = simulateEvent({
+      requestType: 'Delete',
+      properties: properties({ 'cmk-a': { Region: 'us-east-1' } }),
+      physicalResourceId: OWNER_ID,
+      responseServer: server,
+    });
+
+    // Act
+    await invoke(event);
+
+    // Assess
+    expectCloudFormationSuccess(server, event);
+    const ours = kms.keys.filter((k) => k.tags[OWNERSHIP_TAGS.owner] === OWNER_ID);
+    expect(ours.map((k) => k.state)).toEqual(['PendingDeletion']);
+  });
+});
