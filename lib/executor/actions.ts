@@ -177,7 +177,9 @@ function settlingOf(ctx: ExecutionContext, action: Action, keyIdOf: (action: Act
 /**
  * CreateAlias answered AlreadyExistsException: done when the alias already targets `keyId` (a repeat
  * after a lost answer). ListAliases may lag the CreateAlias that made it, so an alias the listing does
- * not show yet is looked for again (bounded like any unsettled answer); one targeting another key fails.
+ * not show yet is looked for again (bounded like any unsettled answer). An alias targeting another key
+ * means the actual state this plan came from was stale (or somebody just made the alias): failed as
+ * retryable, so the request reads again and plans from what is there.
  */
 async function confirmAlias(
   ctx: ExecutionContext,
@@ -189,13 +191,13 @@ async function confirmAlias(
 ): Promise<void> {
   const notListedYet = () => new KmsError('NotFoundException', `${aliasName} exists but ListAliases does not list it yet`, { cause: original });
   await kmsCall(ctx, { pace: async () => {}, idempotent: true, settling: 'listed' }, async () => {
-    const alias = (await api.listAliases({ keyId, beforePage: pace })).find((a) => a.aliasName === aliasName);
-    if (alias === undefined) {
-      const all = await api.listAliases({ beforePage: pace });
-      const other = all.find((a) => a.aliasName === aliasName);
-      if (other === undefined) throw notListedYet();
-      throw original;
-    }
+    if ((await api.listAliases({ keyId, beforePage: pace })).some((a) => a.aliasName === aliasName)) return;
+    const other = (await api.listAliases({ beforePage: pace })).find((a) => a.aliasName === aliasName);
+    if (other === undefined) throw notListedYet();
+    throw new KmsError(original.code, `${aliasName} already targets ${other.targetKeyId ?? 'no key'}, not ${keyId}: the state read before planning was stale`, {
+      cause: original,
+      retryable: true,
+    });
   });
 }
 

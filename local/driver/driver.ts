@@ -12,6 +12,12 @@ import { type ReceivedPut, type ResponseServer, startResponseServer } from './re
 export type DriverOptions = Omit<InvokeOptions, 'onSpawn' | 'awsRequestId'> & {
   /** Share a response server (e.g. one for several stacks); default: the driver starts its own. */
   responseServer?: ResponseServer;
+  /**
+   * Pause before each request of a stack after its first, as CloudFormation takes seconds between
+   * operations on a resource (and Lambda a minute before retrying a crashed invocation). Lets an
+   * eventually consistent emulator catch up as AWS does between requests. Default 0.
+   */
+  requestGapMs?: number;
 };
 
 /** Per-delivery options. */

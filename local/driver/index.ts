@@ -7,6 +7,7 @@ export { type CheckedAnswer, checkAnswer, MAX_PHYSICAL_RESOURCE_ID_BYTES } from 
 export { createDriver, type DeliverOptions, type Driver, type DriverOptions, type RequestResult } from './driver.ts';
 export { DriverError, TemplateError, type TemplateLocation } from './errors.ts';
 export { type BuildEventInput, buildEvent, type CustomResourceEvent, type RequestType, type ResourceAddress } from './events.ts';
+export { executionRolePolicy, type PolicyDocument } from './executionRole.ts';
 export { DEFAULT_IDENTITY, executionRoleArnOf, functionArnOf, type Identity, partitionOf, stackIdOf } from './identity.ts';
 export {
   type ChildExit,

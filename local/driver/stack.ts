@@ -83,6 +83,8 @@ export class Stack {
 
   /** Delivers `event` and records its outcome the way CloudFormation's stack state would change. */
   async deliver(event: CustomResourceEvent, options?: DeliverOptions): Promise<RequestResult> {
+    const gapMs = this.driver.options.requestGapMs ?? 0;
+    if (gapMs > 0 && this.history.length > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
     const result = await this.driver.deliver(event, options);
     this.history.push(result);
     this.record(event, result);

@@ -149,6 +149,21 @@ function resolveServiceToken(
   }
 }
 
+/**
+ * Resolves one part of `template` (found at `path`, e.g. a resource's Properties) as CloudFormation
+ * would for the stack of `options`; `undefined` means `AWS::NoValue`.
+ */
+export function resolveTemplatePart(
+  template: TemplateMap,
+  value: TemplateValue,
+  path: string,
+  options: Pick<ResolveResourceOptions, 'identity' | 'stackId' | 'parameters' | 'resources'> = {},
+): TemplateValue | undefined {
+  const identity: Identity = { ...DEFAULT_IDENTITY, ...options.identity };
+  const scope = scopeOf(template, identity, options.stackId ?? stackIdOf(identity), resolveParameters(template, options.parameters), options.resources ?? {});
+  return resolveValue(value, scope, path);
+}
+
 function chooseResource(template: TemplateMap, resourceType: string, logicalId: string | undefined): string {
   const candidates = findCustomResources(template, resourceType);
   if (logicalId !== undefined) {

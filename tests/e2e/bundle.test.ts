@@ -1,7 +1,8 @@
 /**
  * End to end: the built bundle (dist/handler/index.mjs, made by `npm test`'s build step) in a
  * Lambda-like child process, driven by the CloudFormation driver against the KMS emulator, every
- * answer checked as CloudFormation would (one PUT, ≤ 4,096 bytes, PhysicalResourceId rules).
+ * answer checked as CloudFormation would (one PUT, ≤ 4,096 bytes, PhysicalResourceId rules), with field
+ * realism on (fresh keys answering NotFoundException, lagging listings, `Updating` keys: fieldRealism.ts).
  */
 import { existsSync } from 'node:fs';
 import {
@@ -18,6 +19,7 @@ import {
 import { emulatorControl } from '../../local/emulator/client.ts';
 import { startEmulator } from '../../local/emulator/index.ts';
 import { referenceProperties } from '../properties/fixtures.ts';
+import { E2E_REALISM, E2E_REQUEST_GAP_MS } from './fieldRealism.ts';
 
 const ACCOUNT_ID = DEFAULT_IDENTITY.accountId;
 const PRINCIPALS = ['user/admin', 'user/dev', 'user/qa', 'role/prod-app'].map((p) => `arn:aws:iam::${ACCOUNT_ID}:${p}`);
@@ -49,8 +51,8 @@ describe('End to end: the bundle through the CloudFormation driver and the emula
 
   beforeAll(async () => {
     if (!existsSync(DEFAULT_BUNDLE_PATH)) throw new Error(`${DEFAULT_BUNDLE_PATH} is missing: run npm run build (npm test does)`);
-    emulator = await startEmulator({ port: 0, principals: PRINCIPALS, replicaCreatingMs: 300 });
-    driver = await createDriver({ endpointUrl: emulator.url });
+    emulator = await startEmulator({ port: 0, principals: PRINCIPALS, replicaCreatingMs: 300, ...E2E_REALISM });
+    driver = await createDriver({ endpointUrl: emulator.url, requestGapMs: E2E_REQUEST_GAP_MS });
   });
   afterAll(async () => {
     await driver?.close();
@@ -148,7 +150,12 @@ describe('End to end: the bundle through the CloudFormation driver and the emula
     const keys = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`cmk-slow-${i}`, { Region: 'us-east-1' }]));
     const properties = { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: keys, ReturnAttributes: ['KeyArns.*'] };
     await control().config({ latencyMs: 600 });
-    const slowDriver = await createDriver({ endpointUrl: emulator.url, timeoutMs: 6_000, env: { DEADLINE_MARGIN_MS: '3000' } });
+    const slowDriver = await createDriver({
+      endpointUrl: emulator.url,
+      requestGapMs: E2E_REQUEST_GAP_MS,
+      timeoutMs: 6_000,
+      env: { DEADLINE_MARGIN_MS: '3000' },
+    });
     const slowStack = new Stack(slowDriver, stack.resource);
 
     // Act

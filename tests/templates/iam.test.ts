@@ -80,7 +80,9 @@ describe('Function: execution role policy', () => {
         actionsOf(s).some((a) => a.startsWith('kms:') && !READ_ONLY.has(a)) &&
         !resourcesOf(s).every((resource) => resource === ALIAS_ARNS) &&
         nullCondition(s, RESOURCE_TAG_PRESENT) !== 'false' &&
-        nullCondition(s, REQUEST_TAG_PRESENT) !== 'false',
+        nullCondition(s, REQUEST_TAG_PRESENT) !== 'false' &&
+        // The replica side of ReplicateKey, which is itself conditioned on an owned primary.
+        s.Condition?.StringEquals?.['kms:MultiRegionKeyType'] !== 'REPLICA',
     );
 
     // Assess
@@ -90,13 +92,17 @@ describe('Function: execution role policy', () => {
     for (const statement of ownedOnly) expect(resourcesOf(statement)).toEqual([KEY_ARNS]);
   });
 
-  it('creates keys only with the ownership tag in the request', () => {
+  it('creates keys only with the ownership tag in the request, and replicas only through ReplicateKey of an owned primary', () => {
     // Prepare
     const statements = roleStatements(template);
+    const isReplicaSide = (s: Statement) => s.Condition?.StringEquals?.['kms:MultiRegionKeyType'] === 'REPLICA';
 
     // Act
-    const create = statements.filter((s) => actionsOf(s).includes('kms:CreateKey'));
-    const tagOnCreate = statements.filter((s) => actionsOf(s).includes('kms:TagResource') && nullCondition(s, RESOURCE_TAG_PRESENT) === undefined);
+    const create = statements.filter((s) => actionsOf(s).includes('kms:CreateKey') && !isReplicaSide(s));
+    const tagOnCreate = statements.filter(
+      (s) => actionsOf(s).includes('kms:TagResource') && nullCondition(s, RESOURCE_TAG_PRESENT) === undefined && !isReplicaSide(s),
+    );
+    const replicaSide = statements.filter(isReplicaSide);
     const replicate = statements.filter((s) => actionsOf(s).includes('kms:ReplicateKey'));
 
     // Assess
@@ -109,9 +115,65 @@ describe('Function: execution role policy', () => {
     expect(resourcesOf(tagOnCreate[0]!)).toEqual([KEY_ARNS]);
     expect(nullCondition(tagOnCreate[0]!, REQUEST_TAG_PRESENT)).toBe('false');
     expect(tagOnCreate[0]!.Condition?.['ForAnyValue:StringEquals']?.['aws:TagKeys']).toEqual(OWNER_TAG);
+    // The replica-side CreateKey and TagResource of ReplicateKey, allowed without request tags.
+    expect(replicaSide.flatMap(actionsOf).sort()).toEqual(['kms:CreateKey', 'kms:TagResource']);
+    for (const statement of replicaSide) expect(statement.Condition).toEqual({ StringEquals: { 'kms:MultiRegionKeyType': 'REPLICA' } });
     expect(replicate).toHaveLength(1);
-    expect(nullCondition(replicate[0]!, RESOURCE_TAG_PRESENT)).toBe('false');
-    expect(nullCondition(replicate[0]!, REQUEST_TAG_PRESENT)).toBe('false');
+    expect(replicate[0]!.Condition).toEqual({ Null: { [RESOURCE_TAG_PRESENT]: 'false' } });
+  });
+
+  it('conditions each action only on condition keys KMS supports for it (an unsupported key is absent, and the statement never applies)', () => {
+    // Prepare: the Service Authorization Reference for AWS KMS: each action's condition keys, plus
+    // those of the `key` resource type for actions on a key (CreateKey has no resource type).
+    const KEY_RESOURCE = [
+      'aws:ResourceTag/',
+      'kms:KeyOrigin',
+      'kms:KeySpec',
+      'kms:KeyUsage',
+      'kms:MultiRegion',
+      'kms:MultiRegionKeyType',
+      'kms:ResourceAliases',
+    ];
+    const COMMON = ['kms:CallerAccount', 'kms:ViaService'];
+    const ACTION_KEYS: Record<string, string[]> = {
+      'kms:CreateKey': [
+        'aws:ResourceTag/',
+        'aws:RequestTag/',
+        'aws:TagKeys',
+        'kms:BypassPolicyLockoutSafetyCheck',
+        'kms:KeySpec',
+        'kms:KeyUsage',
+        'kms:KeyOrigin',
+        'kms:MultiRegion',
+        'kms:MultiRegionKeyType',
+      ],
+      'kms:TagResource': ['aws:RequestTag/', 'aws:TagKeys', ...KEY_RESOURCE],
+      'kms:UntagResource': ['aws:TagKeys', ...KEY_RESOURCE],
+      'kms:ReplicateKey': ['kms:ReplicaRegion', ...KEY_RESOURCE],
+      'kms:UpdatePrimaryRegion': ['kms:PrimaryRegion', ...KEY_RESOURCE],
+      'kms:ScheduleKeyDeletion': ['kms:ScheduleKeyDeletionPendingWindowInDays', ...KEY_RESOURCE],
+      'kms:PutKeyPolicy': ['kms:BypassPolicyLockoutSafetyCheck', ...KEY_RESOURCE],
+      'kms:EnableKeyRotation': ['kms:RotationPeriodInDays', ...KEY_RESOURCE],
+    };
+    const supports = (action: string, key: string) =>
+      key.startsWith('aws:') && !key.startsWith('aws:RequestTag/') && key !== 'aws:TagKeys' && !key.startsWith('aws:ResourceTag/')
+        ? true
+        : [...COMMON, ...(ACTION_KEYS[action] ?? KEY_RESOURCE)].some((supported) => (supported.endsWith('/') ? key.startsWith(supported) : key === supported));
+
+    // Act
+    const unsupported = roleStatements(template, { AdoptionAllowed: true }).flatMap((s) =>
+      actionsOf(s)
+        .filter((action) => action.startsWith('kms:'))
+        .flatMap((action) =>
+          Object.values(s.Condition ?? {})
+            .flatMap((byKey) => Object.keys(byKey))
+            .filter((key) => !supports(action, key))
+            .map((key) => `${s.Sid} ${action} ${key}`),
+        ),
+    );
+
+    // Assess
+    expect(unsupported).toEqual([]);
   });
 
   it('scopes reads to the keys of the account, aliases to its aliases, listings to *', () => {

@@ -1,0 +1,99 @@
+/**
+ * End to end under IAM: the built bundle through the driver against the emulator, every KMS request
+ * authorised against template.yaml's execution-role policy (with the pessimistic reading of what AWS
+ * leaves unsaid: the replica-side CreateKey of ReplicateKey carries no request tags), with field
+ * realism on. The whole lifecycle: Create with a replica, ReplicateKey, UpdatePrimaryRegion, adoption
+ * and Delete. If the template lacked a permission, a step here would answer FAILED with
+ * AccessDeniedException.
+ */
+import { existsSync } from 'node:fs';
+import {
+  createDriver,
+  DEFAULT_BUNDLE_PATH,
+  DEFAULT_IDENTITY,
+  type Driver,
+  functionArnOf,
+  type ScenarioResult,
+  Stack,
+  scenarios,
+  stackIdOf,
+} from '../../local/driver/index.ts';
+import { emulatorControl } from '../../local/emulator/client.ts';
+import { startEmulator } from '../../local/emulator/index.ts';
+import { E2E_REQUEST_GAP_MS, iamRealism } from './fieldRealism.ts';
+
+const ACCOUNT_ID = DEFAULT_IDENTITY.accountId;
+const REGIONS = ['eu-west-1', 'us-east-1', 'us-west-2'];
+const OWNER = 'MultiRegionKmsKeys:Owner';
+
+describe('End to end: the lifecycle under the execution role policy of template.yaml', () => {
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  let driver: Driver;
+  let stackCount = 0;
+  const control = () => emulatorControl(emulator.url);
+  const newStack = () =>
+    new Stack(driver, {
+      stackId: stackIdOf({ ...DEFAULT_IDENTITY, stackName: `e2e-iam-${++stackCount}` }),
+      logicalResourceId: 'Keys',
+      resourceType: 'Custom::MultiRegionKmsKeys',
+      serviceToken: functionArnOf(DEFAULT_IDENTITY, 'multi-region-kms-keys'),
+    });
+  const expectOk = (result: ScenarioResult) => {
+    expect(result.steps.map((s) => s.reason ?? '')).toEqual(result.steps.map(() => ''));
+    expect(result.problems).toEqual([]);
+  };
+  const keysOf = async (owner: string) => (await control().state()).keys.filter((k) => k.tags[OWNER] === owner);
+
+  beforeAll(async () => {
+    if (!existsSync(DEFAULT_BUNDLE_PATH)) throw new Error(`${DEFAULT_BUNDLE_PATH} is missing: run npm run build (npm test does)`);
+    emulator = await startEmulator({ port: 0, regions: REGIONS, replicaCreatingMs: 300, ...iamRealism({ AllowAdoptingExistingKeys: 'true' }) });
+    driver = await createDriver({ endpointUrl: emulator.url, requestGapMs: E2E_REQUEST_GAP_MS });
+  });
+  afterAll(async () => {
+    await driver?.close();
+    await emulator?.close();
+  });
+
+  it('creates, replicates, moves the primary and deletes, every request authorised', async () => {
+    // Prepare
+    const stack = newStack();
+    const keys = (cmkA: Record<string, unknown>) => ({ AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: { 'cmk-a': cmkA, 'cmk-b': { Region: 'us-east-1' } } });
+
+    // Act
+    const created = await scenarios.create(stack, keys({ Region: 'us-east-1', ReplicaRegions: ['eu-west-1'] }));
+    const replicated = await scenarios.update(stack, keys({ Region: 'us-east-1', ReplicaRegions: ['eu-west-1', 'us-west-2'] }));
+    const moved = await scenarios.update(stack, keys({ Region: 'eu-west-1', ReplicaRegions: ['us-east-1', 'us-west-2'] }));
+    const owner = created.steps[0]!.physicalResourceId!;
+    const afterMove = await keysOf(owner);
+    const deleted = await scenarios.remove(stack);
+
+    // Assess
+    for (const result of [created, replicated, moved, deleted]) expectOk(result);
+    const cmkA = afterMove.filter((k) => k.tags['MultiRegionKmsKeys:KeyName'] === 'cmk-a');
+    expect(cmkA.map((k) => [k.region, k.multiRegionKeyType]).sort()).toEqual([
+      ['eu-west-1', 'PRIMARY'],
+      ['us-east-1', 'REPLICA'],
+      ['us-west-2', 'REPLICA'],
+    ]);
+    expect((await keysOf(owner)).every((k) => k.keyState === 'PendingDeletion' || k.keyState === 'PendingReplicaDeletion')).toBe(true);
+  });
+
+  it('adopts a key made elsewhere and deletes the stack, every request authorised', async () => {
+    // Prepare: a key somebody else made, whose default policy delegates to IAM (the AdoptExistingKeys statement)
+    const stack = newStack();
+    const foreign = await control().seedKey({ region: 'us-east-1', aliasName: 'alias/cmk-legacy' });
+    const base = { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: { 'cmk-new': { Region: 'us-east-1' } } };
+    const adopting = { ...base, AdoptExistingKeys: true, CustomerMasterKeys: { ...base.CustomerMasterKeys, 'cmk-legacy': { Region: 'us-east-1' } } };
+
+    // Act
+    const created = await scenarios.create(stack, base);
+    const adopted = await scenarios.update(stack, adopting);
+    const owned = (await control().state()).keys.find((k) => k.keyId === foreign.keyId);
+    const deleted = await scenarios.remove(stack);
+
+    // Assess
+    for (const result of [created, adopted, deleted]) expectOk(result);
+    expect(owned?.tags[OWNER]).toBe(created.steps[0]!.physicalResourceId);
+    expect((await control().state()).aliases.find((a) => a.aliasName === 'alias/cmk-new')).toBeUndefined();
+  });
+});
