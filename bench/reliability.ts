@@ -8,12 +8,17 @@
  *
  * The default run is sized for CI (5 Regions, one fault seed, 1,000 fuzz inputs); `--full` uses
  * all 17 default Regions, three fault seeds and 10,000 fuzz inputs.
+ * The field-realism blocks (`--only consistency,primary,denied,iam`, reliability/field*.ts) run the
+ * product against an emulator as unkind as AWS: eventual consistency, `Updating` keys, an SCP
+ * denying a Region, and IAM evaluated against template.yaml's execution-role policy.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_ENABLED_REGIONS } from './../local/emulator/index.ts';
 import { type CrashSummary, runCrashPoints } from './reliability/crashPoints.ts';
 import { type FaultSummary, runFaults } from './reliability/faults.ts';
+import { type BlockSummary, runEventualConsistency, runUpdatePrimaryRegion } from './reliability/field.ts';
+import { runDeniedRegions, runIamEvaluated } from './reliability/fieldAccess.ts';
 import { fuzzInputs } from './reliability/fuzz.ts';
 import { startHarness } from './reliability/harness.ts';
 import { type HostileSummary, runHostile } from './reliability/hostile.ts';
@@ -23,7 +28,9 @@ import { CI_REGIONS } from './reliability/reference.ts';
 import { buildReport, formatReport } from './reliability/report.ts';
 
 const REPORT_PATH = new URL('./reliability.json', import.meta.url);
-const PARTS = ['crash', 'faults', 'hostile'] as const;
+const PARTS = ['crash', 'faults', 'hostile', 'consistency', 'primary', 'denied', 'iam'] as const;
+/** Report block of each field-realism part. */
+const FIELD_BLOCKS = { consistency: 'eventual_consistency', primary: 'update_primary_region', denied: 'denied_regions', iam: 'iam_evaluated' } as const;
 
 const { values } = parseArgs({
   options: {
@@ -81,6 +88,7 @@ let hostile: HostileSummary = {
   deleteWithGarbage: { tried: 0, passed: 0 },
   outcomes: [],
 };
+const field: Partial<Record<keyof typeof FIELD_BLOCKS, BlockSummary>> = {};
 let crashedSuite: unknown;
 try {
   if (only.includes('hostile')) {
@@ -91,6 +99,11 @@ try {
   }
   if (only.includes('faults')) faults = await runFaults(harness, config.faultSeeds, progress);
   if (only.includes('crash')) crash = await runCrashPoints(harness, progress);
+  // Each field block starts its own emulator: one realism per emulator.
+  if (only.includes('consistency')) field.consistency = await runEventualConsistency(config.regions, values.full ? 12 : 4, progress);
+  if (only.includes('primary')) field.primary = await runUpdatePrimaryRegion(config.regions, progress);
+  if (only.includes('denied')) field.denied = await runDeniedRegions(config.regions, progress);
+  if (only.includes('iam')) field.iam = await runIamEvaluated(config.regions, progress);
 } catch (error) {
   // A broken suite must fail loudly, never pass by running nothing.
   crashedSuite = error;
@@ -107,11 +120,25 @@ const report = buildReport({
   durationS: Math.round((Date.now() - started) / 1000),
   ran: { crash: only.includes('crash'), faults: only.includes('faults'), hostile: only.includes('hostile') },
 });
+const fieldBlocks: Record<string, { scenarios: number; passed: number }> = {};
+for (const [part, block] of Object.entries(FIELD_BLOCKS) as [keyof typeof FIELD_BLOCKS, string][]) {
+  if (!only.includes(part)) continue;
+  const summary = field[part] ?? { scenarios: 0, passed: 0, outcomes: [] };
+  fieldBlocks[block] = { scenarios: summary.scenarios, passed: summary.passed };
+  if (summary.scenarios === 0) report.failed_checks.push(`${block}: no scenario ran`);
+  else if (summary.passed < summary.scenarios)
+    report.failed_checks.push(`${block}: ${summary.scenarios - summary.passed} of ${summary.scenarios} scenarios failed`);
+  report.failures.push(...summary.outcomes.filter((o) => !o.ok));
+}
+report.ok = report.failed_checks.length === 0;
 if (crashedSuite !== undefined) {
   report.ok = false;
   report.failed_checks.push(`the suite itself failed: ${crashedSuite instanceof Error ? (crashedSuite.stack ?? crashedSuite.message) : String(crashedSuite)}`);
 }
-writeFileSync(REPORT_PATH, `${JSON.stringify(report, null, 2)}\n`);
+const { ok, failed_checks, config: ranWith, duration_s, failures, ...blocks } = report;
+const written = { ...blocks, ...fieldBlocks, ok, failed_checks, config: ranWith, duration_s, failures };
+writeFileSync(REPORT_PATH, `${JSON.stringify(written, null, 2)}\n`);
 console.log(formatReport(report));
+for (const [block, { scenarios, passed }] of Object.entries(fieldBlocks)) console.log(`${block.padEnd(24)} ${passed}/${scenarios} passed`);
 console.log(`\nreport: bench/reliability.json`);
 process.exitCode = report.ok ? 0 : 1;

@@ -70,12 +70,12 @@ async function preState(harness: Harness, request: CrashRequest): Promise<{ prep
   return { prepared, problems };
 }
 
-interface CleanRun {
+export interface CleanRun {
   mutations: number;
   state: NormalisedState;
 }
 
-async function cleanRun(harness: Harness, request: CrashRequest): Promise<{ clean: CleanRun | null; outcome: CheckOutcome }> {
+export async function cleanRun(harness: Harness, request: CrashRequest): Promise<{ clean: CleanRun | null; outcome: CheckOutcome }> {
   const name = `crash ${request.name}: clean run`;
   const { prepared, problems } = await preState(harness, request);
   if (problems.length > 0) return { clean: null, outcome: { name, ok: false, problems } };
@@ -95,7 +95,7 @@ async function cleanRun(harness: Harness, request: CrashRequest): Promise<{ clea
   return { clean: problems.length === 0 ? { mutations, state: normaliseState(snapshot, prepared.ownerId) } : null, outcome };
 }
 
-async function crashPoint(
+export async function crashPoint(
   harness: Harness,
   request: CrashRequest,
   clean: CleanRun,

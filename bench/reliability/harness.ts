@@ -16,7 +16,9 @@ export interface HarnessOptions {
   /** How long new replicas stay `Creating` (the emulator's default is 2 s; CI runs use less). */
   replicaCreatingMs: number;
   /** Field realism of the emulator (consistency delay, Updating, IAM, SCP), kept across every reset. */
-  realism?: FieldRealismOptions;
+  realism?: FieldRealismOptions & { callerArn?: string };
+  /** The driver's pause between two requests of a stack (CloudFormation takes seconds between them). */
+  requestGapMs?: number;
 }
 
 /** One prepared scenario: a fresh stack over a freshly reset emulator with foreign keys in place. */
@@ -53,7 +55,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const control = emulatorControl(emulator.url);
   const drivers: Driver[] = [];
   const driver = async (env?: Record<string, string>): Promise<Driver> => {
-    const created = await createDriver({ endpointUrl: emulator.url, responseServer: responses, ...(env === undefined ? {} : { env }) });
+    const created = await createDriver({
+      endpointUrl: emulator.url,
+      responseServer: responses,
+      requestGapMs: options.requestGapMs ?? 0,
+      ...(env === undefined ? {} : { env }),
+    });
     drivers.push(created);
     return created;
   };
