@@ -27,16 +27,23 @@ export type Report = (outcome: CheckOutcome) => void;
 export const FIELD_DELAYS = { consistencyDelayMs: 800, updatingMs: 1_000, requestGapMs: 800 } as const;
 
 /** A block: scenarios run in order, each a list of problems (empty = passed). */
+/** What one scenario found; `tally` when it stands for several (e.g. one per crash point). */
+export interface ScenarioFinding {
+  problems: string[];
+  evidence?: CheckOutcome['evidence'];
+  tally?: { scenarios: number; passed: number };
+}
+
 export async function runBlock(
   options: HarnessOptions,
-  scenarios: [string, (harness: Harness) => Promise<{ problems: string[]; evidence?: CheckOutcome['evidence'] }>][],
+  scenarios: [string, (harness: Harness) => Promise<ScenarioFinding>][],
   report: Report,
 ): Promise<BlockSummary> {
   const harness = await startHarness(options);
   const summary: BlockSummary = { scenarios: 0, passed: 0, outcomes: [] };
   try {
     for (const [name, run] of scenarios) {
-      let result: { problems: string[]; evidence?: CheckOutcome['evidence'] };
+      let result: ScenarioFinding;
       try {
         result = await run(harness);
       } catch (error) {
@@ -48,8 +55,8 @@ export async function runBlock(
         problems: result.problems,
         ...(result.evidence ? { evidence: result.evidence } : {}),
       };
-      summary.scenarios += 1;
-      if (outcome.ok) summary.passed += 1;
+      summary.scenarios += result.tally?.scenarios ?? 1;
+      summary.passed += result.tally?.passed ?? (outcome.ok ? 1 : 0);
       summary.outcomes.push(outcome);
       report(outcome);
     }
@@ -81,7 +88,7 @@ export async function liveKeysOf(harness: Harness, ownerId: string): Promise<str
 type Step = { label: string; run: (stack: Stack) => ReturnType<Stack['create']>; expected?: 'SUCCESS' | 'FAILED' };
 
 /** Runs `steps` on a fresh stack; the invariants must hold after each, and nothing may be left live after a final Delete. */
-export async function lifecycle(harness: Harness, name: string, steps: Step[]): Promise<{ problems: string[]; evidence?: CheckOutcome['evidence'] }> {
+export async function lifecycle(harness: Harness, name: string, steps: Step[]): Promise<ScenarioFinding> {
   const prepared = await harness.prepare(name);
   const problems: string[] = [];
   const evidence: NonNullable<CheckOutcome['evidence']> = [];
@@ -122,10 +129,11 @@ export async function runEventualConsistency(regions: string[], pointsPerRequest
       `consistency: crash points of ${request.name}`,
       async (harness) => {
         const { clean, outcome } = await cleanRun(harness, request);
-        if (clean === null) return { problems: outcome.problems, evidence: outcome.evidence };
+        if (clean === null) return { problems: outcome.problems, ...(outcome.evidence ? { evidence: outcome.evidence } : {}) };
         const stride = Math.max(1, Math.ceil(clean.mutations / pointsPerRequest));
         const problems: string[] = [];
         const evidence: NonNullable<CheckOutcome['evidence']> = [];
+        const tally = { scenarios: 0, passed: 0 };
         for (let n = 1; n <= clean.mutations; n += stride) {
           const point = await crashPoint(harness, request, clean, n);
           // A crash under lagging listings may leave an extra key scheduled for deletion: the state
@@ -133,8 +141,10 @@ export async function runEventualConsistency(regions: string[], pointsPerRequest
           const invariantProblems = point.outcome.problems.filter((p) => !p.startsWith('differs from the clean run'));
           problems.push(...invariantProblems.map((p) => `after mutation ${n}: ${p}`));
           if (invariantProblems.length > 0) evidence.push(...(point.outcome.evidence ?? []));
+          tally.scenarios += 1;
+          if (invariantProblems.length === 0) tally.passed += 1;
         }
-        return problems.length > 0 ? { problems, evidence } : { problems };
+        return problems.length > 0 ? { problems, evidence, tally } : { problems, tally };
       },
     ]);
   }
