@@ -346,7 +346,7 @@ describe('Function: execute', () => {
     expect(kms.key('us-east-1', restored.keyId)?.state).toBe('Disabled');
   });
 
-  it('still fails CreateAlias when the existing alias targets another key', async () => {
+  it('still fails CreateAlias when the existing alias targets another key, as retryable: the request reads again and plans from what is there', async () => {
     // Prepare
     const { kms, deps } = setup();
     const ours = kms.seedKey('us-east-1');
@@ -358,8 +358,8 @@ describe('Function: execute', () => {
     const result = await execute(p, deps);
 
     // Assess
-    expect(result.outcomes[0]).toMatchObject({ status: 'failed', retryable: false });
-    expect(result.outcomes[0]?.error).toMatch(/^AlreadyExistsException/);
+    expect(result.outcomes[0]).toMatchObject({ status: 'failed', retryable: true });
+    expect(result.outcomes[0]?.error).toMatch(/^AlreadyExistsException: alias\/cmk already targets .*the state read before planning was stale/);
   });
 
   it('counts ReplicateKey → AlreadyExistsException as success when the replica exists', async () => {
