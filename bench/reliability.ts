@@ -100,7 +100,7 @@ try {
   if (only.includes('faults')) faults = await runFaults(harness, config.faultSeeds, progress);
   if (only.includes('crash')) crash = await runCrashPoints(harness, progress);
   // Each field block starts its own emulator: one realism per emulator.
-  if (only.includes('consistency')) field.consistency = await runEventualConsistency(config.regions, values.full ? 12 : 4, progress);
+  if (only.includes('consistency')) field.consistency = await runEventualConsistency(config.regions, values.full ? 12 : 5, progress);
   if (only.includes('primary')) field.primary = await runUpdatePrimaryRegion(config.regions, progress);
   if (only.includes('denied')) field.denied = await runDeniedRegions(config.regions, progress);
   if (only.includes('iam')) field.iam = await runIamEvaluated(config.regions, progress);
