@@ -17,8 +17,9 @@ export interface ReadResult {
 
 /** A Region's KMS denied access where the template wants a key. */
 export class RegionDeniedError extends Error {
-  constructor(region: string, keyNames: string[], cause: KmsError) {
-    super(`KMS in ${region} denied access (${cause.message}), and ${keyNames.join(', ')} ${keyNames.length === 1 ? 'lives' : 'live'} there`);
+  /** `denial`: KMS's answer as the reader reports it (`AccessDeniedException: …`). */
+  constructor(region: string, keyNames: string[], denial: string) {
+    super(`KMS in ${region} denied access (${denial}), and ${keyNames.join(', ')} ${keyNames.length === 1 ? 'lives' : 'live'} there`);
     this.name = 'RegionDeniedError';
   }
 }
@@ -87,20 +88,14 @@ export async function readStateForPlan(desired: DesiredState, readOnly: KmsApiFa
   const pacer = new Pacer();
   const aliasNames = [...new Set(desired.keys.flatMap((k) => [k.aliasName, ...k.extraAliasNames]))];
   const skippedRegions: string[] = [];
-  const perRegion = await Promise.all(
-    desired.regions.map(async (region) => {
-      try {
-        return await readActualState({ regions: [region], owner: desired.owner, aliasNames, kms, pacer });
-      } catch (error) {
-        if (!(error instanceof KmsError) || error.code !== 'AccessDeniedException') throw error;
-        const wanted = desired.keys.filter((k) => k.primaryRegion === region || k.replicaRegions.includes(region)).map((k) => k.keyName);
-        if (wanted.length > 0) throw new RegionDeniedError(region, [...new Set(wanted)], error);
-        skippedRegions.push(region);
-        return { keys: [], aliases: [] };
-      }
-    }),
-  );
-  const actual = { keys: perRegion.flatMap((s) => s.keys), aliases: perRegion.flatMap((s) => s.aliases) };
+  // The reader reports Regions whose listings KMS denies (deniedRegions) and reads the others.
+  const read = await readActualState({ regions: desired.regions, owner: desired.owner, aliasNames, kms, pacer });
+  for (const { region, message } of read.deniedRegions) {
+    const wanted = desired.keys.filter((k) => k.primaryRegion === region || k.replicaRegions.includes(region)).map((k) => k.keyName);
+    if (wanted.length > 0) throw new RegionDeniedError(region, [...new Set(wanted)], message);
+    skippedRegions.push(region);
+  }
+  const actual = { keys: read.keys, aliases: read.aliases };
   // Ours, or targeted by an alias the template wants: a denied read there makes the plan wrong.
   const wantedNames = new Set(aliasNames);
   const relevant = new Set([
