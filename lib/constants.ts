@@ -28,6 +28,9 @@ export const DEFAULT_KMS_QUOTAS = {
   GetKeyPolicy: 1000,
   GetKeyRotationStatus: 1000,
   ListResourceTags: 2000,
+  CreateGrant: 50,
+  RevokeGrant: 50,
+  ListGrants: 100,
 } as const;
 
 export type KmsOperation = keyof typeof DEFAULT_KMS_QUOTAS;

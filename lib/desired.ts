@@ -4,8 +4,9 @@
  * Keys and replicas that cannot be placed are reported, not created.
  */
 import { DEFAULTS, MAX_KEY_POLICY_BYTES } from './constants.ts';
+import { desiredGrantsOf } from './desiredGrants.ts';
 import { ValidationError, type ValidationIssue } from './errors.ts';
-import { ownerOf } from './ownership.ts';
+import { ownerIdOf, ownerOf } from './ownership.ts';
 import { buildKeyPolicy } from './policy/index.ts';
 import { isAbsent, isRecord, readInteger } from './properties/coerce.ts';
 import { LIMITS } from './properties/key.ts';
@@ -147,6 +148,9 @@ function desiredKey(
     allowReplacement: key.allowReplacement,
     extraAliasNames: aliases.extra,
     retiredAliasNames: aliases.retired,
+    ...(key.grants === undefined || key.grants.length === 0
+      ? {}
+      : { grants: desiredGrantsOf(key.grants, [primaryRegion, ...replicaRegions], ownerIdOf(context.stackId, context.logicalResourceId)) }),
   };
 }
 

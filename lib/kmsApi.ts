@@ -54,6 +54,19 @@ export interface CreatedKey {
   arn: string;
 }
 
+/** One entry of ListGrants: what the reader needs to recognise the product's own grants. */
+export interface GrantEntry {
+  grantId: string;
+  /** The grant's `Name`; null when it has none. */
+  name: string | null;
+}
+
+/** What a CreateGrant action carries to KMS, with its key resolved to a key id. */
+export type CreateGrantInput = Pick<
+  Extract<Action, { kind: 'CreateGrant' }>,
+  'kmsName' | 'granteePrincipal' | 'operations' | 'retiringPrincipal' | 'constraints'
+> & { keyId: string };
+
 /** KMS in one Region. */
 export interface KmsApi {
   readonly region: string;
@@ -86,6 +99,11 @@ export interface KmsApi {
   /** Returns the deletion date (ISO) when KMS reports one. */
   scheduleKeyDeletion(keyId: string, pendingWindowInDays: number): Promise<{ deletionDate: string | null }>;
   cancelKeyDeletion(keyId: string): Promise<void>;
+  /** Every grant of the key in this Region (all pages). */
+  listGrants(keyId: string, options?: ListOptions): Promise<GrantEntry[]>;
+  /** Idempotent through `Name`: the same name and parameters answer the existing GrantId. */
+  createGrant(input: CreateGrantInput): Promise<{ grantId: string }>;
+  revokeGrant(keyId: string, grantId: string): Promise<void>;
 }
 
 /** KMS per Region; implementations memoise one client per Region. */

@@ -120,6 +120,27 @@ export interface KeyProperties {
   policyStatements: UserPolicyStatement[];
   /** `Aliases`: extra alias names (without `alias/`), in the order written, distinct; the key name stays the first alias. */
   aliases: string[];
+  /** `Grants`, sorted by name; absent = none. */
+  grants?: GrantProperties[];
+}
+
+/** A grant constraint: the encryption context a request must match or include (docs/behaviour.md §12). */
+export interface GrantConstraints {
+  encryptionContextSubset?: Record<string, string>;
+  encryptionContextEquals?: Record<string, string>;
+}
+
+/** One entry of `CustomerMasterKeys.<key>.Grants` after validation. */
+export interface GrantProperties {
+  /** The map key: `[A-Za-z0-9_-]`, unique within the key. */
+  name: string;
+  granteePrincipal: string;
+  /** KMS operation names without `kms:` (`Decrypt`, `CreateGrant`, …), sorted, de-duplicated. */
+  operations: string[];
+  retiringPrincipal: string | null;
+  constraints: GrantConstraints | null;
+  /** `null` = every Region where the key exists; else sorted, de-duplicated. */
+  regions: string[] | null;
 }
 
 /** `ResourceProperties` after validation (docs/behaviour.md §3). */
@@ -202,6 +223,21 @@ export interface DesiredKey {
    * current ones give no key: deleted where they still target this key, the key untouched. Sorted.
    */
   retiredAliasNames: string[];
+  /** The key's grants, each with the Regions (of this key) it is made in; absent = none. */
+  grants?: DesiredGrant[];
+}
+
+/** A grant the resource wants on one desired key (docs/behaviour.md §12). */
+export interface DesiredGrant {
+  name: string;
+  /** The KMS grant name: owner marker + name + fingerprint of the parameters (`lib/grantNames.ts`). */
+  kmsName: string;
+  granteePrincipal: string;
+  operations: string[];
+  retiringPrincipal: string | null;
+  constraints: GrantConstraints | null;
+  /** Regions of the key (primary and replicas) that get this grant, sorted. */
+  regions: string[];
 }
 
 /**
@@ -282,7 +318,23 @@ export interface ActualAlias {
 export interface ActualState {
   keys: ActualKey[];
   aliases: ActualAlias[];
+  /** Grants this resource made (recognised by name) on the keys it owns; absent = none read. */
+  grants?: ActualGrant[];
 }
+
+/** A grant on an owned key, made by this resource (or by the resource it took the key over from). */
+export interface ActualGrant {
+  region: string;
+  keyId: string;
+  grantId: string;
+  /** The KMS grant name. */
+  kmsName: string;
+  /** The user's grant name, parsed from `kmsName`. */
+  name: string;
+}
+
+/** A grant that exists, or the one a CreateGrant action of the plan makes. */
+export type GrantRef = { grantId: string } | { created: string };
 
 /** A key already in KMS, or the key that the CreateKey action `created` makes. */
 export type KeyRef = { keyId: string } | { created: string };
@@ -330,7 +382,20 @@ export type Action =
   | (ActionBase & { kind: 'DisableKeyRotation'; key: KeyRef })
   | (ActionBase & { kind: 'UpdatePrimaryRegion'; key: KeyRef; primaryRegion: string })
   | (ActionBase & { kind: 'ScheduleKeyDeletion'; key: KeyRef; pendingWindowInDays: number })
-  | (ActionBase & { kind: 'CancelKeyDeletion'; key: KeyRef });
+  | (ActionBase & { kind: 'CancelKeyDeletion'; key: KeyRef })
+  | (ActionBase & {
+      kind: 'CreateGrant';
+      key: KeyRef;
+      /** The user's grant name (for logs and attributes). */
+      grantName: string;
+      /** KMS's `Name`: makes the call idempotent (same name and parameters → the same GrantId). */
+      kmsName: string;
+      granteePrincipal: string;
+      operations: string[];
+      retiringPrincipal: string | null;
+      constraints: GrantConstraints | null;
+    })
+  | (ActionBase & { kind: 'RevokeGrant'; key: KeyRef; grantId: string; grantName: string });
 
 export type ActionKind = Action['kind'];
 
@@ -351,6 +416,8 @@ export interface Plan {
    * Attributes are computed from this (no second read of KMS).
    */
   bindings: Record<string, KeyRef>;
+  /** `DesiredKey.id` → Region → grant name → the grant serving it once the plan has run; absent = no grants. */
+  grants?: Record<string, Record<string, Record<string, GrantRef>>>;
 }
 
 /** What the executor reports for one action. */
@@ -363,6 +430,8 @@ export interface ActionOutcome {
   /** For CreateKey / ReplicateKey: the key made. */
   keyId?: string;
   arn?: string;
+  /** For CreateGrant: the grant made (or found: same name and parameters). */
+  grantId?: string;
   error?: string;
   /**
    * For a failed action: the failure was transient or its effect is unknown (a CreateKey whose

@@ -33,6 +33,7 @@ import {
 import { KmsError } from '../errors.ts';
 import type { AliasEntry, KeyDescription, KeyListEntry, KmsApi, ListOptions } from '../kmsApi.ts';
 import type { KeySpec, KeyState, KeyUsage, TagMap } from '../types.ts';
+import { createGrantApi } from './kmsGrants.ts';
 import { toKmsError } from './translateError.ts';
 
 /** KMS's page-size maxima: ListKeys 1000, ListAliases 100, ListResourceTags 50. */
@@ -198,6 +199,7 @@ export function createKmsApi(client: KMSClient, region: string): KmsApi {
     cancelKeyDeletion: async (keyId) => {
       await call('CancelKeyDeletion', () => client.send(new CancelKeyDeletionCommand({ KeyId: keyId })));
     },
+    ...createGrantApi(client, region, call, allPages),
   };
 }
 

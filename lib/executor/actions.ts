@@ -16,6 +16,8 @@ import { memberKey, type SettlingClass } from './settling.ts';
 export interface ActionResult {
   keyId?: string;
   arn?: string;
+  /** CreateGrant: the grant made (or, repeated, the same one). */
+  grantId?: string;
 }
 
 const PENDING_DELETION: readonly KeyState[] = ['PendingDeletion', 'PendingReplicaDeletion'];
@@ -157,6 +159,23 @@ export async function runAction(
         return {};
       }
     }
+    case 'CreateGrant': {
+      // Safe to repeat: KMS answers the existing GrantId for the same Name and parameters.
+      const keyId = keyIdOf(action);
+      const { kmsName, granteePrincipal, operations, retiringPrincipal, constraints } = action;
+      const created = await kmsCall(ctx, { ...paced('CreateGrant'), idempotent: true }, () =>
+        api.createGrant({ keyId, kmsName, granteePrincipal, operations, retiringPrincipal, constraints }),
+      );
+      return { grantId: created.grantId };
+    }
+    case 'RevokeGrant':
+      try {
+        return await idempotent('RevokeGrant', () => api.revokeGrant(keyIdOf(action), action.grantId));
+      } catch (error) {
+        // Repeated after a lost answer (or retired meanwhile by its retiring principal): already gone.
+        if (hasCode(error, 'NotFoundException')) return {};
+        throw error;
+      }
     default:
       return unhandled(action);
   }

@@ -15,6 +15,7 @@ import {
 } from '../types.ts';
 import { readAliases } from './aliases.ts';
 import { isAbsent, readBoolean, readChoice, readInteger, readString } from './coerce.ts';
+import { readGrants } from './grants.ts';
 import { fieldPath, type Issues } from './issues.ts';
 import { allowedKeyUsagesOf, canRotate, defaultKeyUsageOf } from './keySpec.ts';
 import { readArnList, readCmkUsers, readServicePrincipals } from './principals.ts';
@@ -89,7 +90,11 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
   if (keyUsage !== undefined && specValid && !allowedKeyUsagesOf(spec).includes(keyUsage)) {
     issues.push({ path: at('KeyUsage'), message: `must be ${allowedKeyUsagesOf(spec).join(' or ')} with Spec ${spec}, got ${keyUsage}` });
   }
+  const usageKnown = specValid && (keyUsage === undefined ? isAbsent(fields.KeyUsage) : allowedKeyUsagesOf(spec).includes(keyUsage));
   keyUsage ??= defaultKeyUsageOf(spec);
+  const fixedRegions = region !== null && region !== undefined && !replicaRegions.includes('*') ? [...new Set([region, ...replicaRegions])].sort() : null;
+  const grantFacts = { spec, keyUsage, usageKnown, regions: fixedRegions };
+  const grants = optional(fields.Grants, (v) => readGrants(v, at('Grants'), issues, grantFacts));
 
   const explicitRotation = optional(fields.EnableKeyRotation, (v) => readBoolean(v, at('EnableKeyRotation'), issues));
   const rotatable = canRotate(spec, keyUsage);
@@ -144,5 +149,6 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
     allowReplacement: optional(fields.AllowReplacement, (v) => readBoolean(v, at('AllowReplacement'), issues)) ?? false,
     policyStatements,
     aliases: optional(fields.Aliases, (v) => readAliases(v, name, at('Aliases'), issues)) ?? [],
+    ...(grants === undefined ? {} : { grants }),
   };
 }

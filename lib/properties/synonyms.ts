@@ -51,7 +51,12 @@ export const KEY_FIELDS = [
   'AllowReplacement',
   'PolicyStatements',
   'Aliases',
+  'Grants',
 ] as const;
+
+/** Properties of one entry of `CustomerMasterKeys.<key>.Grants` (Terraform `kms-grant-multi-region`). */
+export const GRANT_FIELDS = ['GranteePrincipal', 'GrantedOperations', 'RetiringPrincipal', 'Constraints', 'Regions'] as const;
+export const GRANT_CONSTRAINT_FIELDS = ['EncryptionContextSubset', 'EncryptionContextEquals'] as const;
 
 export const CMK_USER_FIELDS = ['Name', 'Conditions'] as const;
 export const CONDITION_FIELDS = ['Test', 'Variable', 'Values'] as const;

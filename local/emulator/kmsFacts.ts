@@ -103,3 +103,52 @@ export const MAX_TAGS_PER_KEY = 50;
  * would give a key more answer LimitExceededException; aliases AWS creates do not count.
  */
 export const MAX_ALIASES_PER_KEY = 50;
+/** CreateGrant's `Operations` values (the `GrantOperation` enum of the KMS API reference). */
+export const GRANT_OPERATIONS = [
+  'Decrypt',
+  'Encrypt',
+  'GenerateDataKey',
+  'GenerateDataKeyWithoutPlaintext',
+  'ReEncryptFrom',
+  'ReEncryptTo',
+  'Sign',
+  'Verify',
+  'GetPublicKey',
+  'CreateGrant',
+  'RetireGrant',
+  'DescribeKey',
+  'GenerateDataKeyPair',
+  'GenerateDataKeyPairWithoutPlaintext',
+  'GenerateMac',
+  'VerifyMac',
+  'DeriveSharedSecret',
+] as const;
+
+/** Grant operations every key accepts, whatever its usage. */
+export const GENERIC_GRANT_OPERATIONS = ['CreateGrant', 'DescribeKey', 'RetireGrant'] as const;
+
+/**
+ * The cryptographic grant operations a key accepts, by key type ("Grant operations" in the KMS
+ * Developer Guide's grant concepts: "the operations must be compatible with the key's usage"; e.g. no
+ * `Sign` on a symmetric encryption key, no `GenerateDataKey` on an asymmetric one; KMS answers
+ * ValidationException otherwise).
+ */
+export const GRANT_OPERATIONS_BY_KEY_TYPE = {
+  SYMMETRIC_ENCRYPT_DECRYPT: [
+    'Decrypt',
+    'Encrypt',
+    'GenerateDataKey',
+    'GenerateDataKeyPair',
+    'GenerateDataKeyPairWithoutPlaintext',
+    'GenerateDataKeyWithoutPlaintext',
+    'ReEncryptFrom',
+    'ReEncryptTo',
+  ],
+  ASYMMETRIC_ENCRYPT_DECRYPT: ['Decrypt', 'Encrypt', 'GetPublicKey', 'ReEncryptFrom', 'ReEncryptTo'],
+  SIGN_VERIFY: ['GetPublicKey', 'Sign', 'Verify'],
+  GENERATE_VERIFY_MAC: ['GenerateMac', 'VerifyMac'],
+  KEY_AGREEMENT: ['DeriveSharedSecret', 'GetPublicKey'],
+} as const;
+
+/** Resource quota "Grants per KMS key". */
+export const MAX_GRANTS_PER_KEY = 50_000;

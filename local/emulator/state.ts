@@ -67,6 +67,19 @@ export interface KeyRecord {
   tagsLag?: Lag<Map<string, string>>;
   /** Field realism: the tags `aws:ResourceTag/*` still sees after a tag change. */
   authTagsLag?: Lag<Map<string, string>>;
+  /** Grants on this key in this Region (grants are per key and Region; they go when the key goes). */
+  grants?: GrantRecord[];
+}
+
+/** One grant, as ListGrants shows it (`operations/grants.ts`). */
+export interface GrantRecord {
+  grantId: string;
+  name: string | null;
+  granteePrincipal: string;
+  retiringPrincipal: string | null;
+  operations: string[];
+  constraints: { EncryptionContextSubset?: Record<string, string>; EncryptionContextEquals?: Record<string, string> } | null;
+  creationDate: number;
 }
 
 export interface AliasRecord {

@@ -32,6 +32,8 @@ export interface FakeKey {
   keyManager: 'AWS' | 'CUSTOMER';
   /** DescribeKey calls left before a new replica leaves `Creating`. */
   creatingPolls: number;
+  /** Grants on this key in this Region: id, name and the parameters CreateGrant compares. */
+  grants?: { grantId: string; name: string | null; parameters: string }[];
 }
 
 export type FakeOperation = Exclude<keyof KmsApi, 'region'>;
@@ -340,6 +342,31 @@ export class FakeKms {
       cancelKeyDeletion: (keyId) =>
         call('cancelKeyDeletion', [keyId], () => {
           cancelDeletion(this.#found(region, keyId));
+        }),
+      listGrants: async (keyId, options) => {
+        const key = this.#found(region, keyId);
+        await this.#page(options, key.grants?.length ?? 0);
+        return call('listGrants', [keyId], () => (this.#found(region, keyId).grants ?? []).map((g) => ({ grantId: g.grantId, name: g.name })));
+      },
+      createGrant: (input) =>
+        call('createGrant', [input], () => {
+          const key = this.#found(region, input.keyId);
+          if (key.state !== 'Enabled' && key.state !== 'Disabled') throw new KmsError('KMSInvalidStateException', `${key.arn} is ${key.state}`);
+          const { keyId: _keyId, kmsName, ...rest } = input;
+          const parameters = JSON.stringify(rest);
+          key.grants ??= [];
+          const same = key.grants.find((g) => g.name === kmsName && g.parameters === parameters);
+          if (same) return { grantId: same.grantId };
+          const grantId = `grant-${String(this.#nextId++).padStart(8, '0')}`;
+          key.grants.push({ grantId, name: kmsName, parameters });
+          return { grantId };
+        }),
+      revokeGrant: (keyId, grantId) =>
+        call('revokeGrant', [keyId, grantId], () => {
+          const key = this.#found(region, keyId);
+          const before = key.grants?.length ?? 0;
+          key.grants = (key.grants ?? []).filter((g) => g.grantId !== grantId);
+          if (key.grants.length === before) throw kmsErrors.notFound(`Grant ${grantId}`);
         }),
     };
   }

@@ -29,6 +29,8 @@ export class MemoryKms {
   readonly created = new Map<string, string>();
   /** Every action applied, in order. */
   readonly applied: Action[] = [];
+  /** CreateGrant action id → grant id. */
+  readonly createdGrants = new Map<string, string>();
 
   constructor(state: ActualState = { keys: [], aliases: [] }, accountId = TEST_ACCOUNT) {
     this.#state = structuredClone(state);
@@ -40,6 +42,7 @@ export class MemoryKms {
     const copy = structuredClone(this.#state);
     copy.keys.sort((a, b) => cmp(a.region, b.region) || cmp(a.keyId, b.keyId));
     copy.aliases.sort((a, b) => cmp(a.region, b.region) || cmp(a.aliasName, b.aliasName));
+    copy.grants?.sort((a, b) => cmp(a.region, b.region) || cmp(a.keyId, b.keyId) || cmp(a.grantId, b.grantId));
     return copy;
   }
 
@@ -180,6 +183,28 @@ export class MemoryKms {
       }
       case 'CancelKeyDeletion': {
         cancelDeletion(this.#key(action.region, action.key));
+        break;
+      }
+      case 'CreateGrant': {
+        const keyId = this.resolve(action.key);
+        const key = this.#key(action.region, action.key);
+        if (key.state !== 'Enabled' && key.state !== 'Disabled') throw err('KMSInvalidStateException', `${key.arn} is ${key.state}`);
+        this.#state.grants ??= [];
+        const same = this.#state.grants.find((g) => g.region === action.region && g.keyId === keyId && g.kmsName === action.kmsName);
+        if (same === undefined) {
+          this.#counter += 1;
+          const grantId = `grant-${this.#counter}`;
+          this.#state.grants.push({ region: action.region, keyId, grantId, kmsName: action.kmsName, name: action.grantName });
+          this.createdGrants.set(action.id, grantId);
+        } else this.createdGrants.set(action.id, same.grantId);
+        break;
+      }
+      case 'RevokeGrant': {
+        const keyId = this.resolve(action.key);
+        const grants = this.#state.grants ?? [];
+        const index = grants.findIndex((g) => g.region === action.region && g.keyId === keyId && g.grantId === action.grantId);
+        if (index < 0) throw err('NotFoundException', `grant ${action.grantId} does not exist`);
+        grants.splice(index, 1);
         break;
       }
       default: {

@@ -4,6 +4,7 @@ import { aliasOperations } from './aliases.ts';
 import type { OperationHandler } from './common.ts';
 import { cryptographicOperations } from './cryptographic.ts';
 import { deletionOperations } from './deletion.ts';
+import { grantOperations } from './grants.ts';
 import { keyPolicyOperations } from './keyPolicy.ts';
 import { keyOperations } from './keys.ts';
 import { replicaOperations } from './replicas.ts';
@@ -26,9 +27,19 @@ const handlers: Record<string, OperationHandler> = {
   ...tagOperations,
   ...deletionOperations,
   ...cryptographicOperations,
+  ...grantOperations,
 };
 
-const READ_ONLY = new Set(['DescribeKey', 'ListKeys', 'ListAliases', 'GetKeyPolicy', 'GetKeyRotationStatus', 'ListResourceTags']);
+const READ_ONLY = new Set([
+  'DescribeKey',
+  'ListKeys',
+  'ListAliases',
+  'GetKeyPolicy',
+  'GetKeyRotationStatus',
+  'ListResourceTags',
+  'ListGrants',
+  'ListRetirableGrants',
+]);
 const CRYPTOGRAPHIC = new Set(Object.keys(cryptographicOperations));
 
 /** Operation name (the part after `TrentService.`) → spec. */

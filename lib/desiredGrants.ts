@@ -1,0 +1,28 @@
+/**
+ * The grants of one desired key (docs/behaviour.md §12): KMS grants are per key and Region (a
+ * multi-Region key's replicas do not share them), so each grant is made in every Region of the key
+ * (primary and replicas) unless its `Regions` narrows it. Regions where the key is not placed (a
+ * per-Region key elsewhere, a replica Region that is not enabled) simply get no grant.
+ */
+import { grantFingerprintOf, kmsGrantNameOf } from './grantNames.ts';
+import type { DesiredGrant, GrantProperties } from './types.ts';
+
+/** The desired grants of a key placed in `keyRegions`, for the resource `ownerId`; grants placed nowhere are left out. */
+export function desiredGrantsOf(grants: readonly GrantProperties[], keyRegions: readonly string[], ownerId: string): DesiredGrant[] {
+  const result: DesiredGrant[] = [];
+  for (const grant of grants) {
+    const regions = (grant.regions === null ? [...keyRegions] : grant.regions.filter((region) => keyRegions.includes(region))).sort();
+    if (regions.length === 0) continue;
+    const { name, granteePrincipal, operations, retiringPrincipal, constraints } = grant;
+    result.push({
+      name,
+      kmsName: kmsGrantNameOf(ownerId, name, grantFingerprintOf(grant)),
+      granteePrincipal,
+      operations: [...operations],
+      retiringPrincipal,
+      constraints,
+      regions,
+    });
+  }
+  return result;
+}
