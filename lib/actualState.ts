@@ -15,6 +15,7 @@
  * reported in `deniedRegions` with nothing read; the caller decides whether that is fatal.
  */
 
+import { readOwnedGrants } from './actualGrants.ts';
 import { type Limiter, limiter, mapLimit } from './concurrency.ts';
 import type { KmsOperation } from './constants.ts';
 import { hasCode, KmsError } from './errors.ts';
@@ -109,10 +110,12 @@ export async function readActualState(input: ReadActualStateInput): Promise<Read
   const sleep = input.sleep ?? realSleep;
   const global = limiter(READ_CONCURRENCY_TOTAL);
   const perRegion = await Promise.all(input.regions.map((region) => readRegion(input.kms(region), input, pacer, sleep, global)));
+  const grants = perRegion.flatMap((r) => r.grants ?? []);
   return {
     keys: perRegion.flatMap((r) => r.keys),
     aliases: perRegion.flatMap((r) => r.aliases),
     deniedRegions: perRegion.flatMap((r) => (r.denied === null ? [] : [{ region: r.region, message: r.denied }])),
+    ...(grants.length === 0 ? {} : { grants }),
   };
 }
 
@@ -204,7 +207,12 @@ async function readRegion(
     .filter((a): a is AliasEntry & { targetKeyId: string } => a.targetKeyId !== null && (wantedNames.has(a.aliasName) || keptIds.has(a.targetKeyId)))
     .map((a) => ({ region, aliasName: a.aliasName, targetKeyId: a.targetKeyId }))
     .sort((a, b) => compare(a.aliasName, b.aliasName));
-  return { region, keys: actualKeys, aliases: actualAliases, denied: null };
+  // A Delete (no alias wanted) never revokes: grants go with their keys, or stay with retained ones.
+  const grants =
+    input.aliasNames.length > 0
+      ? await readOwnedGrants(api, actualKeys, input.owner, (send) => read('ListGrants', () => send(pagePacer('ListGrants')), true))
+      : [];
+  return { region, keys: actualKeys, aliases: actualAliases, grants, denied: null };
 }
 
 /** A key that kept answering NotFoundException: KMS has not caught up (retryable), never "gone". */

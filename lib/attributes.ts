@@ -8,7 +8,10 @@
 import { MAX_RESPONSE_BYTES } from './constants.ts';
 import { worstCaseSkippedRegions } from './deniedRegions.ts';
 import { ValidationError } from './errors.ts';
+import { addGrantAttributes, type GrantIdMap, placeholderGrantIds } from './grantAttributes.ts';
 import type { DesiredKey, DesiredState, ResourceContext } from './types.ts';
+
+export { type GrantIdMap, grantIdsOf, PLACEHOLDER_GRANT_ID } from './grantAttributes.ts';
 
 /** Attribute families, the first segment of every attribute name. */
 export const ATTRIBUTE_FAMILIES = [
@@ -25,6 +28,7 @@ export const ATTRIBUTE_FAMILIES = [
   'InvalidCmkInputs',
   'InvalidReplicaRegions',
   'SkippedRegions',
+  'GrantIds',
 ] as const;
 
 /** Stand-ins of the exact length of real key ids, for sizing a response before the keys exist. */
@@ -91,10 +95,12 @@ function allAttributes(
   context: ResourceContext,
   skippedRegions: string[],
   keep: (name: string) => boolean = () => true,
+  grantIds: GrantIdMap = {},
 ): Record<string, string> {
   const data: Record<string, string> = {};
   if (keep('InvalidCmkInputs')) data.InvalidCmkInputs = desired.invalidCmkInputs.join(',');
   if (keep('SkippedRegions')) data.SkippedRegions = skippedRegions.join(',');
+  addGrantAttributes(data, desired, grantIds, keep);
   for (const key of desired.keys) {
     const keyId = Object.hasOwn(keyIds, key.id) ? keyIds[key.id] : undefined;
     if (keyId !== undefined) addKeyAttributes(data, key, keyId, context, keep);
@@ -120,8 +126,9 @@ export function buildAttributes(
   context: ResourceContext,
   returnAttributes: string[],
   skippedRegions: string[] = [],
+  grantIds: GrantIdMap = {},
 ): Record<string, string> {
-  return allAttributes(desired, keyIds, context, skippedRegions, globMatcher(returnAttributes));
+  return allAttributes(desired, keyIds, context, skippedRegions, globMatcher(returnAttributes), grantIds);
 }
 
 /** Key ids of the real length for every desired key. */
@@ -155,7 +162,7 @@ export function preflightResponseSize(
   const keyIds = placeholderKeyIds(desired);
   // SkippedRegions at its longest: any Region without a desired key may turn out to be denied.
   const skipped = worstCaseSkippedRegions(desired);
-  const selected = buildAttributes(desired, keyIds, context, returnAttributes, skipped);
+  const selected = buildAttributes(desired, keyIds, context, returnAttributes, skipped, placeholderGrantIds(desired));
   const size = measure(selected);
   if (size <= MAX_RESPONSE_BYTES) return;
 

@@ -3,7 +3,7 @@
  * every failure was transient (a re-read finds what a failed call may have made, and the next plan
  * does only what is left). Create, Update and Delete all end here; Delete reconciles to nothing.
  */
-import { buildAttributes } from './attributes.ts';
+import { buildAttributes, grantIdsOf } from './attributes.ts';
 import type { KmsQuotas } from './constants.ts';
 import { KmsError } from './errors.ts';
 import { execute } from './executor/index.ts';
@@ -66,7 +66,7 @@ export async function reconcile(desired: DesiredState, returnAttributes: string[
     const current = plan(read.desired, read.actual);
     log.info('plan', { pass, planned: countByRegionAndKind(current.actions), refusals: current.refusals });
     if (current.refusals.length > 0) return failedResult(refusalReason(current.refusals));
-    if (current.actions.length === 0) return succeeded(desired, current, new Map(), context, returnAttributes, skipped);
+    if (current.actions.length === 0) return succeeded(desired, current, [], context, returnAttributes, skipped);
 
     progress.phase = `executing the plan (pass ${pass})`;
     const result = await execute(current, {
@@ -83,8 +83,7 @@ export async function reconcile(desired: DesiredState, returnAttributes: string[
     const failures = result.outcomes.filter((o) => o.status === 'failed');
     const unfinished = failures.length + result.outcomes.filter((o) => o.status === 'skipped').length;
     if (unfinished === 0) {
-      const created = new Map(result.outcomes.flatMap((o) => (o.keyId === undefined ? [] : [[o.actionId, o.keyId] as const])));
-      return succeeded(desired, current, created, context, returnAttributes, skipped);
+      return succeeded(desired, current, result.outcomes, context, returnAttributes, skipped);
     }
     const transient = failures.length > 0 && failures.every((o) => o.retryable === true);
     if (!transient || result.deadlineReached || now() >= deadline) {
@@ -100,15 +99,18 @@ export async function reconcile(desired: DesiredState, returnAttributes: string[
 function succeeded(
   desired: DesiredState,
   current: Plan,
-  created: Map<string, string>,
+  outcomes: ActionOutcome[],
   context: ResourceContext,
   returnAttributes: string[],
   skippedRegions: string[],
 ): RequestResult {
+  const created = new Map(outcomes.flatMap((o) => (o.keyId === undefined ? [] : [[o.actionId, o.keyId] as const])));
+  // CreateGrant answers the GrantId; existing grants are bound by the plan (GrantIds.* attributes).
+  const createdGrants = new Map(outcomes.flatMap((o) => (o.grantId === undefined ? [] : [[o.actionId, o.grantId] as const])));
   const keyIds: Record<string, string> = {};
   for (const [id, ref] of Object.entries(current.bindings)) {
     const keyId = 'keyId' in ref ? ref.keyId : created.get(ref.created);
     if (keyId !== undefined) keyIds[id] = keyId;
   }
-  return { status: 'SUCCESS', data: buildAttributes(desired, keyIds, context, returnAttributes, skippedRegions) };
+  return { status: 'SUCCESS', data: buildAttributes(desired, keyIds, context, returnAttributes, skippedRegions, grantIdsOf(current, createdGrants)) };
 }

@@ -15,6 +15,11 @@ export class PlanBuilder {
     return action.id;
   }
 
+  /** The ids of the actions added so far. */
+  ids(): string[] {
+    return [...this.#actions.keys()];
+  }
+
   refuse(keyName: string, region: string | null, reason: string): void {
     this.#refusals.push({ keyName, region, reason });
   }

@@ -14,6 +14,7 @@ import { compareStructure, replacementReason } from './changeRules.ts';
 import { createContext } from './context.ts';
 import { planExistingKey } from './existingKey.ts';
 import { planRetiredAliases } from './extraAliases.ts';
+import { planGrants } from './grants.ts';
 import { holdRemovals } from './held.ts';
 import { planNewKey } from './newKey.ts';
 import { planRemovals } from './removal.ts';
@@ -70,8 +71,10 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
   );
   planRemovals(ctx, aliasMoves, unbound);
 
+  const grants = planGrants(ctx, bindings, actual.grants ?? []);
+
   const { actions, refusals } = ctx.out.result();
-  return { actions: refusals.length > 0 ? [] : actions, refusals, bindings };
+  return { actions: refusals.length > 0 ? [] : actions, refusals, bindings, ...(Object.keys(grants).length === 0 ? {} : { grants }) };
 }
 
 function adoptionReason(aliasName: string, region: string, family: KeyFamily, changes: ReturnType<typeof compareStructure>['changes']): string {

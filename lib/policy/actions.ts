@@ -109,11 +109,15 @@ export const MANAGEMENT_ACTIONS = KEY_RESOURCE_ACTIONS.filter((action) => !KEY_U
  * only an IAM policy can grant (see {@link EXECUTION_ROLE_ALIAS_ACTIONS}); `UpdateAlias` needs it on
  * both the old and the new key. `ReplicateKey` is authorised by the primary's key policy, and
  * `UpdatePrimaryRegion` by the key policies of both the primary and the replica, which is why the
- * same policy goes to every replica.
+ * same policy goes to every replica. `CreateGrant`, `ListGrants` and `RevokeGrant` manage the
+ * resource's `Grants` (docs/behaviour.md §12); no condition narrows them here (the role calls
+ * CreateGrant itself, so `kms:GrantIsForAWSResource` would refuse it, and the grant operations are
+ * the user's choice): IAM scopes them to owned keys (template.yaml, docs/iam.md).
  */
 export const EXECUTION_ROLE_ACTIONS = [
   'kms:CancelKeyDeletion',
   'kms:CreateAlias',
+  'kms:CreateGrant',
   'kms:DeleteAlias',
   'kms:DescribeKey',
   'kms:DisableKey',
@@ -122,9 +126,11 @@ export const EXECUTION_ROLE_ACTIONS = [
   'kms:EnableKeyRotation',
   'kms:GetKeyPolicy',
   'kms:GetKeyRotationStatus',
+  'kms:ListGrants',
   'kms:ListResourceTags',
   'kms:PutKeyPolicy',
   'kms:ReplicateKey',
+  'kms:RevokeGrant',
   'kms:ScheduleKeyDeletion',
   'kms:TagResource',
   'kms:UntagResource',

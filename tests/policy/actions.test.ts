@@ -43,6 +43,9 @@ describe('Constant: EXECUTION_ROLE_ACTIONS', () => {
         'kms:CreateAlias',
         'kms:UpdateAlias',
         'kms:DeleteAlias',
+        'kms:CreateGrant',
+        'kms:ListGrants',
+        'kms:RevokeGrant',
       ].sort(),
     );
     expect(EXECUTION_ROLE_ACTIONS.filter((action) => (CRYPTOGRAPHIC_ACTIONS as readonly string[]).includes(action))).toEqual([]);

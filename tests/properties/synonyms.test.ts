@@ -42,6 +42,7 @@ describe('Function: snakeCaseOf', () => {
         'tags',
         'removal_policy',
         'allow_replacement',
+        'grants',
         'name',
         'conditions',
         'test',
