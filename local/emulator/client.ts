@@ -22,6 +22,8 @@ export interface SnapshotKey {
   description: string;
   policy: string;
   tags: Record<string, string>;
+  /** The key's grants in this Region. */
+  grants?: { grantId: string; name: string | null; granteePrincipal: string; operations: string[] }[];
   rotation: { enabled: boolean; periodInDays: number };
   creationDate: string;
   deletionDate: string | null;

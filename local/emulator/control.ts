@@ -209,6 +209,7 @@ function snapshot(state: EmulatorState): unknown {
         description: key.description,
         policy: key.policy,
         tags: Object.fromEntries(key.tags),
+        grants: (key.grants ?? []).map((g) => ({ grantId: g.grantId, name: g.name, granteePrincipal: g.granteePrincipal, operations: [...g.operations] })),
         rotation: { enabled: shared.rotation.enabled, periodInDays: shared.rotation.periodInDays },
         creationDate: new Date(key.creationDate).toISOString(),
         deletionDate: key.deletionDate === null ? null : new Date(key.deletionDate).toISOString(),
