@@ -69,6 +69,12 @@ const TRAITS: { readonly [K in ActionKind]?: Traits<ActionOf<K>> } = {
     summary: (a) => `ScheduleKeyDeletion ${keyText(a.key)} in ${a.pendingWindowInDays} days`,
   },
   CancelKeyDeletion: { effect: 'change', summary: (a) => `CancelKeyDeletion ${keyText(a.key)}` },
+  CreateGrant: {
+    effect: 'create',
+    summary: (a) => `CreateGrant ${a.grantName} on ${keyText(a.key)}: ${a.granteePrincipal} may ${a.operations.join(', ')}`,
+  },
+  // The grantee loses the use of the key: whatever relies on the grant stops working.
+  RevokeGrant: { effect: 'destroy', summary: (a) => `RevokeGrant ${a.grantName} (${a.grantId}) on ${keyText(a.key)}` },
 };
 
 /** Effect and summary of any action, known kind or not. */
