@@ -11,7 +11,7 @@ import type { Harness, PreparedScenario } from './harness.ts';
 import { checkInvariants } from './invariants.ts';
 import { diffStates, type NormalisedState, normaliseState } from './normalise.ts';
 import { type CheckOutcome, deliveryProblems, evidenceOf } from './outcome.ts';
-import { type Properties, referenceProperties, UPDATE_STEPS, withAliasesAndStatements } from './reference.ts';
+import { grantsChanged, type Properties, referenceProperties, UPDATE_STEPS, withAliasesAndStatements, withReferenceGrants } from './reference.ts';
 
 /** One request of the lifecycle, with how to reach the state it starts from. */
 export interface CrashRequest {
@@ -37,7 +37,9 @@ export const CRASH_REQUESTS: CrashRequest[] = [
     properties: withAliasesAndStatements(['cmk-prod-v2', 'orders']),
     afterCreate: true,
   },
+  { name: 'Update (grant changed, removed, added)', requestType: 'Update', properties: grantsChanged, afterCreate: true, before: withReferenceGrants },
   { name: 'Delete', requestType: 'Delete', afterCreate: true },
+  { name: 'Delete (with grants)', requestType: 'Delete', afterCreate: true, before: withReferenceGrants },
 ];
 
 export interface CrashSummary {

@@ -30,6 +30,14 @@ export function checkInvariants(snapshot: Snapshot, ownerId: string): InvariantR
   const duplicates = [...groups]
     .filter(([, keys]) => keys.length > 1)
     .map(([id, keys]) => `${id}: ${keys.length} live keys (${keys.map((k) => `${k.keyId} ${k.keyState}`).join(', ')})`);
+  // A grant made twice (a retried CreateGrant that did not reuse its name) is a duplicate too.
+  for (const key of live) {
+    const names = (key.grants ?? []).flatMap((g) => (g.name === null ? [] : [g.name]));
+    for (const name of new Set(names)) {
+      const count = names.filter((n) => n === name).length;
+      if (count > 1) duplicates.push(`${key.region}/${key.tags[OWNERSHIP_TAGS.keyName] ?? '?'}: grant ${name} made ${count} times`);
+    }
+  }
 
   const aliasTargets = new Map<string, string>();
   const targeted = new Set<string>();

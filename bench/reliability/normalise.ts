@@ -23,6 +23,8 @@ export interface NormalisedKey {
   /** Only whether a deletion date is set: the date itself depends on when the run happened. */
   deletionScheduled: boolean;
   pendingWindowInDays: number | null;
+  /** The key's grants (`<name> <grantee> <operations>`, sorted), when it has any; a duplicate shows twice. */
+  grants?: string[];
 }
 
 export interface NormalisedState {
@@ -96,6 +98,7 @@ export function normaliseState(snapshot: Snapshot, ownerId: string): NormalisedS
       rotation: key.rotation,
       deletionScheduled: key.deletionDate !== null,
       pendingWindowInDays: key.pendingWindowInDays,
+      ...grantsOf(key, ids),
     };
   }
   const byRegionId = new Map<string, string>();
@@ -103,6 +106,11 @@ export function normaliseState(snapshot: Snapshot, ownerId: string): NormalisedS
   const aliases: Record<string, string> = {};
   for (const alias of snapshot.aliases) aliases[`${alias.region}/${alias.aliasName}`] = byRegionId.get(`${alias.region}/${alias.targetKeyId}`) ?? '?';
   return { keys: sortedRecord(keys), aliases: sortedRecord(aliases) };
+}
+
+function grantsOf(key: SnapshotKey, ids: Map<string, string>): { grants?: string[] } {
+  const grants = (key.grants ?? []).map((g) => `${replaceIds(g.name ?? '(no name)', ids)} ${g.granteePrincipal} ${[...g.operations].sort().join(',')}`).sort();
+  return grants.length === 0 ? {} : { grants };
 }
 
 function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
@@ -118,7 +126,7 @@ export function diffStates(expected: NormalisedState, actual: NormalisedState): 
     if (want === undefined) diffs.push(`extra key ${name} (${got!.keyState})`);
     else if (got === undefined) diffs.push(`missing key ${name} (${want.keyState})`);
     else {
-      for (const field of Object.keys(want) as (keyof NormalisedKey)[]) {
+      for (const field of union(want as unknown as Record<string, unknown>, got as unknown as Record<string, unknown>) as (keyof NormalisedKey)[]) {
         const a = JSON.stringify(want[field]);
         const b = JSON.stringify(got[field]);
         if (a !== b) diffs.push(`key ${name}: ${field} expected ${clip(a)}, got ${clip(b)}`);

@@ -95,6 +95,12 @@ export const UPDATE_STEPS: UpdateStep[] = [
     name: 'extra aliases and own statements added',
     properties: withAliasesAndStatements(['cmk-prod-v1', 'orders']),
   },
+  {
+    name: 'grants added',
+    properties: changed((_, keys) => {
+      keys['cmk-prod']!.Grants = REFERENCE_GRANTS;
+    }),
+  },
 ];
 
 /** Nobody outside the organization decrypts: the org-wide Deny of docs/key-policy.md. */
@@ -114,6 +120,31 @@ export function withAliasesAndStatements(aliases: string[]): () => Properties {
     keys['cmk-prod']!.Aliases = aliases;
   });
 }
+
+/** Another account's Auto Scaling service-linked role: the grantee of docs/grants.md's AMI example. */
+export const GRANTEE = 'arn:aws:iam::444455556666:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling';
+
+/** Grants on cmk-prod: one in every Region of the key, one narrowed to a replica Region. */
+export const REFERENCE_GRANTS = {
+  'asg-ami': {
+    GranteePrincipal: GRANTEE,
+    GrantedOperations: ['Decrypt', 'DescribeKey', 'GenerateDataKeyWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo', 'CreateGrant'],
+  },
+  'app-eu': { GranteePrincipal: `arn:aws:iam::${ACCOUNT}:role/prod-app`, GrantedOperations: ['Decrypt'], Regions: ['eu-west-1'] },
+};
+
+/** The reference with REFERENCE_GRANTS on cmk-prod: the state the grant-change Update starts from. */
+export const withReferenceGrants: () => Properties = changed((_, keys) => {
+  keys['cmk-prod']!.Grants = REFERENCE_GRANTS;
+});
+
+/** From `withReferenceGrants`: `asg-ami` changed (a new grant, then the old revoked), `app-eu` removed, one added. */
+export const grantsChanged: () => Properties = changed((_, keys) => {
+  keys['cmk-prod']!.Grants = {
+    'asg-ami': { ...REFERENCE_GRANTS['asg-ami'], GrantedOperations: ['Decrypt', 'DescribeKey'] },
+    'app-us': { GranteePrincipal: `arn:aws:iam::${ACCOUNT}:role/prod-app`, GrantedOperations: ['Encrypt'], Regions: ['us-east-1'] },
+  };
+});
 
 /** The address of a stack of its own per scenario, so no two scenarios share ownership tags. */
 export function stackAddress(stackName: string): ResourceAddress {

@@ -139,6 +139,8 @@ describe('Function: buildAttributes / preflightResponseSize (GrantIds)', () => {
         deletionWindowInDays: 30,
         removalPolicy: 'Delete',
         allowReplacement: false,
+        extraAliasNames: [],
+        retiredAliasNames: [],
         grants: grantNames.map((name) => ({
           name,
           kmsName: name,
