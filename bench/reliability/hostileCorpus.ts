@@ -285,6 +285,8 @@ export function hostileCorpus(): HostileInput[] {
         ...Array.from({ length: 4999 }, (_, i) => `arn:aws:iam::111122223333:user/u${i}`),
       ];
     }),
+    // Grants (docs/behaviour.md §12)
+    ...hostileGrants(),
     top('Deep', deeplyNested(1000)),
     variant('deeply nested key', [`${PROD}.Region`], (_, keys) => {
       keys['cmk-prod']!.Region = deeplyNested(1000);
@@ -293,4 +295,57 @@ export function hostileCorpus(): HostileInput[] {
     ...hostileStatements(),
   ];
   return inputs;
+}
+
+const GRANTS = `${PROD}.Grants`;
+const ASG_ROLE = 'arn:aws:iam::444455556666:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling';
+
+/** cmk-prod with `grants` as its Grants. */
+const grants = (name: string, expectPaths: string[], value: CfnValue) =>
+  variant(`cmk-prod Grants ${name}`, expectPaths, (_, keys) => {
+    keys['cmk-prod']!.Grants = value;
+  });
+
+/** One grant `g` of cmk-prod, a valid one with `fields` over it. */
+const grant = (label: string, path: string, fields: Record<string, CfnValue>) =>
+  grants(label, [`${GRANTS}.g${path}`], { g: { GranteePrincipal: ASG_ROLE, GrantedOperations: ['Decrypt'], ...fields } });
+
+function hostileGrants(): HostileInput[] {
+  return [
+    grants('a list', [GRANTS], ['g']),
+    grants('a string', [GRANTS], 'g'),
+    grants('a grant that is a string', [`${GRANTS}.g`], { g: 'Decrypt' }),
+    grants('a grant name with a dot', [`${GRANTS}.a.b`], { 'a.b': { GranteePrincipal: ASG_ROLE, GrantedOperations: ['Decrypt'] } }),
+    grants('a grant name with a colon', [`${GRANTS}.a:b`], { 'a:b': { GranteePrincipal: ASG_ROLE, GrantedOperations: ['Decrypt'] } }),
+    grants('a grant name over 182 characters', [`${GRANTS}.${'g'.repeat(183)}`], {
+      ['g'.repeat(183)]: { GranteePrincipal: ASG_ROLE, GrantedOperations: ['Decrypt'] },
+    }),
+    grants('without a grantee', [`${GRANTS}.g.GranteePrincipal`], { g: { GrantedOperations: ['Decrypt'] } }),
+    grants('without operations', [`${GRANTS}.g.GrantedOperations`], { g: { GranteePrincipal: ASG_ROLE } }),
+    ...BAD_ARNS.map((arn) => grant(`grantee ${show(arn)}`, '.GranteePrincipal', { GranteePrincipal: arn })),
+    grant('retiring principal not an ARN', '.RetiringPrincipal', { RetiringPrincipal: 'retire-me' }),
+    grant('no operations', '.GrantedOperations', { GrantedOperations: [] }),
+    grant('operations a string', '.GrantedOperations', { GrantedOperations: 'Decrypt' }),
+    grant('an unknown operation', '.GrantedOperations[0]', { GrantedOperations: ['kms:*'] }),
+    grant('Sign on an encryption key', '.GrantedOperations[0]', { GrantedOperations: ['Sign'] }),
+    grant('GenerateMac on an encryption key', '.GrantedOperations[0]', { GrantedOperations: ['GenerateMac'] }),
+    grant('an unknown constraint', '.Constraints.EncryptionContextLike', { Constraints: { EncryptionContextLike: { a: 'b' } } }),
+    grant('an empty constraint', '.Constraints', { Constraints: {} }),
+    grant('nine encryption context pairs', '.Constraints.EncryptionContextSubset', { Constraints: { EncryptionContextSubset: manyTags(9) } }),
+    grant('a Region of another key', '.Regions', { Regions: ['ap-south-1'] }),
+    grant('a mistyped Region', '.Regions', { Regions: ['us-eats-1'] }),
+    grant('a malformed Region', '.Regions[0]', { Regions: ['US_EAST_1'] }),
+    grant('no Regions', '.Regions', { Regions: [] }),
+    grant('an unknown field', '.Colour', { Colour: 'red' }),
+    grant('both spellings', '.GranteePrincipal', { grantee_principal: ASG_ROLE }),
+    variant(
+      'cmk-stage (signing) Grants with Decrypt and a constraint',
+      [`${STAGE}.Grants.g.GrantedOperations[0]`, `${STAGE}.Grants.g.Constraints`],
+      (_, keys) => {
+        keys['cmk-stage']!.Spec = 'ECC_NIST_P256';
+        keys['cmk-stage']!.EnableKeyRotation = 'false';
+        keys['cmk-stage']!.Grants = { g: { GranteePrincipal: ASG_ROLE, GrantedOperations: ['Decrypt'], Constraints: { EncryptionContextEquals: { a: 'b' } } } };
+      },
+    ),
+  ];
 }
