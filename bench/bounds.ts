@@ -59,8 +59,9 @@ const DISCOVERY_READS = ['ListKeys', 'ListAliases', 'ListResourceTags'] as const
  * trip, in parallel) must precede any write, or a replayed Create would duplicate keys; with no
  * customer managed key found, no ListResourceTags/DescribeKey is needed. CreateKey carries policy
  * and tags; EnableKeyRotation and CreateAlias need the key; ReplicateKey needs the primary; the
- * replica's alias needs the replica `Enabled` (docs/behaviour.md §9). ListRegions is left out: an implementation
- * could overlap it with speculative listings.
+ * replica's alias needs the replica `Enabled` (docs/behaviour.md §9). CreateGrant needs the key (or
+ * replica) in its Region, like CreateAlias, and draws its own quota (50/s). ListRegions is left out:
+ * an implementation could overlap it with speculative listings.
  */
 export const CREATE_MODEL: DependencyModel = {
   name: 'create',
@@ -69,6 +70,7 @@ export const CREATE_MODEL: DependencyModel = {
     ReplicateKey: { roundTripsToFirstDraw: 3, roundTripsAfterLastDraw: 1, waitsForReplica: true },
     CreateAlias: { roundTripsToFirstDraw: 3, roundTripsAfterLastDraw: 0 },
     EnableKeyRotation: { roundTripsToFirstDraw: 3, roundTripsAfterLastDraw: 0 },
+    CreateGrant: { roundTripsToFirstDraw: 3, roundTripsAfterLastDraw: 0 },
   },
   chainRoundTrips: { singleRegion: 3, withReplicas: 4 },
   chainWaitsForReplica: true,

@@ -1,7 +1,8 @@
 /**
  * The key sets the bench measures, as `ResourceProperties` for the product and as a `BenchKeySet`
  * for the sequential baseline: K per-Region keys (`Region` absent → one independent key in every
- * enabled Region) plus one multi-Region key with `ReplicaRegions: ["*"]`.
+ * enabled Region) plus one multi-Region key with `ReplicaRegions: ["*"]`, each key with one grant
+ * (made in every Region of the key: grants are per key and Region).
  */
 import type { BenchKeySet } from './sequential.ts';
 
@@ -23,6 +24,13 @@ export interface KeySetShape {
 
 export const MULTI_REGION_KEY_NAME = 'bench-mrk';
 
+/** The grant every key of the set carries (grantee: the administrator role, which the emulator knows). */
+export const BENCH_GRANT = { name: 'bench-grant', operations: ['Decrypt', 'DescribeKey'] } as const;
+
+function grantsOf(shape: KeySetShape): Record<string, unknown> {
+  return { [BENCH_GRANT.name]: { GranteePrincipal: shape.adminRoleArn, GrantedOperations: [...BENCH_GRANT.operations] } };
+}
+
 export function perRegionKeyNames(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `bench-key-${String(i).padStart(2, '0')}`);
 }
@@ -34,7 +42,7 @@ export function keyInstances(shape: KeySetShape): number {
 
 /** The `ResourceProperties` of the set (before CloudFormation's stringification, which the driver does). */
 export function resourceProperties(shape: KeySetShape): Record<string, unknown> {
-  const common = { CmkAdministratorIamArns: [shape.adminRoleArn] };
+  const common = { CmkAdministratorIamArns: [shape.adminRoleArn], Grants: grantsOf(shape) };
   const keys: Record<string, unknown> = {};
   for (const name of perRegionKeyNames(shape.perRegionKeys)) keys[name] = { ...common };
   if (shape.multiRegionPrimary !== undefined) keys[MULTI_REGION_KEY_NAME] = { ...common, Region: shape.multiRegionPrimary, ReplicaRegions: ['*'] };
@@ -89,5 +97,6 @@ export function baselineKeySet(shape: KeySetShape): BenchKeySet {
     regions: [...shape.regions],
     multiRegionKey: { name: MULTI_REGION_KEY_NAME, primaryRegion: primary, replicaRegions: shape.regions.filter((r) => r !== primary) },
     policy: baselinePolicy(shape),
+    grant: { granteePrincipal: shape.adminRoleArn, operations: [...BENCH_GRANT.operations] },
   };
 }

@@ -5,10 +5,12 @@
  */
 import {
   CreateAliasCommand,
+  CreateGrantCommand,
   CreateKeyCommand,
   DeleteAliasCommand,
   DescribeKeyCommand,
   EnableKeyRotationCommand,
+  type GrantOperation,
   KMSClient,
   ListAliasesCommand,
   ReplicateKeyCommand,
@@ -22,6 +24,14 @@ export interface BenchKeySet {
   /** One multi-Region key: primary Region and replica Regions. */
   multiRegionKey: { name: string; primaryRegion: string; replicaRegions: string[] };
   policy: string;
+  /** One grant on every key in every Region it is in; none when absent. */
+  grant?: { granteePrincipal: string; operations: string[] };
+}
+
+async function grantOn(kms: KMSClient, keyId: string, set: BenchKeySet): Promise<void> {
+  if (set.grant === undefined) return;
+  const { granteePrincipal, operations } = set.grant;
+  await kms.send(new CreateGrantCommand({ KeyId: keyId, GranteePrincipal: granteePrincipal, Operations: operations as GrantOperation[], Name: 'bench-grant' }));
 }
 
 function client(endpoint: string, region: string): KMSClient {
@@ -50,6 +60,7 @@ export async function sequentialCreate(endpoint: string, set: BenchKeySet): Prom
       const keyId = KeyMetadata!.KeyId!;
       await kms.send(new EnableKeyRotationCommand({ KeyId: keyId, RotationPeriodInDays: 365 }));
       await kms.send(new CreateAliasCommand({ AliasName: `alias/${name}`, TargetKeyId: keyId }));
+      await grantOn(kms, keyId, set);
     }
   }
   const mrk = set.multiRegionKey;
@@ -60,11 +71,13 @@ export async function sequentialCreate(endpoint: string, set: BenchKeySet): Prom
   const keyId = KeyMetadata!.KeyId!;
   await primary.send(new EnableKeyRotationCommand({ KeyId: keyId, RotationPeriodInDays: 365 }));
   await primary.send(new CreateAliasCommand({ AliasName: `alias/${mrk.name}`, TargetKeyId: keyId }));
+  await grantOn(primary, keyId, set);
   for (const region of mrk.replicaRegions) {
     await primary.send(new ReplicateKeyCommand({ KeyId: keyId, ReplicaRegion: region, Policy: set.policy, Description: mrk.name }));
     const replica = client(endpoint, region);
     await waitEnabled(replica, keyId);
     await replica.send(new CreateAliasCommand({ AliasName: `alias/${mrk.name}`, TargetKeyId: keyId }));
+    await grantOn(replica, keyId, set);
   }
 }
 

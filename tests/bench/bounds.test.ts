@@ -184,4 +184,16 @@ describe('Function: lowerBound', () => {
     expect(bound.binding.operation).toBe('EnableKeyRotation');
     expect(bound.seconds).toBeCloseTo(5 / 15);
   });
+
+  it('counts CreateGrant tokens at their own quota, after the key exists', () => {
+    // Prepare: 120 keys, each with one grant, in one Region (CreateGrant 50/s, burst 50)
+    const observed: ObservedRequests = { byRegionOperation: { 'us-east-1': { CreateKey: 120, CreateAlias: 120, CreateGrant: 120 } }, replications: [] };
+
+    // Act
+    const bound = lowerBound({ model: CREATE_MODEL, observed, latencyMs: 25, replicaCreatingMs: 0 });
+
+    // Assess: 3 round trips + (120 − 50) / 50
+    expect(bound.terms.find((t) => t.operation === 'CreateGrant')?.seconds).toBeCloseTo(0.075 + 1.4);
+    expect(bound.binding).toMatchObject({ operation: 'CreateKey' });
+  });
 });
