@@ -52,6 +52,7 @@ const KEY_READS: Record<string, string> = {
   describeKey: 'DescribeKey',
   getKeyPolicy: 'GetKeyPolicy',
   getKeyRotationStatus: 'GetKeyRotationStatus',
+  listGrants: 'ListGrants',
 };
 
 /** Records every AccessDeniedException of a key-level read, then lets it through unchanged. */

@@ -241,15 +241,35 @@ describe('Function: describeAction', () => {
   it('treats a kind it does not know as destructive unless its name says it creates', () => {
     // Prepare
     const base = { id: 'x', region: 'us-east-1', keyName: 'cmk-prod', dependsOn: [] };
-    const revoke = { ...base, kind: 'RevokeGrant', key: { keyId: KEY_ID }, grantId: 'g-1' } as unknown as Action;
-    const create = { ...base, kind: 'CreateGrant', key: { keyId: KEY_ID }, grantName: 'asg' } as unknown as Action;
+    const revoke = { ...base, kind: 'RetireWidget', key: { keyId: KEY_ID }, widgetId: 'w-1' } as unknown as Action;
+    const create = { ...base, kind: 'CreateWidget', key: { keyId: KEY_ID }, widgetName: 'asg' } as unknown as Action;
 
     // Act
     const revoked = describeAction(revoke);
     const created = describeAction(create);
 
     // Assess
-    expect(revoked).toEqual({ effect: 'destroy', summary: `RevokeGrant key=key ${KEY_ID} grantId=g-1`, classified: false });
-    expect(created).toEqual({ effect: 'create', summary: `CreateGrant key=key ${KEY_ID} grantName=asg`, classified: false });
+    expect(revoked).toEqual({ effect: 'destroy', summary: `RetireWidget key=key ${KEY_ID} widgetId=w-1`, classified: false });
+    expect(created).toEqual({ effect: 'create', summary: `CreateWidget key=key ${KEY_ID} widgetName=asg`, classified: false });
+  });
+
+  it('knows the grant actions: CreateGrant creates, RevokeGrant destroys (the grantee loses the key)', () => {
+    // Prepare
+    const base = { id: 'x', region: 'us-east-1', keyName: 'cmk-prod', dependsOn: [], key: { keyId: KEY_ID }, grantName: 'asg' };
+    const grantee = 'arn:aws:iam::444455556666:role/x';
+    const create = {
+      ...base,
+      kind: 'CreateGrant',
+      kmsName: 'n',
+      granteePrincipal: grantee,
+      operations: ['Decrypt'],
+      retiringPrincipal: null,
+      constraints: null,
+    } as Action;
+    const revoke = { ...base, kind: 'RevokeGrant', grantId: 'g-1' } as Action;
+
+    // Act / Assess
+    expect(describeAction(create)).toEqual({ effect: 'create', summary: `CreateGrant asg on key ${KEY_ID}: ${grantee} may Decrypt`, classified: true });
+    expect(describeAction(revoke)).toEqual({ effect: 'destroy', summary: `RevokeGrant asg (g-1) on key ${KEY_ID}`, classified: true });
   });
 });
