@@ -1,23 +1,31 @@
 /**
  * Reads the grants this resource made on the keys it owns (docs/behaviour.md §12): ListGrants (all
  * pages, each paced) per owned key and Region, keeping the grants whose name carries this
- * resource's owner marker (`lib/grantNames.ts`), or that of the resource a key was taken over from
- * (`PreviousOwner`: a renamed logical ID), whose grants move here with the key. Every other grant —
+ * resource's owner marker (`lib/grantNames.ts`), or that of the resource of the same stack a key
+ * moves from or to (a renamed logical ID), whose grants move here with the key. Every other grant —
  * made by AWS services, by people, by other stacks — is invisible to the planner and never revoked.
  */
+import { KmsError } from './errors.ts';
 import { parseKmsGrantName } from './grantNames.ts';
 import type { GrantEntry, KmsApi, ListOptions } from './kmsApi.ts';
-import { OWNERSHIP_TAGS } from './ownership.ts';
+import { OWNERSHIP_TAGS, ownershipOf } from './ownership.ts';
 import type { ActualGrant, ActualKey, Owner } from './types.ts';
 
 /** Runs one listing through the reader's pacing, slots and retries. */
 export type GrantsRead = (send: (options: ListOptions) => Promise<GrantEntry[]>) => Promise<GrantEntry[]>;
 
-/** The owner ids whose grants on `key` are this resource's to reconcile; empty for a key that is not ours. */
+/**
+ * The owner ids whose grants on `key` are this resource's to reconcile: its own, and on a key that
+ * moves between resources of the same stack (a renamed logical ID: a sibling's key taken over, or
+ * ours with `PreviousOwner` set) the other resource's too, so the grants move with the key in one
+ * pass. On a key of anybody else (one a wanted alias targets, which AdoptExistingKeys may take
+ * over) only grants carrying this resource's own marker: it made them, before the key lost its tags.
+ */
 export function grantOwnersOf(key: ActualKey, owner: Owner): string[] {
-  if (key.tags[OWNERSHIP_TAGS.owner] !== owner.ownerId) return [];
-  const previous = key.tags[OWNERSHIP_TAGS.previousOwner];
-  return previous === undefined || previous === owner.ownerId ? [owner.ownerId] : [owner.ownerId, previous];
+  const ownership = ownershipOf(key.tags, owner);
+  if (ownership.kind === 'foreign') return [owner.ownerId];
+  const other = ownership.kind === 'sibling' ? ownership.ownerId : key.tags[OWNERSHIP_TAGS.previousOwner];
+  return other === undefined || other === owner.ownerId ? [owner.ownerId] : [owner.ownerId, other];
 }
 
 /** The product's grants on the owned keys of one Region, sorted by key id and grant id. */
@@ -25,8 +33,14 @@ export async function readOwnedGrants(api: KmsApi, keys: readonly ActualKey[], o
   const perKey = await Promise.all(
     keys.map(async (key) => {
       const owners = grantOwnersOf(key, owner);
-      if (owners.length === 0) return [];
-      const entries = await read((options) => api.listGrants(key.keyId, options));
+      let entries: GrantEntry[];
+      try {
+        entries = await read((options) => api.listGrants(key.keyId, options));
+      } catch (error) {
+        // Somebody else's key whose grants we may not list (its policy, or IAM's ownership condition) has none of ours we could change.
+        if (ownershipOf(key.tags, owner).kind === 'foreign' && error instanceof KmsError && error.code === 'AccessDeniedException') return [];
+        throw error;
+      }
       return entries.flatMap((entry): ActualGrant[] => {
         const parsed = parseKmsGrantName(entry.name);
         if (parsed === null || !owners.includes(parsed.ownerId)) return [];

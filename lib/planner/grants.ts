@@ -11,7 +11,7 @@
  * them: nothing is revoked on a key no desired key is bound to.
  */
 import type { ActualGrant, DesiredKey, GrantRef, KeyRef } from '../types.ts';
-import { deps } from './builder.ts';
+import { compare, deps } from './builder.ts';
 import type { PlannerContext } from './context.ts';
 import { keyActionId, replicateActionId } from './ids.ts';
 
@@ -56,7 +56,8 @@ function planRegion(
 ): Record<string, GrantRef> {
   const { keyName } = key;
   const keyId = 'keyId' in ref ? ref.keyId : null;
-  const existing = keyId === null ? [] : actualGrants.filter((g) => g.region === region && g.keyId === keyId);
+  // Sorted by GrantId: the same grants in any order give the same plan.
+  const existing = keyId === null ? [] : actualGrants.filter((g) => g.region === region && g.keyId === keyId).sort((a, b) => compare(a.grantId, b.grantId));
   const wanted = (key.grants ?? []).filter((grant) => grant.regions.includes(region));
   const ready = readinessOf(key, ref, region, planned);
   const bound: Record<string, GrantRef> = {};

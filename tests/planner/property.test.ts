@@ -1,4 +1,7 @@
 import fc from 'fast-check';
+import { grantOwnersOf } from '../../lib/actualGrants.ts';
+import { desiredGrantsOf } from '../../lib/desiredGrants.ts';
+import { parseKmsGrantName } from '../../lib/grantNames.ts';
 import { OWNERSHIP_TAGS, ownershipOf } from '../../lib/ownership.ts';
 import { plan } from '../../lib/planner/index.ts';
 import type { ActualState, DesiredKey, DesiredState, KeyRef, KeySpec, Owner, Plan, RemovalPolicy, TagMap } from '../../lib/types.ts';
@@ -26,6 +29,9 @@ const arbKeyConfig = fc.record({
   removalPolicy: fc.constantFrom<RemovalPolicy>('Delete', 'Delete', 'Retain'),
   allowReplacement: fc.constantFrom(true, true, false),
   extras: fc.subarray(['v2', 'old']),
+  grants: fc.constantFrom<string[][]>([], [], ['g1'], ['g1', 'g2']),
+  grantOps: fc.constantFrom<string[][]>(['Decrypt'], ['Decrypt', 'Encrypt']),
+  grantRegion: fc.option(fc.constantFrom(...REGIONS)),
 });
 type KeyConfig = typeof arbKeyConfig extends fc.Arbitrary<infer T> ? T : never;
 
@@ -69,7 +75,7 @@ const arbScenario = fc.record({
   /** Most deployments are an update of the previous one: derive the target from history instead. */
   derive: fc.option(
     fc.record({
-      field: fc.constantFrom('none', 'enabled', 'rotation', 'period', 'primary', 'replicas', 'spec', 'policy', 'removal', 'aliases'),
+      field: fc.constantFrom('none', 'enabled', 'rotation', 'period', 'primary', 'replicas', 'spec', 'policy', 'removal', 'aliases', 'grants'),
       region: fc.constantFrom(...REGIONS),
       spec: fc.constantFrom(...SPECS),
       adopt: fc.boolean(),
@@ -81,7 +87,37 @@ const arbScenario = fc.record({
 
 const extraAliasesOf = (config: KeyConfig): string[] => config.extras.map((extra) => `alias/${config.name}-${extra}`);
 
-function keysOf(config: KeyConfig, retiredAliasNames: string[] = []): DesiredKey[] {
+function withGrants(config: KeyConfig, key: DesiredKey, owner: Owner): DesiredKey {
+  if (config.grants.length === 0) return key;
+  const operations = key.spec === 'SYMMETRIC_DEFAULT' ? config.grantOps : ['DescribeKey'];
+  const regions = config.grantRegion === null ? null : [config.grantRegion];
+  const grants = config.grants.map((name) => ({
+    name,
+    granteePrincipal: 'arn:aws:iam::444455556666:root',
+    operations,
+    retiringPrincipal: null,
+    constraints: null,
+    regions,
+  }));
+  const placed = desiredGrantsOf(grants, [key.primaryRegion, ...key.replicaRegions], owner.ownerId);
+  return placed.length === 0 ? key : { ...key, grants: placed };
+}
+
+/** What the actual-state reader returns: only the grants of ours (owner marker) on keys we own. */
+function readerView(state: ActualState, owner: Owner): ActualState {
+  const grants = (state.grants ?? []).filter((grant) => {
+    const key = state.keys.find((k) => k.region === grant.region && k.keyId === grant.keyId);
+    const parsed = parseKmsGrantName(grant.kmsName);
+    return key !== undefined && parsed !== null && grantOwnersOf(key, owner).includes(parsed.ownerId);
+  });
+  return { keys: state.keys, aliases: state.aliases, ...(grants.length === 0 ? {} : { grants }) };
+}
+
+function keysOf(config: KeyConfig, retiredAliasNames: string[] = [], owner: Owner = OWNER): DesiredKey[] {
+  return bareKeysOf(config, retiredAliasNames).map((key) => withGrants(config, key, owner));
+}
+
+function bareKeysOf(config: KeyConfig, retiredAliasNames: string[]): DesiredKey[] {
   const symmetric = config.spec === 'SYMMETRIC_DEFAULT';
   const common: Partial<DesiredKey> = {
     extraAliasNames: extraAliasesOf(config),
@@ -120,7 +156,7 @@ function retiredOf(config: Config, previous: Config | undefined, name: string): 
 
 function desiredOf(config: Config, owner: Owner, previous?: Config): DesiredState {
   return desiredState(
-    config.keys.flatMap((k) => keysOf(k, retiredOf(config, previous, k.name))),
+    config.keys.flatMap((k) => keysOf(k, retiredOf(config, previous, k.name), owner)),
     { owner, adoptExistingKeys: config.adopt },
   );
 }
@@ -150,6 +186,8 @@ function derived(previous: Config, change: Derive): Config {
       case 'aliases':
         // A rename: `old` leaves the list, `v2` comes (or the other way round).
         return { ...k, extras: k.extras.includes('old') ? ['v2'] : ['old'] };
+      case 'grants':
+        return { ...k, grants: k.grants.length === 0 ? ['g1'] : k.grants.slice(1), grantOps: k.grantOps.length === 1 ? ['Decrypt', 'Encrypt'] : ['Decrypt'] };
       default:
         return k;
     }
@@ -257,7 +295,7 @@ function assertForeignUntouched(result: Plan, actual: ActualState, desired: Desi
 }
 
 function shuffled(state: ActualState): ActualState {
-  return { keys: [...state.keys].reverse(), aliases: [...state.aliases].reverse() };
+  return { keys: [...state.keys].reverse(), aliases: [...state.aliases].reverse(), ...(state.grants ? { grants: [...state.grants].reverse() } : {}) };
 }
 
 function resolved(kms: MemoryKms, bindings: Record<string, KeyRef>): Record<string, KeyRef> {
@@ -278,11 +316,11 @@ describe('Function: plan (properties)', () => {
         const previousOf = (step: (typeof scenario.history)[number]) =>
           scenario.history.slice(0, scenario.history.indexOf(step)).findLast((h) => h.owner === step.owner)?.config;
         for (const step of scenario.history) {
-          const earlier = plan(desiredOf(step.config, OWNERS[step.owner], previousOf(step)), kms.state());
+          const earlier = plan(desiredOf(step.config, OWNERS[step.owner], previousOf(step)), readerView(kms.state(), OWNERS[step.owner]));
           if (earlier.refusals.length === 0) executePlan(kms, earlier);
         }
         for (const mutation of scenario.mutations) mutate(kms, mutation);
-        const actual = kms.state();
+        const actual = readerView(kms.state(), OWNER);
         const previous = scenario.history.filter((h) => h.owner === 'self').at(-1)?.config;
         const target = scenario.derive && previous ? derived(previous, scenario.derive) : scenario.target;
         const desired = desiredOf(target, OWNER, previous);
@@ -305,7 +343,7 @@ describe('Function: plan (properties)', () => {
           return;
         }
         executePlan(kms, first, choose);
-        const second = plan(desired, kms.state());
+        const second = plan(desired, readerView(kms.state(), OWNER));
         expect({ actions: second.actions, refusals: second.refusals }).toEqual({ actions: [], refusals: [] });
         expect(second.bindings).toEqual(resolved(kms, first.bindings));
 
