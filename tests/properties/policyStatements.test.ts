@@ -119,6 +119,7 @@ describe('Function: parseProperties (PolicyStatements, DefaultPolicyStatements)'
     const notAction = [
       'kms:CancelKeyDeletion',
       'kms:CreateAlias',
+      'kms:CreateGrant',
       'kms:DeleteAlias',
       'kms:Describe*',
       'kms:Disable*',
@@ -127,6 +128,7 @@ describe('Function: parseProperties (PolicyStatements, DefaultPolicyStatements)'
       'kms:List*',
       'kms:PutKeyPolicy',
       'kms:ReplicateKey',
+      'kms:RevokeGrant',
       'kms:ScheduleKeyDeletion',
       'kms:TagResource',
       'kms:UntagResource',
