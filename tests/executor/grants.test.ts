@@ -1,4 +1,4 @@
-import { type ExecuteDeps, execute } from '../../lib/executor.ts';
+import { type ExecuteDeps, execute } from '../../lib/executor/index.ts';
 import type { Action, Plan } from '../../lib/types.ts';
 import { FakeKms, kmsErrors } from '../support/fakeKmsApi.ts';
 import { VirtualClock } from '../support/virtualClock.ts';

@@ -1,5 +1,5 @@
 import { desiredGrantsOf } from '../../lib/desiredGrants.ts';
-import { plan } from '../../lib/planner.ts';
+import { plan } from '../../lib/planner/index.ts';
 import type { ActualGrant, ActualState, DesiredKey, GrantProperties } from '../../lib/types.ts';
 import { actualKey, alias, desiredKey, desiredState, OWNER, replicaOf } from './fixtures.ts';
 
