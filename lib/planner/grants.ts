@@ -59,6 +59,12 @@ function planRegion(
   // Sorted by GrantId: the same grants in any order give the same plan.
   const existing = keyId === null ? [] : actualGrants.filter((g) => g.region === region && g.keyId === keyId).sort((a, b) => compare(a.grantId, b.grantId));
   const wanted = (key.grants ?? []).filter((grant) => grant.regions.includes(region));
+  // Only where the key exists or this plan makes it: a replica this pass does not make yet (an
+  // adoption waiting for its tag, say) gets its grants on the pass that makes it.
+  const exists = keyId !== null && (ctx.index.family(keyId)?.members.some((m) => m.region === region) ?? false);
+  const replicate = replicateActionId(key.primaryRegion, keyName, region);
+  if (!exists && region !== key.primaryRegion && !planned.includes(replicate)) return {};
+  if (!exists && keyId !== null && region === key.primaryRegion) return {};
   const ready = readinessOf(key, ref, region, planned);
   const bound: Record<string, GrantRef> = {};
   const kept = new Set<string>();

@@ -17,7 +17,8 @@ function resolvedRolePolicy(adoption: boolean): object {
   const statements = roleStatements(loadTemplate(SAM_TEMPLATE_TEXT), { AdoptionAllowed: adoption }).map((statement) => ({
     ...statement,
     Action: actionsOf(statement),
-    Resource: resourcesOf(statement).map((resource) => resource.replaceAll('${AWS::Partition}', 'aws').replaceAll('${AWS::AccountId}', ACCOUNT)),
+    // `!Sub` as CloudFormation resolves it: ${AWS::Partition} and ${AWS::AccountId}.
+    Resource: resourcesOf(statement).map((resource) => resource.replace(/\$\{AWS::Partition\}/g, 'aws').replace(/\$\{AWS::AccountId\}/g, ACCOUNT)),
   }));
   return { Version: '2012-10-17', Statement: statements };
 }
