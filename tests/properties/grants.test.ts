@@ -160,7 +160,7 @@ describe('Function: buildAttributes / preflightResponseSize (GrantIds)', () => {
 
   it('returns GrantIds.<region>.<key>.<grant>, selectable by ReturnAttributes', () => {
     // Act
-    const data = buildAttributes(desiredWith(['asg']), { 'cmk-a': '00000000-0000-4000-8000-000000000001' }, context, ['GrantIds.*'], {
+    const data = buildAttributes(desiredWith(['asg']), { 'cmk-a': '00000000-0000-4000-8000-000000000001' }, context, ['GrantIds.*'], [], {
       'cmk-a': { 'us-east-1': { asg: 'g'.repeat(64) } },
     });
 
