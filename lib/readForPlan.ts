@@ -26,5 +26,10 @@ export async function readForPlan(desired: DesiredState, input: Omit<ReadActualS
       deniedRegions: read.deniedRegions,
     });
   }
-  return { desired: withoutRegions(desired, skipped), actual: { keys: read.keys, aliases: read.aliases }, skippedRegions: skipped, failure };
+  return {
+    desired: withoutRegions(desired, skipped),
+    actual: { keys: read.keys, aliases: read.aliases, ...(read.grants === undefined ? {} : { grants: read.grants }) },
+    skippedRegions: skipped,
+    failure,
+  };
 }
