@@ -6,7 +6,6 @@
  * a generated policy ever holds is `kms:*` in the account-root statement the user opts into.
  * Lists are sorted, so a statement's `Action` is the list as it is.
  */
-import type { KeySpec, KeyUsage } from '../types.ts';
 
 /**
  * Every action that a key policy can authorise on a KMS key (resource type "KMS key" in the KMS
@@ -195,62 +194,18 @@ export const MULTI_REGION_ADMINISTRATOR_ACTIONS = ['kms:ReplicateKey'] as const 
 /** The account-root statement of `AllowManageKeyPermissionsWithIam`: IAM policies decide. */
 export const ACCOUNT_ROOT_ACTIONS = ['kms:*'] as const;
 
-/** The family of a key for its users' actions: key usage, and for encryption symmetric vs asymmetric. */
-export type KeyUseFamily = 'SYMMETRIC_ENCRYPT_DECRYPT' | 'ASYMMETRIC_ENCRYPT_DECRYPT' | 'SIGN_VERIFY' | 'GENERATE_VERIFY_MAC' | 'KEY_AGREEMENT';
-
-/** Users (`CmkUserIamArns`, `CmkExternalUserIamArns`): full use of the key, by family. */
-export const USER_ACTIONS = {
-  // ReEncrypt* and GenerateDataKey* of AWS's default user statement, expanded.
-  SYMMETRIC_ENCRYPT_DECRYPT: [
-    'kms:Decrypt',
-    'kms:DescribeKey',
-    'kms:Encrypt',
-    'kms:GenerateDataKey',
-    'kms:GenerateDataKeyPair',
-    'kms:GenerateDataKeyPairWithoutPlaintext',
-    'kms:GenerateDataKeyWithoutPlaintext',
-    'kms:ReEncryptFrom',
-    'kms:ReEncryptTo',
-  ],
-  ASYMMETRIC_ENCRYPT_DECRYPT: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GetPublicKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
-  SIGN_VERIFY: ['kms:DescribeKey', 'kms:GetPublicKey', 'kms:Sign', 'kms:Verify'],
-  GENERATE_VERIFY_MAC: ['kms:DescribeKey', 'kms:GenerateMac', 'kms:VerifyMac'],
-  KEY_AGREEMENT: ['kms:DeriveSharedSecret', 'kms:DescribeKey', 'kms:GetPublicKey'],
-} as const satisfies Record<KeyUseFamily, readonly KeyResourceAction[]>;
-
-/** Read-only users: the "reading" half of use (decrypt, verify), by family. */
-export const READ_ONLY_USER_ACTIONS = {
-  SYMMETRIC_ENCRYPT_DECRYPT: ['kms:Decrypt', 'kms:DescribeKey'],
-  ASYMMETRIC_ENCRYPT_DECRYPT: ['kms:Decrypt', 'kms:DescribeKey'],
-  SIGN_VERIFY: ['kms:DescribeKey', 'kms:GetPublicKey', 'kms:Verify'],
-  GENERATE_VERIFY_MAC: ['kms:DescribeKey', 'kms:VerifyMac'],
-  // Deriving a secret is the only use of such a key: read-only users may just look.
-  KEY_AGREEMENT: ['kms:DescribeKey', 'kms:GetPublicKey'],
-} as const satisfies Record<KeyUseFamily, readonly KeyResourceAction[]>;
-
-/** Describe-only users. */
-export const DESCRIBE_ONLY_USER_ACTIONS = ['kms:DescribeKey'] as const satisfies readonly KeyResourceAction[];
-
-/** The condition that limits users' grants to AWS services acting for them (AWS's default user statement). */
-export const GRANT_IS_FOR_AWS_RESOURCE = { test: 'Bool', variable: 'kms:GrantIsForAWSResource', values: ['true'] } as const;
-
-/** Which user action family a key belongs to. Only SYMMETRIC_DEFAULT encrypts symmetrically. */
-export function keyUseFamilyOf(spec: KeySpec, keyUsage: KeyUsage): KeyUseFamily {
-  if (keyUsage === 'ENCRYPT_DECRYPT') return spec === 'SYMMETRIC_DEFAULT' ? 'SYMMETRIC_ENCRYPT_DECRYPT' : 'ASYMMETRIC_ENCRYPT_DECRYPT';
-  return keyUsage;
-}
-
-/** The actions of `CmkUserIamArns` and `CmkExternalUserIamArns` for this key. */
-export function userActionsOf(spec: KeySpec, keyUsage: KeyUsage): readonly string[] {
-  return USER_ACTIONS[keyUseFamilyOf(spec, keyUsage)];
-}
-
-/** The actions of `CmkReadOnlyUserIamArns` for this key. */
-export function readOnlyUserActionsOf(spec: KeySpec, keyUsage: KeyUsage): readonly string[] {
-  return READ_ONLY_USER_ACTIONS[keyUseFamilyOf(spec, keyUsage)];
-}
-
 /** The actions of `CmkAdministratorIamArns` for this key. */
 export function administratorActionsOf(multiRegion: boolean): readonly string[] {
   return multiRegion ? [...ADMINISTRATOR_ACTIONS, ...MULTI_REGION_ADMINISTRATOR_ACTIONS].sort() : ADMINISTRATOR_ACTIONS;
 }
+
+export {
+  DESCRIBE_ONLY_USER_ACTIONS,
+  GRANT_IS_FOR_AWS_RESOURCE,
+  type KeyUseFamily,
+  keyUseFamilyOf,
+  READ_ONLY_USER_ACTIONS,
+  readOnlyUserActionsOf,
+  USER_ACTIONS,
+  userActionsOf,
+} from './userActions.ts';
