@@ -33,6 +33,23 @@ function createKey(id: string, region: string, extra: Partial<Action> = {}): Act
   } as Action;
 }
 
+/** A ReplicateKey from us-east-1 into eu-west-1 of `key`, the shape most tests use. */
+function replicateKey(id: string, key: { keyId: string } | { created: string }, extra: Partial<Action> = {}): Action {
+  return {
+    id,
+    kind: 'ReplicateKey',
+    region: 'us-east-1',
+    keyName: 'cmk',
+    dependsOn: [],
+    key,
+    replicaRegion: 'eu-west-1',
+    policy: POLICY,
+    description: 'd',
+    tags: {},
+    ...extra,
+  } as Action;
+}
+
 function plan(...actions: Action[]): Plan {
   return { actions, refusals: [], bindings: {} };
 }
@@ -53,18 +70,7 @@ describe('Function: execute', () => {
     const { kms, deps } = setup({ replicaCreatingPolls: 2 });
     const p = plan(
       createKey('ck', 'us-east-1', { multiRegion: true }),
-      {
-        id: 'rk',
-        kind: 'ReplicateKey',
-        region: 'us-east-1',
-        keyName: 'cmk',
-        dependsOn: ['ck'],
-        key: { created: 'ck' },
-        replicaRegion: 'eu-west-1',
-        policy: POLICY,
-        description: 'd',
-        tags: { a: 'b' },
-      },
+      replicateKey('rk', { created: 'ck' }, { dependsOn: ['ck'], tags: { a: 'b' } }),
       { id: 'al1', kind: 'CreateAlias', region: 'us-east-1', keyName: 'cmk', dependsOn: ['ck'], aliasName: 'alias/cmk', key: { created: 'ck' } },
       { id: 'al2', kind: 'CreateAlias', region: 'eu-west-1', keyName: 'cmk', dependsOn: ['rk'], aliasName: 'alias/cmk', key: { created: 'ck' } },
     );
@@ -86,21 +92,15 @@ describe('Function: execute', () => {
     // Prepare
     const { kms, deps } = setup({ replicaCreatingPolls: 3 });
     const primary = kms.seedKey('us-east-1', { multiRegion: true });
-    const p = plan(
-      {
-        id: 'rk',
-        kind: 'ReplicateKey',
-        region: 'us-east-1',
-        keyName: 'cmk',
-        dependsOn: [],
-        key: { keyId: primary.keyId },
-        replicaRegion: 'eu-west-1',
-        policy: POLICY,
-        description: 'd',
-        tags: {},
-      },
-      { id: 'al', kind: 'CreateAlias', region: 'eu-west-1', keyName: 'cmk', dependsOn: ['rk'], aliasName: 'alias/cmk', key: { keyId: primary.keyId } },
-    );
+    const p = plan(replicateKey('rk', { keyId: primary.keyId }), {
+      id: 'al',
+      kind: 'CreateAlias',
+      region: 'eu-west-1',
+      keyName: 'cmk',
+      dependsOn: ['rk'],
+      aliasName: 'alias/cmk',
+      key: { keyId: primary.keyId },
+    });
 
     // Act
     const result = await execute(p, deps);
@@ -114,18 +114,7 @@ describe('Function: execute', () => {
     // Prepare
     const { kms, deps } = setup({ replicaCreatingPolls: 1_000 });
     const primary = kms.seedKey('us-east-1', { multiRegion: true });
-    const p = plan({
-      id: 'rk',
-      kind: 'ReplicateKey',
-      region: 'us-east-1',
-      keyName: 'cmk',
-      dependsOn: [],
-      key: { keyId: primary.keyId },
-      replicaRegion: 'eu-west-1',
-      policy: POLICY,
-      description: 'd',
-      tags: {},
-    });
+    const p = plan(replicateKey('rk', { keyId: primary.keyId }));
 
     // Act
     const result = await execute(p, { ...deps, replicaReadyTimeoutMs: 5_000 });
@@ -165,18 +154,7 @@ describe('Function: execute', () => {
     kms.fail('createKey', () => kmsErrors.accessDenied(), { region: 'us-east-1' });
     const p = plan(
       createKey('ck', 'us-east-1', { multiRegion: true }),
-      {
-        id: 'rk',
-        kind: 'ReplicateKey',
-        region: 'us-east-1',
-        keyName: 'cmk',
-        dependsOn: ['ck'],
-        key: { created: 'ck' },
-        replicaRegion: 'eu-west-1',
-        policy: POLICY,
-        description: 'd',
-        tags: {},
-      },
+      replicateKey('rk', { created: 'ck' }, { dependsOn: ['ck'] }),
       { id: 'al', kind: 'CreateAlias', region: 'eu-west-1', keyName: 'cmk', dependsOn: ['rk'], aliasName: 'alias/cmk', key: { created: 'ck' } },
       createKey('other', 'ap-south-1'),
     );
@@ -297,18 +275,7 @@ describe('Function: execute', () => {
     const { kms, deps } = setup();
     const primary = kms.seedKey('us-east-1', { multiRegion: true });
     kms.fail('replicateKey', kmsErrors.internal);
-    const p = plan({
-      id: 'rk',
-      kind: 'ReplicateKey',
-      region: 'us-east-1',
-      keyName: 'cmk',
-      dependsOn: [],
-      key: { keyId: primary.keyId },
-      replicaRegion: 'eu-west-1',
-      policy: POLICY,
-      description: 'd',
-      tags: {},
-    });
+    const p = plan(replicateKey('rk', { keyId: primary.keyId }));
 
     // Act
     const result = await execute(p, deps);
@@ -367,18 +334,7 @@ describe('Function: execute', () => {
     const { kms, deps } = setup();
     const primary = kms.seedKey('us-east-1', { multiRegion: true });
     const replica = kms.seedKey('eu-west-1', { keyId: primary.keyId, multiRegion: true, role: 'REPLICA', primaryRegion: 'us-east-1' });
-    const p = plan({
-      id: 'rk',
-      kind: 'ReplicateKey',
-      region: 'us-east-1',
-      keyName: 'cmk',
-      dependsOn: [],
-      key: { keyId: primary.keyId },
-      replicaRegion: 'eu-west-1',
-      policy: POLICY,
-      description: 'd',
-      tags: {},
-    });
+    const p = plan(replicateKey('rk', { keyId: primary.keyId }));
 
     // Act
     const result = await execute(p, deps);
@@ -547,18 +503,7 @@ describe('Function: execute', () => {
     // Prepare: 8 per-Region keys in each Region come first in the plan; the multi-Region key last
     const { kms, deps } = setup({ replicaCreatingPolls: 0 });
     const local = ['us-east-1', 'eu-west-1'].flatMap((region) => Array.from({ length: 8 }, (_, i) => createKey(`${region}-${i}`, region)));
-    const p = plan(...local, createKey('ck', 'us-east-1', { multiRegion: true }), {
-      id: 'rk',
-      kind: 'ReplicateKey',
-      region: 'us-east-1',
-      keyName: 'cmk',
-      dependsOn: ['ck'],
-      key: { created: 'ck' },
-      replicaRegion: 'eu-west-1',
-      policy: POLICY,
-      description: 'd',
-      tags: {},
-    });
+    const p = plan(...local, createKey('ck', 'us-east-1', { multiRegion: true }), replicateKey('rk', { created: 'ck' }, { dependsOn: ['ck'] }));
 
     // Act
     const result = await execute(p, deps);

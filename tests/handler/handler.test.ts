@@ -7,6 +7,7 @@ import { createHandler, type HandlerOptions } from '../../handler/index.ts';
 import type { AwsDependencies } from '../../lib/aws/index.ts';
 import type { KmsApi } from '../../lib/kmsApi.ts';
 import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
+import { DEFAULT_REGIONS } from '../properties/fixtures.ts';
 import {
   ACCOUNT_ID,
   EXECUTION_ROLE_ARN,
@@ -244,25 +245,7 @@ describe('Function: handler', () => {
   it('refuses a response that would exceed 4,096 bytes, before any KMS call', async () => {
     // Prepare: ten per-Region keys in 17 Regions
     const many = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`key-${i}`, {}]));
-    const regions = [
-      'ap-northeast-1',
-      'ap-northeast-2',
-      'ap-northeast-3',
-      'ap-south-1',
-      'ap-southeast-1',
-      'ap-southeast-2',
-      'ca-central-1',
-      'eu-central-1',
-      'eu-north-1',
-      'eu-west-1',
-      'eu-west-2',
-      'eu-west-3',
-      'sa-east-1',
-      'us-east-1',
-      'us-east-2',
-      'us-west-1',
-      'us-west-2',
-    ];
+    const regions = [...DEFAULT_REGIONS];
     const event = simulateEvent({ requestType: 'Create', properties: properties(many), responseServer: server });
 
     // Act
