@@ -5,54 +5,43 @@
  * failing input can be regenerated.
  */
 import fc from 'fast-check';
+import {
+  CLOUDFORMATION_FIELDS,
+  CMK_USER_FIELDS,
+  CONDITION_FIELDS,
+  GRANT_CONSTRAINT_FIELDS,
+  GRANT_FIELDS,
+  KEY_FIELDS,
+  SERVICE_PRINCIPAL_FIELDS,
+  STATEMENT_FIELDS,
+  STATEMENT_PRINCIPAL_FIELDS,
+  TOP_LEVEL_FIELDS,
+} from '../../lib/properties/synonyms.ts';
+import { KEY_SPECS, KEY_USAGES } from '../../lib/types.ts';
 import { type CfnMap, type CfnValue, cloneCfn, comparableText, toCfnValue } from './cfnValue.ts';
 import type { HostileInput } from './hostileCorpus.ts';
 import { referenceCfn } from './hostileCorpus.ts';
-
-/** PascalCase property names of docs/behaviour.md §3 (each also valid in snake_case). */
-const TOP_FIELDS = [
-  'AwsAccountId',
-  'CustomerMasterKeys',
-  'DefaultCustomerMasterKeySpec',
-  'DefaultDeletionWindowInDays',
-  'DefaultEnableKeyRotation',
-  'DefaultRotationPeriodInDays',
-  'GlobalTags',
-  'OptInRegions',
-  'ReturnAttributes',
-  'AdoptExistingKeys',
-  'Dependencies',
-];
-const KEY_FIELDS = [
-  'Region',
-  'ReplicaRegions',
-  'MultiRegion',
-  'CmkAdministratorIamArns',
-  'CmkUserIamArns',
-  'CmkReadOnlyUserIamArns',
-  'CmkDescribeOnlyUserIamArns',
-  'CmkExternalUserIamArns',
-  'CmkServicePrincipals',
-  'AllowManageKeyPermissionsWithIam',
-  'DeletionWindowInDays',
-  'EnableKeyRotation',
-  'RotationPeriodInDays',
-  'Spec',
-  'KeyUsage',
-  'Description',
-  'Enabled',
-  'Tags',
-  'RemovalPolicy',
-  'AllowReplacement',
-];
-const NESTED_FIELDS = ['Name', 'Conditions', 'Actions', 'Test', 'Variable', 'Values'];
 
 function snakeCase(pascal: string): string {
   return pascal.replace(/(?<=[a-z0-9])([A-Z])/g, '_$1').toLowerCase();
 }
 
-/** Every spelling the product accepts anywhere, and CloudFormation's own properties. */
-const KNOWN_NAMES = new Set([...TOP_FIELDS, ...KEY_FIELDS, ...NESTED_FIELDS].flatMap((f) => [f, snakeCase(f)]).concat(['ServiceToken', 'ServiceTimeout']));
+/** Every spelling the product accepts anywhere (the product's own field lists, so a new property is never fuzzed as unknown), and CloudFormation's own properties. */
+const KNOWN_NAMES = new Set(
+  [
+    ...TOP_LEVEL_FIELDS,
+    ...KEY_FIELDS,
+    ...GRANT_FIELDS,
+    ...GRANT_CONSTRAINT_FIELDS,
+    ...CMK_USER_FIELDS,
+    ...CONDITION_FIELDS,
+    ...SERVICE_PRINCIPAL_FIELDS,
+    ...STATEMENT_FIELDS,
+    ...STATEMENT_PRINCIPAL_FIELDS,
+  ]
+    .flatMap((f) => [f, snakeCase(f)])
+    .concat(CLOUDFORMATION_FIELDS),
+);
 
 /** One invalid change: set `value` at `at` (segments from the root); the Reason must name `path`. */
 export interface Mutation {
@@ -104,26 +93,6 @@ function badChoice(choices: readonly string[]): fc.Arbitrary<CfnValue> {
     wrongShape,
   );
 }
-
-const KEY_SPECS = [
-  'SYMMETRIC_DEFAULT',
-  'RSA_2048',
-  'RSA_3072',
-  'RSA_4096',
-  'ECC_NIST_P256',
-  'ECC_NIST_P384',
-  'ECC_NIST_P521',
-  'ECC_SECG_P256K1',
-  'HMAC_224',
-  'HMAC_256',
-  'HMAC_384',
-  'HMAC_512',
-  'ML_DSA_44',
-  'ML_DSA_65',
-  'ML_DSA_87',
-  'SM2',
-];
-const KEY_USAGES = ['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'GENERATE_VERIFY_MAC', 'KEY_AGREEMENT'];
 
 const keyField = (field: string, value: fc.Arbitrary<CfnValue>): fc.Arbitrary<Mutation> =>
   fc.tuple(fc.constantFrom(...KEYS), value).map(([key, v]) => ({ at: [K, key, field], value: v, path: `${K}.${key}.${field}` }));
