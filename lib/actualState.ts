@@ -24,6 +24,7 @@ import { OWNERSHIP_TAGS } from './ownership.ts';
 import { Pacer } from './pacer.ts';
 import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, realSleep, withRetry } from './retry.ts';
 import type { ActualAlias, ActualKey, ActualState, Owner, TagMap } from './types.ts';
+import { describedOnDelete, unreadKey } from './unreadKeys.ts';
 
 export interface ReadActualStateInput {
   regions: string[];
@@ -182,7 +183,13 @@ async function readRegion(
   });
   const kept = tagged.filter(({ keyId, tags }) => wantedTargets.has(keyId) || (tags !== null && isOurs(tags, input.owner)));
 
+  // A Delete (no alias wanted) only removes keys: policy and rotation are never compared, and a
+  // single-Region key this resource owns outright is removed whatever its state (`Unread`).
+  const details = input.aliasNames.length > 0;
+  const arns = new Map(listed.map((k) => [k.keyId, k.arn]));
   const described = await mapLimit(kept, READ_CONCURRENCY_PER_REGION, async ({ keyId, tags }): Promise<ActualKey | null> => {
+    const arn = arns.get(keyId);
+    if (!details && arn !== undefined && tags !== null && !describedOnDelete(keyId, tags, input.owner)) return unreadKey(region, keyId, arn, tags);
     let description: Awaited<ReturnType<KmsApi['describeKey']>>;
     try {
       description = await read('DescribeKey', () => api.describeKey(keyId));
@@ -193,8 +200,6 @@ async function readRegion(
     const { keyManager, ...fields } = description;
     if (keyManager === 'AWS') return null;
     const rotatable = fields.spec === ROTATABLE.spec && fields.keyUsage === ROTATABLE.keyUsage;
-    // A Delete (no alias wanted) only removes keys: their policy and rotation are never compared.
-    const details = input.aliasNames.length > 0;
     const [policy, rotation] = await Promise.all([
       details ? read('GetKeyPolicy', () => api.getKeyPolicy(keyId)).catch(() => null) : Promise.resolve(null),
       details && rotatable ? read('GetKeyRotationStatus', () => api.getKeyRotationStatus(keyId)).catch(() => null) : Promise.resolve(null),

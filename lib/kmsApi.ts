@@ -3,7 +3,7 @@
  * depend on this interface only; `lib/aws/kms.ts` implements it over the AWS SDK, and tests use an
  * in-memory fake. Every method rejects with a `KmsError` (lib/errors.ts) carrying KMS's own code.
  */
-import type { Action, ActualKey, TagMap } from './types.ts';
+import type { Action, ActualKey, KeySpec, KeyState, KeyUsage, TagMap } from './types.ts';
 
 /** One entry of ListKeys. */
 export interface KeyListEntry {
@@ -19,7 +19,10 @@ export interface AliasEntry {
 }
 
 /** What DescribeKey tells about a key: the `ActualKey` fields that do not need another call. */
-export type KeyDescription = Omit<ActualKey, 'region' | 'policy' | 'tags' | 'rotation'> & {
+export type KeyDescription = Omit<ActualKey, 'region' | 'policy' | 'tags' | 'rotation' | 'state' | 'spec' | 'keyUsage'> & {
+  state: KeyState;
+  spec: KeySpec;
+  keyUsage: KeyUsage;
   /** `AWS` for AWS managed keys: the product never touches those. */
   keyManager: 'AWS' | 'CUSTOMER';
 };

@@ -278,14 +278,23 @@ export interface DesiredState {
 export const KEY_STATES = ['Creating', 'Enabled', 'Disabled', 'PendingDeletion', 'PendingReplicaDeletion', 'PendingImport', 'Unavailable', 'Updating'] as const;
 export type KeyState = (typeof KEY_STATES)[number];
 
+/**
+ * `Unread`: a Delete did not describe the key (no DescribeKey): a single-Region key that this resource
+ * owns outright and deletes needs only its tags and aliases (lib/actualState.ts, `describedOnDelete`).
+ * Its spec and usage are then `null` too.
+ */
+export type ActualKeyState = KeyState | 'Unread';
+
 /** One KMS key (a primary, a replica or a single-Region key) as read from one Region. */
 export interface ActualKey {
   region: string;
   keyId: string;
   arn: string;
-  state: KeyState;
-  spec: KeySpec;
-  keyUsage: KeyUsage;
+  state: ActualKeyState;
+  /** `null` only for an `Unread` key. */
+  spec: KeySpec | null;
+  /** `null` only for an `Unread` key. */
+  keyUsage: KeyUsage | null;
   multiRegion: boolean;
   /** For a multi-Region key: which one this is. `null` for single-Region keys. */
   role: 'PRIMARY' | 'REPLICA' | null;

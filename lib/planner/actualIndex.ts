@@ -4,7 +4,7 @@
  * Only the Regions the resource may use are indexed: a key or alias elsewhere is invisible to the
  * plan, exactly as if the reader had not looked there.
  */
-import type { ActualAlias, ActualKey, ActualState, KeyState } from '../types.ts';
+import type { ActualAlias, ActualKey, ActualKeyState, ActualState } from '../types.ts';
 import { compare } from './builder.ts';
 
 export interface KeyFamily {
@@ -62,7 +62,7 @@ export function indexActual(actual: ActualState, regions: readonly string[]): Ac
 }
 
 /** KMS refuses most changes to a key waiting for deletion; CancelKeyDeletion comes first. */
-export function isPendingDeletion(state: KeyState): boolean {
+export function isPendingDeletion(state: ActualKeyState): boolean {
   return state === 'PendingDeletion' || state === 'PendingReplicaDeletion';
 }
 
@@ -70,7 +70,7 @@ export function isPendingDeletion(state: KeyState): boolean {
  * States that count as enabled: a new replica is `Creating` for a few seconds and becomes
  * `Enabled`; `Updating` is the transient state around UpdatePrimaryRegion.
  */
-export function isActive(state: KeyState): boolean {
+export function isActive(state: ActualKeyState): boolean {
   return state === 'Enabled' || state === 'Creating' || state === 'Updating';
 }
 

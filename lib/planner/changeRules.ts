@@ -16,8 +16,9 @@ export interface ReplacementRule {
 
 /** Fixed at CreateKey: KMS has no operation that changes them. */
 export const REPLACEMENT_RULES: readonly ReplacementRule[] = [
-  { property: 'Spec', desired: (k) => k.spec, actual: (k) => k.spec },
-  { property: 'KeyUsage', desired: (k) => k.keyUsage, actual: (k) => k.keyUsage },
+  // Only a Delete reads keys without their spec and usage (`Unread`), and it compares nothing.
+  { property: 'Spec', desired: (k) => k.spec, actual: (k) => String(k.spec) },
+  { property: 'KeyUsage', desired: (k) => k.keyUsage, actual: (k) => String(k.keyUsage) },
   // Neither direction exists in KMS: a single-Region key never becomes multi-Region, nor back.
   { property: 'MultiRegion', desired: (k) => String(k.multiRegion), actual: (k) => String(k.multiRegion) },
 ];
@@ -91,6 +92,6 @@ export function keyTypeOf(spec: KeySpec): KeyType {
  * UpdateAlias only moves an alias between keys of the same type and key usage (it exists to stop
  * code that uses the alias from breaking); otherwise the alias is deleted and created again.
  */
-export function canUpdateAlias(from: { spec: KeySpec; keyUsage: KeyUsage }, to: { spec: KeySpec; keyUsage: KeyUsage }): boolean {
-  return keyTypeOf(from.spec) === keyTypeOf(to.spec) && from.keyUsage === to.keyUsage;
+export function canUpdateAlias(from: { spec: KeySpec | null; keyUsage: KeyUsage | null }, to: { spec: KeySpec; keyUsage: KeyUsage }): boolean {
+  return from.spec !== null && keyTypeOf(from.spec) === keyTypeOf(to.spec) && from.keyUsage === to.keyUsage;
 }

@@ -4,7 +4,9 @@
  * Removal deletes every alias that targets the key (an alias on a key pending deletion only breaks
  * its users; aliases on keys we do not own are never touched), then schedules the deletion with the
  * window recorded on the key, replicas before their primary. A key already pending deletion is left
- * as it is, alias included (KMS deletes the alias with the key). `RemovalPolicy: Retain` releases the
+ * as it is, alias included (KMS deletes the alias with the key); a Delete does not read the state of
+ * the single-Region keys it removes outright (`Unread`, lib/unreadKeys.ts), so it deletes their
+ * aliases and schedules them in any state. `RemovalPolicy: Retain` releases the
  * key instead: only the ownership tags go, the key and its aliases stay.
  */
 import { isOwnershipTagKey, OWNERSHIP_TAGS, removalSettingsOf } from '../ownership.ts';

@@ -33,6 +33,27 @@ describe('Function: readActualState', () => {
     expect(kms.callsOf('getKeyRotationStatus')).toEqual([]);
   });
 
+  it('describes on a Delete only the keys whose state or role changes the removal (lib/unreadKeys.ts)', async () => {
+    // Prepare
+    const { kms, read } = setup();
+    const tags = { [OWNERSHIP_TAGS.owner]: owner.ownerId };
+    const outright = kms.seedKey('us-east-1', { tags: { ...tags } });
+    const retained = kms.seedKey('us-east-1', { tags: { ...tags, [OWNERSHIP_TAGS.removalPolicy]: 'Retain' } });
+    const multiRegion = kms.seedKey('us-east-1', { multiRegion: true, tags: { ...tags } });
+
+    // Act
+    const state = await read(['us-east-1'], []);
+
+    // Assess
+    expect(
+      kms
+        .callsOf('describeKey')
+        .map((c) => c.args[0])
+        .sort(),
+    ).toEqual([retained.keyId, multiRegion.keyId].sort());
+    expect(state.keys.find((k) => k.keyId === outright.keyId)).toMatchObject({ state: 'Unread', arn: outright.arn, tags, role: null });
+  });
+
   it('returns the keys this resource owns, fully described, with their aliases', async () => {
     // Prepare
     const { kms, read } = setup();
@@ -142,8 +163,8 @@ describe('Function: readActualState', () => {
     kms.seedKey('eu-west-1', { keyId: primary.keyId, multiRegion: true, role: 'REPLICA', primaryRegion: 'us-east-1', tags: { ...tags } });
     kms.seedKey('ap-south-1', { tags: { ...tags }, state: 'PendingDeletion', deletionDate: '2030-01-01T00:00:00.000Z' });
 
-    // Act
-    const state = await read(['ap-south-1', 'eu-west-1', 'us-east-1']);
+    // Act: a Create/Update read (an alias wanted) describes every owned key
+    const state = await read(['ap-south-1', 'eu-west-1', 'us-east-1'], ['alias/wanted']);
 
     // Assess
     expect(state.keys.map((k) => [k.region, k.role, k.primaryRegion, k.replicaRegions, k.state])).toEqual([

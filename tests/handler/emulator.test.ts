@@ -3,6 +3,7 @@
  * (local/emulator), with a loopback ResponseURL: the CloudFormation protocol end to end, minus
  * the bundle (the driver tests cover that).
  */
+import { KMSClient, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import { createHandler } from '../../handler/index.ts';
 import { createAwsDependencies } from '../../lib/aws/index.ts';
 import { ownerOf, ownershipTags } from '../../lib/ownership.ts';
@@ -193,6 +194,44 @@ describe('Function: handler (emulator)', () => {
     // Assess
     expectCloudFormationFailed(server, event, /ReturnAttributes/);
     expect((await control().counts()).mutations).toBe(0);
+  });
+
+  it('deletes single-Region keys it owns outright without DescribeKey, also one scheduled by hand', async () => {
+    // Prepare: two single-Region keys (one Retain) and a multi-Region key; one key scheduled by hand
+    const keys = {
+      'cmk-a': { Region: 'us-east-1', DeletionWindowInDays: '7' },
+      'cmk-b': { Region: 'us-east-1', DeletionWindowInDays: '7' },
+      'cmk-kept': { Region: 'us-east-1', RemovalPolicy: 'Retain' },
+      ...multiRegionKey,
+    };
+    const create = simulateEvent({ requestType: 'Create', properties: properties(keys), responseServer: server });
+    await invoke(create);
+    const data = expectCloudFormationSuccess(server, create).Data!;
+    const kms = new KMSClient({
+      region: 'us-east-1',
+      endpoint: emulator.url,
+      credentials: { accessKeyId: 'AKIDTESTTESTTEST', secretAccessKey: 'test-secret' },
+    });
+    await kms.send(new ScheduleKeyDeletionCommand({ KeyId: data['KeyIds.us-east-1.cmk-b']!, PendingWindowInDays: 30 }));
+    kms.destroy();
+    const scheduledByHand = (await control().state()).keys.find((k) => k.keyId === data['KeyIds.us-east-1.cmk-b'])!;
+    await control().resetCounts();
+    const del = simulateEvent({ requestType: 'Delete', properties: properties(keys), physicalResourceId: OWNER_ID, responseServer: server });
+
+    // Act
+    await invoke(del);
+
+    // Assess: DescribeKey only for the multi-Region key's two members, the Retain key, and the
+    // confirmation that the key scheduled by hand is pending deletion already
+    expectCloudFormationSuccess(server, del);
+    expect((await control().counts()).byOperation.DescribeKey).toBe(4);
+    const state = await control().state();
+    const byName = (name: string) => state.keys.find((k) => k.keyId === data[`KeyIds.us-east-1.${name}`])!;
+    expect(byName('cmk-a')).toMatchObject({ keyState: 'PendingDeletion', pendingWindowInDays: 7 });
+    expect(byName('cmk-b')).toMatchObject({ keyState: 'PendingDeletion', deletionDate: scheduledByHand.deletionDate, pendingWindowInDays: 30 });
+    expect(byName('cmk-kept').keyState).toBe('Enabled');
+    expect(byName('cmk-kept').tags).not.toHaveProperty(['MultiRegionKmsKeys:Owner']);
+    expect(state.aliases.filter((a) => !a.aliasName.startsWith('alias/aws/')).map((a) => a.aliasName)).toEqual(['alias/cmk-kept']);
   });
 
   it('deletes with garbage properties, removing what a Create made', async () => {

@@ -7,7 +7,12 @@
  * (./fakeKmsApi.ts) live in ./kmsRules.ts.
  */
 import { KmsError } from '../../lib/errors.ts';
-import type { Action, ActualKey, ActualState, KeyRef, KeySpec, KeyUsage, Plan, TagMap } from '../../lib/types.ts';
+import type { Action, ActualKey, ActualState, KeyRef, KeySpec, KeyState, KeyUsage, Plan, TagMap } from '../../lib/types.ts';
+
+/** A key of the model: always fully known (only the reader's Delete leaves keys `Unread`). */
+type ModelKey = ActualKey & { state: KeyState; spec: KeySpec; keyUsage: KeyUsage };
+type ModelState = Omit<ActualState, 'keys'> & { keys: ModelKey[] };
+
 import { cancelDeletion, keyArn, kmsErrors, modelKeyId, movePrimary, requireUsable, scheduledDeletionState, TEST_ACCOUNT } from './kmsRules.ts';
 
 export interface SeedKey {
@@ -23,7 +28,7 @@ export interface SeedKey {
 
 export class MemoryKms {
   readonly accountId: string;
-  #state: ActualState;
+  #state: ModelState;
   #counter = 0;
   /** CreateKey action id → key id. */
   readonly created = new Map<string, string>();
@@ -33,7 +38,7 @@ export class MemoryKms {
   readonly createdGrants = new Map<string, string>();
 
   constructor(state: ActualState = { keys: [], aliases: [] }, accountId = TEST_ACCOUNT) {
-    this.#state = structuredClone(state);
+    this.#state = structuredClone(state) as ModelState;
     this.accountId = accountId;
   }
 
@@ -47,7 +52,7 @@ export class MemoryKms {
   }
 
   /** Direct access for tests that arrange unusual states (tampered tags, keys disabled by hand…). */
-  get raw(): ActualState {
+  get raw(): ModelState {
     return this.#state;
   }
 
@@ -223,10 +228,10 @@ export class MemoryKms {
     return keyId;
   }
 
-  #newKey(region: string, props: { spec: KeySpec; keyUsage: KeyUsage; multiRegion: boolean; description: string; policy: string; tags: TagMap }): ActualKey {
+  #newKey(region: string, props: { spec: KeySpec; keyUsage: KeyUsage; multiRegion: boolean; description: string; policy: string; tags: TagMap }): ModelKey {
     this.#counter += 1;
     const keyId = modelKeyId(this.#counter, props.multiRegion);
-    const key: ActualKey = {
+    const key: ModelKey = {
       region,
       keyId,
       arn: keyArn(region, keyId, this.accountId),
@@ -247,11 +252,11 @@ export class MemoryKms {
     return key;
   }
 
-  #find(region: string, keyId: string): ActualKey | undefined {
+  #find(region: string, keyId: string): ModelKey | undefined {
     return this.#state.keys.find((k) => k.region === region && k.keyId === keyId);
   }
 
-  #key(region: string, ref: KeyRef): ActualKey {
+  #key(region: string, ref: KeyRef): ModelKey {
     const keyId = this.resolve(ref);
     const key = this.#find(region, keyId);
     if (!key) throw kmsErrors.notFound(`Key '${keyArn(region, keyId, this.accountId)}'`);
@@ -263,7 +268,7 @@ export class MemoryKms {
   }
 
   /** Rotation: symmetric keys only, set on the primary, and only while the key is enabled. */
-  #rotatable(region: string, ref: KeyRef): ActualKey {
+  #rotatable(region: string, ref: KeyRef): ModelKey {
     const key = requireUsable(this.#key(region, ref));
     if (key.role === 'REPLICA') throw err('UnsupportedOperationException', `${key.arn} is a replica key; set rotation on the primary`);
     if (key.spec !== 'SYMMETRIC_DEFAULT') throw err('UnsupportedOperationException', `${key.arn} does not support automatic rotation`);
