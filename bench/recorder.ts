@@ -4,6 +4,11 @@
  * ended — succeeded, throttled, or failed with which error code. The emulator's own `/counts` count
  * every attempt (throttled ones included) and no error codes; the bound needs successful requests
  * per Region and operation, and the bench must prove zero failed requests.
+ *
+ * When asked (`startRecorder(url, { keepBodies: true })`, or `keepBodies(true)` for one scenario) it
+ * also keeps every exchange whole — Region, target, request body, status, the answer's headers that
+ * matter and its body — so the SDK replay (bench/sdkReplay.ts) can send the same requests and get the
+ * same answers; otherwise it keeps tallies only, and its memory stays small.
  */
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +29,29 @@ export interface RecordedRequests extends ObservedRequests {
   connections: number;
   /** Every request in arrival order, ms since `reset()`: when it reached the recorder and when it was answered. */
   trace: TracedRequest[];
+  /** Every answered request whole, in arrival order; empty unless bodies are kept. */
+  exchanges: RecordedExchange[];
+}
+
+/** One request and its answer, as the recorder passed them on (kept only when asked). */
+export interface RecordedExchange {
+  /** From the SigV4 credential scope (`Credential=…/date/REGION/service/aws4_request`). */
+  region: string;
+  /** `X-Amz-Target` (`TrentService.CreateKey`), or the Account API's path (`/listRegions`). */
+  target: string;
+  requestBody: string;
+  status: number;
+  /** The answer's `content-type`, `x-amzn-requestid` and `x-amzn-errortype`, those it had. */
+  headers: Record<string, string>;
+  responseBody: string;
+}
+
+/** The answer headers an exchange keeps: what the SDK's deserialiser reads. */
+export const KEPT_HEADERS = ['content-type', 'x-amzn-requestid', 'x-amzn-errortype'] as const;
+
+export interface RecorderOptions {
+  /** Keep every exchange whole (`RecordedRequests.exchanges`, `sessions()`). Default false. */
+  keepBodies?: boolean;
 }
 
 export interface TracedRequest {
@@ -38,7 +66,16 @@ export interface Recorder {
   /** Point `AWS_ENDPOINT_URL` here. */
   url: string;
   snapshot(): RecordedRequests;
+  /** Starts a new session: tallies (and exchanges) from now on. */
   reset(): void;
+  /** Switches keeping exchanges whole on or off (off also forgets the sessions kept so far). */
+  keepBodies(on: boolean): void;
+  /**
+   * The exchanges of every session (from one `reset()` to the next) since bodies were kept, oldest
+   * first, sessions without requests left out: a caller that cannot reach a scenario's snapshots
+   * (the scale scenario resets and snapshots on its own) gets each phase's requests this way.
+   */
+  sessions(): RecordedExchange[][];
   close(): Promise<void>;
 }
 
@@ -53,7 +90,17 @@ function emptyTallies(): RecordedRequests {
     throttledByRegionOperation: {},
     connections: 0,
     trace: [],
+    exchanges: [],
   };
+}
+
+function keptHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of KEPT_HEADERS) {
+    const value = headers[name];
+    if (typeof value === 'string') kept[name] = value;
+  }
+  return kept;
 }
 
 function regionOf(headers: IncomingHttpHeaders): string {
@@ -79,12 +126,19 @@ function bump(map: Record<string, Partial<Record<string, number>>>, region: stri
 }
 
 /** Starts the pass-through on loopback, forwarding to `targetUrl` (the emulator). */
-export async function startRecorder(targetUrl: string): Promise<Recorder> {
+export async function startRecorder(targetUrl: string, options: RecorderOptions = {}): Promise<Recorder> {
   const target = new URL(targetUrl);
   // Keep-alive upstream, so the hop adds no connection set-up per request.
   const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
   let tallies = emptyTallies();
   let origin = performance.now();
+  let keeping = options.keepBodies === true;
+  /** This session's exchanges in arrival order; a slot stays empty until its answer is back. */
+  type Session = (RecordedExchange | undefined)[];
+  let current: Session = [];
+  /** Sessions kept since bodies were switched on; the last one is `current`. */
+  let kept: Session[] = keeping ? [current] : [];
+  const answered = (session: Session): RecordedExchange[] => session.filter((e) => e !== undefined);
 
   const record = (region: string, operation: string, end: RequestEnd, code: string | null, requestBody: string, startMs: number): void => {
     const t = tallies;
@@ -117,6 +171,9 @@ export async function startRecorder(targetUrl: string): Promise<Recorder> {
       const amzTarget = String(req.headers['x-amz-target'] ?? '');
       const operation = path.startsWith('/listRegions') ? 'ListRegions' : amzTarget.replace(/^TrentService\./, '');
       const region = regionOf(req.headers);
+      // Arrival order: the slot is taken now, filled when the answer is back.
+      const session = counted && keeping ? current : undefined;
+      const slot = session?.push(undefined);
       const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path, headers: req.headers, agent }, (up) => {
         const answer: Buffer[] = [];
         up.on('data', (c: Buffer) => answer.push(c));
@@ -127,6 +184,11 @@ export async function startRecorder(targetUrl: string): Promise<Recorder> {
             const code = status >= 200 && status < 300 ? null : errorCodeOf(status, up.headers, text.toString('utf8'));
             const end: RequestEnd = code === null ? 'ok' : code === 'ThrottlingException' ? 'throttled' : 'failed';
             record(region, operation, end, code, body.toString('utf8'), startMs);
+          }
+          if (session !== undefined && slot !== undefined) {
+            const target = amzTarget === '' ? path : amzTarget;
+            const responseBody = text.toString('utf8');
+            session[slot - 1] = { region, target, requestBody: body.toString('utf8'), status, headers: keptHeaders(up.headers), responseBody };
           }
           res.writeHead(status, up.headers);
           res.end(text);
@@ -146,11 +208,20 @@ export async function startRecorder(targetUrl: string): Promise<Recorder> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    snapshot: () => structuredClone(tallies),
+    // A request still in flight (or whose connection failed) has no exchange.
+    snapshot: () => ({ ...structuredClone(tallies), exchanges: answered(current) }),
     reset: () => {
       tallies = emptyTallies();
       origin = performance.now();
+      current = [];
+      if (keeping) kept.push(current);
     },
+    keepBodies: (on) => {
+      if (on && !keeping) kept = [current];
+      if (!on) kept = [];
+      keeping = on;
+    },
+    sessions: () => kept.map(answered).filter((session) => session.length > 0),
     close: () =>
       new Promise<void>((resolve) => {
         agent.destroy();
