@@ -2,7 +2,8 @@
  * Fan-out figures: Create and Delete of one key set through the CloudFormation driver (the real
  * bundle in a child process) against the emulator, each against its lower bound (bench/bounds.ts)
  * and against the naive sequential baseline (bench/sequential.ts) on the same emulator, reset
- * between runs.
+ * between runs; and, when asked, the CPU of the bare SDK sending the very requests of the reported
+ * run (bench/sdkReplay.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -23,6 +24,7 @@ import { baselineKeySet, type KeySetShape, keyInstances, resourceProperties } fr
 import { type ProcessFigures, watchProcess } from './procWatch.ts';
 import { type CpuFigures, cpuFigures } from './projection.ts';
 import type { RecordedRequests, Recorder } from './recorder.ts';
+import { measureSdkReplay, type SdkReplayFigures, withReplay } from './sdkReplay.ts';
 import { sequentialCreate, sequentialDelete } from './sequential.ts';
 import { type Timeline, timelineOf } from './timeline.ts';
 
@@ -64,6 +66,10 @@ export interface PhaseFigures extends CpuFigures {
   handler_peak_rss_mb: number;
   /** TCP connections the function opened (each a socket set-up here, a TLS handshake against AWS). */
   connections_opened: number;
+  /** The bare SDK's CPU for exactly this run's requests (bench/sdkReplay.ts), when measured. */
+  sdk_replay?: SdkReplayFigures;
+  /** `cpu_ms_per_request` over `sdk_replay.cpu_ms_per_request`. */
+  cpu_ratio_to_replay?: number;
 }
 
 export interface FanoutFigures {
@@ -88,6 +94,8 @@ export interface FanoutSetup {
   skipSequential?: boolean;
   /** Product runs of Create + Delete; the fastest of each is reported. Default 2. */
   repetitions?: number;
+  /** Fresh SDK replay processes of each reported run's requests (median kept); 0 or absent: no replay. */
+  sdkReplayRuns?: number;
 }
 
 const round = (n: number, digits = 3): number => Number(n.toFixed(digits));
@@ -250,6 +258,9 @@ export async function measureFanout(setup: FanoutSetup): Promise<FanoutFigures> 
   const principals = [shape.adminRoleArn];
   let created: ProductPhase | undefined;
   let deleted: ProductPhase | undefined;
+  const replayRuns = setup.sdkReplayRuns ?? 0;
+  // Whole exchanges only while the product runs, and only when they are replayed.
+  if (replayRuns > 0) recorder.keepBodies(true);
   const driver = await createDriver({
     endpointUrl: recorder.url,
     ...(setup.bundlePath === undefined ? {} : { bundlePath: setup.bundlePath }),
@@ -265,9 +276,14 @@ export async function measureFanout(setup: FanoutSetup): Promise<FanoutFigures> 
       deleted = faster(deleted, remove, await keyStates(emulatorUrl));
     }
   } finally {
+    recorder.keepBodies(false);
     await driver.close();
   }
   if (created === undefined || deleted === undefined) throw new Error('repetitions must be at least 1');
+  const replay = (phase: ProductPhase): Promise<SdkReplayFigures | undefined> =>
+    replayRuns === 0 ? Promise.resolve(undefined) : measureSdkReplay(phase.run.recorded.exchanges, conditions, replayRuns);
+  const createReplay = await replay(created);
+  const deleteReplay = await replay(deleted);
 
   const set = baselineKeySet(shape);
   await resetEmulator(emulatorUrl, conditions, principals);
@@ -276,7 +292,7 @@ export async function measureFanout(setup: FanoutSetup): Promise<FanoutFigures> 
   const seqDelete = setup.skipSequential ? skipped : await runSequential(setup, () => sequentialDelete(recorder.url, set));
 
   return {
-    create: { ...figures(setup, CREATE_MODEL, created.run, seqCreate, created.states), wall_runs_s: created.walls },
-    delete: { ...figures(setup, DELETE_MODEL, deleted.run, seqDelete, deleted.states), wall_runs_s: deleted.walls },
+    create: withReplay({ ...figures(setup, CREATE_MODEL, created.run, seqCreate, created.states), wall_runs_s: created.walls }, createReplay),
+    delete: withReplay({ ...figures(setup, DELETE_MODEL, deleted.run, seqDelete, deleted.states), wall_runs_s: deleted.walls }, deleteReplay),
   };
 }

@@ -7,14 +7,15 @@ import type { ColdStartFigures } from './coldStart.ts';
 import type { FanoutFigures, PhaseFigures } from './fanout.ts';
 import type { MemoryFigures } from './memory.ts';
 import type { CpuFigures } from './projection.ts';
-import type { ScaleFigures } from './scale.ts';
+import type { ScaleResults } from './scaleReplay.ts';
 import type { SdkFloorFigures } from './sdkFloor.ts';
+import type { ReplayFields } from './sdkReplay.ts';
 
 export interface BenchResults {
   sdk_floor: SdkFloorFigures;
   fanout: PhaseFigures;
   delete: PhaseFigures;
-  scale: ScaleFigures;
+  scale: ScaleResults;
   bundle: ColdStartFigures['bundle'];
   init: ColdStartFigures['init'];
   memory: MemoryFigures;
@@ -34,7 +35,7 @@ export const TARGETS = {
 
 export function assembleResults(parts: {
   fanout: FanoutFigures;
-  scale: ScaleFigures;
+  scale: ScaleResults;
   coldStart: ColdStartFigures;
   memory: MemoryFigures;
   sdkFloor: SdkFloorFigures;
@@ -73,7 +74,21 @@ function phaseRows(label: string, p: PhaseFigures): Row[] {
   ];
 }
 
-function cpuRows(label: string, p: CpuFigures): Row[] {
+/** The bare SDK's CPU for the same requests (bench/sdkReplay.ts), when it was measured. */
+function replayRows(label: string, p: Partial<ReplayFields>): Row[] {
+  if (p.sdk_replay === undefined || p.cpu_ratio_to_replay === undefined) return [];
+  return [
+    [
+      `${label}: CPU per request × SDK replay`,
+      p.cpu_ratio_to_replay.toFixed(2),
+      `replay ${p.sdk_replay.cpu_ms_per_request.toFixed(3)} ms (${p.sdk_replay.requests} requests, median of ${p.sdk_replay.runs})`,
+      'informative',
+      true,
+    ],
+  ];
+}
+
+function cpuRows(label: string, p: CpuFigures & Partial<ReplayFields>): Row[] {
   return [
     [
       `${label}: CPU per request`,
@@ -82,6 +97,7 @@ function cpuRows(label: string, p: CpuFigures): Row[] {
       `≤ ${TARGETS.cpuRatioToFloor}× floor (is ${p.cpu_ratio_to_floor.toFixed(2)})`,
       p.cpu_ratio_to_floor <= TARGETS.cpuRatioToFloor,
     ],
+    ...replayRows(label, p),
     [
       `${label}: projected wall at ${p.function_memory_mb} MB`,
       `${p.projected_wall_s.toFixed(2)} s`,
@@ -92,7 +108,7 @@ function cpuRows(label: string, p: CpuFigures): Row[] {
   ];
 }
 
-function scaleRows(s: ScaleFigures): Row[] {
+function scaleRows(s: ScaleResults): Row[] {
   const label = `Scale (${s.foreign_keys} foreign keys, ${s.regions} Regions)`;
   return [
     [`${label}: wall C+U+D`, `${s.wall_s.toFixed(2)} s`, `bound ${s.lower_bound_s.toFixed(2)} s`, 'informative', true],

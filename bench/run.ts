@@ -5,12 +5,15 @@
  * `bench/results.json`.
  *
  * Options: `--bundle FILE` (measure another build, e.g. a candidate fix), `--out FILE`,
- * `--skip-sequential` (quick iterations; speedups are then NaN), `--only memory|fanout|scale` (one part
- * alone, printed and written as raw figures, for quick iterations), `--cpu-prof DIR` (every function
- * process writes a V8 CPU profile into DIR, for `node --cpu-prof`'s flame graphs).
+ * `--skip-sequential` (quick iterations; speedups are then NaN), `--skip-replay` (no SDK replay),
+ * `--only memory|fanout|scale` (one part alone, printed and written as raw figures, for quick
+ * iterations), `--cpu-prof DIR` (every function process writes a V8 CPU profile into DIR, for
+ * `node --cpu-prof`'s flame graphs).
  *
  * The SDK floor of CPU per request (bench/sdkFloor.ts) is measured first, in the same run, and the
  * CPU figures of every scenario are projected onto template.yaml's MemorySize (bench/projection.ts).
+ * The requests of fanout, delete and scale are replayed by the bare SDK (bench/sdkReplay.ts) for
+ * their `sdk_replay` and `cpu_ratio_to_replay`.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -26,13 +29,17 @@ import { RESULTS_PATH, updatePerformanceDoc } from './performanceDoc.ts';
 import { functionMemoryMb } from './projection.ts';
 import { startRecorder } from './recorder.ts';
 import { assembleResults, formatTable, writeResults } from './report.ts';
-import { measureScale, type ScaleFigures } from './scale.ts';
+import { measureScale } from './scale.ts';
+import { replayScale, type ScaleResults } from './scaleReplay.ts';
 import { measureSdkFloor } from './sdkFloor.ts';
 
 /** 25 ms per request plus up to 10 ms of jitter; a replica stays `Creating` 2 s (the emulator's default, KMS takes seconds). */
 const CONDITIONS: BenchConditions = { latencyMs: 25, latencyJitterMs: 10, replicaCreatingMs: 2_000 };
 
 const WORK_DIR = fileURLToPath(new URL('./.tmp/', import.meta.url));
+
+/** Fresh processes per SDK replay (the median is kept); 0 with `--skip-replay`. */
+const SDK_REPLAY_RUNS = process.argv.includes('--skip-replay') ? 0 : 3;
 
 function option(name: string): string | undefined {
   const index = process.argv.indexOf(name);
@@ -62,23 +69,35 @@ async function scalePart(
   recorder: Awaited<ReturnType<typeof startRecorder>>,
   bundlePath: string,
   cpuReference: CpuReference,
-): Promise<ScaleFigures> {
+): Promise<ScaleResults> {
   console.log('scale: Create/Update/Delete of 20 per-Region keys + 1 multi-Region key in 3 Regions, each holding 2,000 foreign keys …');
-  return measureScale({
-    emulatorUrl,
-    recorder,
-    conditions: CONDITIONS,
-    bundlePath,
-    cpuReference,
-    ...profileOptions(),
-    shape: {
-      ...baseShape(),
-      regions: SCALE_REGIONS,
-      perRegionKeys: 20,
-      multiRegionPrimary: 'us-east-1',
-      returnAttributes: ['KeyIds.eu-west-1.*', 'InvalidCmkInputs'],
-    },
-  });
+  // bench/scale.ts resets the recorder per phase: each phase's requests are one of its sessions.
+  if (SDK_REPLAY_RUNS > 0) recorder.keepBodies(true);
+  let sessions: ReturnType<typeof recorder.sessions>;
+  let scale: Awaited<ReturnType<typeof measureScale>>;
+  try {
+    scale = await measureScale({
+      emulatorUrl,
+      recorder,
+      conditions: CONDITIONS,
+      bundlePath,
+      cpuReference,
+      ...profileOptions(),
+      shape: {
+        ...baseShape(),
+        regions: SCALE_REGIONS,
+        perRegionKeys: 20,
+        multiRegionPrimary: 'us-east-1',
+        returnAttributes: ['KeyIds.eu-west-1.*', 'InvalidCmkInputs'],
+      },
+    });
+    sessions = recorder.sessions();
+  } finally {
+    recorder.keepBodies(false);
+  }
+  if (SDK_REPLAY_RUNS === 0) return scale;
+  console.log(`scale: the same ${scale.requests} requests sent by the bare SDK, ${SDK_REPLAY_RUNS} × 3 fresh processes …`);
+  return replayScale(scale, sessions, CONDITIONS, SDK_REPLAY_RUNS);
 }
 
 async function fanoutPart(
@@ -97,6 +116,7 @@ async function fanoutPart(
     cpuReference,
     ...profileOptions(),
     skipSequential: process.argv.includes('--skip-sequential'),
+    sdkReplayRuns: SDK_REPLAY_RUNS,
     // 21 KeyIds of one Region: ~1.8 KB of answer; every ARN of every Region would be ~50 KB.
     shape: { ...baseShape(), perRegionKeys: 20, multiRegionPrimary: 'us-east-1', returnAttributes: ['KeyIds.eu-west-1.*', 'InvalidCmkInputs'] },
   });

@@ -189,3 +189,8 @@ export async function measureSdkReplay(exchanges: readonly RecordedExchange[], l
 export function replayFields(cpuMsPerRequest: number, replay: SdkReplayFigures): ReplayFields {
   return { sdk_replay: replay, cpu_ratio_to_replay: round(cpuMsPerRequest / replay.cpu_ms_per_request, 3) };
 }
+
+/** `figures` with the replay's fields, when there was a replay. */
+export function withReplay<T extends { cpu_ms_per_request: number }>(figures: T, replay: SdkReplayFigures | undefined): T & Partial<ReplayFields> {
+  return replay === undefined ? figures : { ...figures, ...replayFields(figures.cpu_ms_per_request, replay) };
+}
