@@ -71,7 +71,8 @@ export function renderPerformanceSection(results: BenchResults): string {
     return (
       `| ${s.name} | ${fixed(s.wall, 3)} s | ${fixed(s.bound, 3)} s | ${fixed(s.wall / s.bound, 2)} | ${fixed(s.cpu.cpu_s, 2)} s | ${s.cpu.requests} | ` +
       `${fixed(s.cpu.cpu_ms_per_request, 3)} ms | ${fixed(s.cpu.cpu_ratio_to_floor, 2)} | ` +
-      `${fixed(s.cpu.sdk_replay?.cpu_ms_per_request ?? Number.NaN, 3)} ms | ${fixed(s.cpu.cpu_ratio_to_replay ?? Number.NaN, 2)} | ${fixed(s.cpu.projected_wall_s, 2)} s | ` +
+      `${s.cpu.sdk_replay === undefined ? 'n/a' : `${fixed(s.cpu.sdk_replay.cpu_ms_per_request, 3)} ms`} | ${fixed(s.cpu.cpu_ratio_to_replay ?? Number.NaN, 2)} | ` +
+      `${fixed(s.cpu.projected_wall_s, 2)} s | ` +
       `${fixed(s.cpu.projected_ratio_to_bound, 2)} | ${s.connections ?? 'n/a'} | ${s.failed} | ${fixed(s.peakRss ?? Number.NaN, 1)} MB | ${fixed(gbSeconds, 2)} GB-s, $${dollars.toFixed(5)} |`
     );
   });

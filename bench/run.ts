@@ -96,8 +96,11 @@ async function scalePart(
     recorder.keepBodies(false);
   }
   if (SDK_REPLAY_RUNS === 0) return scale;
-  console.log(`scale: the same ${scale.requests} requests sent by the bare SDK, ${SDK_REPLAY_RUNS} × 3 fresh processes …`);
-  return replayScale(scale, sessions, CONDITIONS, SDK_REPLAY_RUNS);
+  console.log(`scale: the same ${scale.requests} requests sent by the bare SDK, ${SDK_REPLAY_RUNS} fresh processes per phase …`);
+  const started = performance.now();
+  const replayed = await replayScale(scale, sessions, CONDITIONS, SDK_REPLAY_RUNS);
+  console.log(`scale: replayed in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  return replayed;
 }
 
 async function fanoutPart(
