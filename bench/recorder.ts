@@ -128,8 +128,11 @@ function bump(map: Record<string, Partial<Record<string, number>>>, region: stri
 /** Starts the pass-through on loopback, forwarding to `targetUrl` (the emulator). */
 export async function startRecorder(targetUrl: string, options: RecorderOptions = {}): Promise<Recorder> {
   const target = new URL(targetUrl);
-  // Keep-alive upstream, so the hop adds no connection set-up per request.
-  const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+  // Keep-alive upstream, so the hop adds no connection set-up per request. With a socket timeout
+  // set, Node's agent honours the emulator's `Keep-Alive: timeout=5` hint and drops an idle socket
+  // a second before the emulator closes it; without one, a request sent on a socket the emulator
+  // was closing failed on this hop (ECONNRESET, counted as a failed request) after an idle pause.
+  const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY, timeout: 60_000 });
   let tallies = emptyTallies();
   let origin = performance.now();
   let keeping = options.keepBodies === true;
