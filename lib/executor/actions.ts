@@ -64,7 +64,7 @@ export async function runAction(
         const replica = await kmsCall(
           ctx,
           {
-            pace: () => ctx.pacer.acquireReplicateKey(region, replicaRegion, priority),
+            pace: () => ctx.pacer.acquireReplicateKey(region, replicaRegion, priority).then(() => ctx.reservations.get(action.id)?.()),
             onThrottled: () => ctx.pacer.throttled(region, 'ReplicateKey'),
             idempotent: false,
             policy,

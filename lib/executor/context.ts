@@ -28,6 +28,11 @@ export interface ExecutionContext {
   movingKeyIds: ReadonlySet<string>;
   /** Counts every retried request (ExecutionResult.retries). */
   countRetry: () => void;
+  /**
+   * Per ReplicateKey action id, the release of the CreateKey tokens reserved for it in its replica
+   * Region (Pacer `reserve`): called once its tokens are taken, or when it ends without a request.
+   */
+  reservations: Map<string, () => void>;
 }
 
 /** Attempts in all for an idempotent request meeting 5xx / network errors. */

@@ -4,7 +4,7 @@
  * started after the deadline. A failed action marks everything that depends on it `skipped`.
  * Actions on the critical path (executor/priority.ts) are started first and paced first.
  */
-import type { KmsQuotas } from '../constants.ts';
+import { type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST } from '../constants.ts';
 import { KmsError, PlanError } from '../errors.ts';
 import type { KmsApiFactory } from '../kmsApi.ts';
 import { Pacer } from '../pacer.ts';
@@ -70,12 +70,18 @@ export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionR
     countRetry: () => {
       retries++;
     },
+    reservations: new Map(),
   };
   const log = deps.log ?? (() => {});
   const actions = plan.actions;
   const byId = new Map(actions.map((a) => [a.id, a]));
   const priorities = criticalPathPriorities(actions);
   const priorityOf = (action: Action): number => priorities.get(action.id) ?? 0;
+  // Each ReplicateKey's CreateKey tokens wait for it in its replica Region (lib/pacer.ts, reservations).
+  for (const action of actions) {
+    if (action.kind !== 'ReplicateKey') continue;
+    ctx.reservations.set(action.id, ctx.pacer.reserve(action.replicaRegion, 'CreateKey', REPLICATE_KEY_CREATE_KEY_COST, priorityOf(action)));
+  }
   // Started (and so queued at the Pacer) in priority order; `sort` is stable: plan order otherwise.
   const startAll = (ready: Action[]): void => {
     for (const action of [...ready].sort((a, b) => priorityOf(b) - priorityOf(a))) start(action);
@@ -89,6 +95,7 @@ export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionR
 
   const finish = (action: Action, status: ActionOutcome['status'], details: Partial<ActionOutcome> = {}, startedAt?: number): void => {
     if (outcomes.has(action.id)) return;
+    ctx.reservations.get(action.id)?.();
     const outcome: ActionOutcome = { actionId: action.id, kind: action.kind, region: action.region, keyName: action.keyName, status, ...details };
     outcomes.set(action.id, outcome);
     deps.onOutcome?.(outcome);

@@ -32,6 +32,43 @@ describe('Class: Pacer', () => {
     expect(times).toEqual([0, 0, 0, 0, 100, 300, 500, 700, 900, 1100]);
   });
 
+  it('keeps reserved tokens for a higher priority: lower priorities lose them once, not the rate', async () => {
+    // Prepare: 2 CreateKey tokens reserved for a ReplicateKey (priority 10) still to come
+    const clock = new VirtualClock();
+    const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
+    const release = pacer.reserve('eu-west-1', 'CreateKey', 2, 10);
+    const local: number[] = [];
+
+    // Act: six ordinary CreateKeys, then the ReplicateKey's two tokens at 700 ms
+    const locals = Promise.all(Array.from({ length: 6 }, () => pacer.acquire('eu-west-1', 'CreateKey').then(() => local.push(clock.now()))));
+    await clock.sleep(700);
+    const before = clock.now();
+    await pacer.acquire('eu-west-1', 'CreateKey', 2, 10);
+    const waited = clock.now() - before;
+    release();
+    await locals;
+
+    // Assess: 2.5 of the 4.5 tokens at once, then one every 200 ms (2 held back); the ReplicateKey
+    // finds its 2 tokens waiting; after the release the ordinary ones go on at the rate
+    expect(local.slice(0, 4)).toEqual([0, 0, 100, 300]);
+    expect(waited).toBe(0);
+    expect(local.length).toBe(6);
+  });
+
+  it('never reserves a whole bucket away from lower priorities', async () => {
+    // Prepare
+    const clock = new VirtualClock();
+    const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
+    pacer.reserve('eu-west-1', 'CreateKey', 50, 10);
+
+    // Act
+    await pacer.acquire('eu-west-1', 'CreateKey');
+    await pacer.acquire('eu-west-1', 'CreateKey');
+
+    // Assess: one token is always left for them (4.5 − 3.5), then the refill
+    expect(clock.now()).toBe(200);
+  });
+
   it('keeps separate buckets per Region and per operation', async () => {
     // Prepare
     const clock = new VirtualClock();
