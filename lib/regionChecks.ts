@@ -10,7 +10,9 @@
  *   the planner keeps it untouched and refuses the request, because only the configuration naming a
  *   key (or Delete) may remove it.
  */
+
 import type { ValidationIssue } from './errors.ts';
+import { addIssue } from './properties/issues.ts';
 import { type AccountRegion, ALL_REGIONS, isEnabledStatus, type KeyPlacement } from './regions.ts';
 import type { HeldInstance, KeyProperties, ResourceProperties } from './types.ts';
 
@@ -22,7 +24,7 @@ export function unknownRegionIssues(properties: ResourceProperties, regions: rea
     if (name === ALL_REGIONS || known.has(name)) return;
     const guess = closestRegion(name, known);
     const hint = guess === undefined ? '' : `; did you mean ${guess}?`;
-    issues.push({ path, message: `${name} is not a Region of this partition (ListRegions reports no such Region under any status)${hint}` });
+    addIssue(issues, path, `${name} is not a Region of this partition (ListRegions reports no such Region under any status)${hint}`);
   };
   for (const key of properties.keys) {
     const at = `CustomerMasterKeys.${key.name}`;

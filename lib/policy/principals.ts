@@ -7,6 +7,7 @@
 
 import { canonicalJson } from '../canonicalJson.ts';
 import type { ValidationIssue } from '../errors.ts';
+import { addIssue } from '../properties/issues.ts';
 import type { CmkUser } from '../types.ts';
 import { type ConditionBlock, combineConditions, isEmptyBlock } from './conditions.ts';
 
@@ -45,7 +46,7 @@ export function checkPrincipals(principals: readonly string[], partition: string
   principals.forEach((principal, index) => {
     const problem = principalProblem(principal, partition, false);
     if (problem === undefined) accepted.push(principal);
-    else issues.push({ path: `${path}[${index}]`, message: problem });
+    else addIssue(issues, `${path}[${index}]`, problem);
   });
   return sortedDistinct(accepted);
 }
@@ -57,7 +58,7 @@ export function groupCmkUsers(users: readonly CmkUser[], partition: string, path
   users.forEach((user, index) => {
     const userPath = `${path}[${index}]`;
     const { block, problems } = combineConditions(user.conditions);
-    for (const message of problems) issues.push({ path: `${userPath}.Conditions`, message });
+    for (const message of problems) addIssue(issues, `${userPath}.Conditions`, message);
     const conditioned = !isEmptyBlock(block);
     const principalIssues = user.principals.flatMap((principal, principalIndex) => {
       const message = principalProblem(principal, partition, conditioned);

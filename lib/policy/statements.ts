@@ -5,6 +5,7 @@
 
 import { canonicalJson } from '../canonicalJson.ts';
 import type { ValidationIssue } from '../errors.ts';
+import { addIssue } from '../properties/issues.ts';
 import type { KeyProperties, ResourceContext, ServicePrincipal } from '../types.ts';
 import { managementActionsMatching } from './actionPattern.ts';
 import {
@@ -47,10 +48,7 @@ function grantsStatement(sid: string, principals: string[], condition: Condition
   const combined = copyBlock(condition);
   const problem = addCondition(combined, GRANT_IS_FOR_AWS_RESOURCE);
   if (problem !== undefined) {
-    issues.push({
-      path,
-      message: `${problem} (the product adds ${GRANT_IS_FOR_AWS_RESOURCE.test} ${GRANT_IS_FOR_AWS_RESOURCE.variable} true to users' grants)`,
-    });
+    addIssue(issues, path, `${problem} (the product adds ${GRANT_IS_FOR_AWS_RESOURCE.test} ${GRANT_IS_FOR_AWS_RESOURCE.variable} true to users' grants)`);
     return [];
   }
   return [allow(sid, { AWS: principals }, GRANT_ACTIONS, combined)];
@@ -87,13 +85,14 @@ function servicePrincipalStatements(services: readonly ServicePrincipal[], path:
     service.actions.forEach((action, actionIndex) => {
       const management = managementActionsMatching(action);
       if (management.length === 0) return;
-      issues.push({
-        path: `${servicePath}.Actions[${actionIndex}]`,
-        message: `${action} would let the service manage the key (${management.join(', ')}); list only the use actions it needs, e.g. kms:Decrypt, kms:GenerateDataKey, kms:DescribeKey`,
-      });
+      addIssue(
+        issues,
+        `${servicePath}.Actions[${actionIndex}]`,
+        `${action} would let the service manage the key (${management.join(', ')}); list only the use actions it needs, e.g. kms:Decrypt, kms:GenerateDataKey, kms:DescribeKey`,
+      );
     });
     const { block, problems } = combineConditions(service.conditions);
-    for (const message of problems) issues.push({ path: `${servicePath}.Conditions`, message });
+    for (const message of problems) addIssue(issues, `${servicePath}.Conditions`, message);
     if (issues.length > before) return;
     const statement = allow('', { Service: service.name }, service.actions, block);
     // Keyed by name first, so statements are ordered by service and identical entries collapse.

@@ -8,7 +8,7 @@
 import { MAX_GRANT_NAME_LENGTH } from '../grantNames.ts';
 import type { GrantConstraints, GrantProperties, KeySpec, KeyUsage } from '../types.ts';
 import { isAbsent, isRecord, readList, readString } from './coerce.ts';
-import { describeValue, fieldPath, type Issues } from './issues.ts';
+import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
 import { isPrincipalArn } from './principals.ts';
 import { readRegionList } from './regionNames.ts';
 import { GRANT_CONSTRAINT_FIELDS, GRANT_FIELDS, readFields } from './synonyms.ts';
@@ -68,7 +68,7 @@ export function grantOperationsOf(spec: KeySpec, keyUsage: KeyUsage): string[] {
 /** Reads `Grants`; invalid grants are dropped after their issues. */
 export function readGrants(value: unknown, path: string, issues: Issues, key: GrantKeyFacts): GrantProperties[] {
   if (!isRecord(value)) {
-    issues.push({ path, message: `must be a map of grant name to grant, got ${describeValue(value)}` });
+    addIssue(issues, path, `must be a map of grant name to grant, got ${describeValue(value)}`);
     return [];
   }
   const grants: GrantProperties[] = [];
@@ -81,9 +81,8 @@ export function readGrants(value: unknown, path: string, issues: Issues, key: Gr
 
 function readGrant(name: string, raw: unknown, path: string, issues: Issues, key: GrantKeyFacts): GrantProperties | undefined {
   const before = issues.length;
-  if (!GRANT_NAME.test(name)) issues.push({ path, message: 'a grant name may hold only letters, digits, /, _ and -' });
-  else if (name.length > MAX_GRANT_NAME_LENGTH)
-    issues.push({ path, message: `a grant name must be at most ${MAX_GRANT_NAME_LENGTH} characters, got ${name.length}` });
+  if (!GRANT_NAME.test(name)) addIssue(issues, path, 'a grant name may hold only letters, digits, /, _ and -');
+  else if (name.length > MAX_GRANT_NAME_LENGTH) addIssue(issues, path, `a grant name must be at most ${MAX_GRANT_NAME_LENGTH} characters, got ${name.length}`);
   const fields = readFields(raw, path, issues, GRANT_FIELDS);
   if (fields === undefined) return undefined;
   const at = (field: string) => fieldPath(path, field);
@@ -99,22 +98,23 @@ function readGrant(name: string, raw: unknown, path: string, issues: Issues, key
 
 function readPrincipal(value: unknown, path: string, issues: Issues, required: boolean): string | undefined {
   if (isAbsent(value)) {
-    if (required) issues.push({ path, message: 'is required: the IAM ARN the grant gives the operations to' });
+    if (required) addIssue(issues, path, 'is required: the IAM ARN the grant gives the operations to');
     return undefined;
   }
   const text = readString(value, path, issues);
   if (text === undefined) return undefined;
   if (isPrincipalArn(text)) return text;
-  issues.push({
+  addIssue(
+    issues,
     path,
-    message: `must be an IAM ARN arn:<aws|aws-cn|aws-us-gov>:iam::<12-digit account>:<root|user/…|role/…> (a service-linked role is role/aws-service-role/<service>/<name>), got ${describeValue(text)}`,
-  });
+    `must be an IAM ARN arn:<aws|aws-cn|aws-us-gov>:iam::<12-digit account>:<root|user/…|role/…> (a service-linked role is role/aws-service-role/<service>/<name>), got ${describeValue(text)}`,
+  );
   return undefined;
 }
 
 function readOperations(value: unknown, path: string, issues: Issues, key: GrantKeyFacts): string[] | undefined {
   if (isAbsent(value)) {
-    issues.push({ path, message: 'is required: the KMS operations the grant allows, such as Decrypt' });
+    addIssue(issues, path, 'is required: the KMS operations the grant allows, such as Decrypt');
     return undefined;
   }
   const allowed = grantOperationsOf(key.spec, key.keyUsage);
@@ -124,20 +124,17 @@ function readOperations(value: unknown, path: string, issues: Issues, key: Grant
     // `kms:Decrypt` (IAM spelling) and `Decrypt` (grant spelling) are both accepted.
     const operation = text.startsWith('kms:') ? text.slice('kms:'.length) : text;
     if (!GRANT_OPERATIONS.includes(operation)) {
-      issues.push({ path: entryPath, message: `must be a KMS grant operation (${GRANT_OPERATIONS.join(', ')}), got ${describeValue(text)}` });
+      addIssue(issues, entryPath, `must be a KMS grant operation (${GRANT_OPERATIONS.join(', ')}), got ${describeValue(text)}`);
       return undefined;
     }
     if (key.usageKnown && !allowed.includes(operation)) {
-      issues.push({
-        path: entryPath,
-        message: `${operation} is not allowed on a key with Spec ${key.spec} and KeyUsage ${key.keyUsage}; use ${allowed.join(', ')}`,
-      });
+      addIssue(issues, entryPath, `${operation} is not allowed on a key with Spec ${key.spec} and KeyUsage ${key.keyUsage}; use ${allowed.join(', ')}`);
       return undefined;
     }
     return operation;
   });
   if (operations === undefined) return undefined;
-  if (Array.isArray(value) && value.length === 0) issues.push({ path, message: 'must list at least one operation' });
+  if (Array.isArray(value) && value.length === 0) addIssue(issues, path, 'must list at least one operation');
   return [...new Set(operations)].sort();
 }
 
@@ -154,11 +151,11 @@ function readConstraints(value: unknown, path: string, issues: Issues, key: Gran
   if (subset !== undefined) result.encryptionContextSubset = subset;
   if (equals !== undefined) result.encryptionContextEquals = equals;
   if (isAbsent(fields.EncryptionContextSubset) && isAbsent(fields.EncryptionContextEquals)) {
-    issues.push({ path, message: 'must set EncryptionContextSubset or EncryptionContextEquals' });
+    addIssue(issues, path, 'must set EncryptionContextSubset or EncryptionContextEquals');
     return undefined;
   }
   if (key.usageKnown && keyTypeOf(key.spec, key.keyUsage) !== 'SYMMETRIC_ENCRYPT_DECRYPT') {
-    issues.push({ path, message: `encryption context constraints need a symmetric encryption key (Spec SYMMETRIC_DEFAULT), not Spec ${key.spec}` });
+    addIssue(issues, path, `encryption context constraints need a symmetric encryption key (Spec SYMMETRIC_DEFAULT), not Spec ${key.spec}`);
     return undefined;
   }
   return result;
@@ -166,12 +163,12 @@ function readConstraints(value: unknown, path: string, issues: Issues, key: Gran
 
 function readContext(value: unknown, path: string, issues: Issues): Record<string, string> | undefined {
   if (!isRecord(value)) {
-    issues.push({ path, message: `must be a map of encryption context key to value, got ${describeValue(value)}` });
+    addIssue(issues, path, `must be a map of encryption context key to value, got ${describeValue(value)}`);
     return undefined;
   }
   const entries = Object.entries(value);
   if (entries.length === 0 || entries.length > MAX_CONSTRAINT_PAIRS) {
-    issues.push({ path, message: `must hold 1–${MAX_CONSTRAINT_PAIRS} encryption context pairs, got ${entries.length}` });
+    addIssue(issues, path, `must hold 1–${MAX_CONSTRAINT_PAIRS} encryption context pairs, got ${entries.length}`);
     return undefined;
   }
   const context: [string, string][] = [];
@@ -179,7 +176,7 @@ function readContext(value: unknown, path: string, issues: Issues): Record<strin
     const text = readString(raw, fieldPath(path, contextKey), issues);
     if (text === undefined) continue;
     if (text.length > MAX_CONSTRAINT_VALUE_LENGTH) {
-      issues.push({ path: fieldPath(path, contextKey), message: `must be at most ${MAX_CONSTRAINT_VALUE_LENGTH} characters, got ${text.length}` });
+      addIssue(issues, fieldPath(path, contextKey), `must be at most ${MAX_CONSTRAINT_VALUE_LENGTH} characters, got ${text.length}`);
       continue;
     }
     context.push([contextKey, text]);
@@ -191,13 +188,13 @@ function readGrantRegions(value: unknown, path: string, issues: Issues, key: Gra
   const regions = readRegionList(value, path, issues, false);
   if (regions === undefined) return undefined;
   if (Array.isArray(value) && value.length === 0) {
-    issues.push({ path, message: 'must list at least one Region (leave it out for every Region of the key)' });
+    addIssue(issues, path, 'must list at least one Region (leave it out for every Region of the key)');
     return undefined;
   }
   if (key.regions === null) return regions;
   const outside = regions.filter((region) => !key.regions!.includes(region));
   if (outside.length > 0) {
-    issues.push({ path, message: `${outside.join(', ')} ${outside.length === 1 ? 'is' : 'are'} not a Region of the key (${key.regions.join(', ')})` });
+    addIssue(issues, path, `${outside.join(', ')} ${outside.length === 1 ? 'is' : 'are'} not a Region of the key (${key.regions.join(', ')})`);
     return undefined;
   }
   return regions;

@@ -8,7 +8,7 @@ import { ValidationError } from '../errors.ts';
 import { KEY_SPECS, type KeyProperties, type KeySpec, type ResourceProperties } from '../types.ts';
 import { checkAliasOwners } from './aliases.ts';
 import { isAbsent, isRecord, readBoolean, readChoice, readInteger, readList, readString } from './coerce.ts';
-import { describeValue, fieldPath, type Issues } from './issues.ts';
+import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
 import { LIMITS, readKey } from './key.ts';
 import { readRegionList } from './regionNames.ts';
 import { checkUniqueSids, readPolicyStatements } from './statements.ts';
@@ -60,9 +60,9 @@ export function parseProperties(raw: unknown, opts: { accountId: string }): Reso
 
   const keys: KeyProperties[] = [];
   if (isAbsent(fields.CustomerMasterKeys)) {
-    issues.push({ path: 'CustomerMasterKeys', message: 'is required (it may be an empty map)' });
+    addIssue(issues, 'CustomerMasterKeys', 'is required (it may be an empty map)');
   } else if (!isRecord(fields.CustomerMasterKeys)) {
-    issues.push({ path: 'CustomerMasterKeys', message: `must be a map of key name to key, got ${describeValue(fields.CustomerMasterKeys)}` });
+    addIssue(issues, 'CustomerMasterKeys', `must be a map of key name to key, got ${describeValue(fields.CustomerMasterKeys)}`);
   } else {
     for (const [name, rawKey] of Object.entries(fields.CustomerMasterKeys)) {
       keys.push(readKey(name, rawKey, defaults, fieldPath('CustomerMasterKeys', name), issues));
@@ -87,18 +87,19 @@ export function parseProperties(raw: unknown, opts: { accountId: string }): Reso
 
 function readAccountId(value: unknown, accountId: string, issues: Issues): string {
   if (isAbsent(value)) {
-    issues.push({ path: 'AwsAccountId', message: `is required: the 12-digit id of the account to deploy in (this function runs in ${accountId})` });
+    addIssue(issues, 'AwsAccountId', `is required: the 12-digit id of the account to deploy in (this function runs in ${accountId})`);
     return '';
   }
   const text = readString(value, 'AwsAccountId', issues);
   if (text === undefined) return '';
   if (!ACCOUNT_ID.test(text)) {
-    issues.push({ path: 'AwsAccountId', message: `must be a 12-digit AWS account id, got ${describeValue(text)}` });
+    addIssue(issues, 'AwsAccountId', `must be a 12-digit AWS account id, got ${describeValue(text)}`);
   } else if (text !== accountId) {
-    issues.push({
-      path: 'AwsAccountId',
-      message: `is ${text}, but the function runs in account ${accountId}: nothing was changed; deploy to account ${text} or set AwsAccountId to ${accountId}`,
-    });
+    addIssue(
+      issues,
+      'AwsAccountId',
+      `is ${text}, but the function runs in account ${accountId}: nothing was changed; deploy to account ${text} or set AwsAccountId to ${accountId}`,
+    );
   }
   return text;
 }
@@ -108,10 +109,7 @@ function readReturnAttributes(value: unknown, issues: Issues): string[] | undefi
     const text = readString(entry, entryPath, issues);
     if (text === undefined) return undefined;
     if (RETURN_ATTRIBUTE_PATTERN.test(text)) return text;
-    issues.push({
-      path: entryPath,
-      message: `must be an attribute name or a glob with * (e.g. KeyArns.*, *.eu-west-1.*), got ${describeValue(text)}`,
-    });
+    addIssue(issues, entryPath, `must be an attribute name or a glob with * (e.g. KeyArns.*, *.eu-west-1.*), got ${describeValue(text)}`);
     return undefined;
   });
 }

@@ -16,7 +16,7 @@ import {
 import { readAliases } from './aliases.ts';
 import { isAbsent, readBoolean, readChoice, readInteger, readString } from './coerce.ts';
 import { readGrants } from './grants.ts';
-import { fieldPath, type Issues } from './issues.ts';
+import { addIssue, fieldPath, type Issues } from './issues.ts';
 import { allowedKeyUsagesOf, canRotate, defaultKeyUsageOf } from './keySpec.ts';
 import { readArnList, readCmkUsers, readServicePrincipals } from './principals.ts';
 import { readRegion, readRegionList } from './regionNames.ts';
@@ -65,7 +65,7 @@ export function keyNameProblem(name: string): string | undefined {
  */
 export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path: string, issues: Issues): KeyProperties {
   const nameProblem = keyNameProblem(name);
-  if (nameProblem !== undefined) issues.push({ path, message: nameProblem });
+  if (nameProblem !== undefined) addIssue(issues, path, nameProblem);
   const fields = readFields(raw, path, issues, KEY_FIELDS) ?? {};
   const at = (field: string) => fieldPath(path, field);
   const optional = <T>(value: unknown, read: (v: unknown) => T | undefined): T | undefined => (isAbsent(value) ? undefined : read(value));
@@ -73,14 +73,11 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
   const region = readRegion(fields.Region, at('Region'), issues);
   const replicaRegions = optional(fields.ReplicaRegions, (v) => readRegionList(v, at('ReplicaRegions'), issues, true)) ?? [];
   if (region === null && replicaRegions.length > 0) {
-    issues.push({
-      path: at('ReplicaRegions'),
-      message: 'needs Region: replicas copy one primary key, but an empty Region means a separate key in every Region',
-    });
+    addIssue(issues, at('ReplicaRegions'), 'needs Region: replicas copy one primary key, but an empty Region means a separate key in every Region');
   }
   const explicitMultiRegion = optional(fields.MultiRegion, (v) => readBoolean(v, at('MultiRegion'), issues));
   if (explicitMultiRegion === false && replicaRegions.length > 0) {
-    issues.push({ path: at('MultiRegion'), message: 'cannot be false when ReplicaRegions is set: only multi-Region keys have replicas' });
+    addIssue(issues, at('MultiRegion'), 'cannot be false when ReplicaRegions is set: only multi-Region keys have replicas');
   }
 
   const explicitSpec = optional(fields.Spec, (v) => readChoice(v, at('Spec'), issues, KEY_SPECS));
@@ -88,7 +85,7 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
   const spec = explicitSpec ?? defaults.spec ?? 'SYMMETRIC_DEFAULT';
   let keyUsage = optional(fields.KeyUsage, (v) => readChoice(v, at('KeyUsage'), issues, KEY_USAGES));
   if (keyUsage !== undefined && specValid && !allowedKeyUsagesOf(spec).includes(keyUsage)) {
-    issues.push({ path: at('KeyUsage'), message: `must be ${allowedKeyUsagesOf(spec).join(' or ')} with Spec ${spec}, got ${keyUsage}` });
+    addIssue(issues, at('KeyUsage'), `must be ${allowedKeyUsagesOf(spec).join(' or ')} with Spec ${spec}, got ${keyUsage}`);
   }
   const usageKnown = specValid && (keyUsage === undefined ? isAbsent(fields.KeyUsage) : allowedKeyUsagesOf(spec).includes(keyUsage));
   keyUsage ??= defaultKeyUsageOf(spec);
@@ -99,10 +96,11 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
   const explicitRotation = optional(fields.EnableKeyRotation, (v) => readBoolean(v, at('EnableKeyRotation'), issues));
   const rotatable = canRotate(spec, keyUsage);
   if (explicitRotation === true && !rotatable && specValid) {
-    issues.push({
-      path: at('EnableKeyRotation'),
-      message: `cannot be true with Spec ${spec} and KeyUsage ${keyUsage}: KMS rotates only symmetric encryption keys (SYMMETRIC_DEFAULT)`,
-    });
+    addIssue(
+      issues,
+      at('EnableKeyRotation'),
+      `cannot be true with Spec ${spec} and KeyUsage ${keyUsage}: KMS rotates only symmetric encryption keys (SYMMETRIC_DEFAULT)`,
+    );
   }
 
   const tags = { ...defaults.globalTags, ...(optional(fields.Tags, (v) => readTags(v, at('Tags'), issues)) ?? {}) };
@@ -110,7 +108,7 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
 
   const description = optional(fields.Description, (v) => readString(v, at('Description'), issues)) ?? null;
   if (description !== null && description.length > LIMITS.descriptionLength) {
-    issues.push({ path: at('Description'), message: `must be at most ${LIMITS.descriptionLength} characters, got ${description.length}` });
+    addIssue(issues, at('Description'), `must be at most ${LIMITS.descriptionLength} characters, got ${description.length}`);
   }
 
   const policyStatements = [

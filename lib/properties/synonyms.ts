@@ -6,7 +6,7 @@
  */
 
 import { isRecord } from './coerce.ts';
-import { describeValue, fieldPath, type Issues } from './issues.ts';
+import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
 
 /** Top-level properties of the resource. */
 export const TOP_LEVEL_FIELDS = [
@@ -87,7 +87,7 @@ export function readFields<F extends string>(
   pascalOnly: readonly F[] = [],
 ): Fields<F> | undefined {
   if (!isRecord(raw)) {
-    issues.push({ path, message: `must be an object, got ${describeValue(raw)}` });
+    addIssue(issues, path, `must be an object, got ${describeValue(raw)}`);
     return undefined;
   }
   const bySpelling = new Map<string, F>();
@@ -101,12 +101,12 @@ export function readFields<F extends string>(
     if (value === undefined) continue;
     const field = bySpelling.get(name);
     if (field === undefined) {
-      issues.push({ path: fieldPath(path, name), message: unknownMessage(name, bySpelling) });
+      addIssue(issues, fieldPath(path, name), unknownMessage(name, bySpelling));
       continue;
     }
     const earlier = spelledAs.get(field);
     if (earlier !== undefined) {
-      issues.push({ path: fieldPath(path, field), message: `is given twice, as ${earlier} and as ${name}; keep one spelling` });
+      addIssue(issues, fieldPath(path, field), `is given twice, as ${earlier} and as ${name}; keep one spelling`);
       continue;
     }
     spelledAs.set(field, name);
