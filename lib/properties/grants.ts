@@ -6,6 +6,7 @@
  * encryption-context constraints on a key without encryption context, Regions the key is not in.
  */
 import { MAX_GRANT_NAME_LENGTH } from '../grantNames.ts';
+import { type KeyUseFamily, keyUseFamilyOf, USER_ACTIONS } from '../policy/userActions.ts';
 import type { GrantConstraints, GrantProperties, KeySpec, KeyUsage } from '../types.ts';
 import { isAbsent, isRecord, readList, readString } from './coerce.ts';
 import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
@@ -14,28 +15,21 @@ import { readRegionList } from './regionNames.ts';
 import { GRANT_CONSTRAINT_FIELDS, GRANT_FIELDS, readFields } from './synonyms.ts';
 
 /** Operations every key accepts in a grant, whatever its usage (CreateGrant API reference, `GrantOperation`). */
-const GENERIC_OPERATIONS = ['CreateGrant', 'DescribeKey', 'RetireGrant'] as const;
+const GENERIC_OPERATIONS = ['CreateGrant', 'DescribeKey', 'RetireGrant'];
 
-/** The cryptographic grant operations by key type; anything else KMS refuses with ValidationException. */
-export const GRANT_OPERATIONS_BY_KEY_TYPE = {
-  SYMMETRIC_ENCRYPT_DECRYPT: [
-    'Decrypt',
-    'Encrypt',
-    'GenerateDataKey',
-    'GenerateDataKeyPair',
-    'GenerateDataKeyPairWithoutPlaintext',
-    'GenerateDataKeyWithoutPlaintext',
-    'ReEncryptFrom',
-    'ReEncryptTo',
-  ],
-  ASYMMETRIC_ENCRYPT_DECRYPT: ['Decrypt', 'Encrypt', 'GetPublicKey', 'ReEncryptFrom', 'ReEncryptTo'],
-  SIGN_VERIFY: ['GetPublicKey', 'Sign', 'Verify'],
-  GENERATE_VERIFY_MAC: ['GenerateMac', 'VerifyMac'],
-  KEY_AGREEMENT: ['DeriveSharedSecret', 'GetPublicKey'],
-} as const;
+/**
+ * The cryptographic grant operations of a key family, anything else KMS refuses with
+ * ValidationException: exactly what its key users may do (policy/userActions.ts), less the generic
+ * `DescribeKey`, without the `kms:` prefix.
+ */
+function cryptographicOperationsOf(family: KeyUseFamily): string[] {
+  return USER_ACTIONS[family].filter((action) => action !== 'kms:DescribeKey').map((action) => action.slice(4));
+}
 
 /** Every operation KMS knows in a grant. */
-export const GRANT_OPERATIONS: readonly string[] = [...new Set([...GENERIC_OPERATIONS, ...Object.values(GRANT_OPERATIONS_BY_KEY_TYPE).flat()])].sort();
+export const GRANT_OPERATIONS: readonly string[] = [
+  ...new Set([...GENERIC_OPERATIONS, ...(Object.keys(USER_ACTIONS) as KeyUseFamily[]).flatMap(cryptographicOperationsOf)]),
+].sort();
 
 // Property names become parts of attribute names (`GrantIds.<region>.<key>.<grant>`) and of the KMS
 // grant name, so: no `.` (attribute separator) and no `:` (grant-name separator).
@@ -55,14 +49,9 @@ export interface GrantKeyFacts {
   regions: string[] | null;
 }
 
-function keyTypeOf(spec: KeySpec, keyUsage: KeyUsage): keyof typeof GRANT_OPERATIONS_BY_KEY_TYPE {
-  if (keyUsage === 'ENCRYPT_DECRYPT') return spec === 'SYMMETRIC_DEFAULT' ? 'SYMMETRIC_ENCRYPT_DECRYPT' : 'ASYMMETRIC_ENCRYPT_DECRYPT';
-  return keyUsage;
-}
-
 /** The grant operations a key of this spec and usage accepts, sorted. */
 export function grantOperationsOf(spec: KeySpec, keyUsage: KeyUsage): string[] {
-  return [...GENERIC_OPERATIONS, ...GRANT_OPERATIONS_BY_KEY_TYPE[keyTypeOf(spec, keyUsage)]].sort();
+  return [...GENERIC_OPERATIONS, ...cryptographicOperationsOf(keyUseFamilyOf(spec, keyUsage))].sort();
 }
 
 /** Reads `Grants`; invalid grants are dropped after their issues. */
@@ -154,7 +143,7 @@ function readConstraints(value: unknown, path: string, issues: Issues, key: Gran
     addIssue(issues, path, 'must set EncryptionContextSubset or EncryptionContextEquals');
     return undefined;
   }
-  if (key.usageKnown && keyTypeOf(key.spec, key.keyUsage) !== 'SYMMETRIC_ENCRYPT_DECRYPT') {
+  if (key.usageKnown && keyUseFamilyOf(key.spec, key.keyUsage) !== 'SYMMETRIC_ENCRYPT_DECRYPT') {
     addIssue(issues, path, `encryption context constraints need a symmetric encryption key (Spec SYMMETRIC_DEFAULT), not Spec ${key.spec}`);
     return undefined;
   }
