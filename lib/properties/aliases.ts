@@ -29,7 +29,7 @@ export function aliasNameProblem(name: string): string | undefined {
 }
 
 /** `CustomerMasterKeys.<keyName>.Aliases`: distinct names in the order written. */
-export function readAliases(value: unknown, keyName: string, path: string, issues: Issues): string[] {
+export function readAliases(value: unknown, path: string, issues: Issues, keyName: string): string[] {
   const seen = new Set<string>();
   const names =
     readList(value, path, issues, (entry, entryPath) => {

@@ -5,7 +5,7 @@
  * always PascalCase, so both spellings of one template report identical issues.
  */
 
-import { isRecord } from './coerce.ts';
+import { isAbsent, isRecord } from './coerce.ts';
 import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
 
 /** Top-level properties of the resource. */
@@ -73,6 +73,18 @@ export function snakeCaseOf(pascal: string): string {
 
 /** The properties present in one object, by PascalCase name (values as received, possibly null). */
 export type Fields<F extends string> = Partial<Record<F, unknown>>;
+
+/** Reads one property of `fields` (read by `readFields` at `path`) with `reader`; undefined when it is absent. */
+export type FieldReader<F extends string> = <T, A extends unknown[]>(
+  field: F,
+  reader: (value: unknown, path: string, issues: Issues, ...rest: A) => T | undefined,
+  ...rest: A
+) => T | undefined;
+
+/** The `FieldReader` of `fields`, whose issues go to `issues` under `path`. */
+export function fieldReader<F extends string>(fields: Fields<F>, path: string, issues: Issues): FieldReader<F> {
+  return (field, reader, ...rest) => (isAbsent(fields[field]) ? undefined : reader(fields[field], fieldPath(path, field), issues, ...rest));
+}
 
 /**
  * Reads an object whose properties are `fields` (each also under its snake_case synonym) or
