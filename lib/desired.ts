@@ -7,6 +7,7 @@
 import { DEFAULTS, MAX_KEY_POLICY_BYTES } from './constants.ts';
 import { desiredGrantsOf } from './desiredGrants.ts';
 import { ValidationError, type ValidationIssue } from './errors.ts';
+import { compare } from './order.ts';
 import { ownerIdOf, ownerOf } from './ownership.ts';
 import { buildKeyPolicy } from './policy/index.ts';
 import { isAbsent, isRecord, readInteger } from './properties/coerce.ts';
@@ -27,10 +28,6 @@ export function defaultDescriptionOf(keyName: string, context: ResourceContext):
 /** The top-level deletion window (the fallback for removed keys whose recorded window is unreadable). */
 function defaultWindowOf(properties: ResourceProperties): number {
   return properties.defaultDeletionWindowInDays ?? DEFAULTS.deletionWindowInDays;
-}
-
-function compareIds(a: DesiredKey, b: DesiredKey): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /**
@@ -97,7 +94,7 @@ export function buildDesiredState(input: {
   return {
     owner: ownerOf(context.stackId, context.logicalResourceId),
     regions: regionsToScan(enabledRegions, properties.optInRegions, oldProperties === null ? undefined : oldProperties.optInRegions),
-    keys: keys.sort(compareIds),
+    keys: keys.sort((a, b) => compare(a.id, b.id)),
     adoptExistingKeys: properties.adoptExistingKeys,
     invalidCmkInputs: invalidCmkInputs.sort(),
     // Built from entries so that any key name, `__proto__` included, is a plain property.

@@ -12,6 +12,7 @@
  */
 
 import type { ValidationIssue } from './errors.ts';
+import { compare } from './order.ts';
 import { addIssue } from './properties/issues.ts';
 import { type AccountRegion, ALL_REGIONS, isEnabledStatus, type KeyPlacement } from './regions.ts';
 import type { HeldInstance, KeyProperties, ResourceProperties } from './types.ts';
@@ -67,7 +68,7 @@ export function heldInstancesOf(key: KeyProperties, placement: KeyPlacement, reg
       held.set(name, { keyName, region: name, property: 'ReplicaRegions', cause: `"*" no longer covers it: ${unusableCause(name, regions, optInRegions)}` });
     }
   }
-  return [...held.values()].sort((a, b) => ((a.region ?? '') < (b.region ?? '') ? -1 : 1));
+  return [...held.values()].sort((a, b) => compare(a.region ?? '', b.region ?? ''));
 }
 
 /** The known Region at edit distance ≤ 2 from `name` (a typo), if exactly one is closest. */

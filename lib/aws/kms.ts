@@ -4,9 +4,11 @@
  * No retries here: the client is built with `maxAttempts: 1` and the executor decides what is safe
  * to repeat.
  */
+
 import type { KeyMetadata, KMSClient } from '@aws-sdk/client-kms';
 import { KmsError } from '../errors.ts';
 import type { KeyDescription, KmsApi } from '../kmsApi.ts';
+import { byKey } from '../order.ts';
 import type { KeySpec, KeyState, KeyUsage, TagMap } from '../types.ts';
 import { createGrantApi } from './kmsGrants.ts';
 import { kmsSender } from './kmsSend.ts';
@@ -115,7 +117,7 @@ export function createKmsApi(client: KMSClient, region: string): KmsApi {
 
 function tagListOf(tags: TagMap): { TagKey: string; TagValue: string }[] {
   return Object.entries(tags)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(byKey)
     .map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
 }
 

@@ -2,8 +2,12 @@
  * Collects the actions and refusals of one plan. Actions are keyed by id so that two rules asking
  * for the same id is caught as the planner bug it is, instead of executing a call twice.
  */
+
+import { compare } from '../order.ts';
 import type { Action, KeyRef, Refusal } from '../types.ts';
 import { keyActionId } from './ids.ts';
+
+export { compare };
 
 /** The kinds of action on an existing key (`key: {keyId}`), and what each carries besides. */
 type OnKeyKind = Extract<Action, { key: KeyRef }>['kind'];
@@ -59,9 +63,4 @@ export class PlanBuilder {
 /** Dependency list from optional ids: drops null/undefined, de-duplicates, sorts. */
 export function deps(...ids: (string | null | undefined)[]): string[] {
   return [...new Set(ids.filter((id): id is string => typeof id === 'string'))].sort(compare);
-}
-
-/** Code-unit order, independent of locale, so plans are byte-identical everywhere. */
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

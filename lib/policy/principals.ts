@@ -7,6 +7,7 @@
 
 import { canonicalJson } from '../canonicalJson.ts';
 import type { ValidationIssue } from '../errors.ts';
+import { byKey, sortedUnique } from '../order.ts';
 import { addIssue } from '../properties/issues.ts';
 import type { CmkUser } from '../types.ts';
 import { type ConditionBlock, combineConditions, isEmptyBlock } from './conditions.ts';
@@ -35,11 +36,6 @@ export function principalProblem(principal: string, partition: string, condition
   return undefined;
 }
 
-/** Sorted, distinct: IAM does not care about order, byte-comparable policies do. */
-export function sortedDistinct(values: Iterable<string>): string[] {
-  return [...new Set(values)].sort();
-}
-
 /** Checks plain ARNs (administrators, external users): no condition can accompany them. */
 export function checkPrincipals(principals: readonly string[], partition: string, path: string, issues: ValidationIssue[]): string[] {
   const accepted: string[] = [];
@@ -48,7 +44,7 @@ export function checkPrincipals(principals: readonly string[], partition: string
     if (problem === undefined) accepted.push(principal);
     else addIssue(issues, `${path}[${index}]`, problem);
   });
-  return sortedDistinct(accepted);
+  return sortedUnique(accepted);
 }
 
 /** Groups CMKUsers; entries with a problem are reported at their path and left out. */
@@ -75,8 +71,6 @@ export function groupCmkUsers(users: readonly CmkUser[], partition: string, path
     group.principals.push(...user.principals);
     byCondition.set(key, group);
   });
-  const conditioned = [...byCondition.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, group]) => ({ principals: sortedDistinct(group.principals), condition: group.condition }));
-  return { unconditioned: sortedDistinct(unconditioned), conditioned };
+  const conditioned = [...byCondition.entries()].sort(byKey).map(([, group]) => ({ principals: sortedUnique(group.principals), condition: group.condition }));
+  return { unconditioned: sortedUnique(unconditioned), conditioned };
 }

@@ -5,6 +5,7 @@
 
 import { canonicalJson } from '../canonicalJson.ts';
 import type { ValidationIssue } from '../errors.ts';
+import { byKey, sortedUnique } from '../order.ts';
 import { addIssue } from '../properties/issues.ts';
 import type { KeyProperties, ResourceContext, ServicePrincipal } from '../types.ts';
 import { managementActionsMatching } from './actionPattern.ts';
@@ -19,7 +20,7 @@ import {
   userActionsOf,
 } from './actions.ts';
 import { addCondition, type ConditionBlock, combineConditions, copyBlock, isEmptyBlock } from './conditions.ts';
-import { checkPrincipals, groupCmkUsers, type PrincipalGroups, sortedDistinct } from './principals.ts';
+import { checkPrincipals, groupCmkUsers, type PrincipalGroups } from './principals.ts';
 
 /** One statement. `Action` and `Principal.AWS` are always lists (sorted), `Resource` is the key itself (`*`). */
 export interface KeyPolicyStatement {
@@ -38,7 +39,7 @@ export interface StatementsResult {
 }
 
 function allow(sid: string, principal: KeyPolicyStatement['Principal'], actions: readonly string[], condition?: ConditionBlock): KeyPolicyStatement {
-  const statement: KeyPolicyStatement = { Sid: sid, Effect: 'Allow', Principal: principal, Action: sortedDistinct(actions), Resource: '*' };
+  const statement: KeyPolicyStatement = { Sid: sid, Effect: 'Allow', Principal: principal, Action: sortedUnique(actions), Resource: '*' };
   if (condition !== undefined && !isEmptyBlock(condition)) statement.Condition = condition;
   return statement;
 }
@@ -98,9 +99,7 @@ function servicePrincipalStatements(services: readonly ServicePrincipal[], path:
     // Keyed by name first, so statements are ordered by service and identical entries collapse.
     byContent.set(canonicalJson([service.name, statement]), statement);
   });
-  return [...byContent.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, statement], index) => ({ ...statement, Sid: `ServicePrincipal${index + 1}` }));
+  return [...byContent.entries()].sort(byKey).map(([, statement], index) => ({ ...statement, Sid: `ServicePrincipal${index + 1}` }));
 }
 
 /**

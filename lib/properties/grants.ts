@@ -5,7 +5,9 @@
  * operations KMS does not know or that the key's usage cannot do (no `Sign` on an encryption key),
  * encryption-context constraints on a key without encryption context, Regions the key is not in.
  */
+
 import { MAX_GRANT_NAME_LENGTH } from '../grantNames.ts';
+import { byKey, compare, sortedUnique } from '../order.ts';
 import { type KeyUseFamily, keyUseFamilyOf, USER_ACTIONS } from '../policy/userActions.ts';
 import type { GrantConstraints, GrantProperties, KeySpec, KeyUsage } from '../types.ts';
 import { isAbsent, isRecord, readList, readString } from './coerce.ts';
@@ -65,7 +67,7 @@ export function readGrants(value: unknown, path: string, issues: Issues, key: Gr
     const grant = readGrant(name, raw, fieldPath(path, name), issues, key);
     if (grant !== undefined) grants.push(grant);
   }
-  return grants.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return grants.sort((a, b) => compare(a.name, b.name));
 }
 
 function readGrant(name: string, raw: unknown, path: string, issues: Issues, key: GrantKeyFacts): GrantProperties | undefined {
@@ -124,7 +126,7 @@ function readOperations(value: unknown, path: string, issues: Issues, key: Grant
   });
   if (operations === undefined) return undefined;
   if (Array.isArray(value) && value.length === 0) addIssue(issues, path, 'must list at least one operation');
-  return [...new Set(operations)].sort();
+  return sortedUnique(operations);
 }
 
 function readConstraints(value: unknown, path: string, issues: Issues, key: GrantKeyFacts): GrantConstraints | undefined {
@@ -170,7 +172,7 @@ function readContext(value: unknown, path: string, issues: Issues): Record<strin
     }
     context.push([contextKey, text]);
   }
-  return Object.fromEntries(context.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(context.sort(byKey));
 }
 
 function readGrantRegions(value: unknown, path: string, issues: Issues, key: GrantKeyFacts): string[] | undefined {

@@ -3,8 +3,10 @@
  * `ResourceProperties` (docs/behaviour.md §3). Every issue is collected and thrown at once as a
  * `ValidationError`, before any KMS call.
  */
+
 import { DEFAULTS } from '../constants.ts';
 import { ValidationError } from '../errors.ts';
+import { compare } from '../order.ts';
 import { KEY_SPECS, type KeyProperties, type ResourceProperties } from '../types.ts';
 import { checkAliasOwners } from './aliases.ts';
 import { isAbsent, isRecord, readBoolean, readChoice, readInteger, readList, readString } from './coerce.ts';
@@ -71,7 +73,7 @@ export function parseProperties(raw: unknown, opts: { accountId: string }): Reso
   if (issues.length > 0) throw new ValidationError(issues);
   return {
     awsAccountId,
-    keys: keys.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    keys: keys.sort((a, b) => compare(a.name, b.name)),
     optInRegions,
     returnAttributes,
     adoptExistingKeys,

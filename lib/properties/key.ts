@@ -2,7 +2,9 @@
  * One entry of `CustomerMasterKeys` → `KeyProperties`: coercion, defaults from the top level, and
  * the rules KMS would otherwise enforce halfway through a rollout (spec ↔ usage, rotation).
  */
+
 import { DELETION_WINDOW_IN_DAYS } from '../constants.ts';
+import { sortedUnique } from '../order.ts';
 import { KEY_SPECS, KEY_USAGES, type KeyProperties, type KeySpec, REMOVAL_POLICIES, type TagMap, type UserPolicyStatement } from '../types.ts';
 import { readAliases } from './aliases.ts';
 import { isAbsent, readBoolean, readChoice, readInteger, readString } from './coerce.ts';
@@ -81,7 +83,7 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
   }
   const usageKnown = specValid && (keyUsage === undefined ? isAbsent(fields.KeyUsage) : allowedKeyUsagesOf(spec).includes(keyUsage));
   keyUsage ??= defaultKeyUsageOf(spec);
-  const fixedRegions = region !== null && region !== undefined && !replicaRegions.includes('*') ? [...new Set([region, ...replicaRegions])].sort() : null;
+  const fixedRegions = region !== null && region !== undefined && !replicaRegions.includes('*') ? sortedUnique([region, ...replicaRegions]) : null;
   const grantFacts = { spec, keyUsage, usageKnown, regions: fixedRegions };
   const grants = read('Grants', readGrants, grantFacts);
 

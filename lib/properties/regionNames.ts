@@ -3,6 +3,7 @@
  * A malformed name is a validation error (a typo must not make an existing key look unwanted);
  * whether a well-formed Region is enabled is decided later, against the account (`regions.ts`).
  */
+import { sortedUnique } from '../order.ts';
 import { ALL_REGIONS, isRegionName } from '../regions.ts';
 import { isAbsent, readList, readString } from './coerce.ts';
 import { addIssue, describeValue, type Issues } from './issues.ts';
@@ -27,5 +28,5 @@ export function readRegionList(value: unknown, path: string, issues: Issues, all
     addIssue(issues, entryPath, `must be an AWS Region name such as us-east-1${also}, got ${describeValue(text)}`);
     return undefined;
   });
-  return regions === undefined ? undefined : [...new Set(regions)].sort();
+  return regions === undefined ? undefined : sortedUnique(regions);
 }

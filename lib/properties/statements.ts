@@ -7,6 +7,7 @@
  * on an Allow without a condition, Sids that are repeated or that the generated statements use, and
  * any `Deny` that would lock the function out of the key (see policy/lockout.ts).
  */
+import { sortedUnique } from '../order.ts';
 import { KEY_RESOURCE_ACTIONS } from '../policy/actions.ts';
 import { denyLockoutProblem } from '../policy/lockout.ts';
 import type { UserPolicyStatement, UserStatementDocument } from '../types.ts';
@@ -125,10 +126,6 @@ function readOneOrMany(value: unknown, path: string, issues: Issues): string[] |
   return list;
 }
 
-function sortedDistinct(values: Iterable<string>): string[] {
-  return [...new Set(values)].sort();
-}
-
 function readActions(value: unknown, path: string, issues: Issues): string[] | undefined {
   const actions = readOneOrMany(value, path, issues);
   if (actions === undefined) return undefined;
@@ -146,7 +143,7 @@ function readActions(value: unknown, path: string, issues: Issues): string[] | u
   });
   if (issues.length > before) return undefined;
   // IAM action names are case-insensitive; the canonical spelling keeps the policy byte-stable.
-  return sortedDistinct(actions.map((a) => KNOWN_ACTIONS.get(a.toLowerCase()) ?? `kms:${a.slice('kms:'.length)}`));
+  return sortedUnique(actions.map((a) => KNOWN_ACTIONS.get(a.toLowerCase()) ?? `kms:${a.slice('kms:'.length)}`));
 }
 
 function readPrincipal(value: unknown, path: string, issues: Issues, needsCondition: boolean): UserStatementDocument['Principal'] | undefined {
@@ -184,8 +181,8 @@ function readPrincipal(value: unknown, path: string, issues: Issues, needsCondit
     const entryPath = Array.isArray(fields.Service) ? `${fieldPath(path, 'Service')}[${index}]` : fieldPath(path, 'Service');
     if (!SERVICE_PRINCIPAL.test(name)) addIssue(issues, entryPath, `must be a service principal such as cloudtrail.amazonaws.com, got ${describeValue(name)}`);
   });
-  if (aws !== undefined) result.AWS = sortedDistinct(aws);
-  if (service !== undefined) result.Service = sortedDistinct(service);
+  if (aws !== undefined) result.AWS = sortedUnique(aws);
+  if (service !== undefined) result.Service = sortedUnique(service);
   if (issues.length > before) return undefined;
   if (Object.keys(result).length === 0) {
     addIssue(issues, path, 'must name at least one principal: "*" or {AWS: [ARN…]} or {Service: [name…]}');
@@ -213,7 +210,7 @@ function readCondition(value: unknown, path: string, issues: Issues): Record<str
       const variablePath = fieldPath(testPath, variable);
       if (!CONDITION_VARIABLE.test(variable)) addIssue(issues, variablePath, 'must be a condition key such as aws:PrincipalOrgID');
       const list = readOneOrMany(values, variablePath, issues);
-      if (list !== undefined) keys.push([variable, sortedDistinct(list)]);
+      if (list !== undefined) keys.push([variable, sortedUnique(list)]);
     }
     block.push([test, Object.fromEntries(keys)]);
   }
