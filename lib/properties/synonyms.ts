@@ -5,6 +5,7 @@
  * always PascalCase, so both spellings of one template report identical issues.
  */
 
+import { editDistance } from '../editDistance.ts';
 import { isAbsent, isRecord } from './coerce.ts';
 import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
 
@@ -159,17 +160,4 @@ export function closestName(name: string, spellings: Map<string, string>): strin
 /** Case and underscores do not count as differences: `deletionWindowInDays` is `DeletionWindowInDays`. */
 function normalise(name: string): string {
   return name.replace(/_/g, '').toLowerCase();
-}
-
-/** Levenshtein distance (names are short; the quadratic table is fine). */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
