@@ -12,7 +12,7 @@ import { type KeyUseFamily, keyUseFamilyOf, USER_ACTIONS } from '../policy/userA
 import type { GrantConstraints, GrantProperties, KeySpec, KeyUsage } from '../types.ts';
 import { isAbsent, isRecord, readList, readString } from './coerce.ts';
 import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
-import { isPrincipalArn } from './principals.ts';
+import { isPrincipalArn, MUST_BE_IAM_ARN } from './principals.ts';
 import { readRegionList } from './regionNames.ts';
 import { GRANT_CONSTRAINT_FIELDS, GRANT_FIELDS, readFields } from './synonyms.ts';
 
@@ -95,11 +95,7 @@ function readPrincipal(value: unknown, path: string, issues: Issues, required: b
   const text = readString(value, path, issues);
   if (text === undefined) return undefined;
   if (isPrincipalArn(text)) return text;
-  addIssue(
-    issues,
-    path,
-    `must be an IAM ARN arn:<aws|aws-cn|aws-us-gov>:iam::<12-digit account>:<root|user/…|role/…> (a service-linked role is role/aws-service-role/<service>/<name>), got ${describeValue(text)}`,
-  );
+  addIssue(issues, path, `${MUST_BE_IAM_ARN} (a service-linked role is role/aws-service-role/<service>/<name>), got ${describeValue(text)}`);
   return undefined;
 }
 

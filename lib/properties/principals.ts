@@ -18,6 +18,9 @@ export const CONDITION_TEST = /^((ForAnyValue|ForAllValues):)?[A-Za-z]+$/;
 // Condition keys: `kms:EncryptionContext:service`, `aws:PrincipalTag/team`, …; no blanks.
 export const CONDITION_VARIABLE = /^[A-Za-z0-9][\w:/.-]*$/;
 
+/** The start of every message about a principal that is not an IAM ARN. */
+export const MUST_BE_IAM_ARN = 'must be an IAM ARN arn:<aws|aws-cn|aws-us-gov>:iam::<12-digit account>:<root|user/…|role/…>';
+
 /** True for an account root, user or role ARN of a known partition (paths allowed). */
 export function isPrincipalArn(value: string): boolean {
   return PRINCIPAL_ARN.test(value);
@@ -38,7 +41,7 @@ function readArn(value: unknown, path: string, issues: Issues, allowStar: boolea
     path,
     text === '*'
       ? 'the principal "*" (everyone) is allowed only in a CMKUser that carries at least one condition'
-      : `must be an IAM ARN arn:<aws|aws-cn|aws-us-gov>:iam::<12-digit account>:<root|user/…|role/…>, got ${describeValue(text)}`,
+      : `${MUST_BE_IAM_ARN}, got ${describeValue(text)}`,
   );
   return undefined;
 }

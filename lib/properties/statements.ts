@@ -13,7 +13,7 @@ import { denyLockoutProblem } from '../policy/lockout.ts';
 import type { UserPolicyStatement, UserStatementDocument } from '../types.ts';
 import { isAbsent, isRecord, readList, readString } from './coerce.ts';
 import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
-import { CONDITION_TEST, CONDITION_VARIABLE, isPrincipalArn, SERVICE_PRINCIPAL } from './principals.ts';
+import { CONDITION_TEST, CONDITION_VARIABLE, isPrincipalArn, MUST_BE_IAM_ARN, SERVICE_PRINCIPAL } from './principals.ts';
 import { closestName, readFields, STATEMENT_FIELDS, STATEMENT_PRINCIPAL_FIELDS } from './synonyms.ts';
 
 /** The Sids of the generated statements, each possibly numbered (`KeyUsers2`): never the user's. */
@@ -169,11 +169,7 @@ function readPrincipal(value: unknown, path: string, issues: Issues, needsCondit
     if (principal === '*') {
       if (needsCondition) addIssue(issues, entryPath, 'the principal "*" (everyone) may be allowed only with a Condition that narrows it');
     } else if (!isPrincipalArn(principal) && !ASSUMED_ROLE_ARN.test(principal)) {
-      addIssue(
-        issues,
-        entryPath,
-        `must be an IAM ARN arn:<aws|aws-cn|aws-us-gov>:iam::<12-digit account>:<root|user/…|role/…> or "*", got ${describeValue(principal)}`,
-      );
+      addIssue(issues, entryPath, `${MUST_BE_IAM_ARN} or "*", got ${describeValue(principal)}`);
     }
   });
   const service = isAbsent(fields.Service) ? undefined : readOneOrMany(fields.Service, fieldPath(path, 'Service'), issues);
