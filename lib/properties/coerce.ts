@@ -58,14 +58,19 @@ export function readChoice<T extends string>(value: unknown, path: string, issue
 }
 
 /** A list, each entry read by `readEntry` at `path[i]`; invalid entries are dropped after their issue. */
-export function readList<T>(value: unknown, path: string, issues: Issues, readEntry: (entry: unknown, entryPath: string) => T | undefined): T[] | undefined {
+export function readList<T>(
+  value: unknown,
+  path: string,
+  issues: Issues,
+  readEntry: (entry: unknown, entryPath: string, issues: Issues) => T | undefined,
+): T[] | undefined {
   if (!Array.isArray(value)) {
     addIssue(issues, path, `must be a list, got ${describeValue(value)}`);
     return undefined;
   }
   const result: T[] = [];
   value.forEach((entry, index) => {
-    const read = readEntry(entry, indexPath(path, index));
+    const read = readEntry(entry, indexPath(path, index), issues);
     if (read !== undefined) result.push(read);
   });
   return result;
@@ -73,7 +78,7 @@ export function readList<T>(value: unknown, path: string, issues: Issues, readEn
 
 /** A list of strings. */
 export function readStringList(value: unknown, path: string, issues: Issues): string[] | undefined {
-  return readList(value, path, issues, (entry, entryPath) => readString(entry, entryPath, issues));
+  return readList(value, path, issues, readString);
 }
 
 /** A plain JSON object (not a list, not null). */

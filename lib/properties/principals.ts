@@ -54,7 +54,7 @@ export function readArnList(value: unknown, path: string, issues: Issues): strin
 /** A list of IAM conditions; absent = none. */
 export function readConditions(value: unknown, path: string, issues: Issues): PolicyCondition[] {
   if (isAbsent(value)) return [];
-  return readList(value, path, issues, (entry, entryPath) => readCondition(entry, entryPath, issues)) ?? [];
+  return readList(value, path, issues, readCondition) ?? [];
 }
 
 function readCondition(value: unknown, path: string, issues: Issues): PolicyCondition | undefined {
@@ -94,7 +94,7 @@ function readRequired(value: unknown, path: string, issues: Issues, pattern: Reg
 
 /** A list of CMKUsers; a bare ARN string is shorthand for `{Name: [ARN]}`. */
 export function readCmkUsers(value: unknown, path: string, issues: Issues): CmkUser[] | undefined {
-  return readList(value, path, issues, (entry, entryPath) => readCmkUser(entry, entryPath, issues));
+  return readList(value, path, issues, readCmkUser);
 }
 
 function readCmkUser(value: unknown, path: string, issues: Issues): CmkUser | undefined {
@@ -120,7 +120,7 @@ function readCmkUser(value: unknown, path: string, issues: Issues): CmkUser | un
 
 /** A list of `{Name, Actions, Conditions}` service principals. */
 export function readServicePrincipals(value: unknown, path: string, issues: Issues): ServicePrincipal[] | undefined {
-  return readList(value, path, issues, (entry, entryPath) => readServicePrincipal(entry, entryPath, issues));
+  return readList(value, path, issues, readServicePrincipal);
 }
 
 function readServicePrincipal(value: unknown, path: string, issues: Issues): ServicePrincipal | undefined {

@@ -29,7 +29,7 @@ const ACTION_SUGGESTIONS = new Map<string, string>(KEY_RESOURCE_ACTIONS.map((a) 
 
 /** A list of statements at `path` (`DefaultPolicyStatements`, `CustomerMasterKeys.<name>.PolicyStatements`). */
 export function readPolicyStatements(value: unknown, path: string, issues: Issues): UserPolicyStatement[] {
-  return readList(value, path, issues, (entry, entryPath) => readStatement(entry, entryPath, issues)) ?? [];
+  return readList(value, path, issues, readStatement) ?? [];
 }
 
 /**
@@ -118,7 +118,7 @@ function isStarResource(value: unknown): boolean {
 /** A string or a list of strings, as IAM allows for actions, principals and condition values. */
 function readOneOrMany(value: unknown, path: string, issues: Issues): string[] | undefined {
   if (typeof value === 'string') return [value];
-  const list = readList(value, path, issues, (entry, entryPath) => readString(entry, entryPath, issues));
+  const list = readList(value, path, issues, readString);
   if (list !== undefined && Array.isArray(value) && value.length === 0) {
     addIssue(issues, path, 'must list at least one value');
     return undefined;
