@@ -14,7 +14,7 @@ import { isAbsent, isRecord, readList, readString } from './coerce.ts';
 import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
 import { isPrincipalArn, MUST_BE_IAM_ARN } from './principals.ts';
 import { readRegionList } from './regionNames.ts';
-import { GRANT_CONSTRAINT_FIELDS, GRANT_FIELDS, readFields } from './synonyms.ts';
+import { fieldReader, GRANT_CONSTRAINT_FIELDS, GRANT_FIELDS, readFields } from './synonyms.ts';
 
 /** Operations every key accepts in a grant, whatever its usage (CreateGrant API reference, `GrantOperation`). */
 const GENERIC_OPERATIONS = ['CreateGrant', 'DescribeKey', 'RetireGrant'];
@@ -77,12 +77,13 @@ function readGrant(name: string, raw: unknown, path: string, issues: Issues, key
   const fields = readFields(raw, path, issues, GRANT_FIELDS);
   if (fields === undefined) return undefined;
   const at = (field: string) => fieldPath(path, field);
+  const read = fieldReader(fields, path, issues);
 
   const granteePrincipal = readPrincipal(fields.GranteePrincipal, at('GranteePrincipal'), issues, true);
-  const retiringPrincipal = isAbsent(fields.RetiringPrincipal) ? null : readPrincipal(fields.RetiringPrincipal, at('RetiringPrincipal'), issues, false);
+  const retiringPrincipal = read('RetiringPrincipal', readPrincipal, false);
   const operations = readOperations(fields.GrantedOperations, at('GrantedOperations'), issues, key);
-  const constraints = isAbsent(fields.Constraints) ? null : readConstraints(fields.Constraints, at('Constraints'), issues, key);
-  const regions = isAbsent(fields.Regions) ? null : readGrantRegions(fields.Regions, at('Regions'), issues, key);
+  const constraints = read('Constraints', readConstraints, key);
+  const regions = read('Regions', readGrantRegions, key);
   if (issues.length > before || granteePrincipal === undefined || operations === undefined) return undefined;
   return { name, granteePrincipal, operations, retiringPrincipal: retiringPrincipal ?? null, constraints: constraints ?? null, regions: regions ?? null };
 }
@@ -129,12 +130,9 @@ function readConstraints(value: unknown, path: string, issues: Issues, key: Gran
   const fields = readFields(value, path, issues, GRANT_CONSTRAINT_FIELDS);
   if (fields === undefined) return undefined;
   const result: GrantConstraints = {};
-  const subset = isAbsent(fields.EncryptionContextSubset)
-    ? undefined
-    : readContext(fields.EncryptionContextSubset, fieldPath(path, 'EncryptionContextSubset'), issues);
-  const equals = isAbsent(fields.EncryptionContextEquals)
-    ? undefined
-    : readContext(fields.EncryptionContextEquals, fieldPath(path, 'EncryptionContextEquals'), issues);
+  const read = fieldReader(fields, path, issues);
+  const subset = read('EncryptionContextSubset', readContext);
+  const equals = read('EncryptionContextEquals', readContext);
   if (subset !== undefined) result.encryptionContextSubset = subset;
   if (equals !== undefined) result.encryptionContextEquals = equals;
   if (isAbsent(fields.EncryptionContextSubset) && isAbsent(fields.EncryptionContextEquals)) {

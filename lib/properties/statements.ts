@@ -14,7 +14,7 @@ import type { UserPolicyStatement, UserStatementDocument } from '../types.ts';
 import { isAbsent, isRecord, readList, readString } from './coerce.ts';
 import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
 import { CONDITION_TEST, CONDITION_VARIABLE, isPrincipalArn, MUST_BE_IAM_ARN, SERVICE_PRINCIPAL } from './principals.ts';
-import { closestName, readFields, STATEMENT_FIELDS, STATEMENT_PRINCIPAL_FIELDS } from './synonyms.ts';
+import { closestName, fieldReader, readFields, STATEMENT_FIELDS, STATEMENT_PRINCIPAL_FIELDS } from './synonyms.ts';
 
 /** The Sids of the generated statements, each possibly numbered (`KeyUsers2`): never the user's. */
 const GENERATED_SID =
@@ -53,8 +53,9 @@ function readStatement(value: unknown, path: string, issues: Issues): UserPolicy
   if (fields === undefined) return undefined;
   const before = issues.length;
   const at = (field: string) => fieldPath(path, field);
+  const read = fieldReader(fields, path, issues);
 
-  const sid = isAbsent(fields.Sid) ? undefined : readSid(fields.Sid, at('Sid'), issues);
+  const sid = read('Sid', readSid);
   let effect: 'Allow' | 'Deny' | undefined;
   if (fields.Effect === 'Allow' || fields.Effect === 'Deny') effect = fields.Effect;
   else addIssue(issues, at('Effect'), `must be Allow or Deny, got ${describeValue(fields.Effect ?? null)}`);
@@ -71,7 +72,7 @@ function readStatement(value: unknown, path: string, issues: Issues): UserPolicy
     addIssue(issues, at('Resource'), `must be "*" (in a key policy, "*" means this key), got ${describeValue(fields.Resource)}`);
   }
 
-  const condition = isAbsent(fields.Condition) ? undefined : readCondition(fields.Condition, at('Condition'), issues);
+  const condition = read('Condition', readCondition);
   const conditional = condition !== undefined && Object.keys(condition).length > 0;
   const principal = readPrincipal(fields.Principal, at('Principal'), issues, effect === 'Allow' && !conditional);
 
@@ -158,12 +159,13 @@ function readPrincipal(value: unknown, path: string, issues: Issues, needsCondit
   }
   const fields = readFields(value, path, issues, STATEMENT_PRINCIPAL_FIELDS);
   if (fields === undefined) return undefined;
+  const readPrincipals = fieldReader(fields, path, issues);
   const before = issues.length;
   for (const type of ['Federated', 'CanonicalUser'] as const) {
     if (!isAbsent(fields[type])) addIssue(issues, fieldPath(path, type), 'is not accepted in a key policy made by this product; use AWS or Service principals');
   }
   const result: Record<string, string[]> = {};
-  const aws = isAbsent(fields.AWS) ? undefined : readOneOrMany(fields.AWS, fieldPath(path, 'AWS'), issues);
+  const aws = readPrincipals('AWS', readOneOrMany);
   aws?.forEach((principal, index) => {
     const entryPath = Array.isArray(fields.AWS) ? `${fieldPath(path, 'AWS')}[${index}]` : fieldPath(path, 'AWS');
     if (principal === '*') {
@@ -172,7 +174,7 @@ function readPrincipal(value: unknown, path: string, issues: Issues, needsCondit
       addIssue(issues, entryPath, `${MUST_BE_IAM_ARN} or "*", got ${describeValue(principal)}`);
     }
   });
-  const service = isAbsent(fields.Service) ? undefined : readOneOrMany(fields.Service, fieldPath(path, 'Service'), issues);
+  const service = readPrincipals('Service', readOneOrMany);
   service?.forEach((name, index) => {
     const entryPath = Array.isArray(fields.Service) ? `${fieldPath(path, 'Service')}[${index}]` : fieldPath(path, 'Service');
     if (!SERVICE_PRINCIPAL.test(name)) addIssue(issues, entryPath, `must be a service principal such as cloudtrail.amazonaws.com, got ${describeValue(name)}`);
