@@ -76,6 +76,11 @@ export function readList<T>(
   return result;
 }
 
+/** An empty list as written (not one emptied by dropping invalid entries, which have their own issues). */
+export function isEmptyList(value: unknown): boolean {
+  return Array.isArray(value) && value.length === 0;
+}
+
 /** A list of strings. */
 export function readStringList(value: unknown, path: string, issues: Issues): string[] | undefined {
   return readList(value, path, issues, readString);

@@ -10,7 +10,7 @@ import { MAX_GRANT_NAME_LENGTH } from '../grantNames.ts';
 import { byKey, compare, sortedUnique } from '../order.ts';
 import { type KeyUseFamily, keyUseFamilyOf, USER_ACTIONS } from '../policy/userActions.ts';
 import type { GrantConstraints, GrantProperties, KeySpec, KeyUsage } from '../types.ts';
-import { isAbsent, isRecord, readList, readString } from './coerce.ts';
+import { isAbsent, isEmptyList, isRecord, readList, readString } from './coerce.ts';
 import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
 import { isPrincipalArn, MUST_BE_IAM_ARN } from './principals.ts';
 import { readRegionList } from './regionNames.ts';
@@ -122,7 +122,7 @@ function readOperations(value: unknown, path: string, issues: Issues, key: Grant
     return operation;
   });
   if (operations === undefined) return undefined;
-  if (Array.isArray(value) && value.length === 0) addIssue(issues, path, 'must list at least one operation');
+  if (isEmptyList(value)) addIssue(issues, path, 'must list at least one operation');
   return sortedUnique(operations);
 }
 
@@ -172,7 +172,7 @@ function readContext(value: unknown, path: string, issues: Issues): Record<strin
 function readGrantRegions(value: unknown, path: string, issues: Issues, key: GrantKeyFacts): string[] | undefined {
   const regions = readRegionList(value, path, issues, false);
   if (regions === undefined) return undefined;
-  if (Array.isArray(value) && value.length === 0) {
+  if (isEmptyList(value)) {
     addIssue(issues, path, 'must list at least one Region (leave it out for every Region of the key)');
     return undefined;
   }

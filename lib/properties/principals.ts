@@ -4,7 +4,7 @@
  * before any KMS call instead of as a `MalformedPolicyDocumentException` halfway through a rollout.
  */
 import type { CmkUser, PolicyCondition, ServicePrincipal } from '../types.ts';
-import { isAbsent, readList, readString, readStringList } from './coerce.ts';
+import { isAbsent, isEmptyList, readList, readString, readStringList } from './coerce.ts';
 import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
 import { CMK_USER_FIELDS, CONDITION_FIELDS, readFields, SERVICE_PRINCIPAL_FIELDS } from './synonyms.ts';
 
@@ -24,11 +24,6 @@ export const MUST_BE_IAM_ARN = 'must be an IAM ARN arn:<aws|aws-cn|aws-us-gov>:i
 /** True for an account root, user or role ARN of a known partition (paths allowed). */
 export function isPrincipalArn(value: string): boolean {
   return PRINCIPAL_ARN.test(value);
-}
-
-/** An empty list as written (not one emptied by dropping invalid entries, which have their own issues). */
-function isEmptyList(value: unknown): boolean {
-  return Array.isArray(value) && value.length === 0;
 }
 
 function readArn(value: unknown, path: string, issues: Issues, allowStar: boolean): string | undefined {

@@ -11,8 +11,8 @@ import { sortedUnique } from '../order.ts';
 import { KEY_RESOURCE_ACTIONS } from '../policy/actions.ts';
 import { denyLockoutProblem } from '../policy/lockout.ts';
 import type { UserPolicyStatement, UserStatementDocument } from '../types.ts';
-import { isAbsent, isRecord, readList, readString } from './coerce.ts';
-import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
+import { isAbsent, isEmptyList, isRecord, readList, readString } from './coerce.ts';
+import { addIssue, describeValue, fieldPath, type Issues, indexPath } from './issues.ts';
 import { CONDITION_TEST, CONDITION_VARIABLE, isPrincipalArn, MUST_BE_IAM_ARN, SERVICE_PRINCIPAL } from './principals.ts';
 import { closestName, fieldReader, readFields, STATEMENT_FIELDS, STATEMENT_PRINCIPAL_FIELDS } from './synonyms.ts';
 
@@ -120,20 +120,24 @@ function isStarResource(value: unknown): boolean {
 function readOneOrMany(value: unknown, path: string, issues: Issues): string[] | undefined {
   if (typeof value === 'string') return [value];
   const list = readList(value, path, issues, readString);
-  if (list !== undefined && Array.isArray(value) && value.length === 0) {
+  if (list !== undefined && isEmptyList(value)) {
     addIssue(issues, path, 'must list at least one value');
     return undefined;
   }
   return list;
 }
 
+/** The path of the `index`th value of a one-or-many field at `path`: `path[index]` when it is a list, else `path`. */
+function oneOrManyPath(value: unknown, path: string, index: number): string {
+  return Array.isArray(value) ? indexPath(path, index) : path;
+}
+
 function readActions(value: unknown, path: string, issues: Issues): string[] | undefined {
   const actions = readOneOrMany(value, path, issues);
   if (actions === undefined) return undefined;
   const before = issues.length;
-  const list = Array.isArray(value);
   actions.forEach((action, index) => {
-    const entryPath = list ? `${path}[${index}]` : path;
+    const entryPath = oneOrManyPath(value, path, index);
     if (!KMS_ACTION.test(action)) {
       addIssue(issues, entryPath, `must be a kms: action such as kms:Decrypt or kms:GenerateDataKey*, got ${describeValue(action)}`);
     } else if (!/[*?]/.test(action) && !KNOWN_ACTIONS.has(action.toLowerCase())) {
@@ -167,7 +171,7 @@ function readPrincipal(value: unknown, path: string, issues: Issues, needsCondit
   const result: Record<string, string[]> = {};
   const aws = readPrincipals('AWS', readOneOrMany);
   aws?.forEach((principal, index) => {
-    const entryPath = Array.isArray(fields.AWS) ? `${fieldPath(path, 'AWS')}[${index}]` : fieldPath(path, 'AWS');
+    const entryPath = oneOrManyPath(fields.AWS, fieldPath(path, 'AWS'), index);
     if (principal === '*') {
       if (needsCondition) addIssue(issues, entryPath, 'the principal "*" (everyone) may be allowed only with a Condition that narrows it');
     } else if (!isPrincipalArn(principal) && !ASSUMED_ROLE_ARN.test(principal)) {
@@ -176,7 +180,7 @@ function readPrincipal(value: unknown, path: string, issues: Issues, needsCondit
   });
   const service = readPrincipals('Service', readOneOrMany);
   service?.forEach((name, index) => {
-    const entryPath = Array.isArray(fields.Service) ? `${fieldPath(path, 'Service')}[${index}]` : fieldPath(path, 'Service');
+    const entryPath = oneOrManyPath(fields.Service, fieldPath(path, 'Service'), index);
     if (!SERVICE_PRINCIPAL.test(name)) addIssue(issues, entryPath, `must be a service principal such as cloudtrail.amazonaws.com, got ${describeValue(name)}`);
   });
   if (aws !== undefined) result.AWS = sortedUnique(aws);
