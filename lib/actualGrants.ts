@@ -5,9 +5,11 @@
  * moves from or to (a renamed logical ID), whose grants move here with the key. Every other grant —
  * made by AWS services, by people, by other stacks — is invisible to the planner and never revoked.
  */
+
 import { KmsError } from './errors.ts';
 import { parseKmsGrantName } from './grantNames.ts';
 import type { GrantEntry, KmsApi, ListOptions } from './kmsApi.ts';
+import { compare } from './order.ts';
 import { OWNERSHIP_TAGS, ownershipOf } from './ownership.ts';
 import type { ActualGrant, ActualKey, Owner } from './types.ts';
 
@@ -48,5 +50,5 @@ export async function readOwnedGrants(api: KmsApi, keys: readonly ActualKey[], o
       });
     }),
   );
-  return perKey.flat().sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : a.grantId < b.grantId ? -1 : a.grantId > b.grantId ? 1 : 0));
+  return perKey.flat().sort((a, b) => compare(a.keyId, b.keyId) || compare(a.grantId, b.grantId));
 }

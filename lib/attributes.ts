@@ -5,10 +5,12 @@
  * response would exceed CloudFormation's 4,096-byte limit. Key id lengths are fixed (36 characters
  * for both `1234abcd-…` and `mrk-…` ids), so the size is known before the keys exist.
  */
+
 import { MAX_RESPONSE_BYTES } from './constants.ts';
 import { worstCaseSkippedRegions } from './deniedRegions.ts';
 import { ValidationError } from './errors.ts';
 import { addGrantAttributes, type GrantIdMap, placeholderGrantIds } from './grantAttributes.ts';
+import { byKey, sortedUnique } from './order.ts';
 import type { DesiredKey, DesiredState, ResourceContext } from './types.ts';
 
 export { type GrantIdMap, grantIdsOf, PLACEHOLDER_GRANT_ID } from './grantAttributes.ts';
@@ -112,7 +114,7 @@ function allAttributes(
     const name = `InvalidReplicaRegions.${keyName}`;
     if (keep(name)) data[name] = regions.join(',');
   }
-  return Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(Object.entries(data).sort(byKey));
 }
 
 /**
@@ -197,7 +199,7 @@ function fittingSelection(
   measure: (data: Record<string, string>) => number,
 ): { patterns: string[]; size: number } | undefined {
   const all = allAttributes(desired, keyIds, context, skippedRegions);
-  const names = [...new Set(desired.keys.map((key) => key.keyName))].sort();
+  const names = sortedUnique(desired.keys.map((key) => key.keyName));
   // The KeyArns attributes of each key name (`KeyArns.<region>.<name>`; neither part holds a dot).
   const arnsByName = new Map<string, [string, string][]>();
   for (const entry of Object.entries(all)) {

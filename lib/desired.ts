@@ -3,12 +3,15 @@
  * context → the KMS keys the resource wants, Region by Region, with their generated key policies.
  * Keys and replicas that cannot be placed are reported, not created.
  */
+
 import { DEFAULTS, MAX_KEY_POLICY_BYTES } from './constants.ts';
 import { desiredGrantsOf } from './desiredGrants.ts';
 import { ValidationError, type ValidationIssue } from './errors.ts';
+import { compare } from './order.ts';
 import { ownerIdOf, ownerOf } from './ownership.ts';
 import { buildKeyPolicy } from './policy/index.ts';
 import { isAbsent, isRecord, readInteger } from './properties/coerce.ts';
+import { addIssue } from './properties/issues.ts';
 import { LIMITS } from './properties/key.ts';
 import { canRotate } from './properties/keySpec.ts';
 import { readRegionList } from './properties/regionNames.ts';
@@ -25,10 +28,6 @@ export function defaultDescriptionOf(keyName: string, context: ResourceContext):
 /** The top-level deletion window (the fallback for removed keys whose recorded window is unreadable). */
 function defaultWindowOf(properties: ResourceProperties): number {
   return properties.defaultDeletionWindowInDays ?? DEFAULTS.deletionWindowInDays;
-}
-
-function compareIds(a: DesiredKey, b: DesiredKey): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /**
@@ -73,13 +72,13 @@ export function buildDesiredState(input: {
     if (policy === undefined) continue;
     const policyBytes = Buffer.byteLength(policy, 'utf8');
     if (policyBytes > MAX_KEY_POLICY_BYTES) {
-      issues.push({
-        path: `CustomerMasterKeys.${key.name}`,
-        message:
-          key.policyStatements.length === 0
-            ? `the generated key policy is ${policyBytes} bytes, over KMS's limit of ${MAX_KEY_POLICY_BYTES}; list fewer principals or conditions`
-            : `the key policy (generated statements, then DefaultPolicyStatements and PolicyStatements) is ${policyBytes} bytes, over KMS's limit of ${MAX_KEY_POLICY_BYTES}; list fewer principals, conditions or statements`,
-      });
+      addIssue(
+        issues,
+        `CustomerMasterKeys.${key.name}`,
+        key.policyStatements.length === 0
+          ? `the generated key policy is ${policyBytes} bytes, over KMS's limit of ${MAX_KEY_POLICY_BYTES}; list fewer principals or conditions`
+          : `the key policy (generated statements, then DefaultPolicyStatements and PolicyStatements) is ${policyBytes} bytes, over KMS's limit of ${MAX_KEY_POLICY_BYTES}; list fewer principals, conditions or statements`,
+      );
       continue;
     }
     const aliases = { extra: key.aliases.map((name) => `alias/${name}`), retired: retired.get(key.name) ?? [] };
@@ -95,7 +94,7 @@ export function buildDesiredState(input: {
   return {
     owner: ownerOf(context.stackId, context.logicalResourceId),
     regions: regionsToScan(enabledRegions, properties.optInRegions, oldProperties === null ? undefined : oldProperties.optInRegions),
-    keys: keys.sort(compareIds),
+    keys: keys.sort((a, b) => compare(a.id, b.id)),
     adoptExistingKeys: properties.adoptExistingKeys,
     invalidCmkInputs: invalidCmkInputs.sort(),
     // Built from entries so that any key name, `__proto__` included, is a plain property.
@@ -189,7 +188,7 @@ export function deletionDesiredState(input: {
   // A name the partition does not have makes the whole list garbage: every enabled Region is scanned.
   const optInRegions = leniently(rawProperties, 'OptInRegions', (value, issues) => {
     const list = readRegionList(value, 'OptInRegions', issues, false);
-    if (list !== undefined && known !== null && list.some((r) => !known.has(r))) issues.push({ path: 'OptInRegions', message: 'unknown Region' });
+    if (list !== undefined && known !== null && list.some((r) => !known.has(r))) addIssue(issues, 'OptInRegions', 'unknown Region');
     return list;
   });
   const window = leniently(rawProperties, 'DefaultDeletionWindowInDays', (value, issues) =>

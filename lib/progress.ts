@@ -2,6 +2,7 @@
  * What a request has done so far, per Region and action kind, so that every answer — a failure, or
  * one forced by the deadline — can say what was done (docs/behaviour.md §8).
  */
+import { byKey } from './order.ts';
 import type { ActionOutcome } from './types.ts';
 
 type Status = ActionOutcome['status'];
@@ -62,7 +63,7 @@ export class RequestProgress {
 
 function countsText(counts: Map<string, number>): string {
   return [...counts.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .sort(byKey)
     .map(([kind, n]) => `${kind} ${n}`)
     .join(', ');
 }

@@ -10,7 +10,11 @@
  *   the planner keeps it untouched and refuses the request, because only the configuration naming a
  *   key (or Delete) may remove it.
  */
+
+import { editDistance } from './editDistance.ts';
 import type { ValidationIssue } from './errors.ts';
+import { compare } from './order.ts';
+import { addIssue } from './properties/issues.ts';
 import { type AccountRegion, ALL_REGIONS, isEnabledStatus, type KeyPlacement } from './regions.ts';
 import type { HeldInstance, KeyProperties, ResourceProperties } from './types.ts';
 
@@ -22,7 +26,7 @@ export function unknownRegionIssues(properties: ResourceProperties, regions: rea
     if (name === ALL_REGIONS || known.has(name)) return;
     const guess = closestRegion(name, known);
     const hint = guess === undefined ? '' : `; did you mean ${guess}?`;
-    issues.push({ path, message: `${name} is not a Region of this partition (ListRegions reports no such Region under any status)${hint}` });
+    addIssue(issues, path, `${name} is not a Region of this partition (ListRegions reports no such Region under any status)${hint}`);
   };
   for (const key of properties.keys) {
     const at = `CustomerMasterKeys.${key.name}`;
@@ -65,7 +69,7 @@ export function heldInstancesOf(key: KeyProperties, placement: KeyPlacement, reg
       held.set(name, { keyName, region: name, property: 'ReplicaRegions', cause: `"*" no longer covers it: ${unusableCause(name, regions, optInRegions)}` });
     }
   }
-  return [...held.values()].sort((a, b) => ((a.region ?? '') < (b.region ?? '') ? -1 : 1));
+  return [...held.values()].sort((a, b) => compare(a.region ?? '', b.region ?? ''));
 }
 
 /** The known Region at edit distance ≤ 2 from `name` (a typo), if exactly one is closest. */
@@ -74,22 +78,9 @@ function closestRegion(name: string, known: ReadonlySet<string>): string | undef
   let bestDistance = 3;
   let tie = false;
   for (const candidate of known) {
-    const distance = editDistance(name, candidate);
+    const distance = editDistance(name, candidate, true);
     if (distance < bestDistance) [best, bestDistance, tie] = [candidate, distance, false];
     else if (distance === bestDistance) tie = true;
   }
   return tie ? undefined : best;
-}
-
-/** Damerau–Levenshtein (optimal string alignment): a swapped pair (`eats` for `east`) counts 1. */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-    }
-  }
-  return d[a.length]![b.length]!;
 }

@@ -3,6 +3,7 @@
  * resolve against them, and the partition of a Region. Pure: the Regions and their status come from
  * the `RegionsApi` that `lib/aws/account.ts` implements with the Account API's `ListRegions`.
  */
+import { sortedUnique } from './order.ts';
 
 /** The opt status the Account API's `ListRegions` reports for a Region. */
 export const REGION_OPT_STATUSES = ['ENABLED', 'ENABLING', 'DISABLING', 'DISABLED', 'ENABLED_BY_DEFAULT'] as const;
@@ -42,10 +43,6 @@ export function partitionOf(region: string): string {
   const iso = /^[a-z]{2}-iso([a-z]?)-/.exec(region);
   if (iso !== null) return iso[1] === '' ? 'aws-iso' : `aws-iso-${iso[1]}`;
   return 'aws';
-}
-
-function sortedUnique(regions: Iterable<string>): string[] {
-  return [...new Set(regions)].sort();
 }
 
 /** The Regions the resource may use: enabled ∩ OptInRegions (all enabled when OptInRegions is null). Sorted. */

@@ -4,7 +4,9 @@
  * merely not enabled (me-south-1) from a name that is no Region at all (us-eats-1). The Account API
  * is global: its client lives in the partition's global Region (us-east-1 for `aws`).
  */
+
 import { AccountClient, ListRegionsCommand, type ListRegionsCommandOutput } from '@aws-sdk/client-account';
+import { compare } from '../order.ts';
 import { type AccountRegion, enabledRegionsOf, REGION_OPT_STATUSES, type RegionOptStatus } from '../regions.ts';
 import { toAccountApiError } from './translateError.ts';
 
@@ -61,7 +63,7 @@ export function createRegionsApi(client: AccountClient): RegionsApi {
       for (const r of out.Regions ?? []) if (r.RegionName) regions.set(r.RegionName, { name: r.RegionName, status: statusOf(r.RegionOptStatus) });
       nextToken = out.NextToken || undefined;
     } while (nextToken !== undefined);
-    return [...regions.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...regions.values()].sort((a, b) => compare(a.name, b.name));
   };
   return {
     listRegions,

@@ -20,7 +20,6 @@ import { isPendingDeletion, type KeyFamily } from './actualIndex.ts';
 import type { KeyBinding } from './binding.ts';
 import { compare } from './builder.ts';
 import type { PlannerContext } from './context.ts';
-import { keyActionId } from './ids.ts';
 import { sortedTags } from './tags.ts';
 
 type ExistingBinding = Extract<KeyBinding, { kind: 'existing' }>;
@@ -81,34 +80,14 @@ export function planPendingAdoption(ctx: PlannerContext, binding: ExistingBindin
   });
   for (const member of members) {
     const { region, keyId } = member;
-    const ref: KeyRef = { keyId };
     const stale = Object.keys(member.tags)
       .filter((tagKey) => isOwnershipTagKey(tagKey) && !(tagKey in tags))
       .sort(compare);
-    const untagId =
-      stale.length === 0
-        ? null
-        : ctx.out.add({
-            kind: 'UntagResource',
-            id: keyActionId('UntagResource', region, keyName, keyId),
-            region,
-            keyName,
-            dependsOn: [],
-            key: ref,
-            tagKeys: stale,
-          });
+    const untagId = stale.length === 0 ? null : ctx.out.onKey('UntagResource', region, keyName, keyId, [], { tagKeys: stale });
     const missing = Object.fromEntries(Object.entries(tags).filter(([tagKey, value]) => member.tags[tagKey] !== value));
     if (Object.keys(missing).length === 0) continue;
     // The ownership tag goes on last, in the same call as the rest of the record.
-    ctx.out.add({
-      kind: 'TagResource',
-      id: keyActionId('TagResource', region, keyName, keyId),
-      region,
-      keyName,
-      dependsOn: untagId === null ? [] : [untagId],
-      key: ref,
-      tags: sortedTags(missing),
-    });
+    ctx.out.onKey('TagResource', region, keyName, keyId, untagId === null ? [] : [untagId], { tags: sortedTags(missing) });
   }
   return { keyId: family.keyId };
 }

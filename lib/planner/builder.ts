@@ -2,7 +2,16 @@
  * Collects the actions and refusals of one plan. Actions are keyed by id so that two rules asking
  * for the same id is caught as the planner bug it is, instead of executing a call twice.
  */
-import type { Action, Refusal } from '../types.ts';
+
+import { compare } from '../order.ts';
+import type { Action, KeyRef, Refusal } from '../types.ts';
+import { keyActionId } from './ids.ts';
+
+export { compare };
+
+/** The kinds of action on an existing key (`key: {keyId}`), and what each carries besides. */
+type OnKeyKind = Extract<Action, { key: KeyRef }>['kind'];
+type OnKeyFields<K extends OnKeyKind> = Omit<Extract<Action, { kind: K }>, 'kind' | 'id' | 'region' | 'keyName' | 'dependsOn' | 'key'>;
 
 export class PlanBuilder {
   readonly #actions = new Map<string, Action>();
@@ -13,6 +22,19 @@ export class PlanBuilder {
     if (this.#actions.has(action.id)) throw new Error(`planner bug: duplicate action id ${action.id}`);
     this.#actions.set(action.id, { ...action, dependsOn: deps(...action.dependsOn) });
     return action.id;
+  }
+
+  /** Adds the action `kind` on the existing key `keyId` in `region` (id `kind:region:keyName:keyId`) and returns its id. */
+  onKey<K extends OnKeyKind>(
+    kind: K,
+    region: string,
+    keyName: string,
+    keyId: string,
+    dependsOn: (string | null | undefined)[],
+    fields: OnKeyFields<K>,
+  ): string {
+    const id = keyActionId(kind, region, keyName, keyId);
+    return this.add({ kind, id, region, keyName, dependsOn: dependsOn as string[], key: { keyId }, ...fields } as Action);
   }
 
   /** The ids of the actions added so far. */
@@ -41,9 +63,4 @@ export class PlanBuilder {
 /** Dependency list from optional ids: drops null/undefined, de-duplicates, sorts. */
 export function deps(...ids: (string | null | undefined)[]): string[] {
   return [...new Set(ids.filter((id): id is string => typeof id === 'string'))].sort(compare);
-}
-
-/** Code-unit order, independent of locale, so plans are byte-identical everywhere. */
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

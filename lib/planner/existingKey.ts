@@ -55,15 +55,7 @@ export function planExistingKey(ctx: PlannerContext, binding: ExistingBinding, m
     if (!gates.has(oldPrimary.region)) gates.set(oldPrimary.region, enableForMove(ctx, keyName, oldPrimary));
     const from = gates.get(oldPrimary.region);
     const to = gates.get(primaryRegion);
-    moveId = out.add({
-      kind: 'UpdatePrimaryRegion',
-      id: keyActionId('UpdatePrimaryRegion', oldPrimary.region, keyName, keyId),
-      region: oldPrimary.region,
-      keyName,
-      dependsOn: deps(from?.cancel, from?.enable, to?.cancel, to?.enable),
-      key: ref,
-      primaryRegion,
-    });
+    moveId = out.onKey('UpdatePrimaryRegion', oldPrimary.region, keyName, keyId, [from?.cancel, from?.enable, to?.cancel, to?.enable], { primaryRegion });
   }
 
   const rotationId = planRotation(ctx, key, memberP, (oldPrimary ?? memberP).rotation, gates.get(primaryRegion)!, moveId);
@@ -86,14 +78,14 @@ export function planExistingKey(ctx: PlannerContext, binding: ExistingBinding, m
     for (const member of touched) {
       if (!isActive(member.state)) continue;
       const moved = oldPrimary !== null && (member.region === primaryRegion || member.region === oldPrimary.region);
-      out.add({
-        kind: 'DisableKey',
-        id: keyActionId('DisableKey', member.region, keyName, keyId),
-        region: member.region,
+      out.onKey(
+        'DisableKey',
+        member.region,
         keyName,
-        dependsOn: member.region === primaryRegion ? deps(moveId, rotationId, ...replicateIds) : deps(moved ? moveId : null),
-        key: ref,
-      });
+        keyId,
+        member.region === primaryRegion ? [moveId, rotationId, ...replicateIds] : [moved ? moveId : null],
+        {},
+      );
     }
   }
 
@@ -117,62 +109,34 @@ function planMemberUpdate(ctx: PlannerContext, key: DesiredKey, member: ActualKe
   const { out } = ctx;
   const { keyName } = key;
   const { region, keyId } = member;
-  const ref: KeyRef = { keyId };
   // Restoration: nothing is lost while the window lasts; the key comes back Disabled.
-  const cancel = isPendingDeletion(member.state)
-    ? out.add({ kind: 'CancelKeyDeletion', id: keyActionId('CancelKeyDeletion', region, keyName, keyId), region, keyName, dependsOn: [], key: ref })
-    : null;
+  const cancel = isPendingDeletion(member.state) ? out.onKey('CancelKeyDeletion', region, keyName, keyId, [], {}) : null;
   const after = deps(cancel);
 
   const change = tagChange(member.tags, tags, ctx.ownership(member).kind === 'foreign');
   if (Object.keys(change.set).length > 0) {
-    out.add({ kind: 'TagResource', id: keyActionId('TagResource', region, keyName, keyId), region, keyName, dependsOn: after, key: ref, tags: change.set });
+    out.onKey('TagResource', region, keyName, keyId, after, { tags: change.set });
   }
   if (change.unset.length > 0) {
-    out.add({
-      kind: 'UntagResource',
-      id: keyActionId('UntagResource', region, keyName, keyId),
-      region,
-      keyName,
-      dependsOn: after,
-      key: ref,
-      tagKeys: change.unset,
-    });
+    out.onKey('UntagResource', region, keyName, keyId, after, { tagKeys: change.unset });
   }
   const wantedPolicy = canonicalizeJsonText(key.policy) ?? key.policy;
   if (member.policy === null || canonicalizeJsonText(member.policy) !== wantedPolicy) {
-    out.add({ kind: 'PutKeyPolicy', id: keyActionId('PutKeyPolicy', region, keyName, keyId), region, keyName, dependsOn: after, key: ref, policy: key.policy });
+    out.onKey('PutKeyPolicy', region, keyName, keyId, after, { policy: key.policy });
   }
   if (member.description !== key.description) {
-    out.add({
-      kind: 'UpdateKeyDescription',
-      id: keyActionId('UpdateKeyDescription', region, keyName, keyId),
-      region,
-      keyName,
-      dependsOn: after,
-      key: ref,
-      description: key.description,
-    });
+    out.onKey('UpdateKeyDescription', region, keyName, keyId, after, { description: key.description });
   }
-  const enable =
-    key.enabled && (cancel !== null || member.state === 'Disabled')
-      ? out.add({ kind: 'EnableKey', id: keyActionId('EnableKey', region, keyName, keyId), region, keyName, dependsOn: after, key: ref })
-      : null;
+  const enable = key.enabled && (cancel !== null || member.state === 'Disabled') ? out.onKey('EnableKey', region, keyName, keyId, after, {}) : null;
   return { cancel, enable };
 }
 
 /** Brings an old primary that is about to be removed to Enabled, as UpdatePrimaryRegion requires. */
 function enableForMove(ctx: PlannerContext, keyName: string, member: ActualKey): Gate {
   const { region, keyId } = member;
-  const ref: KeyRef = { keyId };
   const pending = isPendingDeletion(member.state);
-  const cancel = pending
-    ? ctx.out.add({ kind: 'CancelKeyDeletion', id: keyActionId('CancelKeyDeletion', region, keyName, keyId), region, keyName, dependsOn: [], key: ref })
-    : null;
-  const enable =
-    pending || member.state === 'Disabled'
-      ? ctx.out.add({ kind: 'EnableKey', id: keyActionId('EnableKey', region, keyName, keyId), region, keyName, dependsOn: deps(cancel), key: ref })
-      : null;
+  const cancel = pending ? ctx.out.onKey('CancelKeyDeletion', region, keyName, keyId, [], {}) : null;
+  const enable = pending || member.state === 'Disabled' ? ctx.out.onKey('EnableKey', region, keyName, keyId, [cancel], {}) : null;
   return { cancel, enable };
 }
 

@@ -15,7 +15,7 @@ import { isPendingDeletion, type KeyFamily } from './actualIndex.ts';
 import { aliasSlot } from './aliases.ts';
 import { compare, deps } from './builder.ts';
 import type { PlannerContext } from './context.ts';
-import { aliasActionId, keyActionId } from './ids.ts';
+import { aliasActionId } from './ids.ts';
 
 /** Plans the removals queued by bound keys, then the families nothing is bound to. */
 export function planRemovals(ctx: PlannerContext, aliasMoves: ReadonlyMap<string, string>, unbound: readonly KeyFamily[]): void {
@@ -31,15 +31,7 @@ function planUnboundFamily(ctx: PlannerContext, aliasMoves: ReadonlyMap<string, 
   for (const member of family.members) {
     if (ctx.ownership(member).kind !== 'sibling' || member.tags[previousOwnerTag] !== ownId || isPendingDeletion(member.state)) continue;
     const keyName = keyNameOf(member);
-    ctx.out.add({
-      kind: 'UntagResource',
-      id: keyActionId('UntagResource', member.region, keyName, member.keyId),
-      region: member.region,
-      keyName,
-      dependsOn: [],
-      key: { keyId: member.keyId },
-      tagKeys: [previousOwnerTag],
-    });
+    ctx.out.onKey('UntagResource', member.region, keyName, member.keyId, [], { tagKeys: [previousOwnerTag] });
   }
 
   const owned = family.members.filter((m) => ctx.ownership(m).kind === 'self');
@@ -69,25 +61,9 @@ function handBack(ctx: PlannerContext, member: ActualKey, previousOwner: string)
   if (isPendingDeletion(member.state)) return;
   const keyName = keyNameOf(member);
   const { region, keyId } = member;
-  const tagId = ctx.out.add({
-    kind: 'TagResource',
-    id: keyActionId('TagResource', region, keyName, keyId),
-    region,
-    keyName,
-    dependsOn: [],
-    key: { keyId },
-    tags: { [OWNERSHIP_TAGS.owner]: previousOwner },
-  });
+  const tagId = ctx.out.onKey('TagResource', region, keyName, keyId, [], { tags: { [OWNERSHIP_TAGS.owner]: previousOwner } });
   if (member.tags[OWNERSHIP_TAGS.previousOwner] === undefined) return;
-  ctx.out.add({
-    kind: 'UntagResource',
-    id: keyActionId('UntagResource', region, keyName, keyId),
-    region,
-    keyName,
-    dependsOn: [tagId],
-    key: { keyId },
-    tagKeys: [OWNERSHIP_TAGS.previousOwner],
-  });
+  ctx.out.onKey('UntagResource', region, keyName, keyId, [tagId], { tagKeys: [OWNERSHIP_TAGS.previousOwner] });
 }
 
 /**
@@ -110,7 +86,7 @@ function removeKey(
   if (settings.removalPolicy === 'Retain') {
     const tagKeys = Object.keys(member.tags).filter(isOwnershipTagKey).sort(compare);
     if (pending || tagKeys.length === 0) return null;
-    out.add({ kind: 'UntagResource', id: keyActionId('UntagResource', region, keyName, keyId), region, keyName, dependsOn, key: { keyId }, tagKeys });
+    out.onKey('UntagResource', region, keyName, keyId, dependsOn, { tagKeys });
     return null;
   }
 
@@ -123,15 +99,7 @@ function removeKey(
         aliasMoves.get(aliasSlot(region, alias.aliasName)) ??
         out.add({ kind: 'DeleteAlias', id: aliasActionId('DeleteAlias', region, alias.aliasName), region, keyName, dependsOn: [], aliasName: alias.aliasName }),
     );
-  return out.add({
-    kind: 'ScheduleKeyDeletion',
-    id: keyActionId('ScheduleKeyDeletion', region, keyName, keyId),
-    region,
-    keyName,
-    dependsOn: [...dependsOn, ...aliasIds],
-    key: { keyId },
-    pendingWindowInDays: settings.deletionWindowInDays,
-  });
+  return out.onKey('ScheduleKeyDeletion', region, keyName, keyId, [...dependsOn, ...aliasIds], { pendingWindowInDays: settings.deletionWindowInDays });
 }
 
 function keyNameOf(member: ActualKey): string {

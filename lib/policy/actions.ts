@@ -6,6 +6,7 @@
  * a generated policy ever holds is `kms:*` in the account-root statement the user opts into.
  * Lists are sorted, so a statement's `Action` is the list as it is.
  */
+import { kms } from './actionList.ts';
 
 /**
  * Every action that a key policy can authorise on a KMS key (resource type "KMS key" in the KMS
@@ -13,72 +14,27 @@
  * `kms:ListAliases`, custom key stores, `kms:GenerateRandom`, `kms:ListRetirableGrants`) are left
  * out: a key policy cannot grant them.
  */
-export const KEY_RESOURCE_ACTIONS = [
-  'kms:CancelKeyDeletion',
-  'kms:CreateAlias',
-  'kms:CreateGrant',
-  'kms:Decrypt',
-  'kms:DeleteAlias',
-  'kms:DeleteImportedKeyMaterial',
-  'kms:DeriveSharedSecret',
-  'kms:DescribeKey',
-  'kms:DisableKey',
-  'kms:DisableKeyRotation',
-  'kms:EnableKey',
-  'kms:EnableKeyRotation',
-  'kms:Encrypt',
-  'kms:GenerateDataKey',
-  'kms:GenerateDataKeyPair',
-  'kms:GenerateDataKeyPairWithoutPlaintext',
-  'kms:GenerateDataKeyWithoutPlaintext',
-  'kms:GenerateMac',
-  'kms:GetKeyPolicy',
-  'kms:GetKeyRotationStatus',
-  'kms:GetParametersForImport',
-  'kms:GetPublicKey',
-  'kms:ImportKeyMaterial',
-  'kms:ListGrants',
-  'kms:ListKeyPolicies',
-  'kms:ListKeyRotations',
-  'kms:ListResourceTags',
-  'kms:PutKeyPolicy',
-  'kms:ReEncryptFrom',
-  'kms:ReEncryptTo',
-  'kms:ReplicateKey',
-  'kms:RetireGrant',
-  'kms:RevokeGrant',
-  'kms:RotateKeyOnDemand',
-  'kms:ScheduleKeyDeletion',
-  'kms:Sign',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:UpdateAlias',
-  'kms:UpdateKeyDescription',
-  'kms:UpdatePrimaryRegion',
-  'kms:Verify',
-  'kms:VerifyMac',
-] as const;
+export const KEY_RESOURCE_ACTIONS = kms(
+  'CancelKeyDeletion CreateAlias CreateGrant Decrypt DeleteAlias DeleteImportedKeyMaterial ' +
+    'DeriveSharedSecret DescribeKey DisableKey DisableKeyRotation EnableKey EnableKeyRotation ' +
+    'Encrypt GenerateDataKey GenerateDataKeyPair GenerateDataKeyPairWithoutPlaintext ' +
+    'GenerateDataKeyWithoutPlaintext GenerateMac GetKeyPolicy GetKeyRotationStatus ' +
+    'GetParametersForImport GetPublicKey ImportKeyMaterial ListGrants ListKeyPolicies ' +
+    'ListKeyRotations ListResourceTags PutKeyPolicy ReEncryptFrom ReEncryptTo ReplicateKey ' +
+    'RetireGrant RevokeGrant RotateKeyOnDemand ScheduleKeyDeletion Sign TagResource ' +
+    'UntagResource UpdateAlias UpdateKeyDescription UpdatePrimaryRegion Verify VerifyMac',
+);
 export type KeyResourceAction = (typeof KEY_RESOURCE_ACTIONS)[number];
 
 /** Actions that use the key material. Administrators never get any of them. */
-export const CRYPTOGRAPHIC_ACTIONS = [
-  'kms:Decrypt',
-  'kms:DeriveSharedSecret',
-  'kms:Encrypt',
-  'kms:GenerateDataKey',
-  'kms:GenerateDataKeyPair',
-  'kms:GenerateDataKeyPairWithoutPlaintext',
-  'kms:GenerateDataKeyWithoutPlaintext',
-  'kms:GenerateMac',
-  'kms:ReEncryptFrom',
-  'kms:ReEncryptTo',
-  'kms:Sign',
-  'kms:Verify',
-  'kms:VerifyMac',
-] as const satisfies readonly KeyResourceAction[];
+export const CRYPTOGRAPHIC_ACTIONS = kms(
+  'Decrypt DeriveSharedSecret Encrypt GenerateDataKey GenerateDataKeyPair ' +
+    'GenerateDataKeyPairWithoutPlaintext GenerateDataKeyWithoutPlaintext GenerateMac ' +
+    'ReEncryptFrom ReEncryptTo Sign Verify VerifyMac',
+) satisfies readonly KeyResourceAction[];
 
 /** The grant operations key users get for AWS services that create grants on their behalf. */
-export const GRANT_ACTIONS = ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'] as const satisfies readonly KeyResourceAction[];
+export const GRANT_ACTIONS = kms('CreateGrant ListGrants RevokeGrant') satisfies readonly KeyResourceAction[];
 
 /**
  * Actions a principal that only *uses* the key may hold: cryptography, reading the key's metadata
@@ -113,30 +69,12 @@ export const MANAGEMENT_ACTIONS = KEY_RESOURCE_ACTIONS.filter((action) => !KEY_U
  * CreateGrant itself, so `kms:GrantIsForAWSResource` would refuse it, and the grant operations are
  * the user's choice): IAM scopes them to owned keys (template.yaml, docs/iam.md).
  */
-export const EXECUTION_ROLE_ACTIONS = [
-  'kms:CancelKeyDeletion',
-  'kms:CreateAlias',
-  'kms:CreateGrant',
-  'kms:DeleteAlias',
-  'kms:DescribeKey',
-  'kms:DisableKey',
-  'kms:DisableKeyRotation',
-  'kms:EnableKey',
-  'kms:EnableKeyRotation',
-  'kms:GetKeyPolicy',
-  'kms:GetKeyRotationStatus',
-  'kms:ListGrants',
-  'kms:ListResourceTags',
-  'kms:PutKeyPolicy',
-  'kms:ReplicateKey',
-  'kms:RevokeGrant',
-  'kms:ScheduleKeyDeletion',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:UpdateAlias',
-  'kms:UpdateKeyDescription',
-  'kms:UpdatePrimaryRegion',
-] as const satisfies readonly KeyResourceAction[];
+export const EXECUTION_ROLE_ACTIONS = kms(
+  'CancelKeyDeletion CreateAlias CreateGrant DeleteAlias DescribeKey DisableKey ' +
+    'DisableKeyRotation EnableKey EnableKeyRotation GetKeyPolicy GetKeyRotationStatus ' +
+    'ListGrants ListResourceTags PutKeyPolicy ReplicateKey RevokeGrant ScheduleKeyDeletion ' +
+    'TagResource UntagResource UpdateAlias UpdateKeyDescription UpdatePrimaryRegion',
+) satisfies readonly KeyResourceAction[];
 
 /**
  * What the execution role needs that no key policy can grant, so its IAM policy (template.yaml)
@@ -145,10 +83,10 @@ export const EXECUTION_ROLE_ACTIONS = [
  * `kms:TagResource` in an IAM policy for their `Tags` parameter (the key does not exist yet, so no
  * key policy can be consulted).
  */
-export const EXECUTION_ROLE_IAM_POLICY_ACTIONS = ['kms:CreateKey', 'kms:ListAliases', 'kms:ListKeys', 'kms:TagResource'] as const;
+export const EXECUTION_ROLE_IAM_POLICY_ACTIONS = kms('CreateKey ListAliases ListKeys TagResource');
 
 /** Alias operations: authorised on the alias by IAM (resource `arn:<partition>:kms:*:<account>:alias/*`) and on the key by its key policy. */
-export const EXECUTION_ROLE_ALIAS_ACTIONS = ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'] as const;
+export const EXECUTION_ROLE_ALIAS_ACTIONS = kms('CreateAlias DeleteAlias UpdateAlias');
 
 /**
  * Key administrators: AWS's default administrator statement (`kms:Create*`, `Describe*`, `Enable*`,
@@ -160,39 +98,19 @@ export const EXECUTION_ROLE_ALIAS_ACTIONS = ['kms:CreateAlias', 'kms:DeleteAlias
  * stays, as in AWS's default — an administrator can rewrite the key policy anyway, so administrators
  * are trusted not to grant themselves use.
  */
-export const ADMINISTRATOR_ACTIONS = [
-  'kms:CancelKeyDeletion',
-  'kms:CreateAlias',
-  'kms:CreateGrant',
-  'kms:DeleteAlias',
-  'kms:DescribeKey',
-  'kms:DisableKey',
-  'kms:DisableKeyRotation',
-  'kms:EnableKey',
-  'kms:EnableKeyRotation',
-  'kms:GetKeyPolicy',
-  'kms:GetKeyRotationStatus',
-  'kms:GetPublicKey',
-  'kms:ListGrants',
-  'kms:ListKeyPolicies',
-  'kms:ListKeyRotations',
-  'kms:ListResourceTags',
-  'kms:PutKeyPolicy',
-  'kms:RevokeGrant',
-  'kms:RotateKeyOnDemand',
-  'kms:ScheduleKeyDeletion',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:UpdateAlias',
-  'kms:UpdateKeyDescription',
-  'kms:UpdatePrimaryRegion',
-] as const satisfies readonly KeyResourceAction[];
+export const ADMINISTRATOR_ACTIONS = kms(
+  'CancelKeyDeletion CreateAlias CreateGrant DeleteAlias DescribeKey DisableKey ' +
+    'DisableKeyRotation EnableKey EnableKeyRotation GetKeyPolicy GetKeyRotationStatus ' +
+    'GetPublicKey ListGrants ListKeyPolicies ListKeyRotations ListResourceTags PutKeyPolicy ' +
+    'RevokeGrant RotateKeyOnDemand ScheduleKeyDeletion TagResource UntagResource UpdateAlias ' +
+    'UpdateKeyDescription UpdatePrimaryRegion',
+) satisfies readonly KeyResourceAction[];
 
 /** Added for administrators of a multi-Region key, as the KMS console's default policy does. */
-export const MULTI_REGION_ADMINISTRATOR_ACTIONS = ['kms:ReplicateKey'] as const satisfies readonly KeyResourceAction[];
+export const MULTI_REGION_ADMINISTRATOR_ACTIONS = kms('ReplicateKey') satisfies readonly KeyResourceAction[];
 
 /** The account-root statement of `AllowManageKeyPermissionsWithIam`: IAM policies decide. */
-export const ACCOUNT_ROOT_ACTIONS = ['kms:*'] as const;
+export const ACCOUNT_ROOT_ACTIONS = kms('*');
 
 /** The actions of `CmkAdministratorIamArns` for this key. */
 export function administratorActionsOf(multiRegion: boolean): readonly string[] {

@@ -9,6 +9,7 @@
  * and the alternatives are wrong — a union or separate statements would OR them (wider access),
  * an intersection would change what the user wrote.
  */
+import { sortedUnique } from '../order.ts';
 import type { PolicyCondition } from '../types.ts';
 
 /** The `Condition` element: test → variable → values (sorted, distinct). */
@@ -23,11 +24,6 @@ export interface CombinedConditions {
   problems: string[];
 }
 
-/** Sorted, distinct values: IAM ORs them, so order and repetition carry no meaning. */
-function normalValues(values: readonly string[]): string[] {
-  return [...new Set(values)].sort();
-}
-
 function sameValues(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((value, index) => value === b[index]);
 }
@@ -38,7 +34,7 @@ function sameValues(a: readonly string[], b: readonly string[]): boolean {
  */
 export function addCondition(block: ConditionBlock, condition: ConditionInput): string | undefined {
   const { test, variable } = condition;
-  const values = normalValues(condition.values);
+  const values = sortedUnique(condition.values);
   if (values.length === 0) return `the condition ${test} ${variable} has no values`;
   const byVariable = block[test] ?? {};
   block[test] = byVariable;

@@ -7,6 +7,8 @@
 
 import { canonicalJson } from '../canonicalJson.ts';
 import type { ValidationIssue } from '../errors.ts';
+import { byKey, sortedUnique } from '../order.ts';
+import { addIssue } from '../properties/issues.ts';
 import type { CmkUser } from '../types.ts';
 import { type ConditionBlock, combineConditions, isEmptyBlock } from './conditions.ts';
 
@@ -34,20 +36,15 @@ export function principalProblem(principal: string, partition: string, condition
   return undefined;
 }
 
-/** Sorted, distinct: IAM does not care about order, byte-comparable policies do. */
-export function sortedDistinct(values: Iterable<string>): string[] {
-  return [...new Set(values)].sort();
-}
-
 /** Checks plain ARNs (administrators, external users): no condition can accompany them. */
 export function checkPrincipals(principals: readonly string[], partition: string, path: string, issues: ValidationIssue[]): string[] {
   const accepted: string[] = [];
   principals.forEach((principal, index) => {
     const problem = principalProblem(principal, partition, false);
     if (problem === undefined) accepted.push(principal);
-    else issues.push({ path: `${path}[${index}]`, message: problem });
+    else addIssue(issues, `${path}[${index}]`, problem);
   });
-  return sortedDistinct(accepted);
+  return sortedUnique(accepted);
 }
 
 /** Groups CMKUsers; entries with a problem are reported at their path and left out. */
@@ -57,7 +54,7 @@ export function groupCmkUsers(users: readonly CmkUser[], partition: string, path
   users.forEach((user, index) => {
     const userPath = `${path}[${index}]`;
     const { block, problems } = combineConditions(user.conditions);
-    for (const message of problems) issues.push({ path: `${userPath}.Conditions`, message });
+    for (const message of problems) addIssue(issues, `${userPath}.Conditions`, message);
     const conditioned = !isEmptyBlock(block);
     const principalIssues = user.principals.flatMap((principal, principalIndex) => {
       const message = principalProblem(principal, partition, conditioned);
@@ -74,8 +71,6 @@ export function groupCmkUsers(users: readonly CmkUser[], partition: string, path
     group.principals.push(...user.principals);
     byCondition.set(key, group);
   });
-  const conditioned = [...byCondition.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, group]) => ({ principals: sortedDistinct(group.principals), condition: group.condition }));
-  return { unconditioned: sortedDistinct(unconditioned), conditioned };
+  const conditioned = [...byCondition.entries()].sort(byKey).map(([, group]) => ({ principals: sortedUnique(group.principals), condition: group.condition }));
+  return { unconditioned: sortedUnique(unconditioned), conditioned };
 }

@@ -5,6 +5,8 @@
 
 import { canonicalJson } from '../canonicalJson.ts';
 import type { ValidationIssue } from '../errors.ts';
+import { byKey, sortedUnique } from '../order.ts';
+import { addIssue } from '../properties/issues.ts';
 import type { KeyProperties, ResourceContext, ServicePrincipal } from '../types.ts';
 import { managementActionsMatching } from './actionPattern.ts';
 import {
@@ -18,7 +20,7 @@ import {
   userActionsOf,
 } from './actions.ts';
 import { addCondition, type ConditionBlock, combineConditions, copyBlock, isEmptyBlock } from './conditions.ts';
-import { checkPrincipals, groupCmkUsers, type PrincipalGroups, sortedDistinct } from './principals.ts';
+import { checkPrincipals, groupCmkUsers, type PrincipalGroups } from './principals.ts';
 
 /** One statement. `Action` and `Principal.AWS` are always lists (sorted), `Resource` is the key itself (`*`). */
 export interface KeyPolicyStatement {
@@ -37,7 +39,7 @@ export interface StatementsResult {
 }
 
 function allow(sid: string, principal: KeyPolicyStatement['Principal'], actions: readonly string[], condition?: ConditionBlock): KeyPolicyStatement {
-  const statement: KeyPolicyStatement = { Sid: sid, Effect: 'Allow', Principal: principal, Action: sortedDistinct(actions), Resource: '*' };
+  const statement: KeyPolicyStatement = { Sid: sid, Effect: 'Allow', Principal: principal, Action: sortedUnique(actions), Resource: '*' };
   if (condition !== undefined && !isEmptyBlock(condition)) statement.Condition = condition;
   return statement;
 }
@@ -47,10 +49,7 @@ function grantsStatement(sid: string, principals: string[], condition: Condition
   const combined = copyBlock(condition);
   const problem = addCondition(combined, GRANT_IS_FOR_AWS_RESOURCE);
   if (problem !== undefined) {
-    issues.push({
-      path,
-      message: `${problem} (the product adds ${GRANT_IS_FOR_AWS_RESOURCE.test} ${GRANT_IS_FOR_AWS_RESOURCE.variable} true to users' grants)`,
-    });
+    addIssue(issues, path, `${problem} (the product adds ${GRANT_IS_FOR_AWS_RESOURCE.test} ${GRANT_IS_FOR_AWS_RESOURCE.variable} true to users' grants)`);
     return [];
   }
   return [allow(sid, { AWS: principals }, GRANT_ACTIONS, combined)];
@@ -87,21 +86,20 @@ function servicePrincipalStatements(services: readonly ServicePrincipal[], path:
     service.actions.forEach((action, actionIndex) => {
       const management = managementActionsMatching(action);
       if (management.length === 0) return;
-      issues.push({
-        path: `${servicePath}.Actions[${actionIndex}]`,
-        message: `${action} would let the service manage the key (${management.join(', ')}); list only the use actions it needs, e.g. kms:Decrypt, kms:GenerateDataKey, kms:DescribeKey`,
-      });
+      addIssue(
+        issues,
+        `${servicePath}.Actions[${actionIndex}]`,
+        `${action} would let the service manage the key (${management.join(', ')}); list only the use actions it needs, e.g. kms:Decrypt, kms:GenerateDataKey, kms:DescribeKey`,
+      );
     });
     const { block, problems } = combineConditions(service.conditions);
-    for (const message of problems) issues.push({ path: `${servicePath}.Conditions`, message });
+    for (const message of problems) addIssue(issues, `${servicePath}.Conditions`, message);
     if (issues.length > before) return;
     const statement = allow('', { Service: service.name }, service.actions, block);
     // Keyed by name first, so statements are ordered by service and identical entries collapse.
     byContent.set(canonicalJson([service.name, statement]), statement);
   });
-  return [...byContent.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, statement], index) => ({ ...statement, Sid: `ServicePrincipal${index + 1}` }));
+  return [...byContent.entries()].sort(byKey).map(([, statement], index) => ({ ...statement, Sid: `ServicePrincipal${index + 1}` }));
 }
 
 /**

@@ -3,7 +3,9 @@
  * `CmkReadOnlyUserIamArns`, `CmkDescribeOnlyUserIamArns`), by the key's usage family
  * (docs/behaviour.md §5). Explicit, sorted lists, like every list in `actions.ts`.
  */
+
 import type { KeySpec, KeyUsage } from '../types.ts';
+import { kms } from './actionList.ts';
 import type { KeyResourceAction } from './actions.ts';
 
 /** The family of a key for its users' actions: key usage, and for encryption symmetric vs asymmetric. */
@@ -12,35 +14,29 @@ export type KeyUseFamily = 'SYMMETRIC_ENCRYPT_DECRYPT' | 'ASYMMETRIC_ENCRYPT_DEC
 /** Users (`CmkUserIamArns`, `CmkExternalUserIamArns`): full use of the key, by family. */
 export const USER_ACTIONS = {
   // ReEncrypt* and GenerateDataKey* of AWS's default user statement, expanded.
-  SYMMETRIC_ENCRYPT_DECRYPT: [
-    'kms:Decrypt',
-    'kms:DescribeKey',
-    'kms:Encrypt',
-    'kms:GenerateDataKey',
-    'kms:GenerateDataKeyPair',
-    'kms:GenerateDataKeyPairWithoutPlaintext',
-    'kms:GenerateDataKeyWithoutPlaintext',
-    'kms:ReEncryptFrom',
-    'kms:ReEncryptTo',
-  ],
-  ASYMMETRIC_ENCRYPT_DECRYPT: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GetPublicKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
-  SIGN_VERIFY: ['kms:DescribeKey', 'kms:GetPublicKey', 'kms:Sign', 'kms:Verify'],
-  GENERATE_VERIFY_MAC: ['kms:DescribeKey', 'kms:GenerateMac', 'kms:VerifyMac'],
-  KEY_AGREEMENT: ['kms:DeriveSharedSecret', 'kms:DescribeKey', 'kms:GetPublicKey'],
+  SYMMETRIC_ENCRYPT_DECRYPT: kms(
+    'Decrypt DescribeKey Encrypt GenerateDataKey GenerateDataKeyPair ' +
+      'GenerateDataKeyPairWithoutPlaintext GenerateDataKeyWithoutPlaintext ReEncryptFrom ' +
+      'ReEncryptTo',
+  ),
+  ASYMMETRIC_ENCRYPT_DECRYPT: kms('Decrypt DescribeKey Encrypt GetPublicKey ReEncryptFrom ReEncryptTo'),
+  SIGN_VERIFY: kms('DescribeKey GetPublicKey Sign Verify'),
+  GENERATE_VERIFY_MAC: kms('DescribeKey GenerateMac VerifyMac'),
+  KEY_AGREEMENT: kms('DeriveSharedSecret DescribeKey GetPublicKey'),
 } as const satisfies Record<KeyUseFamily, readonly KeyResourceAction[]>;
 
 /** Read-only users: the "reading" half of use (decrypt, verify), by family. */
 export const READ_ONLY_USER_ACTIONS = {
-  SYMMETRIC_ENCRYPT_DECRYPT: ['kms:Decrypt', 'kms:DescribeKey'],
-  ASYMMETRIC_ENCRYPT_DECRYPT: ['kms:Decrypt', 'kms:DescribeKey'],
-  SIGN_VERIFY: ['kms:DescribeKey', 'kms:GetPublicKey', 'kms:Verify'],
-  GENERATE_VERIFY_MAC: ['kms:DescribeKey', 'kms:VerifyMac'],
+  SYMMETRIC_ENCRYPT_DECRYPT: kms('Decrypt DescribeKey'),
+  ASYMMETRIC_ENCRYPT_DECRYPT: kms('Decrypt DescribeKey'),
+  SIGN_VERIFY: kms('DescribeKey GetPublicKey Verify'),
+  GENERATE_VERIFY_MAC: kms('DescribeKey VerifyMac'),
   // Deriving a secret is the only use of such a key: read-only users may just look.
-  KEY_AGREEMENT: ['kms:DescribeKey', 'kms:GetPublicKey'],
+  KEY_AGREEMENT: kms('DescribeKey GetPublicKey'),
 } as const satisfies Record<KeyUseFamily, readonly KeyResourceAction[]>;
 
 /** Describe-only users. */
-export const DESCRIBE_ONLY_USER_ACTIONS = ['kms:DescribeKey'] as const satisfies readonly KeyResourceAction[];
+export const DESCRIBE_ONLY_USER_ACTIONS = kms('DescribeKey') satisfies readonly KeyResourceAction[];
 
 /** The condition that limits users' grants to AWS services acting for them (AWS's default user statement). */
 export const GRANT_IS_FOR_AWS_RESOURCE = { test: 'Bool', variable: 'kms:GrantIsForAWSResource', values: ['true'] } as const;

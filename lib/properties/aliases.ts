@@ -5,7 +5,7 @@
  */
 import type { KeyProperties } from '../types.ts';
 import { readList, readString } from './coerce.ts';
-import { describeValue, fieldPath, type Issues } from './issues.ts';
+import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
 import { LIMITS } from './key.ts';
 
 /**
@@ -29,16 +29,16 @@ export function aliasNameProblem(name: string): string | undefined {
 }
 
 /** `CustomerMasterKeys.<keyName>.Aliases`: distinct names in the order written. */
-export function readAliases(value: unknown, keyName: string, path: string, issues: Issues): string[] {
+export function readAliases(value: unknown, path: string, issues: Issues, keyName: string): string[] {
   const seen = new Set<string>();
   const names =
     readList(value, path, issues, (entry, entryPath) => {
       const name = readString(entry, entryPath, issues);
       if (name === undefined) return undefined;
       const problem = aliasNameProblem(name);
-      if (problem !== undefined) issues.push({ path: entryPath, message: `${problem}, got ${describeValue(name)}` });
-      else if (name === keyName) issues.push({ path: entryPath, message: `${name} is the key's own name, whose alias alias/${name} the key always has` });
-      else if (seen.has(name)) issues.push({ path: entryPath, message: `${name} is listed twice` });
+      if (problem !== undefined) addIssue(issues, entryPath, `${problem}, got ${describeValue(name)}`);
+      else if (name === keyName) addIssue(issues, entryPath, `${name} is the key's own name, whose alias alias/${name} the key always has`);
+      else if (seen.has(name)) addIssue(issues, entryPath, `${name} is listed twice`);
       else {
         seen.add(name);
         return name;
@@ -46,10 +46,11 @@ export function readAliases(value: unknown, keyName: string, path: string, issue
       return undefined;
     }) ?? [];
   if (names.length + 1 > MAX_ALIASES_PER_KEY) {
-    issues.push({
+    addIssue(
+      issues,
       path,
-      message: `gives the key ${names.length + 1} aliases with its own name; KMS allows ${MAX_ALIASES_PER_KEY} per key by default, so at most ${MAX_ALIASES_PER_KEY - 1} here`,
-    });
+      `gives the key ${names.length + 1} aliases with its own name; KMS allows ${MAX_ALIASES_PER_KEY} per key by default, so at most ${MAX_ALIASES_PER_KEY - 1} here`,
+    );
   }
   return names;
 }
@@ -67,7 +68,7 @@ export function checkAliasOwners(keys: readonly KeyProperties[], issues: Issues)
       if (other === undefined) owner.set(name, key.name);
       else if (other !== key.name) {
         const what = other === name ? `the name of key ${other}` : `an alias of key ${other} already`;
-        issues.push({ path, message: `alias/${name} is ${what}; an alias targets one key` });
+        addIssue(issues, path, `alias/${name} is ${what}; an alias targets one key`);
       }
     });
   }

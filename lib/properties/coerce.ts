@@ -4,7 +4,7 @@
  * numbers: both are accepted, anything looser (`"yes"`, `"30 days"`, `"1e1"`, `" 30"`) is an issue.
  * Each reader returns `undefined` after recording an issue, so the caller can fall back and go on.
  */
-import { describeValue, type Issues, indexPath } from './issues.ts';
+import { addIssue, describeValue, type Issues, indexPath } from './issues.ts';
 
 /** True for a property that was left out (or explicitly null, as a pasted Terraform map may have). */
 export function isAbsent(value: unknown): value is null | undefined {
@@ -16,7 +16,7 @@ export function readBoolean(value: unknown, path: string, issues: Issues): boole
   if (typeof value === 'boolean') return value;
   if (value === 'true') return true;
   if (value === 'false') return false;
-  issues.push({ path, message: `must be true or false, got ${describeValue(value)}` });
+  addIssue(issues, path, `must be true or false, got ${describeValue(value)}`);
   return undefined;
 }
 
@@ -29,11 +29,11 @@ export function readInteger(value: unknown, path: string, issues: Issues, min: n
   if (typeof value === 'number' && Number.isSafeInteger(value)) parsed = value;
   else if (typeof value === 'string' && INTEGER_TEXT.test(value) && Number.isSafeInteger(Number(value))) parsed = Number(value);
   if (parsed === undefined) {
-    issues.push({ path, message: `must be an integer ${min}–${max}, got ${describeValue(value)}` });
+    addIssue(issues, path, `must be an integer ${min}–${max}, got ${describeValue(value)}`);
     return undefined;
   }
   if (parsed < min || parsed > max) {
-    issues.push({ path, message: `must be ${min}–${max}, got ${parsed}` });
+    addIssue(issues, path, `must be ${min}–${max}, got ${parsed}`);
     return undefined;
   }
   return parsed;
@@ -46,34 +46,44 @@ export function readInteger(value: unknown, path: string, issues: Issues, min: n
 export function readString(value: unknown, path: string, issues: Issues): string | undefined {
   if (typeof value === 'string') return value;
   if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') return String(value);
-  issues.push({ path, message: `must be a string, got ${describeValue(value)}` });
+  addIssue(issues, path, `must be a string, got ${describeValue(value)}`);
   return undefined;
 }
 
 /** One of a closed set of names (`Delete`/`Retain`, key specs, …), matched exactly. */
 export function readChoice<T extends string>(value: unknown, path: string, issues: Issues, choices: readonly T[]): T | undefined {
   if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
-  issues.push({ path, message: `must be one of ${choices.join(', ')}, got ${describeValue(value)}` });
+  addIssue(issues, path, `must be one of ${choices.join(', ')}, got ${describeValue(value)}`);
   return undefined;
 }
 
 /** A list, each entry read by `readEntry` at `path[i]`; invalid entries are dropped after their issue. */
-export function readList<T>(value: unknown, path: string, issues: Issues, readEntry: (entry: unknown, entryPath: string) => T | undefined): T[] | undefined {
+export function readList<T>(
+  value: unknown,
+  path: string,
+  issues: Issues,
+  readEntry: (entry: unknown, entryPath: string, issues: Issues) => T | undefined,
+): T[] | undefined {
   if (!Array.isArray(value)) {
-    issues.push({ path, message: `must be a list, got ${describeValue(value)}` });
+    addIssue(issues, path, `must be a list, got ${describeValue(value)}`);
     return undefined;
   }
   const result: T[] = [];
   value.forEach((entry, index) => {
-    const read = readEntry(entry, indexPath(path, index));
+    const read = readEntry(entry, indexPath(path, index), issues);
     if (read !== undefined) result.push(read);
   });
   return result;
 }
 
+/** An empty list as written (not one emptied by dropping invalid entries, which have their own issues). */
+export function isEmptyList(value: unknown): boolean {
+  return Array.isArray(value) && value.length === 0;
+}
+
 /** A list of strings. */
 export function readStringList(value: unknown, path: string, issues: Issues): string[] | undefined {
-  return readList(value, path, issues, (entry, entryPath) => readString(entry, entryPath, issues));
+  return readList(value, path, issues, readString);
 }
 
 /** A plain JSON object (not a list, not null). */

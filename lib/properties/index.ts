@@ -3,16 +3,18 @@
  * `ResourceProperties` (docs/behaviour.md §3). Every issue is collected and thrown at once as a
  * `ValidationError`, before any KMS call.
  */
+
 import { DEFAULTS } from '../constants.ts';
 import { ValidationError } from '../errors.ts';
-import { KEY_SPECS, type KeyProperties, type KeySpec, type ResourceProperties } from '../types.ts';
+import { compare } from '../order.ts';
+import { KEY_SPECS, type KeyProperties, type ResourceProperties } from '../types.ts';
 import { checkAliasOwners } from './aliases.ts';
 import { isAbsent, isRecord, readBoolean, readChoice, readInteger, readList, readString } from './coerce.ts';
-import { describeValue, fieldPath, type Issues } from './issues.ts';
+import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
 import { LIMITS, readKey } from './key.ts';
 import { readRegionList } from './regionNames.ts';
 import { checkUniqueSids, readPolicyStatements } from './statements.ts';
-import { CLOUDFORMATION_FIELDS, readFields, TOP_LEVEL_FIELDS } from './synonyms.ts';
+import { CLOUDFORMATION_FIELDS, fieldReader, readFields, TOP_LEVEL_FIELDS } from './synonyms.ts';
 import { readTags } from './tags.ts';
 
 export { keyNameProblem } from './key.ts';
@@ -35,34 +37,28 @@ export function parseProperties(raw: unknown, opts: { accountId: string }): Reso
   }
   const fields = readFields(raw, '', issues, TOP_LEVEL_FIELDS, CLOUDFORMATION_FIELDS) ?? {};
   // ServiceToken / ServiceTimeout belong to CloudFormation, Dependencies only orders resources: all ignored.
-  const optional = <T>(value: unknown, read: (v: unknown) => T | undefined): T | undefined => (isAbsent(value) ? undefined : read(value));
+  const read = fieldReader(fields, '', issues);
   const { deletionWindowInDays: window, rotationPeriodInDays: period } = LIMITS;
 
   const awsAccountId = readAccountId(fields.AwsAccountId, opts.accountId, issues);
-  const defaultSpec = isAbsent(fields.DefaultCustomerMasterKeySpec)
-    ? DEFAULTS.keySpec
-    : (readChoice<KeySpec>(fields.DefaultCustomerMasterKeySpec, 'DefaultCustomerMasterKeySpec', issues, KEY_SPECS) ?? null);
-  const defaultDeletionWindowInDays =
-    optional(fields.DefaultDeletionWindowInDays, (v) => readInteger(v, 'DefaultDeletionWindowInDays', issues, window.min, window.max)) ??
-    DEFAULTS.deletionWindowInDays;
+  const defaultSpec = isAbsent(fields.DefaultCustomerMasterKeySpec) ? DEFAULTS.keySpec : (read('DefaultCustomerMasterKeySpec', readChoice, KEY_SPECS) ?? null);
+  const defaultDeletionWindowInDays = read('DefaultDeletionWindowInDays', readInteger, window.min, window.max) ?? DEFAULTS.deletionWindowInDays;
   const defaults = {
     spec: defaultSpec,
     deletionWindowInDays: defaultDeletionWindowInDays,
-    enableKeyRotation: optional(fields.DefaultEnableKeyRotation, (v) => readBoolean(v, 'DefaultEnableKeyRotation', issues)) ?? DEFAULTS.enableKeyRotation,
-    rotationPeriodInDays:
-      optional(fields.DefaultRotationPeriodInDays, (v) => readInteger(v, 'DefaultRotationPeriodInDays', issues, period.min, period.max)) ??
-      DEFAULTS.rotationPeriodInDays,
-    globalTags: optional(fields.GlobalTags, (v) => readTags(v, 'GlobalTags', issues)) ?? {},
-    policyStatements: optional(fields.DefaultPolicyStatements, (v) => readPolicyStatements(v, 'DefaultPolicyStatements', issues)) ?? [],
+    enableKeyRotation: read('DefaultEnableKeyRotation', readBoolean) ?? DEFAULTS.enableKeyRotation,
+    rotationPeriodInDays: read('DefaultRotationPeriodInDays', readInteger, period.min, period.max) ?? DEFAULTS.rotationPeriodInDays,
+    globalTags: read('GlobalTags', readTags) ?? {},
+    policyStatements: read('DefaultPolicyStatements', readPolicyStatements) ?? [],
   };
 
   checkUniqueSids(defaults.policyStatements, issues);
 
   const keys: KeyProperties[] = [];
   if (isAbsent(fields.CustomerMasterKeys)) {
-    issues.push({ path: 'CustomerMasterKeys', message: 'is required (it may be an empty map)' });
+    addIssue(issues, 'CustomerMasterKeys', 'is required (it may be an empty map)');
   } else if (!isRecord(fields.CustomerMasterKeys)) {
-    issues.push({ path: 'CustomerMasterKeys', message: `must be a map of key name to key, got ${describeValue(fields.CustomerMasterKeys)}` });
+    addIssue(issues, 'CustomerMasterKeys', `must be a map of key name to key, got ${describeValue(fields.CustomerMasterKeys)}`);
   } else {
     for (const [name, rawKey] of Object.entries(fields.CustomerMasterKeys)) {
       keys.push(readKey(name, rawKey, defaults, fieldPath('CustomerMasterKeys', name), issues));
@@ -70,14 +66,14 @@ export function parseProperties(raw: unknown, opts: { accountId: string }): Reso
     checkAliasOwners(keys, issues);
   }
 
-  const optInRegions = optional(fields.OptInRegions, (v) => readRegionList(v, 'OptInRegions', issues, false)) ?? null;
-  const returnAttributes = optional(fields.ReturnAttributes, (v) => readReturnAttributes(v, issues)) ?? [...DEFAULTS.returnAttributes];
-  const adoptExistingKeys = optional(fields.AdoptExistingKeys, (v) => readBoolean(v, 'AdoptExistingKeys', issues)) ?? false;
+  const optInRegions = read('OptInRegions', readRegionList, false) ?? null;
+  const returnAttributes = read('ReturnAttributes', readReturnAttributes) ?? [...DEFAULTS.returnAttributes];
+  const adoptExistingKeys = read('AdoptExistingKeys', readBoolean) ?? false;
 
   if (issues.length > 0) throw new ValidationError(issues);
   return {
     awsAccountId,
-    keys: keys.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    keys: keys.sort((a, b) => compare(a.name, b.name)),
     optInRegions,
     returnAttributes,
     adoptExistingKeys,
@@ -87,31 +83,29 @@ export function parseProperties(raw: unknown, opts: { accountId: string }): Reso
 
 function readAccountId(value: unknown, accountId: string, issues: Issues): string {
   if (isAbsent(value)) {
-    issues.push({ path: 'AwsAccountId', message: `is required: the 12-digit id of the account to deploy in (this function runs in ${accountId})` });
+    addIssue(issues, 'AwsAccountId', `is required: the 12-digit id of the account to deploy in (this function runs in ${accountId})`);
     return '';
   }
   const text = readString(value, 'AwsAccountId', issues);
   if (text === undefined) return '';
   if (!ACCOUNT_ID.test(text)) {
-    issues.push({ path: 'AwsAccountId', message: `must be a 12-digit AWS account id, got ${describeValue(text)}` });
+    addIssue(issues, 'AwsAccountId', `must be a 12-digit AWS account id, got ${describeValue(text)}`);
   } else if (text !== accountId) {
-    issues.push({
-      path: 'AwsAccountId',
-      message: `is ${text}, but the function runs in account ${accountId}: nothing was changed; deploy to account ${text} or set AwsAccountId to ${accountId}`,
-    });
+    addIssue(
+      issues,
+      'AwsAccountId',
+      `is ${text}, but the function runs in account ${accountId}: nothing was changed; deploy to account ${text} or set AwsAccountId to ${accountId}`,
+    );
   }
   return text;
 }
 
-function readReturnAttributes(value: unknown, issues: Issues): string[] | undefined {
-  return readList(value, 'ReturnAttributes', issues, (entry, entryPath) => {
+function readReturnAttributes(value: unknown, path: string, issues: Issues): string[] | undefined {
+  return readList(value, path, issues, (entry, entryPath) => {
     const text = readString(entry, entryPath, issues);
     if (text === undefined) return undefined;
     if (RETURN_ATTRIBUTE_PATTERN.test(text)) return text;
-    issues.push({
-      path: entryPath,
-      message: `must be an attribute name or a glob with * (e.g. KeyArns.*, *.eu-west-1.*), got ${describeValue(text)}`,
-    });
+    addIssue(issues, entryPath, `must be an attribute name or a glob with * (e.g. KeyArns.*, *.eu-west-1.*), got ${describeValue(text)}`);
     return undefined;
   });
 }

@@ -28,3 +28,8 @@ export function describeValue(value: unknown): string {
   }
   return String(value);
 }
+
+/** Appends the issue `message` at `path`. */
+export function addIssue(issues: Issues, path: string, message: string): void {
+  issues.push({ path, message });
+}

@@ -2,26 +2,20 @@
  * One entry of `CustomerMasterKeys` → `KeyProperties`: coercion, defaults from the top level, and
  * the rules KMS would otherwise enforce halfway through a rollout (spec ↔ usage, rotation).
  */
+
 import { DELETION_WINDOW_IN_DAYS } from '../constants.ts';
-import {
-  KEY_SPECS,
-  KEY_USAGES,
-  type KeyProperties,
-  type KeySpec,
-  REMOVAL_POLICIES,
-  type RemovalPolicy,
-  type TagMap,
-  type UserPolicyStatement,
-} from '../types.ts';
+import { sortedUnique } from '../order.ts';
+import { KEY_SPECS, KEY_USAGES, type KeyProperties, type KeySpec, REMOVAL_POLICIES, type TagMap, type UserPolicyStatement } from '../types.ts';
 import { readAliases } from './aliases.ts';
 import { isAbsent, readBoolean, readChoice, readInteger, readString } from './coerce.ts';
 import { readGrants } from './grants.ts';
-import { fieldPath, type Issues } from './issues.ts';
+import { addIssue, fieldPath, type Issues } from './issues.ts';
 import { allowedKeyUsagesOf, canRotate, defaultKeyUsageOf } from './keySpec.ts';
 import { readArnList, readCmkUsers, readServicePrincipals } from './principals.ts';
 import { readRegion, readRegionList } from './regionNames.ts';
 import { checkUniqueSids, readPolicyStatements } from './statements.ts';
-import { KEY_FIELDS, readFields } from './synonyms.ts';
+import { fieldReader, KEY_FIELDS, readFields } from './synonyms.ts';
+
 import { checkTagCount, readTags } from './tags.ts';
 
 /** Bounds KMS puts on a key's numbers and description. */
@@ -65,58 +59,53 @@ export function keyNameProblem(name: string): string | undefined {
  */
 export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path: string, issues: Issues): KeyProperties {
   const nameProblem = keyNameProblem(name);
-  if (nameProblem !== undefined) issues.push({ path, message: nameProblem });
+  if (nameProblem !== undefined) addIssue(issues, path, nameProblem);
   const fields = readFields(raw, path, issues, KEY_FIELDS) ?? {};
   const at = (field: string) => fieldPath(path, field);
-  const optional = <T>(value: unknown, read: (v: unknown) => T | undefined): T | undefined => (isAbsent(value) ? undefined : read(value));
+  const read = fieldReader(fields, path, issues);
 
   const region = readRegion(fields.Region, at('Region'), issues);
-  const replicaRegions = optional(fields.ReplicaRegions, (v) => readRegionList(v, at('ReplicaRegions'), issues, true)) ?? [];
+  const replicaRegions = read('ReplicaRegions', readRegionList, true) ?? [];
   if (region === null && replicaRegions.length > 0) {
-    issues.push({
-      path: at('ReplicaRegions'),
-      message: 'needs Region: replicas copy one primary key, but an empty Region means a separate key in every Region',
-    });
+    addIssue(issues, at('ReplicaRegions'), 'needs Region: replicas copy one primary key, but an empty Region means a separate key in every Region');
   }
-  const explicitMultiRegion = optional(fields.MultiRegion, (v) => readBoolean(v, at('MultiRegion'), issues));
+  const explicitMultiRegion = read('MultiRegion', readBoolean);
   if (explicitMultiRegion === false && replicaRegions.length > 0) {
-    issues.push({ path: at('MultiRegion'), message: 'cannot be false when ReplicaRegions is set: only multi-Region keys have replicas' });
+    addIssue(issues, at('MultiRegion'), 'cannot be false when ReplicaRegions is set: only multi-Region keys have replicas');
   }
 
-  const explicitSpec = optional(fields.Spec, (v) => readChoice(v, at('Spec'), issues, KEY_SPECS));
+  const explicitSpec = read('Spec', readChoice, KEY_SPECS);
   const specValid = isAbsent(fields.Spec) ? defaults.spec !== null : explicitSpec !== undefined;
   const spec = explicitSpec ?? defaults.spec ?? 'SYMMETRIC_DEFAULT';
-  let keyUsage = optional(fields.KeyUsage, (v) => readChoice(v, at('KeyUsage'), issues, KEY_USAGES));
+  let keyUsage = read('KeyUsage', readChoice, KEY_USAGES);
   if (keyUsage !== undefined && specValid && !allowedKeyUsagesOf(spec).includes(keyUsage)) {
-    issues.push({ path: at('KeyUsage'), message: `must be ${allowedKeyUsagesOf(spec).join(' or ')} with Spec ${spec}, got ${keyUsage}` });
+    addIssue(issues, at('KeyUsage'), `must be ${allowedKeyUsagesOf(spec).join(' or ')} with Spec ${spec}, got ${keyUsage}`);
   }
   const usageKnown = specValid && (keyUsage === undefined ? isAbsent(fields.KeyUsage) : allowedKeyUsagesOf(spec).includes(keyUsage));
   keyUsage ??= defaultKeyUsageOf(spec);
-  const fixedRegions = region !== null && region !== undefined && !replicaRegions.includes('*') ? [...new Set([region, ...replicaRegions])].sort() : null;
+  const fixedRegions = region !== null && region !== undefined && !replicaRegions.includes('*') ? sortedUnique([region, ...replicaRegions]) : null;
   const grantFacts = { spec, keyUsage, usageKnown, regions: fixedRegions };
-  const grants = optional(fields.Grants, (v) => readGrants(v, at('Grants'), issues, grantFacts));
+  const grants = read('Grants', readGrants, grantFacts);
 
-  const explicitRotation = optional(fields.EnableKeyRotation, (v) => readBoolean(v, at('EnableKeyRotation'), issues));
+  const explicitRotation = read('EnableKeyRotation', readBoolean);
   const rotatable = canRotate(spec, keyUsage);
   if (explicitRotation === true && !rotatable && specValid) {
-    issues.push({
-      path: at('EnableKeyRotation'),
-      message: `cannot be true with Spec ${spec} and KeyUsage ${keyUsage}: KMS rotates only symmetric encryption keys (SYMMETRIC_DEFAULT)`,
-    });
+    addIssue(
+      issues,
+      at('EnableKeyRotation'),
+      `cannot be true with Spec ${spec} and KeyUsage ${keyUsage}: KMS rotates only symmetric encryption keys (SYMMETRIC_DEFAULT)`,
+    );
   }
 
-  const tags = { ...defaults.globalTags, ...(optional(fields.Tags, (v) => readTags(v, at('Tags'), issues)) ?? {}) };
+  const tags = { ...defaults.globalTags, ...(read('Tags', readTags) ?? {}) };
   checkTagCount(tags, at('Tags'), issues);
 
-  const description = optional(fields.Description, (v) => readString(v, at('Description'), issues)) ?? null;
+  const description = read('Description', readString) ?? null;
   if (description !== null && description.length > LIMITS.descriptionLength) {
-    issues.push({ path: at('Description'), message: `must be at most ${LIMITS.descriptionLength} characters, got ${description.length}` });
+    addIssue(issues, at('Description'), `must be at most ${LIMITS.descriptionLength} characters, got ${description.length}`);
   }
 
-  const policyStatements = [
-    ...defaults.policyStatements,
-    ...(optional(fields.PolicyStatements, (v) => readPolicyStatements(v, at('PolicyStatements'), issues)) ?? []),
-  ];
+  const policyStatements = [...defaults.policyStatements, ...(read('PolicyStatements', readPolicyStatements) ?? [])];
   checkUniqueSids(policyStatements, issues, defaults.policyStatements.length);
 
   const { deletionWindowInDays: window, rotationPeriodInDays: period } = LIMITS;
@@ -125,30 +114,27 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
     region: region ?? null,
     replicaRegions,
     multiRegion: explicitMultiRegion ?? replicaRegions.length > 0,
-    administrators: optional(fields.CmkAdministratorIamArns, (v) => readArnList(v, at('CmkAdministratorIamArns'), issues)) ?? [],
-    users: optional(fields.CmkUserIamArns, (v) => readCmkUsers(v, at('CmkUserIamArns'), issues)) ?? [],
-    readOnlyUsers: optional(fields.CmkReadOnlyUserIamArns, (v) => readCmkUsers(v, at('CmkReadOnlyUserIamArns'), issues)) ?? [],
-    describeOnlyUsers: optional(fields.CmkDescribeOnlyUserIamArns, (v) => readCmkUsers(v, at('CmkDescribeOnlyUserIamArns'), issues)) ?? [],
-    externalUsers: optional(fields.CmkExternalUserIamArns, (v) => readArnList(v, at('CmkExternalUserIamArns'), issues)) ?? [],
-    servicePrincipals: optional(fields.CmkServicePrincipals, (v) => readServicePrincipals(v, at('CmkServicePrincipals'), issues)) ?? [],
-    allowManageKeyPermissionsWithIam:
-      optional(fields.AllowManageKeyPermissionsWithIam, (v) => readBoolean(v, at('AllowManageKeyPermissionsWithIam'), issues)) ?? false,
-    deletionWindowInDays:
-      optional(fields.DeletionWindowInDays, (v) => readInteger(v, at('DeletionWindowInDays'), issues, window.min, window.max)) ?? defaults.deletionWindowInDays,
+    administrators: read('CmkAdministratorIamArns', readArnList) ?? [],
+    users: read('CmkUserIamArns', readCmkUsers) ?? [],
+    readOnlyUsers: read('CmkReadOnlyUserIamArns', readCmkUsers) ?? [],
+    describeOnlyUsers: read('CmkDescribeOnlyUserIamArns', readCmkUsers) ?? [],
+    externalUsers: read('CmkExternalUserIamArns', readArnList) ?? [],
+    servicePrincipals: read('CmkServicePrincipals', readServicePrincipals) ?? [],
+    allowManageKeyPermissionsWithIam: read('AllowManageKeyPermissionsWithIam', readBoolean) ?? false,
+    deletionWindowInDays: read('DeletionWindowInDays', readInteger, window.min, window.max) ?? defaults.deletionWindowInDays,
     // The top-level default silently yields to keys that cannot rotate; an explicit true was refused above.
     enableKeyRotation: rotatable && (explicitRotation ?? defaults.enableKeyRotation),
-    rotationPeriodInDays:
-      optional(fields.RotationPeriodInDays, (v) => readInteger(v, at('RotationPeriodInDays'), issues, period.min, period.max)) ?? defaults.rotationPeriodInDays,
+    rotationPeriodInDays: read('RotationPeriodInDays', readInteger, period.min, period.max) ?? defaults.rotationPeriodInDays,
     spec,
     keyUsage,
     description,
-    enabled: optional(fields.Enabled, (v) => readBoolean(v, at('Enabled'), issues)) ?? true,
+    enabled: read('Enabled', readBoolean) ?? true,
     tags,
-    removalPolicy: optional(fields.RemovalPolicy, (v) => readChoice<RemovalPolicy>(v, at('RemovalPolicy'), issues, REMOVAL_POLICIES)) ?? 'Delete',
+    removalPolicy: read('RemovalPolicy', readChoice, REMOVAL_POLICIES) ?? 'Delete',
     ...(isAbsent(fields.RemovalPolicy) ? {} : { removalPolicyExplicit: true }),
-    allowReplacement: optional(fields.AllowReplacement, (v) => readBoolean(v, at('AllowReplacement'), issues)) ?? false,
+    allowReplacement: read('AllowReplacement', readBoolean) ?? false,
     policyStatements,
-    aliases: optional(fields.Aliases, (v) => readAliases(v, name, at('Aliases'), issues)) ?? [],
+    aliases: read('Aliases', readAliases, name) ?? [],
     ...(grants === undefined ? {} : { grants }),
   };
 }

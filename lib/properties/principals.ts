@@ -4,8 +4,8 @@
  * before any KMS call instead of as a `MalformedPolicyDocumentException` halfway through a rollout.
  */
 import type { CmkUser, PolicyCondition, ServicePrincipal } from '../types.ts';
-import { isAbsent, readList, readString, readStringList } from './coerce.ts';
-import { describeValue, fieldPath, type Issues } from './issues.ts';
+import { isAbsent, isEmptyList, readList, readString, readStringList } from './coerce.ts';
+import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
 import { CMK_USER_FIELDS, CONDITION_FIELDS, readFields, SERVICE_PRINCIPAL_FIELDS } from './synonyms.ts';
 
 // IAM name and path characters; a path is any number of `segment/` before the name.
@@ -18,14 +18,12 @@ export const CONDITION_TEST = /^((ForAnyValue|ForAllValues):)?[A-Za-z]+$/;
 // Condition keys: `kms:EncryptionContext:service`, `aws:PrincipalTag/team`, …; no blanks.
 export const CONDITION_VARIABLE = /^[A-Za-z0-9][\w:/.-]*$/;
 
+/** The start of every message about a principal that is not an IAM ARN. */
+export const MUST_BE_IAM_ARN = 'must be an IAM ARN arn:<aws|aws-cn|aws-us-gov>:iam::<12-digit account>:<root|user/…|role/…>';
+
 /** True for an account root, user or role ARN of a known partition (paths allowed). */
 export function isPrincipalArn(value: string): boolean {
   return PRINCIPAL_ARN.test(value);
-}
-
-/** An empty list as written (not one emptied by dropping invalid entries, which have their own issues). */
-function isEmptyList(value: unknown): boolean {
-  return Array.isArray(value) && value.length === 0;
 }
 
 function readArn(value: unknown, path: string, issues: Issues, allowStar: boolean): string | undefined {
@@ -33,13 +31,13 @@ function readArn(value: unknown, path: string, issues: Issues, allowStar: boolea
   if (text === undefined) return undefined;
   if (text === '*' && allowStar) return text;
   if (isPrincipalArn(text)) return text;
-  issues.push({
+  addIssue(
+    issues,
     path,
-    message:
-      text === '*'
-        ? 'the principal "*" (everyone) is allowed only in a CMKUser that carries at least one condition'
-        : `must be an IAM ARN arn:<aws|aws-cn|aws-us-gov>:iam::<12-digit account>:<root|user/…|role/…>, got ${describeValue(text)}`,
-  });
+    text === '*'
+      ? 'the principal "*" (everyone) is allowed only in a CMKUser that carries at least one condition'
+      : `${MUST_BE_IAM_ARN}, got ${describeValue(text)}`,
+  );
   return undefined;
 }
 
@@ -51,7 +49,7 @@ export function readArnList(value: unknown, path: string, issues: Issues): strin
 /** A list of IAM conditions; absent = none. */
 export function readConditions(value: unknown, path: string, issues: Issues): PolicyCondition[] {
   if (isAbsent(value)) return [];
-  return readList(value, path, issues, (entry, entryPath) => readCondition(entry, entryPath, issues)) ?? [];
+  return readList(value, path, issues, readCondition) ?? [];
 }
 
 function readCondition(value: unknown, path: string, issues: Issues): PolicyCondition | undefined {
@@ -68,10 +66,10 @@ function readCondition(value: unknown, path: string, issues: Issues): PolicyCond
   );
   const valuesPath = fieldPath(path, 'Values');
   let values: string[] | undefined;
-  if (isAbsent(fields.Values)) issues.push({ path: valuesPath, message: 'is required' });
+  if (isAbsent(fields.Values)) addIssue(issues, valuesPath, 'is required');
   else {
     values = readStringList(fields.Values, valuesPath, issues);
-    if (isEmptyList(fields.Values)) issues.push({ path: valuesPath, message: 'must list at least one value' });
+    if (isEmptyList(fields.Values)) addIssue(issues, valuesPath, 'must list at least one value');
   }
   if (issues.length > before || test === undefined || variable === undefined || values === undefined) return undefined;
   return { test, variable, values };
@@ -79,19 +77,19 @@ function readCondition(value: unknown, path: string, issues: Issues): PolicyCond
 
 function readRequired(value: unknown, path: string, issues: Issues, pattern: RegExp, what: string): string | undefined {
   if (isAbsent(value)) {
-    issues.push({ path, message: 'is required' });
+    addIssue(issues, path, 'is required');
     return undefined;
   }
   const text = readString(value, path, issues);
   if (text === undefined) return undefined;
   if (pattern.test(text)) return text;
-  issues.push({ path, message: `must be ${what}, got ${describeValue(text)}` });
+  addIssue(issues, path, `must be ${what}, got ${describeValue(text)}`);
   return undefined;
 }
 
 /** A list of CMKUsers; a bare ARN string is shorthand for `{Name: [ARN]}`. */
 export function readCmkUsers(value: unknown, path: string, issues: Issues): CmkUser[] | undefined {
-  return readList(value, path, issues, (entry, entryPath) => readCmkUser(entry, entryPath, issues));
+  return readList(value, path, issues, readCmkUser);
 }
 
 function readCmkUser(value: unknown, path: string, issues: Issues): CmkUser | undefined {
@@ -104,20 +102,20 @@ function readCmkUser(value: unknown, path: string, issues: Issues): CmkUser | un
   const conditions = readConditions(fields.Conditions, fieldPath(path, 'Conditions'), issues);
   const namePath = fieldPath(path, 'Name');
   if (isAbsent(fields.Name)) {
-    issues.push({ path: namePath, message: 'is required: the list of principal ARNs' });
+    addIssue(issues, namePath, 'is required: the list of principal ARNs');
     return undefined;
   }
   const allowStar = conditions.length > 0;
   const principals = readList(fields.Name, namePath, issues, (entry, entryPath) => readArn(entry, entryPath, issues, allowStar));
   if (principals === undefined) return undefined;
-  if (isEmptyList(fields.Name)) issues.push({ path: namePath, message: 'must list at least one principal ARN' });
+  if (isEmptyList(fields.Name)) addIssue(issues, namePath, 'must list at least one principal ARN');
   if (principals.length === 0) return undefined;
   return { principals, conditions };
 }
 
 /** A list of `{Name, Actions, Conditions}` service principals. */
 export function readServicePrincipals(value: unknown, path: string, issues: Issues): ServicePrincipal[] | undefined {
-  return readList(value, path, issues, (entry, entryPath) => readServicePrincipal(entry, entryPath, issues));
+  return readList(value, path, issues, readServicePrincipal);
 }
 
 function readServicePrincipal(value: unknown, path: string, issues: Issues): ServicePrincipal | undefined {
@@ -126,12 +124,12 @@ function readServicePrincipal(value: unknown, path: string, issues: Issues): Ser
   const name = readRequired(fields.Name, fieldPath(path, 'Name'), issues, SERVICE_PRINCIPAL, 'a service principal such as s3.amazonaws.com');
   const actionsPath = fieldPath(path, 'Actions');
   let actions: string[] | undefined;
-  if (isAbsent(fields.Actions)) issues.push({ path: actionsPath, message: 'is required: the KMS actions the service may call' });
+  if (isAbsent(fields.Actions)) addIssue(issues, actionsPath, 'is required: the KMS actions the service may call');
   else {
     actions = readList(fields.Actions, actionsPath, issues, (entry, entryPath) =>
       readRequired(entry, entryPath, issues, KMS_ACTION, 'a KMS action such as kms:Encrypt'),
     );
-    if (isEmptyList(fields.Actions)) issues.push({ path: actionsPath, message: 'must list at least one action' });
+    if (isEmptyList(fields.Actions)) addIssue(issues, actionsPath, 'must list at least one action');
   }
   const conditions = readConditions(fields.Conditions, fieldPath(path, 'Conditions'), issues);
   if (name === undefined || actions === undefined || actions.length === 0) return undefined;

@@ -3,9 +3,10 @@
  * A malformed name is a validation error (a typo must not make an existing key look unwanted);
  * whether a well-formed Region is enabled is decided later, against the account (`regions.ts`).
  */
+import { sortedUnique } from '../order.ts';
 import { ALL_REGIONS, isRegionName } from '../regions.ts';
 import { isAbsent, readList, readString } from './coerce.ts';
-import { describeValue, type Issues } from './issues.ts';
+import { addIssue, describeValue, type Issues } from './issues.ts';
 
 /** A Region name as the user wrote it; `null`, absent and `""` mean "every Region". */
 export function readRegion(value: unknown, path: string, issues: Issues): string | null | undefined {
@@ -13,7 +14,7 @@ export function readRegion(value: unknown, path: string, issues: Issues): string
   const text = readString(value, path, issues);
   if (text === undefined) return undefined;
   if (isRegionName(text)) return text;
-  issues.push({ path, message: `must be an AWS Region name such as us-east-1, got ${describeValue(text)}` });
+  addIssue(issues, path, `must be an AWS Region name such as us-east-1, got ${describeValue(text)}`);
   return undefined;
 }
 
@@ -24,8 +25,8 @@ export function readRegionList(value: unknown, path: string, issues: Issues, all
     if (text === undefined) return undefined;
     if (isRegionName(text) || (allowAll && text === ALL_REGIONS)) return text;
     const also = allowAll ? ' or "*"' : '';
-    issues.push({ path: entryPath, message: `must be an AWS Region name such as us-east-1${also}, got ${describeValue(text)}` });
+    addIssue(issues, entryPath, `must be an AWS Region name such as us-east-1${also}, got ${describeValue(text)}`);
     return undefined;
   });
-  return regions === undefined ? undefined : [...new Set(regions)].sort();
+  return regions === undefined ? undefined : sortedUnique(regions);
 }

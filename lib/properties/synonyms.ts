@@ -5,8 +5,9 @@
  * always PascalCase, so both spellings of one template report identical issues.
  */
 
-import { isRecord } from './coerce.ts';
-import { describeValue, fieldPath, type Issues } from './issues.ts';
+import { editDistance } from '../editDistance.ts';
+import { isAbsent, isRecord } from './coerce.ts';
+import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
 
 /** Top-level properties of the resource. */
 export const TOP_LEVEL_FIELDS = [
@@ -74,6 +75,18 @@ export function snakeCaseOf(pascal: string): string {
 /** The properties present in one object, by PascalCase name (values as received, possibly null). */
 export type Fields<F extends string> = Partial<Record<F, unknown>>;
 
+/** Reads one property of `fields` (read by `readFields` at `path`) with `reader`; undefined when it is absent. */
+export type FieldReader<F extends string> = <T, A extends unknown[]>(
+  field: F,
+  reader: (value: unknown, path: string, issues: Issues, ...rest: A) => T | undefined,
+  ...rest: A
+) => T | undefined;
+
+/** The `FieldReader` of `fields`, whose issues go to `issues` under `path`. */
+export function fieldReader<F extends string>(fields: Fields<F>, path: string, issues: Issues): FieldReader<F> {
+  return (field, reader, ...rest) => (isAbsent(fields[field]) ? undefined : reader(fields[field], fieldPath(path, field), issues, ...rest));
+}
+
 /**
  * Reads an object whose properties are `fields` (each also under its snake_case synonym) or
  * `pascalOnly`. Unknown names and both spellings of one property are issues. Returns `undefined`
@@ -87,7 +100,7 @@ export function readFields<F extends string>(
   pascalOnly: readonly F[] = [],
 ): Fields<F> | undefined {
   if (!isRecord(raw)) {
-    issues.push({ path, message: `must be an object, got ${describeValue(raw)}` });
+    addIssue(issues, path, `must be an object, got ${describeValue(raw)}`);
     return undefined;
   }
   const bySpelling = new Map<string, F>();
@@ -101,12 +114,12 @@ export function readFields<F extends string>(
     if (value === undefined) continue;
     const field = bySpelling.get(name);
     if (field === undefined) {
-      issues.push({ path: fieldPath(path, name), message: unknownMessage(name, bySpelling) });
+      addIssue(issues, fieldPath(path, name), unknownMessage(name, bySpelling));
       continue;
     }
     const earlier = spelledAs.get(field);
     if (earlier !== undefined) {
-      issues.push({ path: fieldPath(path, field), message: `is given twice, as ${earlier} and as ${name}; keep one spelling` });
+      addIssue(issues, fieldPath(path, field), `is given twice, as ${earlier} and as ${name}; keep one spelling`);
       continue;
     }
     spelledAs.set(field, name);
@@ -147,17 +160,4 @@ export function closestName(name: string, spellings: Map<string, string>): strin
 /** Case and underscores do not count as differences: `deletionWindowInDays` is `DeletionWindowInDays`. */
 function normalise(name: string): string {
   return name.replace(/_/g, '').toLowerCase();
-}
-
-/** Levenshtein distance (names are short; the quadratic table is fine). */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

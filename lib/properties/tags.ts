@@ -7,7 +7,7 @@ import { MAX_TAGS_PER_KEY } from '../constants.ts';
 import { OWNERSHIP_TAG_COUNT, OWNERSHIP_TAG_PREFIX } from '../ownership.ts';
 import type { TagMap } from '../types.ts';
 import { isRecord, readString } from './coerce.ts';
-import { describeValue, fieldPath, type Issues } from './issues.ts';
+import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
 
 /**
  * Tags the product itself may put on a key. `OWNERSHIP_TAG_COUNT` already includes PreviousOwner
@@ -43,7 +43,7 @@ function tagValueProblem(value: string): string | undefined {
 /** A map tag key → value. Invalid entries are dropped after their issue. */
 export function readTags(value: unknown, path: string, issues: Issues): TagMap | undefined {
   if (!isRecord(value)) {
-    issues.push({ path, message: `must be a map of tag key to value, got ${describeValue(value)}` });
+    addIssue(issues, path, `must be a map of tag key to value, got ${describeValue(value)}`);
     return undefined;
   }
   // Collected as entries: `Object.fromEntries` keeps a tag named `__proto__` as a plain tag.
@@ -52,13 +52,13 @@ export function readTags(value: unknown, path: string, issues: Issues): TagMap |
     const entryPath = fieldPath(path, key);
     const keyProblem = tagKeyProblem(key);
     if (keyProblem !== undefined) {
-      issues.push({ path: entryPath, message: keyProblem });
+      addIssue(issues, entryPath, keyProblem);
       continue;
     }
     const text = readString(raw, entryPath, issues);
     if (text === undefined) continue;
     const valueProblem = tagValueProblem(text);
-    if (valueProblem !== undefined) issues.push({ path: entryPath, message: valueProblem });
+    if (valueProblem !== undefined) addIssue(issues, entryPath, valueProblem);
     else tags.push([key, text]);
   }
   return Object.fromEntries(tags);
@@ -68,8 +68,9 @@ export function readTags(value: unknown, path: string, issues: Issues): TagMap |
 export function checkTagCount(tags: TagMap, path: string, issues: Issues): void {
   const count = Object.keys(tags).length;
   if (count <= MAX_USER_TAGS_PER_KEY) return;
-  issues.push({
+  addIssue(
+    issues,
     path,
-    message: `has ${count} tags (GlobalTags included); KMS allows ${MAX_TAGS_PER_KEY} per key and the product keeps ${RESERVED_TAG_COUNT} for its ownership tags, so at most ${MAX_USER_TAGS_PER_KEY}`,
-  });
+    `has ${count} tags (GlobalTags included); KMS allows ${MAX_TAGS_PER_KEY} per key and the product keeps ${RESERVED_TAG_COUNT} for its ownership tags, so at most ${MAX_USER_TAGS_PER_KEY}`,
+  );
 }

@@ -85,8 +85,9 @@ const SERVICE_OF_PACKAGE: Record<string, string> = {
 /**
  * Every AWS action the code calls, from the `XxxCommand` names `lib/aws/*.ts` imports
  * (`import { CreateKeyCommand } from '@aws-sdk/client-kms'` → `kms:CreateKey`). Type-only imports
- * (`type ListRegionsCommandOutput`) are not calls. A client package not in the table is an error:
- * a new service needs its IAM reviewed.
+ * (`type ListRegionsCommandOutput`) are not calls. A namespace import sends commands by name
+ * (`lib/aws/kmsSend.ts`): each operation of its table, `sdk.CreateKeyCommandInput`, is a call. A
+ * client package not in the table is an error: a new service needs its IAM reviewed.
  */
 export function actionsCalledByCode(): { actions: Set<string>; unknownPackages: string[] } {
   const dir = join(ROOT, 'lib', 'aws');
@@ -109,6 +110,14 @@ export function actionsCalledByCode(): { actions: Set<string>; unknownPackages: 
         const name = specifier.split(/\s+as\s+/)[0]!;
         if (name.endsWith('Command')) actions.add(`${service}:${name.slice(0, -'Command'.length)}`);
       }
+    }
+    for (const [, namespace, pkg] of source.matchAll(/import\s*\*\s*as\s*(\w+)\s*from\s*'(@aws-sdk\/client-[a-z0-9-]+)'/g)) {
+      const service = SERVICE_OF_PACKAGE[pkg!];
+      if (service === undefined) {
+        unknownPackages.push(`${file}: ${pkg}`);
+        continue;
+      }
+      for (const [, name] of source.matchAll(new RegExp(`\\b${namespace}\\.(\\w+)CommandInput\\b`, 'g'))) actions.add(`${service}:${name}`);
     }
   }
   return { actions, unknownPackages };

@@ -1,0 +1,83 @@
+/**
+ * One way to send a KMS request over `@aws-sdk/client-kms`, for `kms.ts` and `kmsGrants.ts`: the
+ * command class is looked up by the operation's name (`ListKeys` → `ListKeysCommand`), so each method
+ * of `KmsApi` is one line of input and output mapping. Every SDK exception becomes a `KmsError`
+ * naming the Region and the operation; listings fetch every page.
+ */
+import * as sdk from '@aws-sdk/client-kms';
+import type { ListOptions } from '../kmsApi.ts';
+import { toKmsError } from './translateError.ts';
+
+/** Input and output of each KMS operation the product sends (types only). */
+interface Operations {
+  CancelKeyDeletion: [sdk.CancelKeyDeletionCommandInput, sdk.CancelKeyDeletionCommandOutput];
+  CreateAlias: [sdk.CreateAliasCommandInput, sdk.CreateAliasCommandOutput];
+  CreateGrant: [sdk.CreateGrantCommandInput, sdk.CreateGrantCommandOutput];
+  CreateKey: [sdk.CreateKeyCommandInput, sdk.CreateKeyCommandOutput];
+  DeleteAlias: [sdk.DeleteAliasCommandInput, sdk.DeleteAliasCommandOutput];
+  DescribeKey: [sdk.DescribeKeyCommandInput, sdk.DescribeKeyCommandOutput];
+  DisableKey: [sdk.DisableKeyCommandInput, sdk.DisableKeyCommandOutput];
+  DisableKeyRotation: [sdk.DisableKeyRotationCommandInput, sdk.DisableKeyRotationCommandOutput];
+  EnableKey: [sdk.EnableKeyCommandInput, sdk.EnableKeyCommandOutput];
+  EnableKeyRotation: [sdk.EnableKeyRotationCommandInput, sdk.EnableKeyRotationCommandOutput];
+  GetKeyPolicy: [sdk.GetKeyPolicyCommandInput, sdk.GetKeyPolicyCommandOutput];
+  GetKeyRotationStatus: [sdk.GetKeyRotationStatusCommandInput, sdk.GetKeyRotationStatusCommandOutput];
+  ListAliases: [sdk.ListAliasesCommandInput, sdk.ListAliasesCommandOutput];
+  ListGrants: [sdk.ListGrantsCommandInput, sdk.ListGrantsCommandOutput];
+  ListKeys: [sdk.ListKeysCommandInput, sdk.ListKeysCommandOutput];
+  ListResourceTags: [sdk.ListResourceTagsCommandInput, sdk.ListResourceTagsCommandOutput];
+  PutKeyPolicy: [sdk.PutKeyPolicyCommandInput, sdk.PutKeyPolicyCommandOutput];
+  ReplicateKey: [sdk.ReplicateKeyCommandInput, sdk.ReplicateKeyCommandOutput];
+  RevokeGrant: [sdk.RevokeGrantCommandInput, sdk.RevokeGrantCommandOutput];
+  ScheduleKeyDeletion: [sdk.ScheduleKeyDeletionCommandInput, sdk.ScheduleKeyDeletionCommandOutput];
+  TagResource: [sdk.TagResourceCommandInput, sdk.TagResourceCommandOutput];
+  UntagResource: [sdk.UntagResourceCommandInput, sdk.UntagResourceCommandOutput];
+  UpdateAlias: [sdk.UpdateAliasCommandInput, sdk.UpdateAliasCommandOutput];
+  UpdateKeyDescription: [sdk.UpdateKeyDescriptionCommandInput, sdk.UpdateKeyDescriptionCommandOutput];
+  UpdatePrimaryRegion: [sdk.UpdatePrimaryRegionCommandInput, sdk.UpdatePrimaryRegionCommandOutput];
+}
+export type KmsOperation = keyof Operations;
+type Input<A extends KmsOperation> = Operations[A][0];
+type Output<A extends KmsOperation> = Operations[A][1];
+/** The operations that answer a page at a time (`Marker` in, `Truncated`/`NextMarker` out). */
+type Paged = { [A in KmsOperation]: Output<A> extends { NextMarker?: string } ? A : never }[KmsOperation];
+
+type Command = Parameters<sdk.KMSClient['send']>[0];
+const COMMANDS = sdk as unknown as Record<`${KmsOperation}Command`, new (input: object) => Command>;
+
+export interface KmsSender {
+  /** Sends `action`; rejects with a `KmsError`. */
+  send<A extends KmsOperation>(action: A, input: Input<A>): Promise<Output<A>>;
+  /** Sends `action` whose answer carries nothing the product reads. */
+  run<A extends KmsOperation>(action: A, input: Input<A>): Promise<void>;
+  /** Every page of `action`, each awaited through `options.beforePage` first; `items` picks one page's entries. */
+  list<A extends Paged, T>(action: A, input: Omit<Input<A>, 'Marker'>, options: ListOptions | undefined, items: (out: Output<A>) => T[]): Promise<T[]>;
+}
+
+/** The sender of `client`'s Region. */
+export function kmsSender(client: sdk.KMSClient, region: string): KmsSender {
+  const send = async <A extends KmsOperation>(action: A, input: Input<A>): Promise<Output<A>> => {
+    try {
+      return (await client.send(new COMMANDS[`${action}Command`](input))) as Output<A>;
+    } catch (error) {
+      throw toKmsError(error, { region, action });
+    }
+  };
+  return {
+    send,
+    run: async (action, input) => {
+      await send(action, input);
+    },
+    list: async (action, input, options, items) => {
+      const all = [];
+      let marker: string | undefined;
+      do {
+        await options?.beforePage?.();
+        const out = await send(action, { ...input, Marker: marker } as Input<typeof action>);
+        all.push(...items(out));
+        marker = out.Truncated ? out.NextMarker : undefined;
+      } while (marker !== undefined);
+      return all;
+    },
+  };
+}
