@@ -1,6 +1,7 @@
 /**
  * Reads what exists (DESIGN.md "Finding owned keys after a crash"): per Region, in parallel, every
- * alias and every key; the tags of every customer managed key; then, for the keys that are ours
+ * alias and every key; the tags of every customer managed key, except those the Tagging API's index
+ * lists as foreign (lib/tagIndex.ts; without the index, every key's); then, for the keys that are ours
  * (Owner or PreviousOwner tag) or that a wanted alias targets, DescribeKey, GetKeyPolicy and
  * GetKeyRotationStatus. Every request is paced through the Pacer shared with the executor, and
  * retried on throttling and transient errors (reads are always safe to repeat).
@@ -20,9 +21,11 @@ import { type Limiter, limiter, mapLimit } from './concurrency.ts';
 import type { KmsOperation } from './constants.ts';
 import { hasCode, KmsError } from './errors.ts';
 import type { AliasEntry, KeyListEntry, KmsApi, KmsApiFactory } from './kmsApi.ts';
+import type { Log } from './logger.ts';
 import { OWNERSHIP_TAGS } from './ownership.ts';
 import { Pacer } from './pacer.ts';
 import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, realSleep, withRetry } from './retry.ts';
+import { mustReadTags, readTagIndex, type TagIndex, type TagIndexUse } from './tagIndex.ts';
 import type { ActualAlias, ActualKey, ActualState, Owner, TagMap } from './types.ts';
 import { describedOnDelete, unreadKey } from './unreadKeys.ts';
 
@@ -36,6 +39,10 @@ export interface ReadActualStateInput {
   pacer?: Pacer;
   /** Members (`region\nkeyId`) of keys this request made: read even when ListKeys lags. */
   madeKeys?: ReadonlySet<string>;
+  /** Narrow the tag scan with the Tagging API's index (lib/tagIndex.ts); absent or null: read every key's tags. */
+  tagIndex?: TagIndexUse;
+  /** Where a Region falling back to the full tag scan is reported. */
+  log?: Log;
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -149,10 +156,12 @@ async function readRegion(
 
   let aliases: AliasEntry[];
   let listed: KeyListEntry[];
+  let index: TagIndex;
   try {
-    [aliases, listed] = await Promise.all([
+    [aliases, listed, index] = await Promise.all([
       read('ListAliases', () => api.listAliases(pagePacer('ListAliases')), true),
       read('ListKeys', () => api.listKeys(pagePacer('ListKeys')), true),
+      readTagIndex(api, input.tagIndex, input.log, (send) => read('GetResources', () => send(pagePacer('GetResources')), true)),
     ]);
   } catch (error) {
     if (!hasCode(error, 'AccessDeniedException')) throw error;
@@ -166,12 +175,19 @@ async function readRegion(
   // ListKeys may not list a key made moments ago yet: the keys this request made and the targets of
   // wanted aliases exist, whatever the listing says.
   const keyIds = new Set(listed.map((k) => k.keyId));
+  // Tags read directly whatever the tag index says: keys this request made, targets of wanted aliases
+  // and of every alias the request's properties name (an adopted key whose new tags the index lacks).
+  const directNames = new Set(input.tagIndex?.directAliasNames ?? []);
+  const direct = new Set([...wantedTargets, ...targeted(aliases.filter((a) => directNames.has(a.aliasName)))]);
   for (const member of input.madeKeys ?? []) {
     const [madeRegion, keyId] = member.split('\n');
-    if (madeRegion === region && keyId !== undefined) keyIds.add(keyId);
+    if (madeRegion === region && keyId !== undefined) {
+      keyIds.add(keyId);
+      direct.add(keyId);
+    }
   }
   for (const keyId of wantedTargets) keyIds.add(keyId);
-  const candidates = [...keyIds].filter((keyId) => !awsManaged.has(keyId));
+  const candidates = [...keyIds].filter((keyId) => !awsManaged.has(keyId) && (direct.has(keyId) || mustReadTags(keyId, index, input.owner)));
   const tagged = await mapLimit(candidates, READ_CONCURRENCY_PER_REGION, async (keyId) => {
     try {
       return { keyId, tags: await read('ListResourceTags', () => api.listResourceTags(keyId, pagePacer('ListResourceTags')), true, true) };

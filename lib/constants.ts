@@ -31,6 +31,12 @@ export const DEFAULT_KMS_QUOTAS = {
   CreateGrant: 50,
   RevokeGrant: 50,
   ListGrants: 100,
+  /**
+   * Not KMS: the Resource Groups Tagging API's GetResources (the reader's tag index, DESIGN.md
+   * "Finding owned keys in a busy account"). Its quota is not documented in the API reference; a
+   * guess, the figure the emulator enforces (local/emulator/README.md).
+   */
+  GetResources: 10,
 } as const;
 
 export type KmsOperation = keyof typeof DEFAULT_KMS_QUOTAS;

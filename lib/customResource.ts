@@ -16,6 +16,7 @@ import { type ReconcileDeps, reconcile } from './reconcile.ts';
 import { enabledRegionsOf } from './regions.ts';
 import { failedResult, type RequestResult } from './requestResult.ts';
 import { measureResponseBytes } from './response.ts';
+import { aliasNamesOf } from './tagIndex.ts';
 import type { DesiredState, ResourceProperties } from './types.ts';
 
 export interface HandleRequestDeps extends Omit<ReconcileDeps, 'kms' | 'progress'> {
@@ -49,6 +50,9 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
     const accountRegions = await deps.aws.regions.listRegions();
     const enabledRegions = enabledRegionsOf(accountRegions);
     const desired = deletionDesiredState({ rawProperties: event.ResourceProperties, enabledRegions, accountRegions, context });
+    // The Create's or last Update's properties: through their aliases the rollback of an adoption finds its key.
+    const parsed = parseOldProperties(event.ResourceProperties, context.accountId);
+    desired.tagIndexAliasNames = parsed === null ? null : aliasNamesOf(parsed.keys);
     return reconcile(desired, [], { ...deps, kms: deps.aws.kms, progress });
   }
 
@@ -62,6 +66,9 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
     const accountRegions = await deps.aws.regions.listRegions();
     const enabledRegions = enabledRegionsOf(accountRegions);
     desired = buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, requestId: event.RequestId, context });
+    // An Update whose previous properties no longer parse may be the rollback of an adoption they named: no index.
+    desired.tagIndexAliasNames =
+      event.RequestType === 'Update' && oldProperties === null ? null : aliasNamesOf([...properties.keys, ...(oldProperties?.keys ?? [])]);
     const envelope = {
       Status: 'SUCCESS',
       PhysicalResourceId: owner.ownerId,

@@ -107,6 +107,12 @@ export interface KmsApi {
   /** Idempotent through `Name`: the same name and parameters answer the existing GrantId. */
   createGrant(input: CreateGrantInput): Promise<{ grantId: string }>;
   revokeGrant(keyId: string, grantId: string): Promise<void>;
+  /**
+   * Not KMS: the Resource Groups Tagging API's index of the Region's KMS keys (`GetResources`, all
+   * pages), key id → tags as indexed. It lags tag changes and omits keys never tagged, so it only
+   * narrows the reader's scan (lib/tagIndex.ts). Absent where no index is available (tests' fakes).
+   */
+  listTaggedKeys?(options?: ListOptions): Promise<Map<string, TagMap>>;
 }
 
 /** KMS per Region; implementations memoise one client per Region. */

@@ -49,12 +49,13 @@ export async function reconcile(desired: DesiredState, returnAttributes: string[
   let last = { planned: 0, outcomes: [] as ActionOutcome[] };
   // Keys made or changed by this request, across passes: KMS may not list or find them yet.
   const madeKeys = new Set<string>();
+  const tagIndex = desired.tagIndexAliasNames == null ? null : { directAliasNames: desired.tagIndexAliasNames };
 
   for (let pass = 1; pass <= MAX_RECONCILE_PASSES; pass++) {
     progress.startPass(`reading the actual state (pass ${pass})`);
     let read: PlanInput;
     try {
-      read = await readForPlan(desired, { aliasNames, kms, pacer, madeKeys }, { deadline, now, sleep, log });
+      read = await readForPlan(desired, { aliasNames, kms, pacer, madeKeys, tagIndex }, { deadline, now, sleep, log });
     } catch (error) {
       // A read KMS has not caught up with (a listed key still answering NotFound): read again, or say so.
       if (!(error instanceof KmsError && error.retryable)) throw error;

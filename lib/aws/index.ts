@@ -1,11 +1,12 @@
 /**
- * The AWS dependencies of one invocation: KMS per Region and the enabled Regions. The only entry
- * to `lib/aws/` the handler needs.
+ * The AWS dependencies of one invocation: KMS (with the Tagging API's index of its keys) per Region
+ * and the enabled Regions. The only entry to `lib/aws/` the handler needs.
  */
 import type { KmsApi, KmsApiFactory } from '../kmsApi.ts';
 import { createAccountClient, createRegionsApi, type RegionsApi } from './account.ts';
 import { createKmsClient } from './clients.ts';
 import { createKmsApi } from './kms.ts';
+import { createTaggingClient, listTaggedKeys } from './tagIndex.ts';
 
 export type { RegionsApi } from './account.ts';
 
@@ -21,15 +22,23 @@ export interface AwsDependenciesOptions {
 
 /**
  * Builds the dependencies. Credentials and endpoints (`AWS_ENDPOINT_URL*`) are the SDK's standard
- * configuration; the Region comes from the caller. Each Region's client and KmsApi are created on
- * first use and kept: this is the one per-Region cache.
+ * configuration; the Region comes from the caller. Each Region's clients (KMS, Tagging API) and
+ * KmsApi are created on first use and kept: this is the one per-Region cache.
  */
 export function createAwsDependencies(options: AwsDependenciesOptions = {}): AwsDependencies {
   const apis = new Map<string, KmsApi>();
   const kms: KmsApiFactory = (region) => {
     let api = apis.get(region);
     if (api === undefined) {
-      api = createKmsApi(createKmsClient(region), region);
+      // The Tagging API's client is made on first use: a request that never reads the index never pays for it.
+      let tagging: ReturnType<typeof createTaggingClient> | undefined;
+      api = {
+        ...createKmsApi(createKmsClient(region), region),
+        listTaggedKeys: (listOptions) => {
+          tagging ??= createTaggingClient(region);
+          return listTaggedKeys(tagging, region, listOptions);
+        },
+      };
       apis.set(region, api);
     }
     return api;

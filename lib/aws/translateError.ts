@@ -8,7 +8,7 @@ import { AccountApiError, type AwsServiceError, type ErrorContext, KmsError, typ
 import { isThrottlingCode } from '../retry.ts';
 
 /** Service-side failures: the same request may succeed later. */
-const SERVER_CODES = new Set(['KMSInternalException', 'DependencyTimeoutException', 'InternalFailure', 'ServiceUnavailable']);
+const SERVER_CODES = new Set(['KMSInternalException', 'DependencyTimeoutException', 'InternalFailure', 'ServiceUnavailable', 'InternalServiceException']);
 
 /** Transport failures: the request may or may not have reached KMS. */
 const NETWORK_CODES = new Set([

@@ -78,6 +78,15 @@ export const KMS_REQUEST_QUOTAS = {
 } as const;
 
 export type KmsQuotaName = keyof typeof KMS_REQUEST_QUOTAS;
+
+/**
+ * The Resource Groups Tagging API's request quota the emulator enforces for `GetResources`, per
+ * account, per Region, in requests per second. A guess: the API reference only says the operation
+ * "has a rate limit" and points to the Tag Editor guide's Service Quotas page (local/emulator/README.md).
+ */
+export const TAGGING_REQUEST_QUOTAS = { GetResources: 10 } as const;
+
+export type TaggingQuotaName = keyof typeof TAGGING_REQUEST_QUOTAS;
 export type KmsQuotas = Record<KmsQuotaName, number>;
 
 /**

@@ -63,6 +63,7 @@ export function addKey(state: EmulatorState, spec: NewKey): KeyRecord {
     state: spec.creatingMs !== undefined && spec.creatingMs > 0 ? 'Creating' : 'Enabled',
     policy: spec.policy,
     tags: spec.tags,
+    ...(spec.tags.size > 0 ? { everTagged: true } : {}),
     deletionDate: null,
     pendingWindowInDays: null,
     keyManager: spec.keyManager ?? 'CUSTOMER',

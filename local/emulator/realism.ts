@@ -26,11 +26,16 @@ export interface FieldRealism {
   scp: PolicyDocument | null;
   /** How long a TagResource/UntagResource takes to show in `aws:ResourceTag/*` (AWS: up to 5 minutes). */
   tagPropagationMs: number;
+  /**
+   * How long a tag change (CreateKey/ReplicateKey with tags, TagResource, UntagResource) takes to
+   * reach the Resource Groups Tagging API's index (`GetResources`). 0 = at once.
+   */
+  tagIndexLagMs: number;
 }
 
 export type FieldRealismOptions = Partial<FieldRealism>;
 
-export const NO_REALISM: FieldRealism = { consistencyDelayMs: 0, updatingMs: 0, identityPolicy: null, scp: null, tagPropagationMs: 0 };
+export const NO_REALISM: FieldRealism = { consistencyDelayMs: 0, updatingMs: 0, identityPolicy: null, scp: null, tagPropagationMs: 0, tagIndexLagMs: 0 };
 
 export const REALISM_FIELDS = Object.keys(NO_REALISM) as (keyof FieldRealism)[];
 
@@ -44,7 +49,7 @@ function isPolicy(value: unknown): value is PolicyDocument {
  */
 export function checkRealism(body: Record<string, unknown>): FieldRealismOptions {
   const out: FieldRealismOptions = {};
-  for (const field of ['consistencyDelayMs', 'updatingMs', 'tagPropagationMs'] as const) {
+  for (const field of ['consistencyDelayMs', 'updatingMs', 'tagPropagationMs', 'tagIndexLagMs'] as const) {
     const value = body[field];
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`${field} must be a number ≥ 0`);
@@ -71,6 +76,7 @@ export const REALISM_FLAGS: Record<string, keyof FieldRealism> = {
   '--identity-policy': 'identityPolicy',
   '--scp': 'scp',
   '--tag-propagation-ms': 'tagPropagationMs',
+  '--tag-index-lag-ms': 'tagIndexLagMs',
 };
 
 /**

@@ -1,5 +1,6 @@
 /**
- * HTTP and protocol: KMS JSON 1.1 at `POST /` (`X-Amz-Target: TrentService.<Op>`), the Account
+ * HTTP and protocol: KMS JSON 1.1 at `POST /` (`X-Amz-Target: TrentService.<Op>`), the Resource
+ * Groups Tagging API's GetResources there too (`ResourceGroupsTaggingAPI_20170126.GetResources`), the Account
  * API's REST-JSON `POST /listRegions`, and the control API under `/__emulator/`. The Region of a
  * request comes from its SigV4 credential scope; signatures are not verified.
  *
@@ -20,6 +21,7 @@ import { decideFault, latencyFor } from './faults.ts';
 import { OPERATIONS } from './operations/index.ts';
 import { chargesFor } from './quotas.ts';
 import { authorisationOn } from './realism.ts';
+import { getResources, TAGGING_TARGET_PREFIX, taggingThrottled } from './tagIndex.ts';
 import type { Input } from './validate.ts';
 
 const JSON_11 = 'application/x-amz-json-1.1';
@@ -97,9 +99,23 @@ function afterMutation(emulator: Emulator): boolean {
   return true;
 }
 
+/** The Tagging API's one operation: GetResources, authorised as `tag:GetResources` on `*`, with its own quota. */
+async function taggingOperation(emulator: Emulator, region: string, operation: string, input: Input): Promise<Record<string, unknown>> {
+  const { state } = emulator;
+  if (operation !== 'GetResources') throw new KmsFault('UnknownOperationException', `Unknown operation ${TAGGING_TARGET_PREFIX}${operation}`);
+  if (authorisationOn(state.config)) await authorise(state, [{ action: 'tag:GetResources', region, resource: '*', keyPolicy: null, context: {} }]);
+  if (!emulator.buckets.tryTake([{ region, quota: 'GetResources', tokens: 1 }], Date.now())) {
+    state.counts.throttled += 1;
+    state.counts.throttledByOperation[operation] = (state.counts.throttledByOperation[operation] ?? 0) + 1;
+    throw taggingThrottled();
+  }
+  return getResources(state, region, input);
+}
+
 async function handleKms(emulator: Emulator, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
   const target = String(req.headers['x-amz-target'] ?? '');
-  const operation = target.startsWith('TrentService.') ? target.slice('TrentService.'.length) : target;
+  const tagging = target.startsWith(TAGGING_TARGET_PREFIX);
+  const operation = tagging ? target.slice(TAGGING_TARGET_PREFIX.length) : target.startsWith('TrentService.') ? target.slice('TrentService.'.length) : target;
   const region = regionOfRequest(req.headers.authorization);
   const decision = await admit(emulator, region ?? 'unknown', operation);
   if (decision === 'error5xx') return sendKmsError(res, faults.internal());
@@ -109,20 +125,24 @@ async function handleKms(emulator: Emulator, req: IncomingMessage, res: ServerRe
   try {
     if (region === null) throw new KmsFault('MissingAuthenticationTokenException', 'Missing Authentication Token');
     if (!state.isEnabled(region)) throw new KmsFault('UnrecognizedClientException', 'The security token included in the request is invalid.');
-    const spec = target.startsWith('TrentService.') ? OPERATIONS[operation] : undefined;
-    if (!spec) throw new KmsFault('UnknownOperationException', `Unknown operation ${target}`);
-    const input = parseJson(body);
-    // Authorised before quota is taken (a guess: KMS does not say whether denied calls count).
-    if (authorisationOn(state.config)) await authorise(state, checksFor({ state, region, operation, input }));
-    const other = operation === 'UpdatePrimaryRegion' ? input.PrimaryRegion : input.ReplicaRegion;
-    const otherRegion = typeof other === 'string' && state.isEnabled(other) ? other : undefined;
-    if (!emulator.buckets.tryTake(chargesFor(operation, spec.quota, region, otherRegion), Date.now())) {
-      state.counts.throttled += 1;
-      state.counts.throttledByOperation[operation] = (state.counts.throttledByOperation[operation] ?? 0) + 1;
-      throw faults.throttling();
+    if (tagging) {
+      output = await taggingOperation(emulator, region, operation, parseJson(body));
+    } else {
+      const spec = target.startsWith('TrentService.') ? OPERATIONS[operation] : undefined;
+      if (!spec) throw new KmsFault('UnknownOperationException', `Unknown operation ${target}`);
+      const input = parseJson(body);
+      // Authorised before quota is taken (a guess: KMS does not say whether denied calls count).
+      if (authorisationOn(state.config)) await authorise(state, checksFor({ state, region, operation, input }));
+      const other = operation === 'UpdatePrimaryRegion' ? input.PrimaryRegion : input.ReplicaRegion;
+      const otherRegion = typeof other === 'string' && state.isEnabled(other) ? other : undefined;
+      if (!emulator.buckets.tryTake(chargesFor(operation, spec.quota, region, otherRegion), Date.now())) {
+        state.counts.throttled += 1;
+        state.counts.throttledByOperation[operation] = (state.counts.throttledByOperation[operation] ?? 0) + 1;
+        throw faults.throttling();
+      }
+      output = spec.handler({ state, region, input });
+      mutated = spec.mutating;
     }
-    output = spec.handler({ state, region, input });
-    mutated = spec.mutating;
   } catch (error) {
     if (!(error instanceof KmsFault)) throw error;
     if (decision === 'drop') return void req.socket.destroy();

@@ -3,14 +3,14 @@
  * clock that control calls can move forward, behaviour settings and request counters.
  */
 import type { KeySpec, KeyState, KeyUsage } from './kmsFacts.ts';
-import { KMS_REQUEST_QUOTAS, type KmsQuotaName } from './kmsFacts.ts';
+import { KMS_REQUEST_QUOTAS, type KmsQuotaName, TAGGING_REQUEST_QUOTAS, type TaggingQuotaName } from './kmsFacts.ts';
 import { type FieldRealism, NO_REALISM } from './realism.ts';
 import { partitionOf } from './regions.ts';
 
-/** Request quotas: KMS's per-operation ones plus the shared cryptographic-operations quota. */
-export type EmulatorQuotas = Record<KmsQuotaName, number>;
+/** Request quotas: KMS's per-operation ones, the shared cryptographic-operations quota, and GetResources. */
+export type EmulatorQuotas = Record<KmsQuotaName | TaggingQuotaName, number>;
 
-export const DEFAULT_EMULATOR_QUOTAS: EmulatorQuotas = { ...KMS_REQUEST_QUOTAS };
+export const DEFAULT_EMULATOR_QUOTAS: EmulatorQuotas = { ...KMS_REQUEST_QUOTAS, ...TAGGING_REQUEST_QUOTAS };
 
 /** What a lagging listing still shows until `visibleAt` (emulator clock). */
 export interface Lag<T> {
@@ -67,6 +67,10 @@ export interface KeyRecord {
   tagsLag?: Lag<Map<string, string>>;
   /** Field realism: the tags `aws:ResourceTag/*` still sees after a tag change. */
   authTagsLag?: Lag<Map<string, string>>;
+  /** Whether the key ever had a tag: the Tagging API lists it from then on, with no tags if it lost them all. */
+  everTagged?: boolean;
+  /** Field realism (`tagIndexLagMs`): what GetResources still shows after a tag change (null: not listed). */
+  indexLag?: Lag<Map<string, string> | null>;
   /** Grants on this key in this Region (grants are per key and Region; they go when the key goes). */
   grants?: GrantRecord[];
 }

@@ -90,7 +90,9 @@ export async function readStateForPlan(desired: DesiredState, readOnly: KmsApiFa
   const aliasNames = [...new Set(desired.keys.flatMap((k) => [k.aliasName, ...k.extraAliasNames]))];
   const skippedRegions: string[] = [];
   // The reader reports Regions whose listings KMS denies (deniedRegions) and reads the others.
-  const read = await readActualState({ regions: desired.regions, owner: desired.owner, aliasNames, kms, pacer });
+  // The plan reads like the function: the tag index narrows the tag scan (a read, allowed by read-only KMS).
+  const tagIndex = { directAliasNames: aliasNames };
+  const read = await readActualState({ regions: desired.regions, owner: desired.owner, aliasNames, kms, pacer, tagIndex });
   for (const { region, message } of read.deniedRegions) {
     const wanted = desired.keys.filter((k) => k.primaryRegion === region || k.replicaRegions.includes(region)).map((k) => k.keyName);
     if (wanted.length > 0) throw new RegionDeniedError(region, [...new Set(wanted)], message);

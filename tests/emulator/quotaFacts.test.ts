@@ -1,13 +1,19 @@
 import { DEFAULT_KMS_QUOTAS, REPLICATE_KEY_CREATE_KEY_COST, UPDATE_PRIMARY_REGION_COST_PER_REGION } from '../../lib/constants.ts';
-import { KMS_REQUEST_QUOTAS, REPLICATE_KEY_CREATE_KEY_TOKENS, UPDATE_PRIMARY_REGION_TOKENS_PER_REGION } from '../../local/emulator/kmsFacts.ts';
+import {
+  KMS_REQUEST_QUOTAS,
+  REPLICATE_KEY_CREATE_KEY_TOKENS,
+  TAGGING_REQUEST_QUOTAS,
+  UPDATE_PRIMARY_REGION_TOKENS_PER_REGION,
+} from '../../local/emulator/kmsFacts.ts';
 import { chargesFor } from '../../local/emulator/quotas.ts';
 
 describe('Function: KMS request quotas (product and emulator)', () => {
-  it('gives every operation the product paces the figure the emulator enforces', () => {
+  it('gives every operation the product paces (GetResources of the Tagging API too) the figure the emulator enforces', () => {
     // Prepare
     const product = Object.entries(DEFAULT_KMS_QUOTAS);
     // Act
-    const mismatches = product.filter(([operation, rate]) => KMS_REQUEST_QUOTAS[operation as keyof typeof KMS_REQUEST_QUOTAS] !== rate);
+    const enforced: Record<string, number> = { ...KMS_REQUEST_QUOTAS, ...TAGGING_REQUEST_QUOTAS };
+    const mismatches = product.filter(([operation, rate]) => enforced[operation] !== rate);
     // Assess
     expect(mismatches).toEqual([]);
     expect(REPLICATE_KEY_CREATE_KEY_COST).toBe(REPLICATE_KEY_CREATE_KEY_TOKENS);

@@ -5,6 +5,7 @@ import { ALLOWED_USAGES } from '../keySpecs.ts';
 import { KEY_SPECS, KEY_USAGES, type KeySpec } from '../kmsFacts.ts';
 import { addKey, defaultKeyPolicy, newSharedKey } from '../model.ts';
 import { checkKeyPolicy } from '../policy.ts';
+import { indexNewKey } from '../tagIndex.ts';
 import { optBool, optEnum, optInt, optString } from '../validate.ts';
 import {
   checkNewKeyTagCount,
@@ -54,6 +55,7 @@ const createKey: OperationHandler = (ctx) => {
   const policy = policyFromInput(ctx, 'Policy', optBool(input, 'BypassPolicyLockoutSafetyCheck') ?? false);
   const key = addKey(ctx.state, { region: ctx.region, shared: newSharedKey(spec, usage, multiRegion, ctx.region), description, policy, tags });
   markFresh(ctx.state, key);
+  indexNewKey(ctx.state, key);
   return { KeyMetadata: keyMetadata(ctx.state, key) };
 };
 

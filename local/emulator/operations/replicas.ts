@@ -4,6 +4,7 @@ import { faults } from '../errors.ts';
 import { keyArn } from '../ids.ts';
 import { addKey } from '../model.ts';
 import type { KeyRecord } from '../state.ts';
+import { indexNewKey } from '../tagIndex.ts';
 import { optBool, optString, reqString } from '../validate.ts';
 import { checkNewKeyTagCount, keyFromInput, keyMetadata, type OperationHandler, parseTags, requireCustomerManaged, requireState, tagList } from './common.ts';
 import { MAX_DESCRIPTION, policyFromInput } from './keys.ts';
@@ -34,6 +35,7 @@ const replicateKey: OperationHandler = (ctx) => {
   const policy = policyFromInput({ ...ctx, region: replicaRegion }, 'Policy', optBool(input, 'BypassPolicyLockoutSafetyCheck') ?? false);
   const replica = addKey(state, { region: replicaRegion, shared: primary.shared, description, policy, tags, creatingMs: state.config.replicaCreatingMs });
   markFresh(state, replica);
+  indexNewKey(state, replica);
   return { ReplicaKeyMetadata: keyMetadata(state, replica), ReplicaPolicy: policy, ReplicaTags: tagList(tags) };
 };
 

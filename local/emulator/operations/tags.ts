@@ -2,6 +2,7 @@
 import { beforeTagWrite, listedTags } from '../consistency.ts';
 import { faults } from '../errors.ts';
 import { MAX_TAGS_PER_KEY } from '../kmsFacts.ts';
+import { afterIndexedTagWrite, beforeIndexedTagWrite } from '../tagIndex.ts';
 import { optInt, optString, optStringList } from '../validate.ts';
 import { compareStrings, decodeMarker, keyFromInput, type OperationHandler, page, parseTags, requireCustomerManaged, requireState, tagList } from './common.ts';
 
@@ -16,7 +17,9 @@ const tagResource: OperationHandler = (ctx) => {
   if (merged.size > MAX_TAGS_PER_KEY)
     throw faults.limitExceeded(`The request would give ${key.arn} ${merged.size} tags; a KMS key can have at most ${MAX_TAGS_PER_KEY}.`);
   beforeTagWrite(ctx.state, key);
+  beforeIndexedTagWrite(ctx.state, key);
   key.tags = merged;
+  afterIndexedTagWrite(key);
   return undefined;
 };
 
@@ -28,6 +31,7 @@ const untagResource: OperationHandler = (ctx) => {
   requireCustomerManaged(ctx, key, 'UntagResource');
   requireState(key, ['Enabled', 'Disabled']);
   beforeTagWrite(ctx.state, key);
+  beforeIndexedTagWrite(ctx.state, key);
   for (const tagKey of tagKeys) key.tags.delete(tagKey);
   return undefined;
 };

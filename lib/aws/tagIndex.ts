@@ -1,0 +1,72 @@
+/**
+ * The Resource Groups Tagging API as an index of a Region's tagged KMS keys (DESIGN.md "Finding
+ * owned keys in a busy account"): `GetResources` filtered to `kms:key`, 100 keys with their tags per
+ * request instead of one `ListResourceTags` per key. One client per Region, built like the KMS
+ * clients (`clients.ts`): one attempt, the same socket settings, no User-Agent middleware; our own
+ * retry (lib/retry.ts) repeats throttled pages. Every SDK exception becomes a `KmsError` (the
+ * reader's errors are all of that type; `action` says it was GetResources).
+ */
+import { GetResourcesCommand, type GetResourcesCommandOutput, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import type { ListOptions } from '../kmsApi.ts';
+import type { TagMap } from '../types.ts';
+import { KMS_CONNECTION_TIMEOUT_MS, KMS_MAX_SOCKETS, KMS_REQUEST_TIMEOUT_MS, USER_AGENT_MIDDLEWARE } from './clients.ts';
+import { toKmsError } from './translateError.ts';
+
+/** GetResources' page-size maximum. */
+export const TAG_INDEX_PAGE_SIZE = 100;
+
+/** The Tagging API's resource type of KMS keys. */
+export const KMS_KEY_RESOURCE_TYPE = 'kms:key';
+
+/** A new Tagging API client for `region` (endpoint from `AWS_ENDPOINT_URL*`, like the KMS clients). */
+export function createTaggingClient(region: string): ResourceGroupsTaggingAPIClient {
+  const client = new ResourceGroupsTaggingAPIClient({
+    region,
+    maxAttempts: 1,
+    requestHandler: {
+      connectionTimeout: KMS_CONNECTION_TIMEOUT_MS,
+      requestTimeout: KMS_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+      httpAgent: { maxSockets: KMS_MAX_SOCKETS },
+      httpsAgent: { maxSockets: KMS_MAX_SOCKETS },
+    },
+  });
+  client.middlewareStack.remove(USER_AGENT_MIDDLEWARE);
+  return client;
+}
+
+/** `arn:aws:kms:us-east-1:111122223333:key/<id>` → `<id>`; null for anything else. */
+export function keyIdOfArn(arn: string): string | null {
+  const match = /^arn:[^:]+:kms:[^:]*:[^:]*:key\/(.+)$/.exec(arn);
+  return match?.[1] ?? null;
+}
+
+/**
+ * Every KMS key the index lists in the client's Region, key id → its tags as indexed (all pages).
+ * A key tagged once and untagged since is listed with no tags; a key never tagged is absent.
+ */
+export async function listTaggedKeys(client: ResourceGroupsTaggingAPIClient, region: string, options?: ListOptions): Promise<Map<string, TagMap>> {
+  const keys = new Map<string, TagMap>();
+  let token: string | undefined;
+  do {
+    await options?.beforePage?.();
+    let out: GetResourcesCommandOutput;
+    try {
+      out = await client.send(
+        new GetResourcesCommand({ ResourceTypeFilters: [KMS_KEY_RESOURCE_TYPE], ResourcesPerPage: TAG_INDEX_PAGE_SIZE, PaginationToken: token }),
+      );
+    } catch (error) {
+      throw toKmsError(error, { region, action: 'GetResources' });
+    }
+    for (const mapping of out.ResourceTagMappingList ?? []) {
+      const keyId = mapping.ResourceARN === undefined ? null : keyIdOfArn(mapping.ResourceARN);
+      if (keyId === null) continue;
+      const tags: TagMap = {};
+      for (const tag of mapping.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
+      keys.set(keyId, tags);
+    }
+    // The last page answers an empty token (AWS documents null; the SDK passes either through).
+    token = out.PaginationToken === undefined || out.PaginationToken === '' ? undefined : out.PaginationToken;
+  } while (token !== undefined);
+  return keys;
+}

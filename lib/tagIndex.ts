@@ -1,0 +1,66 @@
+/**
+ * The safe rule of the tag index (DESIGN.md "Finding owned keys in a busy account"): the Resource
+ * Groups Tagging API lists a Region's tagged keys with their tags, 100 per request, so the reader
+ * need not read `ListResourceTags` for every foreign key. The index lags tag changes, so it only
+ * narrows the scan: `ListKeys` stays the authority on which keys exist, and a key's own tags are
+ * still read unless the index lists it with tags that name no stack of ours.
+ */
+import type { KmsApi, ListOptions } from './kmsApi.ts';
+import type { Log } from './logger.ts';
+import { OWNERSHIP_TAGS } from './ownership.ts';
+import type { Owner, TagMap } from './types.ts';
+
+/** Key id → tags as the index shows them; null when there is no index (the full scan). */
+export type TagIndex = ReadonlyMap<string, TagMap> | null;
+
+/**
+ * How the request uses the index: `directAliasNames` are aliases whose targets' tags are always
+ * read directly (the aliases every properties of the request name: an adopted key is found through
+ * them while the index still shows its tags from before the adoption). null: do not use the index.
+ */
+export type TagIndexUse = { directAliasNames: readonly string[] } | null;
+
+/** Whether indexed tags name this stack: ours, a sibling's (renamed logical ID), or a hand-over in flight. */
+function namesOurStack(tags: TagMap, owner: Owner): boolean {
+  return tags[OWNERSHIP_TAGS.stackId] === owner.stackId || tags[OWNERSHIP_TAGS.owner] === owner.ownerId || tags[OWNERSHIP_TAGS.previousOwner] === owner.ownerId;
+}
+
+/**
+ * Whether the reader must read the key's tags itself (`ListResourceTags`). Only a key the index
+ * lists with at least one tag, none naming our stack, is skipped: it cannot have become ours since
+ * except through an adoption, which the caller covers by reading alias targets directly. A key the
+ * index does not list (too new, never tagged) or lists with no tags (untagged, or its first tags
+ * not indexed yet) is read.
+ */
+export function mustReadTags(keyId: string, index: TagIndex, owner: Owner): boolean {
+  if (index === null) return true;
+  const tags = index.get(keyId);
+  if (tags === undefined || Object.keys(tags).length === 0) return true;
+  return namesOurStack(tags, owner);
+}
+
+/** The `alias/<name>` of every key `keys` name (main and extra aliases), as the properties spell them. */
+export function aliasNamesOf(keys: readonly { name: string; aliases?: readonly string[] }[]): string[] {
+  return [...new Set(keys.flatMap((key) => [key.name, ...(key.aliases ?? [])]).map((name) => `alias/${name}`))].sort();
+}
+
+/**
+ * The Region's tag index, or null (the full scan) when the request does not use it, the API offers
+ * none, or it fails for good (`tag:GetResources` denied, any error `read` does not retry, a page
+ * failing): the index never fails a request. `read` paces and retries (throttling, 5xx) each attempt.
+ */
+export async function readTagIndex(
+  api: KmsApi,
+  use: TagIndexUse | undefined,
+  log: Log | undefined,
+  read: (send: (options: ListOptions) => Promise<Map<string, TagMap>>) => Promise<Map<string, TagMap>>,
+): Promise<TagIndex> {
+  const list = api.listTaggedKeys;
+  if (use == null || list === undefined) return null;
+  try {
+    return await read((options) => list.call(api, options));
+  } catch (error) {
+    log?.warn('the tag index (GetResources) failed: reading the tags of every key instead', { region: api.region, error: String(error) });
+    return null;
+  }
+}
