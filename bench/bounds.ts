@@ -17,11 +17,16 @@
  *
  * Reads (the quotas of docs/behaviour.md §9 apply to them too): before any write of Region r, the
  * reader must have listed r (ListKeys and ListAliases pages follow each other: P(r) round trips, the
- * model counts one) and read the tags of its customer managed keys (one round trip, plus the drain
- * of N(r, ListResourceTags) beyond one second's burst at 2,000/s; likewise DescribeKey, GetKeyPolicy,
- * GetKeyRotationStatus where the comparison needs them: the model's `reads`). That read phase R(r) = ℓ·(P(r) − 1) [+ ℓ when the model's chain does not
- * already count the tag round trip and tags were read] + Σ drains of the read operations delays
- * every write term of r, and the chain by the largest R(r).
+ * model counts one) and read the tags of the customer managed keys that may be ours. The tags come
+ * from the Tagging API's index (DESIGN.md "Finding owned keys in a busy account"): G(r) GetResources
+ * pages, in parallel with the listings but each page after the previous one's token, so no sooner
+ * than max(ℓ·G(r), ℓ + (G(r) − C)⁺ / q) at its quota; then ListResourceTags only for the keys the
+ * safe rule still reads directly (one round trip, plus the drain of N(r, ListResourceTags) beyond
+ * one second's burst at 2,000/s; likewise DescribeKey, GetKeyPolicy, GetKeyRotationStatus where the
+ * comparison needs them: the model's `reads`). That read phase R(r) = max(ℓ·(P(r) − 1), index(r) − ℓ)
+ * [+ ℓ when the model's chain does not already count the tag round trip and tags were read] + Σ
+ * drains of the read operations delays every write term of r, and the chain by the largest R(r).
+ * Without the index (a role lacking `tag:GetResources`) G(r) = 0 and every key's tags are read.
  */
 import { DEFAULT_KMS_QUOTAS, type KmsOperation, type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST } from '../lib/constants.ts';
 
@@ -51,7 +56,10 @@ export interface DependencyModel {
   reads: readonly KmsOperation[];
 }
 
-/** What finding the owned keys after a crash needs: every listing page and the tags of every customer managed key. */
+/**
+ * What finding the owned keys after a crash needs besides the tag index's pages (`indexSeconds`):
+ * every listing page, and the tags of the keys the index does not show as foreign.
+ */
 const DISCOVERY_READS = ['ListKeys', 'ListAliases', 'ListResourceTags'] as const;
 
 /**
@@ -219,13 +227,32 @@ export function lowerBound(input: BoundInput): LowerBound {
   return { seconds: terms[0]!.seconds, binding: terms[0]!, terms, formula: formulaText(model, withReplicas) };
 }
 
+/** The recorder's name of the Tagging API's GetResources (its X-Amz-Target); the bound accepts both. */
+export const TAGGING_GET_RESOURCES_TARGET = 'ResourceGroupsTaggingAPI_20170126.GetResources';
+
+/** GetResources pages of one Region (under either name). */
+export function indexPages(tokens: Partial<Record<string, number>>): number {
+  return (tokens.GetResources ?? 0) + (tokens[TAGGING_GET_RESOURCES_TARGET] ?? 0);
+}
+
+/**
+ * The least time G sequential GetResources pages take: each needs the previous page's token (one
+ * round trip each), and beyond the bucket's burst they draw at the quota.
+ */
+export function indexSeconds(pages: number, quotas: KmsQuotas, latency: number): number {
+  if (pages === 0) return 0;
+  const rate = quotas.GetResources;
+  return Math.max(pages * latency, latency + drainSeconds(pages, bucketCapacity('GetResources', rate), rate));
+}
+
 /** R(r): how much longer than one round trip of listings the reads of one Region must take before its first write. */
 export function readPhaseSeconds(model: DependencyModel, tokens: Partial<Record<string, number>>, quotas: KmsQuotas, latency: number): number {
   const pages = Math.max(1, tokens.ListKeys ?? 0, tokens.ListAliases ?? 0);
+  const index = indexSeconds(indexPages(tokens), quotas, latency);
   const tagRoundTrip = !model.chainCountsTagRead && (tokens.ListResourceTags ?? 0) > 0 ? latency : 0;
   let drains = 0;
   for (const operation of model.reads) drains += drainSeconds(tokens[operation] ?? 0, bucketCapacity(operation, quotas[operation]), quotas[operation]);
-  return (pages - 1) * latency + tagRoundTrip + drains;
+  return Math.max((pages - 1) * latency, index - latency) + tagRoundTrip + drains;
 }
 
 /** The bound's formula in words, for the printed table and results.json. */
@@ -239,7 +266,8 @@ export function formulaText(model: DependencyModel, withReplicas: boolean): stri
     'max over Region r, operation o of ℓ·(first(o) + after(o)) + max(0, N(r,o) − C(o)) / q(o) [+ replicaCreatingMs after ReplicateKey] ); ' +
     'ℓ = minimum injected latency per request, q = quota (req/s), C = bucket capacity = 1 s of quota (≥ 2 for CreateKey), ' +
     'N = successful requests (tokens) per Region and operation, ReplicateKey also draws 2 CreateKey in the replica Region; ' +
-    '+ R(r) = the read phase of Region r before its writes: ℓ·(listing pages − 1) [+ ℓ for a tag round trip the chain does not count] + Σ over reads of (N − C)⁺ / q; ' +
+    '+ R(r) = the read phase of Region r before its writes: max(ℓ·(listing pages − 1), max(ℓ·G, ℓ + (G − C)⁺ / q) − ℓ for the G sequential GetResources pages of the tag index) ' +
+    '[+ ℓ for a tag round trip the chain does not count] + Σ over reads (ListKeys, ListAliases, the ListResourceTags the index leaves) of (N − C)⁺ / q; ' +
     `stages: ${stages}`
   );
 }

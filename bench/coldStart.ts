@@ -17,7 +17,8 @@ export interface ColdStartFigures {
 const FLOOR_SOURCE = `
 import { KMSClient } from '@aws-sdk/client-kms';
 import { AccountClient } from '@aws-sdk/client-account';
-export const clients = [KMSClient, AccountClient];
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+export const clients = [KMSClient, AccountClient, ResourceGroupsTaggingAPIClient];
 export const handler = async () => ({});
 `;
 

@@ -8,7 +8,7 @@
  */
 import { CUSTOM_RESOURCE_TYPE, createDriver, DEFAULT_IDENTITY, functionArnOf, type RequestResult, Stack, stackIdOf } from '../local/driver/index.ts';
 import { emulatorControl } from '../local/emulator/client.ts';
-import { CREATE_MODEL, DELETE_MODEL, type DependencyModel, lowerBound, UPDATE_MODEL } from './bounds.ts';
+import { CREATE_MODEL, DELETE_MODEL, type DependencyModel, lowerBound, TAGGING_GET_RESOURCES_TARGET, UPDATE_MODEL } from './bounds.ts';
 import { type BenchConditions, emulatorCounts, resetEmulator } from './control.ts';
 import { type CpuReference, handlerCpuSeconds } from './fanout.ts';
 import { type KeySetShape, keyInstances, resourceProperties } from './keySet.ts';
@@ -109,7 +109,13 @@ async function seed(emulatorUrl: string, regions: readonly string[]): Promise<vo
 
 function byOperation(recorded: ReturnType<Recorder['snapshot']>): Record<string, number> {
   const totals: Record<string, number> = {};
-  for (const ops of Object.values(recorded.byRegionOperation)) for (const [op, n] of Object.entries(ops)) totals[op] = (totals[op] ?? 0) + (n ?? 0);
+  for (const ops of Object.values(recorded.byRegionOperation)) {
+    for (const [name, n] of Object.entries(ops)) {
+      // The recorder names the Tagging API's requests by their X-Amz-Target.
+      const op = name === TAGGING_GET_RESOURCES_TARGET ? 'GetResources' : name;
+      totals[op] = (totals[op] ?? 0) + (n ?? 0);
+    }
+  }
   return totals;
 }
 
