@@ -38,7 +38,7 @@ describe('Function: handler with the tag index (emulator)', () => {
 
   async function seedForeign(region: string): Promise<void> {
     for (let i = 0; i < FOREIGN; i++) {
-      const tags =
+      const tags: Record<string, string> =
         i % 3 === 0
           ? { [OWNERSHIP_TAGS.owner]: `mrkk-other-${i}`, [OWNERSHIP_TAGS.stackId]: `${STACK_ID}-other` }
           : { team: `t${i}`, Environment: 'production' };
