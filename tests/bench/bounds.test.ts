@@ -3,9 +3,11 @@ import {
   CREATE_MODEL,
   DELETE_MODEL,
   drainSeconds,
+  indexSeconds,
   lowerBound,
   type ObservedRequests,
   readPhaseSeconds,
+  TAGGING_GET_RESOURCES_TARGET,
   tokensDrawn,
   UPDATE_MODEL,
 } from '../../bench/bounds.ts';
@@ -195,5 +197,25 @@ describe('Function: lowerBound', () => {
     // Assess: 3 round trips + (120 − 50) / 50
     expect(bound.terms.find((t) => t.operation === 'CreateGrant')?.seconds).toBeCloseTo(0.075 + 1.4);
     expect(bound.binding).toMatchObject({ operation: 'CreateKey' });
+  });
+});
+
+describe('Function: the tag index in the read phase', () => {
+  it('takes G sequential GetResources pages: one round trip each, and beyond the burst at the quota', () => {
+    // Assess: 20 pages at 25 ms are 0.5 s of round trips; at 10/s with a burst of 10, 0.025 + 1 s
+    expect(indexSeconds(0, DEFAULT_KMS_QUOTAS, 0.025)).toBe(0);
+    expect(indexSeconds(5, DEFAULT_KMS_QUOTAS, 0.025)).toBeCloseTo(0.125);
+    expect(indexSeconds(20, DEFAULT_KMS_QUOTAS, 0.025)).toBeCloseTo(1.025);
+  });
+
+  it('overlaps the index with the listings and counts only the ListResourceTags left (under either name of GetResources)', () => {
+    // Prepare: 2,000 foreign keys listed in 3 ListKeys pages and 20 GetResources pages; one tag read left
+    const tokens = { ListKeys: 3, ListAliases: 7, [TAGGING_GET_RESOURCES_TARGET]: 20, ListResourceTags: 1 };
+
+    // Act
+    const seconds = readPhaseSeconds(UPDATE_MODEL, tokens, DEFAULT_KMS_QUOTAS, 0.025);
+
+    // Assess: max(6 × 25 ms, 1.025 − 0.025) s; no drain of 1 tag read
+    expect(seconds).toBeCloseTo(1.0);
   });
 });

@@ -1,0 +1,120 @@
+/**
+ * The reader with the tag index (lib/tagIndex.ts): which keys' tags it still reads itself, and the
+ * fall-back to the full scan when the index fails.
+ */
+import { readActualState } from '../../lib/actualState.ts';
+import { KmsError } from '../../lib/errors.ts';
+import type { KmsApiFactory } from '../../lib/kmsApi.ts';
+import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
+import { Pacer } from '../../lib/pacer.ts';
+import { mustReadTags } from '../../lib/tagIndex.ts';
+import type { TagMap } from '../../lib/types.ts';
+import { FakeKms } from '../support/fakeKmsApi.ts';
+import { VirtualClock } from '../support/virtualClock.ts';
+
+const STACK_ID = 'arn:aws:cloudformation:us-east-1:111122223333:stack/base/0a1b2c3d-0000-0000-0000-000000000000';
+const owner = ownerOf(STACK_ID, 'Keys');
+
+describe('Function: mustReadTags', () => {
+  const index = new Map<string, TagMap>([
+    ['foreign', { team: 'a' }],
+    ['other-stack', { [OWNERSHIP_TAGS.owner]: 'mrkk-x', [OWNERSHIP_TAGS.stackId]: `${STACK_ID}-other` }],
+    ['untagged-since', {}],
+    ['ours', { [OWNERSHIP_TAGS.owner]: owner.ownerId, [OWNERSHIP_TAGS.stackId]: STACK_ID }],
+    ['sibling', { [OWNERSHIP_TAGS.owner]: 'mrkk-sibling', [OWNERSHIP_TAGS.stackId]: STACK_ID }],
+    ['handed-over', { [OWNERSHIP_TAGS.previousOwner]: owner.ownerId }],
+  ]);
+
+  it('skips only keys listed with tags that name no stack of ours', () => {
+    const read = ['foreign', 'other-stack', 'untagged-since', 'ours', 'sibling', 'handed-over', 'not-indexed'].filter((k) => mustReadTags(k, index, owner));
+    expect(read).toEqual(['untagged-since', 'ours', 'sibling', 'handed-over', 'not-indexed']);
+  });
+
+  it('reads every key without an index', () => {
+    expect(mustReadTags('foreign', null, owner)).toBe(true);
+  });
+});
+
+describe('Function: readActualState with the tag index', () => {
+  function setup(listTaggedKeys: (region: string, attempt: number) => Promise<Map<string, TagMap>>) {
+    const clock = new VirtualClock();
+    const kms = new FakeKms({ now: clock.now });
+    let attempts = 0;
+    const factory: KmsApiFactory = (region) => ({ ...kms.factory(region), listTaggedKeys: () => listTaggedKeys(region, ++attempts) });
+    const warnings: unknown[] = [];
+    const log = { debug() {}, info() {}, warn: (_m: string, f?: unknown) => void warnings.push(f), error() {}, child: () => log };
+    const read = (aliasNames: string[] = []) =>
+      readActualState({
+        regions: ['us-east-1'],
+        owner,
+        aliasNames,
+        kms: factory,
+        pacer: new Pacer({ now: clock.now, sleep: clock.sleep }),
+        sleep: clock.sleep,
+        now: clock.now,
+        tagIndex: { directAliasNames: ['alias/adopted'] },
+        log,
+      });
+    return { kms, read, warnings, attempts: () => attempts };
+  }
+
+  it('reads the tags of ours, of alias targets the properties name, and of keys the index lacks; not of the foreign ones it lists', async () => {
+    // Prepare
+    let ids: Record<string, string> = {};
+    const { kms, read } = setup(
+      async () =>
+        new Map([
+          [ids.foreign!, { team: 'a' }],
+          [ids.adopted!, { team: 'b' }],
+          [ids.ours!, { [OWNERSHIP_TAGS.stackId]: STACK_ID }],
+        ]),
+    );
+    const foreign = kms.seedKey('us-east-1', { tags: { team: 'a' } });
+    const adopted = kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId } });
+    const ours = kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId, [OWNERSHIP_TAGS.stackId]: STACK_ID } });
+    const fresh = kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId } });
+    kms.seedAlias('us-east-1', 'alias/adopted', adopted.keyId);
+    ids = { foreign: foreign.keyId, adopted: adopted.keyId, ours: ours.keyId };
+
+    // Act
+    const state = await read();
+
+    // Assess
+    const tagReads = kms.callsOf('listResourceTags').map((c) => c.args[0]);
+    expect(tagReads.sort()).toEqual([adopted.keyId, ours.keyId, fresh.keyId].sort());
+    expect(state.keys.map((k) => k.keyId).sort()).toEqual([adopted.keyId, ours.keyId, fresh.keyId].sort());
+  });
+
+  it('retries a throttled index and uses it', async () => {
+    // Prepare
+    const { kms, read, warnings, attempts } = setup(async (_region, attempt) => {
+      if (attempt === 1) throw new KmsError('ThrottledException', 'Rate exceeded', { retryable: true });
+      return new Map([[foreign.keyId, { team: 'a' }]]);
+    });
+    const foreign = kms.seedKey('us-east-1', { tags: { team: 'a' } });
+
+    // Act
+    await read();
+
+    // Assess
+    expect(attempts()).toBe(2);
+    expect(kms.callsOf('listResourceTags')).toHaveLength(0);
+    expect(warnings).toEqual([]);
+  });
+
+  it('falls back to the full scan, with a warning, when the index is denied', async () => {
+    // Prepare
+    const { kms, read, warnings } = setup(async () => {
+      throw new KmsError('AccessDeniedException', 'not authorized to perform: tag:GetResources');
+    });
+    kms.seedKey('us-east-1', { tags: { team: 'a' } });
+    kms.seedKey('us-east-1', { tags: { team: 'b' } });
+
+    // Act
+    await read();
+
+    // Assess
+    expect(kms.callsOf('listResourceTags')).toHaveLength(2);
+    expect(warnings).toEqual([{ region: 'us-east-1', error: expect.stringContaining('AccessDeniedException') }]);
+  });
+});
