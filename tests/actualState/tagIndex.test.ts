@@ -63,7 +63,7 @@ describe('Function: readActualState with the tag index', () => {
     let ids: Record<string, string> = {};
     const { kms, read } = setup(
       async () =>
-        new Map([
+        new Map<string, TagMap>([
           [ids.foreign!, { team: 'a' }],
           [ids.adopted!, { team: 'b' }],
           [ids.ours!, { [OWNERSHIP_TAGS.stackId]: STACK_ID }],
