@@ -31,7 +31,11 @@ describe('Function: listTaggedKeys', () => {
     let pages = 0;
 
     // Act
-    const keys = await listTaggedKeys(client, 'us-east-1', { beforePage: async () => void (pages += 1) });
+    const keys = await listTaggedKeys(client, 'us-east-1', {
+      beforePage: async () => {
+        pages += 1;
+      },
+    });
 
     // Assess
     expect([...keys]).toEqual([
