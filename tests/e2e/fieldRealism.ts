@@ -1,6 +1,6 @@
 /**
  * The field realism every end-to-end test runs with: fresh keys answer NotFoundException half the
- * time and listings lag writes (consistency delay), both keys stay `Updating` after
+ * time and listings lag writes (consistency delay), the tag index lags tag changes, both keys stay `Updating` after
  * UpdatePrimaryRegion, and — where a test asks for it — every KMS request is authorised against the
  * execution role's identity policy as template.yaml deploys it (the file that ships, not a copy).
  * Delays are small, to keep CI fast, but longer than the gaps between the calls they disturb.
@@ -10,7 +10,11 @@ import { join } from 'node:path';
 import { DEFAULT_IDENTITY, executionRoleArnOf, executionRolePolicy, parseTemplate } from '../../local/driver/index.ts';
 import type { FieldRealismOptions } from '../../local/emulator/realism.ts';
 
-export const E2E_REALISM = { consistencyDelayMs: 600, updatingMs: 800 } as const satisfies FieldRealismOptions;
+/**
+ * The tag index (GetResources) lags tag changes by longer than the gap between two requests, so every
+ * request after a tag change meets an index that does not show it yet (the safe rule's hard case).
+ */
+export const E2E_REALISM = { consistencyDelayMs: 600, updatingMs: 800, tagIndexLagMs: 5_000 } as const satisfies FieldRealismOptions;
 
 /**
  * The driver's pause between two requests of a stack (`requestGapMs`): CloudFormation takes seconds

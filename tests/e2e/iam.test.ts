@@ -96,4 +96,28 @@ describe('End to end: the lifecycle under the execution role policy of template.
     expect(owned?.tags[OWNER]).toBe(created.steps[0]!.physicalResourceId);
     expect((await control().state()).aliases.find((a) => a.aliasName === 'alias/cmk-new')).toBeUndefined();
   });
+
+  it('works without tag:GetResources, reading every key’s tags instead of the index', async () => {
+    // Prepare: the role as template.yaml makes it, less the ReadTagIndex statement
+    const stack = newStack();
+    const full = iamRealism({ AllowAdoptingExistingKeys: 'true' }).identityPolicy as { Statement: { Sid?: string }[] };
+    const withoutIndex = { ...full, Statement: full.Statement.filter((s) => s.Sid !== 'ReadTagIndex') };
+    expect(withoutIndex.Statement.length).toBe(full.Statement.length - 1);
+    await control().seedKey({ region: 'us-east-1', tags: { team: 'elsewhere' } });
+    await control().config({ identityPolicy: withoutIndex });
+    const keys = { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: { 'cmk-c': { Region: 'us-east-1' } } };
+
+    // Act
+    await control().resetCounts();
+    const created = await scenarios.create(stack, keys);
+    const counts = await control().counts();
+    const deleted = await scenarios.remove(stack);
+    await control().config({ identityPolicy: full });
+
+    // Assess
+    for (const result of [created, deleted]) expectOk(result);
+    const denied = counts.byRegionOperation['us-east-1']?.GetResources ?? 0;
+    expect(denied).toBeGreaterThan(0);
+    expect(counts.byRegionOperation['us-east-1']?.ListResourceTags ?? 0).toBeGreaterThan(0);
+  });
 });

@@ -80,6 +80,7 @@ export function resourcesOf(statement: Statement): string[] {
 const SERVICE_OF_PACKAGE: Record<string, string> = {
   '@aws-sdk/client-kms': 'kms',
   '@aws-sdk/client-account': 'account',
+  '@aws-sdk/client-resource-groups-tagging-api': 'tag',
 };
 
 /**
