@@ -2,7 +2,7 @@
  * CLI: `npm run emulator -- --port <n> [--account <12 digits>] [--regions <comma list>]
  * [--replica-creating-ms <n>] [--caller-arn <arn>]` plus the field-realism flags of `realism.ts`
  * (`--consistency-delay-ms <n>`, `--updating-ms <n>`, `--identity-policy <file>`, `--scp <file>`,
- * `--tag-propagation-ms <n>`). Prints `listening on http://127.0.0.1:<n>` and serves until
+ * `--tag-propagation-ms <n>`, `--tag-index-lag-ms <n>`). Prints `listening on http://127.0.0.1:<n>` and serves until
  * SIGINT/SIGTERM.
  */
 import { readFileSync } from 'node:fs';
