@@ -21,11 +21,10 @@ import { type Limiter, limiter, mapLimit } from './concurrency.ts';
 import type { KmsOperation } from './constants.ts';
 import { hasCode, KmsError } from './errors.ts';
 import type { AliasEntry, KeyListEntry, KmsApi, KmsApiFactory } from './kmsApi.ts';
-import type { Log } from './logger.ts';
 import { OWNERSHIP_TAGS } from './ownership.ts';
 import { Pacer } from './pacer.ts';
 import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, realSleep, withRetry } from './retry.ts';
-import { mustReadTags, readTagIndex, type TagIndex, type TagIndexUse } from './tagIndex.ts';
+import { directReads, mustReadTags, readTagIndex, type TagIndex, type TagIndexUse } from './tagIndex.ts';
 import type { ActualAlias, ActualKey, ActualState, Owner, TagMap } from './types.ts';
 import { describedOnDelete, unreadKey } from './unreadKeys.ts';
 
@@ -41,8 +40,6 @@ export interface ReadActualStateInput {
   madeKeys?: ReadonlySet<string>;
   /** Narrow the tag scan with the Tagging API's index (lib/tagIndex.ts); absent or null: read every key's tags. */
   tagIndex?: TagIndexUse;
-  /** Where a Region falling back to the full tag scan is reported. */
-  log?: Log;
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -161,7 +158,7 @@ async function readRegion(
     [aliases, listed, index] = await Promise.all([
       read('ListAliases', () => api.listAliases(pagePacer('ListAliases')), true),
       read('ListKeys', () => api.listKeys(pagePacer('ListKeys')), true),
-      readTagIndex(api, input.tagIndex, input.log, (send) => read('GetResources', () => send(pagePacer('GetResources')), true)),
+      readTagIndex(api, input.tagIndex, (send) => read('GetResources', () => send(pagePacer('GetResources')), true)),
     ]);
   } catch (error) {
     if (!hasCode(error, 'AccessDeniedException')) throw error;
@@ -175,18 +172,12 @@ async function readRegion(
   // ListKeys may not list a key made moments ago yet: the keys this request made and the targets of
   // wanted aliases exist, whatever the listing says.
   const keyIds = new Set(listed.map((k) => k.keyId));
-  // Tags read directly whatever the tag index says: keys this request made, targets of wanted aliases
-  // and of every alias the request's properties name (an adopted key whose new tags the index lacks).
-  const directNames = new Set(input.tagIndex?.directAliasNames ?? []);
-  const direct = new Set([...wantedTargets, ...targeted(aliases.filter((a) => directNames.has(a.aliasName)))]);
   for (const member of input.madeKeys ?? []) {
     const [madeRegion, keyId] = member.split('\n');
-    if (madeRegion === region && keyId !== undefined) {
-      keyIds.add(keyId);
-      direct.add(keyId);
-    }
+    if (madeRegion === region && keyId !== undefined) keyIds.add(keyId);
   }
   for (const keyId of wantedTargets) keyIds.add(keyId);
+  const direct = directReads(region, aliases, wantedTargets, input.tagIndex, input.madeKeys);
   const candidates = [...keyIds].filter((keyId) => !awsManaged.has(keyId) && (direct.has(keyId) || mustReadTags(keyId, index, input.owner)));
   const tagged = await mapLimit(candidates, READ_CONCURRENCY_PER_REGION, async (keyId) => {
     try {

@@ -19,7 +19,7 @@ export interface PlanInput {
 
 /** Reads `desired.regions` and judges the denied ones. */
 export async function readForPlan(desired: DesiredState, input: Omit<ReadActualStateInput, 'regions' | 'owner'>, options: SettleOptions): Promise<PlanInput> {
-  const read = await readSettledState({ log: options.log, ...input, regions: desired.regions, owner: desired.owner }, options);
+  const read = await readSettledState({ ...input, regions: desired.regions, owner: desired.owner }, options);
   const { skipped, failure } = judgeDeniedRegions(desired, read.deniedRegions);
   if (read.deniedRegions.length > 0) {
     options.log.warn(failure === null ? 'skipping Regions whose KMS calls are denied' : 'KMS calls are denied where a desired key lives', {

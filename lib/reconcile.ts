@@ -49,7 +49,7 @@ export async function reconcile(desired: DesiredState, returnAttributes: string[
   let last = { planned: 0, outcomes: [] as ActionOutcome[] };
   // Keys made or changed by this request, across passes: KMS may not list or find them yet.
   const madeKeys = new Set<string>();
-  const tagIndex = desired.tagIndexAliasNames == null ? null : { directAliasNames: desired.tagIndexAliasNames };
+  const tagIndex = desired.tagIndexAliasNames == null ? null : { directAliasNames: desired.tagIndexAliasNames, log };
 
   for (let pass = 1; pass <= MAX_RECONCILE_PASSES; pass++) {
     progress.startPass(`reading the actual state (pass ${pass})`);

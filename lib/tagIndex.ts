@@ -5,7 +5,7 @@
  * narrows the scan: `ListKeys` stays the authority on which keys exist, and a key's own tags are
  * still read unless the index lists it with tags that name no stack of ours.
  */
-import type { KmsApi, ListOptions } from './kmsApi.ts';
+import type { AliasEntry, KmsApi, ListOptions } from './kmsApi.ts';
 import type { Log } from './logger.ts';
 import { OWNERSHIP_TAGS } from './ownership.ts';
 import type { Owner, TagMap } from './types.ts';
@@ -18,7 +18,11 @@ export type TagIndex = ReadonlyMap<string, TagMap> | null;
  * read directly (the aliases every properties of the request name: an adopted key is found through
  * them while the index still shows its tags from before the adoption). null: do not use the index.
  */
-export type TagIndexUse = { directAliasNames: readonly string[] } | null;
+export type TagIndexUse = {
+  directAliasNames: readonly string[];
+  /** Where a Region falling back to the full tag scan is reported (one warning). */
+  log?: Log;
+} | null;
 
 /** Whether indexed tags name this stack: ours, a sibling's (renamed logical ID), or a hand-over in flight. */
 function namesOurStack(tags: TagMap, owner: Owner): boolean {
@@ -39,6 +43,25 @@ export function mustReadTags(keyId: string, index: TagIndex, owner: Owner): bool
   return namesOurStack(tags, owner);
 }
 
+/**
+ * The keys of `region` whose tags are read directly whatever the index says: targets of the wanted
+ * aliases and of every alias the request's properties name (an adopted key whose new tags the index
+ * lacks), and keys this request made (members `region\nkeyId`).
+ */
+export function directReads(
+  region: string,
+  aliases: readonly AliasEntry[],
+  wantedTargets: ReadonlySet<string>,
+  use: TagIndexUse | undefined,
+  madeKeys: ReadonlySet<string> | undefined,
+): Set<string> {
+  const names = new Set(use?.directAliasNames ?? []);
+  const direct = new Set(wantedTargets);
+  for (const alias of aliases) if (alias.targetKeyId !== null && names.has(alias.aliasName)) direct.add(alias.targetKeyId);
+  for (const member of madeKeys ?? []) if (member.startsWith(`${region}\n`)) direct.add(member.slice(region.length + 1));
+  return direct;
+}
+
 /** The `alias/<name>` of every key `keys` name (main and extra aliases), as the properties spell them. */
 export function aliasNamesOf(keys: readonly { name: string; aliases?: readonly string[] }[]): string[] {
   return [...new Set(keys.flatMap((key) => [key.name, ...(key.aliases ?? [])]).map((name) => `alias/${name}`))].sort();
@@ -52,7 +75,6 @@ export function aliasNamesOf(keys: readonly { name: string; aliases?: readonly s
 export async function readTagIndex(
   api: KmsApi,
   use: TagIndexUse | undefined,
-  log: Log | undefined,
   read: (send: (options: ListOptions) => Promise<Map<string, TagMap>>) => Promise<Map<string, TagMap>>,
 ): Promise<TagIndex> {
   const list = api.listTaggedKeys;
@@ -60,7 +82,7 @@ export async function readTagIndex(
   try {
     return await read((options) => list.call(api, options));
   } catch (error) {
-    log?.warn('the tag index (GetResources) failed: reading the tags of every key instead', { region: api.region, error: String(error) });
+    use.log?.warn('the tag index (GetResources) failed: reading the tags of every key instead', { region: api.region, error: String(error) });
     return null;
   }
 }
