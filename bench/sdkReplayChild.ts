@@ -3,7 +3,7 @@
  * `node bench/sdkReplayChild.ts <endpoint> <inFlightPerRegion>` reads from stdin
  * `[{ region, target, body }, …]` (the requests a function sent, in the order it sent them) and
  * sends every one of them with the bare SDK: one client per Region (`KMSClient`, and an
- * `AccountClient` where the set holds Account API requests) with the SDK's defaults except
+ * `AccountClient` and a `ResourceGroupsTaggingAPIClient` where the set holds Account API or tag index requests) with the SDK's defaults except
  * `maxAttempts: 1` and static credentials — the SDK floor's client configuration — and the input
  * parsed from the recorded body (`TrentService.CreateKey` → `new CreateKeyCommand(JSON.parse(body))`).
  * Per Region, in recorded order, `inFlightPerRegion` requests in flight; all Regions at once. Prints
@@ -12,6 +12,7 @@
  */
 import { AccountClient, ListRegionsCommand } from '@aws-sdk/client-account';
 import * as kms from '@aws-sdk/client-kms';
+import { GetResourcesCommand, type GetResourcesCommandInput, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 
 interface ReplayRequest {
   region: string;
@@ -28,16 +29,24 @@ for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
 const requests = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ReplayRequest[];
 
 const credentials = { accessKeyId: 'AKIDREPLAY', secretAccessKey: 'replay-secret' };
+/** The one Resource Groups Tagging API operation the function sends (its tag index). */
+const TAG_INDEX_TARGET = 'ResourceGroupsTaggingAPI_20170126.GetResources';
 type Send = (input: Record<string, unknown>) => Promise<unknown>;
 type CommandClass = new (input: Record<string, unknown>) => Parameters<kms.KMSClient['send']>[0];
 
 /** How each target is sent: the KMS operation's command on the Region's KMSClient, or ListRegions. */
-function senderOf(target: string, region: string, clients: Map<string, kms.KMSClient | AccountClient>): Send {
+function senderOf(target: string, region: string, clients: Map<string, kms.KMSClient | AccountClient | ResourceGroupsTaggingAPIClient>): Send {
   if (target === '/listRegions') {
     const key = `account ${region}`;
     if (!clients.has(key)) clients.set(key, new AccountClient({ region, endpoint, maxAttempts: 1, credentials }));
     const client = clients.get(key) as AccountClient;
     return (input) => client.send(new ListRegionsCommand(input));
+  }
+  if (target === TAG_INDEX_TARGET) {
+    const key = `tagging ${region}`;
+    if (!clients.has(key)) clients.set(key, new ResourceGroupsTaggingAPIClient({ region, endpoint, maxAttempts: 1, credentials }));
+    const client = clients.get(key) as ResourceGroupsTaggingAPIClient;
+    return (input) => client.send(new GetResourcesCommand(input as GetResourcesCommandInput));
   }
   const operation = /^TrentService\.(\w+)$/.exec(target)?.[1];
   const Command = (kms as unknown as Record<string, CommandClass | undefined>)[`${operation}Command`];
@@ -48,7 +57,7 @@ function senderOf(target: string, region: string, clients: Map<string, kms.KMSCl
 }
 
 // Clients first (and the recorded bodies parsed: that is the bench's reading, not the SDK's work).
-const clients = new Map<string, kms.KMSClient | AccountClient>();
+const clients = new Map<string, kms.KMSClient | AccountClient | ResourceGroupsTaggingAPIClient>();
 const senders = new Map<string, Send>();
 const lanes = new Map<string, { send: Send; target: string; input: Record<string, unknown> }[]>();
 for (const { region, target, body } of requests) {

@@ -24,7 +24,7 @@ import type { AliasEntry, KeyListEntry, KmsApi, KmsApiFactory } from './kmsApi.t
 import { OWNERSHIP_TAGS } from './ownership.ts';
 import { Pacer } from './pacer.ts';
 import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, realSleep, withRetry } from './retry.ts';
-import { directReads, mustReadTags, readTagIndex, type TagIndex, type TagIndexUse } from './tagIndex.ts';
+import { directReads, mustReadTags, readTagIndex, type TagIndexUse } from './tagIndex.ts';
 import type { ActualAlias, ActualKey, ActualState, Owner, TagMap } from './types.ts';
 import { describedOnDelete, unreadKey } from './unreadKeys.ts';
 
@@ -153,12 +153,10 @@ async function readRegion(
 
   let aliases: AliasEntry[];
   let listed: KeyListEntry[];
-  let index: TagIndex;
   try {
-    [aliases, listed, index] = await Promise.all([
+    [aliases, listed] = await Promise.all([
       read('ListAliases', () => api.listAliases(pagePacer('ListAliases')), true),
       read('ListKeys', () => api.listKeys(pagePacer('ListKeys')), true),
-      readTagIndex(api, input.tagIndex, (send) => read('GetResources', () => send(pagePacer('GetResources')), true)),
     ]);
   } catch (error) {
     if (!hasCode(error, 'AccessDeniedException')) throw error;
@@ -178,7 +176,11 @@ async function readRegion(
   }
   for (const keyId of wantedTargets) keyIds.add(keyId);
   const direct = directReads(region, aliases, wantedTargets, input.tagIndex, input.madeKeys);
-  const candidates = [...keyIds].filter((keyId) => !awsManaged.has(keyId) && (direct.has(keyId) || mustReadTags(keyId, index, input.owner)));
+  const indexed = [...keyIds].filter((keyId) => !awsManaged.has(keyId) && !direct.has(keyId));
+  const index = await readTagIndex(api, input.tagIndex, (send) => read('GetResources', () => send(pagePacer('GetResources')), true), indexed.length);
+  const candidates = [...direct, ...indexed.filter((keyId) => mustReadTags(keyId, index, input.owner))].filter(
+    (keyId) => keyIds.has(keyId) && !awsManaged.has(keyId),
+  );
   const tagged = await mapLimit(candidates, READ_CONCURRENCY_PER_REGION, async (keyId) => {
     try {
       return { keyId, tags: await read('ListResourceTags', () => api.listResourceTags(keyId, pagePacer('ListResourceTags')), true, true) };

@@ -22,6 +22,8 @@ export type TagIndexUse = {
   directAliasNames: readonly string[];
   /** Where a Region falling back to the full tag scan is reported (one warning). */
   log?: Log;
+  /** TAG_INDEX_MIN_KEYS unless set (tests). */
+  minKeys?: number;
 } | null;
 
 /** Whether indexed tags name this stack: ours, a sibling's (renamed logical ID), or a hand-over in flight. */
@@ -68,17 +70,26 @@ export function aliasNamesOf(keys: readonly { name: string; aliases?: readonly s
 }
 
 /**
+ * Below this many keys whose tags the index could spare, it is not read: their `ListResourceTags`
+ * go out in parallel within a round trip or two, and the index would add a request (a Create in an
+ * empty account reads no tags and no index at all).
+ */
+export const TAG_INDEX_MIN_KEYS = 50;
+
+/**
  * The Region's tag index, or null (the full scan) when the request does not use it, the API offers
- * none, or it fails for good (`tag:GetResources` denied, any error `read` does not retry, a page
- * failing): the index never fails a request. `read` paces and retries (throttling, 5xx) each attempt.
+ * none, fewer than TAG_INDEX_MIN_KEYS keys (`keys`) could be spared, or it fails for good
+ * (`tag:GetResources` denied, any error `read` does not retry, a page failing): the index never
+ * fails a request. `read` paces and retries (throttling, 5xx) each attempt.
  */
 export async function readTagIndex(
   api: KmsApi,
   use: TagIndexUse | undefined,
   read: (send: (options: ListOptions) => Promise<Map<string, TagMap>>) => Promise<Map<string, TagMap>>,
+  keys: number,
 ): Promise<TagIndex> {
   const list = api.listTaggedKeys;
-  if (use == null || list === undefined) return null;
+  if (use == null || list === undefined || keys < (use.minKeys ?? TAG_INDEX_MIN_KEYS)) return null;
   try {
     return await read((options) => list.call(api, options));
   } catch (error) {

@@ -52,7 +52,7 @@ describe('Function: readActualState with the tag index', () => {
         pacer: new Pacer({ now: clock.now, sleep: clock.sleep }),
         sleep: clock.sleep,
         now: clock.now,
-        tagIndex: { directAliasNames: ['alias/adopted'], log },
+        tagIndex: { directAliasNames: ['alias/adopted'], log, minKeys: 0 },
       });
     return { kms, read, warnings, attempts: () => attempts };
   }

@@ -6,7 +6,9 @@
  * and Delete. If the template lacked a permission, a step here would answer FAILED with
  * AccessDeniedException.
  */
+
 import { existsSync } from 'node:fs';
+import { TAG_INDEX_MIN_KEYS } from '../../lib/tagIndex.ts';
 import {
   createDriver,
   DEFAULT_BUNDLE_PATH,
@@ -103,7 +105,10 @@ describe('End to end: the lifecycle under the execution role policy of template.
     const full = iamRealism({ AllowAdoptingExistingKeys: 'true' }).identityPolicy as { Statement: { Sid?: string }[] };
     const withoutIndex = { ...full, Statement: full.Statement.filter((s) => s.Sid !== 'ReadTagIndex') };
     expect(withoutIndex.Statement.length).toBe(full.Statement.length - 1);
-    await control().seedKey({ region: 'us-east-1', tags: { team: 'elsewhere' } });
+    // Enough foreign keys for the reader to consult the index (TAG_INDEX_MIN_KEYS)
+    for (let i = 0; i < TAG_INDEX_MIN_KEYS; i++) await control().seedKey({ region: 'us-east-1', tags: { team: 'elsewhere' } });
+    // ListKeys lags fresh keys by the consistency delay (the driver's gap between requests is as long)
+    await new Promise((resolve) => setTimeout(resolve, E2E_REQUEST_GAP_MS));
     await control().config({ identityPolicy: withoutIndex });
     const keys = { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: { 'cmk-c': { Region: 'us-east-1' } } };
 
