@@ -70,15 +70,16 @@ export function aliasNamesOf(keys: readonly { name: string; aliases?: readonly s
 }
 
 /**
- * Below this many keys whose tags the index could spare, it is not read: their `ListResourceTags`
- * go out in parallel within a round trip or two, and the index would add a request (a Create in an
- * empty account reads no tags and no index at all).
+ * Below this many keys listed in a Region, the index is not read: their `ListResourceTags` go out
+ * in parallel within a round trip or two, and the index would add a request (a Create in an empty
+ * account reads no tags and no index at all). It is read once `ListKeys` has answered, while
+ * `ListAliases` (100 per page against ListKeys' 1,000) still pages.
  */
 export const TAG_INDEX_MIN_KEYS = 50;
 
 /**
  * The Region's tag index, or null (the full scan) when the request does not use it, the API offers
- * none, fewer than TAG_INDEX_MIN_KEYS keys (`keys`) could be spared, or it fails for good
+ * none, the Region lists fewer than TAG_INDEX_MIN_KEYS keys (`keys`), or it fails for good
  * (`tag:GetResources` denied, any error `read` does not retry, a page failing): the index never
  * fails a request. `read` paces and retries (throttling, 5xx) each attempt.
  */
