@@ -9,7 +9,7 @@
 import { GetResourcesCommand, type GetResourcesCommandOutput, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { ListOptions } from '../kmsApi.ts';
 import type { TagMap } from '../types.ts';
-import { KMS_CONNECTION_TIMEOUT_MS, KMS_MAX_SOCKETS, KMS_REQUEST_TIMEOUT_MS, USER_AGENT_MIDDLEWARE } from './clients.ts';
+import { CLIENT_SETTINGS, withoutUserAgent } from './clients.ts';
 import { toKmsError } from './translateError.ts';
 
 /** GetResources' page-size maximum. */
@@ -20,19 +20,7 @@ export const KMS_KEY_RESOURCE_TYPE = 'kms:key';
 
 /** A new Tagging API client for `region` (endpoint from `AWS_ENDPOINT_URL*`, like the KMS clients). */
 export function createTaggingClient(region: string): ResourceGroupsTaggingAPIClient {
-  const client = new ResourceGroupsTaggingAPIClient({
-    region,
-    maxAttempts: 1,
-    requestHandler: {
-      connectionTimeout: KMS_CONNECTION_TIMEOUT_MS,
-      requestTimeout: KMS_REQUEST_TIMEOUT_MS,
-      throwOnRequestTimeout: true,
-      httpAgent: { maxSockets: KMS_MAX_SOCKETS },
-      httpsAgent: { maxSockets: KMS_MAX_SOCKETS },
-    },
-  });
-  client.middlewareStack.remove(USER_AGENT_MIDDLEWARE);
-  return client;
+  return withoutUserAgent(new ResourceGroupsTaggingAPIClient({ region, ...CLIENT_SETTINGS }));
 }
 
 /** `arn:aws:kms:us-east-1:111122223333:key/<id>` → `<id>`; null for anything else. */
