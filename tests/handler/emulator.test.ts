@@ -11,7 +11,6 @@ import { emulatorControl } from '../../local/emulator/client.ts';
 import { startEmulator } from '../../local/emulator/index.ts';
 import {
   ACCOUNT_ID,
-  EXECUTION_ROLE_ARN,
   expectCloudFormationFailed,
   expectCloudFormationSuccess,
   lambdaContext,
@@ -20,6 +19,7 @@ import {
   STACK_ID,
   simulateEvent,
   startResponseServer,
+  useEmulatorEnvironment,
 } from '../support/cfn.ts';
 
 const REGIONS = ['eu-west-1', 'us-east-1', 'us-west-2'];
@@ -39,18 +39,7 @@ describe('Function: handler (emulator)', () => {
   beforeAll(async () => {
     emulator = await startEmulator({ port: 0 });
     server = await startResponseServer();
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: emulator.url,
-      AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTEST',
-      AWS_SECRET_ACCESS_KEY: 'test-secret',
-      AWS_REGION: 'us-east-1',
-      EXECUTION_ROLE_ARN,
-      LOG_LEVEL: 'debug',
-    });
-    delete process.env.AWS_PROFILE;
-    delete process.env.AWS_SESSION_TOKEN;
-    delete process.env.KMS_QUOTAS;
-    delete process.env.DEADLINE_MARGIN_MS;
+    useEmulatorEnvironment(emulator.url, 'debug');
   });
   afterAll(async () => {
     process.env = savedEnv;

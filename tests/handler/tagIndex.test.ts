@@ -10,13 +10,13 @@ import { emulatorControl } from '../../local/emulator/client.ts';
 import { startEmulator } from '../../local/emulator/index.ts';
 import {
   ACCOUNT_ID,
-  EXECUTION_ROLE_ARN,
   expectCloudFormationSuccess,
   lambdaContext,
   type ResponseServer,
   STACK_ID,
   simulateEvent,
   startResponseServer,
+  useEmulatorEnvironment,
 } from '../support/cfn.ts';
 
 const REGIONS = ['eu-west-1', 'us-east-1'];
@@ -50,17 +50,7 @@ describe('Function: handler with the tag index (emulator)', () => {
   beforeAll(async () => {
     emulator = await startEmulator({ port: 0 });
     server = await startResponseServer();
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: emulator.url,
-      AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTEST',
-      AWS_SECRET_ACCESS_KEY: 'test-secret',
-      AWS_REGION: 'us-east-1',
-      EXECUTION_ROLE_ARN,
-      LOG_LEVEL: 'info',
-    });
-    delete process.env.AWS_PROFILE;
-    delete process.env.AWS_SESSION_TOKEN;
-    delete process.env.KMS_QUOTAS;
+    useEmulatorEnvironment(emulator.url, 'info');
   });
   afterAll(async () => {
     process.env = savedEnv;

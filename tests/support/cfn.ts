@@ -163,3 +163,19 @@ export function expectCloudFormationFailed(
   if (reason !== undefined) expect(response.body.Reason).toMatch(reason);
   return response.body;
 }
+
+/**
+ * Points the handler's process environment at the emulator at `url`, with static test credentials
+ * and nothing of the machine's own AWS settings (profile, session, quotas, deadline margin).
+ */
+export function useEmulatorEnvironment(url: string, logLevel: 'debug' | 'info'): void {
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: url,
+    AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTEST',
+    AWS_SECRET_ACCESS_KEY: 'test-secret',
+    AWS_REGION: 'us-east-1',
+    EXECUTION_ROLE_ARN,
+    LOG_LEVEL: logLevel,
+  });
+  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'KMS_QUOTAS', 'DEADLINE_MARGIN_MS']) delete process.env[name];
+}
