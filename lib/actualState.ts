@@ -3,8 +3,11 @@
  * alias and every key; the tags of every customer managed key, except those the Tagging API's index
  * lists as foreign (lib/tagIndex.ts; without the index, every key's); then, for the keys that are ours
  * (Owner or PreviousOwner tag) or that a wanted alias targets, DescribeKey, GetKeyPolicy and
- * GetKeyRotationStatus. Every request is paced through the Pacer shared with the executor, and
- * retried on throttling and transient errors (reads are always safe to repeat).
+ * GetKeyRotationStatus, and grants. Each key goes through those reads on its own (lib/keyRead.ts);
+ * the index is read once ListKeys has answered, and the keys whose tags are read whatever the index
+ * says (alias targets, keys this request made) are read meanwhile. Every request is paced through
+ * the Pacer shared with the executor, and retried on throttling and transient errors (reads are
+ * always safe to repeat).
  *
  * KMS is eventually consistent (docs/behaviour.md §9): a key that ListKeys lists, that an alias
  * targets, or that this request made may answer NotFoundException for a while. That answer is
@@ -16,17 +19,15 @@
  * reported in `deniedRegions` with nothing read; the caller decides whether that is fatal.
  */
 
-import { readOwnedGrants } from './actualGrants.ts';
 import { type Limiter, limiter, mapLimit } from './concurrency.ts';
 import type { KmsOperation } from './constants.ts';
 import { hasCode, KmsError } from './errors.ts';
+import { type KeyReadContext, type RegionRead, readKey } from './keyRead.ts';
 import type { AliasEntry, KeyListEntry, KmsApi, KmsApiFactory } from './kmsApi.ts';
-import { OWNERSHIP_TAGS } from './ownership.ts';
 import { Pacer } from './pacer.ts';
 import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, realSleep, withRetry } from './retry.ts';
 import { directReads, mustReadTags, readTagIndex, type TagIndexUse } from './tagIndex.ts';
-import type { ActualAlias, ActualKey, ActualState, Owner, TagMap } from './types.ts';
-import { describedOnDelete, unreadKey } from './unreadKeys.ts';
+import type { ActualAlias, ActualState, Owner } from './types.ts';
 
 export interface ReadActualStateInput {
   regions: string[];
@@ -107,9 +108,6 @@ export const READ_CONCURRENCY_TOTAL = 96;
 /** Predefined aliases of AWS managed keys. */
 const AWS_MANAGED_ALIAS_PREFIX = 'alias/aws/';
 
-/** Rotation applies only to symmetric encryption keys. */
-const ROTATABLE = { spec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT' } as const;
-
 export async function readActualState(input: ReadActualStateInput): Promise<ReadResult> {
   const pacer = input.pacer ?? new Pacer();
   const sleep = input.sleep ?? realSleep;
@@ -137,28 +135,31 @@ async function readRegion(
   // A Region's slot first, then a global one: a Region never holds global slots it cannot use.
   const slots: Limiter = (task) => regionSlots(() => global(task));
   /**
-   * One read: paced before every attempt, holding one of the Region's slots, retried while the error
-   * says it may pass; on a key (`onKey`), NotFoundException too, for up to READ_SETTLING_MS.
+   * One read: paced before every attempt (or every page), holding one of the Region's slots, retried
+   * while the error says it may pass; on a key (`onKey`), NotFoundException too, for up to READ_SETTLING_MS.
    */
-  const read = <T>(operation: KmsOperation, send: () => Promise<T>, paceInside = false, onKey = !paceInside): Promise<T> =>
+  const read: RegionRead = (operation, send, paged = false, onKey = !paged) =>
     withRetry(
       () =>
         slots(async () => {
-          if (!paceInside) await pacer.acquire(region, operation);
-          return send();
+          if (!paged) await pacer.acquire(region, operation);
+          return send({ beforePage: () => pacer.acquire(region, operation) });
         }),
       { policy: readRetry(region, operation, onKey), sleep, now },
     );
-  const pagePacer = (operation: KmsOperation) => ({ beforePage: () => pacer.acquire(region, operation) });
 
+  const listedKeys = read('ListKeys', (options) => api.listKeys(options), true);
+  // The index pages while ListAliases still does (100 aliases per page against ListKeys' 1,000); it never fails.
+  const indexRead = listedKeys.then(
+    (listed) => readTagIndex(api, input.tagIndex, (send) => read('GetResources', send, true), listed.length),
+    () => null,
+  );
   let aliases: AliasEntry[];
   let listed: KeyListEntry[];
   try {
-    [aliases, listed] = await Promise.all([
-      read('ListAliases', () => api.listAliases(pagePacer('ListAliases')), true),
-      read('ListKeys', () => api.listKeys(pagePacer('ListKeys')), true),
-    ]);
+    [aliases, listed] = await Promise.all([read('ListAliases', (options) => api.listAliases(options), true), listedKeys]);
   } catch (error) {
+    await indexRead;
     if (!hasCode(error, 'AccessDeniedException')) throw error;
     return { region, keys: [], aliases: [], denied: error instanceof Error ? error.message : String(error) };
   }
@@ -175,57 +176,31 @@ async function readRegion(
     if (madeRegion === region && keyId !== undefined) keyIds.add(keyId);
   }
   for (const keyId of wantedTargets) keyIds.add(keyId);
+  const readable = (keyId: string) => keyIds.has(keyId) && !awsManaged.has(keyId);
   const direct = directReads(region, aliases, wantedTargets, input.tagIndex, input.madeKeys);
-  const indexed = [...keyIds].filter((keyId) => !awsManaged.has(keyId) && !direct.has(keyId));
-  const index = await readTagIndex(api, input.tagIndex, (send) => read('GetResources', () => send(pagePacer('GetResources')), true), indexed.length);
-  const candidates = [...direct, ...indexed.filter((keyId) => mustReadTags(keyId, index, input.owner))].filter(
-    (keyId) => keyIds.has(keyId) && !awsManaged.has(keyId),
-  );
-  const tagged = await mapLimit(candidates, READ_CONCURRENCY_PER_REGION, async (keyId) => {
-    try {
-      return { keyId, tags: await read('ListResourceTags', () => api.listResourceTags(keyId, pagePacer('ListResourceTags')), true, true) };
-    } catch (error) {
-      // Tags we may not read mean a key that is not ours.
-      if (hasCode(error, 'AccessDeniedException')) return { keyId, tags: null };
-      throw error;
-    }
-  });
-  const kept = tagged.filter(({ keyId, tags }) => wantedTargets.has(keyId) || (tags !== null && isOurs(tags, input.owner)));
-
-  // A Delete (no alias wanted) only removes keys: policy and rotation are never compared, and a
-  // single-Region key this resource owns outright is removed whatever its state (`Unread`).
-  const details = input.aliasNames.length > 0;
-  const arns = new Map(listed.map((k) => [k.keyId, k.arn]));
-  const described = await mapLimit(kept, READ_CONCURRENCY_PER_REGION, async ({ keyId, tags }): Promise<ActualKey | null> => {
-    const arn = arns.get(keyId);
-    if (!details && arn !== undefined && tags !== null && !describedOnDelete(keyId, tags, input.owner)) return unreadKey(region, keyId, arn, tags);
-    let description: Awaited<ReturnType<KmsApi['describeKey']>>;
-    try {
-      description = await read('DescribeKey', () => api.describeKey(keyId));
-    } catch (error) {
-      if (hasCode(error, 'AccessDeniedException')) return null;
-      throw error;
-    }
-    const { keyManager, ...fields } = description;
-    if (keyManager === 'AWS') return null;
-    const rotatable = fields.spec === ROTATABLE.spec && fields.keyUsage === ROTATABLE.keyUsage;
-    const [policy, rotation] = await Promise.all([
-      details ? read('GetKeyPolicy', () => api.getKeyPolicy(keyId)).catch(() => null) : Promise.resolve(null),
-      details && rotatable ? read('GetKeyRotationStatus', () => api.getKeyRotationStatus(keyId)).catch(() => null) : Promise.resolve(null),
-    ]);
-    return { region, ...fields, policy, tags: tags ?? {}, rotation };
-  });
-  const actualKeys = described.filter((k): k is ActualKey => k !== null).sort((a, b) => compare(a.keyId, b.keyId));
+  const context: KeyReadContext = {
+    api,
+    read,
+    owner: input.owner,
+    wantedTargets,
+    arns: new Map(listed.map((k) => [k.keyId, k.arn])),
+    // Policy, rotation and grants are compared only when the request wants keys (not a Delete).
+    details: input.aliasNames.length > 0,
+  };
+  const each = (ids: string[]) => mapLimit(ids, READ_CONCURRENCY_PER_REGION, (keyId) => readKey(context, keyId));
+  // The direct reads go out at once; the others once the index has said which keys it spares.
+  const [directly, others] = await Promise.all([
+    each([...direct].filter(readable)),
+    indexRead.then((index) => each([...keyIds].filter((keyId) => readable(keyId) && !direct.has(keyId) && mustReadTags(keyId, index, input.owner)))),
+  ]);
+  const reads = [...directly, ...others].filter((r) => r.key !== null).sort((a, b) => compare(a.key!.keyId, b.key!.keyId));
+  const actualKeys = reads.map((r) => r.key!);
   const keptIds = new Set(actualKeys.map((k) => k.keyId));
   const actualAliases: ActualAlias[] = aliases
     .filter((a): a is AliasEntry & { targetKeyId: string } => a.targetKeyId !== null && (wantedNames.has(a.aliasName) || keptIds.has(a.targetKeyId)))
     .map((a) => ({ region, aliasName: a.aliasName, targetKeyId: a.targetKeyId }))
     .sort((a, b) => compare(a.aliasName, b.aliasName));
-  // A Delete (no alias wanted) never revokes: grants go with their keys, or stay with retained ones.
-  const grants =
-    input.aliasNames.length > 0
-      ? await readOwnedGrants(api, actualKeys, input.owner, (send) => read('ListGrants', () => send(pagePacer('ListGrants')), true))
-      : [];
+  const grants = reads.flatMap((r) => r.grants);
   return { region, keys: actualKeys, aliases: actualAliases, grants, denied: null };
 }
 
@@ -236,11 +211,6 @@ function notSettled(error: KmsError, region: string, operation: KmsOperation): K
     `${operation} in ${region}: ${error.message.replace(/^\w+: /, '')}, still after ${READ_SETTLING_MS / 1000} s, for a key that ListKeys, an alias or this request reported; KMS has not caught up`,
     { cause: error, context: { region }, retryable: true },
   );
-}
-
-/** Ours: this resource owns the key, or handed it over and has not confirmed yet (PreviousOwner). */
-function isOurs(tags: TagMap, owner: Owner): boolean {
-  return tags[OWNERSHIP_TAGS.owner] === owner.ownerId || tags[OWNERSHIP_TAGS.previousOwner] === owner.ownerId;
 }
 
 function compare(a: string, b: string): number {

@@ -84,6 +84,31 @@ describe('Function: readActualState with the tag index', () => {
     expect(state.keys.map((k) => k.keyId).sort()).toEqual([adopted.keyId, ours.keyId, fresh.keyId].sort());
   });
 
+  it('reads a wanted alias target through to its grants while the index still pages', async () => {
+    // Prepare
+    let release: () => void = () => {};
+    const indexAnswered = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let readBeforeIndex: string[] = [];
+    const { kms, read } = setup(async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      readBeforeIndex = kms.calls.map((c) => c.operation);
+      release();
+      return new Map<string, TagMap>();
+    });
+    const wanted = kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId } });
+    kms.seedAlias('us-east-1', 'alias/app', wanted.keyId);
+
+    // Act
+    const state = await read(['alias/app']);
+    await indexAnswered;
+
+    // Assess
+    expect(readBeforeIndex).toEqual(expect.arrayContaining(['listResourceTags', 'describeKey', 'getKeyPolicy', 'listGrants']));
+    expect(state.keys.map((k) => k.keyId)).toEqual([wanted.keyId]);
+  });
+
   it('retries a throttled index and uses it', async () => {
     // Prepare
     const { kms, read, warnings, attempts } = setup(async (_region, attempt) => {

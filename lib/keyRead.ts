@@ -1,0 +1,88 @@
+/**
+ * What the reader reads of one key once its Region's listings are in (lib/actualState.ts): its tags,
+ * then, for a key that is ours or that a wanted alias targets, DescribeKey, GetKeyPolicy and
+ * GetKeyRotationStatus, then its grants. Each key runs through these steps on its own, so a key's
+ * later reads overlap other keys' earlier ones, and the keys whose tags are read directly (alias
+ * targets, keys this request made) are read while the tag index still pages.
+ */
+import { readOwnedGrants } from './actualGrants.ts';
+import type { KmsOperation } from './constants.ts';
+import { hasCode } from './errors.ts';
+import type { KmsApi, ListOptions } from './kmsApi.ts';
+import { OWNERSHIP_TAGS } from './ownership.ts';
+import type { ActualGrant, ActualKey, Owner, TagMap } from './types.ts';
+import { describedOnDelete, unreadKey } from './unreadKeys.ts';
+
+/**
+ * One paced, retried read of the Region: `paged`, the pacer runs before each page instead of once;
+ * `onKey` (default: not paged), NotFoundException is retried while KMS may not have caught up.
+ */
+export type RegionRead = <T>(operation: KmsOperation, send: (options: ListOptions) => Promise<T>, paged?: boolean, onKey?: boolean) => Promise<T>;
+
+export interface KeyReadContext {
+  api: KmsApi;
+  read: RegionRead;
+  owner: Owner;
+  /** Keys a wanted alias targets: kept whoever owns them. */
+  wantedTargets: ReadonlySet<string>;
+  /** Key id → ARN from ListKeys. */
+  arns: ReadonlyMap<string, string>;
+  /**
+   * Whether policy, rotation and grants are read (any request that wants a key). A Delete wants
+   * none: it only removes keys, and a single-Region key the resource owns outright is `Unread`.
+   */
+  details: boolean;
+}
+
+/** The key as read (null: not ours, AWS managed, or not ours to read) and the grants of ours on it. */
+export interface KeyRead {
+  key: ActualKey | null;
+  grants: ActualGrant[];
+}
+
+const NOTHING: KeyRead = { key: null, grants: [] };
+
+/** Rotation applies only to symmetric encryption keys. */
+const ROTATABLE = { spec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT' } as const;
+
+/** Ours: this resource owns the key, or handed it over and has not confirmed yet (PreviousOwner). */
+function isOurs(tags: TagMap, owner: Owner): boolean {
+  return tags[OWNERSHIP_TAGS.owner] === owner.ownerId || tags[OWNERSHIP_TAGS.previousOwner] === owner.ownerId;
+}
+
+export async function readKey(context: KeyReadContext, keyId: string): Promise<KeyRead> {
+  const { api, read, owner } = context;
+  const region = api.region;
+  let tags: TagMap | null;
+  try {
+    tags = await read('ListResourceTags', (options) => api.listResourceTags(keyId, options), true, true);
+  } catch (error) {
+    // Tags we may not read mean a key that is not ours.
+    if (!hasCode(error, 'AccessDeniedException')) throw error;
+    tags = null;
+  }
+  if (!context.wantedTargets.has(keyId) && (tags === null || !isOurs(tags, owner))) return NOTHING;
+
+  const arn = context.arns.get(keyId);
+  if (!context.details && arn !== undefined && tags !== null && !describedOnDelete(keyId, tags, owner)) {
+    return { key: unreadKey(region, keyId, arn, tags), grants: [] };
+  }
+  let description: Awaited<ReturnType<KmsApi['describeKey']>>;
+  try {
+    description = await read('DescribeKey', () => api.describeKey(keyId));
+  } catch (error) {
+    if (hasCode(error, 'AccessDeniedException')) return NOTHING;
+    throw error;
+  }
+  const { keyManager, ...fields } = description;
+  if (keyManager === 'AWS') return NOTHING;
+  const rotatable = fields.spec === ROTATABLE.spec && fields.keyUsage === ROTATABLE.keyUsage;
+  const [policy, rotation] = await Promise.all([
+    context.details ? read('GetKeyPolicy', () => api.getKeyPolicy(keyId)).catch(() => null) : null,
+    context.details && rotatable ? read('GetKeyRotationStatus', () => api.getKeyRotationStatus(keyId)).catch(() => null) : null,
+  ]);
+  const key: ActualKey = { region, ...fields, policy, tags: tags ?? {}, rotation };
+  // A Delete never revokes: grants go with their keys, or stay with retained ones.
+  const grants = context.details ? await readOwnedGrants(api, [key], owner, (send) => read('ListGrants', send, true)) : [];
+  return { key, grants };
+}
