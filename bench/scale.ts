@@ -41,6 +41,13 @@ export const AWS_MANAGED_ALIASES = [
   'ssm',
 ].map((service) => `alias/aws/${service}`);
 
+/**
+ * The pause before each phase: the quotas' buckets (1 s of quota each) are full again, as each
+ * phase's bound assumes (the Update's 21 index pages per Region would otherwise leave the Delete's
+ * GetResources bucket empty, and the Delete would be measured against a bound it cannot meet).
+ */
+const PHASE_GAP_MS = 1_000;
+
 /** How many seeding requests are sent to the control API at once. */
 const SEED_CONCURRENCY = 32;
 
@@ -124,6 +131,7 @@ async function phase(
   model: DependencyModel,
   deliver: (onSpawn: (pid: number) => void) => Promise<RequestResult>,
 ): Promise<ScalePhaseFigures> {
+  await new Promise((resolve) => setTimeout(resolve, PHASE_GAP_MS));
   setup.recorder.reset();
   const throttledBefore = (await emulatorCounts(setup.emulatorUrl)).throttled;
   let watch: ReturnType<typeof watchProcess> | undefined;

@@ -135,18 +135,28 @@ async function readRegion(
   // A Region's slot first, then a global one: a Region never holds global slots it cannot use.
   const slots: Limiter = (task) => regionSlots(() => global(task));
   /**
-   * One read: paced before every attempt (or every page), holding one of the Region's slots, retried
-   * while the error says it may pass; on a key (`onKey`), NotFoundException too, for up to READ_SETTLING_MS.
+   * One read request (each page of a listing on its own): paced before every attempt, holding one of
+   * the Region's slots, retried while the error says it may pass; on a key (`onKey`),
+   * NotFoundException too, for up to READ_SETTLING_MS.
    */
-  const read: RegionRead = (operation, send, paged = false, onKey = !paged) =>
-    withRetry(
-      () =>
-        slots(async () => {
-          if (!paged) await pacer.acquire(region, operation);
-          return send({ beforePage: () => pacer.acquire(region, operation) });
-        }),
-      { policy: readRetry(region, operation, onKey), sleep, now },
-    );
+  const read: RegionRead = (operation, send, paged = false, onKey = !paged) => {
+    const request = <T>(sendOne: () => Promise<T>) =>
+      withRetry(
+        () =>
+          slots(async () => {
+            await pacer.acquire(region, operation);
+            try {
+              return await sendOne();
+            } catch (error) {
+              // Paced and still throttled: the quota's bucket is shared (other invocations, other callers).
+              if (isThrottling(error)) pacer.throttled(region, operation);
+              throw error;
+            }
+          }),
+        { policy: readRetry(region, operation, onKey), sleep, now },
+      );
+    return paged ? send({ page: request }) : request(() => send({}));
+  };
 
   const listedKeys = read('ListKeys', (options) => api.listKeys(options), true);
   // The index pages while ListAliases still does (100 aliases per page against ListKeys' 1,000); it never fails.

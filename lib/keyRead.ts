@@ -14,8 +14,9 @@ import type { ActualGrant, ActualKey, Owner, TagMap } from './types.ts';
 import { describedOnDelete, unreadKey } from './unreadKeys.ts';
 
 /**
- * One paced, retried read of the Region: `paged`, the pacer runs before each page instead of once;
- * `onKey` (default: not paged), NotFoundException is retried while KMS may not have caught up.
+ * One paced, retried read of the Region: `paged`, each page is paced and retried on its own
+ * (`ListOptions.page`); `onKey` (default: not paged), NotFoundException is retried while KMS may not
+ * have caught up.
  */
 export type RegionRead = <T>(operation: KmsOperation, send: (options: ListOptions) => Promise<T>, paged?: boolean, onKey?: boolean) => Promise<T>;
 

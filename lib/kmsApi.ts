@@ -34,12 +34,16 @@ export interface RotationStatus {
 }
 
 /** Options of the listing methods, which always return every page. */
+/** Sends one page request as it is (no `ListOptions.page`). */
+export const sendPage = <T>(send: () => Promise<T>): Promise<T> => send();
+
 export interface ListOptions {
   /**
-   * Awaited before each page request. The reader paces every page through the Pacer this way,
-   * because one listing can take several requests.
+   * Each page request is sent through it (`send` sends the page). One listing can take several
+   * requests: the reader paces, holds a slot for and retries each page this way, so a throttled page
+   * is sent again alone, not the listing from its first page.
    */
-  beforePage?: () => Promise<void>;
+  page?: <T>(send: () => Promise<T>) => Promise<T>;
 }
 
 /** What a CreateKey action carries to KMS. */

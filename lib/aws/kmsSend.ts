@@ -5,7 +5,7 @@
  * naming the Region and the operation; listings fetch every page.
  */
 import * as sdk from '@aws-sdk/client-kms';
-import type { ListOptions } from '../kmsApi.ts';
+import { type ListOptions, sendPage } from '../kmsApi.ts';
 import { toKmsError } from './translateError.ts';
 
 /** Input and output of each KMS operation the product sends (types only). */
@@ -50,7 +50,7 @@ export interface KmsSender {
   send<A extends KmsOperation>(action: A, input: Input<A>): Promise<Output<A>>;
   /** Sends `action` whose answer carries nothing the product reads. */
   run<A extends KmsOperation>(action: A, input: Input<A>): Promise<void>;
-  /** Every page of `action`, each awaited through `options.beforePage` first; `items` picks one page's entries. */
+  /** Every page of `action`, each sent through `options.page`; `items` picks one page's entries. */
   list<A extends Paged, T>(action: A, input: Omit<Input<A>, 'Marker'>, options: ListOptions | undefined, items: (out: Output<A>) => T[]): Promise<T[]>;
 }
 
@@ -70,10 +70,10 @@ export function kmsSender(client: sdk.KMSClient, region: string): KmsSender {
     },
     list: async (action, input, options, items) => {
       const all = [];
+      const page = options?.page ?? sendPage;
       let marker: string | undefined;
       do {
-        await options?.beforePage?.();
-        const out = await send(action, { ...input, Marker: marker } as Input<typeof action>);
+        const out = await page(() => send(action, { ...input, Marker: marker } as Input<typeof action>));
         all.push(...items(out));
         marker = out.Truncated ? out.NextMarker : undefined;
       } while (marker !== undefined);

@@ -7,7 +7,7 @@
  * reader's errors are all of that type; `action` says it was GetResources).
  */
 import { GetResourcesCommand, type GetResourcesCommandOutput, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import type { ListOptions } from '../kmsApi.ts';
+import { type ListOptions, sendPage } from '../kmsApi.ts';
 import type { TagMap } from '../types.ts';
 import { CLIENT_SETTINGS, withoutUserAgent } from './clients.ts';
 import { toKmsError } from './translateError.ts';
@@ -35,17 +35,18 @@ export function keyIdOfArn(arn: string): string | null {
  */
 export async function listTaggedKeys(client: ResourceGroupsTaggingAPIClient, region: string, options?: ListOptions): Promise<Map<string, TagMap>> {
   const keys = new Map<string, TagMap>();
+  const page = options?.page ?? sendPage;
   let token: string | undefined;
   do {
-    await options?.beforePage?.();
-    let out: GetResourcesCommandOutput;
-    try {
-      out = await client.send(
-        new GetResourcesCommand({ ResourceTypeFilters: [KMS_KEY_RESOURCE_TYPE], ResourcesPerPage: TAG_INDEX_PAGE_SIZE, PaginationToken: token }),
-      );
-    } catch (error) {
-      throw toKmsError(error, { region, action: 'GetResources' });
-    }
+    const out: GetResourcesCommandOutput = await page(async () => {
+      try {
+        return await client.send(
+          new GetResourcesCommand({ ResourceTypeFilters: [KMS_KEY_RESOURCE_TYPE], ResourcesPerPage: TAG_INDEX_PAGE_SIZE, PaginationToken: token }),
+        );
+      } catch (error) {
+        throw toKmsError(error, { region, action: 'GetResources' });
+      }
+    });
     for (const mapping of out.ResourceTagMappingList ?? []) {
       const keyId = mapping.ResourceARN === undefined ? null : keyIdOfArn(mapping.ResourceARN);
       if (keyId === null) continue;

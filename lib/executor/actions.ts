@@ -91,7 +91,7 @@ export async function runAction(
       } catch (error) {
         // Repeated after a lost answer: the alias exists and already targets this key.
         if (!hasCode(error, 'AlreadyExistsException')) throw error;
-        // Each page is paced through beforePage.
+        // Each page is paced.
         await confirmAlias(ctx, api, action.aliasName, keyId, paced('ListAliases').pace, error);
         return {};
       }
@@ -210,8 +210,9 @@ async function confirmAlias(
 ): Promise<void> {
   const notListedYet = () => new KmsError('NotFoundException', `${aliasName} exists but ListAliases does not list it yet`, { cause: original });
   await kmsCall(ctx, { pace: async () => {}, idempotent: true, settling: 'listed' }, async () => {
-    if ((await api.listAliases({ keyId, beforePage: pace })).some((a) => a.aliasName === aliasName)) return;
-    const other = (await api.listAliases({ beforePage: pace })).find((a) => a.aliasName === aliasName);
+    const page = <T>(send: () => Promise<T>) => pace().then(send);
+    if ((await api.listAliases({ keyId, page })).some((a) => a.aliasName === aliasName)) return;
+    const other = (await api.listAliases({ page })).find((a) => a.aliasName === aliasName);
     if (other === undefined) throw notListedYet();
     throw new KmsError(original.code, `${aliasName} already targets ${other.targetKeyId ?? 'no key'}, not ${keyId}: the state read before planning was stale`, {
       cause: original,

@@ -1,5 +1,5 @@
 import { READ_CONCURRENCY_PER_REGION, READ_CONCURRENCY_TOTAL, readActualState } from '../../lib/actualState.ts';
-import type { KmsApi, KmsApiFactory } from '../../lib/kmsApi.ts';
+import type { KmsApi, KmsApiFactory, ListOptions } from '../../lib/kmsApi.ts';
 import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
 import { Pacer } from '../../lib/pacer.ts';
 import { FakeKms, kmsErrors } from '../support/fakeKmsApi.ts';
@@ -212,6 +212,36 @@ describe('Function: readActualState', () => {
     await expect(read(['us-east-1'])).rejects.toThrow('NotFoundException');
   });
 
+  it('sends a throttled page again alone, not the listing from its first page', async () => {
+    // Prepare: ListKeys answers in 3 pages, the second throttled once
+    const { clock, kms, pacer } = setup();
+    const ours = kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId } });
+    const sent: number[] = [];
+    const paged: KmsApiFactory = (region) => ({
+      ...kms.factory(region),
+      listKeys: async (options?: ListOptions) => {
+        const page = options?.page ?? ((send) => send());
+        for (const n of [1, 2]) {
+          await page(async () => {
+            sent.push(n);
+            if (n === 2 && sent.filter((m) => m === 2).length === 1) throw kmsErrors.throttling();
+          });
+        }
+        return page(async () => {
+          sent.push(3);
+          return kms.factory(region).listKeys();
+        });
+      },
+    });
+
+    // Act
+    const state = await readActualState({ regions: ['us-east-1'], owner, aliasNames: [], kms: paged, pacer, sleep: clock.sleep });
+
+    // Assess
+    expect(sent).toEqual([1, 2, 2, 3]);
+    expect(state.keys.map((k) => k.keyId)).toEqual([ours.keyId]);
+  });
+
   it('paces every page through the shared Pacer', async () => {
     // Prepare: 1,200 foreign keys at ListResourceTags 2,000/s and ListKeys pages of 100
     const { clock, kms } = setup({ pageSize: 100 });
@@ -234,25 +264,10 @@ describe('Function: readActualState', () => {
     }
     const inFlight = new Map<string, number>();
     const peak = new Map<string, number>();
-    const slow: KmsApiFactory = (region) => {
-      const api = kms.factory(region);
-      return new Proxy(api, {
-        get(target, name, receiver) {
-          const value = Reflect.get(target, name, receiver) as unknown;
-          if (typeof value !== 'function') return value;
-          return async (...args: unknown[]) => {
-            inFlight.set(region, (inFlight.get(region) ?? 0) + 1);
-            peak.set(region, Math.max(peak.get(region) ?? 0, inFlight.get(region)!));
-            try {
-              await clock.sleep(25);
-              return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-            } finally {
-              inFlight.set(region, inFlight.get(region)! - 1);
-            }
-          };
-        },
-      }) as KmsApi;
-    };
+    const slow = slowRequests(kms, clock, (region, delta) => {
+      inFlight.set(region, (inFlight.get(region) ?? 0) + delta);
+      peak.set(region, Math.max(peak.get(region) ?? 0, inFlight.get(region)!));
+    });
 
     // Act
     const state = await readActualState({ regions: ['us-east-1', 'eu-west-1'], owner, aliasNames: ['alias/x'], kms: slow, pacer, sleep: clock.sleep });
@@ -273,25 +288,10 @@ describe('Function: readActualState', () => {
     }
     let inFlight = 0;
     let peak = 0;
-    const slow: KmsApiFactory = (region) => {
-      const api = kms.factory(region);
-      return new Proxy(api, {
-        get(target, name, receiver) {
-          const value = Reflect.get(target, name, receiver) as unknown;
-          if (typeof value !== 'function') return value;
-          return async (...args: unknown[]) => {
-            inFlight++;
-            peak = Math.max(peak, inFlight);
-            try {
-              await clock.sleep(25);
-              return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-            } finally {
-              inFlight--;
-            }
-          };
-        },
-      }) as KmsApi;
-    };
+    const slow = slowRequests(kms, clock, (_region, delta) => {
+      inFlight += delta;
+      peak = Math.max(peak, inFlight);
+    });
 
     // Act
     const state = await readActualState({ regions, owner, aliasNames: [], kms: slow, pacer, sleep: clock.sleep });
@@ -302,3 +302,35 @@ describe('Function: readActualState', () => {
     expect(peak).toBe(READ_CONCURRENCY_TOTAL);
   });
 });
+
+/**
+ * `kms` whose every request takes 25 ms, reported to `count` (+1 when sent, −1 when answered): each
+ * page of a listing is one request (through `ListOptions.page`), any other call one.
+ */
+function slowRequests(kms: FakeKms, clock: VirtualClock, count: (region: string, delta: number) => void): KmsApiFactory {
+  return (region) => {
+    const api = kms.factory(region);
+    const request = async <T>(send: () => Promise<T>): Promise<T> => {
+      count(region, 1);
+      try {
+        await clock.sleep(25);
+        return await send();
+      } finally {
+        count(region, -1);
+      }
+    };
+    return new Proxy(api, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        const method = value as (...a: unknown[]) => Promise<unknown>;
+        return (...args: unknown[]) => {
+          const options = args.at(-1) as ListOptions | undefined;
+          if (typeof options?.page !== 'function') return request(() => method.apply(target, args));
+          const page = options.page;
+          return method.apply(target, [...args.slice(0, -1), { ...options, page: <T>(send: () => Promise<T>) => page(() => request(send)) }]);
+        };
+      },
+    }) as KmsApi;
+  };
+}

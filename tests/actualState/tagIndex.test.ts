@@ -4,7 +4,7 @@
  */
 import { readActualState } from '../../lib/actualState.ts';
 import { KmsError } from '../../lib/errors.ts';
-import type { KmsApiFactory } from '../../lib/kmsApi.ts';
+import { type KmsApiFactory, sendPage } from '../../lib/kmsApi.ts';
 import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
 import { Pacer } from '../../lib/pacer.ts';
 import { mustReadTags } from '../../lib/tagIndex.ts';
@@ -40,7 +40,10 @@ describe('Function: readActualState with the tag index', () => {
     const clock = new VirtualClock();
     const kms = new FakeKms({ now: clock.now });
     let attempts = 0;
-    const factory: KmsApiFactory = (region) => ({ ...kms.factory(region), listTaggedKeys: () => listTaggedKeys(region, ++attempts) });
+    const factory: KmsApiFactory = (region) => ({
+      ...kms.factory(region),
+      listTaggedKeys: (options) => (options?.page ?? sendPage)(() => listTaggedKeys(region, ++attempts)),
+    });
     const warnings: unknown[] = [];
     const log = { debug() {}, info() {}, warn: (_m: string, f?: unknown) => void warnings.push(f), error() {}, child: () => log };
     const read = (aliasNames: string[] = []) =>

@@ -48,7 +48,12 @@ describe('Function: createKmsApi (grants)', () => {
     let pages = 0;
 
     // Act
-    const grants = await api.listGrants('mrk-1', { beforePage: async () => void pages++ });
+    const grants = await api.listGrants('mrk-1', {
+      page: (send) => {
+        pages += 1;
+        return send();
+      },
+    });
 
     // Assess
     expect(grants).toEqual([

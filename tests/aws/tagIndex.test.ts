@@ -32,8 +32,9 @@ describe('Function: listTaggedKeys', () => {
 
     // Act
     const keys = await listTaggedKeys(client, 'us-east-1', {
-      beforePage: async () => {
+      page: (send) => {
         pages += 1;
+        return send();
       },
     });
 

@@ -5,7 +5,16 @@
  * ./memoryKms.ts.
  */
 import { KmsError } from '../../lib/errors.ts';
-import type { AliasEntry, CreateKeyInput, KeyDescription, KmsApi, KmsApiFactory, ListOptions, RotationStatus } from '../../lib/kmsApi.ts';
+import {
+  type AliasEntry,
+  type CreateKeyInput,
+  type KeyDescription,
+  type KmsApi,
+  type KmsApiFactory,
+  type ListOptions,
+  type RotationStatus,
+  sendPage,
+} from '../../lib/kmsApi.ts';
 import type { KeySpec, KeyState, KeyUsage, TagMap } from '../../lib/types.ts';
 
 import { cancelDeletion, keyArn, kmsErrors, modelKeyId, movePrimary, requireUsable, scheduledDeletionState, TEST_ACCOUNT } from './kmsRules.ts';
@@ -58,7 +67,7 @@ export interface FakeKmsOptions {
   now?: () => number;
   /** DescribeKey calls a new replica stays `Creating`. */
   replicaCreatingPolls?: number;
-  /** Page size of the listings (to exercise `beforePage`). */
+  /** Page size of the listings (to exercise `ListOptions.page`). */
   pageSize?: number;
 }
 
@@ -166,9 +175,12 @@ export class FakeKms {
     for (const [principal, at] of this.principalsKnownAt) if (policy.includes(principal) && this.#now() < at) throw kmsErrors.invalidPrincipals();
   }
 
-  async #page(options: ListOptions | undefined, count: number): Promise<void> {
+  /** A listing of `count` entries: every page through `options.page`, the last one answering `last()`. */
+  async #pages<T>(options: ListOptions | undefined, count: number, last: () => Promise<T>): Promise<T> {
     const pages = Math.max(1, Math.ceil(count / this.#pageSize));
-    for (let i = 0; i < pages; i++) await options?.beforePage?.();
+    const page = options?.page ?? sendPage;
+    for (let i = 1; i < pages; i++) await page(async () => {});
+    return page(last);
   }
 
   #describe(key: FakeKey): KeyDescription {
@@ -220,15 +232,15 @@ export class FakeKms {
       region,
       listKeys: async (options) => {
         const keys = this.keys.filter((k) => k.region === region);
-        await this.#page(options, keys.length);
-        return call('listKeys', [], () => keys.map((k) => ({ keyId: k.keyId, arn: k.arn })));
+        return this.#pages(options, keys.length, () => call('listKeys', [], () => keys.map((k) => ({ keyId: k.keyId, arn: k.arn }))));
       },
       listAliases: async (options) => {
-        await this.#page(options, aliases.size);
-        return call('listAliases', [options?.keyId], () =>
-          [...aliases]
-            .filter(([, target]) => options?.keyId === undefined || target === options.keyId)
-            .map(([aliasName, targetKeyId]): AliasEntry => ({ aliasName, targetKeyId })),
+        return this.#pages(options, aliases.size, () =>
+          call('listAliases', [options?.keyId], () =>
+            [...aliases]
+              .filter(([, target]) => options?.keyId === undefined || target === options.keyId)
+              .map(([aliasName, targetKeyId]): AliasEntry => ({ aliasName, targetKeyId })),
+          ),
         );
       },
       describeKey: (keyId) => call('describeKey', [keyId], () => this.#describe(this.#found(region, keyId))),
@@ -240,11 +252,12 @@ export class FakeKms {
           return { enabled: key.rotation.enabled, periodInDays: key.rotation.enabled ? key.rotation.periodInDays : null };
         }),
       listResourceTags: async (keyId, options) => {
-        await this.#page(options, 1);
-        return call('listResourceTags', [keyId], () => {
-          if (this.tagsDenied.has(keyId)) throw kmsErrors.accessDenied();
-          return { ...this.#found(region, keyId).tags };
-        });
+        return this.#pages(options, 1, () =>
+          call('listResourceTags', [keyId], () => {
+            if (this.tagsDenied.has(keyId)) throw kmsErrors.accessDenied();
+            return { ...this.#found(region, keyId).tags };
+          }),
+        );
       },
       createKey: (input) => call('createKey', [input], () => create(input)),
       replicateKey: (input) =>
@@ -345,8 +358,9 @@ export class FakeKms {
         }),
       listGrants: async (keyId, options) => {
         const key = this.#found(region, keyId);
-        await this.#page(options, key.grants?.length ?? 0);
-        return call('listGrants', [keyId], () => (this.#found(region, keyId).grants ?? []).map((g) => ({ grantId: g.grantId, name: g.name })));
+        return this.#pages(options, key.grants?.length ?? 0, () =>
+          call('listGrants', [keyId], () => (this.#found(region, keyId).grants ?? []).map((g) => ({ grantId: g.grantId, name: g.name }))),
+        );
       },
       createGrant: (input) =>
         call('createGrant', [input], () => {
