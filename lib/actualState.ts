@@ -23,7 +23,7 @@ import { type Limiter, limiter, mapLimit } from './concurrency.ts';
 import type { KmsOperation } from './constants.ts';
 import { hasCode, KmsError } from './errors.ts';
 import { type KeyReadContext, type RegionRead, readKey } from './keyRead.ts';
-import type { AliasEntry, KeyListEntry, KmsApi, KmsApiFactory } from './kmsApi.ts';
+import { type AliasEntry, type KeyListEntry, type KmsApi, type KmsApiFactory, sendPage } from './kmsApi.ts';
 import { Pacer } from './pacer.ts';
 import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, realSleep, withRetry } from './retry.ts';
 import { directReads, mustReadTags, readTagIndex, type TagIndexUse } from './tagIndex.ts';
@@ -158,12 +158,33 @@ async function readRegion(
     return paged ? send({ page: request }) : request(() => send({}));
   };
 
-  const listedKeys = read('ListKeys', (options) => api.listKeys(options), true);
-  // The index pages while ListAliases still does (100 aliases per page against ListKeys' 1,000); it never fails.
-  const indexRead = listedKeys.then(
-    (listed) => readTagIndex(api, input.tagIndex, (send) => read('GetResources', send, true), listed.length),
-    () => null,
+  // The index is read as soon as the Region is known to list enough keys: ListKeys has answered, or
+  // asks for a second page (1,000 keys each). It pages while the listings still do; it never fails.
+  let manyKeys: (keys: number) => void = () => {};
+  const truncated = new Promise<number>((resolve) => {
+    manyKeys = resolve;
+  });
+  let pages = 0;
+  const listedKeys = read(
+    'ListKeys',
+    (options) => {
+      const page = options.page ?? sendPage;
+      return api.listKeys({
+        page: (send) => {
+          if (++pages === 2) manyKeys(Number.POSITIVE_INFINITY);
+          return page(send);
+        },
+      });
+    },
+    true,
   );
+  const indexRead = Promise.race([
+    truncated,
+    listedKeys.then(
+      (listed) => listed.length,
+      () => -1,
+    ),
+  ]).then((keys) => (keys < 0 ? null : readTagIndex(api, input.tagIndex, (send) => read('GetResources', send, true), keys)));
   let aliases: AliasEntry[];
   let listed: KeyListEntry[];
   try {

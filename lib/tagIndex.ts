@@ -72,8 +72,9 @@ export function aliasNamesOf(keys: readonly { name: string; aliases?: readonly s
 /**
  * Below this many keys listed in a Region, the index is not read: their `ListResourceTags` go out
  * in parallel within a round trip or two, and the index would add a request (a Create in an empty
- * account reads no tags and no index at all). It is read once `ListKeys` has answered, while
- * `ListAliases` (100 per page against ListKeys' 1,000) still pages.
+ * account reads no tags and no index at all). It is read as soon as the count is known to be
+ * reached: `ListKeys` has answered, or asks for a second page (1,000 keys a page), while the
+ * listings (`ListAliases`: 100 a page) still page.
  */
 export const TAG_INDEX_MIN_KEYS = 50;
 

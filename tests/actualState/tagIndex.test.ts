@@ -4,7 +4,7 @@
  */
 import { readActualState } from '../../lib/actualState.ts';
 import { KmsError } from '../../lib/errors.ts';
-import { type KmsApiFactory, sendPage } from '../../lib/kmsApi.ts';
+import { type KmsApi, type KmsApiFactory, sendPage } from '../../lib/kmsApi.ts';
 import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
 import { Pacer } from '../../lib/pacer.ts';
 import { mustReadTags } from '../../lib/tagIndex.ts';
@@ -36,14 +36,17 @@ describe('Function: mustReadTags', () => {
 });
 
 describe('Function: readActualState with the tag index', () => {
-  function setup(listTaggedKeys: (region: string, attempt: number) => Promise<Map<string, TagMap>>) {
+  function setup(
+    listTaggedKeys: (region: string, attempt: number) => Promise<Map<string, TagMap>>,
+    options: { pageSize?: number; minKeys?: number; api?: (base: KmsApi) => Partial<KmsApi> } = {},
+  ) {
     const clock = new VirtualClock();
-    const kms = new FakeKms({ now: clock.now });
+    const kms = new FakeKms({ now: clock.now, pageSize: options.pageSize });
     let attempts = 0;
-    const factory: KmsApiFactory = (region) => ({
-      ...kms.factory(region),
-      listTaggedKeys: (options) => (options?.page ?? sendPage)(() => listTaggedKeys(region, ++attempts)),
-    });
+    const factory: KmsApiFactory = (region) => {
+      const base = kms.factory(region);
+      return { ...base, ...options.api?.(base), listTaggedKeys: (list) => (list?.page ?? sendPage)(() => listTaggedKeys(region, ++attempts)) };
+    };
     const warnings: unknown[] = [];
     const log = { debug() {}, info() {}, warn: (_m: string, f?: unknown) => void warnings.push(f), error() {}, child: () => log };
     const read = (aliasNames: string[] = []) =>
@@ -55,7 +58,7 @@ describe('Function: readActualState with the tag index', () => {
         pacer: new Pacer({ now: clock.now, sleep: clock.sleep }),
         sleep: clock.sleep,
         now: clock.now,
-        tagIndex: { directAliasNames: ['alias/adopted'], log, minKeys: 0 },
+        tagIndex: { directAliasNames: ['alias/adopted'], log, minKeys: options.minKeys ?? 0 },
       });
     return { kms, read, warnings, attempts: () => attempts };
   }
@@ -110,6 +113,49 @@ describe('Function: readActualState with the tag index', () => {
     // Assess
     expect(readBeforeIndex).toEqual(expect.arrayContaining(['listResourceTags', 'describeKey', 'getKeyPolicy', 'listGrants']));
     expect(state.keys.map((k) => k.keyId)).toEqual([wanted.keyId]);
+  });
+
+  it('reads the index as soon as ListKeys asks for a second page, before the listing ends', async () => {
+    // Prepare: the threshold is above what the Region lists in all; ListKeys' second page is slow
+    const events: string[] = [];
+    const { kms, read } = setup(
+      async () => {
+        events.push('index');
+        return new Map<string, TagMap>();
+      },
+      {
+        minKeys: 1_000,
+        api: (base) => ({
+          listKeys: async (options) => {
+            const page = options?.page ?? sendPage;
+            await page(async () => events.push('page 1'));
+            await page(() => new Promise((resolve) => setTimeout(resolve, 5)));
+            events.push('ListKeys answered');
+            return base.listKeys();
+          },
+        }),
+      },
+    );
+    kms.seedKey('us-east-1', { tags: { team: 'a' } });
+
+    // Act
+    await read();
+
+    // Assess: a second page means a page's worth of keys (1,000), so the index went out meanwhile
+    expect(events).toEqual(['page 1', 'index', 'ListKeys answered']);
+  });
+
+  it('does not read the index in a Region listing fewer keys than the threshold in one page', async () => {
+    // Prepare
+    const { kms, read, attempts } = setup(async () => new Map<string, TagMap>(), { minKeys: 50 });
+    for (let i = 0; i < 3; i++) kms.seedKey('us-east-1', { tags: { team: 'a' } });
+
+    // Act
+    await read();
+
+    // Assess
+    expect(attempts()).toBe(0);
+    expect(kms.callsOf('listResourceTags')).toHaveLength(3);
   });
 
   it('retries a throttled index and uses it', async () => {
