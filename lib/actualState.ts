@@ -26,7 +26,7 @@ import { type KeyReadContext, type RegionRead, readKey } from './keyRead.ts';
 import { type AliasEntry, type KeyListEntry, type KmsApi, type KmsApiFactory, sendPage } from './kmsApi.ts';
 import { Pacer } from './pacer.ts';
 import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, realSleep, withRetry } from './retry.ts';
-import { directReads, mustReadTags, readTagIndex, type TagIndexUse } from './tagIndex.ts';
+import { directReads, listKeysWithIndex, mustReadTags, readTagIndex, type TagIndexUse } from './tagIndex.ts';
 import type { ActualAlias, ActualState, Owner } from './types.ts';
 
 export interface ReadActualStateInput {
@@ -158,33 +158,10 @@ async function readRegion(
     return paged ? send({ page: request }) : request(() => send({}));
   };
 
-  // The index is read as soon as the Region is known to list enough keys: ListKeys has answered, or
-  // asks for a second page (1,000 keys each). It pages while the listings still do; it never fails.
-  let manyKeys: (keys: number) => void = () => {};
-  const truncated = new Promise<number>((resolve) => {
-    manyKeys = resolve;
-  });
-  let pages = 0;
-  const listedKeys = read(
-    'ListKeys',
-    (options) => {
-      const page = options.page ?? sendPage;
-      return api.listKeys({
-        page: (send) => {
-          if (++pages === 2) manyKeys(Number.POSITIVE_INFINITY);
-          return page(send);
-        },
-      });
-    },
-    true,
+  const { listed: listedKeys, index: indexRead } = listKeysWithIndex(
+    (page) => read('ListKeys', (options) => api.listKeys({ page: page(options.page ?? sendPage) }), true),
+    (keys) => readTagIndex(api, input.tagIndex, (send) => read('GetResources', send, true), keys),
   );
-  const indexRead = Promise.race([
-    truncated,
-    listedKeys.then(
-      (listed) => listed.length,
-      () => -1,
-    ),
-  ]).then((keys) => (keys < 0 ? null : readTagIndex(api, input.tagIndex, (send) => read('GetResources', send, true), keys)));
   let aliases: AliasEntry[];
   let listed: KeyListEntry[];
   try {

@@ -99,3 +99,33 @@ export async function readTagIndex(
     return null;
   }
 }
+
+/** Sends one page request (`ListOptions.page`). */
+type PageSender = NonNullable<ListOptions['page']>;
+
+/**
+ * The Region's ListKeys and its tag index, the index started as soon as the Region is known to list
+ * enough keys (TAG_INDEX_MIN_KEYS): ListKeys has answered, or asks for a second page (1,000 keys a
+ * page), so the index pages while the listings still do. `list` sends each page through the wrapper
+ * it is given; `readIndex` gets the count of keys listed (Infinity: more than a page) and never fails.
+ * A failed ListKeys reads no index.
+ */
+export function listKeysWithIndex<K>(
+  list: (page: (sendPage: PageSender) => PageSender) => Promise<K[]>,
+  readIndex: (keys: number) => Promise<TagIndex>,
+): { listed: Promise<K[]>; index: Promise<TagIndex> } {
+  let truncated: (keys: number) => void = () => {};
+  const secondPage = new Promise<number>((resolve) => {
+    truncated = resolve;
+  });
+  let pages = 0;
+  const listed = list((sendPage) => (send) => {
+    if (++pages === 2) truncated(Number.POSITIVE_INFINITY);
+    return sendPage(send);
+  });
+  const counted = listed.then(
+    (keys) => keys.length,
+    () => -1,
+  );
+  return { listed, index: Promise.race([secondPage, counted]).then((keys) => (keys < 0 ? null : readIndex(keys))) };
+}
