@@ -30,25 +30,22 @@ export function grantOwnersOf(key: ActualKey, owner: Owner): string[] {
   return other === undefined || other === owner.ownerId ? [owner.ownerId] : [owner.ownerId, other];
 }
 
-/** The product's grants on the owned keys of one Region, sorted by key id and grant id. */
-export async function readOwnedGrants(api: KmsApi, keys: readonly ActualKey[], owner: Owner, read: GrantsRead): Promise<ActualGrant[]> {
-  const perKey = await Promise.all(
-    keys.map(async (key) => {
-      const owners = grantOwnersOf(key, owner);
-      let entries: GrantEntry[];
-      try {
-        entries = await read((options) => api.listGrants(key.keyId, options));
-      } catch (error) {
-        // Somebody else's key whose grants we may not list (its policy, or IAM's ownership condition) has none of ours we could change.
-        if (ownershipOf(key.tags, owner).kind === 'foreign' && error instanceof KmsError && error.code === 'AccessDeniedException') return [];
-        throw error;
-      }
-      return entries.flatMap((entry): ActualGrant[] => {
-        const parsed = parseKmsGrantName(entry.name);
-        if (parsed === null || !owners.includes(parsed.ownerId)) return [];
-        return [{ region: api.region, keyId: key.keyId, grantId: entry.grantId, kmsName: entry.name!, name: parsed.grantName }];
-      });
-    }),
-  );
-  return perKey.flat().sort((a, b) => compare(a.keyId, b.keyId) || compare(a.grantId, b.grantId));
+/** The product's grants on one owned key, sorted by grant id. */
+export async function readOwnedGrants(api: KmsApi, key: ActualKey, owner: Owner, read: GrantsRead): Promise<ActualGrant[]> {
+  const owners = grantOwnersOf(key, owner);
+  let entries: GrantEntry[];
+  try {
+    entries = await read((options) => api.listGrants(key.keyId, options));
+  } catch (error) {
+    // Somebody else's key whose grants we may not list (its policy, or IAM's ownership condition) has none of ours we could change.
+    if (ownershipOf(key.tags, owner).kind === 'foreign' && error instanceof KmsError && error.code === 'AccessDeniedException') return [];
+    throw error;
+  }
+  return entries
+    .flatMap((entry): ActualGrant[] => {
+      const parsed = parseKmsGrantName(entry.name);
+      if (parsed === null || !owners.includes(parsed.ownerId)) return [];
+      return [{ region: api.region, keyId: key.keyId, grantId: entry.grantId, kmsName: entry.name!, name: parsed.grantName }];
+    })
+    .sort((a, b) => compare(a.grantId, b.grantId));
 }

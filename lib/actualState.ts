@@ -22,12 +22,13 @@
 import { type Limiter, limiter, mapLimit } from './concurrency.ts';
 import type { KmsOperation } from './constants.ts';
 import { hasCode, KmsError } from './errors.ts';
-import { type KeyReadContext, type RegionRead, readKey } from './keyRead.ts';
+import { type KeyRead, type KeyReadContext, type RegionRead, readKey } from './keyRead.ts';
 import { type AliasEntry, type KeyListEntry, type KmsApi, type KmsApiFactory, sendPage } from './kmsApi.ts';
-import { Pacer } from './pacer.ts';
+import { compare } from './order.ts';
+import { Pacer, pacedAttempt } from './pacer.ts';
 import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, realSleep, withRetry } from './retry.ts';
 import { directReads, listKeysWithIndex, mustReadTags, readTagIndex, type TagIndexUse } from './tagIndex.ts';
-import type { ActualAlias, ActualState, Owner } from './types.ts';
+import type { ActualAlias, ActualKey, ActualState, Owner } from './types.ts';
 
 export interface ReadActualStateInput {
   regions: string[];
@@ -143,23 +144,20 @@ async function readRegion(
     const request = <T>(sendOne: () => Promise<T>) =>
       withRetry(
         () =>
-          slots(async () => {
-            await pacer.acquire(region, operation);
-            try {
-              return await sendOne();
-            } catch (error) {
-              // Paced and still throttled: the quota's bucket is shared (other invocations, other callers).
-              if (isThrottling(error)) pacer.throttled(region, operation);
-              throw error;
-            }
-          }),
+          slots(() =>
+            pacedAttempt(
+              () => pacer.acquire(region, operation),
+              () => pacer.throttled(region, operation),
+              sendOne,
+            ),
+          ),
         { policy: readRetry(region, operation, onKey), sleep, now },
       );
-    return paged ? send({ page: request }) : request(() => send({}));
+    return paged ? send({ page: request }) : request(() => send({ page: sendPage }));
   };
 
   const { listed: listedKeys, index: indexRead } = listKeysWithIndex(
-    (page) => read('ListKeys', (options) => api.listKeys({ page: page(options.page ?? sendPage) }), true),
+    (page) => read('ListKeys', (options) => api.listKeys({ page: page(options.page) }), true),
     (keys) => readTagIndex(api, input.tagIndex, (send) => read('GetResources', send, true), keys),
   );
   let aliases: AliasEntry[];
@@ -201,8 +199,8 @@ async function readRegion(
     each([...direct].filter(readable)),
     indexRead.then((index) => each([...keyIds].filter((keyId) => readable(keyId) && !direct.has(keyId) && mustReadTags(keyId, index, input.owner)))),
   ]);
-  const reads = [...directly, ...others].filter((r) => r.key !== null).sort((a, b) => compare(a.key!.keyId, b.key!.keyId));
-  const actualKeys = reads.map((r) => r.key!);
+  const reads = [...directly, ...others].filter((r): r is KeyRead & { key: ActualKey } => r.key !== null).sort((a, b) => compare(a.key.keyId, b.key.keyId));
+  const actualKeys = reads.map((r) => r.key);
   const keptIds = new Set(actualKeys.map((k) => k.keyId));
   const actualAliases: ActualAlias[] = aliases
     .filter((a): a is AliasEntry & { targetKeyId: string } => a.targetKeyId !== null && (wantedNames.has(a.aliasName) || keptIds.has(a.targetKeyId)))
@@ -219,8 +217,4 @@ function notSettled(error: KmsError, region: string, operation: KmsOperation): K
     `${operation} in ${region}: ${error.message.replace(/^\w+: /, '')}, still after ${READ_SETTLING_MS / 1000} s, for a key that ListKeys, an alias or this request reported; KMS has not caught up`,
     { cause: error, context: { region }, retryable: true },
   );
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -18,7 +18,7 @@ import { describedOnDelete, unreadKey } from './unreadKeys.ts';
  * (`ListOptions.page`); `onKey` (default: not paged), NotFoundException is retried while KMS may not
  * have caught up.
  */
-export type RegionRead = <T>(operation: KmsOperation, send: (options: ListOptions) => Promise<T>, paged?: boolean, onKey?: boolean) => Promise<T>;
+export type RegionRead = <T>(operation: KmsOperation, send: (options: Required<ListOptions>) => Promise<T>, paged?: boolean, onKey?: boolean) => Promise<T>;
 
 export interface KeyReadContext {
   api: KmsApi;
@@ -84,6 +84,6 @@ export async function readKey(context: KeyReadContext, keyId: string): Promise<K
   ]);
   const key: ActualKey = { region, ...fields, policy, tags: tags ?? {}, rotation };
   // A Delete never revokes: grants go with their keys, or stay with retained ones.
-  const grants = context.details ? await readOwnedGrants(api, [key], owner, (send) => read('ListGrants', send, true)) : [];
+  const grants = context.details ? await readOwnedGrants(api, key, owner, (send) => read('ListGrants', send, true)) : [];
   return { key, grants };
 }

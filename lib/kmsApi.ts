@@ -33,10 +33,10 @@ export interface RotationStatus {
   periodInDays: number | null;
 }
 
-/** Options of the listing methods, which always return every page. */
 /** Sends one page request as it is (no `ListOptions.page`). */
 export const sendPage = <T>(send: () => Promise<T>): Promise<T> => send();
 
+/** Options of the listing methods, which always return every page. */
 export interface ListOptions {
   /**
    * Each page request is sent through it (`send` sends the page). One listing can take several

@@ -21,7 +21,7 @@
  *   CreateKeys, which only lose that once (they still get the whole refill rate).
  */
 import { DEFAULT_KMS_QUOTAS, type KmsOperation, type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST, UPDATE_PRIMARY_REGION_COST_PER_REGION } from './constants.ts';
-import { realSleep } from './retry.ts';
+import { isThrottling, realSleep } from './retry.ts';
 
 export interface PacerOptions {
   /** Overrides of the default quotas (requests per second) for accounts with raised quotas. */
@@ -219,4 +219,19 @@ function insertSorted(queue: Waiter[], waiter: Waiter): void {
 
 function definedOnly(quotas: Partial<KmsQuotas>): Partial<KmsQuotas> {
   return Object.fromEntries(Object.entries(quotas).filter(([, v]) => typeof v === 'number' && v > 0)) as Partial<KmsQuotas>;
+}
+
+/**
+ * One paced attempt, for the executor and the reader alike: waits for `pace`, sends, and reports an
+ * answer throttled although paced (`onThrottled`: the quota's bucket is shared with other
+ * invocations and callers, so it was emptier than the Pacer assumed) before rethrowing it.
+ */
+export async function pacedAttempt<T>(pace: () => Promise<void>, onThrottled: (() => void) | undefined, send: () => Promise<T>): Promise<T> {
+  await pace();
+  try {
+    return await send();
+  } catch (error) {
+    if (isThrottling(error)) onThrottled?.();
+    throw error;
+  }
 }

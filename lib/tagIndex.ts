@@ -108,7 +108,7 @@ type PageSender = NonNullable<ListOptions['page']>;
  * enough keys (TAG_INDEX_MIN_KEYS): ListKeys has answered, or asks for a second page (1,000 keys a
  * page), so the index pages while the listings still do. `list` sends each page through the wrapper
  * it is given; `readIndex` gets the count of keys listed (Infinity: more than a page) and never fails.
- * A failed ListKeys reads no index.
+ * A ListKeys failing on its first page reads no index.
  */
 export function listKeysWithIndex<K>(
   list: (page: (sendPage: PageSender) => PageSender) => Promise<K[]>,

@@ -11,6 +11,7 @@
  *   (executor/settling.ts): retried for up to `settlingTimeoutMs`, then failed as retryable.
  */
 import { hasCode, KmsError } from '../errors.ts';
+import { pacedAttempt } from '../pacer.ts';
 import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, withRetry } from '../retry.ts';
 import { type ExecutionContext, MAX_ATTEMPTS, MAX_THROTTLED_ATTEMPTS, POLICY_PROPAGATION_BACKOFF } from './context.ts';
 import { principalsOf } from './principals.ts';
@@ -69,18 +70,14 @@ export function kmsRetryPolicy(ctx: ExecutionContext, options: Pick<KmsCallOptio
 }
 
 export async function kmsCall<T>(ctx: ExecutionContext, options: KmsCallOptions, send: () => Promise<T>): Promise<T> {
-  return withRetry(
-    async () => {
-      await options.pace();
-      try {
-        return await send();
-      } catch (error) {
-        if (isThrottling(error)) options.onThrottled?.();
-        throw error;
-      }
-    },
-    { policy: kmsRetryPolicy(ctx, options), sleep: ctx.sleep, random: ctx.random, now: ctx.now, deadline: ctx.deadline, onRetry: ctx.countRetry },
-  );
+  return withRetry(() => pacedAttempt(options.pace, options.onThrottled, send), {
+    policy: kmsRetryPolicy(ctx, options),
+    sleep: ctx.sleep,
+    random: ctx.random,
+    now: ctx.now,
+    deadline: ctx.deadline,
+    onRetry: ctx.countRetry,
+  });
 }
 
 function isInvalidPrincipals(error: unknown): boolean {
