@@ -10,10 +10,15 @@ const envelope: ResponseEnvelope = {
   LogicalResourceId: 'Keys',
 };
 
-/** True when `body` survives a UTF-8 round trip unchanged and holds no replacement character. */
+/**
+ * True when `body` survives a UTF-8 round trip unchanged and its parsed Reason holds no lone
+ * surrogate. JSON.stringify writes a lone surrogate as the escape `\ud800`, which survives the round
+ * trip, so the parsed text is what must be checked. A U+FFFD the caller wrote is ordinary text.
+ */
 function isCleanUtf8(body: string): boolean {
   const bytes = Buffer.from(body, 'utf8');
-  return bytes.toString('utf8') === body && !body.includes('\ufffd');
+  const reason: unknown = JSON.parse(body).Reason;
+  return bytes.toString('utf8') === body && !(typeof reason === 'string' && /\p{Cs}/u.test(reason));
 }
 
 describe('Function: sanitizeReason', () => {
@@ -99,6 +104,15 @@ describe('Function: buildResponseBody', () => {
     expect(body.Status).toBe('FAILED');
     expect(body.Data).toBeUndefined();
     expect(body.Reason).toMatch(/ReturnAttributes/);
+  });
+
+  it('keeps a U+FFFD the caller wrote: it is ordinary text, not a broken sequence', () => {
+    // Act: the counterexample fast-check found (seed -1297680281) when the check refused every U+FFFD
+    const body = buildResponseBody({ ...envelope, Status: 'SUCCESS', Reason: '\ufffd' });
+
+    // Assess
+    expect(JSON.parse(body).Reason).toBe('\ufffd');
+    expect(isCleanUtf8(body)).toBe(true);
   });
 
   it('is always at most 4,096 bytes of valid UTF-8, keeping the status whenever the data fits', () => {
