@@ -10,15 +10,17 @@ const envelope: ResponseEnvelope = {
   LogicalResourceId: 'Keys',
 };
 
-/**
- * True when `body` survives a UTF-8 round trip unchanged and its parsed Reason holds no lone
- * surrogate. JSON.stringify writes a lone surrogate as the escape `\ud800`, which survives the round
- * trip, so the parsed text is what must be checked. A U+FFFD the caller wrote is ordinary text.
- */
+/** True when `body` survives a UTF-8 round trip unchanged. A U+FFFD the caller wrote is ordinary text. */
 function isCleanUtf8(body: string): boolean {
-  const bytes = Buffer.from(body, 'utf8');
-  const reason: unknown = JSON.parse(body).Reason;
-  return bytes.toString('utf8') === body && !(typeof reason === 'string' && /\p{Cs}/u.test(reason));
+  return Buffer.from(body, 'utf8').toString('utf8') === body;
+}
+
+/**
+ * True when `text` holds half a surrogate pair. JSON.stringify writes one as the escape `\ud800`,
+ * which survives the UTF-8 round trip, so the parsed Reason is what must be checked.
+ */
+function hasLoneSurrogate(text: string): boolean {
+  return /\p{Cs}/u.test(text);
 }
 
 describe('Function: sanitizeReason', () => {
@@ -77,6 +79,7 @@ describe('Function: buildResponseBody', () => {
     expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
     expect(Buffer.byteLength(body)).toBeGreaterThan(MAX_RESPONSE_BYTES - 8);
     expect(isCleanUtf8(body)).toBe(true);
+    expect(hasLoneSurrogate(parsed.Reason)).toBe(false);
     expect(parsed.Reason.endsWith(TRUNCATION_MARK)).toBe(true);
     expect(reason.startsWith(parsed.Reason.slice(0, -TRUNCATION_MARK.length))).toBe(true);
   });
@@ -111,8 +114,8 @@ describe('Function: buildResponseBody', () => {
     const body = buildResponseBody({ ...envelope, Status: 'SUCCESS', Reason: '\ufffd' });
 
     // Assess
-    expect(JSON.parse(body).Reason).toBe('\ufffd');
     expect(isCleanUtf8(body)).toBe(true);
+    expect(JSON.parse(body).Reason).toBe('\ufffd');
   });
 
   it('is always at most 4,096 bytes of valid UTF-8, keeping the status whenever the data fits', () => {
@@ -138,6 +141,7 @@ describe('Function: buildResponseBody', () => {
         const parsed = JSON.parse(body);
         expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
         expect(isCleanUtf8(body)).toBe(true);
+        expect(hasLoneSurrogate(parsed.Reason)).toBe(false);
         expect(parsed.Reason).not.toMatch(/\p{Cc}/u);
         const dataFits = maybeData === undefined || measureResponseBytes(input, maybeData) + 64 <= MAX_RESPONSE_BYTES;
         if (dataFits) {
