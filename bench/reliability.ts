@@ -14,7 +14,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULT_ENABLED_REGIONS } from './../local/emulator/index.ts';
+import { DEFAULT_ENABLED_REGIONS } from '../local/emulator/index.ts';
 import { type CrashSummary, runCrashPoints } from './reliability/crashPoints.ts';
 import { type FaultSummary, runFaults } from './reliability/faults.ts';
 import { type BlockSummary, runEventualConsistency, runUpdatePrimaryRegion } from './reliability/field.ts';

@@ -7,15 +7,15 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { type AwsDependencies, createAwsDependencies } from '../lib/aws/index.ts';
 import { type ConfigReading, type Env, type FunctionConfig, readConfig } from '../lib/config.ts';
-import { handleRequest } from '../lib/customResource.ts';
-import { deadlinesOf, raceDeadline, serviceTimeoutMsOf } from '../lib/deadline.ts';
-import { configurationReason, timeoutReason, unexpectedErrorReason } from '../lib/failureReasons.ts';
 import { createLogger, type Log } from '../lib/logger.ts';
 import { ownerOf, stackNameOf } from '../lib/ownership.ts';
-import { RequestProgress } from '../lib/progress.ts';
 import { partitionOf } from '../lib/regions.ts';
-import { failedResult, type RequestResult } from '../lib/requestResult.ts';
-import { buildResponseBody, sendResponse } from '../lib/response.ts';
+import { handleRequest } from '../lib/request/customResource.ts';
+import { deadlinesOf, raceDeadline, serviceTimeoutMsOf } from '../lib/request/deadline.ts';
+import { configurationReason, timeoutReason, unexpectedErrorReason } from '../lib/request/failureReasons.ts';
+import { RequestProgress } from '../lib/request/progress.ts';
+import { failedResult, type RequestResult } from '../lib/request/requestResult.ts';
+import { buildResponseBody, sendResponse } from '../lib/request/response.ts';
 import type { ResourceContext } from '../lib/types.ts';
 
 export interface HandlerOptions {

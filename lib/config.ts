@@ -23,7 +23,7 @@ export interface FunctionConfig {
   executionRoleArn: string;
   /** `KMS_QUOTAS`: raised request quotas (operation → requests per second); `{}` = the defaults. */
   kmsQuotas: Partial<KmsQuotas>;
-  /** `DEADLINE_MARGIN_MS`: time kept back from the Lambda deadline (lib/deadline.ts). */
+  /** `DEADLINE_MARGIN_MS`: time kept back from the Lambda deadline (lib/request/deadline.ts). */
   deadlineMarginMs: number;
   /** `POWERTOOLS_LOG_LEVEL` or `LOG_LEVEL`, case-insensitive; `info` when unset or unknown. */
   logLevel: LogLevel;

@@ -15,8 +15,8 @@
  * hold `:` so the parts parse back unambiguously.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonicalJson.ts';
 import { OWNERSHIP_TAG_PREFIX } from './ownership.ts';
+import { canonicalJson } from './text/canonicalJson.ts';
 import type { GrantProperties } from './types.ts';
 
 /** KMS's limit on a grant's `Name`. */

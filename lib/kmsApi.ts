@@ -114,7 +114,7 @@ export interface KmsApi {
   /**
    * Not KMS: the Resource Groups Tagging API's index of the Region's KMS keys (`GetResources`, all
    * pages), key id → tags as indexed. It lags tag changes and omits keys never tagged, so it only
-   * narrows the reader's scan (lib/tagIndex.ts). Absent where no index is available (tests' fakes).
+   * narrows the reader's scan (lib/reader/tagIndex.ts). Absent where no index is available (tests' fakes).
    */
   listTaggedKeys?(options?: ListOptions): Promise<Map<string, TagMap>>;
 }

@@ -3,7 +3,7 @@
  * resolve against them, and the partition of a Region. Pure: the Regions and their status come from
  * the `RegionsApi` that `lib/aws/account.ts` implements with the Account API's `ListRegions`.
  */
-import { sortedUnique } from './order.ts';
+import { sortedUnique } from './text/order.ts';
 
 /** The opt status the Account API's `ListRegions` reports for a Region. */
 export const REGION_OPT_STATUSES = ['ENABLED', 'ENABLING', 'DISABLING', 'DISABLED', 'ENABLED_BY_DEFAULT'] as const;

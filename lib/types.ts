@@ -274,7 +274,7 @@ export interface DesiredState {
   /** The CloudFormation RequestId: recorded on keys this request adopts, so its rollback can tell. */
   requestId?: string;
   /**
-   * For the tag index (lib/tagIndex.ts): the `alias/<name>` of every key this request's properties
+   * For the tag index (lib/reader/tagIndex.ts): the `alias/<name>` of every key this request's properties
    * and previous properties name, whose targets' tags the reader always reads directly. null or
    * absent: some properties could not be read (or the caller built the state by hand), and the reader
    * reads every key's tags.
@@ -287,7 +287,7 @@ export type KeyState = (typeof KEY_STATES)[number];
 
 /**
  * `Unread`: a Delete did not describe the key (no DescribeKey): a single-Region key that this resource
- * owns outright and deletes needs only its tags and aliases (lib/actualState.ts, `describedOnDelete`).
+ * owns outright and deletes needs only its tags and aliases (lib/reader/actualState.ts, `describedOnDelete`).
  * Its spec and usage are then `null` too.
  */
 export type ActualKeyState = KeyState | 'Unread';

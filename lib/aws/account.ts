@@ -6,8 +6,8 @@
  */
 
 import { AccountClient, ListRegionsCommand, type ListRegionsCommandOutput } from '@aws-sdk/client-account';
-import { compare } from '../order.ts';
 import { type AccountRegion, enabledRegionsOf, REGION_OPT_STATUSES, type RegionOptStatus } from '../regions.ts';
+import { compare } from '../text/order.ts';
 import { toAccountApiError } from './translateError.ts';
 
 /** The source of the partition's Regions. */

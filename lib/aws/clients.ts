@@ -29,7 +29,7 @@ export const USER_AGENT_MIDDLEWARE = 'getUserAgentMiddleware';
 /**
  * The settings of every SDK client of the function (KMS, and the Tagging API's tag index).
  * `maxAttempts: 1`: the SDK must not repeat a CreateKey whose answer was lost; our own retry
- * (lib/retry.ts) decides what is safe to repeat.
+ * (lib/retry/retry.ts) decides what is safe to repeat.
  */
 export const CLIENT_SETTINGS = {
   maxAttempts: 1,

@@ -8,7 +8,7 @@
 import type { KeyMetadata, KMSClient } from '@aws-sdk/client-kms';
 import { KmsError } from '../errors.ts';
 import type { KeyDescription, KmsApi } from '../kmsApi.ts';
-import { byKey } from '../order.ts';
+import { byKey } from '../text/order.ts';
 import type { KeySpec, KeyState, KeyUsage, TagMap } from '../types.ts';
 import { createGrantApi } from './kmsGrants.ts';
 import { kmsSender } from './kmsSend.ts';

@@ -3,7 +3,7 @@
  * owned keys in a busy account"): `GetResources` filtered to `kms:key`, 100 keys with their tags per
  * request instead of one `ListResourceTags` per key. One client per Region, built like the KMS
  * clients (`clients.ts`): one attempt, the same socket settings, no User-Agent middleware; our own
- * retry (lib/retry.ts) repeats throttled pages. Every SDK exception becomes a `KmsError` (the
+ * retry (lib/retry/retry.ts) repeats throttled pages. Every SDK exception becomes a `KmsError` (the
  * reader's errors are all of that type; `action` says it was GetResources).
  */
 import { GetResourcesCommand, type GetResourcesCommandOutput, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';

@@ -5,7 +5,7 @@
  * `TimeoutError`.
  */
 import { AccountApiError, type AwsServiceError, type ErrorContext, KmsError, type ServiceErrorOptions } from '../errors.ts';
-import { isThrottlingCode } from '../retry.ts';
+import { isThrottlingCode } from '../retry/retry.ts';
 
 /** Service-side failures: the same request may succeed later. */
 const SERVER_CODES = new Set(['KMSInternalException', 'DependencyTimeoutException', 'InternalFailure', 'ServiceUnavailable', 'InternalServiceException']);

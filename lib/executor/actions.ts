@@ -4,7 +4,7 @@
  */
 import { hasCode, KmsError, PlanError } from '../errors.ts';
 import type { KmsApi } from '../kmsApi.ts';
-import { DEFAULT_PRIORITY } from '../pacer.ts';
+import { DEFAULT_PRIORITY } from '../retry/pacer.ts';
 import type { Action, KeyState } from '../types.ts';
 import type { ExecutionContext } from './context.ts';
 import { kmsCall } from './kmsCall.ts';

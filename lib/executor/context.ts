@@ -3,7 +3,7 @@
  * retry counter.
  */
 import type { KmsApiFactory } from '../kmsApi.ts';
-import type { Pacer } from '../pacer.ts';
+import type { Pacer } from '../retry/pacer.ts';
 
 export interface ExecutionContext {
   kms: KmsApiFactory;

@@ -7,8 +7,8 @@
 import { type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST } from '../constants.ts';
 import { KmsError, PlanError } from '../errors.ts';
 import type { KmsApiFactory } from '../kmsApi.ts';
-import { Pacer } from '../pacer.ts';
-import { realSleep } from '../retry.ts';
+import { Pacer } from '../retry/pacer.ts';
+import { realSleep } from '../retry/retry.ts';
 import type { Action, ActionOutcome, ExecutionResult, KeyRef, Plan } from '../types.ts';
 import { type ActionResult, runAction } from './actions.ts';
 import type { ExecutionContext } from './context.ts';
@@ -77,7 +77,7 @@ export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionR
   const byId = new Map(actions.map((a) => [a.id, a]));
   const priorities = criticalPathPriorities(actions);
   const priorityOf = (action: Action): number => priorities.get(action.id) ?? 0;
-  // Each ReplicateKey's CreateKey tokens wait for it in its replica Region (lib/pacer.ts, reservations).
+  // Each ReplicateKey's CreateKey tokens wait for it in its replica Region (lib/retry/pacer.ts, reservations).
   for (const action of actions) {
     if (action.kind !== 'ReplicateKey') continue;
     ctx.reservations.set(action.id, ctx.pacer.reserve(action.replicaRegion, 'CreateKey', REPLICATE_KEY_CREATE_KEY_COST, priorityOf(action)));

@@ -11,8 +11,8 @@
  *   (executor/settling.ts): retried for up to `settlingTimeoutMs`, then failed as retryable.
  */
 import { hasCode, KmsError } from '../errors.ts';
-import { pacedAttempt } from '../pacer.ts';
-import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, withRetry } from '../retry.ts';
+import { pacedAttempt } from '../retry/pacer.ts';
+import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, withRetry } from '../retry/retry.ts';
 import { type ExecutionContext, MAX_ATTEMPTS, MAX_THROTTLED_ATTEMPTS, POLICY_PROPAGATION_BACKOFF } from './context.ts';
 import { principalsOf } from './principals.ts';
 import { isSettling, SETTLING_BACKOFF, type SettlingClass, stillSettling } from './settling.ts';

@@ -5,8 +5,8 @@
  * awaited for `Creating` (executor/replicaReady.ts).
  */
 import { KmsError } from '../errors.ts';
-import { DEFAULT_PRIORITY } from '../pacer.ts';
-import { poll } from '../poll.ts';
+import { DEFAULT_PRIORITY } from '../retry/pacer.ts';
+import { poll } from '../retry/poll.ts';
 import { type ExecutionContext, PRIMARY_UPDATE_POLL } from './context.ts';
 import { kmsCall } from './kmsCall.ts';
 

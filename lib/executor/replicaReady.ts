@@ -3,8 +3,8 @@
  * poll DescribeKey in the replica Region until it has left `Creating` before its dependents start.
  */
 import { hasCode, KmsError } from '../errors.ts';
-import { DEFAULT_PRIORITY } from '../pacer.ts';
-import { poll } from '../poll.ts';
+import { DEFAULT_PRIORITY } from '../retry/pacer.ts';
+import { poll } from '../retry/poll.ts';
 import { type ExecutionContext, REPLICA_POLL } from './context.ts';
 import { kmsCall } from './kmsCall.ts';
 

@@ -3,7 +3,7 @@
  * for the same id is caught as the planner bug it is, instead of executing a call twice.
  */
 
-import { compare } from '../order.ts';
+import { compare } from '../text/order.ts';
 import type { Action, KeyRef, Refusal } from '../types.ts';
 import { keyActionId } from './ids.ts';
 

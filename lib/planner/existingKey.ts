@@ -4,8 +4,9 @@
  * property of the primary. Replicas that are missing are added, replicas no longer wanted removed,
  * and the primary moves with UpdatePrimaryRegion when the desired primary Region holds a replica.
  */
-import { canonicalizeJsonText } from '../canonicalJson.ts';
+
 import { OWNERSHIP_TAGS } from '../ownership.ts';
+import { canonicalizeJsonText } from '../text/canonicalJson.ts';
 import type { ActualKey, DesiredKey, KeyRef, TagMap } from '../types.ts';
 import { isActive, isPendingDeletion, type KeyFamily } from './actualIndex.ts';
 import { withAdoptionTags } from './adoption.ts';

@@ -5,7 +5,7 @@
  * its users; aliases on keys we do not own are never touched), then schedules the deletion with the
  * window recorded on the key, replicas before their primary. A key already pending deletion is left
  * as it is, alias included (KMS deletes the alias with the key); a Delete does not read the state of
- * the single-Region keys it removes outright (`Unread`, lib/unreadKeys.ts), so it deletes their
+ * the single-Region keys it removes outright (`Unread`, lib/reader/unreadKeys.ts), so it deletes their
  * aliases and schedules them in any state. `RemovalPolicy: Retain` releases the
  * key instead: only the ownership tags go, the key and its aliases stay.
  */

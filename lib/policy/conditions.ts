@@ -9,7 +9,7 @@
  * and the alternatives are wrong — a union or separate statements would OR them (wider access),
  * an intersection would change what the user wrote.
  */
-import { sortedUnique } from '../order.ts';
+import { sortedUnique } from '../text/order.ts';
 import type { PolicyCondition } from '../types.ts';
 
 /** The `Condition` element: test → variable → values (sorted, distinct). */

@@ -4,8 +4,9 @@
  * any order of principals, CMKUsers or service principals, gives byte-identical JSON, which is how
  * the planner decides whether `PutKeyPolicy` is needed. Who gets what, and why: docs/key-policy.md.
  */
-import { canonicalJson } from '../canonicalJson.ts';
+
 import { MultiRegionKmsKeysError, ValidationError, type ValidationIssue } from '../errors.ts';
+import { canonicalJson } from '../text/canonicalJson.ts';
 import type { KeyProperties, ResourceContext, UserStatementDocument } from '../types.ts';
 import { type KeyPolicyStatement, keyPolicyStatements } from './statements.ts';
 import { userStatementsOf } from './userStatements.ts';

@@ -5,10 +5,10 @@
  * evaluate anyway, and it keeps the policy small and independent of the order users are listed in.
  */
 
-import { canonicalJson } from '../canonicalJson.ts';
 import type { ValidationIssue } from '../errors.ts';
-import { byKey, sortedUnique } from '../order.ts';
 import { addIssue } from '../properties/issues.ts';
+import { canonicalJson } from '../text/canonicalJson.ts';
+import { byKey, sortedUnique } from '../text/order.ts';
 import type { CmkUser } from '../types.ts';
 import { type ConditionBlock, combineConditions, isEmptyBlock } from './conditions.ts';
 

@@ -3,10 +3,10 @@
  * {@link keyPolicyStatements}. See docs/key-policy.md for who gets what and why.
  */
 
-import { canonicalJson } from '../canonicalJson.ts';
 import type { ValidationIssue } from '../errors.ts';
-import { byKey, sortedUnique } from '../order.ts';
 import { addIssue } from '../properties/issues.ts';
+import { canonicalJson } from '../text/canonicalJson.ts';
+import { byKey, sortedUnique } from '../text/order.ts';
 import type { KeyProperties, ResourceContext, ServicePrincipal } from '../types.ts';
 import { managementActionsMatching } from './actionPattern.ts';
 import {

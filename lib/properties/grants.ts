@@ -7,8 +7,8 @@
  */
 
 import { MAX_GRANT_NAME_LENGTH } from '../grantNames.ts';
-import { byKey, compare, sortedUnique } from '../order.ts';
 import { type KeyUseFamily, keyUseFamilyOf, USER_ACTIONS } from '../policy/userActions.ts';
+import { byKey, compare, sortedUnique } from '../text/order.ts';
 import type { GrantConstraints, GrantProperties, KeySpec, KeyUsage } from '../types.ts';
 import { isAbsent, isEmptyList, isRecord, readList, readString } from './coerce.ts';
 import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';

@@ -6,7 +6,7 @@
 
 import { DEFAULTS } from '../constants.ts';
 import { ValidationError } from '../errors.ts';
-import { compare } from '../order.ts';
+import { compare } from '../text/order.ts';
 import { KEY_SPECS, type KeyProperties, type ResourceProperties } from '../types.ts';
 import { checkAliasOwners } from './aliases.ts';
 import { isAbsent, isRecord, readBoolean, readChoice, readInteger, readList, readString } from './coerce.ts';

@@ -4,7 +4,7 @@
  */
 
 import { DELETION_WINDOW_IN_DAYS } from '../constants.ts';
-import { sortedUnique } from '../order.ts';
+import { sortedUnique } from '../text/order.ts';
 import { KEY_SPECS, KEY_USAGES, type KeyProperties, type KeySpec, REMOVAL_POLICIES, type TagMap, type UserPolicyStatement } from '../types.ts';
 import { readAliases } from './aliases.ts';
 import { isAbsent, readBoolean, readChoice, readInteger, readString } from './coerce.ts';

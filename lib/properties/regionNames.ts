@@ -3,8 +3,9 @@
  * A malformed name is a validation error (a typo must not make an existing key look unwanted);
  * whether a well-formed Region is enabled is decided later, against the account (`regions.ts`).
  */
-import { sortedUnique } from '../order.ts';
+
 import { ALL_REGIONS, isRegionName } from '../regions.ts';
+import { sortedUnique } from '../text/order.ts';
 import { isAbsent, readList, readString } from './coerce.ts';
 import { addIssue, describeValue, type Issues } from './issues.ts';
 

@@ -7,9 +7,10 @@
  * on an Allow without a condition, Sids that are repeated or that the generated statements use, and
  * any `Deny` that would lock the function out of the key (see policy/lockout.ts).
  */
-import { sortedUnique } from '../order.ts';
+
 import { KEY_RESOURCE_ACTIONS } from '../policy/actions.ts';
 import { denyLockoutProblem } from '../policy/lockout.ts';
+import { sortedUnique } from '../text/order.ts';
 import type { UserPolicyStatement, UserStatementDocument } from '../types.ts';
 import { isAbsent, isEmptyList, isRecord, readList, readString } from './coerce.ts';
 import { addIssue, describeValue, fieldPath, type Issues, indexPath } from './issues.ts';

@@ -5,7 +5,7 @@
  * always PascalCase, so both spellings of one template report identical issues.
  */
 
-import { editDistance } from '../editDistance.ts';
+import { editDistance } from '../text/editDistance.ts';
 import { isAbsent, isRecord } from './coerce.ts';
 import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
 

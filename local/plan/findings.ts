@@ -3,8 +3,9 @@
  * moved to key …", "tag Team is ops (template: platform)". Against the deployed template every
  * finding is drift: a change made outside CloudFormation.
  */
-import { canonicalizeJsonText } from '../../lib/canonicalJson.ts';
+
 import { OWNERSHIP_TAGS } from '../../lib/ownership.ts';
+import { canonicalizeJsonText } from '../../lib/text/canonicalJson.ts';
 import type { Action, ActualAlias, ActualKey, ActualState, DesiredState, KeyRef, TagMap } from '../../lib/types.ts';
 
 /** Look-ups over the actual state the plan was computed from. */

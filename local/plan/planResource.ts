@@ -3,7 +3,7 @@
  * raw properties → validated properties → desired state → actual state (read-only KMS) → the
  * product's planner → report. What the function does on an Update, without the execution.
  */
-import { buildDesiredState } from '../../lib/desired.ts';
+import { buildDesiredState } from '../../lib/desired/index.ts';
 import type { KmsApiFactory } from '../../lib/kmsApi.ts';
 import { plan } from '../../lib/planner/index.ts';
 import { parseProperties } from '../../lib/properties/index.ts';

@@ -1,13 +1,14 @@
 /**
- * The actual state, read Region by Region through the product's own reader (lib/actualState.ts)
+ * The actual state, read Region by Region through the product's own reader (lib/reader/actualState.ts)
  * over a read-only KMS, so that a Region whose KMS denies access (an SCP's Region deny) is skipped
  * and reported when no desired key lives there, as the function does (docs/behaviour.md §4), and
  * names the Region when one does.
  */
-import { readActualState } from '../../lib/actualState.ts';
+
 import { KmsError } from '../../lib/errors.ts';
 import type { KmsApi, KmsApiFactory } from '../../lib/kmsApi.ts';
-import { Pacer } from '../../lib/pacer.ts';
+import { readActualState } from '../../lib/reader/actualState.ts';
+import { Pacer } from '../../lib/retry/pacer.ts';
 import type { ActualState, DesiredState } from '../../lib/types.ts';
 
 export interface ReadResult {

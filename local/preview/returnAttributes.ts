@@ -1,16 +1,17 @@
 /**
  * The exact `ReturnAttributes` list that covers what a template reads, and the size of the answer
  * it gives, computed with the product's own rules: its property parser and desired state, its
- * attribute names (`lib/attributes.ts`, with key ids of the real length) and its response-size
- * arithmetic (`lib/response.ts`). Used by the preview when an answer would be too large or lacks an
+ * attribute names (`lib/request/attributes.ts`, with key ids of the real length) and its response-size
+ * arithmetic (`lib/request/response.ts`). Used by the preview when an answer would be too large or lacks an
  * attribute the template reads (docs/behaviour.md §7, §13).
  */
-import { buildAttributes, placeholderKeyIds } from '../../lib/attributes.ts';
+
 import { MAX_RESPONSE_BYTES } from '../../lib/constants.ts';
-import { buildDesiredState } from '../../lib/desired.ts';
+import { buildDesiredState } from '../../lib/desired/index.ts';
 import { ownerOf } from '../../lib/ownership.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
-import { measureResponseBytes } from '../../lib/response.ts';
+import { buildAttributes, placeholderKeyIds } from '../../lib/request/attributes.ts';
+import { measureResponseBytes } from '../../lib/request/response.ts';
 import type { ResourceContext } from '../../lib/types.ts';
 
 /** What the preview knows of the request, besides the properties. */

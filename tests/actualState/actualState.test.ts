@@ -1,7 +1,7 @@
-import { READ_CONCURRENCY_PER_REGION, READ_CONCURRENCY_TOTAL, readActualState } from '../../lib/actualState.ts';
 import type { KmsApi, KmsApiFactory, ListOptions } from '../../lib/kmsApi.ts';
 import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
-import { Pacer } from '../../lib/pacer.ts';
+import { READ_CONCURRENCY_PER_REGION, READ_CONCURRENCY_TOTAL, readActualState } from '../../lib/reader/actualState.ts';
+import { Pacer } from '../../lib/retry/pacer.ts';
 import { FakeKms, kmsErrors } from '../support/fakeKmsApi.ts';
 import { VirtualClock } from '../support/virtualClock.ts';
 
@@ -33,7 +33,7 @@ describe('Function: readActualState', () => {
     expect(kms.callsOf('getKeyRotationStatus')).toEqual([]);
   });
 
-  it('describes on a Delete only the keys whose state or role changes the removal (lib/unreadKeys.ts)', async () => {
+  it('describes on a Delete only the keys whose state or role changes the removal (lib/reader/unreadKeys.ts)', async () => {
     // Prepare
     const { kms, read } = setup();
     const tags = { [OWNERSHIP_TAGS.owner]: owner.ownerId };

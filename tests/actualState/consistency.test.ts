@@ -2,12 +2,13 @@
  * The reader under eventual consistency and denied Regions: a key that a listing, an alias or this
  * request reported is never taken for gone or foreign because KMS answered NotFoundException.
  */
-import { readActualState } from '../../lib/actualState.ts';
+
 import { KmsError } from '../../lib/errors.ts';
 import { memberKey } from '../../lib/executor/settling.ts';
 import type { KmsApi, KmsApiFactory } from '../../lib/kmsApi.ts';
 import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
-import { Pacer } from '../../lib/pacer.ts';
+import { readActualState } from '../../lib/reader/actualState.ts';
+import { Pacer } from '../../lib/retry/pacer.ts';
 import { FakeKms, kmsErrors } from '../support/fakeKmsApi.ts';
 import { VirtualClock } from '../support/virtualClock.ts';
 

@@ -1,13 +1,14 @@
 /**
- * The reader with the tag index (lib/tagIndex.ts): which keys' tags it still reads itself, and the
+ * The reader with the tag index (lib/reader/tagIndex.ts): which keys' tags it still reads itself, and the
  * fall-back to the full scan when the index fails.
  */
-import { readActualState } from '../../lib/actualState.ts';
+
 import { KmsError } from '../../lib/errors.ts';
 import { type KmsApi, type KmsApiFactory, sendPage } from '../../lib/kmsApi.ts';
 import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
-import { Pacer } from '../../lib/pacer.ts';
-import { mustReadTags } from '../../lib/tagIndex.ts';
+import { readActualState } from '../../lib/reader/actualState.ts';
+import { mustReadTags } from '../../lib/reader/tagIndex.ts';
+import { Pacer } from '../../lib/retry/pacer.ts';
 import type { TagMap } from '../../lib/types.ts';
 import { FakeKms } from '../support/fakeKmsApi.ts';
 import { VirtualClock } from '../support/virtualClock.ts';

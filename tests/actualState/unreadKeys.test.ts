@@ -1,6 +1,6 @@
 import { OWNERSHIP_TAGS, ownerOf, ownershipTags } from '../../lib/ownership.ts';
 import { plan } from '../../lib/planner/index.ts';
-import { describedOnDelete, unreadKey } from '../../lib/unreadKeys.ts';
+import { describedOnDelete, unreadKey } from '../../lib/reader/unreadKeys.ts';
 import { alias, desiredState } from '../planner/fixtures.ts';
 
 const OWNER = ownerOf('arn:aws:cloudformation:us-east-1:111122223333:stack/app/00000000-0000-0000-0000-000000000001', 'Keys');

@@ -1,4 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { MAX_RESPONSE_BYTES } from '../../lib/constants.ts';
+import { buildDesiredState } from '../../lib/desired/index.ts';
+import { ValidationError } from '../../lib/errors.ts';
+import { parseProperties } from '../../lib/properties/index.ts';
 import {
   buildAttributes,
   familySizes,
@@ -7,11 +11,7 @@ import {
   PLACEHOLDER_KEY_IDS,
   placeholderKeyIds,
   preflightResponseSize,
-} from '../../lib/attributes.ts';
-import { MAX_RESPONSE_BYTES } from '../../lib/constants.ts';
-import { buildDesiredState } from '../../lib/desired.ts';
-import { ValidationError } from '../../lib/errors.ts';
-import { parseProperties } from '../../lib/properties/index.ts';
+} from '../../lib/request/attributes.ts';
 import type { DesiredState } from '../../lib/types.ts';
 import { ACCOUNT_ID, CONTEXT, DEFAULT_REGIONS, measureResponse, referenceProperties } from '../properties/fixtures.ts';
 

@@ -1,7 +1,7 @@
-import { buildAttributes, preflightResponseSize } from '../../lib/attributes.ts';
-import { buildDesiredState } from '../../lib/desired.ts';
+import { buildDesiredState } from '../../lib/desired/index.ts';
 import type { ValidationError } from '../../lib/errors.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
+import { buildAttributes, preflightResponseSize } from '../../lib/request/attributes.ts';
 import type { DesiredState } from '../../lib/types.ts';
 import { ACCOUNT_ID, CONTEXT, DEFAULT_REGIONS, measureResponse } from '../properties/fixtures.ts';
 

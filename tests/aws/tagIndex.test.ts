@@ -9,7 +9,7 @@ import { KMS_MAX_SOCKETS, USER_AGENT_MIDDLEWARE } from '../../lib/aws/clients.ts
 import { createAwsDependencies } from '../../lib/aws/index.ts';
 import { createTaggingClient, keyIdOfArn, listTaggedKeys } from '../../lib/aws/tagIndex.ts';
 import { KmsError } from '../../lib/errors.ts';
-import { isThrottling } from '../../lib/retry.ts';
+import { isThrottling } from '../../lib/retry/retry.ts';
 
 const taggingMock = mockClient(ResourceGroupsTaggingAPIClient);
 const client = new ResourceGroupsTaggingAPIClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { buildDesiredState, deletionDesiredState } from '../../lib/desired.ts';
+import { buildDesiredState, deletionDesiredState } from '../../lib/desired/index.ts';
 import { ValidationError } from '../../lib/errors.ts';
 import { ownerOf } from '../../lib/ownership.ts';
 import { parseProperties } from '../../lib/properties/index.ts';

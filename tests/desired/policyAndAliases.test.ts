@@ -1,4 +1,4 @@
-import { buildDesiredState } from '../../lib/desired.ts';
+import { buildDesiredState } from '../../lib/desired/index.ts';
 import { ValidationError } from '../../lib/errors.ts';
 import { buildKeyPolicy, keyPolicyIssues } from '../../lib/policy/index.ts';
 import { parseProperties } from '../../lib/properties/index.ts';

@@ -1,4 +1,4 @@
-import { buildDesiredState, deletionDesiredState } from '../../lib/desired.ts';
+import { buildDesiredState, deletionDesiredState } from '../../lib/desired/index.ts';
 import { ValidationError } from '../../lib/errors.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
 import type { AccountRegion } from '../../lib/regions.ts';

@@ -8,7 +8,7 @@
  */
 
 import { existsSync } from 'node:fs';
-import { TAG_INDEX_MIN_KEYS } from '../../lib/tagIndex.ts';
+import { TAG_INDEX_MIN_KEYS } from '../../lib/reader/tagIndex.ts';
 import {
   createDriver,
   DEFAULT_BUNDLE_PATH,

@@ -1,4 +1,4 @@
-import { bucketCapacity, Pacer, throttledBucketCapacity } from '../../lib/pacer.ts';
+import { bucketCapacity, Pacer, throttledBucketCapacity } from '../../lib/retry/pacer.ts';
 import { VirtualClock } from '../support/virtualClock.ts';
 
 describe('Function: bucketCapacity', () => {

@@ -1,4 +1,4 @@
-import { poll } from '../../lib/poll.ts';
+import { poll } from '../../lib/retry/poll.ts';
 import { VirtualClock } from '../support/virtualClock.ts';
 
 describe('Function: poll', () => {

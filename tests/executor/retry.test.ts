@@ -1,5 +1,5 @@
 import { KmsError } from '../../lib/errors.ts';
-import { DEFAULT_BACKOFF, fullJitterDelay, isThrottling, isTransient, type RetryPolicy, withRetry } from '../../lib/retry.ts';
+import { DEFAULT_BACKOFF, fullJitterDelay, isThrottling, isTransient, type RetryPolicy, withRetry } from '../../lib/retry/retry.ts';
 import { VirtualClock } from '../support/virtualClock.ts';
 
 /** Every failure is of one kind, retried with the default backoff up to `maxAttempts` attempts in all. */

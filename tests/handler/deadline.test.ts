@@ -1,4 +1,4 @@
-import { deadlinesOf, raceDeadline, serviceTimeoutMsOf } from '../../lib/deadline.ts';
+import { deadlinesOf, raceDeadline, serviceTimeoutMsOf } from '../../lib/request/deadline.ts';
 
 describe('Function: deadlinesOf', () => {
   it('stops new work a margin before the end and answers half a margin before it', () => {

@@ -1,5 +1,5 @@
-import { timeoutReason } from '../../lib/failureReasons.ts';
-import { RequestProgress } from '../../lib/progress.ts';
+import { timeoutReason } from '../../lib/request/failureReasons.ts';
+import { RequestProgress } from '../../lib/request/progress.ts';
 
 describe('Function: RequestProgress', () => {
   it('says nothing was done before any action finished', () => {

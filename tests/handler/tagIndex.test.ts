@@ -1,5 +1,5 @@
 /**
- * The tag index (lib/tagIndex.ts, DESIGN.md "Finding owned keys in a busy account") in the handler,
+ * The tag index (lib/reader/tagIndex.ts, DESIGN.md "Finding owned keys in a busy account") in the handler,
  * through the real AWS SDK clients against the emulator, counting the emulator's requests: foreign
  * keys the index lists are not read one by one, and everything the safe rule keeps reading is read.
  */

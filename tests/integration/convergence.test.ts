@@ -4,11 +4,11 @@
  * planned against the same desired state — the plan must be empty, and no request may have failed.
  */
 import { createHandler } from '../../handler/index.ts';
-import { readActualState } from '../../lib/actualState.ts';
 import { createAwsDependencies } from '../../lib/aws/index.ts';
-import { buildDesiredState } from '../../lib/desired.ts';
+import { buildDesiredState } from '../../lib/desired/index.ts';
 import { plan } from '../../lib/planner/index.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
+import { readActualState } from '../../lib/reader/actualState.ts';
 import { partitionOf } from '../../lib/regions.ts';
 import type { ResourceContext } from '../../lib/types.ts';
 import { emulatorControl } from '../../local/emulator/client.ts';

@@ -3,12 +3,13 @@
  * (local/emulator): request shapes, error codes and translation as the product meets them.
  * The endpoint comes from AWS_ENDPOINT_URL only, as in production.
  */
-import { readActualState } from '../../lib/actualState.ts';
+
 import { createAwsDependencies } from '../../lib/aws/index.ts';
-import { canonicalizeJsonText } from '../../lib/canonicalJson.ts';
 import { execute } from '../../lib/executor/index.ts';
 import { OWNERSHIP_TAGS, ownerOf, ownershipTags } from '../../lib/ownership.ts';
-import { Pacer } from '../../lib/pacer.ts';
+import { readActualState } from '../../lib/reader/actualState.ts';
+import { Pacer } from '../../lib/retry/pacer.ts';
+import { canonicalizeJsonText } from '../../lib/text/canonicalJson.ts';
 import type { Action, Plan } from '../../lib/types.ts';
 import { startEmulator } from '../../local/emulator/index.ts';
 

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { buildDesiredState } from '../../lib/desired.ts';
+import { buildDesiredState } from '../../lib/desired/index.ts';
 import { KmsError } from '../../lib/errors.ts';
 import type { KmsApi } from '../../lib/kmsApi.ts';
 import { ownershipTags } from '../../lib/ownership.ts';

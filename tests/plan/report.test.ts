@@ -1,6 +1,6 @@
-import { canonicalJson } from '../../lib/canonicalJson.ts';
 import { OWNERSHIP_TAGS } from '../../lib/ownership.ts';
 import { plan } from '../../lib/planner/index.ts';
+import { canonicalJson } from '../../lib/text/canonicalJson.ts';
 import type { Action, ActualState } from '../../lib/types.ts';
 import { buildPlanReport, describeAction, planAroundRefusals, renderPlanText } from '../../local/plan/index.ts';
 import { actualKey, alias, desiredKey, desiredState, OWNER, ownedTags, POLICY, replicaOf, SIBLING } from '../planner/fixtures.ts';

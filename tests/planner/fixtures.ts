@@ -1,6 +1,7 @@
-/** Hand-built desired and actual states for planner tests (lib/desired.ts is not used on purpose). */
-import { canonicalJson } from '../../lib/canonicalJson.ts';
+/** Hand-built desired and actual states for planner tests (lib/desired/index.ts is not used on purpose). */
+
 import { ownerOf, ownershipTags } from '../../lib/ownership.ts';
+import { canonicalJson } from '../../lib/text/canonicalJson.ts';
 import type { ActualAlias, ActualKey, DesiredKey, DesiredState, KeySpec, KeyUsage, Owner, TagMap } from '../../lib/types.ts';
 
 export const STACK_ID = 'arn:aws:cloudformation:us-east-1:111122223333:stack/baseline/0f0e0d0c-1111-2222-3333-444455556666';

@@ -1,4 +1,4 @@
-import { desiredGrantsOf } from '../../lib/desiredGrants.ts';
+import { desiredGrantsOf } from '../../lib/desired/grants.ts';
 import { plan } from '../../lib/planner/index.ts';
 import type { ActualGrant, ActualState, DesiredKey, GrantProperties } from '../../lib/types.ts';
 import { actualKey, alias, desiredKey, desiredState, OWNER, replicaOf } from './fixtures.ts';

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { grantOwnersOf } from '../../lib/actualGrants.ts';
-import { desiredGrantsOf } from '../../lib/desiredGrants.ts';
+import { desiredGrantsOf } from '../../lib/desired/grants.ts';
 import { parseKmsGrantName } from '../../lib/grantNames.ts';
 import { OWNERSHIP_TAGS, ownershipOf } from '../../lib/ownership.ts';
 import { plan } from '../../lib/planner/index.ts';
+import { grantOwnersOf } from '../../lib/reader/actualGrants.ts';
 import type { ActualState, DesiredKey, DesiredState, KeyRef, KeySpec, Owner, Plan, RemovalPolicy, TagMap } from '../../lib/types.ts';
 import { executePlan, MemoryKms } from '../support/memoryKms.ts';
 import { desiredKey, desiredState, OTHER_POLICY, OWNER, POLICY, REGIONS, SIBLING, STRANGER } from './fixtures.ts';
@@ -143,7 +143,7 @@ function bareKeysOf(config: KeyConfig, retiredAliasNames: string[]): DesiredKey[
   ];
 }
 
-/** As lib/desired.ts does: the extra aliases `previous` gave a key that no key of `config` has now. */
+/** As lib/desired/index.ts does: the extra aliases `previous` gave a key that no key of `config` has now. */
 function retiredOf(config: Config, previous: Config | undefined, name: string): string[] {
   const wanted = new Set(config.keys.flatMap((k) => [`alias/${k.name}`, ...extraAliasesOf(k)]));
   const old = previous?.keys.find((k) => k.name === name);

@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { canonicalJson } from '../../lib/canonicalJson.ts';
 import { ValidationError } from '../../lib/errors.ts';
 import {
   ADMINISTRATOR_ACTIONS,
@@ -9,6 +8,7 @@ import {
   type KeyPolicyStatement,
   managementActionsMatching,
 } from '../../lib/policy/index.ts';
+import { canonicalJson } from '../../lib/text/canonicalJson.ts';
 import type { CmkUser, KeyProperties, KeySpec, KeyUsage, PolicyCondition, ServicePrincipal } from '../../lib/types.ts';
 import { context, EXECUTION_ROLE_ARN, keyOf } from './fixtures.ts';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson } from '../../lib/canonicalJson.ts';
 import { buildKeyPolicy } from '../../lib/policy/index.ts';
+import { canonicalJson } from '../../lib/text/canonicalJson.ts';
 import { cmkProd, cmkStage, context, EXECUTION_ROLE_ARN } from './fixtures.ts';
 
 // Reviewed by hand against docs/key-policy.md: every statement, principal and action.

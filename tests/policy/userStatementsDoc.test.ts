@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { canonicalJson } from '../../lib/canonicalJson.ts';
 import { buildKeyPolicy } from '../../lib/policy/index.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
+import { canonicalJson } from '../../lib/text/canonicalJson.ts';
 import { context } from './fixtures.ts';
 
 describe('Document: docs/key-policy.md (your own statements)', () => {

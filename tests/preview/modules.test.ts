@@ -4,7 +4,7 @@
  * and summaries of long tables.
  */
 import { ownerOf } from '../../lib/ownership.ts';
-import { buildResponseBody } from '../../lib/response.ts';
+import { buildResponseBody } from '../../lib/request/response.ts';
 import { DEFAULT_IDENTITY, parseTemplate, resolveResource, stackIdOf } from '../../local/driver/index.ts';
 import type { EmulatorCounts } from '../../local/emulator/client.ts';
 import { DEFAULT_ENABLED_REGIONS } from '../../local/emulator/index.ts';

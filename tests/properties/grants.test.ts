@@ -1,6 +1,6 @@
-import { buildAttributes, preflightResponseSize } from '../../lib/attributes.ts';
 import { ValidationError, type ValidationIssue } from '../../lib/errors.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
+import { buildAttributes, preflightResponseSize } from '../../lib/request/attributes.ts';
 import type { DesiredState, ResourceContext } from '../../lib/types.ts';
 import { ACCOUNT_ID } from './fixtures.ts';
 

@@ -1,5 +1,5 @@
+import { heldInstancesOf, unknownRegionIssues } from '../../lib/desired/regionChecks.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
-import { heldInstancesOf, unknownRegionIssues } from '../../lib/regionChecks.ts';
 import { type AccountRegion, placeKey, usableRegions } from '../../lib/regions.ts';
 
 const ACCOUNT_ID = '111122223333';

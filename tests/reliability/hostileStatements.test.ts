@@ -2,7 +2,7 @@ import { toCfnMap } from '../../bench/reliability/cfnValue.ts';
 import { leakedSignatures } from '../../bench/reliability/hostile.ts';
 import { hostileStatements } from '../../bench/reliability/hostileStatements.ts';
 import { withAliasesAndStatements } from '../../bench/reliability/reference.ts';
-import { buildDesiredState } from '../../lib/desired.ts';
+import { buildDesiredState } from '../../lib/desired/index.ts';
 import { ValidationError } from '../../lib/errors.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
 import { ACCOUNT_ID, CONTEXT, DEFAULT_REGIONS } from '../properties/fixtures.ts';

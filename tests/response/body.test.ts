@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { MAX_RESPONSE_BYTES } from '../../lib/constants.ts';
-import { buildResponseBody, measureResponseBytes, type ResponseEnvelope, sanitizeReason, TRUNCATION_MARK } from '../../lib/response.ts';
+import { buildResponseBody, measureResponseBytes, type ResponseEnvelope, sanitizeReason, TRUNCATION_MARK } from '../../lib/request/response.ts';
 
 const envelope: ResponseEnvelope = {
   Status: 'FAILED',

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ResponseError, sendResponse } from '../../lib/response.ts';
+import { ResponseError, sendResponse } from '../../lib/request/response.ts';
 
 interface Received {
   method: string;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { matchesReturnAttributes } from '../../lib/attributes.ts';
+import { matchesReturnAttributes } from '../../lib/request/attributes.ts';
 import { asRecord, loadTemplate, propertiesOf, ROOT, resourceOf, SAM_TEMPLATE_TEXT } from './helpers.ts';
 
 const template = loadTemplate(SAM_TEMPLATE_TEXT);

@@ -5,10 +5,10 @@
  * narrows the scan: `ListKeys` stays the authority on which keys exist, and a key's own tags are
  * still read unless the index lists it with tags that name no stack of ours.
  */
-import type { AliasEntry, KmsApi, ListOptions } from './kmsApi.ts';
-import type { Log } from './logger.ts';
-import { OWNERSHIP_TAGS } from './ownership.ts';
-import type { Owner, TagMap } from './types.ts';
+import type { AliasEntry, KmsApi, ListOptions } from '../kmsApi.ts';
+import type { Log } from '../logger.ts';
+import { OWNERSHIP_TAGS } from '../ownership.ts';
+import type { Owner, TagMap } from '../types.ts';
 
 /** Key id → tags as the index shows them; null when there is no index (the full scan). */
 export type TagIndex = ReadonlyMap<string, TagMap> | null;

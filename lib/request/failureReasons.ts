@@ -2,9 +2,9 @@
  * The wording of every FAILED answer (docs/behaviour.md §8), in one place. Each reason says what
  * was done and, where the request may be resumed, how.
  */
-import type { ValidationError } from './errors.ts';
+import type { ValidationError } from '../errors.ts';
+import type { ActionOutcome, Refusal } from '../types.ts';
 import type { RequestProgress } from './progress.ts';
-import type { ActionOutcome, Refusal } from './types.ts';
 
 /** Every failure reason ends by saying how to resume. */
 export const RESUME_ADVICE = 'Re-running the stack operation (or a retry) resumes: every step is idempotent.';

@@ -3,21 +3,22 @@
  * every failure was transient (a re-read finds what a failed call may have made, and the next plan
  * does only what is left). Create, Update and Delete all end here; Delete reconciles to nothing.
  */
+
+import type { KmsQuotas } from '../constants.ts';
+import { KmsError } from '../errors.ts';
+import { execute } from '../executor/index.ts';
+import type { KmsApiFactory } from '../kmsApi.ts';
+import type { Log } from '../logger.ts';
+import { plan } from '../planner/index.ts';
+import { type PlanInput, readForPlan } from '../reader/readForPlan.ts';
+import { Pacer } from '../retry/pacer.ts';
+import { realSleep } from '../retry/retry.ts';
+import type { ActionOutcome, DesiredState, Plan, ResourceContext } from '../types.ts';
 import { buildAttributes, grantIdsOf } from './attributes.ts';
-import type { KmsQuotas } from './constants.ts';
-import { KmsError } from './errors.ts';
-import { execute } from './executor/index.ts';
 import { executionFailureReason, RESUME_ADVICE, refusalReason } from './failureReasons.ts';
-import type { KmsApiFactory } from './kmsApi.ts';
-import type { Log } from './logger.ts';
 import { countByRegionAndKind, executionCounts } from './outcomeCounts.ts';
-import { Pacer } from './pacer.ts';
-import { plan } from './planner/index.ts';
 import type { RequestProgress } from './progress.ts';
-import { type PlanInput, readForPlan } from './readForPlan.ts';
 import { failedResult, type RequestResult } from './requestResult.ts';
-import { realSleep } from './retry.ts';
-import type { ActionOutcome, DesiredState, Plan, ResourceContext } from './types.ts';
 
 /** Read, plan and execute at most this many times when failures were transient. */
 export const MAX_RECONCILE_PASSES = 3;

@@ -4,8 +4,8 @@
  * (primary and replicas) unless its `Regions` narrows it. Regions where the key is not placed (a
  * per-Region key elsewhere, a replica Region that is not enabled) simply get no grant.
  */
-import { grantFingerprintOf, kmsGrantNameOf } from './grantNames.ts';
-import type { DesiredGrant, GrantProperties } from './types.ts';
+import { grantFingerprintOf, kmsGrantNameOf } from '../grantNames.ts';
+import type { DesiredGrant, GrantProperties } from '../types.ts';
 
 /** The desired grants of a key placed in `keyRegions`, for the resource `ownerId`; grants placed nowhere are left out. */
 export function desiredGrantsOf(grants: readonly GrantProperties[], keyRegions: readonly string[], ownerId: string): DesiredGrant[] {

@@ -1,16 +1,17 @@
 /**
- * What the reader reads of one key once its Region's listings are in (lib/actualState.ts): its tags,
+ * What the reader reads of one key once its Region's listings are in (lib/reader/actualState.ts): its tags,
  * then, for a key that is ours or that a wanted alias targets, DescribeKey, GetKeyPolicy and
  * GetKeyRotationStatus, then its grants. Each key runs through these steps on its own, so a key's
  * later reads overlap other keys' earlier ones, and the keys whose tags are read directly (alias
  * targets, keys this request made) are read while the tag index still pages.
  */
+
+import type { KmsOperation } from '../constants.ts';
+import { hasCode } from '../errors.ts';
+import type { KmsApi, ListOptions } from '../kmsApi.ts';
+import { OWNERSHIP_TAGS } from '../ownership.ts';
+import type { ActualGrant, ActualKey, Owner, TagMap } from '../types.ts';
 import { readOwnedGrants } from './actualGrants.ts';
-import type { KmsOperation } from './constants.ts';
-import { hasCode } from './errors.ts';
-import type { KmsApi, ListOptions } from './kmsApi.ts';
-import { OWNERSHIP_TAGS } from './ownership.ts';
-import type { ActualGrant, ActualKey, Owner, TagMap } from './types.ts';
 import { describedOnDelete, unreadKey } from './unreadKeys.ts';
 
 /**

@@ -3,8 +3,8 @@
  * owned key, and DescribeKey only where the key's state or role changes the plan. The other keys
  * are `Unread` (lib/types.ts): known by their listing and tags alone.
  */
-import { OWNERSHIP_TAGS, removalSettingsOf } from './ownership.ts';
-import type { ActualKey, Owner, TagMap } from './types.ts';
+import { OWNERSHIP_TAGS, removalSettingsOf } from '../ownership.ts';
+import type { ActualKey, Owner, TagMap } from '../types.ts';
 
 /** KMS gives every multi-Region key an id with this prefix (single-Region keys have UUIDs). */
 export const MULTI_REGION_KEY_ID_PREFIX = 'mrk-';

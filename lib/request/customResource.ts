@@ -1,23 +1,23 @@
 /**
  * One CloudFormation request, start to answer (docs/behaviour.md §6): validate → desired state → response-size
- * preflight → reconcile (lib/reconcile.ts) → attributes. Returns the answer; sending it is the
+ * preflight → reconcile (lib/request/reconcile.ts) → attributes. Returns the answer; sending it is the
  * handler's job.
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import type { AwsDependencies } from '../aws/index.ts';
+import { buildDesiredState, deletionDesiredState } from '../desired/index.ts';
+import { ValidationError } from '../errors.ts';
+import { ownerOf } from '../ownership.ts';
+import { parseProperties } from '../properties/index.ts';
+import { aliasNamesOf } from '../reader/tagIndex.ts';
+import { enabledRegionsOf } from '../regions.ts';
+import type { DesiredState, ResourceProperties } from '../types.ts';
 import { preflightResponseSize } from './attributes.ts';
-import type { AwsDependencies } from './aws/index.ts';
-import { buildDesiredState, deletionDesiredState } from './desired.ts';
-import { ValidationError } from './errors.ts';
 import { validationReason } from './failureReasons.ts';
-import { ownerOf } from './ownership.ts';
 import { RequestProgress } from './progress.ts';
-import { parseProperties } from './properties/index.ts';
 import { type ReconcileDeps, reconcile } from './reconcile.ts';
-import { enabledRegionsOf } from './regions.ts';
 import { failedResult, type RequestResult } from './requestResult.ts';
 import { measureResponseBytes } from './response.ts';
-import { aliasNamesOf } from './tagIndex.ts';
-import type { DesiredState, ResourceProperties } from './types.ts';
 
 export interface HandleRequestDeps extends Omit<ReconcileDeps, 'kms' | 'progress'> {
   aws: AwsDependencies;

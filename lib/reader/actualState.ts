@@ -1,9 +1,9 @@
 /**
  * Reads what exists (DESIGN.md "Finding owned keys after a crash"): per Region, in parallel, every
  * alias and every key; the tags of every customer managed key, except those the Tagging API's index
- * lists as foreign (lib/tagIndex.ts; without the index, every key's); then, for the keys that are ours
+ * lists as foreign (lib/reader/tagIndex.ts; without the index, every key's); then, for the keys that are ours
  * (Owner or PreviousOwner tag) or that a wanted alias targets, DescribeKey, GetKeyPolicy and
- * GetKeyRotationStatus, and grants. Each key goes through those reads on its own (lib/keyRead.ts);
+ * GetKeyRotationStatus, and grants. Each key goes through those reads on its own (lib/reader/keyRead.ts);
  * the index is read once ListKeys has answered, and the keys whose tags are read whatever the index
  * says (alias targets, keys this request made) are read meanwhile. Every request is paced through
  * the Pacer shared with the executor, and retried on throttling and transient errors (reads are
@@ -19,16 +19,16 @@
  * reported in `deniedRegions` with nothing read; the caller decides whether that is fatal.
  */
 
+import type { KmsOperation } from '../constants.ts';
+import { hasCode, KmsError } from '../errors.ts';
+import { type AliasEntry, type KeyListEntry, type KmsApi, type KmsApiFactory, sendPage } from '../kmsApi.ts';
+import { Pacer, pacedAttempt } from '../retry/pacer.ts';
+import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, realSleep, withRetry } from '../retry/retry.ts';
+import { compare } from '../text/order.ts';
+import type { ActualAlias, ActualKey, ActualState, Owner } from '../types.ts';
 import { type Limiter, limiter, mapLimit } from './concurrency.ts';
-import type { KmsOperation } from './constants.ts';
-import { hasCode, KmsError } from './errors.ts';
 import { type KeyRead, type KeyReadContext, type RegionRead, readKey } from './keyRead.ts';
-import { type AliasEntry, type KeyListEntry, type KmsApi, type KmsApiFactory, sendPage } from './kmsApi.ts';
-import { compare } from './order.ts';
-import { Pacer, pacedAttempt } from './pacer.ts';
-import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, realSleep, withRetry } from './retry.ts';
 import { directReads, listKeysWithIndex, mustReadTags, readTagIndex, type TagIndexUse } from './tagIndex.ts';
-import type { ActualAlias, ActualKey, ActualState, Owner } from './types.ts';
 
 export interface ReadActualStateInput {
   regions: string[];
@@ -40,7 +40,7 @@ export interface ReadActualStateInput {
   pacer?: Pacer;
   /** Members (`region\nkeyId`) of keys this request made: read even when ListKeys lags. */
   madeKeys?: ReadonlySet<string>;
-  /** Narrow the tag scan with the Tagging API's index (lib/tagIndex.ts); absent or null: read every key's tags. */
+  /** Narrow the tag scan with the Tagging API's index (lib/reader/tagIndex.ts); absent or null: read every key's tags. */
   tagIndex?: TagIndexUse;
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>;

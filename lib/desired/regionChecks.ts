@@ -11,12 +11,12 @@
  *   key (or Delete) may remove it.
  */
 
-import { editDistance } from './editDistance.ts';
-import type { ValidationIssue } from './errors.ts';
-import { compare } from './order.ts';
-import { addIssue } from './properties/issues.ts';
-import { type AccountRegion, ALL_REGIONS, isEnabledStatus, type KeyPlacement } from './regions.ts';
-import type { HeldInstance, KeyProperties, ResourceProperties } from './types.ts';
+import type { ValidationIssue } from '../errors.ts';
+import { addIssue } from '../properties/issues.ts';
+import { type AccountRegion, ALL_REGIONS, isEnabledStatus, type KeyPlacement } from '../regions.ts';
+import { editDistance } from '../text/editDistance.ts';
+import { compare } from '../text/order.ts';
+import type { HeldInstance, KeyProperties, ResourceProperties } from '../types.ts';
 
 /** Every Region name in the properties that the partition does not have, with its property path. */
 export function unknownRegionIssues(properties: ResourceProperties, regions: readonly AccountRegion[]): ValidationIssue[] {

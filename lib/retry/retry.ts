@@ -4,7 +4,7 @@
  * the retries of many parallel callers that failed at the same moment. Also the classification of
  * KMS errors the executor and the reader share.
  */
-import { KmsError } from './errors.ts';
+import { KmsError } from '../errors.ts';
 
 /** Codes KMS, the Tagging API (`ThrottledException`) or the SDK use for a request refused for rate: nothing happened. */
 const THROTTLING_CODES = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);

@@ -1,11 +1,12 @@
 /**
  * The read that precedes each plan (docs/behaviour.md §6, §9, §4): the actual state once no key is
- * in transition (lib/settledState.ts), and the verdict on Regions whose KMS calls are denied.
+ * in transition (lib/reader/settledState.ts), and the verdict on Regions whose KMS calls are denied.
  */
+
+import type { ActualState, DesiredState } from '../types.ts';
 import type { ReadActualStateInput } from './actualState.ts';
 import { judgeDeniedRegions, withoutRegions } from './deniedRegions.ts';
 import { readSettledState, type SettleOptions } from './settledState.ts';
-import type { ActualState, DesiredState } from './types.ts';
 
 export interface PlanInput {
   /** The desired state without the skipped Regions: what the planner gets. */

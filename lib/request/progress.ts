@@ -2,8 +2,8 @@
  * What a request has done so far, per Region and action kind, so that every answer — a failure, or
  * one forced by the deadline — can say what was done (docs/behaviour.md §8).
  */
-import { byKey } from './order.ts';
-import type { ActionOutcome } from './types.ts';
+import { byKey } from '../text/order.ts';
+import type { ActionOutcome } from '../types.ts';
 
 type Status = ActionOutcome['status'];
 

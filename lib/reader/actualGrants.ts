@@ -6,12 +6,12 @@
  * made by AWS services, by people, by other stacks — is invisible to the planner and never revoked.
  */
 
-import { KmsError } from './errors.ts';
-import { parseKmsGrantName } from './grantNames.ts';
-import type { GrantEntry, KmsApi, ListOptions } from './kmsApi.ts';
-import { compare } from './order.ts';
-import { OWNERSHIP_TAGS, ownershipOf } from './ownership.ts';
-import type { ActualGrant, ActualKey, Owner } from './types.ts';
+import { KmsError } from '../errors.ts';
+import { parseKmsGrantName } from '../grantNames.ts';
+import type { GrantEntry, KmsApi, ListOptions } from '../kmsApi.ts';
+import { OWNERSHIP_TAGS, ownershipOf } from '../ownership.ts';
+import { compare } from '../text/order.ts';
+import type { ActualGrant, ActualKey, Owner } from '../types.ts';
 
 /** Runs one listing through the reader's pacing, slots and retries. */
 export type GrantsRead = (send: (options: ListOptions) => Promise<GrantEntry[]>) => Promise<GrantEntry[]>;

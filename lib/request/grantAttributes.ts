@@ -2,7 +2,7 @@
  * The `GrantIds.<region>.<key>.<grant>` attributes (docs/behaviour.md §12): the GrantIds a plan
  * found or made, and stand-ins of the maximum length for the response-size preflight.
  */
-import type { DesiredState, Plan } from './types.ts';
+import type { DesiredState, Plan } from '../types.ts';
 
 /** `DesiredKey.id` → Region → grant name → GrantId. */
 export type GrantIdMap = Record<string, Record<string, Record<string, string>>>;

@@ -1,5 +1,5 @@
 /** Counts of planned and finished actions per Region and kind, for the structured log. */
-import type { ActionOutcome, ExecutionResult } from './types.ts';
+import type { ActionOutcome, ExecutionResult } from '../types.ts';
 
 /** Per Region → kind → count. */
 export function countByRegionAndKind(items: { region: string; kind: string }[]): Record<string, Record<string, number>> {

@@ -6,9 +6,9 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { MAX_RESPONSE_BYTES } from './constants.ts';
-import { MultiRegionKmsKeysError } from './errors.ts';
-import { realSleep, withRetry } from './retry.ts';
+import { MAX_RESPONSE_BYTES } from '../constants.ts';
+import { MultiRegionKmsKeysError } from '../errors.ts';
+import { realSleep, withRetry } from '../retry/retry.ts';
 
 /** The fields of a CloudFormation custom resource response, except `Data` and `Reason`. */
 export interface ResponseEnvelope {

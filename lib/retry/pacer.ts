@@ -20,7 +20,7 @@
  *   the primary's Region) finds them there instead of waiting ~0.4 s behind the Region's own
  *   CreateKeys, which only lose that once (they still get the whole refill rate).
  */
-import { DEFAULT_KMS_QUOTAS, type KmsOperation, type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST, UPDATE_PRIMARY_REGION_COST_PER_REGION } from './constants.ts';
+import { DEFAULT_KMS_QUOTAS, type KmsOperation, type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST, UPDATE_PRIMARY_REGION_COST_PER_REGION } from '../constants.ts';
 import { isThrottling, realSleep } from './retry.ts';
 
 export interface PacerOptions {

@@ -5,8 +5,9 @@
  * desired key lives there; when one does, the request fails naming the Region and the denial.
  * A Delete wants no key anywhere, so it always skips them and succeeds.
  */
+
+import type { DesiredState } from '../types.ts';
 import type { DeniedRegion } from './actualState.ts';
-import type { DesiredState } from './types.ts';
 
 export interface DeniedRegionsVerdict {
   /** Regions skipped: denied and wanted by no desired key. Sorted. */

@@ -4,10 +4,11 @@
  * operations on such a key (docs/behaviour.md §9: wait for Enabled before using it); it settles
  * within seconds.
  */
+
+import type { Log } from '../logger.ts';
+import { poll } from '../retry/poll.ts';
+import type { ActualState } from '../types.ts';
 import { type ReadActualStateInput, type ReadResult, readActualState } from './actualState.ts';
-import type { Log } from './logger.ts';
-import { poll } from './poll.ts';
-import type { ActualState } from './types.ts';
 
 /** Waits between reads while keys are in transition: 250 ms, doubling up to 2 s. */
 export const SETTLE_POLL = { firstMs: 250, capMs: 2_000 } as const;

@@ -6,12 +6,12 @@
  * for both `1234abcd-…` and `mrk-…` ids), so the size is known before the keys exist.
  */
 
-import { MAX_RESPONSE_BYTES } from './constants.ts';
-import { worstCaseSkippedRegions } from './deniedRegions.ts';
-import { ValidationError } from './errors.ts';
+import { MAX_RESPONSE_BYTES } from '../constants.ts';
+import { ValidationError } from '../errors.ts';
+import { worstCaseSkippedRegions } from '../reader/deniedRegions.ts';
+import { byKey, sortedUnique } from '../text/order.ts';
+import type { DesiredKey, DesiredState, ResourceContext } from '../types.ts';
 import { addGrantAttributes, type GrantIdMap, placeholderGrantIds } from './grantAttributes.ts';
-import { byKey, sortedUnique } from './order.ts';
-import type { DesiredKey, DesiredState, ResourceContext } from './types.ts';
 
 export { type GrantIdMap, grantIdsOf, PLACEHOLDER_GRANT_ID } from './grantAttributes.ts';
 

@@ -4,21 +4,21 @@
  * Keys and replicas that cannot be placed are reported, not created.
  */
 
-import { DEFAULTS, MAX_KEY_POLICY_BYTES } from './constants.ts';
-import { desiredGrantsOf } from './desiredGrants.ts';
-import { ValidationError, type ValidationIssue } from './errors.ts';
-import { compare } from './order.ts';
-import { ownerIdOf, ownerOf } from './ownership.ts';
-import { buildKeyPolicy } from './policy/index.ts';
-import { isAbsent, isRecord, readInteger } from './properties/coerce.ts';
-import { addIssue } from './properties/issues.ts';
-import { LIMITS } from './properties/key.ts';
-import { canRotate } from './properties/keySpec.ts';
-import { readRegionList } from './properties/regionNames.ts';
-import { snakeCaseOf } from './properties/synonyms.ts';
+import { DEFAULTS, MAX_KEY_POLICY_BYTES } from '../constants.ts';
+import { ValidationError, type ValidationIssue } from '../errors.ts';
+import { ownerIdOf, ownerOf } from '../ownership.ts';
+import { buildKeyPolicy } from '../policy/index.ts';
+import { isAbsent, isRecord, readInteger } from '../properties/coerce.ts';
+import { addIssue } from '../properties/issues.ts';
+import { LIMITS } from '../properties/key.ts';
+import { canRotate } from '../properties/keySpec.ts';
+import { readRegionList } from '../properties/regionNames.ts';
+import { snakeCaseOf } from '../properties/synonyms.ts';
+import { type AccountRegion, placeKey, regionsToScan, usableRegions } from '../regions.ts';
+import { compare } from '../text/order.ts';
+import type { DesiredKey, DesiredState, HeldInstance, KeyProperties, ResourceContext, ResourceProperties } from '../types.ts';
+import { desiredGrantsOf } from './grants.ts';
 import { heldInstancesOf, unknownRegionIssues } from './regionChecks.ts';
-import { type AccountRegion, placeKey, regionsToScan, usableRegions } from './regions.ts';
-import type { DesiredKey, DesiredState, HeldInstance, KeyProperties, ResourceContext, ResourceProperties } from './types.ts';
 
 /** The description of a key whose `Description` is not set: says who manages it. */
 export function defaultDescriptionOf(keyName: string, context: ResourceContext): string {
