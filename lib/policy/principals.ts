@@ -6,7 +6,6 @@
  */
 
 import type { ValidationIssue } from '../errors.ts';
-import { addIssue } from '../properties/issues.ts';
 import { canonicalJson } from '../text/canonicalJson.ts';
 import { byKey, sortedUnique } from '../text/order.ts';
 import type { CmkUser } from '../types.ts';
@@ -42,7 +41,7 @@ export function checkPrincipals(principals: readonly string[], partition: string
   principals.forEach((principal, index) => {
     const problem = principalProblem(principal, partition, false);
     if (problem === undefined) accepted.push(principal);
-    else addIssue(issues, `${path}[${index}]`, problem);
+    else issues.push({ path: `${path}[${index}]`, message: problem });
   });
   return sortedUnique(accepted);
 }
@@ -54,7 +53,7 @@ export function groupCmkUsers(users: readonly CmkUser[], partition: string, path
   users.forEach((user, index) => {
     const userPath = `${path}[${index}]`;
     const { block, problems } = combineConditions(user.conditions);
-    for (const message of problems) addIssue(issues, `${userPath}.Conditions`, message);
+    for (const message of problems) issues.push({ path: `${userPath}.Conditions`, message });
     const conditioned = !isEmptyBlock(block);
     const principalIssues = user.principals.flatMap((principal, principalIndex) => {
       const message = principalProblem(principal, partition, conditioned);
