@@ -50,8 +50,8 @@ export const POLICY_PROPAGATION_BACKOFF = { baseMs: 1_000, capMs: 15_000 } as co
 /**
  * Polling of a new replica's state: once at once (a replica found existing may be ready), then after
  * `firstMs` (a replica takes seconds: earlier polls only spend requests), then every `intervalMs`.
- * Fine-grained because every alias and key of the replica waits on it: a 250 ms poll made it ready
- * 125 ms late on average; 100 ms costs ~10 DescribeKey/s per replica of a 2,000/s quota.
+ * Fine-grained because every alias and key of the replica waits on it: on average a replica is seen
+ * ready half an interval late, and one poll per `intervalMs` is a small share of DescribeKey's quota.
  */
 export const REPLICA_POLL = { firstMs: 1_000, intervalMs: 100 } as const;
 

@@ -92,17 +92,18 @@ function readRetry(region: string, operation: KmsOperation, onKey: boolean): Ret
 
 /**
  * How many read requests of one Region are in flight at once (the Pacer sets the rate). Unbounded,
- * a Delete of ~1,000 keys held ~1,000 requests and ~850 sockets open at once (bench: 183 MB RSS);
- * 16 × 25 ms latency still allows 640 reads per second per Region.
+ * a Delete of many keys holds one request and nearly one socket per key at once; 16 in flight still
+ * allow hundreds of reads per second per Region at KMS's latency (docs/performance.md, "Why these
+ * settings").
  */
 export const READ_CONCURRENCY_PER_REGION = 16;
 
 /**
- * How many read requests of all Regions are in flight at once. 17 Regions × 16 kept ~270 requests,
- * their SDK contexts and response buffers alive across young-generation GCs, so V8 promoted them
- * and grew the old space (bench Delete of 1,003 keys: heap 82 MB, RSS 163 MB). The read is bound by
- * CPU (~1 ms per SDK call on a small Lambda), not by latency: 96 × 25 ms still allows ~3,800 reads
- * per second, more than the CPU parses.
+ * How many read requests of all Regions are in flight at once. Every Region's 16 at once kept
+ * hundreds of requests, their SDK contexts and response buffers alive across young-generation GCs,
+ * so V8 promoted them and grew the old space. The read is bound by CPU (each SDK call costs CPU on a
+ * small Lambda), not by latency: 96 in flight allow more reads per second than the CPU parses
+ * (docs/performance.md, "Why these settings").
  */
 export const READ_CONCURRENCY_TOTAL = 96;
 

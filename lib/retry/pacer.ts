@@ -6,8 +6,8 @@
  *   *arrives*, after a jittered network latency. A client bucket exactly as large as the server's
  *   lets arrival jitter land a request on an empty server bucket. The client therefore runs
  *   `HEADROOM_MS` behind the server (`bucketCapacity`: 90 % of one second of quota), which absorbs
- *   jitter and event-loop stalls that bunch requests (bench, 25 ms + 10 ms jitter: 50 ms still
- *   met 15 throttles per Create, 100 ms one; Create 5.04 → 4.91 s against one token of headroom); a bucket that meets a ThrottlingException anyway (a busier network,
+ *   jitter and event-loop stalls that bunch requests (how the headroom was chosen: docs/performance.md,
+ *   "Why these settings"); a bucket that meets a ThrottlingException anyway (a busier network,
  *   another client of the same account) drops to one token or 20 % below the server
  *   (`throttledBucketCapacity`) for the rest of the request.
  * - Priority: waiters of a bucket are served highest priority first, first come first served within
@@ -17,7 +17,7 @@
  * - Reservations: tokens a known future request will need (`reserve`): waiters of a lower priority
  *   leave them in the bucket. The executor reserves, in each replica Region, the CreateKey tokens of
  *   the ReplicateKeys still to come, so a ReplicateKey (on the critical path, and paced at 5/s in
- *   the primary's Region) finds them there instead of waiting ~0.4 s behind the Region's own
+ *   the primary's Region) finds them there instead of waiting behind the Region's own
  *   CreateKeys, which only lose that once (they still get the whole refill rate).
  */
 import { DEFAULT_KMS_QUOTAS, type KmsOperation, type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST, UPDATE_PRIMARY_REGION_COST_PER_REGION } from '../constants.ts';
@@ -129,7 +129,7 @@ export class Pacer {
    * then the replica's (waiting in a reservation, when the executor made one): KMS charges both when
    * the request arrives, so tokens taken in the replica Region long before it is sent (while the
    * primary's ReplicateKey bucket is the bottleneck) would leave KMS's bucket there two tokens
-   * emptier than ours the moment it is sent (the bench: one throttled CreateKey per replica Region).
+   * emptier than ours the moment it is sent (a throttled CreateKey per replica Region in the bench).
    */
   async acquireReplicateKey(primaryRegion: string, replicaRegion: string, priority = DEFAULT_PRIORITY): Promise<void> {
     await this.acquire(primaryRegion, 'ReplicateKey', 1, priority);
