@@ -3,13 +3,15 @@
  * retry counter.
  */
 import type { KmsApiFactory } from '../kmsApi.ts';
+import type { Log } from '../logger.ts';
+import type { Clock } from '../retry/clock.ts';
 import type { Pacer } from '../retry/pacer.ts';
 
 export interface ExecutionContext {
   kms: KmsApiFactory;
   pacer: Pacer;
-  now: () => number;
-  sleep: (ms: number) => Promise<void>;
+  clock: Clock;
+  log: Log;
   random: () => number;
   /** Epoch ms; retries and waits do not run past it. */
   deadline: number | undefined;

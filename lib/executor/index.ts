@@ -7,8 +7,9 @@
 import { type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST } from '../constants.ts';
 import { KmsError, PlanError } from '../errors.ts';
 import type { KmsApiFactory } from '../kmsApi.ts';
+import { type Log, silentLog } from '../logger.ts';
+import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer } from '../retry/pacer.ts';
-import { realSleep } from '../retry/retry.ts';
 import type { Action, ActionOutcome, ExecutionResult, KeyRef, Plan } from '../types.ts';
 import { type ActionResult, runAction } from './actions.ts';
 import type { ExecutionContext } from './context.ts';
@@ -22,12 +23,12 @@ export interface ExecuteDeps {
   quotas?: Partial<KmsQuotas>;
   /** Epoch ms: no new action starts after it. */
   deadline?: number;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  /** Times retries, polls and pacing; real time when absent. */
+  clock?: Clock;
   /** Told of every finished action (done, failed or skipped), as it finishes. */
   onOutcome?: (outcome: ActionOutcome) => void;
-  /** One structured entry per finished action (no policies, no tag values). */
-  log?: (entry: Record<string, unknown>) => void;
+  /** One debug entry per finished action (no policies, no tag values); silent when absent. */
+  log?: Log;
   /** How long a new replica may stay `Creating`. Default 60 s. */
   replicaReadyTimeoutMs?: number;
   /** How long to wait for IAM to propagate a policy's principals. Default 120 s. */
@@ -51,14 +52,15 @@ export const DEFAULT_PRIMARY_UPDATE_TIMEOUT_MS = 300_000;
 
 /** Executes `plan.actions`; never rejects: failures are reported per action. */
 export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionResult> {
-  const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? realSleep;
+  const clock = deps.clock ?? systemClock;
+  const now = () => clock.now();
+  const log = deps.log ?? silentLog;
   let retries = 0;
   const ctx: ExecutionContext = {
     kms: deps.kms,
-    pacer: deps.pacer ?? new Pacer({ quotas: deps.quotas, now, sleep }),
-    now,
-    sleep,
+    pacer: deps.pacer ?? new Pacer({ quotas: deps.quotas, clock }),
+    clock,
+    log,
     random: deps.random ?? Math.random,
     deadline: deps.deadline,
     replicaReadyTimeoutMs: deps.replicaReadyTimeoutMs ?? DEFAULT_REPLICA_READY_TIMEOUT_MS,
@@ -72,7 +74,6 @@ export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionR
     },
     reservations: new Map(),
   };
-  const log = deps.log ?? (() => {});
   const actions = plan.actions;
   const byId = new Map(actions.map((a) => [a.id, a]));
   const priorities = criticalPathPriorities(actions);
@@ -99,8 +100,7 @@ export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionR
     const outcome: ActionOutcome = { actionId: action.id, kind: action.kind, region: action.region, keyName: action.keyName, status, ...details };
     outcomes.set(action.id, outcome);
     deps.onOutcome?.(outcome);
-    log({
-      message: `KMS ${action.kind} ${status}`,
+    log.debug(`KMS ${action.kind} ${status}`, {
       ...outcome,
       ...(action.kind === 'ReplicateKey' ? { replicaRegion: action.replicaRegion } : {}),
       ...(startedAt === undefined ? {} : { durationMs: now() - startedAt }),

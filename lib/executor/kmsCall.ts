@@ -72,9 +72,8 @@ export function kmsRetryPolicy(ctx: ExecutionContext, options: Pick<KmsCallOptio
 export async function kmsCall<T>(ctx: ExecutionContext, options: KmsCallOptions, send: () => Promise<T>): Promise<T> {
   return withRetry(() => pacedAttempt(options.pace, options.onThrottled, send), {
     policy: kmsRetryPolicy(ctx, options),
-    sleep: ctx.sleep,
+    clock: ctx.clock,
     random: ctx.random,
-    now: ctx.now,
     deadline: ctx.deadline,
     onRetry: ctx.countRetry,
   });

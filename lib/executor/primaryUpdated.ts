@@ -26,8 +26,7 @@ export async function waitForPrimaryUpdate(ctx: ExecutionContext, regions: strin
   };
   const result = await poll(look, (updating) => updating.length === 0, {
     delay: (n) => Math.min(PRIMARY_UPDATE_POLL.firstMs * 2 ** Math.min(n, 30), PRIMARY_UPDATE_POLL.maxIntervalMs),
-    sleep: ctx.sleep,
-    now: ctx.now,
+    clock: ctx.clock,
     deadline: ctx.deadline,
     maxWaitMs: ctx.primaryUpdateTimeoutMs,
   });

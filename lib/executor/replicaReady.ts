@@ -34,8 +34,7 @@ export async function waitForReplica(ctx: ExecutionContext, replicaRegion: strin
   };
   const result = await poll(look, (state) => state !== null && READY.has(state), {
     delay: (n) => (n === 0 ? REPLICA_POLL.firstMs : REPLICA_POLL.intervalMs),
-    sleep: ctx.sleep,
-    now: ctx.now,
+    clock: ctx.clock,
     deadline: ctx.deadline,
     maxWaitMs: ctx.replicaReadyTimeoutMs,
   });

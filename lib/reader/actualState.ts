@@ -22,8 +22,9 @@
 import type { KmsOperation } from '../constants.ts';
 import { hasCode, KmsError } from '../errors.ts';
 import { type AliasEntry, type KeyListEntry, type KmsApi, type KmsApiFactory, sendPage } from '../kmsApi.ts';
+import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer, pacedAttempt } from '../retry/pacer.ts';
-import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, realSleep, withRetry } from '../retry/retry.ts';
+import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, withRetry } from '../retry/retry.ts';
 import { compare } from '../text/order.ts';
 import type { ActualAlias, ActualKey, ActualState, Owner } from '../types.ts';
 import { type Limiter, limiter, mapLimit } from './concurrency.ts';
@@ -42,9 +43,8 @@ export interface ReadActualStateInput {
   madeKeys?: ReadonlySet<string>;
   /** Narrow the tag scan with the Tagging API's index (lib/reader/tagIndex.ts); absent or null: read every key's tags. */
   tagIndex?: TagIndexUse;
-  /** Injectable for tests. */
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
+  /** Times retries; real time when absent. */
+  clock?: Clock;
 }
 
 /** A Region whose KMS listings were denied: nothing in it was read. */
@@ -112,9 +112,9 @@ const AWS_MANAGED_ALIAS_PREFIX = 'alias/aws/';
 
 export async function readActualState(input: ReadActualStateInput): Promise<ReadResult> {
   const pacer = input.pacer ?? new Pacer();
-  const sleep = input.sleep ?? realSleep;
+  const clock = input.clock ?? systemClock;
   const global = limiter(READ_CONCURRENCY_TOTAL);
-  const perRegion = await Promise.all(input.regions.map((region) => readRegion(input.kms(region), input, pacer, sleep, global)));
+  const perRegion = await Promise.all(input.regions.map((region) => readRegion(input.kms(region), input, pacer, clock, global)));
   const grants = perRegion.flatMap((r) => r.grants ?? []);
   return {
     keys: perRegion.flatMap((r) => r.keys),
@@ -128,11 +128,10 @@ async function readRegion(
   api: KmsApi,
   input: ReadActualStateInput,
   pacer: Pacer,
-  sleep: (ms: number) => Promise<void>,
+  clock: Clock,
   global: Limiter,
 ): Promise<ActualState & { region: string; denied: string | null }> {
   const region = api.region;
-  const now = input.now ?? Date.now;
   const regionSlots = limiter(READ_CONCURRENCY_PER_REGION);
   // A Region's slot first, then a global one: a Region never holds global slots it cannot use.
   const slots: Limiter = (task) => regionSlots(() => global(task));
@@ -152,7 +151,7 @@ async function readRegion(
               sendOne,
             ),
           ),
-        { policy: readRetry(region, operation, onKey), sleep, now },
+        { policy: readRetry(region, operation, onKey), clock },
       );
     return paged ? send({ page: request }) : request(() => send({ page: sendPage }));
   };

@@ -21,14 +21,14 @@
  *   CreateKeys, which only lose that once (they still get the whole refill rate).
  */
 import { DEFAULT_KMS_QUOTAS, type KmsOperation, type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST, UPDATE_PRIMARY_REGION_COST_PER_REGION } from '../constants.ts';
-import { isThrottling, realSleep } from './retry.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { isThrottling } from './retry.ts';
 
 export interface PacerOptions {
   /** Overrides of the default quotas (requests per second) for accounts with raised quotas. */
   quotas?: Partial<KmsQuotas>;
-  /** Epoch ms; injectable for tests. */
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  /** Refills and waits; the request's clock (real time when absent). */
+  clock?: Clock;
 }
 
 /** Default priority: ordinary work. Higher numbers are served first. */
@@ -74,15 +74,13 @@ export function throttledBucketCapacity(rate: number): number {
 /** Token buckets per Region per operation. One Pacer serves the reader and the executor of a request. */
 export class Pacer {
   readonly quotas: KmsQuotas;
-  readonly #now: () => number;
-  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #clock: Clock;
   readonly #buckets = new Map<string, Bucket>();
   #seq = 0;
 
   constructor(options: PacerOptions = {}) {
     this.quotas = { ...DEFAULT_KMS_QUOTAS, ...definedOnly(options.quotas ?? {}) };
-    this.#now = options.now ?? Date.now;
-    this.#sleep = options.sleep ?? realSleep;
+    this.#clock = options.clock ?? systemClock;
   }
 
   /**
@@ -161,14 +159,14 @@ export class Pacer {
     if (bucket === undefined) {
       const rate = Math.max(this.quotas[operation], Number.MIN_VALUE);
       const capacity = bucketCapacity(rate);
-      bucket = { rate, capacity, tokens: capacity, updatedAt: this.#now(), queue: [], pumping: false, reserved: new Map() };
+      bucket = { rate, capacity, tokens: capacity, updatedAt: this.#clock.now(), queue: [], pumping: false, reserved: new Map() };
       this.#buckets.set(key, bucket);
     }
     return bucket;
   }
 
   #refill(bucket: Bucket): void {
-    const now = this.#now();
+    const now = this.#clock.now();
     bucket.tokens = Math.min(bucket.capacity, bucket.tokens + ((now - bucket.updatedAt) * bucket.rate) / 1000);
     bucket.updatedAt = now;
   }
@@ -203,7 +201,7 @@ export class Pacer {
     const missing = this.#needed(bucket, head.tokens, head.priority) - bucket.tokens;
     bucket.pumping = true;
     // Whoever is the head when the timer fires is served: a later, higher-priority waiter included.
-    void this.#sleep(Math.max(1, Math.ceil((missing * 1000) / bucket.rate))).then(() => {
+    void this.#clock.sleep(Math.max(1, Math.ceil((missing * 1000) / bucket.rate))).then(() => {
       bucket.pumping = false;
       this.#pump(bucket);
     });

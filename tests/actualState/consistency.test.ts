@@ -19,9 +19,9 @@ const denied = () => new KmsError('AccessDeniedException', 'User is not authoriz
 function setup() {
   const clock = new VirtualClock();
   const kms = new FakeKms({ now: clock.now });
-  const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
+  const pacer = new Pacer({ clock });
   const read = (regions: string[], aliasNames: string[], extra: { kms?: KmsApiFactory; madeKeys?: Set<string> } = {}) =>
-    readActualState({ regions, owner, aliasNames, kms: extra.kms ?? kms.factory, pacer, sleep: clock.sleep, now: clock.now, madeKeys: extra.madeKeys });
+    readActualState({ regions, owner, aliasNames, kms: extra.kms ?? kms.factory, pacer, clock, madeKeys: extra.madeKeys });
   return { kms, read };
 }
 

@@ -56,9 +56,8 @@ describe('Function: readActualState with the tag index', () => {
         owner,
         aliasNames,
         kms: factory,
-        pacer: new Pacer({ now: clock.now, sleep: clock.sleep }),
-        sleep: clock.sleep,
-        now: clock.now,
+        pacer: new Pacer({ clock }),
+        clock,
         tagIndex: { directAliasNames: ['alias/adopted'], log, minKeys: options.minKeys ?? 0 },
       });
     return { kms, read, warnings, attempts: () => attempts };
