@@ -39,8 +39,22 @@ export interface ReconcileDeps {
   clock?: Clock;
 }
 
+/** What one request reconciles: the planner's input, and what the reader and the answer need besides. */
+export interface ReconcileRequest {
+  desired: DesiredState;
+  /** `ReturnAttributes`: the attributes the answer carries. */
+  returnAttributes: string[];
+  /**
+   * For the tag index (lib/reader/tagIndex.ts): the `alias/<name>` of every key this request's
+   * properties and previous properties name, whose targets' tags the reader always reads directly.
+   * null: some properties could not be read, and the reader reads every key's tags.
+   */
+  tagIndexAliasNames: readonly string[] | null;
+}
+
 /** Read → plan → execute, up to `MAX_RECONCILE_PASSES` times while every failure was transient. */
-export async function reconcile(desired: DesiredState, returnAttributes: string[], deps: ReconcileDeps): Promise<RequestResult> {
+export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps): Promise<RequestResult> {
+  const { desired, returnAttributes, tagIndexAliasNames } = request;
   const { kms, context, log, deadline, progress } = deps;
   const clock = deps.clock ?? systemClock;
   const now = () => clock.now();
@@ -49,7 +63,7 @@ export async function reconcile(desired: DesiredState, returnAttributes: string[
   let last = { planned: 0, outcomes: [] as ActionOutcome[] };
   // Keys made or changed by this request, across passes: KMS may not list or find them yet.
   const madeKeys = new Set<string>();
-  const tagIndex = desired.tagIndexAliasNames == null ? null : { directAliasNames: desired.tagIndexAliasNames, log };
+  const tagIndex = tagIndexAliasNames === null ? null : { directAliasNames: tagIndexAliasNames, log };
 
   for (let pass = 1; pass <= MAX_RECONCILE_PASSES; pass++) {
     progress.startPass(`reading the actual state (pass ${pass})`);
