@@ -2,9 +2,9 @@
  * The one retry helper: a classifier names the kind of each failure, and each kind has its own
  * backoff and budget. Backoff is full jitter (delay = random × min(cap, base × 2^step)): it spreads
  * the retries of many parallel callers that failed at the same moment. Also the classification of
- * KMS errors the executor and the reader share.
+ * KMS and Tagging API errors the executor and the reader share.
  */
-import { KmsError } from '../errors.ts';
+import { AwsServiceError } from '../errors.ts';
 import type { Clock } from './clock.ts';
 
 /** Codes KMS, the Tagging API (`ThrottledException`) or the SDK use for a request refused for rate: nothing happened. */
@@ -16,12 +16,12 @@ export function isThrottlingCode(code: string): boolean {
 
 /** A throttled request: always safe to repeat. */
 export function isThrottling(error: unknown): boolean {
-  return error instanceof KmsError && isThrottlingCode(error.code);
+  return error instanceof AwsServiceError && isThrottlingCode(error.code);
 }
 
 /** Transient, effect unknown (5xx, network): safe to repeat only for idempotent operations. */
 export function isTransient(error: unknown): boolean {
-  return error instanceof KmsError && error.retryable && !isThrottlingCode(error.code);
+  return error instanceof AwsServiceError && error.retryable && !isThrottlingCode(error.code);
 }
 
 export interface BackoffOptions {
