@@ -187,7 +187,7 @@ export function deletionDesiredState(input: {
   const known = input.accountRegions === undefined ? null : new Set(input.accountRegions.map((r) => r.name));
   // A name the partition does not have makes the whole list garbage: every enabled Region is scanned.
   const optInRegions = leniently(rawProperties, 'OptInRegions', (value, issues) => {
-    const list = readRegionList(value, 'OptInRegions', issues, false);
+    const list = readRegionList(value, 'OptInRegions', issues, { allowAll: false });
     if (list !== undefined && known !== null && list.some((r) => !known.has(r))) addIssue(issues, 'OptInRegions', 'unknown Region');
     return list;
   });

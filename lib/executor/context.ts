@@ -4,6 +4,7 @@
  */
 import type { KmsApiFactory } from '../kmsApi.ts';
 import type { Log } from '../logger.ts';
+import type { MadeKeys } from '../madeKeys.ts';
 import type { Clock } from '../retry/clock.ts';
 import type { Pacer } from '../retry/pacer.ts';
 
@@ -22,10 +23,10 @@ export interface ExecutionContext {
   /** How long a key KMS has not caught up with is retried (executor/settling.ts). */
   settlingTimeoutMs: number;
   /**
-   * Members (`memberKey(region, keyId)`) of keys made or changed in this request, including earlier
-   * reconcile passes: their NotFound / KMSInvalidState answers are retried.
+   * Keys made or changed in this request, including earlier reconcile passes: their NotFound /
+   * KMSInvalidState answers are retried.
    */
-  madeKeys: Set<string>;
+  madeKeys: MadeKeys;
   /** Key ids that an UpdatePrimaryRegion of this plan changes: every member is `Updating` for a while. */
   movingKeyIds: ReadonlySet<string>;
   /** Counts every retried request (ExecutionResult.retries). */

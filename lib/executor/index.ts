@@ -8,6 +8,7 @@ import { type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST } from '../constants.ts';
 import { KmsError, PlanError } from '../errors.ts';
 import type { KmsApiFactory } from '../kmsApi.ts';
 import { type Log, silentLog } from '../logger.ts';
+import { MadeKeys } from '../madeKeys.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer } from '../retry/pacer.ts';
 import type { Action, ActionOutcome, ExecutionResult, KeyRef, Plan } from '../types.ts';
@@ -38,10 +39,10 @@ export interface ExecuteDeps {
   /** How long a key KMS has not caught up with is retried (executor/settling.ts). Default 30 s. */
   settlingTimeoutMs?: number;
   /**
-   * Members of keys made or changed by this request (`memberKey(region, keyId)`), shared across
-   * reconcile passes; the executor adds the keys it makes. A fresh set when absent.
+   * Keys made or changed by this request, shared across reconcile passes; the executor adds the
+   * keys it makes. A fresh one when absent.
    */
-  madeKeys?: Set<string>;
+  madeKeys?: MadeKeys;
   /** Jitter source; injectable for tests. */
   random?: () => number;
 }
@@ -67,7 +68,7 @@ export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionR
     policyPropagationTimeoutMs: deps.policyPropagationTimeoutMs ?? DEFAULT_POLICY_PROPAGATION_TIMEOUT_MS,
     primaryUpdateTimeoutMs: deps.primaryUpdateTimeoutMs ?? DEFAULT_PRIMARY_UPDATE_TIMEOUT_MS,
     settlingTimeoutMs: deps.settlingTimeoutMs ?? DEFAULT_SETTLING_TIMEOUT_MS,
-    madeKeys: deps.madeKeys ?? new Set(),
+    madeKeys: deps.madeKeys ?? new MadeKeys(),
     movingKeyIds: new Set(plan.actions.flatMap((a) => (a.kind === 'UpdatePrimaryRegion' && 'keyId' in a.key ? [a.key.keyId] : []))),
     countRetry: () => {
       retries++;

@@ -31,11 +31,6 @@ export function isSettling(error: unknown, settling: SettlingClass | undefined):
   return settling !== undefined && error instanceof KmsError && CODES[settling].includes(error.code);
 }
 
-/** `${region}\n${keyId}`: the members of keys made or changed in one request. */
-export function memberKey(region: string, keyId: string): string {
-  return `${region}\n${keyId}`;
-}
-
 /** The message of a key that stayed unsettled for the whole wait: says what happened and that a retry resumes. */
 export function stillSettling(error: KmsError, waitedMs: number): KmsError {
   return new KmsError(error.code, `${error.message.replace(/^\w+: /, '')} (still after ${Math.round(waitedMs / 1000)} s of retries: KMS had not caught up)`, {

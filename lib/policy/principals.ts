@@ -25,7 +25,7 @@ const ARN_PARTITION = /^arn:([^:]+):/;
  * Why `principal` cannot appear in a key policy as written, or undefined.
  * Validation refuses these earlier; this is the last line of defence before KMS.
  */
-export function principalProblem(principal: string, partition: string, conditioned: boolean): string | undefined {
+export function principalProblem(principal: string, partition: string, { conditioned }: { conditioned: boolean }): string | undefined {
   if (principal.includes('*')) {
     return conditioned ? undefined : `the principal ${JSON.stringify(principal)} (everyone) is allowed only together with a condition`;
   }
@@ -39,7 +39,7 @@ export function principalProblem(principal: string, partition: string, condition
 export function checkPrincipals(principals: readonly string[], partition: string, path: string, issues: ValidationIssue[]): string[] {
   const accepted: string[] = [];
   principals.forEach((principal, index) => {
-    const problem = principalProblem(principal, partition, false);
+    const problem = principalProblem(principal, partition, { conditioned: false });
     if (problem === undefined) accepted.push(principal);
     else issues.push({ path: `${path}[${index}]`, message: problem });
   });
@@ -56,7 +56,7 @@ export function groupCmkUsers(users: readonly CmkUser[], partition: string, path
     for (const message of problems) issues.push({ path: `${userPath}.Conditions`, message });
     const conditioned = !isEmptyBlock(block);
     const principalIssues = user.principals.flatMap((principal, principalIndex) => {
-      const message = principalProblem(principal, partition, conditioned);
+      const message = principalProblem(principal, partition, { conditioned });
       return message === undefined ? [] : [{ path: `${userPath}.Name[${principalIndex}]`, message }];
     });
     issues.push(...principalIssues);

@@ -26,7 +26,7 @@ export function userStatementsOf(
     const aws = statement.Principal.AWS ?? [];
     aws.forEach((principal, index) => {
       // Conditioned or not, `*` was judged by validation; only the partition is left to check.
-      const problem = principalProblem(principal, context.partition, true);
+      const problem = principalProblem(principal, context.partition, { conditioned: true });
       if (problem !== undefined) issues.push({ path: `${path}.Principal.AWS[${index}]`, message: problem });
     });
     if (issues.length === before) statements.push(statement);

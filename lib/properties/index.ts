@@ -67,7 +67,7 @@ export function parseProperties(raw: unknown, opts: { accountId: string }): Reso
     checkAliasOwners(keys, issues);
   }
 
-  const optInRegions = read('OptInRegions', readRegionList, false) ?? null;
+  const optInRegions = read('OptInRegions', readRegionList, { allowAll: false }) ?? null;
   const returnAttributes = read('ReturnAttributes', readReturnAttributes) ?? [...DEFAULTS.returnAttributes];
   const adoptExistingKeys = read('AdoptExistingKeys', readBoolean) ?? false;
 

@@ -57,7 +57,7 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
   const read = fieldReader(fields, path, issues);
 
   const region = readRegion(fields.Region, at('Region'), issues);
-  const replicaRegions = read('ReplicaRegions', readRegionList, true) ?? [];
+  const replicaRegions = read('ReplicaRegions', readRegionList, { allowAll: true }) ?? [];
   if (region === null && replicaRegions.length > 0) {
     addIssue(issues, at('ReplicaRegions'), 'needs Region: replicas copy one primary key, but an empty Region means a separate key in every Region');
   }

@@ -22,6 +22,7 @@
 import type { KmsOperation } from '../constants.ts';
 import { hasCode, KmsError } from '../errors.ts';
 import { type AliasEntry, type KeyListEntry, type KmsApi, type KmsApiFactory, sendPage } from '../kmsApi.ts';
+import type { MadeKeysView } from '../madeKeys.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer, pacedAttempt } from '../retry/pacer.ts';
 import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, withRetry } from '../retry/retry.ts';
@@ -39,8 +40,8 @@ export interface ReadActualStateInput {
   kms: KmsApiFactory;
   /** Shared with the executor; a default-quota Pacer when absent. */
   pacer?: Pacer;
-  /** Members (`region\nkeyId`) of keys this request made: read even when ListKeys lags. */
-  madeKeys?: ReadonlySet<string>;
+  /** Keys this request made: read even when ListKeys lags. */
+  madeKeys?: MadeKeysView;
   /** Narrow the tag scan with the Tagging API's index (lib/reader/tagIndex.ts); absent or null: read every key's tags. */
   tagIndex?: TagIndexUse;
   /** Times retries; real time when absent. */
@@ -140,7 +141,7 @@ async function readRegion(
    * the Region's slots, retried while the error says it may pass; on a key (`onKey`),
    * NotFoundException too, for up to READ_SETTLING_MS.
    */
-  const read: RegionRead = (operation, send, paged = false, onKey = !paged) => {
+  const read: RegionRead = (operation, send, { paged = false, onKey = !paged } = {}) => {
     const request = <T>(sendOne: () => Promise<T>) =>
       withRetry(
         () =>
@@ -157,13 +158,13 @@ async function readRegion(
   };
 
   const { listed: listedKeys, index: indexRead } = listKeysWithIndex(
-    (page) => read('ListKeys', (options) => api.listKeys({ page: page(options.page) }), true),
-    (keys) => readTagIndex(api, input.tagIndex, (send) => read('GetResources', send, true), keys),
+    (page) => read('ListKeys', (options) => api.listKeys({ page: page(options.page) }), { paged: true }),
+    (keys) => readTagIndex(api, input.tagIndex, (send) => read('GetResources', send, { paged: true }), keys),
   );
   let aliases: AliasEntry[];
   let listed: KeyListEntry[];
   try {
-    [aliases, listed] = await Promise.all([read('ListAliases', (options) => api.listAliases(options), true), listedKeys]);
+    [aliases, listed] = await Promise.all([read('ListAliases', (options) => api.listAliases(options), { paged: true }), listedKeys]);
   } catch (error) {
     await indexRead;
     if (!hasCode(error, 'AccessDeniedException')) throw error;
@@ -177,10 +178,7 @@ async function readRegion(
   // ListKeys may not list a key made moments ago yet: the keys this request made and the targets of
   // wanted aliases exist, whatever the listing says.
   const keyIds = new Set(listed.map((k) => k.keyId));
-  for (const member of input.madeKeys ?? []) {
-    const [madeRegion, keyId] = member.split('\n');
-    if (madeRegion === region && keyId !== undefined) keyIds.add(keyId);
-  }
+  for (const keyId of input.madeKeys?.inRegion(region) ?? []) keyIds.add(keyId);
   for (const keyId of wantedTargets) keyIds.add(keyId);
   const readable = (keyId: string) => keyIds.has(keyId) && !awsManaged.has(keyId);
   const direct = directReads(region, aliases, wantedTargets, input.tagIndex, input.madeKeys);

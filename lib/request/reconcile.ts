@@ -9,6 +9,7 @@ import { KmsError } from '../errors.ts';
 import { execute } from '../executor/index.ts';
 import type { KmsApiFactory } from '../kmsApi.ts';
 import type { Log } from '../logger.ts';
+import { MadeKeys } from '../madeKeys.ts';
 import { plan } from '../planner/index.ts';
 import { type PlanInput, readForPlan } from '../reader/readForPlan.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';
@@ -62,7 +63,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   const aliasNames = [...new Set(desired.keys.flatMap((k) => [k.aliasName, ...k.extraAliasNames]))];
   let last = { planned: 0, outcomes: [] as ActionOutcome[] };
   // Keys made or changed by this request, across passes: KMS may not list or find them yet.
-  const madeKeys = new Set<string>();
+  const madeKeys = new MadeKeys();
   const tagIndex = tagIndexAliasNames === null ? null : { directAliasNames: tagIndexAliasNames, log };
 
   for (let pass = 1; pass <= MAX_RECONCILE_PASSES; pass++) {
