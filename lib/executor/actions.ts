@@ -5,12 +5,12 @@
 import { hasCode, KmsError, PlanError } from '../errors.ts';
 import type { KmsApi } from '../kmsApi.ts';
 import { DEFAULT_PRIORITY } from '../retry/pacer.ts';
+import type { SettlingClass } from '../retry/policy.ts';
 import type { Action, KeyState } from '../types.ts';
 import type { ExecutionContext } from './context.ts';
 import { kmsCall } from './kmsCall.ts';
 import { waitForPrimaryUpdate } from './primaryUpdated.ts';
 import { waitForReplica } from './replicaReady.ts';
-import type { SettlingClass } from './settling.ts';
 
 /** What a successful action reports: the key made by CreateKey / ReplicateKey. */
 export interface ActionResult {
@@ -182,7 +182,7 @@ export async function runAction(
 }
 
 /**
- * Which answers of KMS mean "not caught up yet" for this action (executor/settling.ts): `made` for a
+ * Which answers of KMS mean "not caught up yet" for this action (lib/retry/policy.ts, settling): `made` for a
  * key made or changed in this request (or moving its primary in this plan), `listed` for a key the
  * reader has just listed; none for CreateKey (no key yet) and DeleteAlias (NotFound = already gone).
  */

@@ -11,11 +11,16 @@ import { type Log, silentLog } from '../logger.ts';
 import { MadeKeys } from '../madeKeys.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer } from '../retry/pacer.ts';
+import {
+  DEFAULT_POLICY_PROPAGATION_TIMEOUT_MS,
+  DEFAULT_PRIMARY_UPDATE_TIMEOUT_MS,
+  DEFAULT_REPLICA_READY_TIMEOUT_MS,
+  DEFAULT_SETTLING_TIMEOUT_MS,
+} from '../retry/policy.ts';
 import type { Action, ActionOutcome, ExecutionResult, KeyRef, Plan } from '../types.ts';
 import { type ActionResult, runAction } from './actions.ts';
 import type { ExecutionContext } from './context.ts';
 import { criticalPathPriorities } from './priority.ts';
-import { DEFAULT_SETTLING_TIMEOUT_MS } from './settling.ts';
 
 export interface ExecuteDeps {
   kms: KmsApiFactory;
@@ -36,7 +41,7 @@ export interface ExecuteDeps {
   policyPropagationTimeoutMs?: number;
   /** How long both keys may stay `Updating` after UpdatePrimaryRegion. Default 300 s. */
   primaryUpdateTimeoutMs?: number;
-  /** How long a key KMS has not caught up with is retried (executor/settling.ts). Default 30 s. */
+  /** How long a key KMS has not caught up with is retried (lib/retry/policy.ts). Default 30 s. */
   settlingTimeoutMs?: number;
   /**
    * Keys made or changed by this request, shared across reconcile passes; the executor adds the
@@ -46,10 +51,6 @@ export interface ExecuteDeps {
   /** Jitter source; injectable for tests. */
   random?: () => number;
 }
-
-export const DEFAULT_REPLICA_READY_TIMEOUT_MS = 60_000;
-export const DEFAULT_POLICY_PROPAGATION_TIMEOUT_MS = 120_000;
-export const DEFAULT_PRIMARY_UPDATE_TIMEOUT_MS = 300_000;
 
 /** Executes `plan.actions`; never rejects: failures are reported per action. */
 export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionResult> {

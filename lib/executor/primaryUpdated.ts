@@ -6,8 +6,9 @@
  */
 import { KmsError } from '../errors.ts';
 import { DEFAULT_PRIORITY } from '../retry/pacer.ts';
+import { PRIMARY_UPDATE_POLL } from '../retry/policy.ts';
 import { poll } from '../retry/poll.ts';
-import { type ExecutionContext, PRIMARY_UPDATE_POLL } from './context.ts';
+import type { ExecutionContext } from './context.ts';
 import { kmsCall } from './kmsCall.ts';
 
 /** Waits until the key `keyId` is not `Updating` in any of `regions`; fails as retryable after `primaryUpdateTimeoutMs`. */

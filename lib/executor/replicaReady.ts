@@ -4,8 +4,9 @@
  */
 import { hasCode, KmsError } from '../errors.ts';
 import { DEFAULT_PRIORITY } from '../retry/pacer.ts';
+import { REPLICA_POLL } from '../retry/policy.ts';
 import { poll } from '../retry/poll.ts';
-import { type ExecutionContext, REPLICA_POLL } from './context.ts';
+import type { ExecutionContext } from './context.ts';
 import { kmsCall } from './kmsCall.ts';
 
 /**

@@ -25,7 +25,8 @@ import { type AliasEntry, type KeyListEntry, type KmsApi, type KmsApiFactory, se
 import type { MadeKeysView } from '../madeKeys.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer, pacedAttempt } from '../retry/pacer.ts';
-import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, withRetry } from '../retry/retry.ts';
+import { DEFAULT_BACKOFF, READ_ATTEMPTS, READ_SETTLING_MS } from '../retry/policy.ts';
+import { isThrottling, isTransient, type RetryPolicy, withRetry } from '../retry/retry.ts';
 import { compare } from '../text/order.ts';
 import type { ActualAlias, ActualKey, ActualState, Owner } from '../types.ts';
 import { type Limiter, limiter, mapLimit } from './concurrency.ts';
@@ -59,12 +60,6 @@ export interface DeniedRegion {
 export interface ReadResult extends ActualState {
   deniedRegions: DeniedRegion[];
 }
-
-/** How long a listed (or just made) key answering NotFoundException is read again. */
-export const READ_SETTLING_MS = 20_000;
-
-/** Attempts in all for one read request (throttling, 5xx). */
-const READ_ATTEMPTS = 8;
 
 /** A read changes nothing: throttled and transient failures alike are retried. */
 const READ_RETRY: RetryPolicy<'kms'> = {

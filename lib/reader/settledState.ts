@@ -7,12 +7,10 @@
 
 import type { Log } from '../logger.ts';
 import type { Clock } from '../retry/clock.ts';
+import { SETTLE_POLL } from '../retry/policy.ts';
 import { poll } from '../retry/poll.ts';
 import type { ActualState } from '../types.ts';
 import { type ReadActualStateInput, type ReadResult, readActualState } from './actualState.ts';
-
-/** Waits between reads while keys are in transition: 250 ms, doubling up to 2 s. */
-export const SETTLE_POLL = { firstMs: 250, capMs: 2_000 } as const;
 
 export interface SettleOptions {
   /** Epoch ms: no wait past it; the last read is returned as it is. */

@@ -14,18 +14,13 @@ import { plan } from '../planner/index.ts';
 import { type PlanInput, readForPlan } from '../reader/readForPlan.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer } from '../retry/pacer.ts';
+import { MAX_RECONCILE_PASSES, REREAD_PAUSE_MS } from '../retry/policy.ts';
 import type { ActionOutcome, DesiredState, Plan, ResourceContext } from '../types.ts';
 import { buildAttributes, grantIdsOf } from './attributes.ts';
 import { executionFailureReason, RESUME_ADVICE, refusalReason } from './failureReasons.ts';
 import { countByRegionAndKind, executionCounts } from './outcomeCounts.ts';
 import type { RequestProgress } from './progress.ts';
 import { failedResult, type RequestResult } from './requestResult.ts';
-
-/** Read, plan and execute at most this many times when failures were transient. */
-export const MAX_RECONCILE_PASSES = 3;
-
-/** Pause before a reconcile pass that follows transient failures (KMS's listings catching up). */
-export const REREAD_PAUSE_MS = 1_000;
 
 export interface ReconcileDeps {
   kms: KmsApiFactory;

@@ -9,6 +9,7 @@ import { request as httpsRequest } from 'node:https';
 import { MAX_RESPONSE_BYTES } from '../constants.ts';
 import { MultiRegionKmsKeysError } from '../errors.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';
+import { RESPONSE_PUT } from '../retry/policy.ts';
 import { withRetry } from '../retry/retry.ts';
 
 /** The fields of a CloudFormation custom resource response, except `Data` and `Reason`. */
@@ -139,7 +140,7 @@ export interface SendResponseOptions {
   clock?: Clock;
 }
 
-const DEFAULT_SEND = { maxAttempts: 6, windowMs: 30_000, attemptTimeoutMs: 10_000, backoffBaseMs: 250, backoffCapMs: 4_000 } as const;
+const DEFAULT_SEND = RESPONSE_PUT;
 
 type FailedAttempt = { ok: false; retryable: boolean; statusCode?: number; error: string; cause?: unknown };
 type AttemptResult = { ok: true } | FailedAttempt;
