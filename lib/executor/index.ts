@@ -11,12 +11,7 @@ import { type Log, silentLog } from '../logger.ts';
 import { MadeKeys } from '../madeKeys.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer } from '../retry/pacer.ts';
-import {
-  DEFAULT_POLICY_PROPAGATION_TIMEOUT_MS,
-  DEFAULT_PRIMARY_UPDATE_TIMEOUT_MS,
-  DEFAULT_REPLICA_READY_TIMEOUT_MS,
-  DEFAULT_SETTLING_TIMEOUT_MS,
-} from '../retry/policy.ts';
+import { DEFAULT_RETRY_TIMINGS, type RetryTimings } from '../retry/policy.ts';
 import type { Action, ActionOutcome, ExecutionResult, KeyRef, Plan } from '../types.ts';
 import { type ActionResult, runAction } from './actions.ts';
 import type { ExecutionContext } from './context.ts';
@@ -35,14 +30,8 @@ export interface ExecuteDeps {
   onOutcome?: (outcome: ActionOutcome) => void;
   /** One debug entry per finished action (no policies, no tag values); silent when absent. */
   log?: Log;
-  /** How long a new replica may stay `Creating`. Default 60 s. */
-  replicaReadyTimeoutMs?: number;
-  /** How long to wait for IAM to propagate a policy's principals. Default 120 s. */
-  policyPropagationTimeoutMs?: number;
-  /** How long both keys may stay `Updating` after UpdatePrimaryRegion. Default 300 s. */
-  primaryUpdateTimeoutMs?: number;
-  /** How long a key KMS has not caught up with is retried (lib/retry/policy.ts). Default 30 s. */
-  settlingTimeoutMs?: number;
+  /** Overrides of the waits' time limits (lib/retry/policy.ts, DEFAULT_RETRY_TIMINGS). */
+  timings?: Partial<RetryTimings>;
   /**
    * Keys made or changed by this request, shared across reconcile passes; the executor adds the
    * keys it makes. A fresh one when absent.
@@ -65,10 +54,7 @@ export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionR
     log,
     random: deps.random ?? Math.random,
     deadline: deps.deadline,
-    replicaReadyTimeoutMs: deps.replicaReadyTimeoutMs ?? DEFAULT_REPLICA_READY_TIMEOUT_MS,
-    policyPropagationTimeoutMs: deps.policyPropagationTimeoutMs ?? DEFAULT_POLICY_PROPAGATION_TIMEOUT_MS,
-    primaryUpdateTimeoutMs: deps.primaryUpdateTimeoutMs ?? DEFAULT_PRIMARY_UPDATE_TIMEOUT_MS,
-    settlingTimeoutMs: deps.settlingTimeoutMs ?? DEFAULT_SETTLING_TIMEOUT_MS,
+    timings: { ...DEFAULT_RETRY_TIMINGS, ...deps.timings },
     madeKeys: deps.madeKeys ?? new MadeKeys(),
     movingKeyIds: new Set(plan.actions.flatMap((a) => (a.kind === 'UpdatePrimaryRegion' && 'keyId' in a.key ? [a.key.keyId] : []))),
     countRetry: () => {

@@ -11,22 +11,21 @@
  *
  * KMS is eventually consistent (docs/behaviour.md §9): a key that ListKeys lists, that an alias
  * targets, or that this request made may answer NotFoundException for a while. That answer is
- * retried for up to `READ_SETTLING_MS` and never taken for "already gone" (nor the key for a foreign
- * one); a key still not found after that fails the read as retryable. Keys made by this request and
+ * retried until the request's deadline (lib/retry/policy.ts, settling) and never taken for "already
+ * gone" (nor the key for a foreign one); a key still not found then fails the read as retryable. Keys made by this request and
  * keys that wanted aliases target are read even when ListKeys does not list them yet.
  *
  * A Region whose listings answer AccessDeniedException (an Organizations SCP denying the Region) is
  * reported in `deniedRegions` with nothing read; the caller decides whether that is fatal.
  */
 
-import type { KmsOperation } from '../constants.ts';
-import { hasCode, KmsError } from '../errors.ts';
+import { hasCode } from '../errors.ts';
 import { type AliasEntry, type KeyListEntry, type KmsApi, type KmsApiFactory, sendPage } from '../kmsApi.ts';
 import type { MadeKeysView } from '../madeKeys.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer, pacedAttempt } from '../retry/pacer.ts';
-import { DEFAULT_BACKOFF, READ_ATTEMPTS, READ_SETTLING_MS } from '../retry/policy.ts';
-import { isThrottling, isTransient, type RetryPolicy, withRetry } from '../retry/retry.ts';
+import { DEFAULT_RETRY_TIMINGS, kmsRetryPolicy } from '../retry/policy.ts';
+import { withRetry } from '../retry/retry.ts';
 import { compare } from '../text/order.ts';
 import type { ActualAlias, ActualKey, ActualState, Owner } from '../types.ts';
 import { type Limiter, limiter, mapLimit } from './concurrency.ts';
@@ -47,6 +46,8 @@ export interface ReadActualStateInput {
   tagIndex?: TagIndexUse;
   /** Times retries; real time when absent. */
   clock?: Clock;
+  /** Epoch ms: no retry past it; a key KMS has not caught up with is read again until then (lib/retry/policy.ts). */
+  deadline?: number;
 }
 
 /** A Region whose KMS listings were denied: nothing in it was read. */
@@ -59,31 +60,6 @@ export interface DeniedRegion {
 /** The actual state of the readable Regions, and the Regions that could not be read. */
 export interface ReadResult extends ActualState {
   deniedRegions: DeniedRegion[];
-}
-
-/** A read changes nothing: throttled and transient failures alike are retried. */
-const READ_RETRY: RetryPolicy<'kms'> = {
-  classify: (error) => (isThrottling(error) || isTransient(error) ? 'kms' : undefined),
-  rules: { kms: { backoff: DEFAULT_BACKOFF, maxAttempts: READ_ATTEMPTS } },
-};
-
-/**
- * A read of one key: also NotFoundException, which a key KMS has not caught up with answers, for up
- * to READ_SETTLING_MS; then the key is not settled (retryable), never "gone".
- */
-function readRetry(region: string, operation: KmsOperation, onKey: boolean): RetryPolicy<'kms' | 'settling'> {
-  return {
-    classify: (error) => (onKey && hasCode(error, 'NotFoundException') ? 'settling' : READ_RETRY.classify(error)),
-    rules: {
-      ...READ_RETRY.rules,
-      settling: {
-        backoff: DEFAULT_BACKOFF,
-        ownCount: true,
-        maxWaitMs: READ_SETTLING_MS,
-        exhausted: (error) => notSettled(error as KmsError, region, operation),
-      },
-    },
-  };
 }
 
 /**
@@ -128,13 +104,14 @@ async function readRegion(
   global: Limiter,
 ): Promise<ActualState & { region: string; denied: string | null }> {
   const region = api.region;
+  const window = { deadline: input.deadline, timings: DEFAULT_RETRY_TIMINGS };
   const regionSlots = limiter(READ_CONCURRENCY_PER_REGION);
   // A Region's slot first, then a global one: a Region never holds global slots it cannot use.
   const slots: Limiter = (task) => regionSlots(() => global(task));
   /**
    * One read request (each page of a listing on its own): paced before every attempt, holding one of
    * the Region's slots, retried while the error says it may pass; on a key (`onKey`),
-   * NotFoundException too, for up to READ_SETTLING_MS.
+   * NotFoundException too, until the deadline (lib/retry/policy.ts).
    */
   const read: RegionRead = (operation, send, { paged = false, onKey = !paged } = {}) => {
     const request = <T>(sendOne: () => Promise<T>) =>
@@ -147,7 +124,12 @@ async function readRegion(
               sendOne,
             ),
           ),
-        { policy: readRetry(region, operation, onKey), clock },
+        {
+          // A read changes nothing: every retryable failure is retried, and NotFound of a key until the deadline.
+          policy: kmsRetryPolicy({ idempotent: true, settling: onKey ? 'listed' : undefined, what: `${operation} in ${region}` }, window),
+          clock,
+          deadline: input.deadline,
+        },
       );
     return paged ? send({ page: request }) : request(() => send({ page: sendPage }));
   };
@@ -201,13 +183,4 @@ async function readRegion(
     .sort((a, b) => compare(a.aliasName, b.aliasName));
   const grants = reads.flatMap((r) => r.grants);
   return { region, keys: actualKeys, aliases: actualAliases, grants, denied: null };
-}
-
-/** A key that kept answering NotFoundException: KMS has not caught up (retryable), never "gone". */
-function notSettled(error: KmsError, region: string, operation: KmsOperation): KmsError {
-  return new KmsError(
-    error.code,
-    `${operation} in ${region}: ${error.message.replace(/^\w+: /, '')}, still after ${READ_SETTLING_MS / 1000} s, for a key that ListKeys, an alias or this request reported; KMS has not caught up`,
-    { cause: error, context: { region }, retryable: true },
-  );
 }
