@@ -30,7 +30,7 @@ import { compare } from '../text/order.ts';
 import type { ActualAlias, ActualKey, ActualState, Owner } from '../types.ts';
 import { type Limiter, limiter, mapLimit } from './concurrency.ts';
 import { type KeyRead, type KeyReadContext, type RegionRead, readKey } from './keyRead.ts';
-import { directReads, listKeysWithIndex, mustReadTags, readTagIndex, type TagIndexUse } from './tagIndex.ts';
+import { directReads, listKeysWithIndex, mustReadTags, readTagIndex, type TagIndex, type TagIndexUse } from './tagIndex.ts';
 
 export interface ReadActualStateInput {
   regions: string[];
@@ -104,36 +104,7 @@ async function readRegion(
   global: Limiter,
 ): Promise<ActualState & { region: string; denied: string | null }> {
   const region = api.region;
-  const window = { deadline: input.deadline, timings: DEFAULT_RETRY_TIMINGS };
-  const regionSlots = limiter(READ_CONCURRENCY_PER_REGION);
-  // A Region's slot first, then a global one: a Region never holds global slots it cannot use.
-  const slots: Limiter = (task) => regionSlots(() => global(task));
-  /**
-   * One read request (each page of a listing on its own): paced before every attempt, holding one of
-   * the Region's slots, retried while the error says it may pass; on a key (`onKey`),
-   * NotFoundException too, until the deadline (lib/retry/policy.ts).
-   */
-  const read: RegionRead = (operation, send, { paged = false, onKey = !paged } = {}) => {
-    const request = <T>(sendOne: () => Promise<T>) =>
-      withRetry(
-        () =>
-          slots(() =>
-            pacedAttempt(
-              () => pacer.acquire(region, operation),
-              () => pacer.throttled(region, operation),
-              sendOne,
-            ),
-          ),
-        {
-          // A read changes nothing: every retryable failure is retried, and NotFound of a key until the deadline.
-          policy: kmsRetryPolicy({ idempotent: true, settling: onKey ? 'listed' : undefined, what: `${operation} in ${region}` }, window),
-          clock,
-          deadline: input.deadline,
-        },
-      );
-    return paged ? send({ page: request }) : request(() => send({ page: sendPage }));
-  };
-
+  const read = regionRead(region, input.deadline, pacer, clock, global);
   const { listed: listedKeys, index: indexRead } = listKeysWithIndex(
     (page) => read('ListKeys', (options) => api.listKeys({ page: page(options.page) }), { paged: true }),
     (keys) => readTagIndex(api, input.tagIndex, (send) => read('GetResources', send, { paged: true }), keys),
@@ -147,11 +118,54 @@ async function readRegion(
     if (!hasCode(error, 'AccessDeniedException')) throw error;
     return { region, keys: [], aliases: [], denied: error instanceof Error ? error.message : String(error) };
   }
+  const wantedNames = new Set(input.aliasNames);
+  const reads = await readKeys({ api, read, input, aliases, listed, wantedNames, indexRead });
+  const actualKeys = reads.map((r) => r.key);
+  const actualAliases = keptAliases(region, aliases, wantedNames, new Set(actualKeys.map((k) => k.keyId)));
+  return { region, keys: actualKeys, aliases: actualAliases, grants: reads.flatMap((r) => r.grants), denied: null };
+}
+
+/**
+ * The Region's read: one read request (each page of a listing on its own) paced before every
+ * attempt, holding one of the Region's slots, retried while the error says it may pass (the one KMS
+ * retry policy; a read changes nothing); on a key (`onKey`), NotFoundException too, until the deadline.
+ */
+function regionRead(region: string, deadline: number | undefined, pacer: Pacer, clock: Clock, global: Limiter): RegionRead {
+  const window = { deadline, timings: DEFAULT_RETRY_TIMINGS };
+  const regionSlots = limiter(READ_CONCURRENCY_PER_REGION);
+  // A Region's slot first, then a global one: a Region never holds global slots it cannot use.
+  const slots: Limiter = (task) => regionSlots(() => global(task));
+  return (operation, send, { paged = false, onKey = !paged } = {}) => {
+    const policy = kmsRetryPolicy({ idempotent: true, settling: onKey ? 'listed' : undefined, what: `${operation} in ${region}` }, window);
+    const attempt = <T>(sendOne: () => Promise<T>) =>
+      slots(() =>
+        pacedAttempt(
+          () => pacer.acquire(region, operation),
+          () => pacer.throttled(region, operation),
+          sendOne,
+        ),
+      );
+    const request = <T>(sendOne: () => Promise<T>) => withRetry(() => attempt(sendOne), { policy, clock, deadline });
+    return paged ? send({ page: request }) : request(() => send({ page: sendPage }));
+  };
+}
+
+interface RegionListing {
+  api: KmsApi;
+  read: RegionRead;
+  input: ReadActualStateInput;
+  aliases: AliasEntry[];
+  listed: KeyListEntry[];
+  wantedNames: ReadonlySet<string>;
+  indexRead: Promise<TagIndex>;
+}
+
+/** Reads the keys that may be ours or that a wanted alias targets (lib/reader/keyRead.ts); the others are left. */
+async function readKeys({ api, read, input, aliases, listed, wantedNames, indexRead }: RegionListing): Promise<(KeyRead & { key: ActualKey })[]> {
+  const region = api.region;
   const targeted = (entries: AliasEntry[]) => new Set(entries.flatMap((a) => (a.targetKeyId === null ? [] : [a.targetKeyId])));
   const awsManaged = targeted(aliases.filter((a) => a.aliasName.startsWith(AWS_MANAGED_ALIAS_PREFIX)));
-  const wantedNames = new Set(input.aliasNames);
   const wantedTargets = targeted(aliases.filter((a) => wantedNames.has(a.aliasName)));
-
   // ListKeys may not list a key made moments ago yet: the keys this request made and the targets of
   // wanted aliases exist, whatever the listing says.
   const keyIds = new Set(listed.map((k) => k.keyId));
@@ -174,13 +188,13 @@ async function readRegion(
     each([...direct].filter(readable)),
     indexRead.then((index) => each([...keyIds].filter((keyId) => readable(keyId) && !direct.has(keyId) && mustReadTags(keyId, index, input.owner)))),
   ]);
-  const reads = [...directly, ...others].filter((r): r is KeyRead & { key: ActualKey } => r.key !== null).sort((a, b) => compare(a.key.keyId, b.key.keyId));
-  const actualKeys = reads.map((r) => r.key);
-  const keptIds = new Set(actualKeys.map((k) => k.keyId));
-  const actualAliases: ActualAlias[] = aliases
+  return [...directly, ...others].filter((r): r is KeyRead & { key: ActualKey } => r.key !== null).sort((a, b) => compare(a.key.keyId, b.key.keyId));
+}
+
+/** The aliases the plan needs: the wanted ones, and those targeting a key kept. */
+function keptAliases(region: string, aliases: AliasEntry[], wantedNames: ReadonlySet<string>, keptIds: ReadonlySet<string>): ActualAlias[] {
+  return aliases
     .filter((a): a is AliasEntry & { targetKeyId: string } => a.targetKeyId !== null && (wantedNames.has(a.aliasName) || keptIds.has(a.targetKeyId)))
     .map((a) => ({ region, aliasName: a.aliasName, targetKeyId: a.targetKeyId }))
     .sort((a, b) => compare(a.aliasName, b.aliasName));
-  const grants = reads.flatMap((r) => r.grants);
-  return { region, keys: actualKeys, aliases: actualAliases, grants, denied: null };
 }
