@@ -72,17 +72,7 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
     );
   }
 
-  const tags = { ...defaults.globalTags, ...(read('Tags', readTags) ?? {}) };
-  checkTagCount(tags, at('Tags'), issues);
-
-  const description = read('Description', readString) ?? null;
-  if (description !== null && description.length > LIMITS.descriptionLength) {
-    addIssue(issues, at('Description'), `must be at most ${LIMITS.descriptionLength} characters, got ${description.length}`);
-  }
-
-  const policyStatements = [...defaults.policyStatements, ...(read('PolicyStatements', readPolicyStatements) ?? [])];
-  checkUniqueSids(policyStatements, issues, defaults.policyStatements.length);
-
+  const { tags, description, policyStatements } = readTagsDescriptionStatements(entry, defaults);
   const { deletionWindowInDays: window, rotationPeriodInDays: period } = LIMITS;
   return {
     name,
@@ -147,4 +137,19 @@ function readSpecAndUsage({ fields, read, at, issues }: KeyEntry, defaults: KeyD
   }
   const usageKnown = specValid && (keyUsage === undefined ? isAbsent(fields.KeyUsage) : allowedKeyUsagesOf(spec).includes(keyUsage));
   return { spec, keyUsage: keyUsage ?? defaultKeyUsageOf(spec), specValid, usageKnown };
+}
+
+/** `Tags` (after the global ones), `Description` and the policy statements (after `DefaultPolicyStatements`), each with its limits. */
+function readTagsDescriptionStatements({ read, at, issues }: KeyEntry, defaults: KeyDefaults) {
+  const tags = { ...defaults.globalTags, ...(read('Tags', readTags) ?? {}) };
+  checkTagCount(tags, at('Tags'), issues);
+
+  const description = read('Description', readString) ?? null;
+  if (description !== null && description.length > LIMITS.descriptionLength) {
+    addIssue(issues, at('Description'), `must be at most ${LIMITS.descriptionLength} characters, got ${description.length}`);
+  }
+
+  const policyStatements = [...defaults.policyStatements, ...(read('PolicyStatements', readPolicyStatements) ?? [])];
+  checkUniqueSids(policyStatements, issues, defaults.policyStatements.length);
+  return { tags, description, policyStatements };
 }
