@@ -9,7 +9,7 @@ import { buildDesiredState, deletionDesiredState } from '../desired/index.ts';
 import { ValidationError } from '../errors.ts';
 import { ownerOf } from '../ownership.ts';
 import { parseProperties } from '../properties/index.ts';
-import { aliasNamesOf } from '../reader/tagIndex.ts';
+import { aliasNamesOf } from '../reader/index.ts';
 import { enabledRegionsOf } from '../regions.ts';
 import type { DesiredState, ResourceProperties } from '../types.ts';
 import { preflightResponseSize } from './attributes.ts';

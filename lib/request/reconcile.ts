@@ -11,7 +11,7 @@ import type { KmsApiFactory } from '../kmsApi.ts';
 import type { Log } from '../logger.ts';
 import { MadeKeys } from '../madeKeys.ts';
 import { plan } from '../planner/index.ts';
-import { type PlanInput, readForPlan } from '../reader/readForPlan.ts';
+import { type PlanInput, readForPlan } from '../reader/index.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer } from '../retry/pacer.ts';
 import { MAX_RECONCILE_PASSES, REREAD_PAUSE_MS } from '../retry/policy.ts';
@@ -65,7 +65,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     progress.startPass(`reading the actual state (pass ${pass})`);
     let read: PlanInput;
     try {
-      read = await readForPlan(desired, { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline }, { deadline, clock, log });
+      read = await readForPlan(desired, { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline, log });
     } catch (error) {
       // A read KMS has not caught up with (a listed key still answering NotFound): read again, or say so.
       if (!(error instanceof KmsError && error.retryable)) throw error;

@@ -8,7 +8,7 @@ import { createAwsDependencies } from '../../lib/aws/index.ts';
 import { buildDesiredState } from '../../lib/desired/index.ts';
 import { plan } from '../../lib/planner/index.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
-import { readActualState } from '../../lib/reader/actualState.ts';
+import { readActualState } from '../../lib/reader/index.ts';
 import { partitionOf } from '../../lib/regions.ts';
 import type { ResourceContext } from '../../lib/types.ts';
 import { emulatorControl } from '../../local/emulator/client.ts';
