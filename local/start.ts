@@ -147,6 +147,7 @@ async function main(options: PreviewOptions): Promise<number> {
       log(`\n== Plan of the Update to ${options.update} (a change set shows only "Modify ${first.resourceType}"):`);
       const planText = await renderUpdatePlan({
         properties: stack.propertiesOf(second.properties),
+        previousProperties: stack.properties,
         context: contextOf(second),
         endpointUrl: emulator.url,
       });

@@ -7,8 +7,9 @@ import { buildDesiredState } from '../../lib/desired/index.ts';
 import type { KmsApiFactory } from '../../lib/kmsApi.ts';
 import { plan } from '../../lib/planner/index.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
+import { aliasNamesOf } from '../../lib/reader/tagIndex.ts';
 import { type AccountRegion, enabledRegionsOf } from '../../lib/regions.ts';
-import type { ActualState, DesiredState, Plan, ResourceContext } from '../../lib/types.ts';
+import type { ActualState, DesiredState, Plan, ResourceContext, ResourceProperties } from '../../lib/types.ts';
 import { type ExecutionRole, executionRoleFromPolicies, placeholderRoleArn } from './executionRole.ts';
 import { planAroundRefusals } from './heldBack.ts';
 import { readOnlyKmsFactory } from './readOnlyKms.ts';
@@ -22,6 +23,13 @@ export interface PlanResourceInput {
    * @throws ValidationError, TemplateError: before any KMS call
    */
   propertiesFor: (executionRoleArn: string) => unknown;
+  /**
+   * The `OldResourceProperties` the Update would carry: the deployed template's properties. With
+   * them the plan reads the Regions and retires the aliases the function would (docs/behaviour.md
+   * §13); without them (null: unknown) every enabled Region is read and no extra alias is retired.
+   * Properties that no longer parse count as unknown, as in the function.
+   */
+  previousPropertiesFor?: ((executionRoleArn: string) => unknown) | null;
   /** The resource's context; `executionRoleArn` is filled in from `executionRoleArn` or the keys' policies. */
   context: Omit<ResourceContext, 'executionRoleArn'>;
   /** Known role (`--execution-role-arn`, or the local driver's); else found in the owned keys' policies. */
@@ -40,6 +48,15 @@ export interface PlanResourceResult {
   executionRole: ExecutionRole;
 }
 
+/** The previous properties parsed as the function parses them; null when unknown or no longer valid. */
+function previousOf(raw: unknown, accountId: string): ResourceProperties | null {
+  try {
+    return parseProperties(raw, { accountId });
+  } catch {
+    return null;
+  }
+}
+
 export async function planResource(input: PlanResourceInput): Promise<PlanResourceResult> {
   const { context, accountRegions } = input;
   const enabledRegions = enabledRegionsOf(accountRegions);
@@ -47,9 +64,18 @@ export async function planResource(input: PlanResourceInput): Promise<PlanResour
   const desiredFor = (executionRoleArn: string): DesiredState => {
     const withRole: ResourceContext = { ...context, executionRoleArn };
     const properties = parseProperties(input.propertiesFor(executionRoleArn), { accountId: context.accountId });
-    // Every enabled Region is read (as if the previous OptInRegions were all of them): an owned key
-    // in a Region the template no longer opts into is found, and its removal shown.
-    return buildDesiredState({ properties, oldProperties: { ...properties, optInRegions: null }, enabledRegions, accountRegions, context: withRole });
+    const previousFor = input.previousPropertiesFor;
+    if (previousFor === undefined || previousFor === null) {
+      // Unknown previous properties: every enabled Region is read (as if the previous OptInRegions
+      // were all of them), so an owned key in a Region the template no longer opts into is found.
+      const oldProperties = { ...properties, optInRegions: null };
+      return buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, context: withRole });
+    }
+    // Known: exactly what the function builds on this Update (lib/request/customResource.ts).
+    const oldProperties = previousOf(previousFor(executionRoleArn), context.accountId);
+    const desired = buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, context: withRole });
+    desired.tagIndexAliasNames = oldProperties === null ? null : aliasNamesOf([...properties.keys, ...oldProperties.keys]);
+    return desired;
   };
 
   // The role changes the generated policies only: the Regions, keys and aliases to read do not depend on it.

@@ -34,6 +34,7 @@ export function renderPlanText(report: PlanReport, options: RenderOptions = {}):
           .join(' ');
         lines.push(`    ${MARKERS[action.effect]} ${action.summary}${marks === '' ? '' : `  ${marks}`}`);
         if (action.finding !== null) lines.push(`        ${mode === 'drift' ? 'drift' : 'found'}: ${action.finding}`);
+        for (const removed of action.removedAccess) lines.push(`        removes: ${removed}`);
       }
     }
   }

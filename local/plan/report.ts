@@ -9,6 +9,7 @@ import { OWNERSHIP_TAGS } from '../../lib/ownership.ts';
 import type { Action, ActualState, DesiredState, Plan, Refusal } from '../../lib/types.ts';
 import { describeAction, type Effect, effectRegionOf, isDestructive, keyRefOf } from './actionTraits.ts';
 import { findingOf, lookupOf } from './findings.ts';
+import { removedAccess } from './policyRemovals.ts';
 
 /** Bumped when a field changes meaning, so pipelines can check what they parse. */
 export const PLAN_REPORT_VERSION = 1;
@@ -26,6 +27,11 @@ export interface PlannedAction {
   summary: string;
   /** What was found in KMS that this action corrects (drift, against the deployed template). */
   finding: string | null;
+  /**
+   * For a PutKeyPolicy: the principals and actions the new policy takes away, one line per Allow
+   * statement (local/plan/policyRemovals.ts); non-empty makes the action destructive. Else empty.
+   */
+  removedAccess: string[];
   dependsOn: string[];
   /** True when a refusal stops the request: this action would run only once the refusal is resolved. */
   heldBack: boolean;
@@ -110,16 +116,18 @@ export function buildPlanReport(input: PlanReportInput): PlanReport {
     }
     const ref = keyRefOf(action);
     if (ref !== null && 'keyId' in ref && !key.keyIds.includes(ref.keyId)) key.keyIds.push(ref.keyId);
+    const removed = action.kind === 'PutKeyPolicy' ? removedAccess(lookup.key(action.region, action.key)?.policy ?? null, action.policy) : [];
     key.actions.push({
       id: action.id,
       kind: action.kind,
       keyName: action.keyName,
       region: action.region,
       effect,
-      destructive: isDestructive(effect),
+      destructive: isDestructive(effect) || removed.length > 0,
       classified,
       summary,
       finding: findingOf(action, lookup, desired),
+      removedAccess: removed,
       dependsOn: action.dependsOn,
       heldBack: refused,
       action,

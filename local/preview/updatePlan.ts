@@ -16,6 +16,8 @@ import { planResource, renderPlanText } from '../plan/index.ts';
 export interface UpdatePlanInput {
   /** `ResourceProperties` of the Update, as the event carries them. */
   properties: unknown;
+  /** `OldResourceProperties` of the Update (v1's, as CloudFormation recorded them): aliases that left the list are retired. */
+  previousProperties: unknown;
   context: ResourceContext;
   /** The emulator. */
   endpointUrl: string;
@@ -41,6 +43,7 @@ export async function renderUpdatePlan(input: UpdatePlanInput): Promise<string> 
   try {
     const result = await planResource({
       propertiesFor: () => input.properties,
+      previousPropertiesFor: () => input.previousProperties,
       context,
       executionRoleArn,
       kms: emulatorKms(input.endpointUrl),

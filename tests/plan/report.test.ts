@@ -57,9 +57,12 @@ describe('Function: buildPlanReport', () => {
     expect(eu!.keys.map((k) => [k.keyName, k.keyIds])).toEqual([['cmk-prod', [MRK]]]);
     expect(eu!.keys[0]!.actions.map((a) => [a.kind, a.destructive, a.finding])).toEqual([
       ['EnableKey', false, 'the key is Disabled'],
-      ['PutKeyPolicy', false, 'the key policy differs from the generated one (statements not in the template: ByHand)'],
+      ['PutKeyPolicy', true, 'the key policy differs from the generated one (statements not in the template: ByHand)'],
     ]);
-    expect(text).toContain('DRIFT: 2 difference(s) between KMS and the template');
+    // Putting the generated policy back takes the hand-made access away: destructive, and shown.
+    expect(eu!.keys[0]!.actions[1]!.removedAccess).toEqual(['ByHand (statement removed): principal *; action kms:Decrypt']);
+    expect(text).toContain('DRIFT: 2 difference(s) between KMS and the template (1 destructive)');
+    expect(text).toContain('        removes: ByHand (statement removed): principal *; action kms:Decrypt');
     expect(text).toContain(`eu-west-1\n  cmk-prod  key ${MRK}\n    ~ EnableKey key ${MRK}\n        drift: the key is Disabled`);
   });
 
