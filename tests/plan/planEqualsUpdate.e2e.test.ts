@@ -59,32 +59,37 @@ const V1: Props = {
 type Edit = { name: string; apply: (props: Props) => Props };
 
 const clone = (props: Props): Props => structuredClone(props);
-const onKey = (name: string, change: (key: Record<string, unknown>) => void) => (props: Props) => {
+/** Sets the properties `patch` returns on key `name` (undefined: removes the property). */
+const onKey = (name: string, patch: (key: Record<string, unknown>) => Record<string, unknown>) => (props: Props) => {
   const next = clone(props);
   const key = next.CustomerMasterKeys[name];
-  if (key !== undefined) change(key);
+  if (key === undefined) return next;
+  for (const [property, value] of Object.entries(patch(key))) {
+    if (value === undefined) delete key[property];
+    else key[property] = value;
+  }
   return next;
 };
 const grantsOf = (key: Record<string, unknown>) => (key.Grants ?? {}) as Record<string, Record<string, unknown>>;
 
 const EDITS: Edit[] = [
-  { name: 'grant removed', apply: onKey('app', (k) => void delete k.Grants) },
+  { name: 'grant removed', apply: onKey('app', () => ({ Grants: undefined })) },
   {
     name: 'grant added',
-    apply: onKey('app', (k) => void (k.Grants = { ...grantsOf(k), audit: { GranteePrincipal: AUDIT_ROLE, GrantedOperations: ['DescribeKey'] } })),
+    apply: onKey('app', (k) => ({ Grants: { ...grantsOf(k), audit: { GranteePrincipal: AUDIT_ROLE, GrantedOperations: ['DescribeKey'] } } })),
   },
   {
     name: 'grant changed',
-    apply: onKey('app', (k) => void (k.Grants = { ...grantsOf(k), reader: { GranteePrincipal: APP_ROLE, GrantedOperations: ['Decrypt', 'Encrypt'] } })),
+    apply: onKey('app', (k) => ({ Grants: { ...grantsOf(k), reader: { GranteePrincipal: APP_ROLE, GrantedOperations: ['Decrypt', 'Encrypt'] } } })),
   },
-  { name: 'alias removed', apply: onKey('app', (k) => void (k.Aliases = ((k.Aliases ?? []) as string[]).filter((a) => a !== 'billing'))) },
-  { name: 'alias added', apply: onKey('app', (k) => void (k.Aliases = [...((k.Aliases ?? []) as string[]), 'ledger'])) },
-  { name: 'alias renamed', apply: onKey('app', (k) => void (k.Aliases = ((k.Aliases ?? []) as string[]).map((a) => (a === 'reports' ? 'reporting' : a)))) },
-  { name: 'statement removed', apply: onKey('app', (k) => void delete k.PolicyStatements) },
-  { name: 'statement added', apply: onKey('app', (k) => void (k.PolicyStatements = [...((k.PolicyStatements ?? []) as unknown[]), CLOUDTRAIL_ENCRYPT])) },
+  { name: 'alias removed', apply: onKey('app', (k) => ({ Aliases: ((k.Aliases ?? []) as string[]).filter((a) => a !== 'billing') })) },
+  { name: 'alias added', apply: onKey('app', (k) => ({ Aliases: [...((k.Aliases ?? []) as string[]), 'ledger'] })) },
+  { name: 'alias renamed', apply: onKey('app', (k) => ({ Aliases: ((k.Aliases ?? []) as string[]).map((a) => (a === 'reports' ? 'reporting' : a)) })) },
+  { name: 'statement removed', apply: onKey('app', () => ({ PolicyStatements: undefined })) },
+  { name: 'statement added', apply: onKey('app', (k) => ({ PolicyStatements: [...((k.PolicyStatements ?? []) as unknown[]), CLOUDTRAIL_ENCRYPT] })) },
   { name: 'tag changed', apply: (p) => ({ ...clone(p), GlobalTags: { Owner: 'security', CostCentre: '42' } }) },
-  { name: 'replica added', apply: onKey('app', (k) => void (k.ReplicaRegions = [...((k.ReplicaRegions ?? []) as string[]), 'us-west-2'])) },
-  { name: 'replica removed', apply: onKey('app', (k) => void (k.ReplicaRegions = [])) },
+  { name: 'replica added', apply: onKey('app', (k) => ({ ReplicaRegions: [...((k.ReplicaRegions ?? []) as string[]), 'us-west-2'] })) },
+  { name: 'replica removed', apply: onKey('app', () => ({ ReplicaRegions: [] })) },
   { name: 'Regions narrowed', apply: (p) => ({ ...clone(p), OptInRegions: ['us-east-1', 'eu-west-1'] }) },
   {
     name: 'key added',
@@ -98,10 +103,10 @@ const EDITS: Edit[] = [
       return next;
     },
   },
-  { name: 'rotation off', apply: onKey('app', (k) => void (k.EnableKeyRotation = false)) },
-  { name: 'rotation period changed', apply: onKey('logs', (k) => void (k.RotationPeriodInDays = 90)) },
-  { name: 'key disabled', apply: onKey('logs', (k) => void (k.Enabled = false)) },
-  { name: 'description changed', apply: onKey('app', (k) => void (k.Description = 'the application key')) },
+  { name: 'rotation off', apply: onKey('app', () => ({ EnableKeyRotation: false })) },
+  { name: 'rotation period changed', apply: onKey('logs', () => ({ RotationPeriodInDays: 90 })) },
+  { name: 'key disabled', apply: onKey('logs', () => ({ Enabled: false })) },
+  { name: 'description changed', apply: onKey('app', () => ({ Description: 'the application key' })) },
 ];
 
 /** `Region Operation subject` of a planned action: the alias for alias calls, else the key (`new` for a key this request makes). */
@@ -200,7 +205,7 @@ describe('End to end: the plan of an Update is the Update', () => {
 
   it('plans nothing and calls nothing for an Update the function refuses (a replacement without AllowReplacement)', async () => {
     // Act
-    const run = await planAndUpdate(V1, onKey('logs', (k) => void (k.Spec = 'HMAC_256'))(V1));
+    const run = await planAndUpdate(V1, onKey('logs', () => ({ Spec: 'HMAC_256' }))(V1));
 
     // Assess
     expect(run.report.status).toBe('refused');
@@ -211,7 +216,7 @@ describe('End to end: the plan of an Update is the Update', () => {
 
   it('marks as DESTRUCTIVE and counts every call that takes access or data away', async () => {
     // Prepare: the grant, the alias billing, the user's statement and the key logs removed; app disabled.
-    const v2 = [EDITS[0]!, EDITS[3]!, EDITS[6]!, EDITS[13]!, { name: 'disabled', apply: onKey('app', (k) => void (k.Enabled = false)) }].reduce(
+    const v2 = [EDITS[0]!, EDITS[3]!, EDITS[6]!, EDITS[13]!, { name: 'disabled', apply: onKey('app', () => ({ Enabled: false })) }].reduce(
       (props, edit) => edit.apply(props),
       V1,
     );
