@@ -19,6 +19,7 @@ import { keptLines, previewEmulator } from './preview/emulatorTarget.ts';
 import { failureMessage } from './preview/failures.ts';
 import { type AttributeRead, attributeReadsOf } from './preview/getAttReads.ts';
 import { lineOfProperty } from './preview/issueLines.ts';
+import { placementWarningsOf } from './preview/placementWarnings.ts';
 import { startProgress } from './preview/progress.ts';
 import { attributesReport, callsReport, keysReport, ownedKeys, policiesReport } from './preview/report.ts';
 import { resourcePoliciesOf, retainsOnDelete, updateReplaceNote } from './preview/resourcePolicies.ts';
@@ -29,7 +30,8 @@ const log = (text = '') => console.log(text);
 
 /** `file:line: ` of a reason line that starts with a property path (`CustomerMasterKeys.cmk.Region: …`), else ''. */
 function locationOf(reasonLine: string, version: TemplateVersion, logicalId: string): string {
-  const path = /^([A-Z][\w-]*(?:[.[][\w\]-]*)*): /.exec(reasonLine)?.[1];
+  // Up to the first ": ": key names may hold any character but spaces and colons (`alias/x` included).
+  const path = /^([A-Z][^\s:]*): /.exec(reasonLine)?.[1];
   const line = path === undefined ? undefined : lineOfProperty(version.text, logicalId, path);
   return line === undefined ? '' : `${version.file}:${line}: `;
 }
@@ -117,6 +119,9 @@ async function main(options: PreviewOptions): Promise<number> {
         };
         const check = checkAttributes(resolved.logicalResourceId, reads, result, sizing);
         for (const line of check.lines) log(line);
+        for (const warning of placementWarningsOf(result.event.ResourceProperties, contextOf(resolved))) {
+          log(`   WARNING: ${locationOf(warning, version, resolved.logicalResourceId)}${warning}`);
+        }
         if (!check.ok && ok) failures++;
       }
       return { result, ok };

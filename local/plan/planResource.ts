@@ -4,6 +4,7 @@
  * product's planner → report. What the function does on an Update, without the execution.
  */
 import { buildDesiredState } from '../../lib/desired/index.ts';
+import { placementWarnings } from '../../lib/desired/warnings.ts';
 import type { KmsApiFactory } from '../../lib/kmsApi.ts';
 import { plan } from '../../lib/planner/index.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
@@ -57,41 +58,47 @@ function previousOf(raw: unknown, accountId: string): ResourceProperties | null 
   }
 }
 
-export async function planResource(input: PlanResourceInput): Promise<PlanResourceResult> {
+/** The desired state the function would build for this Update, and the inputs it leaves out. */
+function desiredStateFor(input: PlanResourceInput, executionRoleArn: string): { desired: DesiredState; warnings: string[] } {
   const { context, accountRegions } = input;
   const enabledRegions = enabledRegionsOf(accountRegions);
-  const kms = readOnlyKmsFactory(input.kms);
-  const desiredFor = (executionRoleArn: string): DesiredState => {
-    const withRole: ResourceContext = { ...context, executionRoleArn };
-    const properties = parseProperties(input.propertiesFor(executionRoleArn), { accountId: context.accountId });
-    const previousFor = input.previousPropertiesFor;
-    if (previousFor === undefined || previousFor === null) {
-      // Unknown previous properties: every enabled Region is read (as if the previous OptInRegions
-      // were all of them), so an owned key in a Region the template no longer opts into is found.
-      const oldProperties = { ...properties, optInRegions: null };
-      return buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, context: withRole });
-    }
+  const withRole: ResourceContext = { ...context, executionRoleArn };
+  const properties = parseProperties(input.propertiesFor(executionRoleArn), { accountId: context.accountId });
+  const previousFor = input.previousPropertiesFor;
+  let desired: DesiredState;
+  if (previousFor === undefined || previousFor === null) {
+    // Unknown previous properties: every enabled Region is read (as if the previous OptInRegions
+    // were all of them), so an owned key in a Region the template no longer opts into is found.
+    const oldProperties = { ...properties, optInRegions: null };
+    desired = buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, context: withRole });
+  } else {
     // Known: exactly what the function builds on this Update (lib/request/customResource.ts).
     const oldProperties = previousOf(previousFor(executionRoleArn), context.accountId);
-    const desired = buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, context: withRole });
+    desired = buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, context: withRole });
     desired.tagIndexAliasNames = oldProperties === null ? null : aliasNamesOf([...properties.keys, ...oldProperties.keys]);
-    return desired;
-  };
+  }
+  return { desired, warnings: placementWarnings(properties, desired) };
+}
+
+export async function planResource(input: PlanResourceInput): Promise<PlanResourceResult> {
+  const { context } = input;
+  const kms = readOnlyKmsFactory(input.kms);
 
   // The role changes the generated policies only: the Regions, keys and aliases to read do not depend on it.
   const firstRole = input.executionRoleArn ?? placeholderRoleArn(context.partition, context.accountId);
-  const scanned = desiredFor(firstRole);
-  const { actual, skippedRegions } = await readStateForPlan(scanned, kms);
+  const scanned = desiredStateFor(input, firstRole);
+  const { actual, skippedRegions } = await readStateForPlan(scanned.desired, kms);
 
   let executionRole: ExecutionRole;
   if (input.executionRoleArn !== undefined) executionRole = { arn: input.executionRoleArn, source: 'flag' };
   else {
-    const found = executionRoleFromPolicies(actual, scanned.owner);
+    const found = executionRoleFromPolicies(actual, scanned.desired.owner);
     executionRole = found === null ? { arn: firstRole, source: 'unknown' } : { ...found, source: 'keyPolicies' };
   }
-  const desired = executionRole.arn === firstRole ? scanned : desiredFor(executionRole.arn);
+  const { desired, warnings } = executionRole.arn === firstRole ? scanned : desiredStateFor(input, executionRole.arn);
 
   const result = plan(desired, actual);
   const heldBack = result.refusals.length > 0 ? (planAroundRefusals(desired, actual, result) ?? undefined) : undefined;
-  return { report: buildPlanReport({ desired, actual, plan: result, heldBack, skippedRegions }), desired, actual, plan: result, executionRole };
+  const report = buildPlanReport({ desired, actual, plan: result, heldBack, skippedRegions, warnings });
+  return { report, desired, actual, plan: result, executionRole };
 }

@@ -74,6 +74,12 @@ export interface PlanReport {
   /** The Regions that were read. */
   regionsRead: string[];
   /**
+   * Inputs left out, one line each with its property path (lib/desired/warnings.ts): keys not created
+   * (InvalidCmkInputs), replica Regions not used (InvalidReplicaRegions, the key's own Region among
+   * them). Empty when the report was built without them.
+   */
+  warnings: string[];
+  /**
    * Keys found `Creating` or `Updating` (a replica being made, a primary Region moving). The
    * function waits for them to settle before it plans; this plan did not, and may change once they do.
    */
@@ -90,6 +96,8 @@ export interface PlanReportInput {
    */
   heldBack?: Plan;
   skippedRegions?: string[];
+  /** `placementWarnings` of the properties planned. */
+  warnings?: string[];
 }
 
 /** Builds the report. Pure: the same input gives the same report. */
@@ -191,6 +199,7 @@ export function buildPlanReport(input: PlanReportInput): PlanReport {
     invalidReplicaRegions: Object.fromEntries(Object.entries(desired.invalidReplicaRegions).map(([k, v]) => [k, [...v]])),
     skippedRegions: [...(input.skippedRegions ?? [])].sort(compare),
     regionsRead: [...desired.regions],
+    warnings: [...(input.warnings ?? [])],
     inTransition: actual.keys
       .filter((k) => k.state === 'Creating' || k.state === 'Updating')
       .map((k) => ({ region: k.region, keyId: k.keyId, state: k.state }))

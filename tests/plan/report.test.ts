@@ -224,6 +224,24 @@ describe('Function: buildPlanReport', () => {
     );
   });
 
+  it('prints the inputs left out as warnings first, whatever ReturnAttributes selects', () => {
+    // Prepare
+    const key = desiredKey('cmk-mr', { replicaRegions: ['eu-west-1'] });
+    const actual = { keys: [actualKey(key, MRK)], aliases: [alias('us-east-1', 'alias/cmk-mr', MRK)] };
+    const desired = desiredState([key], { invalidReplicaRegions: { 'cmk-mr': ['us-east-1'] } });
+    const warning = "CustomerMasterKeys.cmk-mr.ReplicaRegions: us-east-1 is the key's own Region, and a key is never its own replica: left out (InvalidReplicaRegions)";
+    const result = plan(desired, actual);
+
+    // Act
+    const report = buildPlanReport({ desired, actual, plan: result, warnings: [warning] });
+    const text = renderPlanText(report);
+
+    // Assess
+    expect(report.warnings).toEqual([warning]);
+    expect(text.split('\n').slice(0, 3)).toEqual([expect.stringMatching(/^Plan: /), '', `WARNING: ${warning}`]);
+    expect(text).not.toContain('Replica Regions not used');
+  });
+
   it('is plain data: JSON round-trips it unchanged', () => {
     // Prepare
     const key = desiredKey('cmk-prod', { replicaRegions: ['eu-west-1'] });
