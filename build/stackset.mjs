@@ -174,18 +174,23 @@ function convert(doc, at, source) {
     }
   }
 
-  setParameters(doc, [
+  setParameters(
+    doc,
     [
-      'CodeBucketPrefix',
-      {
-        Type: 'String',
-        Description: 'Code buckets are <prefix>-<region>, one per Region the stack set deploys to (Lambda reads code only from its own Region)',
-        AllowedPattern: '^[a-z0-9][a-z0-9.-]*[a-z0-9]$',
-      },
+      [
+        'CodeBucketPrefix',
+        {
+          Type: 'String',
+          Description: 'Code buckets are <prefix>-<region>, one per Region the stack set deploys to (Lambda reads code only from its own Region)',
+          AllowedPattern: '^[a-z0-9][a-z0-9.-]*[a-z0-9]$',
+        },
+      ],
+      ['CodeKey', { Type: 'String', Description: 'S3 key of the function zip (index.mjs at its root) in every code bucket' }],
+      ...regionParameters,
     ],
-    ['CodeKey', { Type: 'String', Description: 'S3 key of the function zip (index.mjs at its root) in every code bucket' }],
-    ...regionParameters,
-  ], at, source);
+    at,
+    source,
+  );
   dropCustomResourceOutputs(doc, customIds);
   assertPortableSource(doc.contents, at);
   doc.commentBefore =
@@ -203,7 +208,8 @@ function convertFunction(logicalId, resource, at) {
   const converted = new YAMLMap();
   for (const pair of properties.items) {
     const name = String(pair.key.value ?? pair.key);
-    if (SAM_ONLY_PROPERTIES.includes(name)) throw new StackSetError(`${at(pair.key)}${logicalId}: ${name} is SAM-only; the StackSets template cannot express it`);
+    if (SAM_ONLY_PROPERTIES.includes(name))
+      throw new StackSetError(`${at(pair.key)}${logicalId}: ${name} is SAM-only; the StackSets template cannot express it`);
     if (name === 'CodeUri') {
       const code = new YAMLMap();
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template
@@ -235,7 +241,13 @@ function parameteriseRegions(logicalId, properties) {
     if (!isMap(key)) continue;
     const base = pascalCaseOf(keyName);
     const region = getEither(key, 'Region');
-    if (region !== undefined && isScalar(region.node) && region.node.tag === undefined && typeof region.node.value === 'string' && REGION_NAME.test(region.node.value)) {
+    if (
+      region !== undefined &&
+      isScalar(region.node) &&
+      region.node.tag === undefined &&
+      typeof region.node.value === 'string' &&
+      REGION_NAME.test(region.node.value)
+    ) {
       parameters.push([
         `${base}Region`,
         { Type: 'String', Description: `Region of key ${keyName} (primary, when it has replicas)`, AllowedPattern: REGION_PATTERN },
@@ -244,7 +256,10 @@ function parameteriseRegions(logicalId, properties) {
     }
     const replicas = getEither(key, 'ReplicaRegions');
     if (replicas !== undefined && isRegionList(replicas.node)) {
-      parameters.push([`${base}ReplicaRegions`, listParameter(replicas.node, `ReplicaRegions of key ${keyName}, comma-separated ("*" = every enabled Region)`)]);
+      parameters.push([
+        `${base}ReplicaRegions`,
+        listParameter(replicas.node, `ReplicaRegions of key ${keyName}, comma-separated ("*" = every enabled Region)`),
+      ]);
       key.set(replicas.spelling, tagged('!Ref', `${base}ReplicaRegions`));
     }
   }
@@ -300,7 +315,8 @@ function setParameters(doc, added, at, source) {
   const existing = doc.get('Parameters');
   const parameters = doc.createNode(Object.fromEntries(added));
   for (const [name] of added) {
-    if (isMap(existing) && existing.has(name)) throw new StackSetError(`${at(existing.get(name, true))}${source} already has a parameter ${name}, which the StackSets template adds`);
+    if (isMap(existing) && existing.has(name))
+      throw new StackSetError(`${at(existing.get(name, true))}${source} already has a parameter ${name}, which the StackSets template adds`);
   }
   if (isMap(existing)) parameters.items.push(...existing.items);
   if (doc.has('Parameters')) doc.set('Parameters', parameters);
@@ -346,9 +362,11 @@ function assertPortableSource(node, at) {
   if (isScalar(node)) {
     if (typeof node.value !== 'string') return;
     const account = ACCOUNT_ID_IN_TEXT.exec(node.value);
-    if (account) throw new StackSetError(`${at(node)}hard-codes the account id ${account[0]}, which a stack set deploys to every account: use \${AWS::AccountId}`);
+    if (account)
+      throw new StackSetError(`${at(node)}hard-codes the account id ${account[0]}, which a stack set deploys to every account: use \${AWS::AccountId}`);
     const region = REGION_IN_TEXT.exec(node.value);
-    if (region) throw new StackSetError(`${at(node)}hard-codes the Region ${region[0]}, which a stack set deploys to every Region: use AWS::Region or a parameter`);
+    if (region)
+      throw new StackSetError(`${at(node)}hard-codes the Region ${region[0]}, which a stack set deploys to every Region: use AWS::Region or a parameter`);
     return;
   }
   if (isSeq(node)) for (const item of node.items) assertPortableSource(item, at);
@@ -373,7 +391,8 @@ function assertPortable(text, source) {
   const parsed = parseCloudFormation(text);
   if ('Transform' in parsed) throw new StackSetError(`${source}: the StackSets template still has a Transform`);
   for (const [logicalId, resource] of Object.entries(parsed.Resources ?? {})) {
-    if (String(resource?.Type).startsWith('AWS::Serverless::')) throw new StackSetError(`${source}: the StackSets template still has ${logicalId}: ${resource.Type}`);
+    if (String(resource?.Type).startsWith('AWS::Serverless::'))
+      throw new StackSetError(`${source}: the StackSets template still has ${logicalId}: ${resource.Type}`);
   }
 }
 

@@ -9,7 +9,7 @@ function warningsOf(raw: Record<string, unknown>): string[] {
 }
 
 describe('Function: placementWarnings', () => {
-  it('names a replica Region equal to the key\'s own, one outside OptInRegions and a key whose Region is outside them', () => {
+  it("names a replica Region equal to the key's own, one outside OptInRegions and a key whose Region is outside them", () => {
     // Act
     const warnings = warningsOf({
       OptInRegions: ['us-east-1', 'eu-west-1'],

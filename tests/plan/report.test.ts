@@ -229,7 +229,8 @@ describe('Function: buildPlanReport', () => {
     const key = desiredKey('cmk-mr', { replicaRegions: ['eu-west-1'] });
     const actual = { keys: [actualKey(key, MRK)], aliases: [alias('us-east-1', 'alias/cmk-mr', MRK)] };
     const desired = desiredState([key], { invalidReplicaRegions: { 'cmk-mr': ['us-east-1'] } });
-    const warning = "CustomerMasterKeys.cmk-mr.ReplicaRegions: us-east-1 is the key's own Region, and a key is never its own replica: left out (InvalidReplicaRegions)";
+    const warning =
+      "CustomerMasterKeys.cmk-mr.ReplicaRegions: us-east-1 is the key's own Region, and a key is never its own replica: left out (InvalidReplicaRegions)";
     const result = plan(desired, actual);
 
     // Act

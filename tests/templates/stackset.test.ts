@@ -225,7 +225,9 @@ describe('npm run stackset', () => {
 
       // Assess
       expect(failed.code).toBe(1);
-      expect(failed.stderr).toBe(`stackset: ${template}:12: hard-codes the Region eu-west-1, which a stack set deploys to every Region: use AWS::Region or a parameter\n`);
+      expect(failed.stderr).toBe(
+        `stackset: ${template}:12: hard-codes the Region eu-west-1, which a stack set deploys to every Region: use AWS::Region or a parameter\n`,
+      );
       expect(written).toEqual({ code: 0, stdout: `wrote ${join(dir, 'out.yaml')}\n`, stderr: '' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
