@@ -19,6 +19,7 @@ import { keptLines, previewEmulator } from './preview/emulatorTarget.ts';
 import { failureMessage } from './preview/failures.ts';
 import { type AttributeRead, attributeReadsOf } from './preview/getAttReads.ts';
 import { lineOfProperty } from './preview/issueLines.ts';
+import { keyCostLine } from './preview/kmsCost.ts';
 import { placementWarningsOf } from './preview/placementWarnings.ts';
 import { startProgress } from './preview/progress.ts';
 import { attributesReport, callsReport, keysReport, ownedKeys, policiesReport } from './preview/report.ts';
@@ -130,6 +131,7 @@ async function main(options: PreviewOptions): Promise<number> {
       const state = await control.state();
       const keys = ownedKeys(state, owner);
       log(`\n${keysReport(state, keys, options.all)}`);
+      log(keyCostLine(keys));
       return keys;
     };
 
