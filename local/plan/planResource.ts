@@ -59,25 +59,31 @@ function previousOf(raw: unknown, accountId: string): ResourceProperties | null 
 }
 
 /** The desired state the function would build for this Update, and the inputs it leaves out. */
-function desiredStateFor(input: PlanResourceInput, executionRoleArn: string): { desired: DesiredState; warnings: string[] } {
+interface DesiredFor {
+  desired: DesiredState;
+  warnings: string[];
+  /** The aliases whose targets the reader reads whatever the tag index says; null: no index (as the function). Absent: the desired aliases. */
+  tagIndexAliasNames?: string[] | null;
+}
+
+function desiredStateFor(input: PlanResourceInput, executionRoleArn: string): DesiredFor {
   const { context, accountRegions } = input;
   const enabledRegions = enabledRegionsOf(accountRegions);
   const withRole: ResourceContext = { ...context, executionRoleArn };
   const properties = parseProperties(input.propertiesFor(executionRoleArn), { accountId: context.accountId });
   const previousFor = input.previousPropertiesFor;
-  let desired: DesiredState;
   if (previousFor === undefined || previousFor === null) {
     // Unknown previous properties: every enabled Region is read (as if the previous OptInRegions
     // were all of them), so an owned key in a Region the template no longer opts into is found.
     const oldProperties = { ...properties, optInRegions: null };
-    desired = buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, context: withRole });
-  } else {
-    // Known: exactly what the function builds on this Update (lib/request/customResource.ts).
-    const oldProperties = previousOf(previousFor(executionRoleArn), context.accountId);
-    desired = buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, context: withRole });
-    desired.tagIndexAliasNames = oldProperties === null ? null : aliasNamesOf([...properties.keys, ...oldProperties.keys]);
+    const desired = buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, context: withRole });
+    return { desired, warnings: placementWarnings(properties, desired) };
   }
-  return { desired, warnings: placementWarnings(properties, desired) };
+  // Known: exactly what the function builds on this Update (lib/request/customResource.ts).
+  const oldProperties = previousOf(previousFor(executionRoleArn), context.accountId);
+  const desired = buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, context: withRole });
+  const tagIndexAliasNames = oldProperties === null ? null : aliasNamesOf([...properties.keys, ...oldProperties.keys]);
+  return { desired, warnings: placementWarnings(properties, desired), tagIndexAliasNames };
 }
 
 export async function planResource(input: PlanResourceInput): Promise<PlanResourceResult> {
@@ -87,7 +93,7 @@ export async function planResource(input: PlanResourceInput): Promise<PlanResour
   // The role changes the generated policies only: the Regions, keys and aliases to read do not depend on it.
   const firstRole = input.executionRoleArn ?? placeholderRoleArn(context.partition, context.accountId);
   const scanned = desiredStateFor(input, firstRole);
-  const { actual, skippedRegions } = await readStateForPlan(scanned.desired, kms);
+  const { actual, skippedRegions } = await readStateForPlan(scanned.desired, kms, scanned.tagIndexAliasNames);
 
   let executionRole: ExecutionRole;
   if (input.executionRoleArn !== undefined) executionRole = { arn: input.executionRoleArn, source: 'flag' };
