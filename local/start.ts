@@ -131,7 +131,7 @@ async function main(options: PreviewOptions): Promise<number> {
       const state = await control.state();
       const keys = ownedKeys(state, owner);
       log(`\n${keysReport(state, keys, options.all)}`);
-      log(keyCostLine(keys));
+      log(`\n${keyCostLine(keys)}`);
       return keys;
     };
 

@@ -174,7 +174,7 @@ Outputs:
     expect(run.stdout).toContain(`     ${file}:8: CustomerMasterKeys.alias/x: a key name must not start with alias/`);
   });
 
-  it("warns, with file and line, about a replica Region equal to the key's own and a key whose Region is not enabled", async () => {
+  it("warns, with file and line, about a replica Region equal to the key's own and a key whose Region is not enabled, and prints the keys' cost", async () => {
     // Prepare: nothing selects InvalidCmkInputs or InvalidReplicaRegions.
     const file = templateFile(
       'left-out.yaml',
@@ -205,5 +205,8 @@ Outputs:
     expect(run.stdout).toContain(
       `   WARNING: ${file}:13: CustomerMasterKeys.far.Region: "me-south-1" is not an enabled Region: the key is not created (InvalidCmkInputs)`,
     );
+    // The keys the resource holds and their monthly cost (aws.amazon.com/kms/pricing): the primary and its one replica; none after the Delete.
+    expect(run.stdout).toContain('\nKMS cost: 2 keys (1 replica among them) × $1 = $2 a month in this account, plus $1 a month per backing key');
+    expect(run.stdout).toContain('\nKMS cost: 0 keys (0 replicas among them) × $1 = $0 a month in this account; requests $0.03 per 10,000');
   });
 });
