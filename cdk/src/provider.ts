@@ -3,7 +3,7 @@
  * template.yaml's settings and execution role (cdk/asset/function.json, one source for both), or
  * the ServiceToken of a function that is already deployed (`fromServiceToken`).
  */
-import { type CfnResource, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -58,8 +58,8 @@ export class MultiRegionKmsKeysProvider extends Construct implements IMultiRegio
   readonly function: lambda.Function;
   /** Its execution role (template.yaml's `FunctionRole`). */
   readonly role: iam.IRole;
-  /** The role as CloudFormation declares it. */
-  readonly cfnRole: iam.CfnRole;
+  /** The role as CloudFormation declares it (`AWS::IAM::Role`). */
+  readonly cfnRole: CfnResource;
   private readonly props: MultiRegionKmsKeysProviderProps;
 
   constructor(scope: Construct, id: string, props: MultiRegionKmsKeysProviderProps = {}) {
@@ -70,21 +70,26 @@ export class MultiRegionKmsKeysProvider extends Construct implements IMultiRegio
     const refs: Record<string, unknown> = {};
     const scopeOf = { settings, parameters, map: (value: { [key: string]: TemplateJson }) => mapTemplateReference(value, refs) };
 
-    this.cfnRole = new iam.CfnRole(this, 'FunctionRole', {
-      description: settings.role.Description,
-      assumeRolePolicyDocument: evaluate(settings.role.AssumeRolePolicyDocument, scopeOf),
-      policies: evaluate(settings.role.Policies, scopeOf) as iam.CfnRole.PolicyProperty[],
+    // In template.yaml's own spelling: its inline policies pass through as they are written there.
+    this.cfnRole = new CfnResource(this, 'FunctionRole', {
+      type: 'AWS::IAM::Role',
+      properties: {
+        Description: settings.role.Description,
+        AssumeRolePolicyDocument: evaluate(settings.role.AssumeRolePolicyDocument, scopeOf),
+        Policies: evaluate(settings.role.Policies, scopeOf),
+      },
     });
-    refs['FunctionRole.Arn'] = this.cfnRole.attrArn;
+    const roleArn = Token.asString(this.cfnRole.getAtt('Arn'));
+    refs['FunctionRole.Arn'] = roleArn;
     refs.FunctionRole = this.cfnRole.ref;
-    this.role = iam.Role.fromRoleArn(this, 'ExecutionRole', this.cfnRole.attrArn, { mutable: false });
+    this.role = iam.Role.fromRoleArn(this, 'ExecutionRole', roleArn, { mutable: false });
     this.function = newFunction(this, settings, this.role, evaluate(settings.function.Environment?.Variables ?? {}, scopeOf) as Record<string, string>);
     refs['Function.Arn'] = this.function.functionArn;
     refs.Function = this.function.functionName;
 
     const logGroup = new logs.CfnLogGroup(this, 'LogGroup', {
       logGroupName: Fn.sub('/aws/lambda/${Function}', { Function: this.function.functionName }),
-      retentionInDays: Token.asNumber(evaluate(settings.logGroup.RetentionInDays, scopeOf)),
+      retentionInDays: Number(evaluate(settings.logGroup.RetentionInDays, scopeOf)),
     });
     // Retained like template.yaml's: it records the deletions that stack deletion schedules.
     logGroup.applyRemovalPolicy(RemovalPolicy.RETAIN);
