@@ -2,7 +2,7 @@
  * The size of the answer that carries exactly the attributes an app reads, with the product's own
  * rules (lib/desired, lib/request/attributes.ts, lib/request/response.ts): key ids of their real
  * length, GrantIds at the most KMS allows, `SkippedRegions` at its longest, every ARN in the
- * longest partition. CloudFormation refuses an answer over 4,096 bytes, so a synth whose reads
+ * stack's partition. CloudFormation refuses an answer over 4,096 bytes, so a synth whose reads
  * would not fit fails (docs/behaviour.md §7).
  */
 import { MAX_RESPONSE_BYTES } from '../../lib/constants.ts';
@@ -20,18 +20,19 @@ export interface SynthContext {
   logicalResourceId: string;
   accountId: string;
   region: string;
+  /** The stack's partition (`aws` when CDK leaves it to the deployment). */
+  partition: string;
 }
 
 /** A request id of the real length (a UUID). */
 const REQUEST_ID = '00000000-0000-4000-8000-000000000000';
-// The longest partition name: ARNs are sized at their longest.
-const PARTITION = 'aws-us-gov';
 
 /**
  * Why the answer carrying `reads` would not fit, or undefined when it fits.
  * @param regions Regions the keys may be in beyond those the properties fix (the Regions the app reads)
  */
 export function answerSizeProblem(properties: ResourceProperties, reads: string[], regions: string[], synth: SynthContext): string | undefined {
+  const PARTITION = synth.partition;
   const context: ResourceContext = {
     stackId: `arn:${PARTITION}:cloudformation:${synth.region}:${synth.accountId}:stack/${synth.stackName}/${REQUEST_ID}`,
     stackName: synth.stackName,

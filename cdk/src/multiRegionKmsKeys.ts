@@ -9,7 +9,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { answerSizeProblem } from './answerSize.ts';
 import type { CustomerMasterKeyProps, MultiRegionKmsKeysProperties, PolicyStatementJson } from './generated/props.ts';
-import { STAND_IN_ACCOUNT, checkProperties, toResourceProperties } from './properties.ts';
+import { checkProperties, issuesOf, STAND_IN_ACCOUNT, toResourceProperties } from './properties.ts';
 import { dependOnProvider, type IMultiRegionKmsKeysProvider, MultiRegionKmsKeysProvider, type MultiRegionKmsKeysProviderProps } from './provider.ts';
 
 /** The props: the resource's properties in camelCase, without `ReturnAttributes` (computed), plus the provider. */
@@ -126,13 +126,14 @@ export class MultiRegionKmsKeys extends Construct {
 
   private grantWith(grantee: iam.IGrantable, keyName: string, role: KeyPolicyRole, actions: string[], options: GrantOptions): iam.Grant {
     const arns = principalArnsOf(grantee, keyName);
+    const resourceArns = this.grantArns(keyName, options);
     const added = this.additionsOf(keyName);
     if (role === 'cmkUserIamArns' || role === 'cmkReadOnlyUserIamArns') added[role].push(...arns);
     else {
       this.statementCount += 1;
       added.policyStatements.push({ Sid: `CdkGrant${role.sid}${this.statementCount}`, Effect: 'Allow', Principal: { AWS: arns }, Action: role.actions, Resource: '*' });
     }
-    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: this.grantArns(keyName, options) });
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns });
   }
 
   /** The ARNs a grantee's principal policy names: the key in every Region it is in. */
@@ -209,13 +210,20 @@ export class MultiRegionKmsKeys extends Construct {
     const conversion = this.converted();
     const result = checkProperties(conversion, accountId);
     if (result.parsed === undefined) return result.errors;
-    const problem = answerSizeProblem(result.parsed, [...this.reads].sort(), [...this.readRegions], {
+    const synth = {
       stackName: Token.isUnresolved(stack.stackName) ? 'x'.repeat(128) : stack.stackName,
       logicalResourceId: stack.resolve(this.resource.logicalId) as string,
       accountId,
       region: Token.isUnresolved(stack.region) ? 'ap-southeast-2' : stack.region,
-    });
-    return problem === undefined ? [] : [`ReturnAttributes: ${problem}`];
+      partition: Token.isUnresolved(stack.partition) ? 'aws' : stack.partition,
+    };
+    try {
+      const problem = answerSizeProblem(result.parsed, [...this.reads].sort(), [...this.readRegions], synth);
+      return problem === undefined ? [] : [`ReturnAttributes: ${problem}`];
+    } catch (error) {
+      // The desired state's own checks (a key policy over 32 KB, …), at camelCase paths.
+      return issuesOf(error, conversion);
+    }
   }
 }
 

@@ -146,13 +146,19 @@ export interface CheckResult {
 
 /** Runs the function's validation on the converted properties. */
 export function checkProperties(conversion: Conversion, accountId: string): CheckResult {
+  // A token account (the stack's own, by default) is the account the function runs in.
+  const checked = conversion.tokenPaths.includes('AwsAccountId') ? { ...conversion.checked, AwsAccountId: accountId } : conversion.checked;
   try {
-    return { parsed: parseProperties(conversion.checked, { accountId }), errors: [] };
+    return { parsed: parseProperties(checked, { accountId }), errors: [] };
   } catch (error) {
-    const issues = (error as { issues?: { path: string; message: string }[] }).issues;
-    if (issues === undefined) throw error;
-    const underToken = (path: string) => conversion.tokenPaths.some((token) => path === token || path.startsWith(`${token}.`) || path.startsWith(`${token}[`));
-    const errors = issues.filter((issue) => !underToken(issue.path)).map((issue) => `${camelPathOf(issue.path, conversion.paths)}: ${issue.message}`);
-    return { errors };
+    return { errors: issuesOf(error, conversion) };
   }
+}
+
+/** A `ValidationError`'s issues as `camelCasePath: message`, leaving out those at token paths; rethrows anything else. */
+export function issuesOf(error: unknown, conversion: Conversion): string[] {
+  const issues = (error as { issues?: { path: string; message: string }[] }).issues;
+  if (issues === undefined) throw error;
+  const underToken = (path: string) => conversion.tokenPaths.some((token) => path === token || path.startsWith(`${token}.`) || path.startsWith(`${token}[`));
+  return issues.filter((issue) => !underToken(issue.path)).map((issue) => `${camelPathOf(issue.path, conversion.paths)}: ${issue.message}`);
 }
