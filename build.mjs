@@ -30,4 +30,4 @@ console.log(`wrote ${writeStackSetTemplate()}`);
 
 // The construct package's assets (the bundle, template.yaml's function settings) and the files
 // generated from schema/properties.schema.json (the construct's prop types, docs/reference.md's tables).
-console.log(`wrote ${[...writeCdkAssets(), ...writeSchemaArtifacts()].map((file) => relative(process.cwd(), file)).join(", ")}`);
+console.log(`wrote ${[...writeCdkAssets(), ...writeSchemaArtifacts()].map((file) => relative(process.cwd(), file)).join(', ')}`);

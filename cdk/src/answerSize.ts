@@ -42,7 +42,7 @@ export function answerSizeProblem(properties: ResourceProperties, reads: string[
     region: synth.region,
     executionRoleArn: `arn:${PARTITION}:iam::${synth.accountId}:role/${'x'.repeat(64)}`,
   };
-  const fixed = properties.keys.flatMap((key) => [...(key.region === null ? [] : [key.region]), ...key.replicaRegions.filter((region) => region !== "*")]);
+  const fixed = properties.keys.flatMap((key) => [...(key.region === null ? [] : [key.region]), ...key.replicaRegions.filter((region) => region !== '*')]);
   const enabledRegions = [...new Set([...fixed, ...regions, synth.region])].sort();
   const desired = buildDesiredState({ properties, oldProperties: null, enabledRegions, context });
   const data = buildAttributes(desired, placeholderKeyIds(desired), context, reads, worstCaseSkippedRegions(desired), placeholderGrantIds(desired));

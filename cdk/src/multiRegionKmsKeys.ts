@@ -131,7 +131,13 @@ export class MultiRegionKmsKeys extends Construct {
     if (role === 'cmkUserIamArns' || role === 'cmkReadOnlyUserIamArns') added[role].push(...arns);
     else {
       this.statementCount += 1;
-      added.policyStatements.push({ Sid: `CdkGrant${role.sid}${this.statementCount}`, Effect: 'Allow', Principal: { AWS: arns }, Action: role.actions, Resource: '*' });
+      added.policyStatements.push({
+        Sid: `CdkGrant${role.sid}${this.statementCount}`,
+        Effect: 'Allow',
+        Principal: { AWS: arns },
+        Action: role.actions,
+        Resource: '*',
+      });
     }
     return iam.Grant.addToPrincipal({ grantee, actions, resourceArns });
   }
@@ -197,7 +203,9 @@ export class MultiRegionKmsKeys extends Construct {
           : {
               ...key,
               ...(added.cmkUserIamArns.length > 0 ? { cmkUserIamArns: [...(key.cmkUserIamArns ?? []), ...added.cmkUserIamArns] } : {}),
-              ...(added.cmkReadOnlyUserIamArns.length > 0 ? { cmkReadOnlyUserIamArns: [...(key.cmkReadOnlyUserIamArns ?? []), ...added.cmkReadOnlyUserIamArns] } : {}),
+              ...(added.cmkReadOnlyUserIamArns.length > 0
+                ? { cmkReadOnlyUserIamArns: [...(key.cmkReadOnlyUserIamArns ?? []), ...added.cmkReadOnlyUserIamArns] }
+                : {}),
               ...(added.policyStatements.length > 0 ? { policyStatements: [...(key.policyStatements ?? []), ...added.policyStatements] } : {}),
             };
     }

@@ -123,7 +123,12 @@ class Converter {
 export function toResourceProperties(props: Record<string, unknown>): Conversion {
   const converter = new Converter();
   const [properties, checked] = converter.convert(props, TOP, '', '');
-  return { properties: properties as Record<string, unknown>, checked: checked as Record<string, unknown>, paths: converter.paths, tokenPaths: converter.tokenPaths };
+  return {
+    properties: properties as Record<string, unknown>,
+    checked: checked as Record<string, unknown>,
+    paths: converter.paths,
+    tokenPaths: converter.tokenPaths,
+  };
 }
 
 /** `CustomerMasterKeys.cmk.CmkUserIamArns[0]` → `customerMasterKeys.cmk.cmkUserIamArns[0]` (the longest known prefix). */

@@ -41,7 +41,9 @@ export class MultiRegionKmsKeysProvider extends Construct implements IMultiRegio
     if (existing === undefined) return new MultiRegionKmsKeysProvider(stack, PROVIDER_ID, props);
     const provider = existing as MultiRegionKmsKeysProvider;
     if (JSON.stringify(provider.props) !== JSON.stringify(props)) {
-      throw new Error(`the stack's MultiRegionKmsKeysProvider already exists with other settings (${JSON.stringify(provider.props)}); pass the same provider props to every MultiRegionKmsKeys of the stack`);
+      throw new Error(
+        `the stack's MultiRegionKmsKeysProvider already exists with other settings (${JSON.stringify(provider.props)}); pass the same provider props to every MultiRegionKmsKeys of the stack`,
+      );
     }
     return provider;
   }

@@ -42,7 +42,9 @@ describe('Construct: MultiRegionKmsKeys', () => {
           replicaRegions: ['eu-west-1'],
           multiRegion: true,
           cmkAdministratorIamArns: [admin.roleArn],
-          cmkUserIamArns: [{ name: [`arn:aws:iam::${ACCOUNT}:role/app`], conditions: [{ test: 'StringEquals', variable: 'kms:CallerAccount', values: [ACCOUNT] }] }],
+          cmkUserIamArns: [
+            { name: [`arn:aws:iam::${ACCOUNT}:role/app`], conditions: [{ test: 'StringEquals', variable: 'kms:CallerAccount', values: [ACCOUNT] }] },
+          ],
           cmkReadOnlyUserIamArns: [`arn:aws:iam::${ACCOUNT}:role/reader`],
           cmkDescribeOnlyUserIamArns: [`arn:aws:iam::${ACCOUNT}:role/describer`],
           cmkExternalUserIamArns: ['arn:aws:iam::444455556666:root'],
@@ -60,7 +62,13 @@ describe('Construct: MultiRegionKmsKeys', () => {
           allowReplacement: false,
           policyStatements: [statement],
           aliases: ['prod-v2'],
-          grants: { app: { granteePrincipal: `arn:aws:iam::${ACCOUNT}:role/app`, grantedOperations: ['Decrypt'], constraints: { encryptionContextSubset: { 'my.Key': 'x' } } } },
+          grants: {
+            app: {
+              granteePrincipal: `arn:aws:iam::${ACCOUNT}:role/app`,
+              grantedOperations: ['Decrypt'],
+              constraints: { encryptionContextSubset: { 'my.Key': 'x' } },
+            },
+          },
         },
       },
       defaultCustomerMasterKeySpec: 'SYMMETRIC_DEFAULT',
@@ -87,7 +95,9 @@ describe('Construct: MultiRegionKmsKeys', () => {
           ReplicaRegions: ['eu-west-1'],
           MultiRegion: true,
           CmkAdministratorIamArns: [{ 'Fn::GetAtt': [expect.stringMatching(/^Admin/), 'Arn'] }],
-          CmkUserIamArns: [{ Name: [`arn:aws:iam::${ACCOUNT}:role/app`], Conditions: [{ Test: 'StringEquals', Variable: 'kms:CallerAccount', Values: [ACCOUNT] }] }],
+          CmkUserIamArns: [
+            { Name: [`arn:aws:iam::${ACCOUNT}:role/app`], Conditions: [{ Test: 'StringEquals', Variable: 'kms:CallerAccount', Values: [ACCOUNT] }] },
+          ],
           CmkReadOnlyUserIamArns: [`arn:aws:iam::${ACCOUNT}:role/reader`],
           CmkDescribeOnlyUserIamArns: [`arn:aws:iam::${ACCOUNT}:role/describer`],
           CmkExternalUserIamArns: ['arn:aws:iam::444455556666:root'],
@@ -105,7 +115,13 @@ describe('Construct: MultiRegionKmsKeys', () => {
           AllowReplacement: false,
           PolicyStatements: [statement],
           Aliases: ['prod-v2'],
-          Grants: { app: { GranteePrincipal: `arn:aws:iam::${ACCOUNT}:role/app`, GrantedOperations: ['Decrypt'], Constraints: { EncryptionContextSubset: { 'my.Key': 'x' } } } },
+          Grants: {
+            app: {
+              GranteePrincipal: `arn:aws:iam::${ACCOUNT}:role/app`,
+              GrantedOperations: ['Decrypt'],
+              Constraints: { EncryptionContextSubset: { 'my.Key': 'x' } },
+            },
+          },
         },
       },
       DefaultCustomerMasterKeySpec: 'SYMMETRIC_DEFAULT',
@@ -138,7 +154,12 @@ describe('Construct: MultiRegionKmsKeys', () => {
     expect(keys.key('cmk-prod', 'eu-west-1')).toBe(key);
     expect(stack.resolve(arn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Keys/), 'KeyArns.eu-west-1.cmk-prod'] });
     const template = Template.fromStack(stack);
-    expect(customResource(template).ReturnAttributes).toEqual(['InvalidCmkInputs', 'KeyAliases.us-east-1.cmk-prod', 'KeyArns.eu-west-1.cmk-prod', 'KeyIds.us-east-1.cmk-prod']);
+    expect(customResource(template).ReturnAttributes).toEqual([
+      'InvalidCmkInputs',
+      'KeyAliases.us-east-1.cmk-prod',
+      'KeyArns.eu-west-1.cmk-prod',
+      'KeyIds.us-east-1.cmk-prod',
+    ]);
     expect(Object.values(template.findResources('AWS::SQS::Queue'))[0]!.Properties.KmsMasterKeyId).toEqual({
       'Fn::GetAtt': [expect.stringMatching(/^Keys/), 'KeyArns.eu-west-1.cmk-prod'],
     });
@@ -160,7 +181,9 @@ describe('Construct: MultiRegionKmsKeys', () => {
     for (const name of names) keys.keyArn(name);
 
     // Assess
-    expect(() => Template.fromStack(stack)).toThrow(/ReturnAttributes: the 40 attribute\(s\) this app reads make an answer of \d+ bytes, over CloudFormation's limit of 4096/);
+    expect(() => Template.fromStack(stack)).toThrow(
+      /ReturnAttributes: the 40 attribute\(s\) this app reads make an answer of \d+ bytes, over CloudFormation's limit of 4096/,
+    );
   });
 
   it('fails the synth with the function own messages at camelCase paths, and leaves tokens to the function', () => {
@@ -169,7 +192,12 @@ describe('Construct: MultiRegionKmsKeys', () => {
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
     new MultiRegionKmsKeys(stack, 'Keys', {
       customerMasterKeys: {
-        'cmk-prod': { region: 'us-east-1', deletionWindowInDays: 3, cmkUserIamArns: [role.roleArn, { name: ['arn:aws:iam::1:role/x'] }], tags: { 'aws:x': 'y' } },
+        'cmk-prod': {
+          region: 'us-east-1',
+          deletionWindowInDays: 3,
+          cmkUserIamArns: [role.roleArn, { name: ['arn:aws:iam::1:role/x'] }],
+          tags: { 'aws:x': 'y' },
+        },
       },
       defaultRotationPeriodInDays: 10,
     });
@@ -198,17 +226,26 @@ describe('Construct: grants', () => {
     const policy = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^App') }] } }))[0] as {
       Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] } };
     };
-    return { keys: customResource(template).CustomerMasterKeys as Record<string, Record<string, unknown>>, statements: policy.Properties.PolicyDocument.Statement, stack };
+    return {
+      keys: customResource(template).CustomerMasterKeys as Record<string, Record<string, unknown>>,
+      statements: policy.Properties.PolicyDocument.Statement,
+      stack,
+    };
   }
   const roleArn = { 'Fn::GetAtt': [expect.stringMatching(/^App/), 'Arn'] };
   const everyRegion = {
-    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:*:', { Ref: 'AWS::AccountId' }, ':key/', { 'Fn::GetAtt': [expect.any(String), 'KeyIds.us-east-1.cmk-prod'] }]],
+    'Fn::Join': [
+      '',
+      ['arn:', { Ref: 'AWS::Partition' }, ':kms:*:', { Ref: 'AWS::AccountId' }, ':key/', { 'Fn::GetAtt': [expect.any(String), 'KeyIds.us-east-1.cmk-prod'] }],
+    ],
   };
 
   it('grantEncryptDecrypt: CmkUserIamArns in the key policy, the key in every Region in the principal policy', () => {
     const { keys, statements } = granted((k, role) => k.grantEncryptDecrypt(role, 'cmk-prod'));
     expect(keys['cmk-prod']!.CmkUserIamArns).toEqual([roleArn]);
-    expect(statements).toEqual([expect.objectContaining({ Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'], Resource: everyRegion })]);
+    expect(statements).toEqual([
+      expect.objectContaining({ Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'], Resource: everyRegion }),
+    ]);
   });
 
   it('grantDecrypt: CmkReadOnlyUserIamArns, kms:Decrypt', () => {
@@ -222,7 +259,13 @@ describe('Construct: grants', () => {
   it('grantEncrypt: a PolicyStatements entry with exactly the encrypt actions', () => {
     const { keys, statements } = granted((k, role) => k.grantEncrypt(role, 'cmk-prod'));
     expect(keys['cmk-prod']!.PolicyStatements).toEqual([
-      { Sid: 'CdkGrantEncrypt1', Effect: 'Allow', Principal: { AWS: [roleArn] }, Action: ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'], Resource: '*' },
+      {
+        Sid: 'CdkGrantEncrypt1',
+        Effect: 'Allow',
+        Principal: { AWS: [roleArn] },
+        Action: ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
+        Resource: '*',
+      },
     ]);
     expect(keys['cmk-prod']!.CmkUserIamArns).toBeUndefined();
     expect(statements).toEqual([expect.objectContaining({ Action: ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'], Resource: everyRegion })]);
@@ -266,7 +309,9 @@ describe('Construct: provider', () => {
       MemorySize: 1769,
       Timeout: 900,
       Handler: 'index.handler',
-      Environment: { Variables: { EXECUTION_ROLE_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('FunctionRole'), 'Arn'] }, NODE_OPTIONS: '--enable-source-maps' } },
+      Environment: {
+        Variables: { EXECUTION_ROLE_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('FunctionRole'), 'Arn'] }, NODE_OPTIONS: '--enable-source-maps' },
+      },
     });
     template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { RetentionInDays: 90 } });
     for (const resource of Object.values(template.findResources('Custom::MultiRegionKmsKeys'))) {
@@ -294,7 +339,9 @@ describe('Construct: provider', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     template.hasResourceProperties('AWS::IAM::Role', {
-      Policies: [{ PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AdoptExistingKeys' }), Match.objectLike({ Sid: 'ReleaseAdoptedKeys' })]) } }],
+      Policies: [
+        { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AdoptExistingKeys' }), Match.objectLike({ Sid: 'ReleaseAdoptedKeys' })]) } },
+      ],
     });
     expect(() => keysOf(stackOf(), { providerProps: { logRetentionInDays: 31 } })).toThrow('templateParameters.LogRetentionInDays: must be one of');
     expect(() => keysOf(stackOf(), { providerProps: { templateParameters: { Nope: 'x' } } })).toThrow('template.yaml has no such parameter');

@@ -3,8 +3,7 @@
  * local driver and the emulator, the real bundle): Create, the Fn::GetAtt check of every read of
  * the synthesized template, the cross-Region decrypt, the Update's plan and the Update, the Delete.
  */
-import { writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
