@@ -7,7 +7,7 @@
 //   runtime, memory, timeout, environment, the log group's retention and the logging policy), so the
 //   construct builds the same function from the same source. tests/cdk/provider.test.ts proves the
 //   role statements equal.
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCloudFormation } from './stackset.mjs';
 
@@ -47,12 +47,17 @@ export function functionSettingsOf(templateText) {
   };
 }
 
-/** Copies the bundle and writes function.json into `dir`; returns the paths written. */
+/**
+ * Copies the bundle and writes function.json into `dir`; returns the paths written. Each file is
+ * replaced whole (written aside, then renamed): tests that read them may run meanwhile.
+ */
 export function writeCdkAssets(dir = CDK_ASSET_DIR) {
   mkdirSync(join(dir, 'function'), { recursive: true });
   const bundle = join(dir, 'function', 'index.mjs');
-  copyFileSync(join(ROOT, 'dist', 'handler', 'index.mjs'), bundle);
+  copyFileSync(join(ROOT, 'dist', 'handler', 'index.mjs'), `${bundle}.tmp`);
+  renameSync(`${bundle}.tmp`, bundle);
   const settings = join(dir, 'function.json');
-  writeFileSync(settings, `${JSON.stringify(functionSettingsOf(readFileSync(join(ROOT, 'template.yaml'), 'utf8')), null, 2)}\n`);
+  writeFileSync(`${settings}.tmp`, `${JSON.stringify(functionSettingsOf(readFileSync(join(ROOT, 'template.yaml'), 'utf8')), null, 2)}\n`);
+  renameSync(`${settings}.tmp`, settings);
   return [bundle, settings];
 }
