@@ -5,18 +5,15 @@
  * more key, one more tag), to preview an Update with. Outside this repository, import from
  * 'multi-region-kms-keys-cdk' instead of the sources.
  */
-import { App, CfnOutput, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { MultiRegionKmsKeys } from '../../cdk/src/index.ts';
 
-/** The app, synthesized into `outdir`; returns the stack. */
+/** The app (its cloud assembly goes to `outdir`); returns the stack. */
 export function buildApp(options: { outdir?: string; version?: 1 | 2 } = {}): Stack {
   const app = new App({ ...(options.outdir === undefined ? {} : { outdir: options.outdir }), analyticsReporting: false });
-  const stack = new Stack(app, 'KmsKeys', {
-    env: { account: '111122223333', region: 'us-east-1' },
-    synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
-  });
+  const stack = new Stack(app, 'KmsKeys', { env: { account: '111122223333', region: 'us-east-1' } });
   const admin = new iam.Role(stack, 'KeyAdmin', { assumedBy: new iam.AccountRootPrincipal() });
   const app1 = new iam.Role(stack, 'AppRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
 

@@ -3,16 +3,19 @@
  * local driver and the emulator, the real bundle): Create, the Fn::GetAtt check of every read of
  * the synthesized template, the cross-Region decrypt, the Update's plan and the Update, the Delete.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Template } from 'aws-cdk-lib/assertions';
+import type { App } from 'aws-cdk-lib';
 import { buildApp } from '../../examples/cdk/app.ts';
 import { runStart, STACK_FRAME } from '../preview/run.ts';
 
+/** `cdk synth` of the example: the template file of the cloud assembly, as `cdk deploy` would upload it. */
 function synthesized(version: 1 | 2, dir: string): string {
+  const stack = buildApp({ outdir: join(dir, `cdk.out.v${version}`), version });
+  const assembly = (stack.node.root as App).synth();
   const file = join(dir, `kms-keys.v${version}.json`);
-  writeFileSync(file, JSON.stringify(Template.fromStack(buildApp({ outdir: join(dir, `cdk.out.v${version}`), version })).toJSON(), null, 1));
+  copyFileSync(assembly.getStackByName(stack.stackName).templateFullPath, file);
   return file;
 }
 
