@@ -6,7 +6,6 @@ import { relative } from 'node:path';
 import { build } from 'esbuild';
 import { BUNDLE_OPTIONS } from './build/bundleOptions.mjs';
 import { writeCdkAssets } from './build/cdkAssets.mjs';
-import { writeSchemaArtifacts } from './build/schemaArtifacts.mjs';
 import { writeStackSetTemplate } from './build/stackset.mjs';
 
 const outfile = 'dist/handler/index.mjs';
@@ -28,6 +27,9 @@ console.log(`built ${outfile}: ${bytes} bytes (${(bytes / 1024).toFixed(1)} KiB)
 // The transform-free template for SERVICE_MANAGED StackSets, generated from template.yaml.
 console.log(`wrote ${writeStackSetTemplate()}`);
 
-// The construct package's assets (the bundle, template.yaml's function settings) and the files
-// generated from schema/properties.schema.json (the construct's prop types, docs/reference.md's tables).
-console.log(`wrote ${[...writeCdkAssets(), ...writeSchemaArtifacts()].map((file) => relative(process.cwd(), file)).join(', ')}`);
+// The construct package's assets: the bundle and template.yaml's function settings.
+console.log(
+  `wrote ${writeCdkAssets()
+    .map((file) => relative(process.cwd(), file))
+    .join(', ')}`,
+);
