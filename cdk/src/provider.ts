@@ -90,6 +90,7 @@ export class MultiRegionKmsKeysProvider extends Construct implements IMultiRegio
     refs.Function = this.function.functionName;
 
     const logGroup = new logs.CfnLogGroup(this, 'LogGroup', {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub placeholder, as template.yaml writes it
       logGroupName: Fn.sub('/aws/lambda/${Function}', { Function: this.function.functionName }),
       retentionInDays: Number(evaluate(settings.logGroup.RetentionInDays, scopeOf)),
     });
