@@ -65,7 +65,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     progress.startPass(`reading the actual state (pass ${pass})`);
     let read: PlanInput;
     try {
-      read = await readForPlan(desired, { aliasNames, kms, pacer, madeKeys, tagIndex, clock }, { deadline, clock, log });
+      read = await readForPlan(desired, { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline }, { deadline, clock, log });
     } catch (error) {
       // A read KMS has not caught up with (a listed key still answering NotFound): read again, or say so.
       if (!(error instanceof KmsError && error.retryable)) throw error;
