@@ -6,7 +6,6 @@ import { relative } from 'node:path';
 import { build } from 'esbuild';
 import { BUNDLE_OPTIONS } from './build/bundleOptions.mjs';
 import { writeCdkAssets } from './build/cdkAssets.mjs';
-import { writeStackSetTemplate } from './build/stackset.mjs';
 
 const outfile = 'dist/handler/index.mjs';
 
@@ -23,9 +22,7 @@ if (result.warnings.length > 0) {
 }
 const bytes = statSync(outfile).size;
 console.log(`built ${outfile}: ${bytes} bytes (${(bytes / 1024).toFixed(1)} KiB)`);
-
-// The transform-free template for SERVICE_MANAGED StackSets, generated from template.yaml.
-console.log(`wrote ${writeStackSetTemplate()}`);
+// The StackSets template is its own step (npm run stackset): a single-account deployment never needs it.
 
 // The construct package's assets: the bundle and template.yaml's function settings.
 console.log(
