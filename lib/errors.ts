@@ -72,6 +72,14 @@ export class AccountApiError extends AwsServiceError {
   }
 }
 
+/** CloudFormation (`DescribeStackEvents`) answered with an error code (or the request never got an answer). */
+export class CloudFormationApiError extends AwsServiceError {
+  constructor(code: string, message: string, options: ServiceErrorOptions = {}) {
+    super(code, message, options);
+    this.name = 'CloudFormationApiError';
+  }
+}
+
 /** True when `error` is a KmsError with one of `codes`. */
 export function hasCode(error: unknown, ...codes: string[]): error is KmsError {
   return error instanceof KmsError && codes.includes(error.code);

@@ -10,6 +10,7 @@ import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
 import { DEFAULT_REGIONS } from '../properties/fixtures.ts';
 import {
   ACCOUNT_ID,
+  DIRECT_INVOCATION_ENV,
   EXECUTION_ROLE_ARN,
   expectCloudFormationFailed,
   expectCloudFormationSuccess,
@@ -19,6 +20,7 @@ import {
   STACK_ID,
   simulateEvent,
   startResponseServer,
+  UNREAD_STACK_EVENTS,
 } from '../support/cfn.ts';
 import { FakeKms, kmsErrors } from '../support/fakeKmsApi.ts';
 
@@ -80,9 +82,10 @@ function handlerWith(overrides: { kms?: (region: string) => KmsApi; regions?: ()
   const aws: AwsDependencies = {
     kms: overrides.kms ?? kms.factory,
     regions: regionsApiOf(overrides.regions ?? (async () => REGIONS)),
+    stackEvents: UNREAD_STACK_EVENTS,
   };
   const options: HandlerOptions = {
-    env: { AWS_REGION: 'us-east-1', EXECUTION_ROLE_ARN, LOG_LEVEL: 'debug', ...overrides.env },
+    env: { AWS_REGION: 'us-east-1', EXECUTION_ROLE_ARN, LOG_LEVEL: 'debug', ...DIRECT_INVOCATION_ENV, ...overrides.env },
     createAws: () => aws,
     writeLog: (line) => logLines.push(line),
   };
