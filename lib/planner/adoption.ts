@@ -14,8 +14,8 @@
  *    owned key. From then on the key is removed like an owned one, except that it is released
  *    rather than deleted unless its properties set `RemovalPolicy: Delete` explicitly.
  */
-import { isOwnershipTagKey, OWNERSHIP_TAGS, ownershipTags } from '../ownership.ts';
-import type { DesiredKey, KeyRef, TagMap } from '../types.ts';
+import { ADOPTABLE_BY_TAG, isOwnershipTagKey, OWNERSHIP_TAGS, ownershipTags } from '../ownership.ts';
+import type { ActualKey, DesiredKey, KeyRef, TagMap } from '../types.ts';
 import { isPendingDeletion, type KeyFamily } from './actualIndex.ts';
 import type { KeyBinding } from './binding.ts';
 import { compare } from './builder.ts';
@@ -23,6 +23,24 @@ import type { PlannerContext } from './context.ts';
 import { sortedTags } from './tags.ts';
 
 type ExistingBinding = Extract<KeyBinding, { kind: 'existing' }>;
+
+/**
+ * Null when `AdoptExistingKeys` may take `target` over: its owner tagged it `AdoptableBy` with this
+ * stack's name or StackId. Otherwise the refusal, naming the key, its Region and the exact tag to add.
+ */
+export function adoptionConsentRefusal(ctx: PlannerContext, aliasName: string, target: ActualKey): string | null {
+  const { stackId, stackName } = ctx.desired.owner;
+  const offeredTo = target.tags[ADOPTABLE_BY_TAG];
+  if (offeredTo === stackName || offeredTo === stackId) return null;
+  const { keyId, region } = target;
+  const found =
+    offeredTo === undefined ? `its owner has not offered it for adoption` : `it is offered for adoption to ${JSON.stringify(offeredTo)}, not to this stack`;
+  return (
+    `${aliasName} in ${region} targets key ${keyId}, which this resource does not own, and AdoptExistingKeys takes over only a key its owner offered: ${found}. ` +
+    `To offer it, whoever controls the key tags it ${ADOPTABLE_BY_TAG}=${stackName} (aws kms tag-resource --region ${region} --key-id ${keyId} --tags TagKey=${ADOPTABLE_BY_TAG},TagValue=${stackName}; ` +
+    `for a key of the Terraform module, add "${ADOPTABLE_BY_TAG}" = "${stackName}" to its tags and apply)`
+  );
+}
 
 /** The value of `AdoptedBy` a family carries (on its primary, else any member), or undefined. */
 function adoptedByOf(family: KeyFamily): string | undefined {
@@ -81,7 +99,8 @@ export function planPendingAdoption(ctx: PlannerContext, binding: ExistingBindin
   for (const member of members) {
     const { region, keyId } = member;
     const stale = Object.keys(member.tags)
-      .filter((tagKey) => isOwnershipTagKey(tagKey) && !(tagKey in tags))
+      // The owner's consent stays until the adoption is confirmed (a rollback leaves the key as found).
+      .filter((tagKey) => isOwnershipTagKey(tagKey) && tagKey !== ADOPTABLE_BY_TAG && !(tagKey in tags))
       .sort(compare);
     const untagId = stale.length === 0 ? null : ctx.out.onKey('UntagResource', region, keyName, keyId, [], { tagKeys: stale });
     const missing = Object.fromEntries(Object.entries(tags).filter(([tagKey, value]) => member.tags[tagKey] !== value));

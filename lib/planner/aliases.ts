@@ -2,8 +2,9 @@
  * Aliases: `alias/<name>` must target the key in the primary Region and in every replica Region.
  * Missing → CreateAlias; on another key of ours (or a sibling's) → UpdateAlias where KMS allows it
  * (same key type and usage), else DeleteAlias then CreateAlias; on somebody else's key → refusal,
- * unless AdoptExistingKeys.
+ * unless AdoptExistingKeys and that key's owner offered it (`AdoptableBy`, planner/adoption.ts).
  */
+import { adoptionConsentRefusal } from './adoption.ts';
 import { compare } from './builder.ts';
 import { canUpdateAlias } from './changeRules.ts';
 import { foreignAliasReason, type PlannerContext, unreadableAliasReason } from './context.ts';
@@ -37,9 +38,12 @@ export function planAliases(ctx: PlannerContext): Map<string, string> {
       out.refuse(keyName, region, unreadableAliasReason(aliasName, region, current.targetKeyId));
       continue;
     }
-    if (ctx.ownership(target).kind === 'foreign' && !ctx.desired.adoptExistingKeys) {
-      out.refuse(keyName, region, foreignAliasReason(aliasName, region, target.keyId));
-      continue;
+    if (ctx.ownership(target).kind === 'foreign') {
+      const consent = ctx.desired.adoptExistingKeys ? adoptionConsentRefusal(ctx, aliasName, target) : foreignAliasReason(aliasName, region, target.keyId);
+      if (consent !== null) {
+        out.refuse(keyName, region, consent);
+        continue;
+      }
     }
     if (canUpdateAlias(target, request)) {
       moves.set(

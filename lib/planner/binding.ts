@@ -12,6 +12,7 @@
 import { OWNERSHIP_TAGS } from '../ownership.ts';
 import type { ActualKey, DesiredKey } from '../types.ts';
 import { isPendingDeletion, type KeyFamily } from './actualIndex.ts';
+import { adoptionConsentRefusal } from './adoption.ts';
 import { compare } from './builder.ts';
 import { foreignAliasReason, type PlannerContext, unreadableAliasReason } from './context.ts';
 
@@ -54,8 +55,11 @@ export function bindDesiredKeys(ctx: PlannerContext): KeyBinding[] {
     const family = index.family(target.keyId)!;
     if (ownership.kind === 'self') bind(key, family, false, null);
     else if (ownership.kind === 'sibling') bind(key, family, false, ownership.ownerId);
-    else if (desired.adoptExistingKeys) bind(key, family, true, null);
-    else {
+    else if (desired.adoptExistingKeys && adoptionConsentRefusal(ctx, key.aliasName, target) === null) bind(key, family, true, null);
+    else if (desired.adoptExistingKeys) {
+      ctx.out.refuse(key.keyName, key.primaryRegion, adoptionConsentRefusal(ctx, key.aliasName, target)!);
+      result.set(key.id, { kind: 'refused', key });
+    } else {
       ctx.out.refuse(key.keyName, key.primaryRegion, foreignAliasReason(key.aliasName, key.primaryRegion, target.keyId));
       result.set(key.id, { kind: 'refused', key });
     }
