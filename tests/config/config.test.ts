@@ -14,7 +14,15 @@ describe('Function: readConfig', () => {
 
     // Assess
     expect(reading).toEqual({
-      config: { region: 'eu-west-1', executionRoleArn: ROLE, kmsQuotas: { CreateKey: 50 }, deadlineMarginMs: 45_000, logLevel: 'debug' },
+      config: {
+        region: 'eu-west-1',
+        executionRoleArn: ROLE,
+        kmsQuotas: { CreateKey: 50 },
+        deadlineMarginMs: 45_000,
+        logLevel: 'debug',
+        requestVerification: true,
+        trustedResponseHosts: [],
+      },
       problems: [],
     });
   });
