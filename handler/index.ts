@@ -90,25 +90,6 @@ async function resultOf(
   }
 }
 
-/** The gate of lib/request/gate.ts; an unexpected failure of it is a refusal (fail closed). */
-async function gateOf(event: CloudFormationCustomResourceEvent, lambda: Context, config: FunctionConfig, aws: () => AwsDependencies, options: HandlerOptions) {
-  try {
-    return await gateRequest(event, {
-      config,
-      accountId: accountIdOf(lambda),
-      stackEvents: () => aws().stackEvents,
-      retryDelaysMs: options.verificationRetryDelaysMs,
-    });
-  } catch (error) {
-    return {
-      admitted: false,
-      reason: `the request could not be verified (${error instanceof Error ? error.message : String(error)})`,
-      responseHost: '',
-      answer: true,
-    } as const;
-  }
-}
-
 /**
  * A refused request: nothing was changed; FAILED goes to the ResponseURL only when it is
  * CloudFormation's; one log line says what was claimed and why it was refused (no key ARN: no key
@@ -169,7 +150,12 @@ export function createHandler(options: HandlerOptions = {}) {
       fields: { requestType: event.RequestType, logicalResourceId: event.LogicalResourceId, requestId: event.RequestId, awsRequestId: lambda.awsRequestId },
     });
     // Before anything else, and before any KMS call: only CloudFormation's requests get in.
-    const gate = await gateOf(event, lambda, configuration.config, () => aws(configuration.config), options);
+    const gate = await gateRequest(event, {
+      config: configuration.config,
+      accountId: accountIdOf(lambda),
+      stackEvents: () => aws(configuration.config).stackEvents,
+      retryDelaysMs: options.verificationRetryDelaysMs,
+    });
     if (!gate.admitted) return refuse(event, lambda, gate, log);
     if (gate.verification === 'off') log.warn('REQUEST_VERIFICATION is off: this request was not verified with CloudFormation');
     // Stable from StackId + LogicalResourceId; an Update or Delete echoes the id CloudFormation

@@ -37,7 +37,7 @@ export function claimOf(event: CloudFormationCustomResourceEvent): RequestClaim 
   };
 }
 
-/** Checks the ResponseURL, then (unless `REQUEST_VERIFICATION=off`) the request with CloudFormation. */
+/** Checks the ResponseURL, then (unless `REQUEST_VERIFICATION=off`) the request with CloudFormation. Never throws. */
 export async function gateRequest(event: CloudFormationCustomResourceEvent, input: GateInput): Promise<GateResult> {
   const region = input.config.region ?? '';
   const partition = partitionOf(region);
@@ -45,13 +45,20 @@ export async function gateRequest(event: CloudFormationCustomResourceEvent, inpu
   if (!url.trusted) return { admitted: false, reason: url.reason, responseHost: url.host, answer: false };
   if (!input.config.requestVerification) return { admitted: true, verification: 'off' };
   if (region === '') return { admitted: false, reason: "AWS_REGION is not set: the function's Region is unknown", responseHost: url.host, answer: true };
-  const verdict = await verifyRequest(claimOf(event), {
-    stackEvents: input.stackEvents(),
-    accountId: input.accountId,
-    partition,
-    region,
-    sleep: input.sleep,
-    retryDelaysMs: input.retryDelaysMs,
-  });
-  return verdict.verified ? { admitted: true, verification: 'on' } : { admitted: false, reason: verdict.reason, responseHost: url.host, answer: true };
+  try {
+    const verdict = await verifyRequest(claimOf(event), {
+      stackEvents: input.stackEvents(),
+      accountId: input.accountId,
+      partition,
+      region,
+      sleep: input.sleep,
+      retryDelaysMs: input.retryDelaysMs,
+    });
+    if (verdict.verified) return { admitted: true, verification: 'on' };
+    return { admitted: false, reason: verdict.reason, responseHost: url.host, answer: true };
+  } catch (error) {
+    // Anything unexpected (a bug, a client that cannot be made) is a refusal: fail closed.
+    const why = error instanceof Error ? error.message : String(error);
+    return { admitted: false, reason: `the request could not be verified (${why})`, responseHost: url.host, answer: true };
+  }
 }

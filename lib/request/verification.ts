@@ -53,7 +53,9 @@ export const MAX_EVENT_PAGES = 10;
 
 const IN_PROGRESS: Record<RequestType, string> = { Create: 'CREATE_IN_PROGRESS', Update: 'UPDATE_IN_PROGRESS', Delete: 'DELETE_IN_PROGRESS' };
 
-const STACK_ARN = /^arn:([a-z-]+):cloudformation:([a-z0-9-]+):(\d{12}):stack\/([A-Za-z][A-Za-z0-9-]{0,127})\/([0-9a-f-]{36})$/;
+// The stack name (a letter, then letters, digits and hyphens, at most 128) and its unique id (a UUID
+// in AWS; any name-like text is let through: DescribeStackEvents decides whether it exists).
+const STACK_ARN = /^arn:([a-z-]+):cloudformation:([a-z0-9-]+):(\d{12}):stack\/([A-Za-z][A-Za-z0-9-]{0,127})\/([A-Za-z0-9-]{1,128})$/;
 
 /** Why the StackId is not a stack of this account, partition and Region; null when it is. */
 export function foreignStackReason(stackId: string, context: Pick<VerificationContext, 'accountId' | 'partition' | 'region'>): string | null {

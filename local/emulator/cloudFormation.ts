@@ -20,7 +20,7 @@ const XMLNS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 /** Events per page (a guess: CloudFormation pages by response size). */
 export const STACK_EVENTS_PAGE_SIZE = 100;
 
-const STACK_ARN = /^arn:([a-z-]+):cloudformation:([a-z0-9-]+):(\d{12}):stack\/([A-Za-z][A-Za-z0-9-]*)\/[0-9a-f-]+$/;
+const STACK_ARN = /^arn:([a-z-]+):cloudformation:([a-z0-9-]+):(\d{12}):stack\/([A-Za-z][A-Za-z0-9-]*)\/[A-Za-z0-9-]+$/;
 
 function xmlEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
