@@ -17,6 +17,7 @@ import { type GateResult, gateRequest } from '../lib/request/gate.ts';
 import { RequestProgress } from '../lib/request/progress.ts';
 import { failedResult, type RequestResult } from '../lib/request/requestResult.ts';
 import { buildResponseBody, sendResponse } from '../lib/request/response.ts';
+import { type Clock, systemClock } from '../lib/retry/clock.ts';
 import type { ResourceContext } from '../lib/types.ts';
 
 export interface HandlerOptions {
@@ -26,7 +27,8 @@ export interface HandlerOptions {
   createAws?: (config: FunctionConfig) => AwsDependencies;
   /** Where log lines go; default stdout. */
   writeLog?: (line: string) => void;
-  now?: () => number;
+  /** Every wait and deadline of the request; real time when absent. */
+  clock?: Clock;
   /** The waits of the request verification's re-reads (lib/request/verification.ts); tests shorten them. */
   verificationRetryDelaysMs?: readonly number[];
 }
@@ -64,23 +66,22 @@ function resourceContextOf(event: CloudFormationCustomResourceEvent, lambda: Con
 async function resultOf(
   event: CloudFormationCustomResourceEvent,
   lambda: Context,
-  options: HandlerOptions,
   { config, problems: configProblems }: ConfigReading,
   aws: (config: FunctionConfig) => AwsDependencies,
   log: Log,
+  clock: Clock,
 ): Promise<RequestResult> {
-  const now = options.now ?? Date.now;
   const progress = new RequestProgress();
   const problems = [...configProblems];
   // CloudFormation stops waiting at ServiceTimeout, which may come before Lambda's timeout.
   const remainingMs = Math.min(lambda.getRemainingTimeInMillis(), serviceTimeoutMsOf(event.ResourceProperties) ?? Number.POSITIVE_INFINITY);
-  const deadlines = deadlinesOf(now(), remainingMs, config.deadlineMarginMs);
+  const deadlines = deadlinesOf(clock.now(), remainingMs, config.deadlineMarginMs);
   try {
     const context = resourceContextOf(event, lambda, config, problems);
     if (problems.length > 0) return failedResult(configurationReason(problems));
 
-    const work = handleRequest(event, { aws: aws(config), context, deadline: deadlines.work, log, quotas: config.kmsQuotas, progress, now });
-    const raced = await raceDeadline(work, deadlines.answer, now);
+    const work = handleRequest(event, { aws: aws(config), context, deadline: deadlines.work, log, quotas: config.kmsQuotas, progress, clock });
+    const raced = await raceDeadline(work, deadlines.answer, clock);
     if (raced.kind === 'done') return raced.value;
     log.error('about to time out: answering without waiting for the work', { phase: progress.phase, progress: progress.summary() });
     return failedResult(timeoutReason(progress));
@@ -100,6 +101,7 @@ async function refuse(
   lambda: Context,
   refusal: Extract<GateResult, { admitted: false }>,
   log: Log,
+  clock: Clock,
 ): Promise<HandlerResult> {
   const ownerId = ownerOf(event.StackId, event.LogicalResourceId).ownerId;
   const physicalResourceId = event.RequestType === 'Create' ? ownerId : event.PhysicalResourceId || ownerId;
@@ -115,7 +117,7 @@ async function refuse(
       LogicalResourceId: event.LogicalResourceId,
     });
     try {
-      await sendResponse(event.ResponseURL, body, { deadline: deadlinesOf(Date.now(), lambda.getRemainingTimeInMillis(), 0).end });
+      await sendResponse(event.ResponseURL, body, { deadline: deadlinesOf(clock.now(), lambda.getRemainingTimeInMillis(), 0).end, clock });
       answer = 'FAILED';
     } catch (error) {
       answer = `FAILED, not delivered (${error instanceof Error ? error.message : String(error)})`;
@@ -134,14 +136,14 @@ async function refuse(
 
 /** A handler; tests inject the environment, the AWS dependencies and the clock. */
 export function createHandler(options: HandlerOptions = {}) {
+  const clock = options.clock ?? systemClock;
   let awsDependencies: AwsDependencies | undefined;
   const aws = (config: FunctionConfig) => {
     awsDependencies ??= (options.createAws ?? createAwsDependencies)(config);
     return awsDependencies;
   };
   const answer = async (event: CloudFormationCustomResourceEvent, lambda: Context): Promise<HandlerResult> => {
-    const now = options.now ?? Date.now;
-    const startedAt = now();
+    const startedAt = clock.now();
     const configuration = readConfig(options.env ?? process.env, { executionRoleRequired: event.RequestType !== 'Delete' });
     const log = createLogger({
       level: configuration.config.logLevel,
@@ -154,9 +156,10 @@ export function createHandler(options: HandlerOptions = {}) {
       config: configuration.config,
       accountId: accountIdOf(lambda),
       stackEvents: () => aws(configuration.config).stackEvents,
+      sleep: (ms) => clock.sleep(ms),
       retryDelaysMs: options.verificationRetryDelaysMs,
     });
-    if (!gate.admitted) return refuse(event, lambda, gate, log);
+    if (!gate.admitted) return refuse(event, lambda, gate, log, clock);
     if (gate.verification === 'off') log.warn('REQUEST_VERIFICATION is off: this request was not verified with CloudFormation');
     // Stable from StackId + LogicalResourceId; an Update or Delete echoes the id CloudFormation
     // holds, so the answer can never make CloudFormation believe the resource was replaced.
@@ -165,7 +168,7 @@ export function createHandler(options: HandlerOptions = {}) {
     if (physicalResourceId !== ownerId) log.warn('PhysicalResourceId differs from the owner id', { physicalResourceId, ownerId });
     log.info('request', { stackId: event.StackId, physicalResourceId, resourceProperties: event.ResourceProperties });
 
-    const result = await resultOf(event, lambda, options, configuration, aws, log);
+    const result = await resultOf(event, lambda, configuration, aws, log, clock);
     const body = buildResponseBody({
       Status: result.status,
       Reason: result.reason,
@@ -176,13 +179,14 @@ export function createHandler(options: HandlerOptions = {}) {
       Data: result.status === 'SUCCESS' && Object.keys(result.data).length > 0 ? result.data : undefined,
     });
     // Retries of the PUT may use the whole time Lambda still gives.
-    const { end } = deadlinesOf(now(), lambda.getRemainingTimeInMillis(), 0);
+    const { end } = deadlinesOf(clock.now(), lambda.getRemainingTimeInMillis(), 0);
     try {
       await sendResponse(event.ResponseURL, body, {
         deadline: end,
+        clock,
         onRetry: (info) => log.warn('response PUT failed, retrying', info),
       });
-      log.info('answered', { status: result.status, reason: result.reason, bytes: Buffer.byteLength(body), durationMs: now() - startedAt });
+      log.info('answered', { status: result.status, reason: result.reason, bytes: Buffer.byteLength(body), durationMs: clock.now() - startedAt });
     } catch (error) {
       // Nothing more can be done: throwing would make Lambda redeliver a request that may have run.
       log.error('could not answer CloudFormation', { error, status: result.status, reason: result.reason });
@@ -190,8 +194,8 @@ export function createHandler(options: HandlerOptions = {}) {
     return { Status: result.status, PhysicalResourceId: physicalResourceId, ...(result.reason === undefined ? {} : { Reason: result.reason }) };
   };
   // A plain async handler, no middleware framework: the deadlines above do the early-timeout job
-  // (a middleware's TimeoutError would make Lambda retry an invocation that has answered), and
-  // @middy/core with no middleware cost 3 KB of bundle for nothing (592,176 → 589,120 bytes).
+  // (a middleware's TimeoutError would make Lambda retry an invocation that has answered), and a
+  // middleware framework with no middleware is bundle paid for nothing (docs/performance.md).
   return answer;
 }
 
