@@ -134,6 +134,25 @@ async function refuse(
   return { Status: 'FAILED', PhysicalResourceId: physicalResourceId, Reason: reason };
 }
 
+/** The gate (lib/request/gate.ts): the refused request's answer, or null when it may go on (warned when unverified). */
+async function refusalOf(
+  event: CloudFormationCustomResourceEvent,
+  lambda: Context,
+  deps: { config: FunctionConfig; aws: (config: FunctionConfig) => AwsDependencies; options: HandlerOptions; log: Log; clock: Clock },
+): Promise<HandlerResult | null> {
+  const { config, aws, options, log, clock } = deps;
+  const gate = await gateRequest(event, {
+    config,
+    accountId: accountIdOf(lambda),
+    stackEvents: () => aws(config).stackEvents,
+    sleep: (ms) => clock.sleep(ms),
+    retryDelaysMs: options.verificationRetryDelaysMs,
+  });
+  if (!gate.admitted) return refuse(event, lambda, gate, log, clock);
+  if (gate.verification === 'off') log.warn('REQUEST_VERIFICATION is off: this request was not verified with CloudFormation');
+  return null;
+}
+
 /** A handler; tests inject the environment, the AWS dependencies and the clock. */
 export function createHandler(options: HandlerOptions = {}) {
   const clock = options.clock ?? systemClock;
@@ -152,15 +171,8 @@ export function createHandler(options: HandlerOptions = {}) {
       fields: { requestType: event.RequestType, logicalResourceId: event.LogicalResourceId, requestId: event.RequestId, awsRequestId: lambda.awsRequestId },
     });
     // Before anything else, and before any KMS call: only CloudFormation's requests get in.
-    const gate = await gateRequest(event, {
-      config: configuration.config,
-      accountId: accountIdOf(lambda),
-      stackEvents: () => aws(configuration.config).stackEvents,
-      sleep: (ms) => clock.sleep(ms),
-      retryDelaysMs: options.verificationRetryDelaysMs,
-    });
-    if (!gate.admitted) return refuse(event, lambda, gate, log, clock);
-    if (gate.verification === 'off') log.warn('REQUEST_VERIFICATION is off: this request was not verified with CloudFormation');
+    const refused = await refusalOf(event, lambda, { config: configuration.config, aws, options, log, clock });
+    if (refused !== null) return refused;
     // Stable from StackId + LogicalResourceId; an Update or Delete echoes the id CloudFormation
     // holds, so the answer can never make CloudFormation believe the resource was replaced.
     const ownerId = ownerOf(event.StackId, event.LogicalResourceId).ownerId;

@@ -15,7 +15,7 @@
  *    rather than deleted unless its properties set `RemovalPolicy: Delete` explicitly.
  */
 import { ADOPTABLE_BY_TAG, isOwnershipTagKey, OWNERSHIP_TAGS, ownershipTags } from '../ownership.ts';
-import type { ActualKey, DesiredKey, KeyRef, TagMap } from '../types.ts';
+import type { DesiredKey, KeyRef, TagMap } from '../types.ts';
 import { isPendingDeletion, type KeyFamily } from './actualIndex.ts';
 import type { KeyBinding } from './binding.ts';
 import { compare } from './builder.ts';
@@ -23,24 +23,6 @@ import type { PlannerContext } from './context.ts';
 import { sortedTags } from './tags.ts';
 
 type ExistingBinding = Extract<KeyBinding, { kind: 'existing' }>;
-
-/**
- * Null when `AdoptExistingKeys` may take `target` over: its owner tagged it `AdoptableBy` with this
- * stack's name or StackId. Otherwise the refusal, naming the key, its Region and the exact tag to add.
- */
-export function adoptionConsentRefusal(ctx: PlannerContext, aliasName: string, target: ActualKey): string | null {
-  const { stackId, stackName } = ctx.desired.owner;
-  const offeredTo = target.tags[ADOPTABLE_BY_TAG];
-  if (offeredTo === stackName || offeredTo === stackId) return null;
-  const { keyId, region } = target;
-  const found =
-    offeredTo === undefined ? `its owner has not offered it for adoption` : `it is offered for adoption to ${JSON.stringify(offeredTo)}, not to this stack`;
-  return (
-    `${aliasName} in ${region} targets key ${keyId}, which this resource does not own, and AdoptExistingKeys takes over only a key its owner offered: ${found}. ` +
-    `To offer it, whoever controls the key tags it ${ADOPTABLE_BY_TAG}=${stackName} (aws kms tag-resource --region ${region} --key-id ${keyId} --tags TagKey=${ADOPTABLE_BY_TAG},TagValue=${stackName}; ` +
-    `for a key of the Terraform module, add "${ADOPTABLE_BY_TAG}" = "${stackName}" to its tags and apply)`
-  );
-}
 
 /** The value of `AdoptedBy` a family carries (on its primary, else any member), or undefined. */
 function adoptedByOf(family: KeyFamily): string | undefined {

@@ -4,9 +4,10 @@
  * (same key type and usage), else DeleteAlias then CreateAlias; on somebody else's key → refusal,
  * unless AdoptExistingKeys and that key's owner offered it (`AdoptableBy`, planner/adoption.ts).
  */
-import { adoptionConsentRefusal } from './adoption.ts';
+
 import { compare } from './builder.ts';
 import { canUpdateAlias } from './changeRules.ts';
+import { adoptionConsentRefusal } from './consent.ts';
 import { foreignAliasReason, type PlannerContext, unreadableAliasReason } from './context.ts';
 import { aliasActionId } from './ids.ts';
 

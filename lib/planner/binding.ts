@@ -12,8 +12,8 @@
 import { OWNERSHIP_TAGS } from '../ownership.ts';
 import type { ActualKey, DesiredKey } from '../types.ts';
 import { isPendingDeletion, type KeyFamily } from './actualIndex.ts';
-import { adoptionConsentRefusal } from './adoption.ts';
 import { compare } from './builder.ts';
+import { adoptionConsentRefusal } from './consent.ts';
 import { foreignAliasReason, type PlannerContext, unreadableAliasReason } from './context.ts';
 
 export type KeyBinding =

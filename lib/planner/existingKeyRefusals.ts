@@ -5,8 +5,8 @@
  */
 import type { ActualKey } from '../types.ts';
 import { isActive } from './actualIndex.ts';
-import { adoptionConsentRefusal } from './adoption.ts';
 import type { KeyBinding } from './binding.ts';
+import { adoptionConsentRefusal } from './consent.ts';
 import type { PlannerContext } from './context.ts';
 
 export type ExistingBinding = Extract<KeyBinding, { kind: 'existing' }>;
