@@ -139,6 +139,30 @@ describe('Function: handler', () => {
     expect(entries.every((e) => e.requestId === event.RequestId)).toBe(true);
   });
 
+  it('warns on every request while REQUEST_VERIFICATION is off, and still refuses an untrusted ResponseURL without a PUT or a KMS call', async () => {
+    // Prepare
+    const first = simulateEvent({ requestType: 'Create', properties: properties(), responseServer: server });
+    const second = simulateEvent({ requestType: 'Create', properties: properties(), responseServer: server });
+    const untrusted = { ...simulateEvent({ requestType: 'Create', properties: properties(), responseServer: server }) };
+    untrusted.ResponseURL = untrusted.ResponseURL.replace('http://127.0.0.1:', 'http://localhost:');
+
+    // Act
+    await invoke(first);
+    await invoke(second);
+    const warnings = logLines.filter((line) => line.includes('REQUEST_VERIFICATION is off')).length;
+    const callsBefore = kms.calls.length;
+    logLines = [];
+    const refused = await invoke(untrusted);
+
+    // Assess
+    expect(warnings).toBe(2);
+    expect(refused).toMatchObject({ Status: 'FAILED', Reason: 'Request refused, nothing was changed: the ResponseURL uses http, not https.' });
+    expect(server.responsesFor(untrusted.RequestId)).toEqual([]);
+    expect(kms.calls.length).toBe(callsBefore);
+    expect(logLines).toHaveLength(1);
+    expect(JSON.parse(logLines[0]!)).toMatchObject({ level: 'WARN', message: 'request refused', answer: 'none: the ResponseURL is not trusted' });
+  });
+
   it('updates in place and keeps the PhysicalResourceId', async () => {
     // Prepare
     const create = simulateEvent({ requestType: 'Create', properties: properties(), responseServer: server });
