@@ -112,10 +112,16 @@ async function attempt(context: VerificationContext, claim: RequestClaim): Promi
   }
 }
 
+/** Only a custom resource's events can confirm a custom resource request (not another resource's under that logical ID). */
+const CUSTOM_RESOURCE_TYPE = /^(Custom::[A-Za-z0-9_@-]{1,60}|AWS::CloudFormation::CustomResource)$/;
+
 /** Verifies `claim`; never throws for a CloudFormation error (each is a refusal: fail closed). */
 export async function verifyRequest(claim: RequestClaim, context: VerificationContext): Promise<Verdict> {
   const foreign = foreignStackReason(claim.stackId, context);
   if (foreign !== null) return { verified: false, reason: foreign };
+  if (!CUSTOM_RESOURCE_TYPE.test(String(claim.resourceType))) {
+    return { verified: false, reason: `the ResourceType ${JSON.stringify(claim.resourceType)} is not a custom resource type` };
+  }
   const sleep = context.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const delays = context.retryDelaysMs ?? RETRY_DELAYS_MS;
   let last = await attempt(context, claim);

@@ -99,6 +99,21 @@ describe('Function: verifyRequest', () => {
     expect(api.calls).toBe(0);
   });
 
+  it('refuses a ResourceType that is not a custom resource type without reading CloudFormation (another resource under that logical ID)', async () => {
+    const api = stackEvents([event('DELETE_IN_PROGRESS', 'arn:aws:sns:us-east-1:111122223333:t', 'Keys', 'AWS::SNS::Topic')]);
+    const { verdict } = await verify(claim('Delete', { resourceType: 'AWS::SNS::Topic', physicalResourceId: 'arn:aws:sns:us-east-1:111122223333:t' }), api);
+    expect(verdict).toEqual({ verified: false, reason: 'the ResourceType "AWS::SNS::Topic" is not a custom resource type' });
+    expect(api.calls).toBe(0);
+    expect(
+      (
+        await verify(
+          claim('Create', { resourceType: 'AWS::CloudFormation::CustomResource' }),
+          stackEvents([event('CREATE_IN_PROGRESS', '', 'Keys', 'AWS::CloudFormation::CustomResource')]),
+        )
+      ).verdict,
+    ).toEqual({ verified: true });
+  });
+
   it('refuses at once a stack CloudFormation does not know and a role that may not read it; retries a throttled read', async () => {
     const missing = await verify(claim('Delete'), stackEvents(new CloudFormationApiError('ValidationError', 'Stack with id x does not exist')));
     const denied = await verify(claim('Delete'), stackEvents(new CloudFormationApiError('AccessDenied', 'not authorized')));
