@@ -16,6 +16,7 @@ import { DEFAULT_ENABLED_REGIONS, startEmulator } from '../../local/emulator/ind
 import { referenceProperties } from '../properties/fixtures.ts';
 import {
   ACCOUNT_ID,
+  DIRECT_INVOCATION_ENV,
   EXECUTION_ROLE_ARN,
   expectCloudFormationSuccess,
   lambdaContext,
@@ -53,6 +54,7 @@ describe('Integration: Create converges and plans nothing afterwards', () => {
       AWS_REGION: 'us-east-1',
       EXECUTION_ROLE_ARN,
       LOG_LEVEL: 'warn',
+      ...DIRECT_INVOCATION_ENV,
     });
     for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'KMS_QUOTAS', 'DEADLINE_MARGIN_MS']) delete process.env[name];
   });

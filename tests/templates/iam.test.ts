@@ -196,6 +196,17 @@ describe('Function: execution role policy', () => {
     expect(resourcesOf(listings)).toEqual(['*']);
   });
 
+  it("reads only the stack events of the account's stacks in its own Region (request verification), and the template never turns verification off", () => {
+    // Prepare
+    const statements = roleStatements(template, { AdoptionAllowed: true }).filter((s) => actionsOf(s).some((a) => a.startsWith('cloudformation:')));
+
+    // Assess
+    expect(statements.flatMap(actionsOf)).toEqual(['cloudformation:DescribeStackEvents']);
+    expect(statements.flatMap(resourcesOf)).toEqual([`arn:\${AWS::Partition}:cloudformation:\${AWS::Region}:\${AWS::AccountId}:stack/*`]);
+    expect(SAM_TEMPLATE_TEXT).not.toContain('REQUEST_VERIFICATION');
+    expect(SAM_TEMPLATE_TEXT).not.toContain('TRUSTED_RESPONSE_HOSTS');
+  });
+
   it('lets IAM create only the multi-Region key service-linked role', () => {
     // Prepare
     const statements = roleStatements(template);
