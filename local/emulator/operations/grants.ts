@@ -5,12 +5,14 @@
  * same key answer the existing GrantId (with a new grant token every time, as KMS documents).
  * Written from the KMS API reference; guesses are marked.
  */
+
 import { randomBytes } from 'node:crypto';
 import { faults, KmsFault } from '../errors.ts';
+import { checkKeyState } from '../keyStates.ts';
 import { GENERIC_GRANT_OPERATIONS, GRANT_OPERATIONS, GRANT_OPERATIONS_BY_KEY_TYPE, MAX_GRANTS_PER_KEY } from '../kmsFacts.ts';
 import type { GrantRecord, KeyRecord } from '../state.ts';
 import { type Input, optInt, optString, reqString } from '../validate.ts';
-import { decodeMarker, keyFromInput, type OpContext, type OperationHandler, page, requireCustomerManaged, requireState } from './common.ts';
+import { decodeMarker, keyFromInput, type OpContext, type OperationHandler, page, requireCustomerManaged } from './common.ts';
 
 // CreateGrant's model: Name 1–256 `^[a-zA-Z0-9:/_-]+$`, principals 1–256, GrantId 1–128.
 const GRANT_NAME = /^[a-zA-Z0-9:/_-]+$/;
@@ -140,8 +142,8 @@ const createGrant: OperationHandler = (ctx) => {
   requireCustomerManaged(ctx, key, 'CreateGrant');
   const operations = operationsOf(ctx.input, key);
   const constraints = constraintsOf(ctx.input, key);
-  // Key states: CreateGrant works on Enabled and Disabled keys; pending deletion, Creating, … refuse.
-  requireState(key, ['Enabled', 'Disabled']);
+  // The key-state table: Disabled answers DisabledException, pending deletion, Creating, … KMSInvalidStateException.
+  checkKeyState('CreateGrant', key);
   const candidate = { name, granteePrincipal, retiringPrincipal, operations, constraints };
   key.grants ??= [];
   const existing = name === null ? undefined : key.grants.find((g) => g.name === name && sameParameters(g, candidate));
@@ -154,6 +156,7 @@ const createGrant: OperationHandler = (ctx) => {
 
 const listGrants: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
+  checkKeyState('ListGrants', key);
   const grantId = optString(ctx.input, 'GrantId', { min: 1, max: 128 });
   const grantee = optString(ctx.input, 'GranteePrincipal', { min: 1, max: 256, pattern: PRINCIPAL });
   requireCustomerManaged(ctx, key, 'ListGrants');
@@ -181,8 +184,7 @@ const revokeGrant: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   const grantId = reqString(ctx.input, 'GrantId', { max: 128 });
   requireCustomerManaged(ctx, key, 'RevokeGrant');
-  // Guess: KMS lists RevokeGrant as allowed in every state but Creating/Unavailable/PendingImport.
-  requireState(key, ['Enabled', 'Disabled', 'PendingDeletion', 'PendingReplicaDeletion', 'Updating']);
+  checkKeyState('RevokeGrant', key);
   removeGrant(key, grantOf(key, grantId));
   return undefined;
 };
