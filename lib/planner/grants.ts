@@ -9,11 +9,18 @@
  *   revoked, after the grant replacing it has been made, so the grantee never loses access midway.
  * Keys that are removed take their grants with them (ScheduleKeyDeletion), and retained keys keep
  * them: nothing is revoked on a key no desired key is bound to.
+ *
+ * KMS refuses CreateGrant on a key that is not Enabled (the key-state table: DisabledException on a
+ * Disabled key, KMSInvalidStateException while pending deletion or Creating), so a grant is made
+ * while the key is Enabled: after the EnableKey of a disabled or restored key (CancelKeyDeletion
+ * leaves a key Disabled), and before the DisableKey of a key (new or existing) declared
+ * `Enabled: false`. A grant to make on a key that is Disabled and stays so is refused before any
+ * call (enabling it for the moment would let it be used); revocations work in every state.
  */
 import type { ActualGrant, DesiredKey, GrantRef, KeyRef } from '../types.ts';
 import { compare, deps } from './builder.ts';
 import type { PlannerContext } from './context.ts';
-import { keyActionId, replicateActionId } from './ids.ts';
+import { keyActionId, newKeyActionId, replicateActionId } from './ids.ts';
 
 /** `DesiredKey.id` → Region → grant name → the grant serving it. */
 export type GrantBindings = Record<string, Record<string, Record<string, GrantRef>>>;
@@ -69,12 +76,18 @@ function planRegion(
   const bound: Record<string, GrantRef> = {};
   const kept = new Set<string>();
   const createdFor = new Map<string, string>();
+  const staysDisabled = keyId !== null && exists && staysDisabledIn(ctx, key, keyId, region, planned);
+  const refused: string[] = [];
 
   for (const grant of wanted) {
     const match = existing.find((g) => g.kmsName === grant.kmsName && !kept.has(g.grantId));
     if (match !== undefined) {
       kept.add(match.grantId);
       bound[grant.name] = { grantId: match.grantId };
+      continue;
+    }
+    if (staysDisabled) {
+      refused.push(grant.name);
       continue;
     }
     const id = ctx.out.add({
@@ -95,6 +108,12 @@ function planRegion(
     bound[grant.name] = { created: id };
   }
 
+  if (refused.length > 0) ctx.out.refuse(keyName, region, disabledKeyReason(keyName, region, refused));
+  // Made while the key is still Enabled: its DisableKey (new key, new replica or existing key) waits.
+  const made = [...createdFor.values()];
+  ctx.out.addDependencies(newKeyActionId('DisableKey', region, keyName), made);
+  if (keyId !== null) ctx.out.addDependencies(keyActionId('DisableKey', region, keyName, keyId), made);
+
   for (const grant of existing) {
     if (kept.has(grant.grantId)) continue;
     ctx.out.add({
@@ -112,13 +131,35 @@ function planRegion(
   return bound;
 }
 
-/** What must be done before the key in `region` accepts CreateGrant: it must exist and not be pending deletion or moving. */
+/**
+ * Whether the existing key in `region` is Disabled after this plan: Disabled now or pending deletion
+ * (CancelKeyDeletion leaves it Disabled), and no EnableKey of this plan brings it back.
+ */
+function staysDisabledIn(ctx: PlannerContext, key: DesiredKey, keyId: string, region: string, planned: readonly string[]): boolean {
+  const member = ctx.index.family(keyId)?.members.find((m) => m.region === region);
+  if (member === undefined) return false;
+  const disabledAfter = member.state === 'Disabled' || member.state === 'PendingDeletion' || member.state === 'PendingReplicaDeletion';
+  return disabledAfter && !planned.includes(keyActionId('EnableKey', region, key.keyName, keyId));
+}
+
+/** Why a grant cannot be made on a key that stays Disabled, and what to do about it. */
+export function disabledKeyReason(keyName: string, region: string, grantNames: readonly string[]): string {
+  return (
+    `CustomerMasterKeys.${keyName}.Grants: ${grantNames.join(', ')} cannot be made in ${region}: the key is Disabled and stays so ` +
+    `(Enabled: false), and KMS refuses CreateGrant on a disabled key (DisabledException). Nothing was changed. ` +
+    `To make the grant, set Enabled: true (the grant is made once the key is enabled), or make it in the same update that ` +
+    `sets Enabled: false on an enabled key (the grant is made before the key is disabled); otherwise remove it from Grants`
+  );
+}
+
+/** What must be done before the key in `region` accepts CreateGrant: it must exist, be Enabled, and not be pending deletion or moving. */
 function readinessOf(key: DesiredKey, ref: KeyRef, region: string, planned: readonly string[]): string[] {
   const { keyName } = key;
   const replicate = replicateActionId(key.primaryRegion, keyName, region);
   if (!('keyId' in ref)) return region === key.primaryRegion ? [ref.created] : [replicate];
   const { keyId } = ref;
-  const candidates = [keyActionId('CancelKeyDeletion', region, keyName, keyId), replicate];
+  // EnableKey: a Disabled key, or a restored one (CancelKeyDeletion leaves it Disabled), refuses CreateGrant.
+  const candidates = [keyActionId('CancelKeyDeletion', region, keyName, keyId), keyActionId('EnableKey', region, keyName, keyId), replicate];
   const move = planned.filter((id) => id.startsWith('UpdatePrimaryRegion:') && id.endsWith(`:${keyName}:${keyId}`));
   return deps(...candidates.filter((id) => planned.includes(id)), ...move);
 }
