@@ -225,6 +225,21 @@ export interface DesiredKey {
   retiredAliasNames: string[];
   /** The key's grants, each with the Regions (of this key) it is made in; absent = none. */
   grants?: DesiredGrant[];
+  /**
+   * Grants the previous properties (an Update's OldResourceProperties) gave this key that it no
+   * longer wants, in the Regions the key still has: they were made (or were being made) by a
+   * request moments ago, so a listing that does not show them yet is read again (KMS grants are
+   * eventually consistent) until they show and are revoked. Absent = none.
+   */
+  retiredGrants?: RetiredGrant[];
+}
+
+/** A grant the previous properties named and the current ones do not (`DesiredKey.retiredGrants`). */
+export interface RetiredGrant {
+  name: string;
+  /** The KMS `Name` it was made with (owner marker + name + fingerprint, lib/grantNames.ts). */
+  kmsName: string;
+  regions: string[];
 }
 
 /** A grant the resource wants on one desired key (docs/behaviour.md §12). */

@@ -60,6 +60,7 @@ export function buildDesiredState(input: {
   const held: HeldInstance[] = [];
   const issues: ValidationIssue[] = [];
   const retired = retiredAliasesOf(properties, oldProperties);
+  const oldKeys = new Map((oldProperties?.keys ?? []).map((old) => [old.name, old]));
 
   for (const key of properties.keys) {
     const placement = placeKey(key.region, key.replicaRegions, usable);
@@ -90,6 +91,7 @@ export function buildDesiredState(input: {
     }
   }
   if (issues.length > 0) throw new ValidationError(issues);
+  for (const key of keys) withRetiredGrants(key, oldKeys.get(key.keyName), context);
 
   return {
     owner: ownerOf(context.stackId, context.logicalResourceId),
@@ -151,6 +153,18 @@ function desiredKey(
       ? {}
       : { grants: desiredGrantsOf(key.grants, [primaryRegion, ...replicaRegions], ownerIdOf(context.stackId, context.logicalResourceId)) }),
   };
+}
+
+/**
+ * Records on `key` the grants its previous properties (`old`, same key name) gave it and it no
+ * longer wants — removed, or changed (a changed grant is a new KMS name) — in the key's Regions.
+ */
+function withRetiredGrants(key: DesiredKey, old: KeyProperties | undefined, context: ResourceContext): void {
+  if (old?.grants === undefined || old.grants.length === 0) return;
+  const wanted = new Set((key.grants ?? []).map((grant) => grant.kmsName));
+  const previous = desiredGrantsOf(old.grants, [key.primaryRegion, ...key.replicaRegions], ownerIdOf(context.stackId, context.logicalResourceId));
+  const retired = previous.filter((grant) => !wanted.has(grant.kmsName)).map(({ name, kmsName, regions }) => ({ name, kmsName, regions }));
+  if (retired.length > 0) key.retiredGrants = retired;
 }
 
 /**

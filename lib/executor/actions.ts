@@ -10,6 +10,7 @@ import type { ExecutionContext } from './context.ts';
 import { kmsCall } from './kmsCall.ts';
 import { waitForPrimaryUpdate } from './primaryUpdated.ts';
 import { waitForReplica } from './replicaReady.ts';
+import { revokeListedGrant } from './revokeGrant.ts';
 import { memberKey, type SettlingClass } from './settling.ts';
 
 /** What a successful action reports: the key made by CreateKey / ReplicateKey. */
@@ -168,14 +169,12 @@ export async function runAction(
       );
       return { grantId: created.grantId };
     }
-    case 'RevokeGrant':
-      try {
-        return await idempotent('RevokeGrant', () => api.revokeGrant(keyIdOf(action), action.grantId));
-      } catch (error) {
-        // Repeated after a lost answer (or retired meanwhile by its retiring principal): already gone.
-        if (hasCode(error, 'NotFoundException')) return {};
-        throw error;
-      }
+    case 'RevokeGrant': {
+      // NotFound/AccessDenied may only mean KMS has not caught up with the grant (executor/revokeGrant.ts).
+      const target = { region, keyId: keyIdOf(action), grantId: action.grantId, grantName: action.grantName };
+      await revokeListedGrant(ctx, api, target, paced);
+      return {};
+    }
     default:
       return unhandled(action);
   }

@@ -26,6 +26,7 @@ import { Pacer, pacedAttempt } from '../retry/pacer.ts';
 import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, realSleep, withRetry } from '../retry/retry.ts';
 import { compare } from '../text/order.ts';
 import type { ActualAlias, ActualKey, ActualState, Owner } from '../types.ts';
+import type { ExpectedGrants } from './actualGrants.ts';
 import { type Limiter, limiter, mapLimit } from './concurrency.ts';
 import { type KeyRead, type KeyReadContext, type RegionRead, readKey } from './keyRead.ts';
 import { directReads, listKeysWithIndex, mustReadTags, readTagIndex, type TagIndexUse } from './tagIndex.ts';
@@ -42,6 +43,10 @@ export interface ReadActualStateInput {
   madeKeys?: ReadonlySet<string>;
   /** Narrow the tag scan with the Tagging API's index (lib/reader/tagIndex.ts); absent or null: read every key's tags. */
   tagIndex?: TagIndexUse;
+  /** Grants the previous properties named, looked for until they show (lib/reader/actualGrants.ts). */
+  expectedGrants?: ExpectedGrants;
+  /** Epoch ms: the request's deadline; no look for a grant goes past it. */
+  deadline?: number;
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -192,6 +197,8 @@ async function readRegion(
     arns: new Map(listed.map((k) => [k.keyId, k.arn])),
     // Policy, rotation and grants are compared only when the request wants keys (not a Delete).
     details: input.aliasNames.length > 0,
+    ...(input.expectedGrants === undefined ? {} : { expectedGrants: input.expectedGrants }),
+    grantWait: { sleep, now, ...(input.deadline === undefined ? {} : { deadline: input.deadline }) },
   };
   const each = (ids: string[]) => mapLimit(ids, READ_CONCURRENCY_PER_REGION, (keyId) => readKey(context, keyId));
   // The direct reads go out at once; the others once the index has said which keys it spares.

@@ -11,7 +11,7 @@ import { hasCode } from '../errors.ts';
 import type { KmsApi, ListOptions } from '../kmsApi.ts';
 import { OWNERSHIP_TAGS } from '../ownership.ts';
 import type { ActualGrant, ActualKey, Owner, TagMap } from '../types.ts';
-import { readOwnedGrants } from './actualGrants.ts';
+import { type ExpectedGrants, type GrantWait, readOwnedGrants } from './actualGrants.ts';
 import { describedOnDelete, unreadKey } from './unreadKeys.ts';
 
 /**
@@ -34,6 +34,10 @@ export interface KeyReadContext {
    * none: it only removes keys, and a single-Region key the resource owns outright is `Unread`.
    */
   details: boolean;
+  /** Grants the previous properties named that must show before they can be revoked (lib/reader/actualGrants.ts). */
+  expectedGrants?: ExpectedGrants;
+  /** The clock and deadline of those looks; absent: not looked for again. */
+  grantWait?: GrantWait;
 }
 
 /** The key as read (null: not ours, AWS managed, or not ours to read) and the grants of ours on it. */
@@ -85,6 +89,7 @@ export async function readKey(context: KeyReadContext, keyId: string): Promise<K
   ]);
   const key: ActualKey = { region, ...fields, policy, tags: tags ?? {}, rotation };
   // A Delete never revokes: grants go with their keys, or stay with retained ones.
-  const grants = context.details ? await readOwnedGrants(api, key, owner, (send) => read('ListGrants', send, true)) : [];
+  const expected = context.expectedGrants?.get(`${region}\n${key.tags[OWNERSHIP_TAGS.keyName]}`) ?? [];
+  const grants = context.details ? await readOwnedGrants(api, key, owner, (send) => read('ListGrants', send, true), expected, context.grantWait) : [];
   return { key, grants };
 }

@@ -5,11 +5,12 @@
  */
 
 import type { KmsQuotas } from '../constants.ts';
-import { KmsError } from '../errors.ts';
+import { hasCode, KmsError } from '../errors.ts';
 import { execute } from '../executor/index.ts';
 import type { KmsApiFactory } from '../kmsApi.ts';
 import type { Log } from '../logger.ts';
 import { plan } from '../planner/index.ts';
+import { expectedGrantsOf, GRANT_NOT_VISIBLE } from '../reader/actualGrants.ts';
 import { type PlanInput, readForPlan } from '../reader/readForPlan.ts';
 import { Pacer } from '../retry/pacer.ts';
 import { realSleep } from '../retry/retry.ts';
@@ -50,14 +51,17 @@ export async function reconcile(desired: DesiredState, returnAttributes: string[
   let last = { planned: 0, outcomes: [] as ActionOutcome[] };
   // Keys made or changed by this request, across passes: KMS may not list or find them yet.
   const madeKeys = new Set<string>();
+  const expectedGrants = expectedGrantsOf(desired.keys);
   const tagIndex = desired.tagIndexAliasNames == null ? null : { directAliasNames: desired.tagIndexAliasNames, log };
 
   for (let pass = 1; pass <= MAX_RECONCILE_PASSES; pass++) {
     progress.startPass(`reading the actual state (pass ${pass})`);
     let read: PlanInput;
     try {
-      read = await readForPlan(desired, { aliasNames, kms, pacer, madeKeys, tagIndex }, { deadline, now, sleep, log });
+      read = await readForPlan(desired, { aliasNames, kms, pacer, madeKeys, tagIndex, expectedGrants, deadline, now, sleep }, { deadline, now, sleep, log });
     } catch (error) {
+      // A grant to revoke that KMS still does not list: final, never reported as revoked.
+      if (hasCode(error, GRANT_NOT_VISIBLE)) return failedResult(`Reading the actual state failed: ${error.message}.`);
       // A read KMS has not caught up with (a listed key still answering NotFound): read again, or say so.
       if (!(error instanceof KmsError && error.retryable)) throw error;
       if (pass < MAX_RECONCILE_PASSES && now() < deadline) continue;
