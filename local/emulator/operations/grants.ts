@@ -7,6 +7,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
+import { checkGrantFresh, isGrantListed, markGrantFresh } from '../consistency.ts';
 import { faults, KmsFault } from '../errors.ts';
 import { checkKeyState } from '../keyStates.ts';
 import { GENERIC_GRANT_OPERATIONS, GRANT_OPERATIONS, GRANT_OPERATIONS_BY_KEY_TYPE, MAX_GRANTS_PER_KEY } from '../kmsFacts.ts';
@@ -150,6 +151,7 @@ const createGrant: OperationHandler = (ctx) => {
   if (existing) return { GrantId: existing.grantId, GrantToken: newGrantToken(key, existing.grantId) };
   if (key.grants.length >= MAX_GRANTS_PER_KEY) throw faults.limitExceeded(`${key.arn} already has ${MAX_GRANTS_PER_KEY} grants.`);
   const grant: GrantRecord = { grantId: randomBytes(32).toString('hex'), creationDate: ctx.state.now(), ...candidate };
+  markGrantFresh(ctx.state, grant);
   key.grants.push(grant);
   return { GrantId: grant.grantId, GrantToken: newGrantToken(key, grant.grantId) };
 };
@@ -161,7 +163,7 @@ const listGrants: OperationHandler = (ctx) => {
   const grantee = optString(ctx.input, 'GranteePrincipal', { min: 1, max: 256, pattern: PRINCIPAL });
   requireCustomerManaged(ctx, key, 'ListGrants');
   const grants = (key.grants ?? []).filter(
-    (g) => (grantId === undefined || g.grantId === grantId) && (grantee === undefined || g.granteePrincipal === grantee),
+    (g) => isGrantListed(ctx.state, g) && (grantId === undefined || g.grantId === grantId) && (grantee === undefined || g.granteePrincipal === grantee),
   );
   return listed(
     grants.map((grant) => ({ key, grant })),
@@ -185,7 +187,9 @@ const revokeGrant: OperationHandler = (ctx) => {
   const grantId = reqString(ctx.input, 'GrantId', { max: 128 });
   requireCustomerManaged(ctx, key, 'RevokeGrant');
   checkKeyState('RevokeGrant', key);
-  removeGrant(key, grantOf(key, grantId));
+  const grant = grantOf(key, grantId);
+  checkGrantFresh(ctx.state, grant, () => faults.notFound(`Grant ID ${grantId} not found for key ${key.arn}.`));
+  removeGrant(key, grant);
   return undefined;
 };
 
