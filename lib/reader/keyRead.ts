@@ -89,7 +89,8 @@ export async function readKey(context: KeyReadContext, keyId: string): Promise<K
   ]);
   const key: ActualKey = { region, ...fields, policy, tags: tags ?? {}, rotation };
   // A Delete never revokes: grants go with their keys, or stay with retained ones.
+  // A key made moments ago may answer NotFound to ListGrants too (onKey: read again while KMS catches up).
   const expected = context.expectedGrants?.get(`${region}\n${key.tags[OWNERSHIP_TAGS.keyName]}`) ?? [];
-  const grants = context.details ? await readOwnedGrants(api, key, owner, (send) => read('ListGrants', send, true), expected, context.grantWait) : [];
+  const grants = context.details ? await readOwnedGrants(api, key, owner, (send) => read('ListGrants', send, true, true), expected, context.grantWait) : [];
   return { key, grants };
 }
