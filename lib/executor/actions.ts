@@ -8,7 +8,7 @@ import { DEFAULT_PRIORITY } from '../retry/pacer.ts';
 import type { Action, KeyState } from '../types.ts';
 import type { ExecutionContext } from './context.ts';
 import { kmsCall } from './kmsCall.ts';
-import { waitForPrimaryUpdate } from './primaryUpdated.ts';
+import { awaitNotUpdating, REFUSED_WHILE_UPDATING } from './primaryUpdated.ts';
 import { waitForReplica } from './replicaReady.ts';
 import { revokeListedGrant } from './revokeGrant.ts';
 import { memberKey, type SettlingClass } from './settling.ts';
@@ -36,6 +36,7 @@ export async function runAction(
   const region = action.region;
   const api = ctx.kms(region);
   const settling = settlingOf(ctx, action, keyIdOf);
+  if ('key' in action && REFUSED_WHILE_UPDATING.has(action.kind)) await awaitNotUpdating(ctx, action.kind, region, keyIdOf(action), priority);
   const paced = (operation: Parameters<ExecutionContext['pacer']['acquire']>[1]) => ({
     pace: () => ctx.pacer.acquire(region, operation, 1, priority),
     onThrottled: () => ctx.pacer.throttled(region, operation),
@@ -132,8 +133,8 @@ export async function runAction(
       const pace = () => ctx.pacer.acquireUpdatePrimaryRegion(region, action.primaryRegion, priority);
       await kmsCall(ctx, { ...paced('UpdatePrimaryRegion'), pace, idempotent: false }, () => api.updatePrimaryRegion(keyId, action.primaryRegion));
       ctx.madeKeys.add(memberKey(region, keyId)).add(memberKey(action.primaryRegion, keyId));
-      // Both keys are `Updating` for a while and refuse most operations: dependents start after.
-      await waitForPrimaryUpdate(ctx, [region, action.primaryRegion], keyId, priority);
+      // Both keys are `Updating` for a while: only what KMS refuses then waits (executor/primaryUpdated.ts).
+      ctx.updatingMembers.add(memberKey(region, keyId)).add(memberKey(action.primaryRegion, keyId));
       return {};
     }
     case 'ScheduleKeyDeletion': {

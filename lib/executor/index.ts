@@ -67,6 +67,7 @@ export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionR
     settlingTimeoutMs: deps.settlingTimeoutMs ?? DEFAULT_SETTLING_TIMEOUT_MS,
     madeKeys: deps.madeKeys ?? new Set(),
     movingKeyIds: new Set(plan.actions.flatMap((a) => (a.kind === 'UpdatePrimaryRegion' && 'keyId' in a.key ? [a.key.keyId] : []))),
+    updatingMembers: new Set(),
     countRetry: () => {
       retries++;
     },
