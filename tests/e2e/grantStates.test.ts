@@ -26,6 +26,8 @@ import { startEmulator } from '../../local/emulator/index.ts';
 import { E2E_REALISM, E2E_REQUEST_GAP_MS } from './fieldRealism.ts';
 
 const ACCOUNT_ID = DEFAULT_IDENTITY.accountId;
+/** Both keys stay Updating after UpdatePrimaryRegion for seconds, as on AWS. */
+const UPDATING_MS = 3_000;
 const APP_ROLE = `arn:aws:iam::${ACCOUNT_ID}:role/app`;
 const OTHER_ROLE = `arn:aws:iam::${ACCOUNT_ID}:role/other`;
 
@@ -39,7 +41,7 @@ function propertiesFor(name: string) {
 }
 const grant = (role: string, operations = ['Decrypt']) => ({ GranteePrincipal: role, GrantedOperations: operations });
 
-/** The emulator with field realism; `consistencyDelayMs` longer than the gap between two requests when asked. */
+/** The emulator with field realism; `consistencyDelayMs` (and `updatingMs`) longer than the gap between two requests when asked. */
 function suite(name: string, consistencyDelayMs: number, body: (context: () => { driver: Driver; url: string; newStack: () => Stack }) => void) {
   describe(name, () => {
     let emulator: Awaited<ReturnType<typeof startEmulator>>;
@@ -47,7 +49,7 @@ function suite(name: string, consistencyDelayMs: number, body: (context: () => {
     let stackCount = 0;
     beforeAll(async () => {
       if (!existsSync(DEFAULT_BUNDLE_PATH)) throw new Error(`${DEFAULT_BUNDLE_PATH} is missing: run npm run build (npm test does)`);
-      emulator = await startEmulator({ port: 0, replicaCreatingMs: 200, ...E2E_REALISM, consistencyDelayMs });
+      emulator = await startEmulator({ port: 0, replicaCreatingMs: 200, ...E2E_REALISM, consistencyDelayMs, updatingMs: UPDATING_MS });
       driver = await createDriver({ endpointUrl: emulator.url, requestGapMs: E2E_REQUEST_GAP_MS });
     });
     afterAll(async () => {
@@ -180,5 +182,40 @@ suite('End to end: grants are eventually consistent', GRANT_LAG_MS, (context) =>
     expect(afterRemoval).toEqual({ 'eu-west-1': { state: 'Enabled', grantees: [APP_ROLE] }, 'us-east-1': { state: 'Enabled', grantees: [APP_ROLE] } });
     expect(rolledBack.problems).toEqual([]);
     expect(afterRollback).toEqual(afterRemoval);
+  });
+});
+
+suite('End to end: a key Updating after UpdatePrimaryRegion', E2E_REALISM.consistencyDelayMs, (context) => {
+  it('moves the primary, changes what KMS accepts meanwhile and disables the keys once they leave Updating', async () => {
+    // Prepare
+    const { newStack, url } = context();
+    const stack = newStack();
+    const name = `cmk-move-${++keyCount}`;
+    const created = await stack.create(propertiesFor(name)({ Grants: { app: grant(APP_ROLE) } }));
+    answered(created, 'SUCCESS');
+    const owner = created.physicalResourceId!;
+
+    // Act: the primary moves to eu-west-1, a grant, a tag and the enabled state change in the same update
+    const moved = await stack.update({
+      AwsAccountId: ACCOUNT_ID,
+      CustomerMasterKeys: {
+        [name]: {
+          Region: 'eu-west-1',
+          ReplicaRegions: ['us-east-1'],
+          Enabled: false,
+          Tags: { Team: 'payments' },
+          Grants: { app: grant(APP_ROLE), other: grant(OTHER_ROLE) },
+        },
+      },
+    });
+
+    // Assess
+    answered(moved, 'SUCCESS');
+    const keys = (await emulatorControl(url).state()).keys.filter((k) => k.tags['MultiRegionKmsKeys:Owner'] === owner);
+    expect(keys.map((k) => [k.region, k.keyState, k.tags.Team, (k.grants ?? []).length]).sort()).toEqual([
+      ['eu-west-1', 'Disabled', 'payments', 2],
+      ['us-east-1', 'Disabled', 'payments', 2],
+    ]);
+    expect(moved.data?.[`PrimaryKeyIds.eu-west-1.${name}`]).toBe(created.data?.[`KeyIds.us-east-1.${name}`]);
   });
 });
