@@ -9,6 +9,7 @@ import type { Action, KeyState } from '../types.ts';
 import type { ExecutionContext } from './context.ts';
 import { kmsCall } from './kmsCall.ts';
 import { awaitNotUpdating, REFUSED_WHILE_UPDATING } from './primaryUpdated.ts';
+import { withReplicaCreateKeyAdvice } from './replicaDenied.ts';
 import { waitForReplica } from './replicaReady.ts';
 import { revokeListedGrant } from './revokeGrant.ts';
 import { memberKey, type SettlingClass } from './settling.ts';
@@ -77,7 +78,7 @@ export async function runAction(
         arn = replica.arn;
       } catch (error) {
         // The replica exists already (same key id = the same multi-Region key): the work is done.
-        if (!hasCode(error, 'AlreadyExistsException')) throw error;
+        if (!hasCode(error, 'AlreadyExistsException')) throw withReplicaCreateKeyAdvice(error, replicaRegion);
         const existing = await describe(replicaRegion, keyId);
         if (existing.role !== 'REPLICA') throw error;
         arn = existing.arn;
