@@ -225,22 +225,22 @@ export interface DesiredKey {
   retiredAliasNames: string[];
   /** The key's grants, each with the Regions (of this key) it is made in; absent = none. */
   grants?: DesiredGrant[];
-  /**
-   * Grants the previous properties (an Update's OldResourceProperties) gave this key that it no
-   * longer wants, in the Regions the key still has: they were made (or were being made) by a
-   * request moments ago, so a listing that does not show them yet is read again (KMS grants are
-   * eventually consistent) until they show and are revoked. Absent = none.
-   */
-  retiredGrants?: RetiredGrant[];
 }
 
-/** A grant the previous properties named and the current ones do not (`DesiredKey.retiredGrants`). */
+/**
+ * A grant an Update's previous properties (OldResourceProperties) gave a key that the current ones
+ * no longer want, in a Region the key still has: a request moments ago made it (or was making it),
+ * so a listing that does not show it yet is read again (KMS grants are eventually consistent) until
+ * it shows and is revoked (lib/reader/actualGrants.ts).
+ */
 export interface RetiredGrant {
   name: string;
   /** The KMS `Name` it was made with (owner marker + name + fingerprint, lib/grantNames.ts). */
   kmsName: string;
-  regions: string[];
 }
+
+/** `${region}\n${keyName}` → the retired grants of that key there (the reader's input, not the planner's). */
+export type RetiredGrants = ReadonlyMap<string, readonly RetiredGrant[]>;
 
 /** A grant the resource wants on one desired key (docs/behaviour.md §12). */
 export interface DesiredGrant {
@@ -288,13 +288,6 @@ export interface DesiredState {
   held?: HeldInstance[];
   /** The CloudFormation RequestId: recorded on keys this request adopts, so its rollback can tell. */
   requestId?: string;
-  /**
-   * For the tag index (lib/reader/tagIndex.ts): the `alias/<name>` of every key this request's properties
-   * and previous properties name, whose targets' tags the reader always reads directly. null or
-   * absent: some properties could not be read (or the caller built the state by hand), and the reader
-   * reads every key's tags.
-   */
-  tagIndexAliasNames?: string[] | null;
 }
 
 export const KEY_STATES = ['Creating', 'Enabled', 'Disabled', 'PendingDeletion', 'PendingReplicaDeletion', 'PendingImport', 'Unavailable', 'Updating'] as const;

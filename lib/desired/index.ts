@@ -10,8 +10,8 @@ import { ownerIdOf, ownerOf } from '../ownership.ts';
 import { buildKeyPolicy } from '../policy/index.ts';
 import { isAbsent, isRecord, readInteger } from '../properties/coerce.ts';
 import { addIssue } from '../properties/issues.ts';
-import { LIMITS } from '../properties/key.ts';
 import { canRotate } from '../properties/keySpec.ts';
+import { LIMITS } from '../properties/limits.ts';
 import { readRegionList } from '../properties/regionNames.ts';
 import { snakeCaseOf } from '../properties/synonyms.ts';
 import { type AccountRegion, placeKey, regionsToScan, usableRegions } from '../regions.ts';
@@ -60,7 +60,6 @@ export function buildDesiredState(input: {
   const held: HeldInstance[] = [];
   const issues: ValidationIssue[] = [];
   const retired = retiredAliasesOf(properties, oldProperties);
-  const oldKeys = new Map((oldProperties?.keys ?? []).map((old) => [old.name, old]));
 
   for (const key of properties.keys) {
     const placement = placeKey(key.region, key.replicaRegions, usable);
@@ -91,7 +90,6 @@ export function buildDesiredState(input: {
     }
   }
   if (issues.length > 0) throw new ValidationError(issues);
-  for (const key of keys) withRetiredGrants(key, oldKeys.get(key.keyName), context);
 
   return {
     owner: ownerOf(context.stackId, context.logicalResourceId),
@@ -156,18 +154,6 @@ function desiredKey(
 }
 
 /**
- * Records on `key` the grants its previous properties (`old`, same key name) gave it and it no
- * longer wants — removed, or changed (a changed grant is a new KMS name) — in the key's Regions.
- */
-function withRetiredGrants(key: DesiredKey, old: KeyProperties | undefined, context: ResourceContext): void {
-  if (old?.grants === undefined || old.grants.length === 0) return;
-  const wanted = new Set((key.grants ?? []).map((grant) => grant.kmsName));
-  const previous = desiredGrantsOf(old.grants, [key.primaryRegion, ...key.replicaRegions], ownerIdOf(context.stackId, context.logicalResourceId));
-  const retired = previous.filter((grant) => !wanted.has(grant.kmsName)).map(({ name, kmsName, regions }) => ({ name, kmsName, regions }));
-  if (retired.length > 0) key.retiredGrants = retired;
-}
-
-/**
  * Per key name, the `alias/<name>` of every extra alias the previous properties gave that key and
  * that no key has now (neither as its name nor among its `Aliases`). Only an Update has previous
  * properties; when they no longer parse, nothing is retired (an alias is left rather than guessed).
@@ -201,7 +187,7 @@ export function deletionDesiredState(input: {
   const known = input.accountRegions === undefined ? null : new Set(input.accountRegions.map((r) => r.name));
   // A name the partition does not have makes the whole list garbage: every enabled Region is scanned.
   const optInRegions = leniently(rawProperties, 'OptInRegions', (value, issues) => {
-    const list = readRegionList(value, 'OptInRegions', issues, false);
+    const list = readRegionList(value, 'OptInRegions', issues, { allowAll: false });
     if (list !== undefined && known !== null && list.some((r) => !known.has(r))) addIssue(issues, 'OptInRegions', 'unknown Region');
     return list;
   });

@@ -7,10 +7,10 @@
  */
 import { KmsError } from '../errors.ts';
 import { DEFAULT_PRIORITY } from '../retry/pacer.ts';
+import { PRIMARY_UPDATE_POLL } from '../retry/policy.ts';
 import { poll } from '../retry/poll.ts';
-import { type ExecutionContext, PRIMARY_UPDATE_POLL } from './context.ts';
+import type { ExecutionContext } from './context.ts';
 import { kmsCall } from './kmsCall.ts';
-import { memberKey } from './settling.ts';
 
 /** Waits until the key `keyId` is not `Updating` in any of `regions`; fails as retryable after `primaryUpdateTimeoutMs`. */
 export async function waitForPrimaryUpdate(ctx: ExecutionContext, regions: string[], keyId: string, priority: number = DEFAULT_PRIORITY): Promise<void> {
@@ -28,8 +28,7 @@ export async function waitForPrimaryUpdate(ctx: ExecutionContext, regions: strin
   };
   const result = await poll(look, (updating) => updating.length === 0, {
     delay: (n) => Math.min(PRIMARY_UPDATE_POLL.firstMs * 2 ** Math.min(n, 30), PRIMARY_UPDATE_POLL.maxIntervalMs),
-    sleep: ctx.sleep,
-    now: ctx.now,
+    clock: ctx.clock,
     deadline: ctx.deadline,
     maxWaitMs: ctx.primaryUpdateTimeoutMs,
   });
@@ -45,9 +44,19 @@ export async function waitForPrimaryUpdate(ctx: ExecutionContext, regions: strin
 /** The action kinds the key-state table refuses on an `Updating` key. */
 export const REFUSED_WHILE_UPDATING: ReadonlySet<string> = new Set(['EnableKey', 'DisableKey', 'ScheduleKeyDeletion', 'CancelKeyDeletion', 'ReplicateKey']);
 
+/** `${region}\n${keyId}`: one member of a key, in `ExecutionContext.updatingMembers`. */
+function memberOf(region: string, keyId: string): string {
+  return `${region}\n${keyId}`;
+}
+
+/** After UpdatePrimaryRegion of `keyId`: its members in `regions` are `Updating` until seen otherwise. */
+export function markUpdating(ctx: ExecutionContext, keyId: string, ...regions: string[]): void {
+  for (const region of regions) ctx.updatingMembers.add(memberOf(region, keyId));
+}
+
 /** Before an action of `kind` on `keyId` in `region`: waits while an UpdatePrimaryRegion of this run keeps it `Updating`. */
 export async function awaitNotUpdating(ctx: ExecutionContext, kind: string, region: string, keyId: string, priority: number): Promise<void> {
-  const member = memberKey(region, keyId);
+  const member = memberOf(region, keyId);
   if (!REFUSED_WHILE_UPDATING.has(kind) || !ctx.updatingMembers.has(member)) return;
   await waitForPrimaryUpdate(ctx, [region], keyId, priority);
   ctx.updatingMembers.delete(member);

@@ -12,7 +12,7 @@
  */
 import { hasCode, KmsError } from '../errors.ts';
 import type { KmsApi } from '../kmsApi.ts';
-import { GRANT_LOOKUP_BACKOFF, GRANT_VISIBILITY_WINDOW_MS } from '../retry/grantConsistency.ts';
+import { GRANT_LOOKUP_BACKOFF, GRANT_VISIBILITY_WINDOW_MS } from '../retry/policy.ts';
 import { poll } from '../retry/poll.ts';
 import { fullJitterDelay } from '../retry/retry.ts';
 import type { ExecutionContext } from './context.ts';
@@ -47,8 +47,7 @@ export async function revokeListedGrant(
   };
   const result = await poll(attempt, (found) => found.kind !== 'pending', {
     delay: (n) => fullJitterDelay(n, GRANT_LOOKUP_BACKOFF, ctx.random) + GRANT_LOOKUP_BACKOFF.baseMs,
-    sleep: ctx.sleep,
-    now: ctx.now,
+    clock: ctx.clock,
     maxWaitMs: GRANT_VISIBILITY_WINDOW_MS,
     ...(ctx.deadline === undefined ? {} : { deadline: ctx.deadline }),
   });

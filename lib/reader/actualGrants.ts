@@ -10,11 +10,12 @@ import { KmsError } from '../errors.ts';
 import { parseKmsGrantName } from '../grantNames.ts';
 import type { GrantEntry, KmsApi, ListOptions } from '../kmsApi.ts';
 import { OWNERSHIP_TAGS, ownershipOf } from '../ownership.ts';
-import { GRANT_LOOKUP_BACKOFF, GRANT_VISIBILITY_WINDOW_MS } from '../retry/grantConsistency.ts';
+import type { Clock } from '../retry/clock.ts';
+import { GRANT_LOOKUP_BACKOFF, GRANT_VISIBILITY_WINDOW_MS } from '../retry/policy.ts';
 import { poll } from '../retry/poll.ts';
 import { fullJitterDelay } from '../retry/retry.ts';
 import { compare } from '../text/order.ts';
-import type { ActualGrant, ActualKey, DesiredKey, Owner, RetiredGrant } from '../types.ts';
+import type { ActualGrant, ActualKey, Owner, RetiredGrant } from '../types.ts';
 
 /** Runs one listing through the reader's pacing, slots and retries. */
 export type GrantsRead = (send: (options: ListOptions) => Promise<GrantEntry[]>) => Promise<GrantEntry[]>;
@@ -36,27 +37,9 @@ export function grantOwnersOf(key: ActualKey, owner: Owner): string[] {
 /** The code of the read failure for a grant that stayed invisible (lib/request/reconcile.ts answers it as final). */
 export const GRANT_NOT_VISIBLE = 'GrantNotVisible';
 
-/** `${region}\n${keyName}` → the grants the previous properties gave that key there and it no longer wants. */
-export type ExpectedGrants = ReadonlyMap<string, readonly RetiredGrant[]>;
-
-/** The retired grants of the desired keys (DesiredKey.retiredGrants), by Region and key name. */
-export function expectedGrantsOf(keys: readonly DesiredKey[]): ExpectedGrants {
-  const expected = new Map<string, RetiredGrant[]>();
-  for (const key of keys) {
-    for (const grant of key.retiredGrants ?? []) {
-      for (const region of grant.regions) {
-        const slot = `${region}\n${key.keyName}`;
-        expected.set(slot, [...(expected.get(slot) ?? []), grant]);
-      }
-    }
-  }
-  return expected;
-}
-
 /** How the reader waits for a grant to show: its clock and the request's deadline. */
 export interface GrantWait {
-  sleep: (ms: number) => Promise<void>;
-  now: () => number;
+  clock: Clock;
   deadline?: number;
   random?: () => number;
 }
@@ -82,8 +65,7 @@ export async function readOwnedGrants(
   if (missing(entries).length > 0 && wait !== undefined) {
     const result = await poll(list, (listed) => missing(listed).length === 0, {
       delay: (n) => fullJitterDelay(n, GRANT_LOOKUP_BACKOFF, wait.random) + GRANT_LOOKUP_BACKOFF.baseMs,
-      sleep: wait.sleep,
-      now: wait.now,
+      clock: wait.clock,
       maxWaitMs: GRANT_VISIBILITY_WINDOW_MS,
       ...(wait.deadline === undefined ? {} : { deadline: wait.deadline }),
     });

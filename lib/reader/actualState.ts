@@ -22,11 +22,13 @@
 import type { KmsOperation } from '../constants.ts';
 import { hasCode, KmsError } from '../errors.ts';
 import { type AliasEntry, type KeyListEntry, type KmsApi, type KmsApiFactory, sendPage } from '../kmsApi.ts';
+import type { MadeKeysView } from '../madeKeys.ts';
+import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer, pacedAttempt } from '../retry/pacer.ts';
-import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, realSleep, withRetry } from '../retry/retry.ts';
+import { DEFAULT_BACKOFF, READ_ATTEMPTS, READ_SETTLING_MS } from '../retry/policy.ts';
+import { isThrottling, isTransient, type RetryPolicy, withRetry } from '../retry/retry.ts';
 import { compare } from '../text/order.ts';
-import type { ActualAlias, ActualKey, ActualState, Owner } from '../types.ts';
-import type { ExpectedGrants } from './actualGrants.ts';
+import type { ActualAlias, ActualKey, ActualState, Owner, RetiredGrants } from '../types.ts';
 import { type Limiter, limiter, mapLimit } from './concurrency.ts';
 import { type KeyRead, type KeyReadContext, type RegionRead, readKey } from './keyRead.ts';
 import { directReads, listKeysWithIndex, mustReadTags, readTagIndex, type TagIndexUse } from './tagIndex.ts';
@@ -39,17 +41,16 @@ export interface ReadActualStateInput {
   kms: KmsApiFactory;
   /** Shared with the executor; a default-quota Pacer when absent. */
   pacer?: Pacer;
-  /** Members (`region\nkeyId`) of keys this request made: read even when ListKeys lags. */
-  madeKeys?: ReadonlySet<string>;
+  /** Keys this request made: read even when ListKeys lags. */
+  madeKeys?: MadeKeysView;
   /** Narrow the tag scan with the Tagging API's index (lib/reader/tagIndex.ts); absent or null: read every key's tags. */
   tagIndex?: TagIndexUse;
   /** Grants the previous properties named, looked for until they show (lib/reader/actualGrants.ts). */
-  expectedGrants?: ExpectedGrants;
+  expectedGrants?: RetiredGrants;
   /** Epoch ms: the request's deadline; no look for a grant goes past it. */
   deadline?: number;
-  /** Injectable for tests. */
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
+  /** Times retries; real time when absent. */
+  clock?: Clock;
 }
 
 /** A Region whose KMS listings were denied: nothing in it was read. */
@@ -63,12 +64,6 @@ export interface DeniedRegion {
 export interface ReadResult extends ActualState {
   deniedRegions: DeniedRegion[];
 }
-
-/** How long a listed (or just made) key answering NotFoundException is read again. */
-export const READ_SETTLING_MS = 20_000;
-
-/** Attempts in all for one read request (throttling, 5xx). */
-const READ_ATTEMPTS = 8;
 
 /** A read changes nothing: throttled and transient failures alike are retried. */
 const READ_RETRY: RetryPolicy<'kms'> = {
@@ -97,17 +92,18 @@ function readRetry(region: string, operation: KmsOperation, onKey: boolean): Ret
 
 /**
  * How many read requests of one Region are in flight at once (the Pacer sets the rate). Unbounded,
- * a Delete of ~1,000 keys held ~1,000 requests and ~850 sockets open at once (bench: 183 MB RSS);
- * 16 × 25 ms latency still allows 640 reads per second per Region.
+ * a Delete of many keys holds one request and nearly one socket per key at once; 16 in flight still
+ * allow hundreds of reads per second per Region at KMS's latency (docs/performance.md, "Why these
+ * settings").
  */
 export const READ_CONCURRENCY_PER_REGION = 16;
 
 /**
- * How many read requests of all Regions are in flight at once. 17 Regions × 16 kept ~270 requests,
- * their SDK contexts and response buffers alive across young-generation GCs, so V8 promoted them
- * and grew the old space (bench Delete of 1,003 keys: heap 82 MB, RSS 163 MB). The read is bound by
- * CPU (~1 ms per SDK call on a small Lambda), not by latency: 96 × 25 ms still allows ~3,800 reads
- * per second, more than the CPU parses.
+ * How many read requests of all Regions are in flight at once. Every Region's 16 at once kept
+ * hundreds of requests, their SDK contexts and response buffers alive across young-generation GCs,
+ * so V8 promoted them and grew the old space. The read is bound by CPU (each SDK call costs CPU on a
+ * small Lambda), not by latency: 96 in flight allow more reads per second than the CPU parses
+ * (docs/performance.md, "Why these settings").
  */
 export const READ_CONCURRENCY_TOTAL = 96;
 
@@ -116,9 +112,9 @@ const AWS_MANAGED_ALIAS_PREFIX = 'alias/aws/';
 
 export async function readActualState(input: ReadActualStateInput): Promise<ReadResult> {
   const pacer = input.pacer ?? new Pacer();
-  const sleep = input.sleep ?? realSleep;
+  const clock = input.clock ?? systemClock;
   const global = limiter(READ_CONCURRENCY_TOTAL);
-  const perRegion = await Promise.all(input.regions.map((region) => readRegion(input.kms(region), input, pacer, sleep, global)));
+  const perRegion = await Promise.all(input.regions.map((region) => readRegion(input.kms(region), input, pacer, clock, global)));
   const grants = perRegion.flatMap((r) => r.grants ?? []);
   return {
     keys: perRegion.flatMap((r) => r.keys),
@@ -132,11 +128,10 @@ async function readRegion(
   api: KmsApi,
   input: ReadActualStateInput,
   pacer: Pacer,
-  sleep: (ms: number) => Promise<void>,
+  clock: Clock,
   global: Limiter,
 ): Promise<ActualState & { region: string; denied: string | null }> {
   const region = api.region;
-  const now = input.now ?? Date.now;
   const regionSlots = limiter(READ_CONCURRENCY_PER_REGION);
   // A Region's slot first, then a global one: a Region never holds global slots it cannot use.
   const slots: Limiter = (task) => regionSlots(() => global(task));
@@ -145,7 +140,7 @@ async function readRegion(
    * the Region's slots, retried while the error says it may pass; on a key (`onKey`),
    * NotFoundException too, for up to READ_SETTLING_MS.
    */
-  const read: RegionRead = (operation, send, paged = false, onKey = !paged) => {
+  const read: RegionRead = (operation, send, { paged = false, onKey = !paged } = {}) => {
     const request = <T>(sendOne: () => Promise<T>) =>
       withRetry(
         () =>
@@ -156,19 +151,19 @@ async function readRegion(
               sendOne,
             ),
           ),
-        { policy: readRetry(region, operation, onKey), sleep, now },
+        { policy: readRetry(region, operation, onKey), clock },
       );
     return paged ? send({ page: request }) : request(() => send({ page: sendPage }));
   };
 
   const { listed: listedKeys, index: indexRead } = listKeysWithIndex(
-    (page) => read('ListKeys', (options) => api.listKeys({ page: page(options.page) }), true),
-    (keys) => readTagIndex(api, input.tagIndex, (send) => read('GetResources', send, true), keys),
+    (page) => read('ListKeys', (options) => api.listKeys({ page: page(options.page) }), { paged: true }),
+    (keys) => readTagIndex(api, input.tagIndex, (send) => read('GetResources', send, { paged: true }), keys),
   );
   let aliases: AliasEntry[];
   let listed: KeyListEntry[];
   try {
-    [aliases, listed] = await Promise.all([read('ListAliases', (options) => api.listAliases(options), true), listedKeys]);
+    [aliases, listed] = await Promise.all([read('ListAliases', (options) => api.listAliases(options), { paged: true }), listedKeys]);
   } catch (error) {
     await indexRead;
     if (!hasCode(error, 'AccessDeniedException')) throw error;
@@ -182,10 +177,7 @@ async function readRegion(
   // ListKeys may not list a key made moments ago yet: the keys this request made and the targets of
   // wanted aliases exist, whatever the listing says.
   const keyIds = new Set(listed.map((k) => k.keyId));
-  for (const member of input.madeKeys ?? []) {
-    const [madeRegion, keyId] = member.split('\n');
-    if (madeRegion === region && keyId !== undefined) keyIds.add(keyId);
-  }
+  for (const keyId of input.madeKeys?.inRegion(region) ?? []) keyIds.add(keyId);
   for (const keyId of wantedTargets) keyIds.add(keyId);
   const readable = (keyId: string) => keyIds.has(keyId) && !awsManaged.has(keyId);
   const direct = directReads(region, aliases, wantedTargets, input.tagIndex, input.madeKeys);
@@ -198,7 +190,7 @@ async function readRegion(
     // Policy, rotation and grants are compared only when the request wants keys (not a Delete).
     details: input.aliasNames.length > 0,
     ...(input.expectedGrants === undefined ? {} : { expectedGrants: input.expectedGrants }),
-    grantWait: { sleep, now, ...(input.deadline === undefined ? {} : { deadline: input.deadline }) },
+    grantWait: { clock, ...(input.deadline === undefined ? {} : { deadline: input.deadline }) },
   };
   const each = (ids: string[]) => mapLimit(ids, READ_CONCURRENCY_PER_REGION, (keyId) => readKey(context, keyId));
   // The direct reads go out at once; the others once the index has said which keys it spares.

@@ -10,16 +10,20 @@ import type { KmsOperation } from '../constants.ts';
 import { hasCode } from '../errors.ts';
 import type { KmsApi, ListOptions } from '../kmsApi.ts';
 import { OWNERSHIP_TAGS } from '../ownership.ts';
-import type { ActualGrant, ActualKey, Owner, TagMap } from '../types.ts';
-import { type ExpectedGrants, type GrantWait, readOwnedGrants } from './actualGrants.ts';
+import type { ActualGrant, ActualKey, Owner, RetiredGrants, TagMap } from '../types.ts';
+import { type GrantWait, readOwnedGrants } from './actualGrants.ts';
 import { describedOnDelete, unreadKey } from './unreadKeys.ts';
 
-/**
- * One paced, retried read of the Region: `paged`, each page is paced and retried on its own
- * (`ListOptions.page`); `onKey` (default: not paged), NotFoundException is retried while KMS may not
- * have caught up.
- */
-export type RegionRead = <T>(operation: KmsOperation, send: (options: Required<ListOptions>) => Promise<T>, paged?: boolean, onKey?: boolean) => Promise<T>;
+/** How a read of the Region is sent and retried. */
+export interface ReadOptions {
+  /** A listing: each page is paced and retried on its own (`ListOptions.page`). Default false. */
+  paged?: boolean;
+  /** A read of one key: NotFoundException is retried while KMS may not have caught up. Default: not `paged`. */
+  onKey?: boolean;
+}
+
+/** One paced, retried read of the Region. */
+export type RegionRead = <T>(operation: KmsOperation, send: (options: Required<ListOptions>) => Promise<T>, options?: ReadOptions) => Promise<T>;
 
 export interface KeyReadContext {
   api: KmsApi;
@@ -35,7 +39,7 @@ export interface KeyReadContext {
    */
   details: boolean;
   /** Grants the previous properties named that must show before they can be revoked (lib/reader/actualGrants.ts). */
-  expectedGrants?: ExpectedGrants;
+  expectedGrants?: RetiredGrants;
   /** The clock and deadline of those looks; absent: not looked for again. */
   grantWait?: GrantWait;
 }
@@ -61,7 +65,7 @@ export async function readKey(context: KeyReadContext, keyId: string): Promise<K
   const region = api.region;
   let tags: TagMap | null;
   try {
-    tags = await read('ListResourceTags', (options) => api.listResourceTags(keyId, options), true, true);
+    tags = await read('ListResourceTags', (options) => api.listResourceTags(keyId, options), { paged: true, onKey: true });
   } catch (error) {
     // Tags we may not read mean a key that is not ours.
     if (!hasCode(error, 'AccessDeniedException')) throw error;
@@ -91,6 +95,8 @@ export async function readKey(context: KeyReadContext, keyId: string): Promise<K
   // A Delete never revokes: grants go with their keys, or stay with retained ones.
   // A key made moments ago may answer NotFound to ListGrants too (onKey: read again while KMS catches up).
   const expected = context.expectedGrants?.get(`${region}\n${key.tags[OWNERSHIP_TAGS.keyName]}`) ?? [];
-  const grants = context.details ? await readOwnedGrants(api, key, owner, (send) => read('ListGrants', send, true, true), expected, context.grantWait) : [];
+  const grants = context.details
+    ? await readOwnedGrants(api, key, owner, (send) => read('ListGrants', send, { paged: true, onKey: true }), expected, context.grantWait)
+    : [];
   return { key, grants };
 }

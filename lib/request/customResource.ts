@@ -5,13 +5,14 @@
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { AwsDependencies } from '../aws/index.ts';
+import { retiredGrantsOf } from '../desired/grants.ts';
 import { buildDesiredState, deletionDesiredState } from '../desired/index.ts';
 import { ValidationError } from '../errors.ts';
 import { ownerOf } from '../ownership.ts';
 import { parseProperties } from '../properties/index.ts';
 import { aliasNamesOf } from '../reader/tagIndex.ts';
 import { enabledRegionsOf } from '../regions.ts';
-import type { DesiredState, ResourceProperties } from '../types.ts';
+import type { DesiredState, ResourceProperties, RetiredGrants } from '../types.ts';
 import { preflightResponseSize } from './attributes.ts';
 import { validationReason } from './failureReasons.ts';
 import { RequestProgress } from './progress.ts';
@@ -52,12 +53,14 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
     const desired = deletionDesiredState({ rawProperties: event.ResourceProperties, enabledRegions, accountRegions, context });
     // The Create's or last Update's properties: through their aliases the rollback of an adoption finds its key.
     const parsed = parseOldProperties(event.ResourceProperties, context.accountId);
-    desired.tagIndexAliasNames = parsed === null ? null : aliasNamesOf(parsed.keys);
-    return reconcile(desired, [], { ...deps, kms: deps.aws.kms, progress });
+    const tagIndexAliasNames = parsed === null ? null : aliasNamesOf(parsed.keys);
+    return reconcile({ desired, returnAttributes: [], tagIndexAliasNames }, { ...deps, kms: deps.aws.kms, progress });
   }
 
   let properties: ResourceProperties;
   let desired: DesiredState;
+  let tagIndexAliasNames: string[] | null;
+  let expectedGrants: RetiredGrants;
   try {
     progress.phase = 'validating the properties';
     properties = parseProperties(event.ResourceProperties, { accountId: context.accountId });
@@ -67,8 +70,9 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
     const enabledRegions = enabledRegionsOf(accountRegions);
     desired = buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, requestId: event.RequestId, context });
     // An Update whose previous properties no longer parse may be the rollback of an adoption they named: no index.
-    desired.tagIndexAliasNames =
-      event.RequestType === 'Update' && oldProperties === null ? null : aliasNamesOf([...properties.keys, ...(oldProperties?.keys ?? [])]);
+    tagIndexAliasNames = event.RequestType === 'Update' && oldProperties === null ? null : aliasNamesOf([...properties.keys, ...(oldProperties?.keys ?? [])]);
+    // Grants the previous properties named and these do not: revoked once KMS lists them (§12).
+    expectedGrants = retiredGrantsOf(desired.keys, oldProperties, owner.ownerId);
     const envelope = {
       Status: 'SUCCESS',
       PhysicalResourceId: owner.ownerId,
@@ -87,5 +91,5 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
     keys: desired.keys.map((k) => ({ id: k.id, primaryRegion: k.primaryRegion, replicaRegions: k.replicaRegions })),
     invalidCmkInputs: desired.invalidCmkInputs,
   });
-  return reconcile(desired, properties.returnAttributes, { ...deps, kms: deps.aws.kms, progress });
+  return reconcile({ desired, returnAttributes: properties.returnAttributes, tagIndexAliasNames, expectedGrants }, { ...deps, kms: deps.aws.kms, progress });
 }

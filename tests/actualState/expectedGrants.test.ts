@@ -1,18 +1,17 @@
 import { KmsError } from '../../lib/errors.ts';
 import type { KmsApi } from '../../lib/kmsApi.ts';
 import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
-import { expectedGrantsOf, GRANT_NOT_VISIBLE } from '../../lib/reader/actualGrants.ts';
+import { GRANT_NOT_VISIBLE } from '../../lib/reader/actualGrants.ts';
 import { readActualState } from '../../lib/reader/actualState.ts';
-import { GRANT_VISIBILITY_WINDOW_MS } from '../../lib/retry/grantConsistency.ts';
 import { Pacer } from '../../lib/retry/pacer.ts';
-import type { DesiredKey } from '../../lib/types.ts';
+import { GRANT_VISIBILITY_WINDOW_MS } from '../../lib/retry/policy.ts';
 import { FakeKms } from '../support/fakeKmsApi.ts';
 import { VirtualClock } from '../support/virtualClock.ts';
 
 const owner = ownerOf('arn:aws:cloudformation:us-east-1:111122223333:stack/s/1', 'Keys');
 const KMS_NAME = `MultiRegionKmsKeys:${owner.ownerId}:asg:0123456789abcdef`;
-/** The desired key `cmk` whose previous properties gave it the grant `asg`, which it no longer wants. */
-const retiring = { keyName: 'cmk', retiredGrants: [{ name: 'asg', kmsName: KMS_NAME, regions: ['us-east-1'] }] } as unknown as DesiredKey;
+/** The key `cmk`, whose previous properties gave it the grant `asg` in us-east-1, which it no longer wants. */
+const retired = new Map([['us-east-1\ncmk', [{ name: 'asg', kmsName: KMS_NAME }]]]);
 
 /** A fake KMS whose ListGrants hides the grant `asg` for its first `hiddenFor` listings (KMS catching up). */
 function setup(hiddenFor: number) {
@@ -37,10 +36,9 @@ function setup(hiddenFor: number) {
       owner,
       aliasNames: ['alias/cmk'],
       kms: factory,
-      pacer: new Pacer({ now: clock.now, sleep: clock.sleep }),
-      sleep: clock.sleep,
-      now: clock.now,
-      expectedGrants: expectedGrantsOf([retiring]),
+      pacer: new Pacer({ clock }),
+      clock,
+      expectedGrants: retired,
       deadline: clock.now() + 14 * 60_000,
     });
   return { clock, key, read, listings: () => listings };
