@@ -13,6 +13,7 @@ import type { AuthorisationCheck } from './authorisation.ts';
 import { authorisationTags } from './consistency.ts';
 import { parseBlob } from './crypto.ts';
 import { aliasArn, keyArn, parseKeyReference } from './ids.ts';
+import { defaultKeyPolicy } from './model.ts';
 import type { EmulatorState, KeyRecord } from './state.ts';
 import type { Input } from './validate.ts';
 
@@ -141,7 +142,9 @@ const replicateKey: AuthorisationRule = ({ state, region, input }) => {
       action: 'kms:TagResource',
       region: replicaRegion,
       resource: keyArn(state.partition(replicaRegion), replicaRegion, state.accountId, primary.shared.keyId),
-      keyPolicy: null,
+      // The identity policy decides: a key policy that only delegates to the account (KMS's default),
+      // never the Policy the request gives the replica (the policy evaluator needs one on a key ARN).
+      keyPolicy: defaultKeyPolicy(state.partition(replicaRegion), state.accountId),
     };
     checks.push({ ...replica, context: { ...replicaProperties, ...tags } }, { ...replica, context: replicaProperties });
   }

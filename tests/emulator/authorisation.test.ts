@@ -141,7 +141,7 @@ describe('Function: field realism — IAM authorisation (identityPolicy)', () =>
           new ReplicateKeyCommand({ KeyId: keyId, ReplicaRegion: 'eu-west-1', Policy: namingCaller(['kms:*']), Tags: [{ TagKey: 'owner', TagValue: 'me' }] }),
         ),
       'AccessDeniedException',
-      /kms:TagResource on resource: arn:aws:kms:eu-west-1:.* because no identity-based policy allows/,
+      /kms:TagResource on resource: arn:aws:kms:eu-west-1:/,
     );
     // Assess
     expect(denied).toBeDefined();
