@@ -17,7 +17,7 @@
  * `Enabled: false`. A grant to make on a key that is Disabled and stays so is refused before any
  * call (enabling it for the moment would let it be used); revocations work in every state.
  */
-import type { ActualGrant, DesiredKey, GrantRef, KeyRef } from '../types.ts';
+import type { ActualGrant, DesiredGrant, DesiredKey, GrantRef, KeyRef } from '../types.ts';
 import { compare, deps } from './builder.ts';
 import type { PlannerContext } from './context.ts';
 import { keyActionId, newKeyActionId, replicateActionId } from './ids.ts';
@@ -90,30 +90,51 @@ function planRegion(
       refused.push(grant.name);
       continue;
     }
-    const id = ctx.out.add({
-      kind: 'CreateGrant',
-      id: createGrantActionId(region, keyName, grant.name),
-      region,
-      keyName,
-      dependsOn: ready,
-      key: ref,
-      grantName: grant.name,
-      kmsName: grant.kmsName,
-      granteePrincipal: grant.granteePrincipal,
-      operations: [...grant.operations],
-      retiringPrincipal: grant.retiringPrincipal,
-      constraints: grant.constraints,
-    });
+    const id = addCreateGrant(ctx, { keyName, ref, region, ready }, grant);
     createdFor.set(grant.name, id);
     bound[grant.name] = { created: id };
   }
 
   if (refused.length > 0) ctx.out.refuse(keyName, region, disabledKeyReason(keyName, region, refused));
-  // Made while the key is still Enabled: its DisableKey (new key, new replica or existing key) waits.
-  const made = [...createdFor.values()];
-  ctx.out.addDependencies(newKeyActionId('DisableKey', region, keyName), made);
-  if (keyId !== null) ctx.out.addDependencies(keyActionId('DisableKey', region, keyName, keyId), made);
+  beforeDisableKey(ctx, { keyName, region, keyId }, [...createdFor.values()]);
+  revokeUnkept(ctx, { keyName, ref, region, ready }, existing, kept, createdFor);
+  return bound;
+}
 
+/** CreateGrant of `grant` on the key `on.ref` in `on.region`, once the key is ready; returns its id. */
+function addCreateGrant(ctx: PlannerContext, on: { keyName: string; ref: KeyRef; region: string; ready: readonly string[] }, grant: DesiredGrant): string {
+  const { keyName, ref, region, ready } = on;
+  return ctx.out.add({
+    kind: 'CreateGrant',
+    id: createGrantActionId(region, keyName, grant.name),
+    region,
+    keyName,
+    dependsOn: [...ready],
+    key: ref,
+    grantName: grant.name,
+    kmsName: grant.kmsName,
+    granteePrincipal: grant.granteePrincipal,
+    operations: [...grant.operations],
+    retiringPrincipal: grant.retiringPrincipal,
+    constraints: grant.constraints,
+  });
+}
+
+/** Grants are made while the key is still Enabled: its DisableKey in the Region (new key, new replica or existing key) waits for them. */
+function beforeDisableKey(ctx: PlannerContext, on: { keyName: string; region: string; keyId: string | null }, made: readonly string[]): void {
+  ctx.out.addDependencies(newKeyActionId('DisableKey', on.region, on.keyName), made);
+  if (on.keyId !== null) ctx.out.addDependencies(keyActionId('DisableKey', on.region, on.keyName, on.keyId), made);
+}
+
+/** RevokeGrant for each existing grant no wanted grant kept, after its replacement (the grantee keeps access throughout a change). */
+function revokeUnkept(
+  ctx: PlannerContext,
+  on: { keyName: string; ref: KeyRef; region: string; ready: readonly string[] },
+  existing: readonly ActualGrant[],
+  kept: ReadonlySet<string>,
+  createdFor: ReadonlyMap<string, string>,
+): void {
+  const { keyName, ref, region, ready } = on;
   for (const grant of existing) {
     if (kept.has(grant.grantId)) continue;
     ctx.out.add({
@@ -121,14 +142,12 @@ function planRegion(
       id: revokeGrantActionId(region, keyName, grant.grantId),
       region,
       keyName,
-      // Create the replacement first: the grantee keeps access throughout a change.
       dependsOn: deps(...ready, createdFor.get(grant.name)),
       key: ref,
       grantId: grant.grantId,
       grantName: grant.name,
     });
   }
-  return bound;
 }
 
 /**

@@ -68,20 +68,8 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     progress.startPass(`reading the actual state (pass ${pass})`);
     let read: PlanInput;
     try {
-      read = await readForPlan(
-        desired,
-        {
-          aliasNames,
-          kms,
-          pacer,
-          madeKeys,
-          tagIndex,
-          ...(request.expectedGrants === undefined ? {} : { expectedGrants: request.expectedGrants }),
-          deadline,
-          clock,
-        },
-        { deadline, clock, log },
-      );
+      const expectedGrants = request.expectedGrants === undefined ? {} : { expectedGrants: request.expectedGrants };
+      read = await readForPlan(desired, { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline, ...expectedGrants }, { deadline, clock, log });
     } catch (error) {
       // A grant to revoke that KMS still does not list: final, never reported as revoked.
       if (hasCode(error, GRANT_NOT_VISIBLE)) return failedResult(`Reading the actual state failed: ${error.message}.`);
