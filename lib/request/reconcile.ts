@@ -63,13 +63,14 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   // Keys made or changed by this request, across passes: KMS may not list or find them yet.
   const madeKeys = new MadeKeys();
   const tagIndex = tagIndexAliasNames === null ? null : { directAliasNames: tagIndexAliasNames, log };
+  const expectedGrants = request.expectedGrants === undefined ? {} : { expectedGrants: request.expectedGrants };
+  const readInput = { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline, ...expectedGrants };
 
   for (let pass = 1; pass <= MAX_RECONCILE_PASSES; pass++) {
     progress.startPass(`reading the actual state (pass ${pass})`);
     let read: PlanInput;
     try {
-      const expectedGrants = request.expectedGrants === undefined ? {} : { expectedGrants: request.expectedGrants };
-      read = await readForPlan(desired, { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline, ...expectedGrants }, { deadline, clock, log });
+      read = await readForPlan(desired, readInput, { deadline, clock, log });
     } catch (error) {
       // A grant to revoke that KMS still does not list: final, never reported as revoked.
       if (hasCode(error, GRANT_NOT_VISIBLE)) return failedResult(`Reading the actual state failed: ${error.message}.`);
