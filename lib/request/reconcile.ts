@@ -63,8 +63,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   // Keys made or changed by this request, across passes: KMS may not list or find them yet.
   const madeKeys = new MadeKeys();
   const tagIndex = tagIndexAliasNames === null ? null : { directAliasNames: tagIndexAliasNames, log };
-  const expectedGrants = request.expectedGrants === undefined ? {} : { expectedGrants: request.expectedGrants };
-  const readInput = { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline, ...expectedGrants };
+  const readInput = { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline, ...(request.expectedGrants && { expectedGrants: request.expectedGrants }) };
 
   for (let pass = 1; pass <= MAX_RECONCILE_PASSES; pass++) {
     progress.startPass(`reading the actual state (pass ${pass})`);
@@ -72,8 +71,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     try {
       read = await readForPlan(desired, readInput, { deadline, clock, log });
     } catch (error) {
-      // A grant to revoke that KMS still does not list: final, never reported as revoked.
-      if (hasCode(error, GRANT_NOT_VISIBLE)) return failedResult(`Reading the actual state failed: ${error.message}.`);
+      if (hasCode(error, GRANT_NOT_VISIBLE)) return failedResult(`Reading the actual state failed: ${error.message}.`); // never reported as revoked
       // A read KMS has not caught up with (a listed key still answering NotFound): read again, or say so.
       if (!(error instanceof KmsError && error.retryable)) throw error;
       if (pass < MAX_RECONCILE_PASSES && now() < deadline) continue;
