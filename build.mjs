@@ -4,7 +4,6 @@
 import { statSync } from 'node:fs';
 import { build } from 'esbuild';
 import { BUNDLE_OPTIONS } from './build/bundleOptions.mjs';
-import { writeStackSetTemplate } from './build/stackset.mjs';
 
 const outfile = 'dist/handler/index.mjs';
 
@@ -21,6 +20,4 @@ if (result.warnings.length > 0) {
 }
 const bytes = statSync(outfile).size;
 console.log(`built ${outfile}: ${bytes} bytes (${(bytes / 1024).toFixed(1)} KiB)`);
-
-// The transform-free template for SERVICE_MANAGED StackSets, generated from template.yaml.
-console.log(`wrote ${writeStackSetTemplate()}`);
+// The StackSets template is its own step (npm run stackset): a single-account deployment never needs it.
