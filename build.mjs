@@ -2,8 +2,10 @@
 // Fails on any esbuild warning, so a dubious import never reaches production silently.
 
 import { statSync } from 'node:fs';
+import { relative } from 'node:path';
 import { build } from 'esbuild';
 import { BUNDLE_OPTIONS } from './build/bundleOptions.mjs';
+import { writeCdkAssets } from './build/cdkAssets.mjs';
 
 const outfile = 'dist/handler/index.mjs';
 
@@ -21,3 +23,10 @@ if (result.warnings.length > 0) {
 const bytes = statSync(outfile).size;
 console.log(`built ${outfile}: ${bytes} bytes (${(bytes / 1024).toFixed(1)} KiB)`);
 // The StackSets template is its own step (npm run stackset): a single-account deployment never needs it.
+
+// The construct package's assets: the bundle and template.yaml's function settings.
+console.log(
+  `wrote ${writeCdkAssets()
+    .map((file) => relative(process.cwd(), file))
+    .join(', ')}`,
+);
