@@ -5,6 +5,7 @@
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { AwsDependencies } from '../aws/index.ts';
+import { retiredGrantsOf } from '../desired/grants.ts';
 import { buildDesiredState, deletionDesiredState } from '../desired/index.ts';
 import { placementWarnings } from '../desired/warnings.ts';
 import { ValidationError } from '../errors.ts';
@@ -12,7 +13,7 @@ import { ownerOf } from '../ownership.ts';
 import { parseProperties } from '../properties/index.ts';
 import { aliasNamesOf } from '../reader/index.ts';
 import { enabledRegionsOf } from '../regions.ts';
-import type { DesiredState, ResourceProperties } from '../types.ts';
+import type { DesiredState, ResourceProperties, RetiredGrants } from '../types.ts';
 import { preflightResponseSize } from './attributes.ts';
 import { validationReason } from './failureReasons.ts';
 import { RequestProgress } from './progress.ts';
@@ -60,6 +61,7 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
   let properties: ResourceProperties;
   let desired: DesiredState;
   let tagIndexAliasNames: string[] | null;
+  let expectedGrants: RetiredGrants;
   try {
     progress.phase = 'validating the properties';
     properties = parseProperties(event.ResourceProperties, { accountId: context.accountId });
@@ -70,6 +72,8 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
     desired = buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, requestId: event.RequestId, context });
     // An Update whose previous properties no longer parse may be the rollback of an adoption they named: no index.
     tagIndexAliasNames = event.RequestType === 'Update' && oldProperties === null ? null : aliasNamesOf([...properties.keys, ...(oldProperties?.keys ?? [])]);
+    // Grants the previous properties named and these do not: revoked once KMS lists them (§12).
+    expectedGrants = retiredGrantsOf(desired.keys, oldProperties, owner.ownerId);
     const envelope = {
       Status: 'SUCCESS',
       PhysicalResourceId: owner.ownerId,
@@ -91,5 +95,5 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
     keys: desired.keys.map((k) => ({ id: k.id, primaryRegion: k.primaryRegion, replicaRegions: k.replicaRegions })),
     invalidCmkInputs: desired.invalidCmkInputs,
   });
-  return reconcile({ desired, returnAttributes: properties.returnAttributes, tagIndexAliasNames }, { ...deps, kms: deps.aws.kms, progress });
+  return reconcile({ desired, returnAttributes: properties.returnAttributes, tagIndexAliasNames, expectedGrants }, { ...deps, kms: deps.aws.kms, progress });
 }

@@ -84,6 +84,10 @@ export interface GrantRecord {
   operations: string[];
   constraints: { EncryptionContextSubset?: Record<string, string>; EncryptionContextEquals?: Record<string, string> } | null;
   creationDate: number;
+  /** Field realism: until then RevokeGrant of the grant may answer NotFoundException (`consistency.ts`). */
+  freshUntil?: number;
+  /** Field realism: ListGrants omits the grant until then. */
+  listedFrom?: number;
 }
 
 export interface AliasRecord {

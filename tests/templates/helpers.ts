@@ -47,14 +47,26 @@ export interface Statement {
 export function roleStatements(template: Json, conditions: Record<string, boolean> = {}): Statement[] {
   const policies = propertiesOf(template, 'FunctionRole').Policies as Json[];
   const statements = policies.flatMap((policy) => asRecord(policy.PolicyDocument, 'PolicyDocument').Statement as unknown[]);
-  return statements.flatMap((entry): Statement[] => {
-    const record = asRecord(entry, 'statement');
-    const branch = record['Fn::If'];
-    if (!Array.isArray(branch)) return [record as unknown as Statement];
-    const [name, whenTrue, whenFalse] = branch as [string, unknown, unknown];
-    const chosen = conditions[name] === true ? whenTrue : whenFalse;
-    return isNoValue(chosen) ? [] : [asRecord(chosen, 'statement') as unknown as Statement];
-  });
+  return statements
+    .flatMap((entry): Statement[] => {
+      const record = asRecord(entry, 'statement');
+      const branch = record['Fn::If'];
+      if (!Array.isArray(branch)) return [record as unknown as Statement];
+      const [name, whenTrue, whenFalse] = branch as [string, unknown, unknown];
+      const chosen = conditions[name] === true ? whenTrue : whenFalse;
+      return isNoValue(chosen) ? [] : [asRecord(chosen, 'statement') as unknown as Statement];
+    })
+    .map((statement) => withConditionResolved(statement, conditions));
+}
+
+/** A statement whose `Condition` is an `Fn::If` (CreateReplicaKeys): the branch `conditions` choose; NoValue drops it. */
+function withConditionResolved(statement: Statement, conditions: Record<string, boolean>): Statement {
+  const branch = (statement.Condition as Json | undefined)?.['Fn::If'];
+  if (!Array.isArray(branch)) return statement;
+  const [name, whenTrue, whenFalse] = branch as [string, unknown, unknown];
+  const chosen = conditions[name] === true ? whenTrue : whenFalse;
+  const { Condition: _condition, ...rest } = statement;
+  return isNoValue(chosen) ? (rest as Statement) : ({ ...rest, Condition: chosen } as Statement);
 }
 
 function isNoValue(value: unknown): boolean {

@@ -246,6 +246,23 @@ describe('Function: execution role policy', () => {
     expect(release.Condition?.['ForAllValues:StringLike']).toEqual({ 'aws:TagKeys': 'MultiRegionKmsKeys:*' });
   });
 
+  it('drops the CreateReplicaKeys condition only when RelaxReplicaKeyTypeCondition is true (default false)', () => {
+    // Prepare
+    const parameters = template.Parameters as Record<string, Record<string, unknown>>;
+    const replicaCreate = (relaxed: boolean) => roleStatements(template, { ReplicaKeyTypeRelaxed: relaxed }).find((s) => s.Sid === 'CreateReplicaKeys')!;
+
+    // Act
+    const strict = replicaCreate(false);
+    const relaxed = replicaCreate(true);
+
+    // Assess
+    expect(parameters.RelaxReplicaKeyTypeCondition?.Default).toBe('false');
+    expect(parameters.RelaxReplicaKeyTypeCondition?.AllowedValues).toEqual(['true', 'false']);
+    expect(strict.Condition).toEqual({ StringEquals: { 'kms:MultiRegionKeyType': 'REPLICA' } });
+    expect(relaxed.Condition).toBeUndefined();
+    expect(actionsOf(relaxed)).toEqual(['kms:CreateKey']);
+  });
+
   it('writes logs only to its own log group', () => {
     // Prepare
     const logging = loadTemplate(SAM_TEMPLATE_TEXT).Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
