@@ -9,9 +9,10 @@
 import { KmsError } from '../errors.ts';
 import { parseKmsGrantName } from '../grantNames.ts';
 import type { GrantEntry, KmsApi, ListOptions } from '../kmsApi.ts';
+import type { Log } from '../logger.ts';
 import { OWNERSHIP_TAGS, ownershipOf } from '../ownership.ts';
 import type { Clock } from '../retry/clock.ts';
-import { GRANT_LOOKUP_BACKOFF, GRANT_VISIBILITY_WINDOW_MS } from '../retry/policy.ts';
+import { GRANT_LOOKUP_BACKOFF, MISSING_GRANT_LOOK_MS } from '../retry/policy.ts';
 import { poll } from '../retry/poll.ts';
 import { fullJitterDelay } from '../retry/retry.ts';
 import { compare } from '../text/order.ts';
@@ -34,22 +35,23 @@ export function grantOwnersOf(key: ActualKey, owner: Owner): string[] {
   return other === undefined || other === owner.ownerId ? [owner.ownerId] : [owner.ownerId, other];
 }
 
-/** The code of the read failure for a grant that stayed invisible (lib/request/reconcile.ts answers it as final). */
-export const GRANT_NOT_VISIBLE = 'GrantNotVisible';
-
 /** How the reader waits for a grant to show: its clock and the request's deadline. */
 export interface GrantWait {
   clock: Clock;
   deadline?: number;
   random?: () => number;
+  /** Where a grant still missing after the look is reported. */
+  log?: Log;
 }
 
 /**
  * The product's grants on one owned key, sorted by grant id. `expected` are grants of ours the
  * previous properties named on this key: while the listing does not show one, it is listed again
- * with backoff (KMS's grants are eventually consistent) so that it is found and revoked; one still
- * missing after GRANT_VISIBILITY_WINDOW_MS (or at the deadline) fails the read, naming key, Region
- * and grant — it is never taken for revoked.
+ * with backoff (KMS's grants are eventually consistent) so that it is found and revoked. One still
+ * missing after MISSING_GRANT_LOOK_MS (or at the deadline) is taken as absent — revoked already or
+ * never made, which KMS's answers cannot tell from not listed yet — and a warning names key, Region
+ * and grant; it is never counted as revoked. Our grants carry our owner marker, so if it shows
+ * later the next Update revokes it and a drift check reports it.
  */
 export async function readOwnedGrants(
   api: KmsApi,
@@ -66,11 +68,11 @@ export async function readOwnedGrants(
     const result = await poll(list, (listed) => missing(listed).length === 0, {
       delay: (n) => fullJitterDelay(n, GRANT_LOOKUP_BACKOFF, wait.random) + GRANT_LOOKUP_BACKOFF.baseMs,
       clock: wait.clock,
-      maxWaitMs: GRANT_VISIBILITY_WINDOW_MS,
+      maxWaitMs: MISSING_GRANT_LOOK_MS,
       ...(wait.deadline === undefined ? {} : { deadline: wait.deadline }),
     });
     entries = result.value;
-    if (!result.settled) throw grantNotVisible(key, missing(entries), result.waitedMs);
+    if (!result.settled) reportMissing(key, missing(entries), result.waitedMs, wait.log);
   }
   return toActualGrants(api.region, key, owner, entries);
 }
@@ -85,16 +87,14 @@ async function listOwnedEntries(api: KmsApi, key: ActualKey, owner: Owner, read:
   }
 }
 
-function grantNotVisible(key: ActualKey, missing: readonly RetiredGrant[], waitedMs: number): KmsError {
-  const names = missing.map((grant) => `${grant.name} (${grant.kmsName})`).join(', ');
-  return new KmsError(
-    GRANT_NOT_VISIBLE,
-    `grant ${names} of key ${key.keyId} in ${key.region}, which the previous properties named and this update removes, ` +
-      `is not listed by ListGrants after ${Math.round(waitedMs / 1000)} s of looking (KMS grants can take minutes to appear), so it could not be revoked; ` +
-      `it was not reported as revoked. Retry the stack operation to look again; if the grant was never made (the update that added it failed before ` +
-      `making it), this error repeats: see docs/troubleshooting.md`,
-    { context: { region: key.region, ...(key.tags[OWNERSHIP_TAGS.keyName] === undefined ? {} : { keyName: key.tags[OWNERSHIP_TAGS.keyName] }) } },
-  );
+function reportMissing(key: ActualKey, missing: readonly RetiredGrant[], waitedMs: number, log: Log | undefined): void {
+  log?.warn('grants the previous properties named are not listed: taken as revoked already or never made, not revoked by this request', {
+    region: key.region,
+    keyId: key.keyId,
+    grants: missing.map((grant) => `${grant.name} (${grant.kmsName})`),
+    lookedForSeconds: Math.round(waitedMs / 1000),
+    remedy: 'if one shows later (KMS grants can take minutes to appear), the next Update revokes it and `npm run plan -- --drift` reports it',
+  });
 }
 
 function toActualGrants(region: string, key: ActualKey, owner: Owner, entries: GrantEntry[]): ActualGrant[] {

@@ -21,6 +21,7 @@
 
 import { hasCode } from '../errors.ts';
 import { type AliasEntry, type KeyListEntry, type KmsApi, type KmsApiFactory, sendPage } from '../kmsApi.ts';
+import type { Log } from '../logger.ts';
 import type { MadeKeysView } from '../madeKeys.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';
 import { type Pacer, pacedAttempt } from '../retry/pacer.ts';
@@ -50,6 +51,8 @@ export interface ReadActualStateInput {
   clock?: Clock;
   /** Epoch ms: no retry past it; a key KMS has not caught up with (or a grant the previous properties named) is read again until then (lib/retry/policy.ts). */
   deadline?: number;
+  /** Warnings of the read (a grant still not listed after the look); none when absent. */
+  log?: Log;
 }
 
 /** A Region whose KMS listings were denied: nothing in it was read. */
@@ -193,7 +196,11 @@ function keysToRead({ api, read, input, aliases, listed, wantedNames }: RegionLi
     // Policy, rotation and grants are compared only when the request wants keys (not a Delete).
     details: input.aliasNames.length > 0,
     ...(input.expectedGrants === undefined ? {} : { expectedGrants: input.expectedGrants }),
-    grantWait: { clock: input.clock ?? systemClock, ...(input.deadline === undefined ? {} : { deadline: input.deadline }) },
+    grantWait: {
+      clock: input.clock ?? systemClock,
+      ...(input.deadline === undefined ? {} : { deadline: input.deadline }),
+      ...(input.log === undefined ? {} : { log: input.log }),
+    },
   };
   return {
     context,

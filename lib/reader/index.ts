@@ -22,7 +22,6 @@ import { READ_CONCURRENCY_TOTAL, type ReadActualStateInput, type ReadResult, typ
 import { limiter } from './concurrency.ts';
 import { judgeDeniedRegions, withoutRegions } from './deniedRegions.ts';
 
-export { GRANT_NOT_VISIBLE } from './actualGrants.ts';
 export type { DeniedRegion, ReadActualStateInput, ReadResult } from './actualState.ts';
 // Pure helpers the request needs before and after the read (no KMS call).
 export { worstCaseSkippedRegions } from './deniedRegions.ts';

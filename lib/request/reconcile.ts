@@ -5,13 +5,13 @@
  */
 
 import type { KmsQuotas } from '../constants.ts';
-import { hasCode, KmsError } from '../errors.ts';
+import { KmsError } from '../errors.ts';
 import { execute } from '../executor/index.ts';
 import type { KmsApiFactory } from '../kmsApi.ts';
 import type { Log } from '../logger.ts';
 import { MadeKeys } from '../madeKeys.ts';
 import { plan } from '../planner/index.ts';
-import { GRANT_NOT_VISIBLE, type PlanInput, readForPlan } from '../reader/index.ts';
+import { type PlanInput, readForPlan } from '../reader/index.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer } from '../retry/pacer.ts';
 import { MAX_RECONCILE_PASSES, REREAD_PAUSE_MS } from '../retry/policy.ts';
@@ -70,7 +70,6 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     try {
       read = await readForPlan(desired, { ...readInput, log });
     } catch (error) {
-      if (hasCode(error, GRANT_NOT_VISIBLE)) return failedResult(`Reading the actual state failed: ${error.message}.`); // never reported as revoked
       // A read KMS has not caught up with (a listed key still answering NotFound): read again, or say so.
       if (!(error instanceof KmsError && error.retryable)) throw error;
       if (pass < MAX_RECONCILE_PASSES && now() < deadline) continue;

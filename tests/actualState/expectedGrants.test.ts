@@ -1,10 +1,9 @@
-import { KmsError } from '../../lib/errors.ts';
 import type { KmsApi } from '../../lib/kmsApi.ts';
+import { createLogger } from '../../lib/logger.ts';
 import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
-import { GRANT_NOT_VISIBLE } from '../../lib/reader/actualGrants.ts';
 import { readActualState } from '../../lib/reader/index.ts';
 import { Pacer } from '../../lib/retry/pacer.ts';
-import { GRANT_VISIBILITY_WINDOW_MS } from '../../lib/retry/policy.ts';
+import { MISSING_GRANT_LOOK_MS } from '../../lib/retry/policy.ts';
 import { FakeKms } from '../support/fakeKmsApi.ts';
 import { VirtualClock } from '../support/virtualClock.ts';
 
@@ -16,6 +15,8 @@ const retired = new Map([['us-east-1\ncmk', [{ name: 'asg', kmsName: KMS_NAME }]
 /** A fake KMS whose ListGrants hides the grant `asg` for its first `hiddenFor` listings (KMS catching up). */
 function setup(hiddenFor: number) {
   const clock = new VirtualClock();
+  const entries: Record<string, unknown>[] = [];
+  const log = { log: createLogger({ level: 'debug', write: (line) => entries.push(JSON.parse(line) as Record<string, unknown>) }), entries };
   const kms = new FakeKms({ now: clock.now });
   const key = kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId, [OWNERSHIP_TAGS.keyName]: 'cmk' } });
   key.grants = [{ grantId: 'g-1', name: KMS_NAME, parameters: '{}' }];
@@ -40,8 +41,9 @@ function setup(hiddenFor: number) {
       clock,
       expectedGrants: retired,
       deadline: clock.now() + 14 * 60_000,
+      log: log.log,
     });
-  return { clock, key, read, listings: () => listings };
+  return { clock, key, read, listings: () => listings, log };
 }
 
 describe('Function: readActualState (grants the previous properties named)', () => {
@@ -58,21 +60,25 @@ describe('Function: readActualState (grants the previous properties named)', () 
     expect(clock.now()).toBeGreaterThan(0);
   });
 
-  it('fails naming key, Region and grant when the grant is still not listed after the window', async () => {
+  it('takes a grant still not listed after the look as absent, never revokes it, and warns naming key, Region and grant', async () => {
     // Prepare
-    const { read, key, clock } = setup(Number.POSITIVE_INFINITY);
+    const { read, key, clock, log } = setup(Number.POSITIVE_INFINITY);
 
     // Act
-    const failure = await read().then(
-      () => null,
-      (error: unknown) => error,
-    );
+    const state = await read();
 
     // Assess
-    expect(failure).toBeInstanceOf(KmsError);
-    expect((failure as KmsError).code).toBe(GRANT_NOT_VISIBLE);
-    expect((failure as KmsError).message).toContain(`grant asg (${KMS_NAME}) of key ${key.keyId} in us-east-1`);
-    expect((failure as KmsError).message).toContain('it was not reported as revoked');
-    expect(clock.now()).toBeLessThanOrEqual(GRANT_VISIBILITY_WINDOW_MS + 60_000);
+    expect(state.grants ?? []).toEqual([]);
+    expect(clock.now()).toBeGreaterThan(MISSING_GRANT_LOOK_MS / 2);
+    expect(clock.now()).toBeLessThanOrEqual(MISSING_GRANT_LOOK_MS + 20_000);
+    const warning = log.entries.find((entry) => entry.level === 'WARN');
+    expect(warning).toEqual(
+      expect.objectContaining({
+        region: 'us-east-1',
+        keyId: key.keyId,
+        grants: [`asg (${KMS_NAME})`],
+        message: expect.stringContaining('not revoked by this request'),
+      }),
+    );
   });
 });
