@@ -9,7 +9,8 @@ import type { KeyMetadata, KMSClient } from '@aws-sdk/client-kms';
 import { KmsError } from '../errors.ts';
 import type { KeyDescription, KmsApi } from '../kmsApi.ts';
 import { byKey } from '../text/order.ts';
-import type { KeySpec, KeyState, KeyUsage, TagMap } from '../types.ts';
+import type { KeySpec, KeyState, KeyUsage, Origin, TagMap } from '../types.ts';
+import { importKeyMaterial, type SecretsClientFactory } from './keyMaterial.ts';
 import { createGrantApi } from './kmsGrants.ts';
 import { kmsSender } from './kmsSend.ts';
 
@@ -19,8 +20,11 @@ const PAGE_SIZE = { keys: 1000, aliases: 100, tags: 50 } as const;
 /** The policy name KMS supports (the only one). */
 const POLICY_NAME = 'default';
 
-/** Builds the `KmsApi` of `client`'s Region. */
-export function createKmsApi(client: KMSClient, region: string): KmsApi {
+/**
+ * Builds the `KmsApi` of `client`'s Region; `secrets` gives the Secrets Manager client of a secret's
+ * Region, for imported key material (none given: an import fails saying so).
+ */
+export function createKmsApi(client: KMSClient, region: string, secrets?: SecretsClientFactory): KmsApi {
   const kms = kmsSender(client, region);
   const { send, run } = kms;
 
@@ -70,6 +74,7 @@ export function createKmsApi(client: KMSClient, region: string): KmsApi {
 
     createKey: async (input) => {
       const out = await send('CreateKey', {
+        ...(input.origin === undefined ? {} : { Origin: input.origin }),
         KeySpec: input.spec,
         KeyUsage: input.keyUsage,
         MultiRegion: input.multiRegion,
@@ -112,6 +117,11 @@ export function createKmsApi(client: KMSClient, region: string): KmsApi {
     },
     cancelKeyDeletion: (keyId) => run('CancelKeyDeletion', { KeyId: keyId }),
     ...createGrantApi(kms, region),
+    importKeyMaterial: (input) => {
+      if (secrets === undefined)
+        return Promise.reject(new KmsError('NoSecretsClient', 'no Secrets Manager client to read key material with', { context: { region } }));
+      return importKeyMaterial(kms, region, secrets, input);
+    },
   };
 }
 
@@ -141,5 +151,15 @@ export function keyDescriptionOf(meta: KeyMetadata): KeyDescription {
     description: meta.Description ?? '',
     deletionDate: meta.DeletionDate ? meta.DeletionDate.toISOString() : null,
     keyManager: meta.KeyManager === 'AWS' ? 'AWS' : 'CUSTOMER',
+    ...originFieldsOf(meta),
   };
+}
+
+/** `origin` (only when not AWS_KMS) and, for an EXTERNAL key with material, when that material expires. */
+function originFieldsOf(meta: KeyMetadata): { origin?: Origin; keyMaterialValidTo?: string | null } {
+  if (meta.Origin === undefined || meta.Origin === 'AWS_KMS') return {};
+  const origin = meta.Origin as Origin;
+  if (origin !== 'EXTERNAL' || meta.ExpirationModel === undefined) return { origin };
+  const validTo = meta.ExpirationModel === 'KEY_MATERIAL_EXPIRES' && meta.ValidTo ? meta.ValidTo.toISOString() : null;
+  return { origin, keyMaterialValidTo: validTo };
 }

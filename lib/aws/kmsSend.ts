@@ -21,6 +21,8 @@ interface Operations {
   EnableKey: [sdk.EnableKeyCommandInput, sdk.EnableKeyCommandOutput];
   EnableKeyRotation: [sdk.EnableKeyRotationCommandInput, sdk.EnableKeyRotationCommandOutput];
   GetKeyPolicy: [sdk.GetKeyPolicyCommandInput, sdk.GetKeyPolicyCommandOutput];
+  GetParametersForImport: [sdk.GetParametersForImportCommandInput, sdk.GetParametersForImportCommandOutput];
+  ImportKeyMaterial: [sdk.ImportKeyMaterialCommandInput, sdk.ImportKeyMaterialCommandOutput];
   GetKeyRotationStatus: [sdk.GetKeyRotationStatusCommandInput, sdk.GetKeyRotationStatusCommandOutput];
   ListAliases: [sdk.ListAliasesCommandInput, sdk.ListAliasesCommandOutput];
   ListGrants: [sdk.ListGrantsCommandInput, sdk.ListGrantsCommandOutput];

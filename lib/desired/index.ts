@@ -83,9 +83,11 @@ export function buildDesiredState(input: {
     }
     const aliases = { extra: key.aliases.map((name) => `alias/${name}`), retired: retired.get(key.name) ?? [] };
     if (placement.kind === 'perRegion') {
-      for (const region of placement.regions) keys.push(desiredKey(key, `${key.name}@${region}`, true, region, [], policy, aliases, context));
+      for (const region of placement.regions) {
+        keys.push(withOrigin(desiredKey(key, `${key.name}@${region}`, true, region, [], policy, aliases, context), key));
+      }
     } else {
-      keys.push(desiredKey(key, key.name, false, placement.primaryRegion, placement.replicaRegions, policy, aliases, context));
+      keys.push(withOrigin(desiredKey(key, key.name, false, placement.primaryRegion, placement.replicaRegions, policy, aliases, context), key));
       if (placement.invalidReplicaRegions.length > 0) invalidReplicaRegions.push([key.name, placement.invalidReplicaRegions]);
     }
   }
@@ -151,6 +153,15 @@ function desiredKey(
       ? {}
       : { grants: desiredGrantsOf(key.grants, [primaryRegion, ...replicaRegions], ownerIdOf(context.stackId, context.logicalResourceId)) }),
   };
+}
+
+/**
+ * The key's origin and material source (docs/key-material.md). An `EXTERNAL` key never rotates
+ * automatically, so it has no rotation setting.
+ */
+function withOrigin(desired: DesiredKey, key: KeyProperties): DesiredKey {
+  if (key.origin === undefined || key.origin === 'AWS_KMS') return desired;
+  return { ...desired, rotation: null, origin: key.origin, ...(key.keyMaterial === undefined ? {} : { keyMaterial: { ...key.keyMaterial } }) };
 }
 
 /**

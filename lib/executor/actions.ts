@@ -176,6 +176,8 @@ export async function runAction(
         if (hasCode(error, 'NotFoundException')) return {};
         throw error;
       }
+    case 'ImportKeyMaterial':
+      return importMaterial(ctx, action, keyIdOf(action), paced('GetParametersForImport'), () => ctx.pacer.acquire(region, 'ImportKeyMaterial', 1, priority));
     default:
       return unhandled(action);
   }
@@ -219,6 +221,33 @@ async function confirmAlias(
       retryable: true,
     });
   });
+}
+
+/**
+ * GetSecretValue, GetParametersForImport, wrapping and ImportKeyMaterial, as one call (the material
+ * never leaves `lib/aws/`). Safe to repeat: the same material imported again only sets the expiry.
+ * Different material is refused by KMS: the reason says why and what to do, naming the secret only.
+ */
+async function importMaterial(
+  ctx: ExecutionContext,
+  action: Extract<Action, { kind: 'ImportKeyMaterial' }>,
+  keyId: string,
+  paced: { pace: () => Promise<void>; onThrottled: () => void; settling: SettlingClass | undefined },
+  paceImport: () => Promise<void>,
+): Promise<ActionResult> {
+  const { secretArn, validTo } = action;
+  const pace = () => paced.pace().then(paceImport);
+  try {
+    await kmsCall(ctx, { ...paced, pace, idempotent: true }, () => ctx.kms(action.region).importKeyMaterial({ keyId, secretArn, validTo }));
+    return {};
+  } catch (error) {
+    if (!hasCode(error, 'IncorrectKeyMaterialException')) throw error;
+    throw new KmsError(
+      error.code,
+      `the material in ${secretArn} is not the material key ${keyId} already has in ${action.region}: a different material is a different key. Set SecretArn back, or set AllowReplacement: true to make a new key with this material`,
+      { cause: error, context: error.context },
+    );
+  }
 }
 
 /** A new action kind that is not handled above fails to compile here. */

@@ -15,6 +15,7 @@ import type { PlannerContext } from './context.ts';
 import { checkPermitted, type ExistingBinding } from './existingKeyRefusals.ts';
 import { keyAliasRequests } from './extraAliases.ts';
 import { keyActionId } from './ids.ts';
+import { importReasonOf, planImport } from './keyMaterial.ts';
 import { planReplica } from './newKey.ts';
 import { planRotation } from './rotation.ts';
 import { desiredKeyTags, tagChange } from './tags.ts';
@@ -23,8 +24,13 @@ import { desiredKeyTags, tagChange } from './tags.ts';
 interface Gate {
   /** CancelKeyDeletion: KMS refuses tags, aliases, EnableKey… on a key pending deletion. */
   cancel: string | null;
-  /** EnableKey: rotation changes, ReplicateKey and UpdatePrimaryRegion need an enabled key. */
+  /**
+   * EnableKey, or the ImportKeyMaterial that takes a `PendingImport` key to `Enabled`: rotation
+   * changes, ReplicateKey and UpdatePrimaryRegion need an enabled key.
+   */
   enable: string | null;
+  /** ImportKeyMaterial of this member (docs/key-material.md): it may be enabled after, and must be disabled again. */
+  imported?: string | null;
 }
 
 /**
@@ -72,19 +78,22 @@ export function planExistingKey(ctx: PlannerContext, binding: ExistingBinding, m
     const primaryGate = gates.get(primaryRegion)!;
     const dependsOn = deps(primaryGate.cancel, primaryGate.enable, moveId);
     const disableKeyId = keyActionId('DisableKey', region, keyName, keyId);
-    replicateIds.push(planReplica(ctx, key, { primaryRegion, replicaRegion: region, ref, dependsOn, tags, disableKeyId }));
+    const importKeyId = keyActionId('ImportKeyMaterial', region, keyName, keyId);
+    replicateIds.push(planReplica(ctx, key, { primaryRegion, replicaRegion: region, ref, dependsOn, tags, disableKeyId, importKeyId }));
   }
 
   if (!key.enabled) {
     for (const member of touched) {
-      if (!isActive(member.state)) continue;
+      // A member imported now leaves PendingImport Enabled: it is disabled after its import.
+      const imported = gates.get(member.region)?.imported ?? null;
+      if (!isActive(member.state) && imported === null) continue;
       const moved = oldPrimary !== null && (member.region === primaryRegion || member.region === oldPrimary.region);
       out.onKey(
         'DisableKey',
         member.region,
         keyName,
         keyId,
-        member.region === primaryRegion ? [moveId, rotationId, ...replicateIds] : [moved ? moveId : null],
+        member.region === primaryRegion ? [moveId, rotationId, imported, ...replicateIds] : [moved ? moveId : null, imported],
         {},
       );
     }
@@ -114,9 +123,15 @@ function planMemberUpdate(ctx: PlannerContext, key: DesiredKey, member: ActualKe
   const cancel = isPendingDeletion(member.state) ? out.onKey('CancelKeyDeletion', region, keyName, keyId, [], {}) : null;
   const after = deps(cancel);
 
+  const reason = importReasonOf(key, member);
+  const imported =
+    reason === null
+      ? null
+      : planImport(ctx, key, { id: keyActionId('ImportKeyMaterial', region, keyName, keyId), region, ref: { keyId }, dependsOn: after, reason });
   const change = tagChange(member.tags, tags, ctx.ownership(member).kind === 'foreign');
   if (Object.keys(change.set).length > 0) {
-    out.onKey('TagResource', region, keyName, keyId, after, { tags: change.set });
+    // The secret recorded on the key changes only once its material is imported from that secret.
+    out.onKey('TagResource', region, keyName, keyId, deps(cancel, imported), { tags: change.set });
   }
   if (change.unset.length > 0) {
     out.onKey('UntagResource', region, keyName, keyId, after, { tagKeys: change.unset });
@@ -128,8 +143,9 @@ function planMemberUpdate(ctx: PlannerContext, key: DesiredKey, member: ActualKe
   if (member.description !== key.description) {
     out.onKey('UpdateKeyDescription', region, keyName, keyId, after, { description: key.description });
   }
-  const enable = key.enabled && (cancel !== null || member.state === 'Disabled') ? out.onKey('EnableKey', region, keyName, keyId, after, {}) : null;
-  return { cancel, enable };
+  const enableKey =
+    key.enabled && (cancel !== null || member.state === 'Disabled') ? out.onKey('EnableKey', region, keyName, keyId, deps(cancel, imported), {}) : null;
+  return { cancel, enable: enableKey ?? imported, imported };
 }
 
 /** Brings an old primary that is about to be removed to Enabled, as UpdatePrimaryRegion requires. */

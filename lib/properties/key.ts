@@ -5,18 +5,19 @@
 
 import { DELETION_WINDOW_IN_DAYS } from '../constants.ts';
 import { sortedUnique } from '../text/order.ts';
-import { KEY_SPECS, KEY_USAGES, type KeyProperties, type KeySpec, REMOVAL_POLICIES, type TagMap, type UserPolicyStatement } from '../types.ts';
+import { KEY_SPECS, KEY_USAGES, type KeyProperties, type KeySpec, ORIGINS, REMOVAL_POLICIES, type TagMap, type UserPolicyStatement } from '../types.ts';
 import { readAliases } from './aliases.ts';
 import { isAbsent, readBoolean, readChoice, readInteger, readString } from './coerce.ts';
 import { readGrants } from './grants.ts';
 import { addIssue, fieldPath, type Issues } from './issues.ts';
+import { checkOrigin, readKeyMaterial } from './keyMaterial.ts';
 import { allowedKeyUsagesOf, canRotate, defaultKeyUsageOf } from './keySpec.ts';
 import { readArnList, readCmkUsers, readServicePrincipals } from './principals.ts';
 import { readRegion, readRegionList } from './regionNames.ts';
 import { checkUniqueSids, readPolicyStatements } from './statements.ts';
 import { fieldReader, KEY_FIELDS, readFields } from './synonyms.ts';
 
-import { checkTagCount, readTags } from './tags.ts';
+import { checkTagCount, MAX_USER_TAGS_PER_KEY, readTags } from './tags.ts';
 
 /** Bounds KMS puts on a key's numbers and description. */
 export const LIMITS = {
@@ -36,6 +37,8 @@ export interface KeyDefaults {
   globalTags: TagMap;
   /** `DefaultPolicyStatements`: come before every key's own. */
   policyStatements: UserPolicyStatement[];
+  /** The request's clock (epoch ms), when known: a `KeyMaterial.ValidTo` in the past is refused. */
+  now?: number;
 }
 
 const KEY_NAME = /^[A-Za-z0-9/_-]+$/;
@@ -88,8 +91,13 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
   const grants = read('Grants', readGrants, grantFacts);
 
   const explicitRotation = read('EnableKeyRotation', readBoolean);
-  const rotatable = canRotate(spec, keyUsage);
-  if (explicitRotation === true && !rotatable && specValid) {
+  const origin = read('Origin', readChoice, ORIGINS) ?? 'AWS_KMS';
+  const keyMaterial = read('KeyMaterial', readKeyMaterial, defaults.now);
+  const keyMaterialGiven = !isAbsent(fields.KeyMaterial);
+  checkOrigin({ origin, spec, specValid, keyMaterial, keyMaterialGiven, replicaRegions, explicitRotation }, at, issues);
+  // KMS never rotates imported material automatically (docs/key-material.md).
+  const rotatable = canRotate(spec, keyUsage) && origin === 'AWS_KMS';
+  if (explicitRotation === true && !canRotate(spec, keyUsage) && specValid) {
     addIssue(
       issues,
       at('EnableKeyRotation'),
@@ -99,6 +107,13 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
 
   const tags = { ...defaults.globalTags, ...(read('Tags', readTags) ?? {}) };
   checkTagCount(tags, at('Tags'), issues);
+  if (keyMaterial !== undefined && Object.keys(tags).length === MAX_USER_TAGS_PER_KEY) {
+    addIssue(
+      issues,
+      at('Tags'),
+      `has ${MAX_USER_TAGS_PER_KEY} tags: a key with KeyMaterial carries one more tag of the product's (which secret it was imported from), so at most ${MAX_USER_TAGS_PER_KEY - 1}`,
+    );
+  }
 
   const description = read('Description', readString) ?? null;
   if (description !== null && description.length > LIMITS.descriptionLength) {
@@ -136,5 +151,7 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
     policyStatements,
     aliases: read('Aliases', readAliases, name) ?? [],
     ...(grants === undefined ? {} : { grants }),
+    ...(origin === 'AWS_KMS' ? {} : { origin }),
+    ...(keyMaterial === undefined ? {} : { keyMaterial }),
   };
 }

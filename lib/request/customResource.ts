@@ -60,7 +60,7 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
   let desired: DesiredState;
   try {
     progress.phase = 'validating the properties';
-    properties = parseProperties(event.ResourceProperties, { accountId: context.accountId });
+    properties = parseProperties(event.ResourceProperties, { accountId: context.accountId, now: (deps.now ?? Date.now)() });
     const oldProperties = event.RequestType === 'Update' ? parseOldProperties(event.OldResourceProperties, context.accountId) : null;
     progress.phase = 'listing the Regions';
     const accountRegions = await deps.aws.regions.listRegions();

@@ -375,6 +375,11 @@ export class FakeKms {
           key.grants.push({ grantId, name: kmsName, parameters });
           return { grantId };
         }),
+      importKeyMaterial: (input) =>
+        call('importKeyMaterial', [input], () => {
+          const key = this.#found(region, input.keyId);
+          if (key.state === 'PendingImport') key.state = 'Enabled';
+        }),
       revokeGrant: (keyId, grantId) =>
         call('revokeGrant', [keyId, grantId], () => {
           const key = this.#found(region, keyId);
