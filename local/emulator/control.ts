@@ -9,6 +9,7 @@ import { ALLOWED_USAGES } from './keySpecs.ts';
 import { KEY_SPECS, KEY_USAGES, type KeySpec, type KeyUsage } from './kmsFacts.ts';
 import { addKey, advanceTime, defaultKeyPolicy, newSharedKey } from './model.ts';
 import { checkRealism, REALISM_FIELDS } from './realism.ts';
+import { createSecret } from './secrets.ts';
 import { type EmulatorConfig, type EmulatorState, emptyCounts } from './state.ts';
 
 export interface ControlResponse {
@@ -224,6 +225,19 @@ function snapshot(state: EmulatorState): unknown {
   return { keys, aliases };
 }
 
+function secret(emulator: Emulator, body: Body): unknown {
+  allowOnly(body, ['region', 'name', 'secretString', 'secretBinary']);
+  const { region, name, secretString, secretBinary } = body;
+  if (typeof region !== 'string' || !emulator.state.isEnabled(region)) throw new ControlError('region must be an enabled Region');
+  if (typeof name !== 'string' || !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(name)) throw new ControlError('name must be a secret name');
+  if (secretString !== undefined && typeof secretString !== 'string') throw new ControlError('secretString must be a string');
+  if (secretBinary !== undefined && typeof secretBinary !== 'string') throw new ControlError('secretBinary must be base64 text');
+  return createSecret(emulator.state, region, name, {
+    ...(secretString === undefined ? {} : { secretString: secretString as string }),
+    ...(secretBinary === undefined ? {} : { secretBinary: secretBinary as string }),
+  });
+}
+
 function advance(emulator: Emulator, body: Body): unknown {
   allowOnly(body, ['days']);
   const days = number(body, 'days', 0);
@@ -253,6 +267,8 @@ export function handleControl(emulator: Emulator, method: string, path: string, 
       case 'POST /__emulator/counts/reset':
         emulator.state.counts = emptyCounts();
         return { status: 200, body: { ok: true } };
+      case 'POST /__emulator/secrets':
+        return { status: 200, body: secret(emulator, body) };
       case 'POST /__emulator/advance-time':
         return { status: 200, body: advance(emulator, body) };
       default:

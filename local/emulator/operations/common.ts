@@ -92,7 +92,8 @@ export function keyMetadata(state: EmulatorState, key: KeyRecord): Record<string
     Description: key.description,
     KeyUsage: shared.usage,
     KeyState: key.state,
-    Origin: 'AWS_KMS',
+    Origin: shared.origin ?? 'AWS_KMS',
+    ...importMetadata(key),
     KeyManager: key.keyManager,
     CustomerMasterKeySpec: shared.spec,
     KeySpec: shared.spec,
@@ -114,6 +115,13 @@ export function keyMetadata(state: EmulatorState, key: KeyRecord): Record<string
     };
   }
   return metadata;
+}
+
+/** KeyMetadata's import fields: ExpirationModel and ValidTo while the key has material. */
+export function importMetadata(key: KeyRecord): Record<string, unknown> {
+  if (key.shared.origin !== 'EXTERNAL' || !key.imported) return {};
+  const { validTo } = key.imported;
+  return validTo === null ? { ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' } : { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidTo: validTo / 1000 };
 }
 
 /**

@@ -5,6 +5,7 @@ import type { OperationHandler } from './common.ts';
 import { cryptographicOperations } from './cryptographic.ts';
 import { deletionOperations } from './deletion.ts';
 import { grantOperations } from './grants.ts';
+import { keyMaterialOperations } from './keyMaterial.ts';
 import { keyPolicyOperations } from './keyPolicy.ts';
 import { keyOperations } from './keys.ts';
 import { replicaOperations } from './replicas.ts';
@@ -28,6 +29,7 @@ const handlers: Record<string, OperationHandler> = {
   ...deletionOperations,
   ...cryptographicOperations,
   ...grantOperations,
+  ...keyMaterialOperations,
 };
 
 const READ_ONLY = new Set([
@@ -39,6 +41,8 @@ const READ_ONLY = new Set([
   'ListResourceTags',
   'ListGrants',
   'ListRetirableGrants',
+  // Changes no key: it hands out a wrapping key and token.
+  'GetParametersForImport',
 ]);
 const CRYPTOGRAPHIC = new Set(Object.keys(cryptographicOperations));
 
