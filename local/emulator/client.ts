@@ -83,6 +83,10 @@ export interface EmulatorControl {
   state(): Promise<Snapshot>;
   counts(): Promise<EmulatorCounts>;
   resetCounts(): Promise<void>;
+  /** A Secrets Manager secret (`secretBinary` in base64) → its ARN. */
+  secret(request: { region: string; name: string; secretString?: string; secretBinary?: string }): Promise<{ arn: string }>;
+  /** Moves the emulator's clock forward: deletion windows, import tokens and key material expire. */
+  advanceTime(days: number): Promise<{ deleted: string[] }>;
 }
 
 /** A control client for the emulator at `url`; every non-2xx answer throws with the emulator's message. */
@@ -105,5 +109,7 @@ export function emulatorControl(url: string): EmulatorControl {
     state: () => call('state'),
     counts: () => call('counts'),
     resetCounts: async () => void (await call('counts/reset', {})),
+    secret: (request) => call('secrets', request),
+    advanceTime: (days) => call('advance-time', { days }),
   };
 }
