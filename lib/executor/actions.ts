@@ -49,9 +49,9 @@ export async function runAction(
 
   switch (action.kind) {
     case 'CreateKey': {
-      const { spec, keyUsage, multiRegion, policy, description, tags } = action;
+      const { spec, keyUsage, multiRegion, policy, description, tags, origin } = action;
       const created = await kmsCall(ctx, { ...paced('CreateKey'), idempotent: false, policy }, () =>
-        api.createKey({ spec, keyUsage, multiRegion, policy, description, tags }),
+        api.createKey({ spec, keyUsage, multiRegion, policy, description, tags, ...(origin === undefined ? {} : { origin }) }),
       );
       ctx.madeKeys.add(memberKey(region, created.keyId));
       return { keyId: created.keyId, arn: created.arn };

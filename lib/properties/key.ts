@@ -94,7 +94,7 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
   const origin = read('Origin', readChoice, ORIGINS) ?? 'AWS_KMS';
   const keyMaterial = read('KeyMaterial', readKeyMaterial, defaults.now);
   const keyMaterialGiven = !isAbsent(fields.KeyMaterial);
-  checkOrigin({ origin, spec, specValid, keyMaterial, keyMaterialGiven, replicaRegions, explicitRotation }, at, issues);
+  checkOrigin({ origin, spec, specValid, keyMaterial, keyMaterialGiven, replicaRegions, explicitRotation, grantsGiven: !isAbsent(fields.Grants) }, at, issues);
   // KMS never rotates imported material automatically (docs/key-material.md).
   const rotatable = canRotate(spec, keyUsage) && origin === 'AWS_KMS';
   if (explicitRotation === true && !canRotate(spec, keyUsage) && specValid) {

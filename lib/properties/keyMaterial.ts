@@ -87,6 +87,7 @@ export interface OriginFacts {
   keyMaterialGiven: boolean;
   replicaRegions: string[];
   explicitRotation: boolean | undefined;
+  grantsGiven: boolean;
 }
 
 /** The rules between `Origin`, `KeyMaterial`, the key spec, replicas and rotation; issues at `at(field)`. */
@@ -110,6 +111,9 @@ export function checkOrigin(facts: OriginFacts, at: (field: string) => string, i
   }
   if (facts.explicitRotation === true) {
     addIssue(issues, at('EnableKeyRotation'), 'cannot be true with Origin: EXTERNAL: KMS never rotates imported key material automatically');
+  }
+  if (facts.grantsGiven && !facts.keyMaterialGiven) {
+    addIssue(issues, at('Grants'), 'need KeyMaterial with Origin: EXTERNAL: KMS refuses CreateGrant on a key pending import');
   }
   if (facts.replicaRegions.length > 0 && !facts.keyMaterialGiven) {
     addIssue(

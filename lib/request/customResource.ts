@@ -87,5 +87,9 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
     keys: desired.keys.map((k) => ({ id: k.id, primaryRegion: k.primaryRegion, replicaRegions: k.replicaRegions })),
     invalidCmkInputs: desired.invalidCmkInputs,
   });
+  const awaitingImport = desired.keys.filter((k) => k.origin === 'EXTERNAL' && k.keyMaterial === undefined).map((k) => k.id);
+  if (awaitingImport.length > 0) {
+    log.info('Origin EXTERNAL without KeyMaterial: these keys are left PendingImport and each awaits import of its key material', { keys: awaitingImport });
+  }
   return reconcile(desired, properties.returnAttributes, { ...deps, kms: deps.aws.kms, progress });
 }

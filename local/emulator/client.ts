@@ -28,6 +28,10 @@ export interface SnapshotKey {
   creationDate: string;
   deletionDate: string | null;
   pendingWindowInDays: number | null;
+  /** Present for `Origin: EXTERNAL` keys only. */
+  origin?: 'EXTERNAL';
+  /** EXTERNAL keys with material: when it expires (ISO), null when it does not; absent without material. */
+  keyMaterialValidTo?: string | null;
 }
 
 export interface SnapshotAlias {

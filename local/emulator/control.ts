@@ -215,6 +215,13 @@ function snapshot(state: EmulatorState): unknown {
         creationDate: new Date(key.creationDate).toISOString(),
         deletionDate: key.deletionDate === null ? null : new Date(key.deletionDate).toISOString(),
         pendingWindowInDays: key.pendingWindowInDays,
+        // Whether and until when the key has imported material; never the material itself.
+        ...(shared.origin === 'EXTERNAL'
+          ? {
+              origin: 'EXTERNAL',
+              ...(key.imported ? { keyMaterialValidTo: key.imported.validTo === null ? null : new Date(key.imported.validTo).toISOString() } : {}),
+            }
+          : {}),
       });
     }
   }

@@ -4,7 +4,7 @@
  * ImportKeyMaterial unwraps and checks, material expires, and Encrypt/Decrypt use the material
  * imported into each Region's key.
  */
-import { constants, publicEncrypt, randomBytes } from 'node:crypto';
+import { constants, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
 import {
   CreateKeyCommand,
   DecryptCommand,
@@ -22,10 +22,8 @@ const DAY_MS = 86_400_000;
 
 async function wrapFor(kms: KMSClient, keyId: string, material: Buffer): Promise<{ token: Uint8Array; wrapped: Buffer }> {
   const params = await kms.send(new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' }));
-  const wrapped = publicEncrypt(
-    { key: Buffer.from(params.PublicKey!), format: 'der', type: 'spki', padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
-    material,
-  );
+  const key = createPublicKey({ key: Buffer.from(params.PublicKey!), format: 'der', type: 'spki' });
+  const wrapped = publicEncrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, material);
   return { token: params.ImportToken!, wrapped };
 }
 

@@ -16,7 +16,8 @@ const scheduleKeyDeletion: OperationHandler = (ctx) => {
   const window = optInt(ctx.input, 'PendingWindowInDays', 7, 30) ?? 30;
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'ScheduleKeyDeletion');
-  requireState(key, ['Enabled', 'Disabled']);
+  // A key pending import may be scheduled for deletion (key-state table).
+  requireState(key, ['Enabled', 'Disabled', 'PendingImport']);
   const isPrimaryWithReplicas = key.shared.multiRegion && key.region === key.shared.primaryRegion && ctx.state.relatedKeys(key.shared).length > 1;
   key.pendingWindowInDays = window;
   if (isPrimaryWithReplicas) {

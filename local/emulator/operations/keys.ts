@@ -104,7 +104,7 @@ const updateKeyDescription: OperationHandler = (ctx) => {
   if (description === undefined)
     throw faults.validation("1 validation error detected: Value null at 'description' failed to satisfy constraint: Member must not be null");
   requireCustomerManaged(ctx, key, 'UpdateKeyDescription');
-  requireState(key, ['Enabled', 'Disabled']);
+  requireState(key, ['Enabled', 'Disabled', 'PendingImport']);
   key.description = description;
   return undefined;
 };
