@@ -85,6 +85,18 @@ export const EXECUTION_ROLE_ACTIONS = kms(
  */
 export const EXECUTION_ROLE_IAM_POLICY_ACTIONS = kms('CreateKey ListAliases ListKeys TagResource');
 
+/**
+ * What the execution role also needs on an `Origin: EXTERNAL` key with `KeyMaterial`: it imports the
+ * material (docs/key-material.md). Not `DeleteImportedKeyMaterial`: the product never deletes material.
+ */
+export const EXECUTION_ROLE_IMPORT_ACTIONS = kms('GetParametersForImport ImportKeyMaterial') satisfies readonly KeyResourceAction[];
+
+/**
+ * Administrators of an `Origin: EXTERNAL` key also get the actions for imported material, as the KMS
+ * console adds them for such keys ("Permissions for importing key material", KMS Developer Guide).
+ */
+export const IMPORTED_MATERIAL_ADMINISTRATOR_ACTIONS = kms('DeleteImportedKeyMaterial GetParametersForImport ImportKeyMaterial') satisfies readonly KeyResourceAction[];
+
 /** Alias operations: authorised on the alias by IAM (resource `arn:<partition>:kms:*:<account>:alias/*`) and on the key by its key policy. */
 export const EXECUTION_ROLE_ALIAS_ACTIONS = kms('CreateAlias DeleteAlias UpdateAlias');
 
@@ -93,8 +105,8 @@ export const EXECUTION_ROLE_ALIAS_ACTIONS = kms('CreateAlias DeleteAlias UpdateA
  * `List*`, `Put*`, `Update*`, `Revoke*`, `Disable*`, `Get*`, `Delete*`, `TagResource`,
  * `UntagResource`, `ScheduleKeyDeletion`, `CancelKeyDeletion`, `RotateKeyOnDemand`) with each
  * wildcard expanded to the key actions it matches today. Left out: actions for imported key material
- * (`GetParametersForImport`, `DeleteImportedKeyMaterial`), because the product only makes keys with
- * KMS-generated material. None of the wildcards matches a cryptographic action; `kms:CreateGrant`
+ * (`GetParametersForImport`, `DeleteImportedKeyMaterial`), except on `Origin: EXTERNAL` keys
+ * ({@link IMPORTED_MATERIAL_ADMINISTRATOR_ACTIONS}). None of the wildcards matches a cryptographic action; `kms:CreateGrant`
  * stays, as in AWS's default — an administrator can rewrite the key policy anyway, so administrators
  * are trusted not to grant themselves use.
  */
@@ -113,8 +125,14 @@ export const MULTI_REGION_ADMINISTRATOR_ACTIONS = kms('ReplicateKey') satisfies 
 export const ACCOUNT_ROOT_ACTIONS = kms('*');
 
 /** The actions of `CmkAdministratorIamArns` for this key. */
-export function administratorActionsOf(multiRegion: boolean): readonly string[] {
-  return multiRegion ? [...ADMINISTRATOR_ACTIONS, ...MULTI_REGION_ADMINISTRATOR_ACTIONS].sort() : ADMINISTRATOR_ACTIONS;
+export function administratorActionsOf(multiRegion: boolean, external = false): readonly string[] {
+  const base = multiRegion ? [...ADMINISTRATOR_ACTIONS, ...MULTI_REGION_ADMINISTRATOR_ACTIONS].sort() : ADMINISTRATOR_ACTIONS;
+  return external ? [...base, ...IMPORTED_MATERIAL_ADMINISTRATOR_ACTIONS].sort() : base;
+}
+
+/** The execution role's actions on a key: with its `KeyMaterial` to import, the import actions too. */
+export function executionRoleActionsOf(importsMaterial: boolean): readonly string[] {
+  return importsMaterial ? [...EXECUTION_ROLE_ACTIONS, ...EXECUTION_ROLE_IMPORT_ACTIONS].sort() : EXECUTION_ROLE_ACTIONS;
 }
 
 export {

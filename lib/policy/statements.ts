@@ -13,7 +13,7 @@ import {
   ACCOUNT_ROOT_ACTIONS,
   administratorActionsOf,
   DESCRIBE_ONLY_USER_ACTIONS,
-  EXECUTION_ROLE_ACTIONS,
+  executionRoleActionsOf,
   GRANT_ACTIONS,
   GRANT_IS_FOR_AWS_RESOURCE,
   readOnlyUserActionsOf,
@@ -111,12 +111,13 @@ export function keyPolicyStatements(key: KeyProperties, context: ResourceContext
   const issues: ValidationIssue[] = [];
   const path = `CustomerMasterKeys.${key.name}`;
   const { partition } = context;
-  const statements: KeyPolicyStatement[] = [allow('FunctionExecutionRoleManagesKey', { AWS: [context.executionRoleArn] }, EXECUTION_ROLE_ACTIONS)];
+  const executionRoleActions = executionRoleActionsOf(key.origin === 'EXTERNAL' && key.keyMaterial !== undefined);
+  const statements: KeyPolicyStatement[] = [allow('FunctionExecutionRoleManagesKey', { AWS: [context.executionRoleArn] }, executionRoleActions)];
   if (key.allowManageKeyPermissionsWithIam) {
     statements.push(allow('AccountRootIamAccess', { AWS: [`arn:${partition}:iam::${context.accountId}:root`] }, ACCOUNT_ROOT_ACTIONS));
   }
   const administrators = checkPrincipals(key.administrators, partition, `${path}.CmkAdministratorIamArns`, issues);
-  if (administrators.length > 0) statements.push(allow('KeyAdministrators', { AWS: administrators }, administratorActionsOf(key.multiRegion)));
+  if (administrators.length > 0) statements.push(allow('KeyAdministrators', { AWS: administrators }, administratorActionsOf(key.multiRegion, key.origin === 'EXTERNAL')));
 
   const userActions = userActionsOf(key.spec, key.keyUsage);
   const usersPath = `${path}.CmkUserIamArns`;
