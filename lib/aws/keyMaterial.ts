@@ -66,7 +66,9 @@ async function readAndWrap(secrets: SecretsClientFactory, secretArn: string, pub
   } catch (error) {
     const translated = toKmsError(error, context);
     // Secrets Manager's messages name the secret, never its value; ours adds which secret and why it matters.
-    throw new KmsError(translated.code, `cannot read the key material secret ${secretArn}: ${translated.code}: ${translated.message}`, {
+    const prefix = `${translated.code}: `;
+    const detail = translated.message.startsWith(prefix) ? translated.message.slice(prefix.length) : translated.message;
+    throw new KmsError(translated.code, `cannot read the key material secret ${secretArn}: ${detail}`, {
       cause: translated,
       context,
       retryable: translated.retryable,

@@ -95,7 +95,9 @@ export const EXECUTION_ROLE_IMPORT_ACTIONS = kms('GetParametersForImport ImportK
  * Administrators of an `Origin: EXTERNAL` key also get the actions for imported material, as the KMS
  * console adds them for such keys ("Permissions for importing key material", KMS Developer Guide).
  */
-export const IMPORTED_MATERIAL_ADMINISTRATOR_ACTIONS = kms('DeleteImportedKeyMaterial GetParametersForImport ImportKeyMaterial') satisfies readonly KeyResourceAction[];
+export const IMPORTED_MATERIAL_ADMINISTRATOR_ACTIONS = kms(
+  'DeleteImportedKeyMaterial GetParametersForImport ImportKeyMaterial',
+) satisfies readonly KeyResourceAction[];
 
 /** Alias operations: authorised on the alias by IAM (resource `arn:<partition>:kms:*:<account>:alias/*`) and on the key by its key policy. */
 export const EXECUTION_ROLE_ALIAS_ACTIONS = kms('CreateAlias DeleteAlias UpdateAlias');

@@ -117,7 +117,8 @@ export function keyPolicyStatements(key: KeyProperties, context: ResourceContext
     statements.push(allow('AccountRootIamAccess', { AWS: [`arn:${partition}:iam::${context.accountId}:root`] }, ACCOUNT_ROOT_ACTIONS));
   }
   const administrators = checkPrincipals(key.administrators, partition, `${path}.CmkAdministratorIamArns`, issues);
-  if (administrators.length > 0) statements.push(allow('KeyAdministrators', { AWS: administrators }, administratorActionsOf(key.multiRegion, key.origin === 'EXTERNAL')));
+  if (administrators.length > 0)
+    statements.push(allow('KeyAdministrators', { AWS: administrators }, administratorActionsOf(key.multiRegion, key.origin === 'EXTERNAL')));
 
   const userActions = userActionsOf(key.spec, key.keyUsage);
   const usersPath = `${path}.CmkUserIamArns`;

@@ -1,0 +1,107 @@
+import { ValidationError, type ValidationIssue } from '../../lib/errors.ts';
+import { parseProperties } from '../../lib/properties/index.ts';
+import { ACCOUNT_ID } from './fixtures.ts';
+
+const SECRET = `arn:aws:secretsmanager:us-east-1:${ACCOUNT_ID}:secret:byok/material-AbCdEf`;
+const NOW = Date.parse('2027-01-01T00:00:00Z');
+const opts = { accountId: ACCOUNT_ID, now: NOW };
+
+function withKey(key: Record<string, unknown>): Record<string, unknown> {
+  return { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: { 'cmk-byok': { Region: 'us-east-1', ...key } } };
+}
+
+function issuesOf(raw: unknown): ValidationIssue[] {
+  try {
+    parseProperties(raw, opts);
+  } catch (error) {
+    if (error instanceof ValidationError) return error.issues;
+    throw error;
+  }
+  return [];
+}
+
+describe('Function: parseProperties (Origin, KeyMaterial)', () => {
+  it('reads an EXTERNAL multi-Region key with its secret and expiry, rotation off', () => {
+    // Act
+    const [key] = parseProperties(
+      withKey({ ReplicaRegions: ['eu-west-1'], Origin: 'EXTERNAL', KeyMaterial: { SecretArn: SECRET, ValidTo: '2027-06-30T12:00:00.750+02:00' } }),
+      opts,
+    ).keys;
+
+    // Assess
+    expect(key).toMatchObject({
+      origin: 'EXTERNAL',
+      keyMaterial: { secretArn: SECRET, validTo: '2027-06-30T10:00:00.000Z' },
+      enableKeyRotation: false,
+      multiRegion: true,
+    });
+  });
+
+  it('reads the Terraform spelling the same, and leaves AWS_KMS keys as they were', () => {
+    // Act
+    const snake = parseProperties(
+      { aws_account_id: ACCOUNT_ID, customer_master_keys: { 'cmk-byok': { region: 'us-east-1', origin: 'EXTERNAL', key_material: { secret_arn: SECRET } } } },
+      opts,
+    ).keys[0];
+    const plain = parseProperties(withKey({ Origin: 'AWS_KMS' }), opts).keys[0];
+
+    // Assess
+    expect(snake).toMatchObject({ origin: 'EXTERNAL', keyMaterial: { secretArn: SECRET, validTo: null } });
+    expect(plain?.origin).toBeUndefined();
+    expect(plain?.keyMaterial).toBeUndefined();
+  });
+
+  it('accepts an EXTERNAL key without KeyMaterial (left PendingImport), single-Region', () => {
+    // Act
+    const [key] = parseProperties(withKey({ Origin: 'EXTERNAL', Spec: 'HMAC_256' }), opts).keys;
+
+    // Assess
+    expect(key).toMatchObject({ origin: 'EXTERNAL', spec: 'HMAC_256' });
+    expect(key?.keyMaterial).toBeUndefined();
+  });
+
+  it.each([
+    [{ Origin: 'KMS' }, 'CustomerMasterKeys.cmk-byok.Origin', 'must be one of'],
+    [{ Origin: 'AWS_CLOUDHSM' }, 'CustomerMasterKeys.cmk-byok.Origin', 'custom key store'],
+    [{ KeyMaterial: { SecretArn: SECRET } }, 'CustomerMasterKeys.cmk-byok.KeyMaterial', 'needs Origin: EXTERNAL'],
+    [{ Origin: 'EXTERNAL', KeyMaterial: {} }, 'CustomerMasterKeys.cmk-byok.KeyMaterial.SecretArn', 'is required'],
+    [{ Origin: 'EXTERNAL', KeyMaterial: { SecretArn: 'byok/material' } }, 'CustomerMasterKeys.cmk-byok.KeyMaterial.SecretArn', 'full ARN'],
+    [{ Origin: 'EXTERNAL', KeyMaterial: { SecretArn: SECRET, ValidTo: '2027-06-30' } }, 'CustomerMasterKeys.cmk-byok.KeyMaterial.ValidTo', 'ISO 8601'],
+    [
+      { Origin: 'EXTERNAL', KeyMaterial: { SecretArn: SECRET, ValidTo: '2026-06-30T00:00:00Z' } },
+      'CustomerMasterKeys.cmk-byok.KeyMaterial.ValidTo',
+      'in the past',
+    ],
+    [{ Origin: 'EXTERNAL', KeyMaterial: { SecretArn: SECRET, Material: 'AAAA' } }, 'CustomerMasterKeys.cmk-byok.KeyMaterial.Material', 'not a known property'],
+    [{ Origin: 'EXTERNAL', Spec: 'RSA_2048', KeyMaterial: { SecretArn: SECRET } }, 'CustomerMasterKeys.cmk-byok.KeyMaterial', '256-bit SYMMETRIC_DEFAULT'],
+    [{ Origin: 'EXTERNAL', Spec: 'ML_DSA_65' }, 'CustomerMasterKeys.cmk-byok.Origin', 'ML-DSA'],
+    [
+      { Origin: 'EXTERNAL', EnableKeyRotation: true, KeyMaterial: { SecretArn: SECRET } },
+      'CustomerMasterKeys.cmk-byok.EnableKeyRotation',
+      'never rotates imported',
+    ],
+    [{ Origin: 'EXTERNAL', ReplicaRegions: ['eu-west-1'] }, 'CustomerMasterKeys.cmk-byok.KeyMaterial', 'is required with Origin: EXTERNAL and ReplicaRegions'],
+    [
+      { Origin: 'EXTERNAL', Grants: { app: { GranteePrincipal: `arn:aws:iam::${ACCOUNT_ID}:role/app`, GrantedOperations: ['Decrypt'] } } },
+      'CustomerMasterKeys.cmk-byok.Grants',
+      'pending import',
+    ],
+  ])('refuses %j at its path, before any call', (key, path, message) => {
+    // Act
+    const issues = issuesOf(withKey(key));
+
+    // Assess
+    expect(issues).toEqual(expect.arrayContaining([expect.objectContaining({ path, message: expect.stringContaining(message) })]));
+  });
+
+  it('counts the secret tag against the 50-tag limit of a key with KeyMaterial', () => {
+    // Prepare
+    const tags = Object.fromEntries(Array.from({ length: 42 }, (_, i) => [`t${i}`, 'v']));
+
+    // Act
+    const issues = issuesOf(withKey({ Origin: 'EXTERNAL', KeyMaterial: { SecretArn: SECRET }, Tags: tags }));
+
+    // Assess
+    expect(issues).toEqual([expect.objectContaining({ path: 'CustomerMasterKeys.cmk-byok.Tags', message: expect.stringContaining('at most 41') })]);
+  });
+});
