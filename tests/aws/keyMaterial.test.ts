@@ -132,14 +132,12 @@ describe('Function: createKmsApi (importKeyMaterial)', () => {
     // Prepare
     const material = randomBytes(32);
     secretsMock.on(GetSecretValueCommand).resolves({ SecretBinary: material });
-    kmsMock
-      .on(ImportKeyMaterialCommand)
-      .rejects(
-        Object.assign(new Error('The key material is not the key material that was previously imported.'), {
-          name: 'IncorrectKeyMaterialException',
-          $metadata: {},
-        }),
-      );
+    kmsMock.on(ImportKeyMaterialCommand).rejects(
+      Object.assign(new Error('The key material is not the key material that was previously imported.'), {
+        name: 'IncorrectKeyMaterialException',
+        $metadata: {},
+      }),
+    );
 
     // Act
     const error = await failureOf(api.importKeyMaterial({ keyId: 'mrk-1', secretArn: SECRET, validTo: null }));
