@@ -4,6 +4,7 @@
  * correct Reason names. Every one must be refused before any KMS call.
  */
 import { type CfnMap, type CfnValue, cloneCfn, toCfnMap } from './cfnValue.ts';
+import { hostileKeyMaterial } from './hostileKeyMaterial.ts';
 import { hostileStatements } from './hostileStatements.ts';
 import { referenceProperties } from './reference.ts';
 
@@ -293,6 +294,8 @@ export function hostileCorpus(): HostileInput[] {
     }),
     // PolicyStatements, DefaultPolicyStatements, Aliases
     ...hostileStatements(),
+    // Origin and KeyMaterial (docs/key-material.md)
+    ...hostileKeyMaterial(),
   ];
   return inputs;
 }

@@ -1,3 +1,4 @@
+import { hostileKeyMaterial } from '../../bench/reliability/hostileKeyMaterial.ts';
 import { ValidationError, type ValidationIssue } from '../../lib/errors.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
 import { ACCOUNT_ID } from './fixtures.ts';
@@ -103,5 +104,28 @@ describe('Function: parseProperties (Origin, KeyMaterial)', () => {
 
     // Assess
     expect(issues).toEqual([expect.objectContaining({ path: 'CustomerMasterKeys.cmk-byok.Tags', message: expect.stringContaining('at most 41') })]);
+  });
+});
+
+describe('Function: parseProperties (hostile Origin and KeyMaterial corpus)', () => {
+  it('refuses every input of the corpus naming one of its paths, without repeating a material value', () => {
+    // Prepare
+    const corpus = hostileKeyMaterial();
+
+    // Act
+    const outcomes = corpus.map((input) => {
+      const issues = issuesOf(input.properties);
+      const text = issues.map((i) => `${i.path}: ${i.message}`).join('\n');
+      return {
+        name: input.name,
+        named: input.expectPaths.some((path) => issues.some((i) => i.path === path)),
+        echoesMaterial: text.includes('q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA='),
+      };
+    });
+
+    // Assess
+    expect(corpus.length).toBeGreaterThanOrEqual(20);
+    expect(outcomes.filter((o) => !o.named)).toEqual([]);
+    expect(outcomes.filter((o) => o.echoesMaterial).map((o) => o.name)).toEqual([]);
   });
 });
