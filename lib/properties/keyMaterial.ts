@@ -49,10 +49,11 @@ function readSecretArn(value: unknown, path: string, issues: Issues): string | u
   const text = readString(value, path, issues);
   if (text === undefined) return undefined;
   if (SECRET_ARN.test(text)) return text;
+  // The value is not repeated: whatever was pasted here instead of an ARN may be the material itself.
   addIssue(
     issues,
     path,
-    `must be the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>), got ${describeValue(text)}`,
+    `must be the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>), got ${text.length} characters that are not one`,
   );
   return undefined;
 }
