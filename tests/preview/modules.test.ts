@@ -30,7 +30,22 @@ const counts = (patch: Partial<EmulatorCounts>): EmulatorCounts => ({
 describe('Function: parseArgs', () => {
   it('reads every option, repeatable ones included, and refuses what it does not know', () => {
     // Act
-    const options = parseArgs(['--template', 'a.yaml', '--update', 'b.yaml', '--param', 'A=1=2', '--import', 'X=y', '--all', '--show-policy']);
+    const options = parseArgs([
+      '--template',
+      'a.yaml',
+      '--update',
+      'b.yaml',
+      '--param',
+      'A=1=2',
+      '--import',
+      'X=y',
+      '--all',
+      '--show-policy',
+      '--key-material-secret',
+      'Material',
+      '--key-material-secret',
+      'Other@eu-west-1',
+    ]);
 
     // Assess
     expect(options).toEqual({
@@ -42,6 +57,10 @@ describe('Function: parseArgs', () => {
       showPolicy: true,
       help: false,
       realism: {},
+      keyMaterialSecrets: [
+        { parameter: 'Material', region: 'us-east-1' },
+        { parameter: 'Other', region: 'eu-west-1' },
+      ],
     });
     expect(parseArgs(['--consistency-delay-ms', '500', '--updating-ms', '20']).realism).toEqual({ consistencyDelayMs: 500, updatingMs: 20 });
     expect(() => parseArgs(['--updating-ms', '-1'])).toThrow(new UsageError('updatingMs must be a number ≥ 0'));

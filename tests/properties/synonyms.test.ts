@@ -43,6 +43,8 @@ describe('Function: snakeCaseOf', () => {
         'removal_policy',
         'allow_replacement',
         'grants',
+        'origin',
+        'key_material',
         'name',
         'conditions',
         'test',
