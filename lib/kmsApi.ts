@@ -47,7 +47,17 @@ export interface ListOptions {
 }
 
 /** What a CreateKey action carries to KMS. */
-export type CreateKeyInput = Pick<Extract<Action, { kind: 'CreateKey' }>, 'spec' | 'keyUsage' | 'multiRegion' | 'policy' | 'description' | 'tags' | 'origin'>;
+export type CreateKeyInput = Pick<
+  Extract<Action, { kind: 'CreateKey' }>,
+  'spec' | 'keyUsage' | 'multiRegion' | 'policy' | 'description' | 'tags' | 'origin' | 'customKeyStoreId' | 'xksKeyId'
+>;
+
+/** DescribeCustomKeyStores, for one store: its type and connection state (`CONNECTED`, `DISCONNECTED`, …). */
+export interface CustomKeyStoreDescription {
+  id: string;
+  type: string;
+  connectionState: string;
+}
 
 /** What a ReplicateKey action carries to KMS, with its primary resolved to a key id. */
 export type ReplicateKeyInput = Pick<Extract<Action, { kind: 'ReplicateKey' }>, 'replicaRegion' | 'policy' | 'description' | 'tags'> & {
@@ -121,6 +131,8 @@ export interface KmsApi {
    * carry the material.
    */
   importKeyMaterial(input: ImportKeyMaterialInput): Promise<void>;
+  /** DescribeCustomKeyStores of one store of this Region; null when KMS does not know it (CustomKeyStoreNotFoundException). */
+  describeCustomKeyStore(customKeyStoreId: string): Promise<CustomKeyStoreDescription | null>;
   /**
    * Not KMS: the Resource Groups Tagging API's index of the Region's KMS keys (`GetResources`, all
    * pages), key id → tags as indexed. It lags tag changes and omits keys never tagged, so it only

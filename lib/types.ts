@@ -144,6 +144,10 @@ export interface KeyProperties {
   origin?: Origin;
   /** `KeyMaterial` (only with `Origin: EXTERNAL`); absent = none: the key awaits import. */
   keyMaterial?: KeyMaterialSource;
+  /** `CustomKeyStoreIds` (Origin AWS_CLOUDHSM / EXTERNAL_KEY_STORE): Region → custom key store id. */
+  customKeyStoreIds?: Record<string, string>;
+  /** `XksKeyIds` (Origin EXTERNAL_KEY_STORE): Region → external key id. */
+  xksKeyIds?: Record<string, string>;
 }
 
 /** A grant constraint: the encryption context a request must match or include (docs/behaviour.md §12). */
@@ -255,6 +259,8 @@ export interface DesiredKey {
    * so a changed SecretArn is seen on any later request, a replay included.
    */
   keyMaterial?: KeyMaterialSource;
+  /** For a key in a custom key store: the store of its (only) Region, and for XKS the external key. */
+  customKeyStore?: { id: string; xksKeyId?: string };
 }
 
 /** A grant the resource wants on one desired key (docs/behaviour.md §12). */
@@ -354,6 +360,8 @@ export interface ActualKey {
    * `null` when it does not expire (`KEY_MATERIAL_DOES_NOT_EXPIRE`); absent when it has no material.
    */
   keyMaterialValidTo?: string | null;
+  /** DescribeKey's `CustomKeyStoreId`, for a key in a custom key store. */
+  customKeyStoreId?: string;
 }
 
 export interface ActualAlias {
@@ -415,6 +423,9 @@ export type Action =
       tags: TagMap;
       /** Absent = `AWS_KMS`; `EXTERNAL` makes the key without material (`PendingImport`). */
       origin?: Origin;
+      /** A key in a custom key store: checked CONNECTED (DescribeCustomKeyStores) before the plan runs. */
+      customKeyStoreId?: string;
+      xksKeyId?: string;
     })
   | (ActionBase & {
       kind: 'ReplicateKey';

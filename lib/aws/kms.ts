@@ -75,6 +75,8 @@ export function createKmsApi(client: KMSClient, region: string, secrets?: Secret
     createKey: async (input) => {
       const out = await send('CreateKey', {
         ...(input.origin === undefined ? {} : { Origin: input.origin }),
+        ...(input.customKeyStoreId === undefined ? {} : { CustomKeyStoreId: input.customKeyStoreId }),
+        ...(input.xksKeyId === undefined ? {} : { XksKeyId: input.xksKeyId }),
         KeySpec: input.spec,
         KeyUsage: input.keyUsage,
         MultiRegion: input.multiRegion,
@@ -117,6 +119,17 @@ export function createKmsApi(client: KMSClient, region: string, secrets?: Secret
     },
     cancelKeyDeletion: (keyId) => run('CancelKeyDeletion', { KeyId: keyId }),
     ...createGrantApi(kms, region),
+    describeCustomKeyStore: async (customKeyStoreId) => {
+      try {
+        const out = await send('DescribeCustomKeyStores', { CustomKeyStoreId: customKeyStoreId });
+        const store = out.CustomKeyStores?.[0];
+        if (store === undefined) return null;
+        return { id: customKeyStoreId, type: store.CustomKeyStoreType ?? 'AWS_CLOUDHSM', connectionState: store.ConnectionState ?? 'UNKNOWN' };
+      } catch (error) {
+        if (error instanceof KmsError && error.code === 'CustomKeyStoreNotFoundException') return null;
+        throw error;
+      }
+    },
     importKeyMaterial: (input) => {
       if (secrets === undefined)
         return Promise.reject(new KmsError('NoSecretsClient', 'no Secrets Manager client to read key material with', { context: { region } }));
@@ -156,9 +169,10 @@ export function keyDescriptionOf(meta: KeyMetadata): KeyDescription {
 }
 
 /** `origin` (only when not AWS_KMS) and, for an EXTERNAL key with material, when that material expires. */
-function originFieldsOf(meta: KeyMetadata): { origin?: Origin; keyMaterialValidTo?: string | null } {
+function originFieldsOf(meta: KeyMetadata): { origin?: Origin; keyMaterialValidTo?: string | null; customKeyStoreId?: string } {
   if (meta.Origin === undefined || meta.Origin === 'AWS_KMS') return {};
   const origin = meta.Origin as Origin;
+  if (meta.CustomKeyStoreId !== undefined) return { origin, customKeyStoreId: meta.CustomKeyStoreId };
   if (origin !== 'EXTERNAL' || meta.ExpirationModel === undefined) return { origin };
   const validTo = meta.ExpirationModel === 'KEY_MATERIAL_EXPIRES' && meta.ValidTo ? meta.ValidTo.toISOString() : null;
   return { origin, keyMaterialValidTo: validTo };

@@ -15,6 +15,7 @@ interface Operations {
   CreateGrant: [sdk.CreateGrantCommandInput, sdk.CreateGrantCommandOutput];
   CreateKey: [sdk.CreateKeyCommandInput, sdk.CreateKeyCommandOutput];
   DeleteAlias: [sdk.DeleteAliasCommandInput, sdk.DeleteAliasCommandOutput];
+  DescribeCustomKeyStores: [sdk.DescribeCustomKeyStoresCommandInput, sdk.DescribeCustomKeyStoresCommandOutput];
   DescribeKey: [sdk.DescribeKeyCommandInput, sdk.DescribeKeyCommandOutput];
   DisableKey: [sdk.DisableKeyCommandInput, sdk.DisableKeyCommandOutput];
   DisableKeyRotation: [sdk.DisableKeyRotationCommandInput, sdk.DisableKeyRotationCommandOutput];

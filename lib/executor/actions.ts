@@ -49,9 +49,10 @@ export async function runAction(
 
   switch (action.kind) {
     case 'CreateKey': {
-      const { spec, keyUsage, multiRegion, policy, description, tags, origin } = action;
+      const { spec, keyUsage, multiRegion, policy, description, tags, origin, customKeyStoreId, xksKeyId } = action;
+      const store = { ...(customKeyStoreId === undefined ? {} : { customKeyStoreId }), ...(xksKeyId === undefined ? {} : { xksKeyId }) };
       const created = await kmsCall(ctx, { ...paced('CreateKey'), idempotent: false, policy }, () =>
-        api.createKey({ spec, keyUsage, multiRegion, policy, description, tags, ...(origin === undefined ? {} : { origin }) }),
+        api.createKey({ spec, keyUsage, multiRegion, policy, description, tags, ...(origin === undefined ? {} : { origin }), ...store }),
       );
       ctx.madeKeys.add(memberKey(region, created.keyId));
       return { keyId: created.keyId, arn: created.arn };

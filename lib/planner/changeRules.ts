@@ -10,7 +10,7 @@ import { secretChangeOf } from './keyMaterial.ts';
 /** A property whose change needs a new key: how to read it on each side. */
 export interface ReplacementRule {
   /** The property name as the user writes it. */
-  property: 'Spec' | 'KeyUsage' | 'MultiRegion' | 'Origin';
+  property: 'Spec' | 'KeyUsage' | 'MultiRegion' | 'Origin' | 'CustomKeyStoreIds';
   desired: (key: DesiredKey) => string;
   actual: (key: ActualKey) => string;
 }
@@ -24,6 +24,12 @@ export const REPLACEMENT_RULES: readonly ReplacementRule[] = [
   { property: 'MultiRegion', desired: (k) => String(k.multiRegion), actual: (k) => String(k.multiRegion) },
   // KMS fixes where the material comes from at CreateKey (docs/key-material.md).
   { property: 'Origin', desired: (k) => k.origin ?? 'AWS_KMS', actual: (k) => (k.state === 'Unread' ? 'AWS_KMS' : (k.origin ?? 'AWS_KMS')) },
+  // A key never moves between key stores.
+  {
+    property: 'CustomKeyStoreIds',
+    desired: (k) => k.customKeyStore?.id ?? 'none',
+    actual: (k) => (k.state === 'Unread' ? 'none' : (k.customKeyStoreId ?? 'none')),
+  },
 ];
 
 /** Properties changed in place, and the KMS operations that do it. */

@@ -29,6 +29,8 @@ export function planNewKey(ctx: PlannerContext, key: DesiredKey): KeyRef {
     description: key.description,
     tags,
     ...(key.origin === undefined ? {} : { origin: key.origin }),
+    ...(key.customKeyStore === undefined ? {} : { customKeyStoreId: key.customKeyStore.id }),
+    ...(key.customKeyStore?.xksKeyId === undefined ? {} : { xksKeyId: key.customKeyStore.xksKeyId }),
   });
   const ref: KeyRef = { created: createId };
   // ReplicateKey needs an enabled primary: with imported material, the primary's import comes first.

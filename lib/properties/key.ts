@@ -8,6 +8,7 @@ import { sortedUnique } from '../text/order.ts';
 import { KEY_SPECS, KEY_USAGES, type KeyProperties, type KeySpec, ORIGINS, REMOVAL_POLICIES, type TagMap, type UserPolicyStatement } from '../types.ts';
 import { readAliases } from './aliases.ts';
 import { isAbsent, readBoolean, readChoice, readInteger, readString } from './coerce.ts';
+import { checkCustomKeyStore, inCustomKeyStore, readCustomKeyStoreIds, readXksKeyIds } from './customKeyStores.ts';
 import { readGrants } from './grants.ts';
 import { addIssue, fieldPath, type Issues } from './issues.ts';
 import { checkOrigin, readKeyMaterial } from './keyMaterial.ts';
@@ -95,7 +96,26 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
   const keyMaterial = read('KeyMaterial', readKeyMaterial, defaults.now);
   const keyMaterialGiven = !isAbsent(fields.KeyMaterial);
   checkOrigin({ origin, spec, specValid, keyMaterial, keyMaterialGiven, replicaRegions, explicitRotation, grantsGiven: !isAbsent(fields.Grants) }, at, issues);
-  // KMS never rotates imported material automatically (docs/key-material.md).
+  const customKeyStoreIds = read('CustomKeyStoreIds', readCustomKeyStoreIds);
+  const xksKeyIds = read('XksKeyIds', readXksKeyIds);
+  checkCustomKeyStore(
+    {
+      origin,
+      spec,
+      specValid,
+      region,
+      replicaRegions,
+      multiRegion: explicitMultiRegion,
+      customKeyStoreIds,
+      customKeyStoreIdsGiven: !isAbsent(fields.CustomKeyStoreIds),
+      xksKeyIds,
+      xksKeyIdsGiven: !isAbsent(fields.XksKeyIds),
+      explicitRotation,
+    },
+    at,
+    issues,
+  );
+  // KMS never rotates imported material, nor keys in custom key stores, automatically (docs/key-material.md).
   const rotatable = canRotate(spec, keyUsage) && origin === 'AWS_KMS';
   if (explicitRotation === true && !canRotate(spec, keyUsage) && specValid) {
     addIssue(
@@ -153,5 +173,7 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
     ...(grants === undefined ? {} : { grants }),
     ...(origin === 'AWS_KMS' ? {} : { origin }),
     ...(keyMaterial === undefined ? {} : { keyMaterial }),
+    ...(inCustomKeyStore(origin) && customKeyStoreIds !== undefined ? { customKeyStoreIds } : {}),
+    ...(origin === 'EXTERNAL_KEY_STORE' && xksKeyIds !== undefined ? { xksKeyIds } : {}),
   };
 }

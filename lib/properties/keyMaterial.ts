@@ -94,9 +94,6 @@ export interface OriginFacts {
 /** The rules between `Origin`, `KeyMaterial`, the key spec, replicas and rotation; issues at `at(field)`. */
 export function checkOrigin(facts: OriginFacts, at: (field: string) => string, issues: Issues): void {
   const { origin, spec } = facts;
-  if (origin === 'AWS_CLOUDHSM' || origin === 'EXTERNAL_KEY_STORE') {
-    addIssue(issues, at('Origin'), `${origin} keys live in a custom key store, which this version does not manage yet; use AWS_KMS or EXTERNAL`);
-  }
   if (facts.keyMaterialGiven && origin !== 'EXTERNAL') {
     addIssue(issues, at('KeyMaterial'), `needs Origin: EXTERNAL (got ${origin}): only a key made without material can import it`);
   }

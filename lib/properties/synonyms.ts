@@ -55,6 +55,8 @@ export const KEY_FIELDS = [
   'Grants',
   'Origin',
   'KeyMaterial',
+  'CustomKeyStoreIds',
+  'XksKeyIds',
 ] as const;
 
 /** Properties of `CustomerMasterKeys.<key>.KeyMaterial` (docs/key-material.md). */

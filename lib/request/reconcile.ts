@@ -16,6 +16,7 @@ import { realSleep } from '../retry/retry.ts';
 import type { ActionOutcome, DesiredState, Plan, ResourceContext } from '../types.ts';
 import { buildAttributes, grantIdsOf } from './attributes.ts';
 import { executionFailureReason, RESUME_ADVICE, refusalReason } from './failureReasons.ts';
+import { customKeyStoreProblem } from './keyStoreCheck.ts';
 import { countByRegionAndKind, executionCounts } from './outcomeCounts.ts';
 import type { RequestProgress } from './progress.ts';
 import { failedResult, type RequestResult } from './requestResult.ts';
@@ -69,6 +70,8 @@ export async function reconcile(desired: DesiredState, returnAttributes: string[
     log.info('plan', { pass, planned: countByRegionAndKind(current.actions), refusals: current.refusals });
     if (current.refusals.length > 0) return failedResult(refusalReason(current.refusals));
     if (current.actions.length === 0) return succeeded(desired, current, [], context, returnAttributes, skipped);
+    const storeProblem = await customKeyStoreProblem(current, kms);
+    if (storeProblem !== null) return failedResult(storeProblem);
 
     progress.phase = `executing the plan (pass ${pass})`;
     const result = await execute(current, {

@@ -89,6 +89,16 @@ export interface EmulatorControl {
   resetCounts(): Promise<void>;
   /** A Secrets Manager secret (`secretBinary` in base64) → its ARN. */
   secret(request: { region: string; name: string; secretString?: string; secretBinary?: string }): Promise<{ arn: string }>;
+  /** A custom key store in `connectionState` (or, with `customKeyStoreId`, that store's new state). */
+  customKeyStore(request: {
+    region?: string;
+    type?: 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
+    name?: string;
+    connectionState: string;
+    customKeyStoreId?: string;
+  }): Promise<{
+    customKeyStoreId: string;
+  }>;
   /** Moves the emulator's clock forward: deletion windows, import tokens and key material expire. */
   advanceTime(days: number): Promise<{ deleted: string[] }>;
 }
@@ -114,6 +124,7 @@ export function emulatorControl(url: string): EmulatorControl {
     counts: () => call('counts'),
     resetCounts: async () => void (await call('counts/reset', {})),
     secret: (request) => call('secrets', request),
+    customKeyStore: (request) => call('custom-key-stores', request),
     advanceTime: (days) => call('advance-time', { days }),
   };
 }

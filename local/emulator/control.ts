@@ -8,9 +8,10 @@ import type { Emulator, ResetOverrides } from './emulator.ts';
 import { ALLOWED_USAGES } from './keySpecs.ts';
 import { KEY_SPECS, KEY_USAGES, type KeySpec, type KeyUsage } from './kmsFacts.ts';
 import { addKey, advanceTime, defaultKeyPolicy, newSharedKey } from './model.ts';
+import { CONNECTION_STATES, createCustomKeyStore } from './operations/customKeyStores.ts';
 import { checkRealism, REALISM_FIELDS } from './realism.ts';
 import { createSecret } from './secrets.ts';
-import { type EmulatorConfig, type EmulatorState, emptyCounts } from './state.ts';
+import { type CustomKeyStoreRecord, type EmulatorConfig, type EmulatorState, emptyCounts } from './state.ts';
 
 export interface ControlResponse {
   status: number;
@@ -245,6 +246,31 @@ function secret(emulator: Emulator, body: Body): unknown {
   });
 }
 
+/** A custom key store in any connection state; with `customKeyStoreId`, changes that store's state. */
+function customKeyStore(emulator: Emulator, body: Body): unknown {
+  allowOnly(body, ['region', 'type', 'name', 'connectionState', 'customKeyStoreId']);
+  const { state } = emulator;
+  const connectionState = body.connectionState as CustomKeyStoreRecord['connectionState'];
+  if (!(CONNECTION_STATES as readonly unknown[]).includes(connectionState))
+    throw new ControlError(`connectionState must be one of ${CONNECTION_STATES.join(', ')}`);
+  if (typeof body.customKeyStoreId === 'string') {
+    const store = state.customKeyStores.get(body.customKeyStoreId);
+    if (store === undefined) throw new ControlError(`no custom key store ${body.customKeyStoreId}`);
+    store.connectionState = connectionState;
+    return { customKeyStoreId: store.id };
+  }
+  const { region, type, name } = body;
+  if (typeof region !== 'string' || !state.isEnabled(region)) throw new ControlError('region must be an enabled Region');
+  if (type !== 'AWS_CLOUDHSM' && type !== 'EXTERNAL_KEY_STORE') throw new ControlError('type must be AWS_CLOUDHSM or EXTERNAL_KEY_STORE');
+  const store = createCustomKeyStore(state, {
+    region,
+    type,
+    name: typeof name === 'string' ? name : `store-${state.customKeyStores.size + 1}`,
+    connectionState,
+  });
+  return { customKeyStoreId: store.id };
+}
+
 function advance(emulator: Emulator, body: Body): unknown {
   allowOnly(body, ['days']);
   const days = number(body, 'days', 0);
@@ -274,6 +300,8 @@ export function handleControl(emulator: Emulator, method: string, path: string, 
       case 'POST /__emulator/counts/reset':
         emulator.state.counts = emptyCounts();
         return { status: 200, body: { ok: true } };
+      case 'POST /__emulator/custom-key-stores':
+        return { status: 200, body: customKeyStore(emulator, body) };
       case 'POST /__emulator/secrets':
         return { status: 200, body: secret(emulator, body) };
       case 'POST /__emulator/advance-time':

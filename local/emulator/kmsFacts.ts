@@ -73,6 +73,8 @@ export const KMS_REQUEST_QUOTAS = {
   GetParametersForImport: 5,
   ImportKeyMaterial: 5,
   DeleteImportedKeyMaterial: 5,
+  /** Custom key stores: a guess as well (README). */
+  DescribeCustomKeyStores: 5,
   /**
    * "Cryptographic operations (symmetric) request rate", shared by Encrypt, Decrypt,
    * GenerateDataKey, …: 10,000 in most Regions (20,000 or 100,000 in a few large ones; the emulator

@@ -40,7 +40,20 @@ export interface SharedKey {
   primaryRegion: string;
   rotation: RotationState;
   /** `EXTERNAL`: made without material, which is imported per Region (`operations/keyMaterial.ts`). Absent = AWS_KMS. */
-  origin?: 'AWS_KMS' | 'EXTERNAL';
+  origin?: 'AWS_KMS' | 'EXTERNAL' | 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
+  /** Keys in a custom key store (`operations/customKeyStores.ts`): the store, and for XKS the external key. */
+  customKeyStoreId?: string;
+  xksKeyId?: string;
+}
+
+/** A custom key store (`operations/customKeyStores.ts`), made through the control API in any connection state. */
+export interface CustomKeyStoreRecord {
+  id: string;
+  name: string;
+  region: string;
+  type: 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
+  connectionState: 'CONNECTED' | 'CONNECTING' | 'NEVER_CONNECTED' | 'DISCONNECTED' | 'DISCONNECTING' | 'FAILED';
+  creationDate: number;
 }
 
 /** Material imported into one key (one Region): KMS does not copy it between related multi-Region keys. */
@@ -107,6 +120,8 @@ export interface KeyRecord {
   imported?: ImportedMaterial | null;
   /** EXTERNAL keys: the first material ever imported here; KMS refuses any other (IncorrectKeyMaterialException). */
   boundMaterial?: Buffer;
+  /** Keys in a custom key store: the state to return to when the store connects again. */
+  unavailableFrom?: 'Enabled' | 'Disabled';
 }
 
 /** One grant, as ListGrants shows it (`operations/grants.ts`). */
@@ -182,6 +197,8 @@ export class EmulatorState {
   aliasLag = new Map<string, Map<string, Lag<AliasRecord | null>>>();
   /** Import token (base64) → the parameters it belongs to (`operations/keyMaterial.ts`). */
   importTokens = new Map<string, ImportParameters>();
+  /** Custom key stores: id → store. */
+  customKeyStores = new Map<string, CustomKeyStoreRecord>();
   /** Secrets Manager: secret ARN → secret (`operations/secrets.ts`). */
   secrets = new Map<string, SecretRecord>();
   /** Dice of field realism (fresh keys, listing lag), seeded apart from the fault dice. */
@@ -261,6 +278,16 @@ export class EmulatorState {
     if (key.state === 'Updating' && key.updatingUntil != null && this.now() >= key.updatingUntil) {
       key.state = 'Enabled';
       key.updatingUntil = null;
+    }
+    // A key in a custom key store is Unavailable while its store is not connected (key-state table).
+    const store = key.shared.customKeyStoreId === undefined ? undefined : this.customKeyStores.get(key.shared.customKeyStoreId);
+    if (store !== undefined) {
+      if (store.connectionState !== 'CONNECTED' && (key.state === 'Enabled' || key.state === 'Disabled')) {
+        key.unavailableFrom = key.state;
+        key.state = 'Unavailable';
+      } else if (store.connectionState === 'CONNECTED' && key.state === 'Unavailable') {
+        key.state = key.unavailableFrom ?? 'Enabled';
+      }
     }
     // "When the key material expires, KMS deletes the key material and the KMS key becomes unusable"
     // (Developer Guide, "Import key material"): PendingImport, unless it is pending deletion.

@@ -5,6 +5,7 @@ import { ACCOUNT_ID } from './fixtures.ts';
 
 const SECRET = `arn:aws:secretsmanager:us-east-1:${ACCOUNT_ID}:secret:byok/material-AbCdEf`;
 const NOW = Date.parse('2027-01-01T00:00:00Z');
+const STORE = 'cks-0123456789abcdef0';
 const opts = { accountId: ACCOUNT_ID, now: NOW };
 
 function withKey(key: Record<string, unknown>): Record<string, unknown> {
@@ -63,7 +64,44 @@ describe('Function: parseProperties (Origin, KeyMaterial)', () => {
 
   it.each([
     [{ Origin: 'KMS' }, 'CustomerMasterKeys.cmk-byok.Origin', 'must be one of'],
-    [{ Origin: 'AWS_CLOUDHSM' }, 'CustomerMasterKeys.cmk-byok.Origin', 'custom key store'],
+    [{ Origin: 'AWS_CLOUDHSM' }, 'CustomerMasterKeys.cmk-byok.CustomKeyStoreIds', 'is required with Origin AWS_CLOUDHSM'],
+    [
+      { Origin: 'AWS_CLOUDHSM', CustomKeyStoreIds: { 'eu-west-1': STORE } },
+      'CustomerMasterKeys.cmk-byok.CustomKeyStoreIds',
+      'names no custom key store for us-east-1',
+    ],
+    [
+      { Origin: 'AWS_CLOUDHSM', CustomKeyStoreIds: { 'us-east-1': 'store-1' } },
+      'CustomerMasterKeys.cmk-byok.CustomKeyStoreIds.us-east-1',
+      'cks- and 17 hex digits',
+    ],
+    [
+      { Origin: 'AWS_CLOUDHSM', CustomKeyStoreIds: { 'us-east-1': STORE }, ReplicaRegions: ['eu-west-1'] },
+      'CustomerMasterKeys.cmk-byok.Origin',
+      'single-Region',
+    ],
+    [{ Origin: 'AWS_CLOUDHSM', CustomKeyStoreIds: { 'us-east-1': STORE }, Spec: 'HMAC_256' }, 'CustomerMasterKeys.cmk-byok.Origin', 'SYMMETRIC_DEFAULT'],
+    [
+      { Origin: 'AWS_CLOUDHSM', CustomKeyStoreIds: { 'us-east-1': STORE }, EnableKeyRotation: true },
+      'CustomerMasterKeys.cmk-byok.EnableKeyRotation',
+      'custom key stores',
+    ],
+    [
+      { Origin: 'AWS_CLOUDHSM', CustomKeyStoreIds: { 'us-east-1': STORE }, XksKeyIds: { 'us-east-1': 'k' } },
+      'CustomerMasterKeys.cmk-byok.XksKeyIds',
+      'EXTERNAL_KEY_STORE only',
+    ],
+    [
+      { Origin: 'EXTERNAL_KEY_STORE', CustomKeyStoreIds: { 'us-east-1': STORE } },
+      'CustomerMasterKeys.cmk-byok.XksKeyIds',
+      'is required with Origin EXTERNAL_KEY_STORE',
+    ],
+    [
+      { Origin: 'EXTERNAL_KEY_STORE', CustomKeyStoreIds: { 'us-east-1': STORE }, XksKeyIds: { 'eu-west-1': 'k' } },
+      'CustomerMasterKeys.cmk-byok.XksKeyIds',
+      'names no external key for us-east-1',
+    ],
+    [{ CustomKeyStoreIds: { 'us-east-1': STORE } }, 'CustomerMasterKeys.cmk-byok.CustomKeyStoreIds', 'needs Origin AWS_CLOUDHSM or EXTERNAL_KEY_STORE'],
     [{ KeyMaterial: { SecretArn: SECRET } }, 'CustomerMasterKeys.cmk-byok.KeyMaterial', 'needs Origin: EXTERNAL'],
     [{ Origin: 'EXTERNAL', KeyMaterial: {} }, 'CustomerMasterKeys.cmk-byok.KeyMaterial.SecretArn', 'is required'],
     [{ Origin: 'EXTERNAL', KeyMaterial: { SecretArn: 'byok/material' } }, 'CustomerMasterKeys.cmk-byok.KeyMaterial.SecretArn', 'full ARN'],
@@ -93,6 +131,24 @@ describe('Function: parseProperties (Origin, KeyMaterial)', () => {
 
     // Assess
     expect(issues).toEqual(expect.arrayContaining([expect.objectContaining({ path, message: expect.stringContaining(message) })]));
+  });
+
+  it('reads keys in custom key stores: the store per Region, and the external key for XKS', () => {
+    // Act
+    const [hsm, xks] = parseProperties(
+      {
+        AwsAccountId: ACCOUNT_ID,
+        CustomerMasterKeys: {
+          'cmk-hsm': { Region: '', Origin: 'AWS_CLOUDHSM', CustomKeyStoreIds: { 'us-east-1': STORE } },
+          'cmk-xks': { region: 'us-east-1', origin: 'EXTERNAL_KEY_STORE', custom_key_store_ids: { 'us-east-1': STORE }, xks_key_ids: { 'us-east-1': 'ext-1' } },
+        },
+      },
+      opts,
+    ).keys;
+
+    // Assess
+    expect(hsm).toMatchObject({ origin: 'AWS_CLOUDHSM', customKeyStoreIds: { 'us-east-1': STORE }, enableKeyRotation: false });
+    expect(xks).toMatchObject({ origin: 'EXTERNAL_KEY_STORE', customKeyStoreIds: { 'us-east-1': STORE }, xksKeyIds: { 'us-east-1': 'ext-1' } });
   });
 
   it('counts the secret tag against the 50-tag limit of a key with KeyMaterial', () => {

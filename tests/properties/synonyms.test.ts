@@ -45,6 +45,8 @@ describe('Function: snakeCaseOf', () => {
         'grants',
         'origin',
         'key_material',
+        'custom_key_store_ids',
+        'xks_key_ids',
         'name',
         'conditions',
         'test',

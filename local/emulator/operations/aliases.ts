@@ -39,7 +39,7 @@ function arnOf(ctx: OpContext, name: string): string {
 function aliasTarget(ctx: OpContext, operation: string): KeyRecord {
   const key = keyFromInput(ctx, false, 'TargetKeyId');
   requireCustomerManaged(ctx, key, operation);
-  requireState(key, ['Enabled', 'Disabled', 'PendingImport']);
+  requireState(key, ['Enabled', 'Disabled', 'PendingImport', 'Unavailable']);
   return key;
 }
 

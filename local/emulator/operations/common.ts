@@ -93,6 +93,8 @@ export function keyMetadata(state: EmulatorState, key: KeyRecord): Record<string
     KeyUsage: shared.usage,
     KeyState: key.state,
     Origin: shared.origin ?? 'AWS_KMS',
+    ...(shared.customKeyStoreId === undefined ? {} : { CustomKeyStoreId: shared.customKeyStoreId }),
+    ...(shared.xksKeyId === undefined ? {} : { XksKeyConfiguration: { Id: shared.xksKeyId } }),
     ...importMetadata(key),
     KeyManager: key.keyManager,
     CustomerMasterKeySpec: shared.spec,

@@ -17,7 +17,7 @@ const scheduleKeyDeletion: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'ScheduleKeyDeletion');
   // A key pending import may be scheduled for deletion (key-state table).
-  requireState(key, ['Enabled', 'Disabled', 'PendingImport']);
+  requireState(key, ['Enabled', 'Disabled', 'PendingImport', 'Unavailable']);
   const isPrimaryWithReplicas = key.shared.multiRegion && key.region === key.shared.primaryRegion && ctx.state.relatedKeys(key.shared).length > 1;
   key.pendingWindowInDays = window;
   if (isPrimaryWithReplicas) {

@@ -3,6 +3,7 @@ import type { QuotaName } from '../quotas.ts';
 import { aliasOperations } from './aliases.ts';
 import type { OperationHandler } from './common.ts';
 import { cryptographicOperations } from './cryptographic.ts';
+import { customKeyStoreOperations } from './customKeyStores.ts';
 import { deletionOperations } from './deletion.ts';
 import { grantOperations } from './grants.ts';
 import { keyMaterialOperations } from './keyMaterial.ts';
@@ -30,6 +31,7 @@ const handlers: Record<string, OperationHandler> = {
   ...cryptographicOperations,
   ...grantOperations,
   ...keyMaterialOperations,
+  ...customKeyStoreOperations,
 };
 
 const READ_ONLY = new Set([
@@ -43,6 +45,7 @@ const READ_ONLY = new Set([
   'ListRetirableGrants',
   // Changes no key: it hands out a wrapping key and token.
   'GetParametersForImport',
+  'DescribeCustomKeyStores',
 ]);
 const CRYPTOGRAPHIC = new Set(Object.keys(cryptographicOperations));
 

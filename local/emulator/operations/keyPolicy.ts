@@ -22,7 +22,7 @@ const putKeyPolicy: OperationHandler = (ctx) => {
     throw faults.validation("1 validation error detected: Value null at 'policy' failed to satisfy constraint: Member must not be null");
   }
   requireCustomerManaged(ctx, key, 'PutKeyPolicy');
-  requireState(key, ['Enabled', 'Disabled', 'PendingImport', 'PendingDeletion', 'PendingReplicaDeletion']);
+  requireState(key, ['Enabled', 'Disabled', 'PendingImport', 'Unavailable', 'PendingDeletion', 'PendingReplicaDeletion']);
   key.policy = policyFromInput(ctx, 'Policy', optBool(ctx.input, 'BypassPolicyLockoutSafetyCheck') ?? false);
   return undefined;
 };

@@ -12,7 +12,7 @@ const tagResource: OperationHandler = (ctx) => {
     throw faults.validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
   const tags = parseTags(ctx.input, 'Tags');
   requireCustomerManaged(ctx, key, 'TagResource');
-  requireState(key, ['Enabled', 'Disabled', 'PendingImport']);
+  requireState(key, ['Enabled', 'Disabled', 'PendingImport', 'Unavailable']);
   const merged = new Map([...key.tags, ...tags]);
   if (merged.size > MAX_TAGS_PER_KEY)
     throw faults.limitExceeded(`The request would give ${key.arn} ${merged.size} tags; a KMS key can have at most ${MAX_TAGS_PER_KEY}.`);
@@ -29,7 +29,7 @@ const untagResource: OperationHandler = (ctx) => {
   if (tagKeys === undefined)
     throw faults.validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
   requireCustomerManaged(ctx, key, 'UntagResource');
-  requireState(key, ['Enabled', 'Disabled', 'PendingImport']);
+  requireState(key, ['Enabled', 'Disabled', 'PendingImport', 'Unavailable']);
   beforeTagWrite(ctx.state, key);
   beforeIndexedTagWrite(ctx.state, key);
   for (const tagKey of tagKeys) key.tags.delete(tagKey);
