@@ -33,8 +33,25 @@ export function hostileKeyMaterial(): HostileInput[] {
   return [
     input('unknown Origin', { Origin: 'BYOK' }, 'Origin'),
     input('lower-case Origin', { Origin: 'external' }, 'Origin'),
-    input('Origin AWS_CLOUDHSM without a key store', { Origin: 'AWS_CLOUDHSM' }, 'Origin'),
-    input('Origin EXTERNAL_KEY_STORE without a key store', { Origin: 'EXTERNAL_KEY_STORE' }, 'Origin'),
+    input('Origin AWS_CLOUDHSM without a key store', { Origin: 'AWS_CLOUDHSM' }, 'Origin', 'CustomKeyStoreIds'),
+    input('Origin EXTERNAL_KEY_STORE without a key store', { Origin: 'EXTERNAL_KEY_STORE' }, 'Origin', 'CustomKeyStoreIds', 'XksKeyIds'),
+    input('CustomKeyStoreIds without a store Origin', { CustomKeyStoreIds: { 'us-east-1': 'cks-0123456789abcdef0' } }, 'CustomKeyStoreIds'),
+    input('CustomKeyStoreIds a list', { Origin: 'AWS_CLOUDHSM', ReplicaRegions: [], CustomKeyStoreIds: ['cks-0123456789abcdef0'] }, 'CustomKeyStoreIds'),
+    input(
+      'CustomKeyStoreIds with a malformed id',
+      { Origin: 'AWS_CLOUDHSM', ReplicaRegions: [], CustomKeyStoreIds: { 'us-east-1': 'cks-XYZ' } },
+      'CustomKeyStoreIds.us-east-1',
+    ),
+    input(
+      'CustomKeyStoreIds keyed by a non-Region',
+      { Origin: 'AWS_CLOUDHSM', ReplicaRegions: [], CustomKeyStoreIds: { moon: 'cks-0123456789abcdef0' } },
+      'CustomKeyStoreIds.moon',
+    ),
+    input(
+      'XksKeyIds with a CloudHSM store',
+      { Origin: 'AWS_CLOUDHSM', ReplicaRegions: [], CustomKeyStoreIds: { 'us-east-1': 'cks-0123456789abcdef0' }, XksKeyIds: { 'us-east-1': 'k' } },
+      'XksKeyIds',
+    ),
     input('KeyMaterial without Origin EXTERNAL', { KeyMaterial: { SecretArn: SECRET } }, 'KeyMaterial'),
     input('KeyMaterial a string', external(SECRET), 'KeyMaterial'),
     input('KeyMaterial a list', external([SECRET]), 'KeyMaterial'),
