@@ -15,7 +15,15 @@ const JUSTIFIED_EXTRA_ACTIONS: Record<string, string> = {
 };
 
 /** KMS operations that change nothing. */
-const READ_ONLY = new Set(['kms:DescribeCustomKeyStores', 'kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags', 'kms:ListKeys', 'kms:ListAliases']);
+const READ_ONLY = new Set([
+  'kms:DescribeCustomKeyStores',
+  'kms:DescribeKey',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListResourceTags',
+  'kms:ListKeys',
+  'kms:ListAliases',
+]);
 
 function nullCondition(statement: Statement, key: string): unknown {
   return statement.Condition?.Null?.[key];
