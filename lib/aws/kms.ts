@@ -12,7 +12,7 @@ import { byKey } from '../text/order.ts';
 import type { KeySpec, KeyState, KeyUsage, Origin, TagMap } from '../types.ts';
 import { importKeyMaterial, type SecretsClientFactory } from './keyMaterial.ts';
 import { createGrantApi } from './kmsGrants.ts';
-import { kmsSender } from './kmsSend.ts';
+import { type KmsSender, kmsSender } from './kmsSend.ts';
 
 /** KMS's page-size maxima: ListKeys 1000, ListAliases 100, ListResourceTags 50. */
 const PAGE_SIZE = { keys: 1000, aliases: 100, tags: 50 } as const;
@@ -26,17 +26,45 @@ const POLICY_NAME = 'default';
  */
 export function createKmsApi(client: KMSClient, region: string, secrets?: SecretsClientFactory): KmsApi {
   const kms = kmsSender(client, region);
-  const { send, run } = kms;
-
-  /** The id and ARN of the key CreateKey or ReplicateKey made; `missing` says what came back instead. */
-  function madeKey(meta: { KeyId?: string; Arn?: string } | undefined, missing: string): { keyId: string; arn: string } {
-    if (!meta?.KeyId || !meta.Arn) throw new KmsError('InvalidResponse', missing, { context: { region } });
-    return { keyId: meta.KeyId, arn: meta.Arn };
-  }
-
   return {
     region,
+    ...readApi(kms, region),
+    ...makeKeyApi(kms, region),
+    ...changeApi(kms),
+    ...createGrantApi(kms, region),
+    ...keySourceApi(kms, region, secrets),
+  };
+}
 
+/** Where key material comes from: custom key stores, and imported material (docs/key-material.md). */
+function keySourceApi(kms: KmsSender, region: string, secrets: SecretsClientFactory | undefined): Pick<KmsApi, 'describeCustomKeyStore' | 'importKeyMaterial'> {
+  const { send } = kms;
+  return {
+    describeCustomKeyStore: async (customKeyStoreId) => {
+      try {
+        const out = await send('DescribeCustomKeyStores', { CustomKeyStoreId: customKeyStoreId });
+        const store = out.CustomKeyStores?.[0];
+        if (store === undefined) return null;
+        return { id: customKeyStoreId, type: store.CustomKeyStoreType ?? 'AWS_CLOUDHSM', connectionState: store.ConnectionState ?? 'UNKNOWN' };
+      } catch (error) {
+        if (error instanceof KmsError && error.code === 'CustomKeyStoreNotFoundException') return null;
+        throw error;
+      }
+    },
+    importKeyMaterial: (input) => {
+      if (secrets === undefined)
+        return Promise.reject(new KmsError('NoSecretsClient', 'no Secrets Manager client to read key material with', { context: { region } }));
+      return importKeyMaterial(kms, region, secrets, input);
+    },
+  };
+}
+
+type ReadOperations = 'listKeys' | 'listAliases' | 'describeKey' | 'getKeyPolicy' | 'getKeyRotationStatus' | 'listResourceTags';
+
+/** The reads of keys, aliases, policies, rotation and tags. */
+function readApi(kms: KmsSender, region: string): Pick<KmsApi, ReadOperations> {
+  const { send } = kms;
+  return {
     listKeys: (options) =>
       kms.list('ListKeys', { Limit: PAGE_SIZE.keys }, options, (out) =>
         (out.Keys ?? []).flatMap((k) => (k.KeyId && k.KeyArn ? [{ keyId: k.KeyId, arn: k.KeyArn }] : [])),
@@ -71,7 +99,19 @@ export function createKmsApi(client: KMSClient, region: string, secrets?: Secret
           (out.Tags ?? []).flatMap((t): [string, string][] => (t.TagKey !== undefined ? [[t.TagKey, t.TagValue ?? '']] : [])),
         ),
       ),
+  };
+}
 
+/** The id and ARN of the key CreateKey or ReplicateKey made; `missing` says what came back instead. */
+function madeKey(meta: { KeyId?: string; Arn?: string } | undefined, missing: string, region: string): { keyId: string; arn: string } {
+  if (!meta?.KeyId || !meta.Arn) throw new KmsError('InvalidResponse', missing, { context: { region } });
+  return { keyId: meta.KeyId, arn: meta.Arn };
+}
+
+/** CreateKey and ReplicateKey: the requests that make a key. */
+function makeKeyApi(kms: KmsSender, region: string): Pick<KmsApi, 'createKey' | 'replicateKey'> {
+  const { send } = kms;
+  return {
     createKey: async (input) => {
       const out = await send('CreateKey', {
         ...(input.origin === undefined ? {} : { Origin: input.origin }),
@@ -86,7 +126,7 @@ export function createKmsApi(client: KMSClient, region: string, secrets?: Secret
         // Never bypass: KMS's lockout check is what stops a policy that shuts us out.
         BypassPolicyLockoutSafetyCheck: false,
       });
-      return madeKey(out.KeyMetadata, 'CreateKey returned no key');
+      return madeKey(out.KeyMetadata, 'CreateKey returned no key', region);
     },
 
     replicateKey: async (input) => {
@@ -98,9 +138,29 @@ export function createKmsApi(client: KMSClient, region: string, secrets?: Secret
         Tags: tagListOf(input.tags),
         BypassPolicyLockoutSafetyCheck: false,
       });
-      return madeKey(out.ReplicaKeyMetadata, 'ReplicateKey returned no replica');
+      return madeKey(out.ReplicaKeyMetadata, 'ReplicateKey returned no replica', region);
     },
+  };
+}
 
+type ChangeOperations = Exclude<
+  keyof KmsApi,
+  | 'region'
+  | ReadOperations
+  | 'createKey'
+  | 'replicateKey'
+  | 'listGrants'
+  | 'createGrant'
+  | 'revokeGrant'
+  | 'listTaggedKeys'
+  | 'describeCustomKeyStore'
+  | 'importKeyMaterial'
+>;
+
+/** The requests that change an existing key or alias. */
+function changeApi(kms: KmsSender): Pick<KmsApi, ChangeOperations> {
+  const { send, run } = kms;
+  return {
     createAlias: (aliasName, targetKeyId) => run('CreateAlias', { AliasName: aliasName, TargetKeyId: targetKeyId }),
     updateAlias: (aliasName, targetKeyId) => run('UpdateAlias', { AliasName: aliasName, TargetKeyId: targetKeyId }),
     deleteAlias: (aliasName) => run('DeleteAlias', { AliasName: aliasName }),
@@ -118,23 +178,6 @@ export function createKmsApi(client: KMSClient, region: string, secrets?: Secret
       return { deletionDate: out.DeletionDate ? out.DeletionDate.toISOString() : null };
     },
     cancelKeyDeletion: (keyId) => run('CancelKeyDeletion', { KeyId: keyId }),
-    ...createGrantApi(kms, region),
-    describeCustomKeyStore: async (customKeyStoreId) => {
-      try {
-        const out = await send('DescribeCustomKeyStores', { CustomKeyStoreId: customKeyStoreId });
-        const store = out.CustomKeyStores?.[0];
-        if (store === undefined) return null;
-        return { id: customKeyStoreId, type: store.CustomKeyStoreType ?? 'AWS_CLOUDHSM', connectionState: store.ConnectionState ?? 'UNKNOWN' };
-      } catch (error) {
-        if (error instanceof KmsError && error.code === 'CustomKeyStoreNotFoundException') return null;
-        throw error;
-      }
-    },
-    importKeyMaterial: (input) => {
-      if (secrets === undefined)
-        return Promise.reject(new KmsError('NoSecretsClient', 'no Secrets Manager client to read key material with', { context: { region } }));
-      return importKeyMaterial(kms, region, secrets, input);
-    },
   };
 }
 

@@ -10,8 +10,8 @@ import { ownerIdOf, ownerOf } from '../ownership.ts';
 import { buildKeyPolicy } from '../policy/index.ts';
 import { isAbsent, isRecord, readInteger } from '../properties/coerce.ts';
 import { addIssue } from '../properties/issues.ts';
-import { LIMITS } from '../properties/key.ts';
 import { canRotate } from '../properties/keySpec.ts';
+import { LIMITS } from '../properties/limits.ts';
 import { readRegionList } from '../properties/regionNames.ts';
 import { snakeCaseOf } from '../properties/synonyms.ts';
 import { type AccountRegion, placeKey, regionsToScan, usableRegions } from '../regions.ts';
@@ -68,19 +68,8 @@ export function buildDesiredState(input: {
       invalidCmkInputs.push(key.name);
       continue;
     }
-    const policy = policyOf(key, context, issues);
+    const policy = policyWithinLimit(key, context, issues);
     if (policy === undefined) continue;
-    const policyBytes = Buffer.byteLength(policy, 'utf8');
-    if (policyBytes > MAX_KEY_POLICY_BYTES) {
-      addIssue(
-        issues,
-        `CustomerMasterKeys.${key.name}`,
-        key.policyStatements.length === 0
-          ? `the generated key policy is ${policyBytes} bytes, over KMS's limit of ${MAX_KEY_POLICY_BYTES}; list fewer principals or conditions`
-          : `the key policy (generated statements, then DefaultPolicyStatements and PolicyStatements) is ${policyBytes} bytes, over KMS's limit of ${MAX_KEY_POLICY_BYTES}; list fewer principals, conditions or statements`,
-      );
-      continue;
-    }
     const aliases = { extra: key.aliases.map((name) => `alias/${name}`), retired: retired.get(key.name) ?? [] };
     if (placement.kind === 'perRegion') {
       for (const region of placement.regions) {
@@ -105,6 +94,22 @@ export function buildDesiredState(input: {
     held,
     ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
   };
+}
+
+/** The key's policy, or undefined after recording why it cannot be made or is over KMS's size limit. */
+function policyWithinLimit(key: KeyProperties, context: ResourceContext, issues: ValidationIssue[]): string | undefined {
+  const policy = policyOf(key, context, issues);
+  if (policy === undefined) return undefined;
+  const policyBytes = Buffer.byteLength(policy, 'utf8');
+  if (policyBytes <= MAX_KEY_POLICY_BYTES) return policy;
+  addIssue(
+    issues,
+    `CustomerMasterKeys.${key.name}`,
+    key.policyStatements.length === 0
+      ? `the generated key policy is ${policyBytes} bytes, over KMS's limit of ${MAX_KEY_POLICY_BYTES}; list fewer principals or conditions`
+      : `the key policy (generated statements, then DefaultPolicyStatements and PolicyStatements) is ${policyBytes} bytes, over KMS's limit of ${MAX_KEY_POLICY_BYTES}; list fewer principals, conditions or statements`,
+  );
+  return undefined;
 }
 
 /** The key's policy, or undefined after recording its issues (so every key's issues are reported at once). */
@@ -208,7 +213,7 @@ export function deletionDesiredState(input: {
   const known = input.accountRegions === undefined ? null : new Set(input.accountRegions.map((r) => r.name));
   // A name the partition does not have makes the whole list garbage: every enabled Region is scanned.
   const optInRegions = leniently(rawProperties, 'OptInRegions', (value, issues) => {
-    const list = readRegionList(value, 'OptInRegions', issues, false);
+    const list = readRegionList(value, 'OptInRegions', issues, { allowAll: false });
     if (list !== undefined && known !== null && list.some((r) => !known.has(r))) addIssue(issues, 'OptInRegions', 'unknown Region');
     return list;
   });

@@ -6,11 +6,12 @@
  */
 import { KmsError } from '../errors.ts';
 import { DEFAULT_PRIORITY } from '../retry/pacer.ts';
+import { PRIMARY_UPDATE_POLL } from '../retry/policy.ts';
 import { poll } from '../retry/poll.ts';
-import { type ExecutionContext, PRIMARY_UPDATE_POLL } from './context.ts';
+import type { ExecutionContext } from './context.ts';
 import { kmsCall } from './kmsCall.ts';
 
-/** Waits until the key `keyId` is not `Updating` in any of `regions`; fails as retryable after `primaryUpdateTimeoutMs`. */
+/** Waits until the key `keyId` is not `Updating` in any of `regions`; fails as retryable after `timings.primaryUpdateMs`. */
 export async function waitForPrimaryUpdate(ctx: ExecutionContext, regions: string[], keyId: string, priority: number = DEFAULT_PRIORITY): Promise<void> {
   let pending = [...regions];
   const look = async (): Promise<string[]> => {
@@ -26,10 +27,9 @@ export async function waitForPrimaryUpdate(ctx: ExecutionContext, regions: strin
   };
   const result = await poll(look, (updating) => updating.length === 0, {
     delay: (n) => Math.min(PRIMARY_UPDATE_POLL.firstMs * 2 ** Math.min(n, 30), PRIMARY_UPDATE_POLL.maxIntervalMs),
-    sleep: ctx.sleep,
-    now: ctx.now,
+    clock: ctx.clock,
     deadline: ctx.deadline,
-    maxWaitMs: ctx.primaryUpdateTimeoutMs,
+    maxWaitMs: ctx.timings.primaryUpdateMs,
   });
   if (!result.settled) {
     throw new KmsError(

@@ -82,26 +82,46 @@ export function planExistingKey(ctx: PlannerContext, binding: ExistingBinding, m
     replicateIds.push(planReplica(ctx, key, { primaryRegion, replicaRegion: region, ref, dependsOn, tags, disableKeyId, importKeyId }));
   }
 
-  if (!key.enabled) {
-    for (const member of touched) {
-      // A member imported now leaves PendingImport Enabled: it is disabled after its import.
-      const imported = gates.get(member.region)?.imported ?? null;
-      if (!isActive(member.state) && imported === null) continue;
-      const moved = oldPrimary !== null && (member.region === primaryRegion || member.region === oldPrimary.region);
-      out.onKey(
-        'DisableKey',
-        member.region,
-        keyName,
-        keyId,
-        member.region === primaryRegion ? [moveId, rotationId, imported, ...replicateIds] : [moved ? moveId : null, imported],
-        {},
-      );
-    }
-  }
+  const importedIn = (region: string) => gates.get(region)?.imported ?? null;
+  if (!key.enabled) disableMembers(ctx, key, keyId, touched, oldPrimary, [moveId, rotationId, ...replicateIds], moveId, importedIn);
+  removeUnwanted(ctx, keyName, family, wanted, oldPrimary, moveId);
+  return true;
+}
 
+/**
+ * A key declared disabled: each active member is disabled last (the primary after the move, rotation
+ * and replicas). A member imported now (`importedIn`) leaves PendingImport Enabled: disabled after its import.
+ */
+function disableMembers(
+  ctx: PlannerContext,
+  key: DesiredKey,
+  keyId: string,
+  touched: readonly ActualKey[],
+  oldPrimary: ActualKey | null,
+  primaryAfter: (string | null)[],
+  moveId: string | null,
+  importedIn: (region: string) => string | null,
+): void {
+  for (const member of touched) {
+    const imported = importedIn(member.region);
+    if (!isActive(member.state) && imported === null) continue;
+    const moved = oldPrimary !== null && (member.region === key.primaryRegion || member.region === oldPrimary.region);
+    const dependsOn = member.region === key.primaryRegion ? [...primaryAfter, imported] : [moved ? moveId : null, imported];
+    ctx.out.onKey('DisableKey', member.region, key.keyName, keyId, dependsOn, {});
+  }
+}
+
+/** Members in Regions no longer wanted are removed (the old primary after the move); an adopted key's replicas elsewhere stay somebody else's. */
+function removeUnwanted(
+  ctx: PlannerContext,
+  keyName: string,
+  family: KeyFamily,
+  wanted: readonly string[],
+  oldPrimary: ActualKey | null,
+  moveId: string | null,
+): void {
   for (const member of family.members) {
     if (wanted.includes(member.region)) continue;
-    // An adopted key's replicas elsewhere stay somebody else's.
     if (ctx.ownership(member).kind === 'foreign') continue;
     const isOldPrimary = member === oldPrimary;
     ctx.removals.push({
@@ -111,7 +131,6 @@ export function planExistingKey(ctx: PlannerContext, binding: ExistingBinding, m
       cancelled: isOldPrimary && isPendingDeletion(member.state),
     });
   }
-  return true;
 }
 
 /** Per-Region properties of one primary or replica. */

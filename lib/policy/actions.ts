@@ -136,14 +136,3 @@ export function administratorActionsOf(multiRegion: boolean, external = false): 
 export function executionRoleActionsOf(importsMaterial: boolean): readonly string[] {
   return importsMaterial ? [...EXECUTION_ROLE_ACTIONS, ...EXECUTION_ROLE_IMPORT_ACTIONS].sort() : EXECUTION_ROLE_ACTIONS;
 }
-
-export {
-  DESCRIBE_ONLY_USER_ACTIONS,
-  GRANT_IS_FOR_AWS_RESOURCE,
-  type KeyUseFamily,
-  keyUseFamilyOf,
-  READ_ONLY_USER_ACTIONS,
-  readOnlyUserActionsOf,
-  USER_ACTIONS,
-  userActionsOf,
-} from './userActions.ts';

@@ -3,7 +3,6 @@
  * the rules KMS would otherwise enforce halfway through a rollout (spec ↔ usage, rotation).
  */
 
-import { DELETION_WINDOW_IN_DAYS } from '../constants.ts';
 import { sortedUnique } from '../text/order.ts';
 import { KEY_SPECS, KEY_USAGES, type KeyProperties, type KeySpec, ORIGINS, REMOVAL_POLICIES, type TagMap, type UserPolicyStatement } from '../types.ts';
 import { readAliases } from './aliases.ts';
@@ -13,20 +12,13 @@ import { readGrants } from './grants.ts';
 import { addIssue, fieldPath, type Issues } from './issues.ts';
 import { checkOrigin, readKeyMaterial } from './keyMaterial.ts';
 import { allowedKeyUsagesOf, canRotate, defaultKeyUsageOf } from './keySpec.ts';
+import { LIMITS } from './limits.ts';
 import { readArnList, readCmkUsers, readServicePrincipals } from './principals.ts';
 import { readRegion, readRegionList } from './regionNames.ts';
 import { checkUniqueSids, readPolicyStatements } from './statements.ts';
-import { fieldReader, KEY_FIELDS, readFields } from './synonyms.ts';
+import { type FieldReader, type Fields, fieldReader, KEY_FIELDS, readFields } from './synonyms.ts';
 
 import { checkTagCount, MAX_USER_TAGS_PER_KEY, readTags } from './tags.ts';
-
-/** Bounds KMS puts on a key's numbers and description. */
-export const LIMITS = {
-  deletionWindowInDays: DELETION_WINDOW_IN_DAYS,
-  rotationPeriodInDays: { min: 90, max: 2560 },
-  descriptionLength: 8192,
-  aliasLength: 256,
-} as const;
 
 /** The top-level defaults a key inherits. */
 export interface KeyDefaults {
@@ -67,54 +59,16 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
   const fields = readFields(raw, path, issues, KEY_FIELDS) ?? {};
   const at = (field: string) => fieldPath(path, field);
   const read = fieldReader(fields, path, issues);
+  const entry: KeyEntry = { fields, read, at, issues };
 
-  const region = readRegion(fields.Region, at('Region'), issues);
-  const replicaRegions = read('ReplicaRegions', readRegionList, true) ?? [];
-  if (region === null && replicaRegions.length > 0) {
-    addIssue(issues, at('ReplicaRegions'), 'needs Region: replicas copy one primary key, but an empty Region means a separate key in every Region');
-  }
-  const explicitMultiRegion = read('MultiRegion', readBoolean);
-  if (explicitMultiRegion === false && replicaRegions.length > 0) {
-    addIssue(issues, at('MultiRegion'), 'cannot be false when ReplicaRegions is set: only multi-Region keys have replicas');
-  }
-
-  const explicitSpec = read('Spec', readChoice, KEY_SPECS);
-  const specValid = isAbsent(fields.Spec) ? defaults.spec !== null : explicitSpec !== undefined;
-  const spec = explicitSpec ?? defaults.spec ?? 'SYMMETRIC_DEFAULT';
-  let keyUsage = read('KeyUsage', readChoice, KEY_USAGES);
-  if (keyUsage !== undefined && specValid && !allowedKeyUsagesOf(spec).includes(keyUsage)) {
-    addIssue(issues, at('KeyUsage'), `must be ${allowedKeyUsagesOf(spec).join(' or ')} with Spec ${spec}, got ${keyUsage}`);
-  }
-  const usageKnown = specValid && (keyUsage === undefined ? isAbsent(fields.KeyUsage) : allowedKeyUsagesOf(spec).includes(keyUsage));
-  keyUsage ??= defaultKeyUsageOf(spec);
+  const { region, replicaRegions, explicitMultiRegion } = readPlacement(entry);
+  const { spec, keyUsage, specValid, usageKnown } = readSpecAndUsage(entry, defaults);
   const fixedRegions = region !== null && region !== undefined && !replicaRegions.includes('*') ? sortedUnique([region, ...replicaRegions]) : null;
-  const grantFacts = { spec, keyUsage, usageKnown, regions: fixedRegions };
-  const grants = read('Grants', readGrants, grantFacts);
+  const grants = read('Grants', readGrants, { spec, keyUsage, usageKnown, regions: fixedRegions });
 
   const explicitRotation = read('EnableKeyRotation', readBoolean);
-  const origin = read('Origin', readChoice, ORIGINS) ?? 'AWS_KMS';
-  const keyMaterial = read('KeyMaterial', readKeyMaterial, defaults.now);
-  const keyMaterialGiven = !isAbsent(fields.KeyMaterial);
-  checkOrigin({ origin, spec, specValid, keyMaterial, keyMaterialGiven, replicaRegions, explicitRotation, grantsGiven: !isAbsent(fields.Grants) }, at, issues);
-  const customKeyStoreIds = read('CustomKeyStoreIds', readCustomKeyStoreIds);
-  const xksKeyIds = read('XksKeyIds', readXksKeyIds);
-  checkCustomKeyStore(
-    {
-      origin,
-      spec,
-      specValid,
-      region,
-      replicaRegions,
-      multiRegion: explicitMultiRegion,
-      customKeyStoreIds,
-      customKeyStoreIdsGiven: !isAbsent(fields.CustomKeyStoreIds),
-      xksKeyIds,
-      xksKeyIdsGiven: !isAbsent(fields.XksKeyIds),
-      explicitRotation,
-    },
-    at,
-    issues,
-  );
+  const source = readKeySource(entry, { spec, specValid, region, replicaRegions, explicitMultiRegion, explicitRotation }, defaults.now);
+  const { origin, keyMaterial } = source;
   // KMS never rotates imported material, nor keys in custom key stores, automatically (docs/key-material.md).
   const rotatable = canRotate(spec, keyUsage) && origin === 'AWS_KMS';
   if (explicitRotation === true && !canRotate(spec, keyUsage) && specValid) {
@@ -125,24 +79,15 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
     );
   }
 
-  const tags = { ...defaults.globalTags, ...(read('Tags', readTags) ?? {}) };
-  checkTagCount(tags, at('Tags'), issues);
+  const { tags, description, policyStatements } = readTagsDescriptionStatements(entry, defaults);
   if (keyMaterial !== undefined && Object.keys(tags).length === MAX_USER_TAGS_PER_KEY) {
+    const most = MAX_USER_TAGS_PER_KEY - 1;
     addIssue(
       issues,
       at('Tags'),
-      `has ${MAX_USER_TAGS_PER_KEY} tags: a key with KeyMaterial carries one more tag of the product's (which secret it was imported from), so at most ${MAX_USER_TAGS_PER_KEY - 1}`,
+      `has ${MAX_USER_TAGS_PER_KEY} tags: a key with KeyMaterial carries one more tag of the product's (which secret it was imported from), so at most ${most}`,
     );
   }
-
-  const description = read('Description', readString) ?? null;
-  if (description !== null && description.length > LIMITS.descriptionLength) {
-    addIssue(issues, at('Description'), `must be at most ${LIMITS.descriptionLength} characters, got ${description.length}`);
-  }
-
-  const policyStatements = [...defaults.policyStatements, ...(read('PolicyStatements', readPolicyStatements) ?? [])];
-  checkUniqueSids(policyStatements, issues, defaults.policyStatements.length);
-
   const { deletionWindowInDays: window, rotationPeriodInDays: period } = LIMITS;
   return {
     name,
@@ -173,7 +118,105 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
     ...(grants === undefined ? {} : { grants }),
     ...(origin === 'AWS_KMS' ? {} : { origin }),
     ...(keyMaterial === undefined ? {} : { keyMaterial }),
-    ...(inCustomKeyStore(origin) && customKeyStoreIds !== undefined ? { customKeyStoreIds } : {}),
-    ...(origin === 'EXTERNAL_KEY_STORE' && xksKeyIds !== undefined ? { xksKeyIds } : {}),
+    ...(source.customKeyStoreIds === undefined ? {} : { customKeyStoreIds: source.customKeyStoreIds }),
+    ...(source.xksKeyIds === undefined ? {} : { xksKeyIds: source.xksKeyIds }),
   };
+}
+
+/** One entry of `CustomerMasterKeys` being read: its fields, their reader, paths, the issues so far. */
+interface KeyEntry {
+  fields: Fields<(typeof KEY_FIELDS)[number]>;
+  read: FieldReader<(typeof KEY_FIELDS)[number]>;
+  at: (field: string) => string;
+  issues: Issues;
+}
+
+/** `Region`, `ReplicaRegions`, `MultiRegion`, and the rules between them. */
+function readPlacement({ fields, read, at, issues }: KeyEntry) {
+  const region = readRegion(fields.Region, at('Region'), issues);
+  const replicaRegions = read('ReplicaRegions', readRegionList, { allowAll: true }) ?? [];
+  if (region === null && replicaRegions.length > 0) {
+    addIssue(issues, at('ReplicaRegions'), 'needs Region: replicas copy one primary key, but an empty Region means a separate key in every Region');
+  }
+  const explicitMultiRegion = read('MultiRegion', readBoolean);
+  if (explicitMultiRegion === false && replicaRegions.length > 0) {
+    addIssue(issues, at('MultiRegion'), 'cannot be false when ReplicaRegions is set: only multi-Region keys have replicas');
+  }
+  return { region, replicaRegions, explicitMultiRegion };
+}
+
+/** `Spec` (or the default) and `KeyUsage`: whether each is valid, and whether the usage is known for the grants' checks. */
+function readSpecAndUsage({ fields, read, at, issues }: KeyEntry, defaults: KeyDefaults) {
+  const explicitSpec = read('Spec', readChoice, KEY_SPECS);
+  const specValid = isAbsent(fields.Spec) ? defaults.spec !== null : explicitSpec !== undefined;
+  const spec = explicitSpec ?? defaults.spec ?? 'SYMMETRIC_DEFAULT';
+  const keyUsage = read('KeyUsage', readChoice, KEY_USAGES);
+  if (keyUsage !== undefined && specValid && !allowedKeyUsagesOf(spec).includes(keyUsage)) {
+    addIssue(issues, at('KeyUsage'), `must be ${allowedKeyUsagesOf(spec).join(' or ')} with Spec ${spec}, got ${keyUsage}`);
+  }
+  const usageKnown = specValid && (keyUsage === undefined ? isAbsent(fields.KeyUsage) : allowedKeyUsagesOf(spec).includes(keyUsage));
+  return { spec, keyUsage: keyUsage ?? defaultKeyUsageOf(spec), specValid, usageKnown };
+}
+
+/**
+ * `Origin`, `KeyMaterial`, `CustomKeyStoreIds` and `XksKeyIds` with their rules (docs/key-material.md);
+ * the maps are kept only for the origins that use them.
+ */
+function readKeySource(
+  { fields, read, at, issues }: KeyEntry,
+  key: {
+    spec: KeySpec;
+    specValid: boolean;
+    region: string | null | undefined;
+    replicaRegions: string[];
+    explicitMultiRegion: boolean | undefined;
+    explicitRotation: boolean | undefined;
+  },
+  now: number | undefined,
+) {
+  const origin = read('Origin', readChoice, ORIGINS) ?? 'AWS_KMS';
+  const keyMaterial = read('KeyMaterial', readKeyMaterial, now);
+  const { spec, specValid, replicaRegions, explicitRotation } = key;
+  const keyMaterialGiven = !isAbsent(fields.KeyMaterial);
+  checkOrigin({ origin, spec, specValid, keyMaterial, keyMaterialGiven, replicaRegions, explicitRotation, grantsGiven: !isAbsent(fields.Grants) }, at, issues);
+  const customKeyStoreIds = read('CustomKeyStoreIds', readCustomKeyStoreIds);
+  const xksKeyIds = read('XksKeyIds', readXksKeyIds);
+  const given = { customKeyStoreIdsGiven: !isAbsent(fields.CustomKeyStoreIds), xksKeyIdsGiven: !isAbsent(fields.XksKeyIds) };
+  checkCustomKeyStore(
+    {
+      origin,
+      spec,
+      specValid,
+      region: key.region,
+      replicaRegions,
+      multiRegion: key.explicitMultiRegion,
+      customKeyStoreIds,
+      xksKeyIds,
+      explicitRotation,
+      ...given,
+    },
+    at,
+    issues,
+  );
+  return {
+    origin,
+    keyMaterial,
+    customKeyStoreIds: inCustomKeyStore(origin) ? customKeyStoreIds : undefined,
+    xksKeyIds: origin === 'EXTERNAL_KEY_STORE' ? xksKeyIds : undefined,
+  };
+}
+
+/** `Tags` (after the global ones), `Description` and the policy statements (after `DefaultPolicyStatements`), each with its limits. */
+function readTagsDescriptionStatements({ read, at, issues }: KeyEntry, defaults: KeyDefaults) {
+  const tags = { ...defaults.globalTags, ...(read('Tags', readTags) ?? {}) };
+  checkTagCount(tags, at('Tags'), issues);
+
+  const description = read('Description', readString) ?? null;
+  if (description !== null && description.length > LIMITS.descriptionLength) {
+    addIssue(issues, at('Description'), `must be at most ${LIMITS.descriptionLength} characters, got ${description.length}`);
+  }
+
+  const policyStatements = [...defaults.policyStatements, ...(read('PolicyStatements', readPolicyStatements) ?? [])];
+  checkUniqueSids(policyStatements, issues, defaults.policyStatements.length);
+  return { tags, description, policyStatements };
 }

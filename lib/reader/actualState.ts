@@ -11,24 +11,26 @@
  *
  * KMS is eventually consistent (docs/behaviour.md §9): a key that ListKeys lists, that an alias
  * targets, or that this request made may answer NotFoundException for a while. That answer is
- * retried for up to `READ_SETTLING_MS` and never taken for "already gone" (nor the key for a foreign
- * one); a key still not found after that fails the read as retryable. Keys made by this request and
+ * retried until the request's deadline (lib/retry/policy.ts, settling) and never taken for "already
+ * gone" (nor the key for a foreign one); a key still not found then fails the read as retryable. Keys made by this request and
  * keys that wanted aliases target are read even when ListKeys does not list them yet.
  *
  * A Region whose listings answer AccessDeniedException (an Organizations SCP denying the Region) is
  * reported in `deniedRegions` with nothing read; the caller decides whether that is fatal.
  */
 
-import type { KmsOperation } from '../constants.ts';
-import { hasCode, KmsError } from '../errors.ts';
+import { hasCode } from '../errors.ts';
 import { type AliasEntry, type KeyListEntry, type KmsApi, type KmsApiFactory, sendPage } from '../kmsApi.ts';
+import type { MadeKeysView } from '../madeKeys.ts';
+import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer, pacedAttempt } from '../retry/pacer.ts';
-import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, realSleep, withRetry } from '../retry/retry.ts';
+import { DEFAULT_RETRY_TIMINGS, kmsRetryPolicy } from '../retry/policy.ts';
+import { withRetry } from '../retry/retry.ts';
 import { compare } from '../text/order.ts';
 import type { ActualAlias, ActualKey, ActualState, Owner } from '../types.ts';
 import { type Limiter, limiter, mapLimit } from './concurrency.ts';
 import { type KeyRead, type KeyReadContext, type RegionRead, readKey } from './keyRead.ts';
-import { directReads, listKeysWithIndex, mustReadTags, readTagIndex, type TagIndexUse } from './tagIndex.ts';
+import { directReads, listKeysWithIndex, mustReadTags, readTagIndex, type TagIndex, type TagIndexUse } from './tagIndex.ts';
 
 export interface ReadActualStateInput {
   regions: string[];
@@ -38,13 +40,14 @@ export interface ReadActualStateInput {
   kms: KmsApiFactory;
   /** Shared with the executor; a default-quota Pacer when absent. */
   pacer?: Pacer;
-  /** Members (`region\nkeyId`) of keys this request made: read even when ListKeys lags. */
-  madeKeys?: ReadonlySet<string>;
+  /** Keys this request made: read even when ListKeys lags. */
+  madeKeys?: MadeKeysView;
   /** Narrow the tag scan with the Tagging API's index (lib/reader/tagIndex.ts); absent or null: read every key's tags. */
   tagIndex?: TagIndexUse;
-  /** Injectable for tests. */
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
+  /** Times retries; real time when absent. */
+  clock?: Clock;
+  /** Epoch ms: no retry past it; a key KMS has not caught up with is read again until then (lib/retry/policy.ts). */
+  deadline?: number;
 }
 
 /** A Region whose KMS listings were denied: nothing in it was read. */
@@ -59,50 +62,20 @@ export interface ReadResult extends ActualState {
   deniedRegions: DeniedRegion[];
 }
 
-/** How long a listed (or just made) key answering NotFoundException is read again. */
-export const READ_SETTLING_MS = 20_000;
-
-/** Attempts in all for one read request (throttling, 5xx). */
-const READ_ATTEMPTS = 8;
-
-/** A read changes nothing: throttled and transient failures alike are retried. */
-const READ_RETRY: RetryPolicy<'kms'> = {
-  classify: (error) => (isThrottling(error) || isTransient(error) ? 'kms' : undefined),
-  rules: { kms: { backoff: DEFAULT_BACKOFF, maxAttempts: READ_ATTEMPTS } },
-};
-
-/**
- * A read of one key: also NotFoundException, which a key KMS has not caught up with answers, for up
- * to READ_SETTLING_MS; then the key is not settled (retryable), never "gone".
- */
-function readRetry(region: string, operation: KmsOperation, onKey: boolean): RetryPolicy<'kms' | 'settling'> {
-  return {
-    classify: (error) => (onKey && hasCode(error, 'NotFoundException') ? 'settling' : READ_RETRY.classify(error)),
-    rules: {
-      ...READ_RETRY.rules,
-      settling: {
-        backoff: DEFAULT_BACKOFF,
-        ownCount: true,
-        maxWaitMs: READ_SETTLING_MS,
-        exhausted: (error) => notSettled(error as KmsError, region, operation),
-      },
-    },
-  };
-}
-
 /**
  * How many read requests of one Region are in flight at once (the Pacer sets the rate). Unbounded,
- * a Delete of ~1,000 keys held ~1,000 requests and ~850 sockets open at once (bench: 183 MB RSS);
- * 16 × 25 ms latency still allows 640 reads per second per Region.
+ * a Delete of many keys holds one request and nearly one socket per key at once; 16 in flight still
+ * allow hundreds of reads per second per Region at KMS's latency (docs/performance.md, "Why these
+ * settings").
  */
 export const READ_CONCURRENCY_PER_REGION = 16;
 
 /**
- * How many read requests of all Regions are in flight at once. 17 Regions × 16 kept ~270 requests,
- * their SDK contexts and response buffers alive across young-generation GCs, so V8 promoted them
- * and grew the old space (bench Delete of 1,003 keys: heap 82 MB, RSS 163 MB). The read is bound by
- * CPU (~1 ms per SDK call on a small Lambda), not by latency: 96 × 25 ms still allows ~3,800 reads
- * per second, more than the CPU parses.
+ * How many read requests of all Regions are in flight at once. Every Region's 16 at once kept
+ * hundreds of requests, their SDK contexts and response buffers alive across young-generation GCs,
+ * so V8 promoted them and grew the old space. The read is bound by CPU (each SDK call costs CPU on a
+ * small Lambda), not by latency: 96 in flight allow more reads per second than the CPU parses
+ * (docs/performance.md, "Why these settings").
  */
 export const READ_CONCURRENCY_TOTAL = 96;
 
@@ -111,9 +84,9 @@ const AWS_MANAGED_ALIAS_PREFIX = 'alias/aws/';
 
 export async function readActualState(input: ReadActualStateInput): Promise<ReadResult> {
   const pacer = input.pacer ?? new Pacer();
-  const sleep = input.sleep ?? realSleep;
+  const clock = input.clock ?? systemClock;
   const global = limiter(READ_CONCURRENCY_TOTAL);
-  const perRegion = await Promise.all(input.regions.map((region) => readRegion(input.kms(region), input, pacer, sleep, global)));
+  const perRegion = await Promise.all(input.regions.map((region) => readRegion(input.kms(region), input, pacer, clock, global)));
   const grants = perRegion.flatMap((r) => r.grants ?? []);
   return {
     keys: perRegion.flatMap((r) => r.keys),
@@ -127,60 +100,76 @@ async function readRegion(
   api: KmsApi,
   input: ReadActualStateInput,
   pacer: Pacer,
-  sleep: (ms: number) => Promise<void>,
+  clock: Clock,
   global: Limiter,
 ): Promise<ActualState & { region: string; denied: string | null }> {
   const region = api.region;
-  const now = input.now ?? Date.now;
-  const regionSlots = limiter(READ_CONCURRENCY_PER_REGION);
-  // A Region's slot first, then a global one: a Region never holds global slots it cannot use.
-  const slots: Limiter = (task) => regionSlots(() => global(task));
-  /**
-   * One read request (each page of a listing on its own): paced before every attempt, holding one of
-   * the Region's slots, retried while the error says it may pass; on a key (`onKey`),
-   * NotFoundException too, for up to READ_SETTLING_MS.
-   */
-  const read: RegionRead = (operation, send, paged = false, onKey = !paged) => {
-    const request = <T>(sendOne: () => Promise<T>) =>
-      withRetry(
-        () =>
-          slots(() =>
-            pacedAttempt(
-              () => pacer.acquire(region, operation),
-              () => pacer.throttled(region, operation),
-              sendOne,
-            ),
-          ),
-        { policy: readRetry(region, operation, onKey), sleep, now },
-      );
-    return paged ? send({ page: request }) : request(() => send({ page: sendPage }));
-  };
-
+  const read = regionRead(region, input.deadline, pacer, clock, global);
   const { listed: listedKeys, index: indexRead } = listKeysWithIndex(
-    (page) => read('ListKeys', (options) => api.listKeys({ page: page(options.page) }), true),
-    (keys) => readTagIndex(api, input.tagIndex, (send) => read('GetResources', send, true), keys),
+    (page) => read('ListKeys', (options) => api.listKeys({ page: page(options.page) }), { paged: true }),
+    (keys) => readTagIndex(api, input.tagIndex, (send) => read('GetResources', send, { paged: true }), keys),
   );
   let aliases: AliasEntry[];
   let listed: KeyListEntry[];
   try {
-    [aliases, listed] = await Promise.all([read('ListAliases', (options) => api.listAliases(options), true), listedKeys]);
+    [aliases, listed] = await Promise.all([read('ListAliases', (options) => api.listAliases(options), { paged: true }), listedKeys]);
   } catch (error) {
     await indexRead;
     if (!hasCode(error, 'AccessDeniedException')) throw error;
     return { region, keys: [], aliases: [], denied: error instanceof Error ? error.message : String(error) };
   }
+  const wantedNames = new Set(input.aliasNames);
+  const reads = await readKeys({ api, read, input, aliases, listed, wantedNames, indexRead });
+  const actualKeys = reads.map((r) => r.key);
+  const actualAliases = keptAliases(region, aliases, wantedNames, new Set(actualKeys.map((k) => k.keyId)));
+  return { region, keys: actualKeys, aliases: actualAliases, grants: reads.flatMap((r) => r.grants), denied: null };
+}
+
+/**
+ * The Region's read: one read request (each page of a listing on its own) paced before every
+ * attempt, holding one of the Region's slots, retried while the error says it may pass (the one KMS
+ * retry policy; a read changes nothing); on a key (`onKey`), NotFoundException too, until the deadline.
+ */
+function regionRead(region: string, deadline: number | undefined, pacer: Pacer, clock: Clock, global: Limiter): RegionRead {
+  const window = { deadline, timings: DEFAULT_RETRY_TIMINGS };
+  const regionSlots = limiter(READ_CONCURRENCY_PER_REGION);
+  // A Region's slot first, then a global one: a Region never holds global slots it cannot use.
+  const slots: Limiter = (task) => regionSlots(() => global(task));
+  return (operation, send, { paged = false, onKey = !paged } = {}) => {
+    const policy = kmsRetryPolicy({ idempotent: true, settling: onKey ? 'listed' : undefined, what: `${operation} in ${region}` }, window);
+    const attempt = <T>(sendOne: () => Promise<T>) =>
+      slots(() =>
+        pacedAttempt(
+          () => pacer.acquire(region, operation),
+          () => pacer.throttled(region, operation),
+          sendOne,
+        ),
+      );
+    const request = <T>(sendOne: () => Promise<T>) => withRetry(() => attempt(sendOne), { policy, clock, deadline });
+    return paged ? send({ page: request }) : request(() => send({ page: sendPage }));
+  };
+}
+
+interface RegionListing {
+  api: KmsApi;
+  read: RegionRead;
+  input: ReadActualStateInput;
+  aliases: AliasEntry[];
+  listed: KeyListEntry[];
+  wantedNames: ReadonlySet<string>;
+  indexRead: Promise<TagIndex>;
+}
+
+/** Reads the keys that may be ours or that a wanted alias targets (lib/reader/keyRead.ts); the others are left. */
+async function readKeys({ api, read, input, aliases, listed, wantedNames, indexRead }: RegionListing): Promise<(KeyRead & { key: ActualKey })[]> {
+  const region = api.region;
   const targeted = (entries: AliasEntry[]) => new Set(entries.flatMap((a) => (a.targetKeyId === null ? [] : [a.targetKeyId])));
   const awsManaged = targeted(aliases.filter((a) => a.aliasName.startsWith(AWS_MANAGED_ALIAS_PREFIX)));
-  const wantedNames = new Set(input.aliasNames);
   const wantedTargets = targeted(aliases.filter((a) => wantedNames.has(a.aliasName)));
-
   // ListKeys may not list a key made moments ago yet: the keys this request made and the targets of
   // wanted aliases exist, whatever the listing says.
   const keyIds = new Set(listed.map((k) => k.keyId));
-  for (const member of input.madeKeys ?? []) {
-    const [madeRegion, keyId] = member.split('\n');
-    if (madeRegion === region && keyId !== undefined) keyIds.add(keyId);
-  }
+  for (const keyId of input.madeKeys?.inRegion(region) ?? []) keyIds.add(keyId);
   for (const keyId of wantedTargets) keyIds.add(keyId);
   const readable = (keyId: string) => keyIds.has(keyId) && !awsManaged.has(keyId);
   const direct = directReads(region, aliases, wantedTargets, input.tagIndex, input.madeKeys);
@@ -199,22 +188,13 @@ async function readRegion(
     each([...direct].filter(readable)),
     indexRead.then((index) => each([...keyIds].filter((keyId) => readable(keyId) && !direct.has(keyId) && mustReadTags(keyId, index, input.owner)))),
   ]);
-  const reads = [...directly, ...others].filter((r): r is KeyRead & { key: ActualKey } => r.key !== null).sort((a, b) => compare(a.key.keyId, b.key.keyId));
-  const actualKeys = reads.map((r) => r.key);
-  const keptIds = new Set(actualKeys.map((k) => k.keyId));
-  const actualAliases: ActualAlias[] = aliases
+  return [...directly, ...others].filter((r): r is KeyRead & { key: ActualKey } => r.key !== null).sort((a, b) => compare(a.key.keyId, b.key.keyId));
+}
+
+/** The aliases the plan needs: the wanted ones, and those targeting a key kept. */
+function keptAliases(region: string, aliases: AliasEntry[], wantedNames: ReadonlySet<string>, keptIds: ReadonlySet<string>): ActualAlias[] {
+  return aliases
     .filter((a): a is AliasEntry & { targetKeyId: string } => a.targetKeyId !== null && (wantedNames.has(a.aliasName) || keptIds.has(a.targetKeyId)))
     .map((a) => ({ region, aliasName: a.aliasName, targetKeyId: a.targetKeyId }))
     .sort((a, b) => compare(a.aliasName, b.aliasName));
-  const grants = reads.flatMap((r) => r.grants);
-  return { region, keys: actualKeys, aliases: actualAliases, grants, denied: null };
-}
-
-/** A key that kept answering NotFoundException: KMS has not caught up (retryable), never "gone". */
-function notSettled(error: KmsError, region: string, operation: KmsOperation): KmsError {
-  return new KmsError(
-    error.code,
-    `${operation} in ${region}: ${error.message.replace(/^\w+: /, '')}, still after ${READ_SETTLING_MS / 1000} s, for a key that ListKeys, an alias or this request reported; KMS has not caught up`,
-    { cause: error, context: { region }, retryable: true },
-  );
 }

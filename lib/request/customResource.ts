@@ -11,6 +11,7 @@ import { ownerOf } from '../ownership.ts';
 import { parseProperties } from '../properties/index.ts';
 import { aliasNamesOf } from '../reader/tagIndex.ts';
 import { enabledRegionsOf } from '../regions.ts';
+import { systemClock } from '../retry/clock.ts';
 import type { DesiredState, ResourceProperties } from '../types.ts';
 import { preflightResponseSize } from './attributes.ts';
 import { validationReason } from './failureReasons.ts';
@@ -52,23 +53,23 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
     const desired = deletionDesiredState({ rawProperties: event.ResourceProperties, enabledRegions, accountRegions, context });
     // The Create's or last Update's properties: through their aliases the rollback of an adoption finds its key.
     const parsed = parseOldProperties(event.ResourceProperties, context.accountId);
-    desired.tagIndexAliasNames = parsed === null ? null : aliasNamesOf(parsed.keys);
-    return reconcile(desired, [], { ...deps, kms: deps.aws.kms, progress });
+    const tagIndexAliasNames = parsed === null ? null : aliasNamesOf(parsed.keys);
+    return reconcile({ desired, returnAttributes: [], tagIndexAliasNames }, { ...deps, kms: deps.aws.kms, progress });
   }
 
   let properties: ResourceProperties;
   let desired: DesiredState;
+  let tagIndexAliasNames: string[] | null;
   try {
     progress.phase = 'validating the properties';
-    properties = parseProperties(event.ResourceProperties, { accountId: context.accountId, now: (deps.now ?? Date.now)() });
+    properties = parseProperties(event.ResourceProperties, { accountId: context.accountId, now: (deps.clock ?? systemClock).now() });
     const oldProperties = event.RequestType === 'Update' ? parseOldProperties(event.OldResourceProperties, context.accountId) : null;
     progress.phase = 'listing the Regions';
     const accountRegions = await deps.aws.regions.listRegions();
     const enabledRegions = enabledRegionsOf(accountRegions);
     desired = buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, requestId: event.RequestId, context });
     // An Update whose previous properties no longer parse may be the rollback of an adoption they named: no index.
-    desired.tagIndexAliasNames =
-      event.RequestType === 'Update' && oldProperties === null ? null : aliasNamesOf([...properties.keys, ...(oldProperties?.keys ?? [])]);
+    tagIndexAliasNames = event.RequestType === 'Update' && oldProperties === null ? null : aliasNamesOf([...properties.keys, ...(oldProperties?.keys ?? [])]);
     const envelope = {
       Status: 'SUCCESS',
       PhysicalResourceId: owner.ownerId,
@@ -91,5 +92,5 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
   if (awaitingImport.length > 0) {
     log.info('Origin EXTERNAL without KeyMaterial: these keys are left PendingImport and each awaits import of its key material', { keys: awaitingImport });
   }
-  return reconcile(desired, properties.returnAttributes, { ...deps, kms: deps.aws.kms, progress });
+  return reconcile({ desired, returnAttributes: properties.returnAttributes, tagIndexAliasNames }, { ...deps, kms: deps.aws.kms, progress });
 }

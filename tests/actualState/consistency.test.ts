@@ -4,8 +4,8 @@
  */
 
 import { KmsError } from '../../lib/errors.ts';
-import { memberKey } from '../../lib/executor/settling.ts';
 import type { KmsApi, KmsApiFactory } from '../../lib/kmsApi.ts';
+import { MadeKeys } from '../../lib/madeKeys.ts';
 import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
 import { readActualState } from '../../lib/reader/actualState.ts';
 import { Pacer } from '../../lib/retry/pacer.ts';
@@ -19,10 +19,10 @@ const denied = () => new KmsError('AccessDeniedException', 'User is not authoriz
 function setup() {
   const clock = new VirtualClock();
   const kms = new FakeKms({ now: clock.now });
-  const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
-  const read = (regions: string[], aliasNames: string[], extra: { kms?: KmsApiFactory; madeKeys?: Set<string> } = {}) =>
-    readActualState({ regions, owner, aliasNames, kms: extra.kms ?? kms.factory, pacer, sleep: clock.sleep, now: clock.now, madeKeys: extra.madeKeys });
-  return { kms, read };
+  const pacer = new Pacer({ clock });
+  const read = (regions: string[], aliasNames: string[], extra: { kms?: KmsApiFactory; madeKeys?: MadeKeys; deadline?: number } = {}) =>
+    readActualState({ regions, owner, aliasNames, kms: extra.kms ?? kms.factory, pacer, clock, madeKeys: extra.madeKeys, deadline: extra.deadline });
+  return { clock, kms, read };
 }
 
 /** `kms` whose ListKeys in `region` does not list `hidden` yet (a listing lagging a CreateKey). */
@@ -68,7 +68,7 @@ describe('Function: readActualState (eventual consistency, denied Regions)', () 
     const made = kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId } });
 
     // Act
-    const state = await read(['us-east-1'], [], { kms: lagging(kms, 'us-east-1', made.keyId), madeKeys: new Set([memberKey('us-east-1', made.keyId)]) });
+    const state = await read(['us-east-1'], [], { kms: lagging(kms, 'us-east-1', made.keyId), madeKeys: new MadeKeys().add(made.keyId, 'us-east-1') });
 
     // Assess
     expect(state.keys.map((k) => k.keyId)).toEqual([made.keyId]);
@@ -84,7 +84,35 @@ describe('Function: readActualState (eventual consistency, denied Regions)', () 
     const reading = read(['us-east-1'], []);
 
     // Assess
-    await expect(reading).rejects.toMatchObject({ code: 'NotFoundException', retryable: true, message: expect.stringContaining('KMS has not caught up') });
+    await expect(reading).rejects.toMatchObject({
+      code: 'NotFoundException',
+      retryable: true,
+      message: expect.stringMatching(/^NotFoundException: ListResourceTags in us-east-1: .*KMS had not caught up.*a retry of the request finishes the work/),
+    });
+  });
+
+  it('reads a listed key again until the deadline: KMS catching up after 45 s still gives the key', async () => {
+    // Prepare: the request (an Update: it describes the keys) has 2 minutes left
+    const { clock, kms, read } = setup();
+    const ours = kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId } });
+    const until = clock.now() + 45_000;
+    const slow: KmsApiFactory = (region) => {
+      const api = kms.factory(region);
+      return {
+        ...api,
+        describeKey: async (keyId) => {
+          if (clock.now() < until) throw kmsErrors.notFound(`Key '${keyId}'`);
+          return api.describeKey(keyId);
+        },
+      } satisfies KmsApi;
+    };
+
+    // Act
+    const state = await read(['us-east-1'], ['alias/other'], { kms: slow, deadline: clock.now() + 120_000 });
+
+    // Assess
+    expect(state.keys.map((k) => k.keyId)).toEqual([ours.keyId]);
+    expect(clock.now()).toBeGreaterThanOrEqual(until);
   });
 
   it('reports a Region whose listings are denied, reads nothing there, and reads the others', async () => {

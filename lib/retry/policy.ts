@@ -1,0 +1,197 @@
+/**
+ * Every retry policy of the product in one place: how KMS requests (reads and writes alike) are
+ * retried for throttling, transient failures, keys KMS has not caught up with (settling) and
+ * principals IAM has not propagated — one rule, one time limit and one message for each — how long
+ * the waits for keys in transition poll, and how the request itself re-reads and answers. The
+ * mechanism is `withRetry` (retry.ts) and `poll` (poll.ts); this module holds the limits, the
+ * timings and the messages. docs/behaviour.md §9 says what each one is for.
+ */
+import { type AwsServiceError, KmsError } from '../errors.ts';
+import { type BackoffOptions, DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy } from './retry.ts';
+
+// ── Throttling and transient failures ────────────────────────────────────────────────────────────
+
+/** Attempts in all for an idempotent request (every read) meeting 5xx / network errors. */
+export const MAX_ATTEMPTS = 6;
+
+/**
+ * Attempts in all while KMS throttles: higher, because a throttled request did nothing and the
+ * deadline bounds the wait anyway (a throttling storm must slow the run down, not fail it).
+ */
+export const MAX_THROTTLED_ATTEMPTS = 20;
+
+// ── Principal propagation ────────────────────────────────────────────────────────────────────────
+
+/** Backoff while waiting for IAM to propagate new principals: full jitter over 1 s … 15 s. */
+export const POLICY_PROPAGATION_BACKOFF: BackoffOptions = { baseMs: 1_000, capMs: 15_000 };
+
+// ── Settling: keys KMS has not caught up with ────────────────────────────────────────────────────
+
+/**
+ * How a key is known decides which codes count as "not caught up yet":
+ * - `made`: the key was made or changed in this request (CreateKey, ReplicateKey, UpdatePrimaryRegion):
+ *   NotFoundException and KMSInvalidStateException.
+ * - `listed`: the reader has just listed the key, or an alias targets it: NotFoundException (a
+ *   listed key is never taken for "already gone"). KMSInvalidStateException keeps its meaning
+ *   (e.g. already pending deletion).
+ */
+export type SettlingClass = 'made' | 'listed';
+
+/** Backoff of those retries: full jitter over 200 ms … 2 s (short: the wait is usually under 2 s). */
+export const SETTLING_BACKOFF: BackoffOptions = { baseMs: 200, capMs: 2_000 };
+
+const SETTLING_CODES: Record<SettlingClass, readonly string[]> = {
+  made: ['NotFoundException', 'KMSInvalidStateException'],
+  listed: ['NotFoundException'],
+};
+
+/** True when `error` is what a key of `settling` answers while KMS catches up. */
+export function isSettling(error: unknown, settling: SettlingClass | undefined): boolean {
+  return settling !== undefined && error instanceof KmsError && SETTLING_CODES[settling].includes(error.code);
+}
+
+// ── Time limits ──────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The time limits of the waits; every wait also ends at the request's deadline. Settling has no
+ * limit of its own when there is a deadline: KMS says propagation usually takes seconds and
+ * sometimes minutes, so a key it has not caught up with is retried for as long as the request may
+ * run (its remaining time), and then the request fails saying that a retry finishes the work.
+ */
+export interface RetryTimings {
+  /** Settling when the caller gives no deadline (library callers, the plan CLI). */
+  settlingWithoutDeadlineMs: number;
+  /** IAM propagating the principals a key policy names. */
+  principalPropagationMs: number;
+  /** A new replica leaving `Creating`. */
+  replicaReadyMs: number;
+  /** Both keys leaving `Updating` after UpdatePrimaryRegion. */
+  primaryUpdateMs: number;
+}
+
+export const DEFAULT_RETRY_TIMINGS: RetryTimings = {
+  settlingWithoutDeadlineMs: 30_000,
+  principalPropagationMs: 120_000,
+  replicaReadyMs: 60_000,
+  primaryUpdateMs: 300_000,
+};
+
+// ── The policy of one KMS request ────────────────────────────────────────────────────────────────
+
+/** The kinds of KMS failure that are retried. */
+export type KmsRetryKind = 'throttling' | 'transient' | 'principalPropagation' | 'settling';
+
+/** What decides how one KMS request is retried. */
+export interface KmsRequestTraits {
+  /** False for writes whose repetition after an unknown outcome could do the work twice (CreateKey, ReplicateKey). Reads are idempotent. */
+  idempotent: boolean;
+  /** How the key the request acts on is known: which answers mean "KMS has not caught up yet". */
+  settling?: SettlingClass;
+  /** The principals of the key policy the request carries: enables the principal-propagation wait. */
+  principals?: () => readonly string[];
+  /** Names the request in messages, e.g. `ListResourceTags in us-east-1`. */
+  what?: string;
+}
+
+/** The request's time: its deadline (epoch ms; none for library callers) and the limits. */
+export interface RetryWindow {
+  deadline?: number;
+  timings: RetryTimings;
+}
+
+/**
+ * How one KMS request is retried: which failures (the classifier) and how (one rule per kind).
+ * Reads and writes share it; a new kind of retryable failure is one more case and one more rule.
+ */
+export function kmsRetryPolicy(request: KmsRequestTraits, window: RetryWindow): RetryPolicy<KmsRetryKind> {
+  const { principals } = request;
+  return {
+    classify: (error) => {
+      if (principals !== undefined && isInvalidPrincipals(error)) return 'principalPropagation';
+      if (isSettling(error, request.settling)) return 'settling';
+      if (isThrottling(error)) return 'throttling';
+      if (request.idempotent && isTransient(error)) return 'transient';
+      return undefined;
+    },
+    rules: {
+      throttling: { backoff: DEFAULT_BACKOFF, maxAttempts: MAX_THROTTLED_ATTEMPTS },
+      transient: { backoff: DEFAULT_BACKOFF, maxAttempts: MAX_ATTEMPTS },
+      principalPropagation: {
+        backoff: POLICY_PROPAGATION_BACKOFF,
+        ownCount: true,
+        maxWaitMs: window.timings.principalPropagationMs,
+        exhausted: (error, waitedMs) => principalsNotPropagated(error as KmsError, principals?.() ?? [], waitedMs),
+      },
+      // Nothing happened when KMS answered so: safe to repeat, even CreateKey-like calls.
+      settling: {
+        backoff: SETTLING_BACKOFF,
+        ownCount: true,
+        maxWaitMs: window.deadline === undefined ? window.timings.settlingWithoutDeadlineMs : undefined,
+        exhausted: (error, waitedMs) => notCaughtUp(error as KmsError, waitedMs, request.what),
+      },
+    },
+  };
+}
+
+/** KMS's message when a policy names principals IAM does not know (yet). */
+const INVALID_PRINCIPALS = /invalid principal/i;
+
+function isInvalidPrincipals(error: unknown): boolean {
+  return error instanceof KmsError && error.code === 'MalformedPolicyDocumentException' && INVALID_PRINCIPALS.test(error.message);
+}
+
+// ── Messages ─────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A key KMS had not caught up with by the end of the wait (its window, or the request's deadline):
+ * retryable, and the message says so: the key is not gone, and a retry of the request finishes the work.
+ */
+export function notCaughtUp(error: AwsServiceError, waitedMs: number, what?: string): KmsError {
+  const where = what === undefined ? '' : `${what}: `;
+  const seconds = Math.round(waitedMs / 1000);
+  return new KmsError(
+    error.code,
+    `${where}${error.detail} (still after ${seconds} s of retries: KMS had not caught up with the key in the time the request had; a retry of the request finishes the work)`,
+    { cause: error, context: error.context, retryable: true },
+  );
+}
+
+/** Principals IAM still does not know after the wait: final, naming them. */
+export function principalsNotPropagated(error: AwsServiceError, principals: readonly string[], waitedMs: number): KmsError {
+  const names = principals.length > 0 ? principals.join(', ') : '(none found in the policy)';
+  return new KmsError(
+    error.code,
+    `the key policy names principals that IAM does not know after ${Math.round(waitedMs / 1000)} s of retries; check that they exist: ${names}`,
+    { cause: error, context: error.context },
+  );
+}
+
+// ── Keys in transition ───────────────────────────────────────────────────────────────────────────
+
+/**
+ * Polling of a new replica's state: once at once (a replica found existing may be ready), then after
+ * `firstMs` (a replica takes seconds: earlier polls only spend requests), then every `intervalMs`.
+ * Fine-grained because every alias and key of the replica waits on it: on average a replica is seen
+ * ready half an interval late, and one poll per `intervalMs` is a small share of DescribeKey's quota.
+ */
+export const REPLICA_POLL = { firstMs: 1_000, intervalMs: 100 } as const;
+
+/**
+ * Polling of both keys after UpdatePrimaryRegion: first after `firstMs`, then doubling up to
+ * `maxIntervalMs` (KMS takes seconds to minutes; a few DescribeKey calls of a 2,000/s quota).
+ */
+export const PRIMARY_UPDATE_POLL = { firstMs: 250, maxIntervalMs: 2_000 } as const;
+
+/** Waits between reads while keys are in transition: 250 ms, doubling up to 2 s. */
+export const SETTLE_POLL = { firstMs: 250, capMs: 2_000 } as const;
+
+// ── The request ──────────────────────────────────────────────────────────────────────────────────
+
+/** Read, plan and execute at most this many times when failures were transient. */
+export const MAX_RECONCILE_PASSES = 3;
+
+/** Pause before a reconcile pass that follows transient failures (KMS's listings catching up). */
+export const REREAD_PAUSE_MS = 1_000;
+
+/** The PUT of the answer to CloudFormation: attempts, window, per-attempt timeout, backoff. */
+export const RESPONSE_PUT = { maxAttempts: 6, windowMs: 30_000, attemptTimeoutMs: 10_000, backoffBaseMs: 250, backoffCapMs: 4_000 } as const;
