@@ -2,7 +2,7 @@
  * Rule 2: a key that does not exist yet. CreateKey carries the ownership tags itself, so a crash
  * right after it leaves a key the next run recognises (binding rule b), never an orphan.
  */
-import type { DesiredKey, KeyRef, TagMap } from '../types.ts';
+import type { Action, DesiredKey, KeyRef, TagMap } from '../types.ts';
 import { deps } from './builder.ts';
 import type { PlannerContext } from './context.ts';
 import { keyAliasRequests } from './extraAliases.ts';
@@ -16,22 +16,7 @@ export function planNewKey(ctx: PlannerContext, key: DesiredKey): KeyRef {
   const region = key.primaryRegion;
   const keyName = key.keyName;
   const tags = desiredKeyTags(key, ctx.desired.owner, null);
-  const createId = out.add({
-    kind: 'CreateKey',
-    id: newKeyActionId('CreateKey', region, keyName),
-    region,
-    keyName,
-    dependsOn: [],
-    spec: key.spec,
-    keyUsage: key.keyUsage,
-    multiRegion: key.multiRegion,
-    policy: key.policy,
-    description: key.description,
-    tags,
-    ...(key.origin === undefined ? {} : { origin: key.origin }),
-    ...(key.customKeyStore === undefined ? {} : { customKeyStoreId: key.customKeyStore.id }),
-    ...(key.customKeyStore?.xksKeyId === undefined ? {} : { xksKeyId: key.customKeyStore.xksKeyId }),
-  });
+  const createId = out.add(createKeyAction(key, tags));
   const ref: KeyRef = { created: createId };
   // ReplicateKey needs an enabled primary: with imported material, the primary's import comes first.
   const importId = importsMaterial(key)
@@ -74,6 +59,27 @@ export function planNewKey(ctx: PlannerContext, key: DesiredKey): KeyRef {
     });
   }
   return ref;
+}
+
+/** The CreateKey of `key` in its primary Region, with the ownership tags, its origin and key store. */
+function createKeyAction(key: DesiredKey, tags: TagMap): Action {
+  const region = key.primaryRegion;
+  return {
+    kind: 'CreateKey',
+    id: newKeyActionId('CreateKey', region, key.keyName),
+    region,
+    keyName: key.keyName,
+    dependsOn: [],
+    spec: key.spec,
+    keyUsage: key.keyUsage,
+    multiRegion: key.multiRegion,
+    policy: key.policy,
+    description: key.description,
+    tags,
+    ...(key.origin === undefined ? {} : { origin: key.origin }),
+    ...(key.customKeyStore === undefined ? {} : { customKeyStoreId: key.customKeyStore.id }),
+    ...(key.customKeyStore?.xksKeyId === undefined ? {} : { xksKeyId: key.customKeyStore.xksKeyId }),
+  };
 }
 
 /**

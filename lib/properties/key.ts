@@ -68,9 +68,8 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
 
   const explicitRotation = read('EnableKeyRotation', readBoolean);
   const source = readKeySource(entry, { spec, specValid, region, replicaRegions, explicitMultiRegion, explicitRotation }, defaults.now);
-  const { origin, keyMaterial } = source;
   // KMS never rotates imported material, nor keys in custom key stores, automatically (docs/key-material.md).
-  const rotatable = canRotate(spec, keyUsage) && origin === 'AWS_KMS';
+  const rotatable = canRotate(spec, keyUsage) && source.origin === 'AWS_KMS';
   if (explicitRotation === true && !canRotate(spec, keyUsage) && specValid) {
     addIssue(
       issues,
@@ -79,15 +78,7 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
     );
   }
 
-  const { tags, description, policyStatements } = readTagsDescriptionStatements(entry, defaults);
-  if (keyMaterial !== undefined && Object.keys(tags).length === MAX_USER_TAGS_PER_KEY) {
-    const most = MAX_USER_TAGS_PER_KEY - 1;
-    addIssue(
-      issues,
-      at('Tags'),
-      `has ${MAX_USER_TAGS_PER_KEY} tags: a key with KeyMaterial carries one more tag of the product's (which secret it was imported from), so at most ${most}`,
-    );
-  }
+  const { tags, description, policyStatements } = readTagsDescriptionStatements(entry, defaults, source.keyMaterial !== undefined);
   const { deletionWindowInDays: window, rotationPeriodInDays: period } = LIMITS;
   return {
     name,
@@ -116,8 +107,8 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
     policyStatements,
     aliases: read('Aliases', readAliases, name) ?? [],
     ...(grants === undefined ? {} : { grants }),
-    ...(origin === 'AWS_KMS' ? {} : { origin }),
-    ...(keyMaterial === undefined ? {} : { keyMaterial }),
+    ...(source.origin === 'AWS_KMS' ? {} : { origin: source.origin }),
+    ...(source.keyMaterial === undefined ? {} : { keyMaterial: source.keyMaterial }),
     ...(source.customKeyStoreIds === undefined ? {} : { customKeyStoreIds: source.customKeyStoreIds }),
     ...(source.xksKeyIds === undefined ? {} : { xksKeyIds: source.xksKeyIds }),
   };
@@ -207,9 +198,17 @@ function readKeySource(
 }
 
 /** `Tags` (after the global ones), `Description` and the policy statements (after `DefaultPolicyStatements`), each with its limits. */
-function readTagsDescriptionStatements({ read, at, issues }: KeyEntry, defaults: KeyDefaults) {
+function readTagsDescriptionStatements({ read, at, issues }: KeyEntry, defaults: KeyDefaults, withKeyMaterial: boolean) {
   const tags = { ...defaults.globalTags, ...(read('Tags', readTags) ?? {}) };
   checkTagCount(tags, at('Tags'), issues);
+  if (withKeyMaterial && Object.keys(tags).length === MAX_USER_TAGS_PER_KEY) {
+    const most = MAX_USER_TAGS_PER_KEY - 1;
+    addIssue(
+      issues,
+      at('Tags'),
+      `has ${MAX_USER_TAGS_PER_KEY} tags: a key with KeyMaterial carries one more tag of the product's (which secret it was imported from), so at most ${most}`,
+    );
+  }
 
   const description = read('Description', readString) ?? null;
   if (description !== null && description.length > LIMITS.descriptionLength) {
