@@ -4,7 +4,7 @@
  * seed foreign keys, read state and counters.
  */
 import type { FieldRealismOptions } from './realism.ts';
-import type { Counts } from './state.ts';
+import type { Counts, MutatingCall } from './state.ts';
 
 /** One key as `GET /__emulator/state` reports it. */
 export interface SnapshotKey {
@@ -101,6 +101,8 @@ export interface EmulatorControl {
   }>;
   /** Moves the emulator's clock forward: deletion windows, import tokens and key material expire. */
   advanceTime(days: number): Promise<{ deleted: string[] }>;
+  /** The mutating calls that took effect since the counters were last reset, oldest first. */
+  calls(): Promise<MutatingCall[]>;
 }
 
 /** A control client for the emulator at `url`; every non-2xx answer throws with the emulator's message. */
@@ -126,5 +128,6 @@ export function emulatorControl(url: string): EmulatorControl {
     secret: (request) => call('secrets', request),
     customKeyStore: (request) => call('custom-key-stores', request),
     advanceTime: (days) => call('advance-time', { days }),
+    calls: async () => (await call<{ calls: MutatingCall[] }>('calls')).calls,
   };
 }
