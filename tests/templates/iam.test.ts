@@ -269,10 +269,10 @@ describe('Function: execution role policy for imported key material', () => {
     const optedIn = roleStatements(template, { ReadsKeyMaterialSecrets: true }).find((s) => s.Sid === 'ReadKeyMaterialSecrets')!;
 
     // Assess
-    expect(parameters.KeyMaterialSecretArns).toMatchObject({ Type: 'CommaDelimitedList', Default: '' });
+    expect(parameters.KeyMaterialSecretArns).toMatchObject({ Type: 'String', Default: '' });
     expect(byDefault).toEqual([]);
     expect(actionsOf(optedIn)).toEqual(['secretsmanager:GetSecretValue']);
-    expect(optedIn.Resource).toEqual({ Ref: 'KeyMaterialSecretArns' });
+    expect(optedIn.Resource).toEqual({ 'Fn::Split': [',', { Ref: 'KeyMaterialSecretArns' }] });
   });
 
   it('imports material only into keys carrying the ownership tag, and never deletes material', () => {
