@@ -38,6 +38,15 @@ export const OWNERSHIP_TAGS = {
 } as const;
 
 /**
+ * The consent to adoption (docs/behaviour.md §6): `AdoptExistingKeys` takes over a key only when
+ * whoever controls it today has tagged it with this key, its value the adopting stack's name or
+ * StackId. Not an ownership tag of ours: never written by the product, kept by the recording step
+ * and a release (so a rolled-back adoption leaves the key as found), removed when the adoption is
+ * confirmed (the confirming request's tags do not include it).
+ */
+export const ADOPTABLE_BY_TAG = `${OWNERSHIP_TAG_PREFIX}AdoptableBy`;
+
+/**
  * On an `Origin: EXTERNAL` key with `KeyMaterial`: which secret its material was imported from
  * (`keyMaterialSecretTagValue`), so that any later request sees a changed SecretArn (docs/key-material.md).
  * Not one of `OWNERSHIP_TAGS`: only such keys carry it, and their tag limit counts it.

@@ -6,6 +6,8 @@
  * a generated policy ever holds is `kms:*` in the account-root statement the user opts into.
  * Lists are sorted, so a statement's `Action` is the list as it is.
  */
+import { DEFAULT_KMS_QUOTAS } from '../constants.ts';
+import { sortedUnique } from '../text/order.ts';
 import { kms } from './actionList.ts';
 
 /**
@@ -25,6 +27,8 @@ export const KEY_RESOURCE_ACTIONS = kms(
     'UntagResource UpdateAlias UpdateKeyDescription UpdatePrimaryRegion Verify VerifyMac',
 );
 export type KeyResourceAction = (typeof KEY_RESOURCE_ACTIONS)[number];
+
+const KEY_RESOURCE_SET: ReadonlySet<string> = new Set(KEY_RESOURCE_ACTIONS);
 
 /** Actions that use the key material. Administrators never get any of them. */
 export const CRYPTOGRAPHIC_ACTIONS = kms(
@@ -55,6 +59,14 @@ const KEY_USE_SET: ReadonlySet<string> = new Set(KEY_USE_ACTIONS);
 export const MANAGEMENT_ACTIONS = KEY_RESOURCE_ACTIONS.filter((action) => !KEY_USE_SET.has(action));
 
 /**
+ * What the execution role also needs on an `Origin: EXTERNAL` key with `KeyMaterial`: it imports the
+ * material (docs/key-material.md). Not `DeleteImportedKeyMaterial`: the product never deletes material.
+ */
+export const EXECUTION_ROLE_IMPORT_ACTIONS = kms('GetParametersForImport ImportKeyMaterial') satisfies readonly KeyResourceAction[];
+
+const IMPORT_ACTION_SET: ReadonlySet<string> = new Set(EXECUTION_ROLE_IMPORT_ACTIONS);
+
+/**
  * Exactly what the function calls on a key after creating it (planner and actual-state reader).
  * Granting it in every key policy keeps KMS's lockout safety check satisfied (the caller of
  * CreateKey/PutKeyPolicy must keep `kms:PutKeyPolicy`) and every later update possible, whatever the
@@ -68,28 +80,33 @@ export const MANAGEMENT_ACTIONS = KEY_RESOURCE_ACTIONS.filter((action) => !KEY_U
  * resource's `Grants` (docs/behaviour.md §12); no condition narrows them here (the role calls
  * CreateGrant itself, so `kms:GrantIsForAWSResource` would refuse it, and the grant operations are
  * the user's choice): IAM scopes them to owned keys (template.yaml, docs/iam.md).
+ *
+ * Derived from the operations the product sends (the quota table, `DEFAULT_KMS_QUOTAS` in
+ * lib/constants.ts): those a key policy can authorise. A new key operation with its quota is in
+ * the execution role's statement without a line here; tests/policy/actions.test.ts lists it. Not
+ * the import operations: only the policy of a key that imports its material grants them
+ * ({@link executionRoleActionsOf}).
  */
-export const EXECUTION_ROLE_ACTIONS = kms(
-  'CancelKeyDeletion CreateAlias CreateGrant DeleteAlias DescribeKey DisableKey ' +
-    'DisableKeyRotation EnableKey EnableKeyRotation GetKeyPolicy GetKeyRotationStatus ' +
-    'ListGrants ListResourceTags PutKeyPolicy ReplicateKey RevokeGrant ScheduleKeyDeletion ' +
-    'TagResource UntagResource UpdateAlias UpdateKeyDescription UpdatePrimaryRegion',
-) satisfies readonly KeyResourceAction[];
+export const EXECUTION_ROLE_ACTIONS: readonly KeyResourceAction[] = sentOperations().filter(
+  (action): action is KeyResourceAction => KEY_RESOURCE_SET.has(action) && !IMPORT_ACTION_SET.has(action),
+);
 
 /**
  * What the execution role needs that no key policy can grant, so its IAM policy (template.yaml)
- * must: `kms:CreateKey`, `kms:ListKeys` and `kms:ListAliases` are IAM-only; `ReplicateKey` also
- * checks `kms:CreateKey` in the replica Region; and `CreateKey`/`ReplicateKey` check
- * `kms:TagResource` in an IAM policy for their `Tags` parameter (the key does not exist yet, so no
- * key policy can be consulted).
+ * must: the IAM-only operations it sends (`kms:CreateKey`, `kms:ListKeys` and `kms:ListAliases`:
+ * derived like {@link EXECUTION_ROLE_ACTIONS}); `ReplicateKey` also checks `kms:CreateKey` in the
+ * replica Region; and `CreateKey`/`ReplicateKey` check `kms:TagResource` in an IAM policy for their
+ * `Tags` parameter (the key does not exist yet, so no key policy can be consulted).
  */
-export const EXECUTION_ROLE_IAM_POLICY_ACTIONS = kms('CreateKey ListAliases ListKeys TagResource');
+export const EXECUTION_ROLE_IAM_POLICY_ACTIONS: readonly string[] = sortedUnique([
+  ...sentOperations().filter((action) => !KEY_RESOURCE_SET.has(action)),
+  'kms:TagResource',
+]);
 
-/**
- * What the execution role also needs on an `Origin: EXTERNAL` key with `KeyMaterial`: it imports the
- * material (docs/key-material.md). Not `DeleteImportedKeyMaterial`: the product never deletes material.
- */
-export const EXECUTION_ROLE_IMPORT_ACTIONS = kms('GetParametersForImport ImportKeyMaterial') satisfies readonly KeyResourceAction[];
+/** `kms:<Operation>` for every KMS operation the product sends (the Tagging API's GetResources is not KMS), sorted. */
+function sentOperations(): string[] {
+  return sortedUnique(Object.keys(DEFAULT_KMS_QUOTAS).flatMap((operation) => (operation === 'GetResources' ? [] : [`kms:${operation}`])));
+}
 
 /**
  * Administrators of an `Origin: EXTERNAL` key also get the actions for imported material, as the KMS

@@ -5,15 +5,16 @@
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { AwsDependencies } from '../aws/index.ts';
+import { retiredGrantsOf } from '../desired/grants.ts';
 import { buildDesiredState, deletionDesiredState } from '../desired/index.ts';
 import { placementWarnings } from '../desired/warnings.ts';
 import { ValidationError } from '../errors.ts';
 import { ownerOf } from '../ownership.ts';
 import { parseProperties } from '../properties/index.ts';
-import { aliasNamesOf } from '../reader/tagIndex.ts';
+import { aliasNamesOf } from '../reader/index.ts';
 import { enabledRegionsOf } from '../regions.ts';
 import { systemClock } from '../retry/clock.ts';
-import type { DesiredState, ResourceProperties } from '../types.ts';
+import type { DesiredState, ResourceProperties, RetiredGrants } from '../types.ts';
 import { preflightResponseSize } from './attributes.ts';
 import { validationReason } from './failureReasons.ts';
 import { RequestProgress } from './progress.ts';
@@ -61,6 +62,7 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
   let properties: ResourceProperties;
   let desired: DesiredState;
   let tagIndexAliasNames: string[] | null;
+  let expectedGrants: RetiredGrants;
   try {
     progress.phase = 'validating the properties';
     properties = parseProperties(event.ResourceProperties, { accountId: context.accountId, now: (deps.clock ?? systemClock).now() });
@@ -71,6 +73,8 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
     desired = buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, requestId: event.RequestId, context });
     // An Update whose previous properties no longer parse may be the rollback of an adoption they named: no index.
     tagIndexAliasNames = event.RequestType === 'Update' && oldProperties === null ? null : aliasNamesOf([...properties.keys, ...(oldProperties?.keys ?? [])]);
+    // Grants the previous properties named and these do not: revoked once KMS lists them (§12).
+    expectedGrants = retiredGrantsOf(desired.keys, oldProperties, owner.ownerId);
     const envelope = {
       Status: 'SUCCESS',
       PhysicalResourceId: owner.ownerId,
@@ -96,5 +100,5 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
   if (awaitingImport.length > 0) {
     log.info('Origin EXTERNAL without KeyMaterial: these keys are left PendingImport and each awaits import of its key material', { keys: awaitingImport });
   }
-  return reconcile({ desired, returnAttributes: properties.returnAttributes, tagIndexAliasNames }, { ...deps, kms: deps.aws.kms, progress });
+  return reconcile({ desired, returnAttributes: properties.returnAttributes, tagIndexAliasNames, expectedGrants }, { ...deps, kms: deps.aws.kms, progress });
 }

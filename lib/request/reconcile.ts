@@ -5,17 +5,17 @@
  */
 
 import type { KmsQuotas } from '../constants.ts';
-import { KmsError } from '../errors.ts';
+import { hasCode, KmsError } from '../errors.ts';
 import { execute } from '../executor/index.ts';
 import type { KmsApiFactory } from '../kmsApi.ts';
 import type { Log } from '../logger.ts';
 import { MadeKeys } from '../madeKeys.ts';
 import { plan } from '../planner/index.ts';
-import { type PlanInput, readForPlan } from '../reader/readForPlan.ts';
+import { GRANT_NOT_VISIBLE, type PlanInput, readForPlan } from '../reader/index.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer } from '../retry/pacer.ts';
 import { MAX_RECONCILE_PASSES, REREAD_PAUSE_MS } from '../retry/policy.ts';
-import type { ActionOutcome, DesiredState, Plan, ResourceContext } from '../types.ts';
+import type { ActionOutcome, DesiredState, Plan, ResourceContext, RetiredGrants } from '../types.ts';
 import { buildAttributes, grantIdsOf } from './attributes.ts';
 import { executionFailureReason, RESUME_ADVICE, refusalReason } from './failureReasons.ts';
 import { customKeyStoreProblem } from './keyStoreCheck.ts';
@@ -47,6 +47,8 @@ export interface ReconcileRequest {
    * null: some properties could not be read, and the reader reads every key's tags.
    */
   tagIndexAliasNames: readonly string[] | null;
+  /** Grants the previous properties named that the keys no longer want (lib/desired/grants.ts): looked for until KMS lists them. */
+  expectedGrants?: RetiredGrants;
 }
 
 /** Read → plan → execute, up to `MAX_RECONCILE_PASSES` times while every failure was transient. */
@@ -61,13 +63,15 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   // Keys made or changed by this request, across passes: KMS may not list or find them yet.
   const madeKeys = new MadeKeys();
   const tagIndex = tagIndexAliasNames === null ? null : { directAliasNames: tagIndexAliasNames, log };
+  const readInput = { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline, ...(request.expectedGrants && { expectedGrants: request.expectedGrants }) };
 
   for (let pass = 1; pass <= MAX_RECONCILE_PASSES; pass++) {
     progress.startPass(`reading the actual state (pass ${pass})`);
     let read: PlanInput;
     try {
-      read = await readForPlan(desired, { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline }, { deadline, clock, log });
+      read = await readForPlan(desired, { ...readInput, log });
     } catch (error) {
+      if (hasCode(error, GRANT_NOT_VISIBLE)) return failedResult(`Reading the actual state failed: ${error.message}.`); // never reported as revoked
       // A read KMS has not caught up with (a listed key still answering NotFound): read again, or say so.
       if (!(error instanceof KmsError && error.retryable)) throw error;
       if (pass < MAX_RECONCILE_PASSES && now() < deadline) continue;

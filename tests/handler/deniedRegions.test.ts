@@ -10,6 +10,7 @@ import type { KmsApi, KmsApiFactory } from '../../lib/kmsApi.ts';
 import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
 import {
   ACCOUNT_ID,
+  DIRECT_INVOCATION_ENV,
   EXECUTION_ROLE_ARN,
   expectCloudFormationFailed,
   expectCloudFormationSuccess,
@@ -18,6 +19,7 @@ import {
   STACK_ID,
   simulateEvent,
   startResponseServer,
+  UNREAD_STACK_EVENTS,
 } from '../support/cfn.ts';
 import { FakeKms } from '../support/fakeKmsApi.ts';
 
@@ -57,8 +59,9 @@ function denying(region: string): KmsApiFactory {
 
 async function invoke(event: CloudFormationCustomResourceEvent) {
   const handler = createHandler({
-    env: { AWS_REGION: 'us-east-1', EXECUTION_ROLE_ARN, LOG_LEVEL: 'info' },
+    env: { AWS_REGION: 'us-east-1', EXECUTION_ROLE_ARN, LOG_LEVEL: 'info', ...DIRECT_INVOCATION_ENV },
     createAws: () => ({
+      stackEvents: UNREAD_STACK_EVENTS,
       kms: denying(DENIED),
       regions: { listRegions: async () => REGIONS.map((name) => ({ name, status: 'ENABLED_BY_DEFAULT' as const })), listEnabledRegions: async () => REGIONS },
     }),

@@ -2,19 +2,22 @@
  * Encrypt, Decrypt, GenerateDataKey with real AES-256-GCM (see `crypto.ts`). Only symmetric
  * encryption keys are emulated; asymmetric ENCRYPT_DECRYPT keys answer UnsupportedOperationException.
  */
+
 import { randomBytes } from 'node:crypto';
 import { decryptBlob, encryptBlob, parseBlob } from '../crypto.ts';
 import { faults } from '../errors.ts';
+import { checkKeyState } from '../keyStates.ts';
 import type { KeyRecord } from '../state.ts';
 import { type Input, optBlob, optEnum, optInt, optString, optStringMap } from '../validate.ts';
-import { keyFromInput, type OperationHandler, requireState, resolveKey } from './common.ts';
+import { keyFromInput, type OperationHandler, resolveKey } from './common.ts';
 
 /** Material of a usable symmetric encryption key, after the usage, spec and state checks KMS makes. */
 function materialFor(key: KeyRecord, operation: string): Buffer {
   if (key.shared.usage !== 'ENCRYPT_DECRYPT') throw faults.invalidKeyUsage(`${key.arn} key usage is ${key.shared.usage} which is not valid for ${operation}.`);
-  // "While the key state is Updating, you can use the keys in cryptographic operations" (KMS Developer Guide).
-  requireState(key, ['Enabled', 'Updating']);
-  // Imported material is per Region: a replica decrypts only with the material imported into it.
+  // The key-state table ("While the key state is Updating, you can use the keys in cryptographic operations").
+  checkKeyState(operation, key);
+  // Imported material is per Region: a replica decrypts only with the material imported into it. An
+  // EXTERNAL key without material is PendingImport, which the table has refused already.
   if (key.shared.origin === 'EXTERNAL') {
     if (!key.imported) throw faults.invalidState(`${key.arn} is pending import.`);
     return key.imported.material;

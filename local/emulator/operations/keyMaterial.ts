@@ -15,9 +15,10 @@
  */
 import { constants, generateKeyPairSync, type KeyObject, privateDecrypt, randomBytes } from 'node:crypto';
 import { faults, KmsFault } from '../errors.ts';
+import { checkKeyState } from '../keyStates.ts';
 import type { KeyRecord } from '../state.ts';
 import { optBlob, optEnum } from '../validate.ts';
-import { keyFromInput, type OperationHandler, requireCustomerManaged, requireState } from './common.ts';
+import { keyFromInput, type OperationHandler, requireCustomerManaged } from './common.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -69,7 +70,7 @@ const getParametersForImport: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'GetParametersForImport');
   requireExternal(key, 'GetParametersForImport');
-  requireState(key, ['Enabled', 'Disabled', 'PendingImport']);
+  checkKeyState('GetParametersForImport', key);
   if (algorithm === 'RSAES_PKCS1_V1_5') throw faults.validation('The RSAES_PKCS1_V1_5 wrapping algorithm is no longer supported.');
   if (spec === 'SM2' || algorithm === 'SM2PKE')
     throw faults.validation('The SM2 wrapping key spec and the SM2PKE wrapping algorithm are supported only in China Regions.');
@@ -120,7 +121,7 @@ const importKeyMaterial: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'ImportKeyMaterial');
   requireExternal(key, 'ImportKeyMaterial');
-  requireState(key, ['Enabled', 'Disabled', 'PendingImport']);
+  checkKeyState('ImportKeyMaterial', key);
   const parameters = state.importTokens.get(token);
   if (parameters === undefined || parameters.keyId !== key.shared.keyId || parameters.region !== ctx.region) {
     throw new KmsFault('InvalidImportTokenException', 'The import token is not valid for the specified KMS key.');
@@ -151,7 +152,7 @@ const deleteImportedKeyMaterial: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'DeleteImportedKeyMaterial');
   requireExternal(key, 'DeleteImportedKeyMaterial');
-  requireState(key, ['Enabled', 'Disabled', 'PendingImport', 'PendingDeletion']);
+  checkKeyState('DeleteImportedKeyMaterial', key);
   key.imported = null;
   if (key.state !== 'PendingDeletion') key.state = 'PendingImport';
   return undefined;
