@@ -87,15 +87,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     if (storeProblem !== null) return failedResult(storeProblem);
 
     progress.phase = `executing the plan (pass ${pass})`;
-    const result = await execute(current, {
-      kms,
-      pacer,
-      deadline,
-      clock,
-      madeKeys,
-      onOutcome: (outcome) => progress.record(outcome),
-      log,
-    });
+    const result = await execute(current, { kms, pacer, deadline, clock, madeKeys, onOutcome: (outcome) => progress.record(outcome), log });
     log.info('executed', { pass, ...executionCounts(result) });
 
     last = { planned: current.actions.length, outcomes: result.outcomes };
