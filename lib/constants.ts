@@ -35,6 +35,13 @@ export const DEFAULT_KMS_QUOTAS = {
   RevokeGrant: 30,
   ListGrants: 100,
   /**
+   * Imported key material (docs/key-material.md): one import is one GetParametersForImport and one
+   * ImportKeyMaterial. Neither figure was found on the "Request quotas" page as read here (a guess:
+   * the 5/s of the key-management operations; local/emulator/README.md lists it).
+   */
+  GetParametersForImport: 5,
+  ImportKeyMaterial: 5,
+  /**
    * Not KMS: the Resource Groups Tagging API's GetResources (the reader's tag index, DESIGN.md
    * "Finding owned keys in a busy account"). Its quota is not documented in the API reference; a
    * guess, the figure the emulator enforces (local/emulator/README.md).

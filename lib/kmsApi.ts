@@ -47,7 +47,17 @@ export interface ListOptions {
 }
 
 /** What a CreateKey action carries to KMS. */
-export type CreateKeyInput = Pick<Extract<Action, { kind: 'CreateKey' }>, 'spec' | 'keyUsage' | 'multiRegion' | 'policy' | 'description' | 'tags'>;
+export type CreateKeyInput = Pick<
+  Extract<Action, { kind: 'CreateKey' }>,
+  'spec' | 'keyUsage' | 'multiRegion' | 'policy' | 'description' | 'tags' | 'origin' | 'customKeyStoreId' | 'xksKeyId'
+>;
+
+/** DescribeCustomKeyStores, for one store: its type and connection state (`CONNECTED`, `DISCONNECTED`, …). */
+export interface CustomKeyStoreDescription {
+  id: string;
+  type: string;
+  connectionState: string;
+}
 
 /** What a ReplicateKey action carries to KMS, with its primary resolved to a key id. */
 export type ReplicateKeyInput = Pick<Extract<Action, { kind: 'ReplicateKey' }>, 'replicaRegion' | 'policy' | 'description' | 'tags'> & {
@@ -60,6 +70,9 @@ export interface CreatedKey {
   keyId: string;
   arn: string;
 }
+
+/** What an ImportKeyMaterial action carries, with its key resolved: never the material, only where it is. */
+export type ImportKeyMaterialInput = Pick<Extract<Action, { kind: 'ImportKeyMaterial' }>, 'secretArn' | 'validTo'> & { keyId: string };
 
 /** One entry of ListGrants: what the reader needs to recognise the product's own grants. */
 export interface GrantEntry {
@@ -111,6 +124,15 @@ export interface KmsApi {
   /** Idempotent through `Name`: the same name and parameters answer the existing GrantId. */
   createGrant(input: CreateGrantInput): Promise<{ grantId: string }>;
   revokeGrant(keyId: string, grantId: string): Promise<void>;
+  /**
+   * Imports the material of `input.secretArn` into the key (docs/key-material.md): GetSecretValue,
+   * GetParametersForImport, wrapping, ImportKeyMaterial. The same material again only sets the
+   * expiry; different material is refused by KMS (`IncorrectKeyMaterialException`). Rejections never
+   * carry the material.
+   */
+  importKeyMaterial(input: ImportKeyMaterialInput): Promise<void>;
+  /** DescribeCustomKeyStores of one store of this Region; null when KMS does not know it (CustomKeyStoreNotFoundException). */
+  describeCustomKeyStore(customKeyStoreId: string): Promise<CustomKeyStoreDescription | null>;
   /**
    * Not KMS: the Resource Groups Tagging API's index of the Region's KMS keys (`GetResources`, all
    * pages), key id → tags as indexed. It lags tag changes and omits keys never tagged, so it only

@@ -46,6 +46,18 @@ export const OWNERSHIP_TAGS = {
  */
 export const ADOPTABLE_BY_TAG = `${OWNERSHIP_TAG_PREFIX}AdoptableBy`;
 
+/**
+ * On an `Origin: EXTERNAL` key with `KeyMaterial`: which secret its material was imported from
+ * (`keyMaterialSecretTagValue`), so that any later request sees a changed SecretArn (docs/key-material.md).
+ * Not one of `OWNERSHIP_TAGS`: only such keys carry it, and their tag limit counts it.
+ */
+export const KEY_MATERIAL_SECRET_TAG = `${OWNERSHIP_TAG_PREFIX}KeyMaterialSecret`;
+
+/** The secret's ARN, or `sha256:<hex>` of it when it is longer than a tag value may be (256). */
+export function keyMaterialSecretTagValue(secretArn: string): string {
+  return secretArn.length <= 256 ? secretArn : `sha256:${createHash('sha256').update(secretArn).digest('hex')}`;
+}
+
 /** How many of a key's 50 tags the product itself uses at most. */
 export const OWNERSHIP_TAG_COUNT = Object.keys(OWNERSHIP_TAGS).length;
 

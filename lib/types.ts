@@ -28,6 +28,24 @@ export type KeySpec = (typeof KEY_SPECS)[number];
 export const KEY_USAGES = ['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'GENERATE_VERIFY_MAC', 'KEY_AGREEMENT'] as const;
 export type KeyUsage = (typeof KEY_USAGES)[number];
 
+/**
+ * Where a key's material comes from (`Origin`): KMS makes it (`AWS_KMS`), the user imports it
+ * (`EXTERNAL`, docs/key-material.md), or a custom key store holds it (`AWS_CLOUDHSM`, `EXTERNAL_KEY_STORE`).
+ */
+export const ORIGINS = ['AWS_KMS', 'EXTERNAL', 'AWS_CLOUDHSM', 'EXTERNAL_KEY_STORE'] as const;
+export type Origin = (typeof ORIGINS)[number];
+
+/**
+ * `KeyMaterial` of an `Origin: EXTERNAL` key: the Secrets Manager secret holding the material, and
+ * when the imported material expires (`null`: never). The material itself is never held in any
+ * plain-data value: only `lib/aws/keyMaterial.ts` reads it, and only to wrap it.
+ */
+export interface KeyMaterialSource {
+  secretArn: string;
+  /** ISO 8601 instant, whole seconds (`2027-01-01T00:00:00.000Z`); null = the material does not expire. */
+  validTo: string | null;
+}
+
 export const REMOVAL_POLICIES = ['Delete', 'Retain'] as const;
 export type RemovalPolicy = (typeof REMOVAL_POLICIES)[number];
 
@@ -122,6 +140,14 @@ export interface KeyProperties {
   aliases: string[];
   /** `Grants`, sorted by name; absent = none. */
   grants?: GrantProperties[];
+  /** `Origin`; absent = `AWS_KMS`. */
+  origin?: Origin;
+  /** `KeyMaterial` (only with `Origin: EXTERNAL`); absent = none: the key awaits import. */
+  keyMaterial?: KeyMaterialSource;
+  /** `CustomKeyStoreIds` (Origin AWS_CLOUDHSM / EXTERNAL_KEY_STORE): Region → custom key store id. */
+  customKeyStoreIds?: Record<string, string>;
+  /** `XksKeyIds` (Origin EXTERNAL_KEY_STORE): Region → external key id. */
+  xksKeyIds?: Record<string, string>;
 }
 
 /** A grant constraint: the encryption context a request must match or include (docs/behaviour.md §12). */
@@ -225,6 +251,16 @@ export interface DesiredKey {
   retiredAliasNames: string[];
   /** The key's grants, each with the Regions (of this key) it is made in; absent = none. */
   grants?: DesiredGrant[];
+  /** Absent = `AWS_KMS`. */
+  origin?: Origin;
+  /**
+   * For an `Origin: EXTERNAL` key: where its material comes from; absent = none given (the key is
+   * left `PendingImport`). The secret is recorded on the key (`OWNERSHIP_TAGS.keyMaterialSecret`),
+   * so a changed SecretArn is seen on any later request, a replay included.
+   */
+  keyMaterial?: KeyMaterialSource;
+  /** For a key in a custom key store: the store of its (only) Region, and for XKS the external key. */
+  customKeyStore?: { id: string; xksKeyId?: string };
 }
 
 /**
@@ -325,6 +361,15 @@ export interface ActualKey {
   rotation: { enabled: boolean; periodInDays: number | null } | null;
   /** ISO date, set while PendingDeletion. */
   deletionDate: string | null;
+  /** DescribeKey's `Origin`; absent = `AWS_KMS`. */
+  origin?: Origin;
+  /**
+   * For an `EXTERNAL` key with material: when the material expires (ISO, DescribeKey's `ValidTo`),
+   * `null` when it does not expire (`KEY_MATERIAL_DOES_NOT_EXPIRE`); absent when it has no material.
+   */
+  keyMaterialValidTo?: string | null;
+  /** DescribeKey's `CustomKeyStoreId`, for a key in a custom key store. */
+  customKeyStoreId?: string;
 }
 
 export interface ActualAlias {
@@ -384,6 +429,11 @@ export type Action =
       description: string;
       /** Ownership tags included, so a key is never untagged, even for a moment. */
       tags: TagMap;
+      /** Absent = `AWS_KMS`; `EXTERNAL` makes the key without material (`PendingImport`). */
+      origin?: Origin;
+      /** A key in a custom key store: checked CONNECTED (DescribeCustomKeyStores) before the plan runs. */
+      customKeyStoreId?: string;
+      xksKeyId?: string;
     })
   | (ActionBase & {
       kind: 'ReplicateKey';
@@ -419,7 +469,17 @@ export type Action =
       retiringPrincipal: string | null;
       constraints: GrantConstraints | null;
     })
-  | (ActionBase & { kind: 'RevokeGrant'; key: KeyRef; grantId: string; grantName: string });
+  | (ActionBase & { kind: 'RevokeGrant'; key: KeyRef; grantId: string; grantName: string })
+  | (ActionBase & {
+      kind: 'ImportKeyMaterial';
+      key: KeyRef;
+      /** The secret holding the material: read, wrapped and imported by `lib/aws/keyMaterial.ts`; never the material itself. */
+      secretArn: string;
+      /** ISO instant or null (does not expire). */
+      validTo: string | null;
+      /** Why: `new` (a key or replica made now), `pending` (no material: expired or deleted), `validTo`, `secret` (SecretArn changed). */
+      reason: 'new' | 'pending' | 'validTo' | 'secret';
+    });
 
 export type ActionKind = Action['kind'];
 

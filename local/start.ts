@@ -19,6 +19,7 @@ import { keptLines, previewEmulator } from './preview/emulatorTarget.ts';
 import { failureMessage } from './preview/failures.ts';
 import { type AttributeRead, attributeReadsOf } from './preview/getAttReads.ts';
 import { lineOfProperty } from './preview/issueLines.ts';
+import { makeKeyMaterialSecrets } from './preview/keyMaterialSecrets.ts';
 import { keyCostLine } from './preview/kmsCost.ts';
 import { placementWarningsOf } from './preview/placementWarnings.ts';
 import { startProgress } from './preview/progress.ts';
@@ -58,7 +59,9 @@ function printAnswer(step: string, result: RequestResult, version: TemplateVersi
 }
 
 async function demoCrossRegion(url: string, keys: SnapshotKey[]): Promise<void> {
-  const primary = keys.find((k) => k.multiRegionKeyType === 'PRIMARY' && k.keySpec === 'SYMMETRIC_DEFAULT' && k.keyState === 'Enabled');
+  // A key with imported material first: it shows that the material reached every Region.
+  const candidates = keys.filter((k) => k.multiRegionKeyType === 'PRIMARY' && k.keySpec === 'SYMMETRIC_DEFAULT' && k.keyState === 'Enabled');
+  const primary = candidates.find((k) => k.origin === 'EXTERNAL') ?? candidates[0];
   const replica = primary && keys.find((k) => k.multiRegionKeyType === 'REPLICA' && k.keyId === primary.keyId && k.keyState === 'Enabled');
   if (!primary || !replica) {
     log('\n(no enabled symmetric multi-Region key with a replica in this template: cross-Region decrypt not shown)');
@@ -69,7 +72,8 @@ async function demoCrossRegion(url: string, keys: SnapshotKey[]): Promise<void> 
   const { CiphertextBlob } = await client(primary.region).send(new EncryptCommand({ KeyId: primary.keyId, Plaintext: Buffer.from(plaintext) }));
   const { Plaintext } = await client(replica.region).send(new DecryptCommand({ KeyId: replica.keyId, CiphertextBlob }));
   const back = Buffer.from(Plaintext ?? new Uint8Array()).toString();
-  log(`\nEncrypt in ${primary.region} with ${primary.keyId}, Decrypt in ${replica.region} with its replica: "${back}"`);
+  const origin = primary.origin === 'EXTERNAL' ? ' (Origin EXTERNAL: the same imported material in both Regions)' : '';
+  log(`\nEncrypt in ${primary.region} with ${primary.keyId}, Decrypt in ${replica.region} with its replica${origin}: "${back}"`);
   if (back !== plaintext) throw new Error('cross-Region decrypt returned other bytes');
 }
 
@@ -82,9 +86,15 @@ function demoUpdateProperties(properties: Record<string, unknown>): { properties
 
 async function main(options: PreviewOptions): Promise<number> {
   const v1 = await readTemplate(options.template);
-  const first = resolveTemplate(v1, options, options.resource);
   const v2 = options.update === undefined ? undefined : await readTemplate(options.update);
-  const second = v2 === undefined ? undefined : resolveTemplate(v2, options, first.logicalResourceId);
+  // Parameters named by --key-material-secret get their ARN once the emulator has made the secret.
+  const placeholders = Object.fromEntries(options.keyMaterialSecrets.map((s) => [s.parameter, 'arn:aws:secretsmanager:us-east-1:000000000000:secret:x']));
+  const resolve = (parameters: Record<string, string>) => {
+    const withParameters = { ...options, parameters: { ...options.parameters, ...parameters } };
+    const first = resolveTemplate(v1, withParameters, options.resource);
+    return { first, second: v2 === undefined ? undefined : resolveTemplate(v2, withParameters, first.logicalResourceId) };
+  };
+  let { first, second } = resolve(placeholders);
   const principals = [...principalsIn(first.properties), ...(second === undefined ? [] : principalsIn(second.properties))];
   // With --identity-policy the caller of every KMS request is the function's execution role.
   const emulator = await previewEmulator(options, principals, contextOf(first).executionRoleArn);
@@ -95,6 +105,11 @@ async function main(options: PreviewOptions): Promise<number> {
     log(
       `${emulator.embedded ? 'Local' : 'Running'} KMS emulator on ${emulator.url} (account ${DEFAULT_IDENTITY.accountId}); ${new Set(principals).size} IAM principal(s) of the template registered as existing.`,
     );
+    const secretArns = await makeKeyMaterialSecrets(control, options.keyMaterialSecrets);
+    for (const [parameter, arn] of Object.entries(secretArns)) {
+      log(`Key material: 32 random bytes in the emulator's Secrets Manager, secret ${arn} (parameter ${parameter}; never printed).`);
+    }
+    if (options.keyMaterialSecrets.length > 0) ({ first, second } = resolve(secretArns));
     log(`Resource ${first.logicalResourceId} of ${options.template}, stack ${first.stackId}`);
     if (first.serviceTokenStandIn !== undefined)
       log(`ServiceToken not resolvable here (${first.serviceTokenStandIn.replace(/^\[[^\]]*\] /, '')}): irrelevant locally, the bundle is invoked directly.`);
@@ -151,21 +166,22 @@ async function main(options: PreviewOptions): Promise<number> {
     await demoCrossRegion(emulator.url, keys);
 
     let last = { version: v1, resolved: first };
-    if (v2 !== undefined && second !== undefined) {
+    const next = second;
+    if (v2 !== undefined && next !== undefined) {
       log(`\n== Plan of the Update to ${options.update} (a change set shows only "Modify ${first.resourceType}"):`);
       const planText = await renderUpdatePlan({
-        properties: stack.propertiesOf(second.properties),
+        properties: stack.propertiesOf(next.properties),
         previousProperties: stack.properties,
-        context: contextOf(second),
+        context: contextOf(next),
         endpointUrl: emulator.url,
       });
       log(planText.trimEnd().replace(/^(?=.)/gm, '   '));
-      const updated = await step(`Update to ${options.update}`, v2, second, (s) => s.update(second.properties));
+      const updated = await step(`Update to ${options.update}`, v2, next, (s) => s.update(next.properties));
       if (updated.ok) {
         const after = await showKeys(owner);
         log(`\nAttributes (Fn::GetAtt):\n${attributesReport(updated.result.data ?? {}, options.all)}`);
         if (options.showPolicy) log(`\n${policiesReport(after)}`);
-        last = { version: v2, resolved: second };
+        last = { version: v2, resolved: next };
       } else {
         await step(`Rollback Update (CloudFormation returns to ${options.template})`, v1, first, (s) => s.rollbackUpdate());
       }

@@ -5,6 +5,7 @@
  */
 import type { CustomResourceEvent } from '../../local/driver/index.ts';
 import { type CfnMap, type CfnValue, cloneCfn, toCfnMap } from './cfnValue.ts';
+import { hostileKeyMaterial } from './hostileKeyMaterial.ts';
 import { hostileStatements } from './hostileStatements.ts';
 import { referenceProperties } from './reference.ts';
 
@@ -294,6 +295,8 @@ export function hostileCorpus(): HostileInput[] {
     }),
     // PolicyStatements, DefaultPolicyStatements, Aliases
     ...hostileStatements(),
+    // Origin and KeyMaterial (docs/key-material.md)
+    ...hostileKeyMaterial(),
   ];
   return inputs;
 }

@@ -2,10 +2,12 @@
  * The AWS dependencies of one invocation: KMS (with the Tagging API's index of its keys) per Region,
  * the enabled Regions, and CloudFormation's stack events (the request verification). The only entry to `lib/aws/` the handler needs.
  */
+
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { KmsApi, KmsApiFactory } from '../kmsApi.ts';
 import type { StackEventsApi } from '../stackEvents.ts';
 import { createAccountClient, createRegionsApi, type RegionsApi } from './account.ts';
-import { createKmsClient } from './clients.ts';
+import { createKmsClient, createSecretsClient } from './clients.ts';
 import { createCloudFormationClient, createStackEventsApi } from './cloudFormation.ts';
 import { createKmsApi } from './kms.ts';
 import { createTaggingClient, listTaggedKeys } from './tagIndex.ts';
@@ -31,13 +33,23 @@ export interface AwsDependenciesOptions {
  */
 export function createAwsDependencies(options: AwsDependenciesOptions = {}): AwsDependencies {
   const apis = new Map<string, KmsApi>();
+  // Made on first use, per secret Region: only keys with KeyMaterial ever read a secret.
+  const secretsClients = new Map<string, SecretsManagerClient>();
+  const secrets = (region: string) => {
+    let client = secretsClients.get(region);
+    if (client === undefined) {
+      client = createSecretsClient(region);
+      secretsClients.set(region, client);
+    }
+    return client;
+  };
   const kms: KmsApiFactory = (region) => {
     let api = apis.get(region);
     if (api === undefined) {
       // The Tagging API's client is made on first use: a request that never reads the index never pays for it.
       let tagging: ReturnType<typeof createTaggingClient> | undefined;
       api = {
-        ...createKmsApi(createKmsClient(region), region),
+        ...createKmsApi(createKmsClient(region), region, secrets),
         listTaggedKeys: (listOptions) => {
           tagging ??= createTaggingClient(region);
           return listTaggedKeys(tagging, region, listOptions);

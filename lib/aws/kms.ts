@@ -9,7 +9,8 @@ import type { KeyMetadata, KMSClient } from '@aws-sdk/client-kms';
 import { KmsError } from '../errors.ts';
 import type { KeyDescription, KmsApi } from '../kmsApi.ts';
 import { byKey } from '../text/order.ts';
-import type { KeySpec, KeyState, KeyUsage, TagMap } from '../types.ts';
+import type { KeySpec, KeyState, KeyUsage, Origin, TagMap } from '../types.ts';
+import { importKeyMaterial, type SecretsClientFactory } from './keyMaterial.ts';
 import { createGrantApi } from './kmsGrants.ts';
 import { type KmsSender, kmsSender } from './kmsSend.ts';
 
@@ -19,10 +20,43 @@ const PAGE_SIZE = { keys: 1000, aliases: 100, tags: 50 } as const;
 /** The policy name KMS supports (the only one). */
 const POLICY_NAME = 'default';
 
-/** Builds the `KmsApi` of `client`'s Region. */
-export function createKmsApi(client: KMSClient, region: string): KmsApi {
+/**
+ * Builds the `KmsApi` of `client`'s Region; `secrets` gives the Secrets Manager client of a secret's
+ * Region, for imported key material (none given: an import fails saying so).
+ */
+export function createKmsApi(client: KMSClient, region: string, secrets?: SecretsClientFactory): KmsApi {
   const kms = kmsSender(client, region);
-  return { region, ...readApi(kms, region), ...makeKeyApi(kms, region), ...changeApi(kms), ...createGrantApi(kms, region) };
+  return {
+    region,
+    ...readApi(kms, region),
+    ...makeKeyApi(kms, region),
+    ...changeApi(kms),
+    ...createGrantApi(kms, region),
+    ...keySourceApi(kms, region, secrets),
+  };
+}
+
+/** Where key material comes from: custom key stores, and imported material (docs/key-material.md). */
+function keySourceApi(kms: KmsSender, region: string, secrets: SecretsClientFactory | undefined): Pick<KmsApi, 'describeCustomKeyStore' | 'importKeyMaterial'> {
+  const { send } = kms;
+  return {
+    describeCustomKeyStore: async (customKeyStoreId) => {
+      try {
+        const out = await send('DescribeCustomKeyStores', { CustomKeyStoreId: customKeyStoreId });
+        const store = out.CustomKeyStores?.[0];
+        if (store === undefined) return null;
+        return { id: customKeyStoreId, type: store.CustomKeyStoreType ?? 'AWS_CLOUDHSM', connectionState: store.ConnectionState ?? 'UNKNOWN' };
+      } catch (error) {
+        if (error instanceof KmsError && error.code === 'CustomKeyStoreNotFoundException') return null;
+        throw error;
+      }
+    },
+    importKeyMaterial: (input) => {
+      if (secrets === undefined)
+        return Promise.reject(new KmsError('NoSecretsClient', 'no Secrets Manager client to read key material with', { context: { region } }));
+      return importKeyMaterial(kms, region, secrets, input);
+    },
+  };
 }
 
 type ReadOperations = 'listKeys' | 'listAliases' | 'describeKey' | 'getKeyPolicy' | 'getKeyRotationStatus' | 'listResourceTags';
@@ -80,6 +114,9 @@ function makeKeyApi(kms: KmsSender, region: string): Pick<KmsApi, 'createKey' | 
   return {
     createKey: async (input) => {
       const out = await send('CreateKey', {
+        ...(input.origin === undefined ? {} : { Origin: input.origin }),
+        ...(input.customKeyStoreId === undefined ? {} : { CustomKeyStoreId: input.customKeyStoreId }),
+        ...(input.xksKeyId === undefined ? {} : { XksKeyId: input.xksKeyId }),
         KeySpec: input.spec,
         KeyUsage: input.keyUsage,
         MultiRegion: input.multiRegion,
@@ -108,7 +145,16 @@ function makeKeyApi(kms: KmsSender, region: string): Pick<KmsApi, 'createKey' | 
 
 type ChangeOperations = Exclude<
   keyof KmsApi,
-  'region' | ReadOperations | 'createKey' | 'replicateKey' | 'listGrants' | 'createGrant' | 'revokeGrant' | 'listTaggedKeys'
+  | 'region'
+  | ReadOperations
+  | 'createKey'
+  | 'replicateKey'
+  | 'listGrants'
+  | 'createGrant'
+  | 'revokeGrant'
+  | 'listTaggedKeys'
+  | 'describeCustomKeyStore'
+  | 'importKeyMaterial'
 >;
 
 /** The requests that change an existing key or alias. */
@@ -161,5 +207,16 @@ export function keyDescriptionOf(meta: KeyMetadata): KeyDescription {
     description: meta.Description ?? '',
     deletionDate: meta.DeletionDate ? meta.DeletionDate.toISOString() : null,
     keyManager: meta.KeyManager === 'AWS' ? 'AWS' : 'CUSTOMER',
+    ...originFieldsOf(meta),
   };
+}
+
+/** `origin` (only when not AWS_KMS) and, for an EXTERNAL key with material, when that material expires. */
+function originFieldsOf(meta: KeyMetadata): { origin?: Origin; keyMaterialValidTo?: string | null; customKeyStoreId?: string } {
+  if (meta.Origin === undefined || meta.Origin === 'AWS_KMS') return {};
+  const origin = meta.Origin as Origin;
+  if (meta.CustomKeyStoreId !== undefined) return { origin, customKeyStoreId: meta.CustomKeyStoreId };
+  if (origin !== 'EXTERNAL' || meta.ExpirationModel === undefined) return { origin };
+  const validTo = meta.ExpirationModel === 'KEY_MATERIAL_EXPIRES' && meta.ValidTo ? meta.ValidTo.toISOString() : null;
+  return { origin, keyMaterialValidTo: validTo };
 }

@@ -11,10 +11,11 @@ import { toKmsError } from './translateError.ts';
 
 /**
  * The KMS operations the product sends: every operation of the quota table (lib/constants.ts) but
- * the Tagging API's. Their input and output types come from the SDK's command classes
+ * the Tagging API's, and DescribeCustomKeyStores, which is not paced (one request per store a plan
+ * names, request/keyStoreCheck.ts). Their input and output types come from the SDK's command classes
  * (`ListKeys` → `ListKeysCommand`): an operation without a command does not compile.
  */
-export type KmsOperation = Exclude<QuotaOperation, 'GetResources'>;
+export type KmsOperation = Exclude<QuotaOperation, 'GetResources'> | 'DescribeCustomKeyStores';
 type CommandClass<A extends KmsOperation> = (typeof sdk)[`${A}Command`];
 type Input<A extends KmsOperation> = InstanceType<CommandClass<A>>['input'];
 type Output<A extends KmsOperation> = Awaited<ReturnType<ReturnType<InstanceType<CommandClass<A>>['resolveMiddleware']>>>['output'];

@@ -72,9 +72,11 @@ export function buildDesiredState(input: {
     if (policy === undefined) continue;
     const aliases = { extra: key.aliases.map((name) => `alias/${name}`), retired: retired.get(key.name) ?? [] };
     if (placement.kind === 'perRegion') {
-      for (const region of placement.regions) keys.push(desiredKey(key, `${key.name}@${region}`, true, region, [], policy, aliases, context));
+      for (const region of placement.regions) {
+        keys.push(withOrigin(desiredKey(key, `${key.name}@${region}`, true, region, [], policy, aliases, context), key, issues));
+      }
     } else {
-      keys.push(desiredKey(key, key.name, false, placement.primaryRegion, placement.replicaRegions, policy, aliases, context));
+      keys.push(withOrigin(desiredKey(key, key.name, false, placement.primaryRegion, placement.replicaRegions, policy, aliases, context), key, issues));
       if (placement.invalidReplicaRegions.length > 0) invalidReplicaRegions.push([key.name, placement.invalidReplicaRegions]);
     }
   }
@@ -156,6 +158,25 @@ function desiredKey(
       ? {}
       : { grants: desiredGrantsOf(key.grants, [primaryRegion, ...replicaRegions], ownerIdOf(context.stackId, context.logicalResourceId)) }),
   };
+}
+
+/**
+ * The key's origin and material source (docs/key-material.md). An `EXTERNAL` key never rotates
+ * automatically, so it has no rotation setting.
+ */
+function withOrigin(desired: DesiredKey, key: KeyProperties, issues: ValidationIssue[]): DesiredKey {
+  if (key.origin === undefined || key.origin === 'AWS_KMS') return desired;
+  const withSource = { ...desired, rotation: null, origin: key.origin, ...(key.keyMaterial === undefined ? {} : { keyMaterial: { ...key.keyMaterial } }) };
+  if (key.customKeyStoreIds === undefined) return withSource;
+  // A key in a custom key store is made only where the map names a store: every Region of the key must be named.
+  const region = desired.primaryRegion;
+  const id = Object.hasOwn(key.customKeyStoreIds, region) ? key.customKeyStoreIds[region] : undefined;
+  if (id === undefined) {
+    addIssue(issues, `CustomerMasterKeys.${key.name}.CustomKeyStoreIds`, `names no custom key store for ${region}, a Region of the key`);
+    return withSource;
+  }
+  const xksKeyId = key.xksKeyIds !== undefined && Object.hasOwn(key.xksKeyIds, region) ? key.xksKeyIds[region] : undefined;
+  return { ...withSource, customKeyStore: { id, ...(xksKeyId === undefined ? {} : { xksKeyId }) } };
 }
 
 /**

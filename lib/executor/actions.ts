@@ -109,6 +109,8 @@ export async function runAction(
       return revokeListedGrant(ctx, api, { region: action.region, keyId: keyIdOf(action), grantId: action.grantId, grantName: action.grantName }, (op) =>
         paced(run, op),
       ).then(() => ({}));
+    case 'ImportKeyMaterial':
+      return importMaterial(run, action);
     default:
       return unhandled(action);
   }
@@ -125,9 +127,15 @@ function doneIf(code: string): (error: unknown) => ActionResult {
 type ActionOf<K extends Action['kind']> = Extract<Action, { kind: K }>;
 
 async function createKey(run: ActionRun, action: ActionOf<'CreateKey'>): Promise<ActionResult> {
-  const { spec, keyUsage, multiRegion, policy, description, tags } = action;
+  const { spec, keyUsage, multiRegion, policy, description, tags, origin, customKeyStoreId, xksKeyId } = action;
+  // Only what the action carries: an AWS_KMS key in KMS's own store sends no Origin or store at all.
+  const source = {
+    ...(origin === undefined ? {} : { origin }),
+    ...(customKeyStoreId === undefined ? {} : { customKeyStoreId }),
+    ...(xksKeyId === undefined ? {} : { xksKeyId }),
+  };
   const created = await kmsCall(run.ctx, { ...paced(run, 'CreateKey'), idempotent: false, policy }, () =>
-    run.api.createKey({ spec, keyUsage, multiRegion, policy, description, tags }),
+    run.api.createKey({ spec, keyUsage, multiRegion, policy, description, tags, ...source }),
   );
   run.ctx.madeKeys.add(created.keyId, run.region);
   return { keyId: created.keyId, arn: created.arn };
@@ -265,6 +273,30 @@ async function confirmAlias(
       retryable: true,
     });
   });
+}
+
+/**
+ * GetSecretValue, GetParametersForImport, wrapping and ImportKeyMaterial, as one call (the material
+ * never leaves `lib/aws/`). Safe to repeat: the same material imported again only sets the expiry.
+ * Different material is refused by KMS: the reason says why and what to do, naming the secret only.
+ */
+async function importMaterial(run: ActionRun, action: ActionOf<'ImportKeyMaterial'>): Promise<ActionResult> {
+  const { secretArn, validTo } = action;
+  const keyId = run.keyIdOf(action);
+  const getParameters = paced(run, 'GetParametersForImport');
+  // Both requests of the import are paced before it starts: GetParametersForImport and ImportKeyMaterial.
+  const pace = () => getParameters.pace().then(() => run.ctx.pacer.acquire(run.region, 'ImportKeyMaterial', 1, run.priority));
+  try {
+    await kmsCall(run.ctx, { ...getParameters, pace, idempotent: true }, () => run.api.importKeyMaterial({ keyId, secretArn, validTo }));
+    return {};
+  } catch (error) {
+    if (!hasCode(error, 'IncorrectKeyMaterialException')) throw error;
+    throw new KmsError(
+      error.code,
+      `the material in ${secretArn} is not the material key ${keyId} already has in ${action.region}: a different material is a different key. Set SecretArn back, or set AllowReplacement: true to make a new key with this material`,
+      { cause: error, context: error.context },
+    );
+  }
 }
 
 /** A new action kind that is not handled above fails to compile here. */

@@ -42,7 +42,15 @@ export async function waitForPrimaryUpdate(ctx: ExecutionContext, regions: strin
 }
 
 /** The action kinds the key-state table refuses on an `Updating` key. */
-export const REFUSED_WHILE_UPDATING: ReadonlySet<string> = new Set(['EnableKey', 'DisableKey', 'ScheduleKeyDeletion', 'CancelKeyDeletion', 'ReplicateKey']);
+export const REFUSED_WHILE_UPDATING: ReadonlySet<string> = new Set([
+  'EnableKey',
+  'DisableKey',
+  'ScheduleKeyDeletion',
+  'CancelKeyDeletion',
+  'ReplicateKey',
+  // One action for GetParametersForImport and ImportKeyMaterial: the table refuses both while Updating.
+  'ImportKeyMaterial',
+]);
 
 /** `${region}\n${keyId}`: one member of a key, in `ExecutionContext.updatingMembers`. */
 function memberOf(region: string, keyId: string): string {

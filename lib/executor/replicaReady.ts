@@ -10,7 +10,8 @@ import type { ExecutionContext } from './context.ts';
 import { kmsCall } from './kmsCall.ts';
 
 /**
- * Ready = Enabled, or Disabled (a replica of a disabled primary); anything else but Creating fails.
+ * Ready = Enabled, Disabled (a replica of a disabled primary) or PendingImport (of an EXTERNAL key);
+ * anything else but Creating fails.
  * Polls are paced at the replication's `priority`.
  */
 export async function waitForReplica(ctx: ExecutionContext, replicaRegion: string, keyId: string, priority: number = DEFAULT_PRIORITY): Promise<void> {
@@ -39,5 +40,9 @@ export async function waitForReplica(ctx: ExecutionContext, replicaRegion: strin
   }
 }
 
-/** States a replica may be used in: Enabled, or Disabled (a replica of a disabled primary). */
-const READY = new Set(['Enabled', 'Disabled']);
+/**
+ * States a replica may be used in: Enabled, or Disabled (a replica of a disabled primary), or
+ * PendingImport (a replica of an `Origin: EXTERNAL` key: KMS does not copy imported material, the
+ * replica awaits its own ImportKeyMaterial).
+ */
+const READY = new Set(['Enabled', 'Disabled', 'PendingImport']);

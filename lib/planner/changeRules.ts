@@ -5,11 +5,12 @@
  */
 import type { ActualKey, DesiredKey, KeySpec, KeyUsage } from '../types.ts';
 import type { KeyFamily } from './actualIndex.ts';
+import { secretChangeOf } from './keyMaterial.ts';
 
 /** A property whose change needs a new key: how to read it on each side. */
 export interface ReplacementRule {
   /** The property name as the user writes it. */
-  property: 'Spec' | 'KeyUsage' | 'MultiRegion';
+  property: 'Spec' | 'KeyUsage' | 'MultiRegion' | 'Origin' | 'CustomKeyStoreIds';
   desired: (key: DesiredKey) => string;
   actual: (key: ActualKey) => string;
 }
@@ -21,6 +22,14 @@ export const REPLACEMENT_RULES: readonly ReplacementRule[] = [
   { property: 'KeyUsage', desired: (k) => k.keyUsage, actual: (k) => String(k.keyUsage) },
   // Neither direction exists in KMS: a single-Region key never becomes multi-Region, nor back.
   { property: 'MultiRegion', desired: (k) => String(k.multiRegion), actual: (k) => String(k.multiRegion) },
+  // KMS fixes where the material comes from at CreateKey (docs/key-material.md).
+  { property: 'Origin', desired: (k) => k.origin ?? 'AWS_KMS', actual: (k) => (k.state === 'Unread' ? 'AWS_KMS' : (k.origin ?? 'AWS_KMS')) },
+  // A key never moves between key stores.
+  {
+    property: 'CustomKeyStoreIds',
+    desired: (k) => k.customKeyStore?.id ?? 'none',
+    actual: (k) => (k.state === 'Unread' ? 'none' : (k.customKeyStoreId ?? 'none')),
+  },
 ];
 
 /** Properties changed in place, and the KMS operations that do it. */
@@ -40,6 +49,12 @@ export const IN_PLACE_CHANGES = {
   DeletionWindowInDays: ['TagResource'],
   /** Only to a Region where the multi-Region key already has a replica; anywhere else is a replacement. */
   Region: ['UpdatePrimaryRegion'],
+  /**
+   * Imported again in every Region (docs/key-material.md): a changed ValidTo, material that expired
+   * or was deleted, and a changed SecretArn (KMS refuses different material; with AllowReplacement a
+   * changed SecretArn makes a new key instead).
+   */
+  KeyMaterial: ['ImportKeyMaterial', 'TagResource'],
 } as const;
 
 export interface PropertyChange {
@@ -63,6 +78,8 @@ export function compareStructure(key: DesiredKey, family: KeyFamily): StructureC
     from: rule.actual(reference),
     to: rule.desired(key),
   }));
+  const secret = secretChangeOf(key, reference);
+  if (secret !== null && key.allowReplacement) changes.push({ property: 'KeyMaterial.SecretArn', ...secret });
   let movePrimary = false;
   if (family.primary?.region !== key.primaryRegion) {
     const hasReplicaThere = family.members.some((m) => m.region === key.primaryRegion);

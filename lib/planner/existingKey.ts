@@ -15,6 +15,7 @@ import type { PlannerContext } from './context.ts';
 import { checkPermitted, type ExistingBinding } from './existingKeyRefusals.ts';
 import { keyAliasRequests } from './extraAliases.ts';
 import { keyActionId } from './ids.ts';
+import { importReasonOf, planImport } from './keyMaterial.ts';
 import { planReplica } from './newKey.ts';
 import { planRotation } from './rotation.ts';
 import { desiredKeyTags, tagChange } from './tags.ts';
@@ -23,8 +24,13 @@ import { desiredKeyTags, tagChange } from './tags.ts';
 interface Gate {
   /** CancelKeyDeletion: KMS refuses tags, aliases, EnableKey… on a key pending deletion. */
   cancel: string | null;
-  /** EnableKey: rotation changes, ReplicateKey and UpdatePrimaryRegion need an enabled key. */
+  /**
+   * EnableKey, or the ImportKeyMaterial that takes a `PendingImport` key to `Enabled`: rotation
+   * changes, ReplicateKey and UpdatePrimaryRegion need an enabled key.
+   */
   enable: string | null;
+  /** ImportKeyMaterial of this member (docs/key-material.md): it may be enabled after, and must be disabled again. */
+  imported?: string | null;
 }
 
 /**
@@ -72,15 +78,20 @@ export function planExistingKey(ctx: PlannerContext, binding: ExistingBinding, m
     const primaryGate = gates.get(primaryRegion)!;
     const dependsOn = deps(primaryGate.cancel, primaryGate.enable, moveId);
     const disableKeyId = keyActionId('DisableKey', region, keyName, keyId);
-    replicateIds.push(planReplica(ctx, key, { primaryRegion, replicaRegion: region, ref, dependsOn, tags, disableKeyId }));
+    const importKeyId = keyActionId('ImportKeyMaterial', region, keyName, keyId);
+    replicateIds.push(planReplica(ctx, key, { primaryRegion, replicaRegion: region, ref, dependsOn, tags, disableKeyId, importKeyId }));
   }
 
-  if (!key.enabled) disableMembers(ctx, key, keyId, touched, oldPrimary, [moveId, rotationId, ...replicateIds], moveId);
+  const importedIn = (region: string) => gates.get(region)?.imported ?? null;
+  if (!key.enabled) disableMembers(ctx, key, keyId, touched, oldPrimary, [moveId, rotationId, ...replicateIds], moveId, importedIn);
   removeUnwanted(ctx, keyName, family, wanted, oldPrimary, moveId);
   return true;
 }
 
-/** A key declared disabled: each active member is disabled last (the primary after the move, rotation and replicas). */
+/**
+ * A key declared disabled: each active member is disabled last (the primary after the move, rotation
+ * and replicas). A member imported now (`importedIn`) leaves PendingImport Enabled: disabled after its import.
+ */
 function disableMembers(
   ctx: PlannerContext,
   key: DesiredKey,
@@ -89,11 +100,13 @@ function disableMembers(
   oldPrimary: ActualKey | null,
   primaryAfter: (string | null)[],
   moveId: string | null,
+  importedIn: (region: string) => string | null,
 ): void {
   for (const member of touched) {
-    if (!isActive(member.state)) continue;
+    const imported = importedIn(member.region);
+    if (!isActive(member.state) && imported === null) continue;
     const moved = oldPrimary !== null && (member.region === key.primaryRegion || member.region === oldPrimary.region);
-    const dependsOn = member.region === key.primaryRegion ? primaryAfter : [moved ? moveId : null];
+    const dependsOn = member.region === key.primaryRegion ? [...primaryAfter, imported] : [moved ? moveId : null, imported];
     ctx.out.onKey('DisableKey', member.region, key.keyName, keyId, dependsOn, {});
   }
 }
@@ -129,9 +142,15 @@ function planMemberUpdate(ctx: PlannerContext, key: DesiredKey, member: ActualKe
   const cancel = isPendingDeletion(member.state) ? out.onKey('CancelKeyDeletion', region, keyName, keyId, [], {}) : null;
   const after = deps(cancel);
 
+  const reason = importReasonOf(key, member);
+  const imported =
+    reason === null
+      ? null
+      : planImport(ctx, key, { id: keyActionId('ImportKeyMaterial', region, keyName, keyId), region, ref: { keyId }, dependsOn: after, reason });
   const change = tagChange(member.tags, tags, ctx.ownership(member).kind === 'foreign');
   if (Object.keys(change.set).length > 0) {
-    out.onKey('TagResource', region, keyName, keyId, after, { tags: change.set });
+    // The secret recorded on the key changes only once its material is imported from that secret.
+    out.onKey('TagResource', region, keyName, keyId, deps(cancel, imported), { tags: change.set });
   }
   if (change.unset.length > 0) {
     out.onKey('UntagResource', region, keyName, keyId, after, { tagKeys: change.unset });
@@ -143,8 +162,9 @@ function planMemberUpdate(ctx: PlannerContext, key: DesiredKey, member: ActualKe
   if (member.description !== key.description) {
     out.onKey('UpdateKeyDescription', region, keyName, keyId, after, { description: key.description });
   }
-  const enable = key.enabled && (cancel !== null || member.state === 'Disabled') ? out.onKey('EnableKey', region, keyName, keyId, after, {}) : null;
-  return { cancel, enable };
+  const enableKey =
+    key.enabled && (cancel !== null || member.state === 'Disabled') ? out.onKey('EnableKey', region, keyName, keyId, deps(cancel, imported), {}) : null;
+  return { cancel, enable: enableKey ?? imported, imported };
 }
 
 /** Brings an old primary that is about to be removed to Enabled, as UpdatePrimaryRegion requires. */

@@ -1,11 +1,11 @@
 /** The tags a key should carry, and the TagResource / UntagResource that get it there. */
-import { OWNERSHIP_TAGS, ownershipTags } from '../ownership.ts';
+import { KEY_MATERIAL_SECRET_TAG, keyMaterialSecretTagValue, OWNERSHIP_TAGS, ownershipTags } from '../ownership.ts';
 import type { DesiredKey, Owner, TagMap } from '../types.ts';
 import { compare } from './builder.ts';
 
 /**
  * User tags + ownership tags (+ `PreviousOwner` while a hand-over from a renamed resource is not
- * confirmed), sorted by tag key so plans print the same every time.
+ * confirmed, + the key material's secret for a key with `KeyMaterial`), sorted by tag key so plans print the same every time.
  */
 export function desiredKeyTags(key: DesiredKey, owner: Owner, previousOwner: string | null): TagMap {
   const tags: TagMap = {
@@ -13,6 +13,7 @@ export function desiredKeyTags(key: DesiredKey, owner: Owner, previousOwner: str
     ...ownershipTags(owner, key.keyName, { removalPolicy: key.removalPolicy, deletionWindowInDays: key.deletionWindowInDays }),
   };
   if (previousOwner !== null) tags[OWNERSHIP_TAGS.previousOwner] = previousOwner;
+  if (key.keyMaterial !== undefined) tags[KEY_MATERIAL_SECRET_TAG] = keyMaterialSecretTagValue(key.keyMaterial.secretArn);
   return sortedTags(tags);
 }
 

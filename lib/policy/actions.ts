@@ -59,6 +59,14 @@ const KEY_USE_SET: ReadonlySet<string> = new Set(KEY_USE_ACTIONS);
 export const MANAGEMENT_ACTIONS = KEY_RESOURCE_ACTIONS.filter((action) => !KEY_USE_SET.has(action));
 
 /**
+ * What the execution role also needs on an `Origin: EXTERNAL` key with `KeyMaterial`: it imports the
+ * material (docs/key-material.md). Not `DeleteImportedKeyMaterial`: the product never deletes material.
+ */
+export const EXECUTION_ROLE_IMPORT_ACTIONS = kms('GetParametersForImport ImportKeyMaterial') satisfies readonly KeyResourceAction[];
+
+const IMPORT_ACTION_SET: ReadonlySet<string> = new Set(EXECUTION_ROLE_IMPORT_ACTIONS);
+
+/**
  * Exactly what the function calls on a key after creating it (planner and actual-state reader).
  * Granting it in every key policy keeps KMS's lockout safety check satisfied (the caller of
  * CreateKey/PutKeyPolicy must keep `kms:PutKeyPolicy`) and every later update possible, whatever the
@@ -75,10 +83,12 @@ export const MANAGEMENT_ACTIONS = KEY_RESOURCE_ACTIONS.filter((action) => !KEY_U
  *
  * Derived from the operations the product sends (the quota table, `DEFAULT_KMS_QUOTAS` in
  * lib/constants.ts): those a key policy can authorise. A new key operation with its quota is in
- * the execution role's statement without a line here; tests/policy/actions.test.ts lists it.
+ * the execution role's statement without a line here; tests/policy/actions.test.ts lists it. Not
+ * the import operations: only the policy of a key that imports its material grants them
+ * ({@link executionRoleActionsOf}).
  */
-export const EXECUTION_ROLE_ACTIONS: readonly KeyResourceAction[] = sentOperations().filter((action): action is KeyResourceAction =>
-  KEY_RESOURCE_SET.has(action),
+export const EXECUTION_ROLE_ACTIONS: readonly KeyResourceAction[] = sentOperations().filter(
+  (action): action is KeyResourceAction => KEY_RESOURCE_SET.has(action) && !IMPORT_ACTION_SET.has(action),
 );
 
 /**
@@ -98,6 +108,14 @@ function sentOperations(): string[] {
   return sortedUnique(Object.keys(DEFAULT_KMS_QUOTAS).flatMap((operation) => (operation === 'GetResources' ? [] : [`kms:${operation}`])));
 }
 
+/**
+ * Administrators of an `Origin: EXTERNAL` key also get the actions for imported material, as the KMS
+ * console adds them for such keys ("Permissions for importing key material", KMS Developer Guide).
+ */
+export const IMPORTED_MATERIAL_ADMINISTRATOR_ACTIONS = kms(
+  'DeleteImportedKeyMaterial GetParametersForImport ImportKeyMaterial',
+) satisfies readonly KeyResourceAction[];
+
 /** Alias operations: authorised on the alias by IAM (resource `arn:<partition>:kms:*:<account>:alias/*`) and on the key by its key policy. */
 export const EXECUTION_ROLE_ALIAS_ACTIONS = kms('CreateAlias DeleteAlias UpdateAlias');
 
@@ -106,8 +124,8 @@ export const EXECUTION_ROLE_ALIAS_ACTIONS = kms('CreateAlias DeleteAlias UpdateA
  * `List*`, `Put*`, `Update*`, `Revoke*`, `Disable*`, `Get*`, `Delete*`, `TagResource`,
  * `UntagResource`, `ScheduleKeyDeletion`, `CancelKeyDeletion`, `RotateKeyOnDemand`) with each
  * wildcard expanded to the key actions it matches today. Left out: actions for imported key material
- * (`GetParametersForImport`, `DeleteImportedKeyMaterial`), because the product only makes keys with
- * KMS-generated material. None of the wildcards matches a cryptographic action; `kms:CreateGrant`
+ * (`GetParametersForImport`, `DeleteImportedKeyMaterial`), except on `Origin: EXTERNAL` keys
+ * ({@link IMPORTED_MATERIAL_ADMINISTRATOR_ACTIONS}). None of the wildcards matches a cryptographic action; `kms:CreateGrant`
  * stays, as in AWS's default — an administrator can rewrite the key policy anyway, so administrators
  * are trusted not to grant themselves use.
  */
@@ -126,6 +144,12 @@ export const MULTI_REGION_ADMINISTRATOR_ACTIONS = kms('ReplicateKey') satisfies 
 export const ACCOUNT_ROOT_ACTIONS = kms('*');
 
 /** The actions of `CmkAdministratorIamArns` for this key. */
-export function administratorActionsOf(multiRegion: boolean): readonly string[] {
-  return multiRegion ? [...ADMINISTRATOR_ACTIONS, ...MULTI_REGION_ADMINISTRATOR_ACTIONS].sort() : ADMINISTRATOR_ACTIONS;
+export function administratorActionsOf(multiRegion: boolean, external = false): readonly string[] {
+  const base = multiRegion ? [...ADMINISTRATOR_ACTIONS, ...MULTI_REGION_ADMINISTRATOR_ACTIONS].sort() : ADMINISTRATOR_ACTIONS;
+  return external ? [...base, ...IMPORTED_MATERIAL_ADMINISTRATOR_ACTIONS].sort() : base;
+}
+
+/** The execution role's actions on a key: with its `KeyMaterial` to import, the import actions too. */
+export function executionRoleActionsOf(importsMaterial: boolean): readonly string[] {
+  return importsMaterial ? [...EXECUTION_ROLE_ACTIONS, ...EXECUTION_ROLE_IMPORT_ACTIONS].sort() : EXECUTION_ROLE_ACTIONS;
 }

@@ -8,7 +8,7 @@ import { canonicalJson } from '../text/canonicalJson.ts';
 import { byKey, sortedUnique } from '../text/order.ts';
 import type { KeyProperties, ResourceContext, ServicePrincipal } from '../types.ts';
 import { managementActionsMatching } from './actionPattern.ts';
-import { ACCOUNT_ROOT_ACTIONS, administratorActionsOf, EXECUTION_ROLE_ACTIONS, GRANT_ACTIONS } from './actions.ts';
+import { ACCOUNT_ROOT_ACTIONS, administratorActionsOf, executionRoleActionsOf, GRANT_ACTIONS } from './actions.ts';
 import { addCondition, type ConditionBlock, combineConditions, copyBlock, isEmptyBlock } from './conditions.ts';
 import { checkPrincipals, groupCmkUsers, type PrincipalGroups } from './principals.ts';
 import { DESCRIBE_ONLY_USER_ACTIONS, GRANT_IS_FOR_AWS_RESOURCE, readOnlyUserActionsOf, userActionsOf } from './userActions.ts';
@@ -104,12 +104,14 @@ export function keyPolicyStatements(key: KeyProperties, context: ResourceContext
   const issues: ValidationIssue[] = [];
   const path = `CustomerMasterKeys.${key.name}`;
   const { partition } = context;
-  const statements: KeyPolicyStatement[] = [allow('FunctionExecutionRoleManagesKey', { AWS: [context.executionRoleArn] }, EXECUTION_ROLE_ACTIONS)];
+  const executionRoleActions = executionRoleActionsOf(key.origin === 'EXTERNAL' && key.keyMaterial !== undefined);
+  const statements: KeyPolicyStatement[] = [allow('FunctionExecutionRoleManagesKey', { AWS: [context.executionRoleArn] }, executionRoleActions)];
   if (key.allowManageKeyPermissionsWithIam) {
     statements.push(allow('AccountRootIamAccess', { AWS: [`arn:${partition}:iam::${context.accountId}:root`] }, ACCOUNT_ROOT_ACTIONS));
   }
   const administrators = checkPrincipals(key.administrators, partition, `${path}.CmkAdministratorIamArns`, issues);
-  if (administrators.length > 0) statements.push(allow('KeyAdministrators', { AWS: administrators }, administratorActionsOf(key.multiRegion)));
+  if (administrators.length > 0)
+    statements.push(allow('KeyAdministrators', { AWS: administrators }, administratorActionsOf(key.multiRegion, key.origin === 'EXTERNAL')));
 
   const userActions = userActionsOf(key.spec, key.keyUsage);
   const usersPath = `${path}.CmkUserIamArns`;

@@ -29,9 +29,10 @@ const RETURN_ATTRIBUTE_PATTERN = /^[A-Za-z0-9./_*-]+$/;
  * Validates and resolves the raw properties of one request.
  * @param raw `event.ResourceProperties` (or `OldResourceProperties`)
  * @param opts.accountId the account the function runs in; `AwsAccountId` must equal it
+ * @param opts.now the request's clock (epoch ms): a `KeyMaterial.ValidTo` before it is an issue
  * @throws ValidationError listing every issue, each with its property path
  */
-export function parseProperties(raw: unknown, opts: { accountId: string }): ResourceProperties {
+export function parseProperties(raw: unknown, opts: { accountId: string; now?: number }): ResourceProperties {
   const issues: Issues = [];
   if (!isRecord(raw)) {
     throw new ValidationError([{ path: '', message: `ResourceProperties must be an object, got ${describeValue(raw)}` }]);
@@ -51,6 +52,7 @@ export function parseProperties(raw: unknown, opts: { accountId: string }): Reso
     rotationPeriodInDays: read('DefaultRotationPeriodInDays', readInteger, period.min, period.max) ?? DEFAULTS.rotationPeriodInDays,
     globalTags: read('GlobalTags', readTags) ?? {},
     policyStatements: read('DefaultPolicyStatements', readPolicyStatements) ?? [],
+    ...(opts.now === undefined ? {} : { now: opts.now }),
   };
 
   checkUniqueSids(defaults.policyStatements, issues);

@@ -4,11 +4,13 @@
  */
 
 import { sortedUnique } from '../text/order.ts';
-import { KEY_SPECS, KEY_USAGES, type KeyProperties, type KeySpec, REMOVAL_POLICIES, type TagMap, type UserPolicyStatement } from '../types.ts';
+import { KEY_SPECS, KEY_USAGES, type KeyProperties, type KeySpec, ORIGINS, REMOVAL_POLICIES, type TagMap, type UserPolicyStatement } from '../types.ts';
 import { readAliases } from './aliases.ts';
 import { isAbsent, readBoolean, readChoice, readInteger, readString } from './coerce.ts';
+import { checkCustomKeyStore, inCustomKeyStore, readCustomKeyStoreIds, readXksKeyIds } from './customKeyStores.ts';
 import { readGrants } from './grants.ts';
 import { addIssue, fieldPath, type Issues } from './issues.ts';
+import { checkOrigin, readKeyMaterial } from './keyMaterial.ts';
 import { allowedKeyUsagesOf, canRotate, defaultKeyUsageOf } from './keySpec.ts';
 import { LIMITS } from './limits.ts';
 import { readArnList, readCmkUsers, readServicePrincipals } from './principals.ts';
@@ -16,7 +18,7 @@ import { readRegion, readRegionList } from './regionNames.ts';
 import { checkUniqueSids, readPolicyStatements } from './statements.ts';
 import { type FieldReader, type Fields, fieldReader, KEY_FIELDS, readFields } from './synonyms.ts';
 
-import { checkTagCount, readTags } from './tags.ts';
+import { checkTagCount, MAX_USER_TAGS_PER_KEY, readTags } from './tags.ts';
 
 /** The top-level defaults a key inherits. */
 export interface KeyDefaults {
@@ -28,6 +30,8 @@ export interface KeyDefaults {
   globalTags: TagMap;
   /** `DefaultPolicyStatements`: come before every key's own. */
   policyStatements: UserPolicyStatement[];
+  /** The request's clock (epoch ms), when known: a `KeyMaterial.ValidTo` in the past is refused. */
+  now?: number;
 }
 
 const KEY_NAME = /^[A-Za-z0-9/_-]+$/;
@@ -63,8 +67,10 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
   const grants = read('Grants', readGrants, { spec, keyUsage, usageKnown, regions: fixedRegions });
 
   const explicitRotation = read('EnableKeyRotation', readBoolean);
-  const rotatable = canRotate(spec, keyUsage);
-  if (explicitRotation === true && !rotatable && specValid) {
+  const source = readKeySource(entry, { spec, specValid, region, replicaRegions, explicitMultiRegion, explicitRotation }, defaults.now);
+  // KMS never rotates imported material, nor keys in custom key stores, automatically (docs/key-material.md).
+  const rotatable = canRotate(spec, keyUsage) && source.origin === 'AWS_KMS';
+  if (explicitRotation === true && !canRotate(spec, keyUsage) && specValid) {
     addIssue(
       issues,
       at('EnableKeyRotation'),
@@ -72,7 +78,7 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
     );
   }
 
-  const { tags, description, policyStatements } = readTagsDescriptionStatements(entry, defaults);
+  const { tags, description, policyStatements } = readTagsDescriptionStatements(entry, defaults, source.keyMaterial !== undefined);
   const { deletionWindowInDays: window, rotationPeriodInDays: period } = LIMITS;
   return {
     name,
@@ -101,6 +107,10 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
     policyStatements,
     aliases: read('Aliases', readAliases, name) ?? [],
     ...(grants === undefined ? {} : { grants }),
+    ...(source.origin === 'AWS_KMS' ? {} : { origin: source.origin }),
+    ...(source.keyMaterial === undefined ? {} : { keyMaterial: source.keyMaterial }),
+    ...(source.customKeyStoreIds === undefined ? {} : { customKeyStoreIds: source.customKeyStoreIds }),
+    ...(source.xksKeyIds === undefined ? {} : { xksKeyIds: source.xksKeyIds }),
   };
 }
 
@@ -139,10 +149,66 @@ function readSpecAndUsage({ fields, read, at, issues }: KeyEntry, defaults: KeyD
   return { spec, keyUsage: keyUsage ?? defaultKeyUsageOf(spec), specValid, usageKnown };
 }
 
+/**
+ * `Origin`, `KeyMaterial`, `CustomKeyStoreIds` and `XksKeyIds` with their rules (docs/key-material.md);
+ * the maps are kept only for the origins that use them.
+ */
+function readKeySource(
+  { fields, read, at, issues }: KeyEntry,
+  key: {
+    spec: KeySpec;
+    specValid: boolean;
+    region: string | null | undefined;
+    replicaRegions: string[];
+    explicitMultiRegion: boolean | undefined;
+    explicitRotation: boolean | undefined;
+  },
+  now: number | undefined,
+) {
+  const origin = read('Origin', readChoice, ORIGINS) ?? 'AWS_KMS';
+  const keyMaterial = read('KeyMaterial', readKeyMaterial, now);
+  const { spec, specValid, replicaRegions, explicitRotation } = key;
+  const keyMaterialGiven = !isAbsent(fields.KeyMaterial);
+  checkOrigin({ origin, spec, specValid, keyMaterial, keyMaterialGiven, replicaRegions, explicitRotation, grantsGiven: !isAbsent(fields.Grants) }, at, issues);
+  const customKeyStoreIds = read('CustomKeyStoreIds', readCustomKeyStoreIds);
+  const xksKeyIds = read('XksKeyIds', readXksKeyIds);
+  const given = { customKeyStoreIdsGiven: !isAbsent(fields.CustomKeyStoreIds), xksKeyIdsGiven: !isAbsent(fields.XksKeyIds) };
+  checkCustomKeyStore(
+    {
+      origin,
+      spec,
+      specValid,
+      region: key.region,
+      replicaRegions,
+      multiRegion: key.explicitMultiRegion,
+      customKeyStoreIds,
+      xksKeyIds,
+      explicitRotation,
+      ...given,
+    },
+    at,
+    issues,
+  );
+  return {
+    origin,
+    keyMaterial,
+    customKeyStoreIds: inCustomKeyStore(origin) ? customKeyStoreIds : undefined,
+    xksKeyIds: origin === 'EXTERNAL_KEY_STORE' ? xksKeyIds : undefined,
+  };
+}
+
 /** `Tags` (after the global ones), `Description` and the policy statements (after `DefaultPolicyStatements`), each with its limits. */
-function readTagsDescriptionStatements({ read, at, issues }: KeyEntry, defaults: KeyDefaults) {
+function readTagsDescriptionStatements({ read, at, issues }: KeyEntry, defaults: KeyDefaults, withKeyMaterial: boolean) {
   const tags = { ...defaults.globalTags, ...(read('Tags', readTags) ?? {}) };
   checkTagCount(tags, at('Tags'), issues);
+  if (withKeyMaterial && Object.keys(tags).length === MAX_USER_TAGS_PER_KEY) {
+    const most = MAX_USER_TAGS_PER_KEY - 1;
+    addIssue(
+      issues,
+      at('Tags'),
+      `has ${MAX_USER_TAGS_PER_KEY} tags: a key with KeyMaterial carries one more tag of the product's (which secret it was imported from), so at most ${most}`,
+    );
+  }
 
   const description = read('Description', readString) ?? null;
   if (description !== null && description.length > LIMITS.descriptionLength) {

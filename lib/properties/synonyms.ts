@@ -53,7 +53,14 @@ export const KEY_FIELDS = [
   'PolicyStatements',
   'Aliases',
   'Grants',
+  'Origin',
+  'KeyMaterial',
+  'CustomKeyStoreIds',
+  'XksKeyIds',
 ] as const;
+
+/** Properties of `CustomerMasterKeys.<key>.KeyMaterial` (docs/key-material.md). */
+export const KEY_MATERIAL_FIELDS = ['SecretArn', 'ValidTo'] as const;
 
 /** Properties of one entry of `CustomerMasterKeys.<key>.Grants` (Terraform `kms-grant-multi-region`). */
 export const GRANT_FIELDS = ['GranteePrincipal', 'GrantedOperations', 'RetiringPrincipal', 'Constraints', 'Regions'] as const;

@@ -31,6 +31,7 @@ export const ATTRIBUTE_FAMILIES = [
   'InvalidReplicaRegions',
   'SkippedRegions',
   'GrantIds',
+  'AwaitingImport',
 ] as const;
 
 /** Stand-ins of the exact length of real key ids, for sizing a response before the keys exist. */
@@ -82,6 +83,9 @@ function addKeyAttributes(data: Record<string, string>, key: DesiredKey, keyId: 
     // Only keys with extra aliases: a response of keys without them stays as small as before.
     const extra = `ExtraKeyAliases.${region}.${key.keyName}`;
     if (key.extraAliasNames.length > 0 && keep(extra)) data[extra] = key.extraAliasNames.join(',');
+    // Only `Origin: EXTERNAL` keys without KeyMaterial: made without material, they stay PendingImport (docs/key-material.md).
+    const awaiting = `AwaitingImport.${region}.${key.keyName}`;
+    if (key.origin === 'EXTERNAL' && key.keyMaterial === undefined && keep(awaiting)) data[awaiting] = 'true';
   }
 }
 

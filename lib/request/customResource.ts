@@ -13,6 +13,7 @@ import { ownerOf } from '../ownership.ts';
 import { parseProperties } from '../properties/index.ts';
 import { aliasNamesOf } from '../reader/index.ts';
 import { enabledRegionsOf } from '../regions.ts';
+import { systemClock } from '../retry/clock.ts';
 import type { DesiredState, ResourceProperties, RetiredGrants } from '../types.ts';
 import { preflightResponseSize } from './attributes.ts';
 import { validationReason } from './failureReasons.ts';
@@ -64,7 +65,7 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
   let expectedGrants: RetiredGrants;
   try {
     progress.phase = 'validating the properties';
-    properties = parseProperties(event.ResourceProperties, { accountId: context.accountId });
+    properties = parseProperties(event.ResourceProperties, { accountId: context.accountId, now: (deps.clock ?? systemClock).now() });
     const oldProperties = event.RequestType === 'Update' ? parseOldProperties(event.OldResourceProperties, context.accountId) : null;
     progress.phase = 'listing the Regions';
     const accountRegions = await deps.aws.regions.listRegions();
@@ -95,5 +96,9 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
     keys: desired.keys.map((k) => ({ id: k.id, primaryRegion: k.primaryRegion, replicaRegions: k.replicaRegions })),
     invalidCmkInputs: desired.invalidCmkInputs,
   });
+  const awaitingImport = desired.keys.filter((k) => k.origin === 'EXTERNAL' && k.keyMaterial === undefined).map((k) => k.id);
+  if (awaitingImport.length > 0) {
+    log.info('Origin EXTERNAL without KeyMaterial: these keys are left PendingImport and each awaits import of its key material', { keys: awaitingImport });
+  }
   return reconcile({ desired, returnAttributes: properties.returnAttributes, tagIndexAliasNames, expectedGrants }, { ...deps, kms: deps.aws.kms, progress });
 }

@@ -18,6 +18,7 @@ import { MAX_RECONCILE_PASSES, REREAD_PAUSE_MS } from '../retry/policy.ts';
 import type { ActionOutcome, DesiredState, Plan, ResourceContext, RetiredGrants } from '../types.ts';
 import { buildAttributes, grantIdsOf } from './attributes.ts';
 import { executionFailureReason, RESUME_ADVICE, refusalReason } from './failureReasons.ts';
+import { customKeyStoreProblem } from './keyStoreCheck.ts';
 import { countByRegionAndKind, executionCounts } from './outcomeCounts.ts';
 import type { RequestProgress } from './progress.ts';
 import { failedResult, type RequestResult } from './requestResult.ts';
@@ -81,17 +82,11 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     log.info('plan', { pass, planned: countByRegionAndKind(current.actions), refusals: current.refusals });
     if (current.refusals.length > 0) return failedResult(refusalReason(current.refusals));
     if (current.actions.length === 0) return succeeded(desired, current, [], context, returnAttributes, skipped);
+    const storeProblem = await customKeyStoreProblem(current, kms);
+    if (storeProblem !== null) return failedResult(storeProblem);
 
     progress.phase = `executing the plan (pass ${pass})`;
-    const result = await execute(current, {
-      kms,
-      pacer,
-      deadline,
-      clock,
-      madeKeys,
-      onOutcome: (outcome) => progress.record(outcome),
-      log,
-    });
+    const result = await execute(current, { kms, pacer, deadline, clock, madeKeys, onOutcome: (outcome) => progress.record(outcome), log });
     log.info('executed', { pass, ...executionCounts(result) });
 
     last = { planned: current.actions.length, outcomes: result.outcomes };

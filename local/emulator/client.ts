@@ -28,6 +28,10 @@ export interface SnapshotKey {
   creationDate: string;
   deletionDate: string | null;
   pendingWindowInDays: number | null;
+  /** Present for `Origin: EXTERNAL` keys only. */
+  origin?: 'EXTERNAL';
+  /** EXTERNAL keys with material: when it expires (ISO), null when it does not; absent without material. */
+  keyMaterialValidTo?: string | null;
 }
 
 export interface SnapshotAlias {
@@ -83,6 +87,20 @@ export interface EmulatorControl {
   state(): Promise<Snapshot>;
   counts(): Promise<EmulatorCounts>;
   resetCounts(): Promise<void>;
+  /** A Secrets Manager secret (`secretBinary` in base64) → its ARN. */
+  secret(request: { region: string; name: string; secretString?: string; secretBinary?: string }): Promise<{ arn: string }>;
+  /** A custom key store in `connectionState` (or, with `customKeyStoreId`, that store's new state). */
+  customKeyStore(request: {
+    region?: string;
+    type?: 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
+    name?: string;
+    connectionState: string;
+    customKeyStoreId?: string;
+  }): Promise<{
+    customKeyStoreId: string;
+  }>;
+  /** Moves the emulator's clock forward: deletion windows, import tokens and key material expire. */
+  advanceTime(days: number): Promise<{ deleted: string[] }>;
   /** The mutating calls that took effect since the counters were last reset, oldest first. */
   calls(): Promise<MutatingCall[]>;
 }
@@ -107,6 +125,9 @@ export function emulatorControl(url: string): EmulatorControl {
     state: () => call('state'),
     counts: () => call('counts'),
     resetCounts: async () => void (await call('counts/reset', {})),
+    secret: (request) => call('secrets', request),
+    customKeyStore: (request) => call('custom-key-stores', request),
+    advanceTime: (days) => call('advance-time', { days }),
     calls: async () => (await call<{ calls: MutatingCall[] }>('calls')).calls,
   };
 }

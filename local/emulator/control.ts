@@ -9,8 +9,10 @@ import type { Emulator, ResetOverrides } from './emulator.ts';
 import { ALLOWED_USAGES } from './keySpecs.ts';
 import { KEY_SPECS, KEY_USAGES, type KeySpec, type KeyUsage } from './kmsFacts.ts';
 import { addKey, advanceTime, defaultKeyPolicy, newSharedKey } from './model.ts';
+import { CONNECTION_STATES, createCustomKeyStore } from './operations/customKeyStores.ts';
 import { checkRealism, REALISM_FIELDS } from './realism.ts';
-import { type EmulatorConfig, type EmulatorState, emptyCounts } from './state.ts';
+import { createSecret } from './secrets.ts';
+import { type CustomKeyStoreRecord, type EmulatorConfig, type EmulatorState, emptyCounts } from './state.ts';
 
 export interface ControlResponse {
   status: number;
@@ -215,6 +217,13 @@ function snapshot(state: EmulatorState): unknown {
         creationDate: new Date(key.creationDate).toISOString(),
         deletionDate: key.deletionDate === null ? null : new Date(key.deletionDate).toISOString(),
         pendingWindowInDays: key.pendingWindowInDays,
+        // Whether and until when the key has imported material; never the material itself.
+        ...(shared.origin === 'EXTERNAL'
+          ? {
+              origin: 'EXTERNAL',
+              ...(key.imported ? { keyMaterialValidTo: key.imported.validTo === null ? null : new Date(key.imported.validTo).toISOString() } : {}),
+            }
+          : {}),
       });
     }
   }
@@ -223,6 +232,44 @@ function snapshot(state: EmulatorState): unknown {
     for (const alias of regionAliases.values()) aliases.push({ region: alias.region, aliasName: alias.aliasName, targetKeyId: alias.targetKeyId });
   }
   return { keys, aliases };
+}
+
+function secret(emulator: Emulator, body: Body): unknown {
+  allowOnly(body, ['region', 'name', 'secretString', 'secretBinary']);
+  const { region, name, secretString, secretBinary } = body;
+  if (typeof region !== 'string' || !emulator.state.isEnabled(region)) throw new ControlError('region must be an enabled Region');
+  if (typeof name !== 'string' || !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(name)) throw new ControlError('name must be a secret name');
+  if (secretString !== undefined && typeof secretString !== 'string') throw new ControlError('secretString must be a string');
+  if (secretBinary !== undefined && typeof secretBinary !== 'string') throw new ControlError('secretBinary must be base64 text');
+  return createSecret(emulator.state, region, name, {
+    ...(secretString === undefined ? {} : { secretString: secretString as string }),
+    ...(secretBinary === undefined ? {} : { secretBinary: secretBinary as string }),
+  });
+}
+
+/** A custom key store in any connection state; with `customKeyStoreId`, changes that store's state. */
+function customKeyStore(emulator: Emulator, body: Body): unknown {
+  allowOnly(body, ['region', 'type', 'name', 'connectionState', 'customKeyStoreId']);
+  const { state } = emulator;
+  const connectionState = body.connectionState as CustomKeyStoreRecord['connectionState'];
+  if (!(CONNECTION_STATES as readonly unknown[]).includes(connectionState))
+    throw new ControlError(`connectionState must be one of ${CONNECTION_STATES.join(', ')}`);
+  if (typeof body.customKeyStoreId === 'string') {
+    const store = state.customKeyStores.get(body.customKeyStoreId);
+    if (store === undefined) throw new ControlError(`no custom key store ${body.customKeyStoreId}`);
+    store.connectionState = connectionState;
+    return { customKeyStoreId: store.id };
+  }
+  const { region, type, name } = body;
+  if (typeof region !== 'string' || !state.isEnabled(region)) throw new ControlError('region must be an enabled Region');
+  if (type !== 'AWS_CLOUDHSM' && type !== 'EXTERNAL_KEY_STORE') throw new ControlError('type must be AWS_CLOUDHSM or EXTERNAL_KEY_STORE');
+  const store = createCustomKeyStore(state, {
+    region,
+    type,
+    name: typeof name === 'string' ? name : `store-${state.customKeyStores.size + 1}`,
+    connectionState,
+  });
+  return { customKeyStoreId: store.id };
 }
 
 /** The driver playing CloudFormation: append events (oldest first) to a stack, registering it on first use. */
@@ -269,6 +316,10 @@ export function handleControl(emulator: Emulator, method: string, path: string, 
         emulator.state.counts = emptyCounts();
         emulator.state.calls = [];
         return { status: 200, body: { ok: true } };
+      case 'POST /__emulator/custom-key-stores':
+        return { status: 200, body: customKeyStore(emulator, body) };
+      case 'POST /__emulator/secrets':
+        return { status: 200, body: secret(emulator, body) };
       case 'POST /__emulator/stack-events':
         return { status: 200, body: stackEvents(emulator, body) };
       case 'POST /__emulator/advance-time':

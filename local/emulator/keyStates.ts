@@ -13,10 +13,14 @@
  * - [14] `KMSInvalidStateException: <key ARN> is creating.` (while ReplicateKey replicates)
  * - [15] `KMSInvalidStateException: <key ARN> is updating.` (while UpdatePrimaryRegion runs)
  * Cells marked `?` in the table depend on imported key material or a custom key store ([7], [9],
- * [10]); the emulator has neither, so they are the AWS_KMS key's outcome. `N/A` cells (a state the
- * key cannot have for that operation) refuse with KMSInvalidStateException.
+ * [10]); the emulator gives them the AWS_KMS key's outcome. `N/A` cells (a state the key cannot have
+ * for that operation, e.g. `Unavailable` for the import operations: only keys in a custom key store
+ * are Unavailable, and those never have imported material) refuse with KMSInvalidStateException.
+ * Keys with imported material start `PendingImport` and return to it when the material expires or
+ * is deleted (operations/keyMaterial.ts); a key in a custom key store is `Unavailable` while its
+ * store is not connected (state.ts).
  *
- * Adding an operation (e.g. the import operations, with keys in `PendingImport`) is one more row.
+ * Adding an operation is one more row.
  */
 import { faults } from './errors.ts';
 import type { KeyState } from './kmsFacts.ts';
@@ -53,6 +57,7 @@ export const KEY_STATE_TABLE: Readonly<Record<string, Row>> = {
   CreateGrant: /*          */ [Y, D, I, I, I, Y, I, Y],
   Decrypt: /*              */ [Y, D, I, I, I, I, I, Y],
   DeleteAlias: /*          */ [Y, Y, Y, Y, Y, Y, Y, Y],
+  DeleteImportedKeyMaterial: [Y, Y, Y, I, Y, I, I, I],
   DescribeKey: /*          */ [Y, Y, Y, Y, Y, Y, Y, Y],
   DisableKey: /*           */ [Y, Y, I, I, I, Y, I, I],
   DisableKeyRotation: /*   */ [Y, D, I, I, I, I, I, Y],
@@ -62,6 +67,8 @@ export const KEY_STATE_TABLE: Readonly<Record<string, Row>> = {
   GenerateDataKey: /*      */ [Y, D, I, I, I, I, I, Y],
   GetKeyPolicy: /*         */ [Y, Y, Y, Y, Y, Y, Y, Y],
   GetKeyRotationStatus: /* */ [Y, Y, Y, Y, I, I, Y, Y],
+  GetParametersForImport: /**/ [Y, Y, I, I, Y, I, I, I],
+  ImportKeyMaterial: /*    */ [Y, Y, I, I, Y, I, I, I],
   ListAliases: /*          */ [Y, Y, Y, Y, Y, Y, Y, Y],
   ListGrants: /*           */ [Y, Y, Y, Y, Y, Y, Y, Y],
   ListResourceTags: /*     */ [Y, Y, Y, Y, Y, Y, Y, Y],

@@ -69,6 +69,12 @@ export const KMS_REQUEST_QUOTAS = {
   UpdateAlias: 5,
   UpdateKeyDescription: 5,
   UpdatePrimaryRegion: 5,
+  /** Imported key material: not found on the page as read (a guess, README): the 5/s of key management. */
+  GetParametersForImport: 5,
+  ImportKeyMaterial: 5,
+  DeleteImportedKeyMaterial: 5,
+  /** Custom key stores: a guess as well (README). */
+  DescribeCustomKeyStores: 5,
   /**
    * "Cryptographic operations (symmetric) request rate", shared by Encrypt, Decrypt,
    * GenerateDataKey, …: 10,000 in most Regions (20,000 or 100,000 in a few large ones; the emulator

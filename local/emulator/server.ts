@@ -23,6 +23,7 @@ import { decideFault, latencyFor } from './faults.ts';
 import { OPERATIONS } from './operations/index.ts';
 import { chargesFor } from './quotas.ts';
 import { authorisationOn } from './realism.ts';
+import { SECRETS_TARGET_PREFIX, secretsOperation } from './secrets.ts';
 import { getResources, TAGGING_TARGET_PREFIX, taggingThrottled } from './tagIndex.ts';
 import type { Input } from './validate.ts';
 
@@ -125,7 +126,14 @@ async function taggingOperation(emulator: Emulator, region: string, operation: s
 async function handleKms(emulator: Emulator, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
   const target = String(req.headers['x-amz-target'] ?? '');
   const tagging = target.startsWith(TAGGING_TARGET_PREFIX);
-  const operation = tagging ? target.slice(TAGGING_TARGET_PREFIX.length) : target.startsWith('TrentService.') ? target.slice('TrentService.'.length) : target;
+  const secrets = target.startsWith(SECRETS_TARGET_PREFIX);
+  const operation = tagging
+    ? target.slice(TAGGING_TARGET_PREFIX.length)
+    : secrets
+      ? target.slice(SECRETS_TARGET_PREFIX.length)
+      : target.startsWith('TrentService.')
+        ? target.slice('TrentService.'.length)
+        : target;
   const region = regionOfRequest(req.headers.authorization);
   const decision = await admit(emulator, region ?? 'unknown', operation);
   if (decision === 'error5xx') return sendKmsError(res, faults.internal());
@@ -138,6 +146,8 @@ async function handleKms(emulator: Emulator, req: IncomingMessage, res: ServerRe
     if (!state.isEnabled(region)) throw new KmsFault('UnrecognizedClientException', 'The security token included in the request is invalid.');
     if (tagging) {
       output = await taggingOperation(emulator, region, operation, parseJson(body));
+    } else if (secrets) {
+      output = secretsOperation(state, region, operation, parseJson(body));
     } else {
       const spec = target.startsWith('TrentService.') ? OPERATIONS[operation] : undefined;
       if (!spec) throw new KmsFault('UnknownOperationException', `Unknown operation ${target}`);

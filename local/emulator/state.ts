@@ -2,6 +2,7 @@
  * The emulator's model of one account: keys and aliases per Region, registered IAM principals, a
  * clock that control calls can move forward, behaviour settings and request counters.
  */
+import type { KeyObject } from 'node:crypto';
 import type { KeySpec, KeyState, KeyUsage } from './kmsFacts.ts';
 import { KMS_REQUEST_QUOTAS, type KmsQuotaName, TAGGING_REQUEST_QUOTAS, type TaggingQuotaName } from './kmsFacts.ts';
 import { type FieldRealism, NO_REALISM } from './realism.ts';
@@ -38,6 +39,48 @@ export interface SharedKey {
   multiRegion: boolean;
   primaryRegion: string;
   rotation: RotationState;
+  /** `EXTERNAL`: made without material, which is imported per Region (`operations/keyMaterial.ts`). Absent = AWS_KMS. */
+  origin?: 'AWS_KMS' | 'EXTERNAL' | 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
+  /** Keys in a custom key store (`operations/customKeyStores.ts`): the store, and for XKS the external key. */
+  customKeyStoreId?: string;
+  xksKeyId?: string;
+}
+
+/** A custom key store (`operations/customKeyStores.ts`), made through the control API in any connection state. */
+export interface CustomKeyStoreRecord {
+  id: string;
+  name: string;
+  region: string;
+  type: 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
+  connectionState: 'CONNECTED' | 'CONNECTING' | 'NEVER_CONNECTED' | 'DISCONNECTED' | 'DISCONNECTING' | 'FAILED';
+  creationDate: number;
+}
+
+/** Material imported into one key (one Region): KMS does not copy it between related multi-Region keys. */
+export interface ImportedMaterial {
+  material: Buffer;
+  /** Emulator epoch ms at which it expires; null = KEY_MATERIAL_DOES_NOT_EXPIRE. */
+  validTo: number | null;
+}
+
+/** One GetParametersForImport answer: the wrapping key pair and token are one set, valid 24 hours. */
+export interface ImportParameters {
+  region: string;
+  keyId: string;
+  wrappingAlgorithm: string;
+  privateKey: KeyObject;
+  /** Emulator epoch ms. */
+  validTo: number;
+}
+
+/** A Secrets Manager secret (`operations/secrets.ts`): enough for GetSecretValue. */
+export interface SecretRecord {
+  arn: string;
+  name: string;
+  region: string;
+  secretString?: string;
+  secretBinary?: Buffer;
+  createdDate: number;
 }
 
 /** One key in one Region: a single-Region key, a multi-Region primary or a replica. */
@@ -73,6 +116,12 @@ export interface KeyRecord {
   indexLag?: Lag<Map<string, string> | null>;
   /** Grants on this key in this Region (grants are per key and Region; they go when the key goes). */
   grants?: GrantRecord[];
+  /** EXTERNAL keys: the material imported and not expired or deleted; null/absent = none (PendingImport). */
+  imported?: ImportedMaterial | null;
+  /** EXTERNAL keys: the first material ever imported here; KMS refuses any other (IncorrectKeyMaterialException). */
+  boundMaterial?: Buffer;
+  /** Keys in a custom key store: the state to return to when the store connects again. */
+  unavailableFrom?: 'Enabled' | 'Disabled';
 }
 
 /** One grant, as ListGrants shows it (`operations/grants.ts`). */
@@ -183,6 +232,12 @@ export class EmulatorState {
   crash: { pid: number; remaining: number } | null = null;
   /** Field realism: what ListAliases still shows of an alias written recently, per Region (null = absent). */
   aliasLag = new Map<string, Map<string, Lag<AliasRecord | null>>>();
+  /** Import token (base64) → the parameters it belongs to (`operations/keyMaterial.ts`). */
+  importTokens = new Map<string, ImportParameters>();
+  /** Custom key stores: id → store. */
+  customKeyStores = new Map<string, CustomKeyStoreRecord>();
+  /** Secrets Manager: secret ARN → secret (`operations/secrets.ts`). */
+  secrets = new Map<string, SecretRecord>();
   /** Dice of field realism (fresh keys, listing lag), seeded apart from the fault dice. */
   realismRandom: () => number = Math.random;
   /** CloudFormation stacks the driver plays, by StackId, with their events oldest first (`cloudFormation.ts`). */
@@ -262,6 +317,23 @@ export class EmulatorState {
     if (key.state === 'Updating' && key.updatingUntil != null && this.now() >= key.updatingUntil) {
       key.state = 'Enabled';
       key.updatingUntil = null;
+    }
+    // A key in a custom key store is Unavailable while its store is not connected (key-state table).
+    const store = key.shared.customKeyStoreId === undefined ? undefined : this.customKeyStores.get(key.shared.customKeyStoreId);
+    if (store !== undefined) {
+      if (store.connectionState !== 'CONNECTED' && (key.state === 'Enabled' || key.state === 'Disabled')) {
+        key.unavailableFrom = key.state;
+        key.state = 'Unavailable';
+      } else if (store.connectionState === 'CONNECTED' && key.state === 'Unavailable') {
+        key.state = key.unavailableFrom ?? 'Enabled';
+      }
+    }
+    // "When the key material expires, KMS deletes the key material and the KMS key becomes unusable"
+    // (Developer Guide, "Import key material"): PendingImport, unless it is pending deletion.
+    const validTo = key.imported?.validTo;
+    if (validTo != null && this.now() >= validTo) {
+      key.imported = null;
+      if (key.state === 'Enabled' || key.state === 'Disabled') key.state = 'PendingImport';
     }
   }
 

@@ -36,7 +36,7 @@ interface Traits<A> {
 const TRAITS: { readonly [K in ActionKind]?: Traits<ActionOf<K>> } = {
   CreateKey: {
     effect: 'create',
-    summary: (a) => `CreateKey ${a.spec} ${a.keyUsage}${a.multiRegion ? ' multi-Region primary' : ''}`,
+    summary: (a) => `CreateKey ${a.spec} ${a.keyUsage}${a.multiRegion ? ' multi-Region primary' : ''}${a.origin === undefined ? '' : ` Origin ${a.origin}`}`,
   },
   ReplicateKey: { effect: 'create', summary: (a) => `ReplicateKey ${keyText(a.key)} into ${a.replicaRegion}` },
   CreateAlias: { effect: 'create', summary: (a) => `CreateAlias ${a.aliasName} → ${keyText(a.key)}` },
@@ -72,6 +72,12 @@ const TRAITS: { readonly [K in ActionKind]?: Traits<ActionOf<K>> } = {
   CreateGrant: {
     effect: 'create',
     summary: (a) => `CreateGrant ${a.grantName} on ${keyText(a.key)}: ${a.granteePrincipal} may ${a.operations.join(', ')}`,
+  },
+  // The same material again (KMS refuses any other): the key becomes usable or keeps its material longer.
+  ImportKeyMaterial: {
+    effect: 'change',
+    summary: (a) =>
+      `ImportKeyMaterial ${keyText(a.key)} from ${a.secretArn} (${a.reason}), ${a.validTo === null ? 'does not expire' : `valid to ${a.validTo}`}`,
   },
   // The grantee loses the use of the key: whatever relies on the grant stops working.
   RevokeGrant: { effect: 'destroy', summary: (a) => `RevokeGrant ${a.grantName} (${a.grantId}) on ${keyText(a.key)}` },

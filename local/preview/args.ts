@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { applyRealismFlag, type FieldRealismOptions, REALISM_FLAGS } from '../emulator/realism.ts';
+import { type KeyMaterialSecretOption, parseKeyMaterialSecretOption } from './keyMaterialSecrets.ts';
 
 /** What `npm start -- …` was asked to do. */
 export interface PreviewOptions {
@@ -24,6 +25,8 @@ export interface PreviewOptions {
   keep: boolean;
   /** Field realism of the embedded emulator (`--consistency-delay-ms`, `--identity-policy FILE`, …). */
   realism: FieldRealismOptions;
+  /** `--key-material-secret NAME[@REGION]`: secrets of random key material made in the emulator, their ARNs the parameters NAME. */
+  keyMaterialSecrets: KeyMaterialSecretOption[];
 }
 
 export const USAGE = `Usage: npm start [-- OPTIONS]
@@ -39,6 +42,10 @@ Create, the attributes, an Update, then Delete, each answer checked as CloudForm
   --param Name=Value   a template parameter (repeatable)
   --import Name=Value  the value of an Fn::ImportValue export (repeatable); a ServiceToken that
                        cannot be resolved does not matter locally
+  --key-material-secret NAME[@REGION]
+                       a Secrets Manager secret in the emulator (Region default us-east-1) holding
+                       32 random bytes of key material, its ARN the template parameter NAME: for
+                       keys with Origin: EXTERNAL and KeyMaterial (repeatable; docs/key-material.md)
   --all                print every key and attribute, however many (default: a summary past 40)
   --show-policy        print the generated key policy of every key
   --endpoint URL       deploy into a running emulator (npm run emulator -- --port 4566) instead
@@ -63,7 +70,7 @@ export class UsageError extends Error {
   }
 }
 
-const WITH_VALUE = new Set(['--template', '--update', '--resource', '--param', '--import', '--endpoint']);
+const WITH_VALUE = new Set(['--template', '--update', '--resource', '--param', '--import', '--endpoint', '--key-material-secret']);
 
 /** Parses `process.argv.slice(2)`. @throws UsageError */
 export function parseArgs(argv: string[]): PreviewOptions {
@@ -76,6 +83,7 @@ export function parseArgs(argv: string[]): PreviewOptions {
     help: false,
     keep: false,
     realism: {},
+    keyMaterialSecrets: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -91,6 +99,7 @@ export function parseArgs(argv: string[]): PreviewOptions {
       else if (arg === '--resource') options.resource = value;
       else if (arg === '--endpoint') options.endpoint = endpointOf(value);
       else if (arg === '--param') assign(options.parameters, arg, value);
+      else if (arg === '--key-material-secret') options.keyMaterialSecrets.push(keyMaterialSecret(value));
       else assign(options.imports, arg, value);
     } else if (!realismFlag(options.realism, arg, argv[i + 1])) throw new UsageError(`unknown argument ${arg}`);
     else i++;
@@ -125,6 +134,12 @@ function realismFlag(realism: FieldRealismOptions, flag: string, value: string |
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+function keyMaterialSecret(text: string): KeyMaterialSecretOption {
+  const option = parseKeyMaterialSecretOption(text);
+  if (option === undefined) throw new UsageError(`--key-material-secret expects NAME or NAME@REGION (a template parameter), got ${JSON.stringify(text)}`);
+  return option;
 }
 
 function assign(target: Record<string, string>, flag: string, text: string): void {

@@ -65,6 +65,7 @@ describe('Function: buildAttributes (every family obeys ReturnAttributes)', () =
             Grants: { app: { GranteePrincipal: `arn:aws:iam::${ACCOUNT_ID}:role/app`, GrantedOperations: ['Decrypt'] } },
           },
           elsewhere: { Region: 'ap-south-1' },
+          later: { Region: 'us-east-1', Origin: 'EXTERNAL' },
         },
       },
       { accountId: ACCOUNT_ID },
@@ -79,9 +80,10 @@ describe('Function: buildAttributes (every family obeys ReturnAttributes)', () =
     const others = ATTRIBUTE_FAMILIES.filter((f) => f !== family).flatMap((f) => [f, `${f}.*`]);
 
     // Act
-    const all = buildAttributes(state, { orders: MRK }, CONTEXT, ['*'], ['ap-northeast-1'], grantIds);
-    const selected = buildAttributes(state, { orders: MRK }, CONTEXT, [family, `${family}.*`], ['ap-northeast-1'], grantIds);
-    const without = buildAttributes(state, { orders: MRK }, CONTEXT, others, ['ap-northeast-1'], grantIds);
+    const keyIds = { orders: MRK, later: '00000000-0000-4000-8000-000000000001' };
+    const all = buildAttributes(state, keyIds, CONTEXT, ['*'], ['ap-northeast-1'], grantIds);
+    const selected = buildAttributes(state, keyIds, CONTEXT, [family, `${family}.*`], ['ap-northeast-1'], grantIds);
+    const without = buildAttributes(state, keyIds, CONTEXT, others, ['ap-northeast-1'], grantIds);
 
     // Assess
     const ofFamily = (data: Record<string, string>) => Object.keys(data).filter((name) => name.split('.')[0] === family);

@@ -11,10 +11,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CUSTOM_RESOURCE_TYPE, createDriver, DEFAULT_BUNDLE_PATH, type Driver, parseTemplate, Stack, type TemplateMap } from '../../local/driver/index.ts';
+import { emulatorControl } from '../../local/emulator/client.ts';
 import { DEFAULT_ENABLED_REGIONS, startEmulator } from '../../local/emulator/index.ts';
 import { checkAttributes } from '../../local/preview/attributeCheck.ts';
 import { contextOf } from '../../local/preview/context.ts';
 import { attributeReadsOf } from '../../local/preview/getAttReads.ts';
+import { makeKeyMaterialSecrets, parseKeyMaterialSecretOption } from '../../local/preview/keyMaterialSecrets.ts';
 import { principalsIn, resolveTemplate } from '../../local/preview/templates.ts';
 import { ROOT } from './run.ts';
 
@@ -83,7 +85,10 @@ describe('Every template of README.md, docs/ and examples/ previews', () => {
     // Prepare: the template as `npm start` resolves it, in a stack of its own.
     const template = asTemplate(example.text)!;
     const version = { file: example.name, text: example.text, template };
-    const resolved = resolveTemplate(version, { parameters: {}, imports: {} });
+    // A template whose preview command names `--key-material-secret NAME` gets that secret, as npm start makes it.
+    const secrets = [...example.text.matchAll(/--key-material-secret (\S+)/g)].map((m) => parseKeyMaterialSecretOption(m[1]!)!);
+    const parameters = await makeKeyMaterialSecrets(emulatorControl(emulator.url), secrets);
+    const resolved = resolveTemplate(version, { parameters, imports: {} });
     const own = { ...resolved, stackId: resolved.stackId.replace(/\/[^/]+$/, `/docs-${++stacks}`) };
     await fetch(`${emulator.url}/__emulator/principals`, {
       method: 'POST',

@@ -88,4 +88,29 @@ Resources:
     expect(full.stdout).not.toContain('summarised');
     expect(full.stdout.match(/alias\/a +\S+ +single-Region .* Enabled /g)).toHaveLength(regions);
   });
+
+  it('previews imported key material end to end with a secret of random material in the emulator, never printing it', async () => {
+    // Act
+    const run = await runStart(['--template', 'examples/imported-key-material.yaml', '--key-material-secret', 'MaterialSecretArn']);
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /Key material: 32 random bytes in the emulator's Secrets Manager, secret arn:aws:secretsmanager:us-east-1:\d{12}:secret:preview\/MaterialSecretArn-\S+ /,
+    );
+    expect(run.stdout).toMatch(/KMS calls made: .*ImportKeyMaterial×3/);
+    expect(run.stdout).toContain('(Origin EXTERNAL: the same imported material in both Regions): "hello from us-east-1"');
+    expect(run.stdout).toMatch(/AwaitingImport\.eu-west-1\.cmk-later +true/);
+    expect(run.stdout).toContain('Full lifecycle done');
+  });
+
+  it('refuses a --key-material-secret that names no parameter', async () => {
+    // Act
+    const run = await runStart(['--key-material-secret', 'not a name']);
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stderr + run.stdout).toContain('--key-material-secret expects NAME or NAME@REGION');
+    expect(run.stderr + run.stdout).not.toMatch(STACK_FRAME);
+  });
 });

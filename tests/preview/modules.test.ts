@@ -30,7 +30,22 @@ const counts = (patch: Partial<EmulatorCounts>): EmulatorCounts => ({
 describe('Function: parseArgs', () => {
   it('reads every option, repeatable ones included, and refuses what it does not know', () => {
     // Act
-    const options = parseArgs(['--template', 'a.yaml', '--update', 'b.yaml', '--param', 'A=1=2', '--import', 'X=y', '--all', '--show-policy']);
+    const options = parseArgs([
+      '--template',
+      'a.yaml',
+      '--update',
+      'b.yaml',
+      '--param',
+      'A=1=2',
+      '--import',
+      'X=y',
+      '--all',
+      '--show-policy',
+      '--key-material-secret',
+      'Material',
+      '--key-material-secret',
+      'Other@eu-west-1',
+    ]);
 
     // Assess
     expect(options).toEqual({
@@ -43,6 +58,10 @@ describe('Function: parseArgs', () => {
       help: false,
       keep: false,
       realism: {},
+      keyMaterialSecrets: [
+        { parameter: 'Material', region: 'us-east-1' },
+        { parameter: 'Other', region: 'eu-west-1' },
+      ],
     });
     expect(parseArgs(['--endpoint', 'http://127.0.0.1:4566/', '--keep'])).toMatchObject({ endpoint: 'http://127.0.0.1:4566', keep: true });
     expect(() => parseArgs(['--keep'])).toThrow(new UsageError('--keep needs --endpoint URL: an embedded emulator ends with the preview'));

@@ -78,6 +78,8 @@ export class FakeKms {
   readonly calls: FakeCall[] = [];
   /** Tags of these key ids cannot be read (AccessDeniedException). */
   readonly tagsDenied = new Set<string>();
+  /** Custom key stores (id → connection state) DescribeCustomKeyStores knows, in every Region. */
+  readonly customKeyStores = new Map<string, string>();
   /** principal ARN → epoch ms from which IAM knows it (absent = known). */
   readonly principalsKnownAt = new Map<string, number>();
   readonly #faults: Fault[] = [];
@@ -376,6 +378,16 @@ export class FakeKms {
           const grantId = `grant-${String(this.#nextId++).padStart(8, '0')}`;
           key.grants.push({ grantId, name: kmsName, parameters });
           return { grantId };
+        }),
+      describeCustomKeyStore: (customKeyStoreId) =>
+        call('describeCustomKeyStore', [customKeyStoreId], () => {
+          const connectionState = this.customKeyStores.get(customKeyStoreId);
+          return connectionState === undefined ? null : { id: customKeyStoreId, type: 'AWS_CLOUDHSM', connectionState };
+        }),
+      importKeyMaterial: (input) =>
+        call('importKeyMaterial', [input], () => {
+          const key = this.#found(region, input.keyId);
+          if (key.state === 'PendingImport') key.state = 'Enabled';
         }),
       revokeGrant: (keyId, grantId) =>
         call('revokeGrant', [keyId, grantId], () => {

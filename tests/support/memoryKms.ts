@@ -75,7 +75,17 @@ export class MemoryKms {
     switch (action.kind) {
       case 'CreateKey': {
         const key = this.#newKey(action.region, action);
+        // An EXTERNAL key is made without material: PendingImport until its material is imported.
+        if (action.origin !== undefined && action.origin !== 'AWS_KMS') key.origin = action.origin;
+        if (action.origin === 'EXTERNAL') key.state = 'PendingImport';
         this.created.set(action.id, key.keyId);
+        break;
+      }
+      case 'ImportKeyMaterial': {
+        const key = requireUsable(this.#key(action.region, action.key));
+        if (key.origin !== 'EXTERNAL') throw err('UnsupportedOperationException', `${key.arn} is not an EXTERNAL key`);
+        if (key.state === 'PendingImport') key.state = 'Enabled';
+        key.keyMaterialValidTo = action.validTo;
         break;
       }
       case 'ReplicateKey': {
@@ -83,6 +93,7 @@ export class MemoryKms {
         if (primary.role !== 'PRIMARY') throw kmsErrors.notPrimary(primary.arn);
         requireUsable(primary);
         if (primary.state === 'Disabled') throw kmsErrors.disabled(primary.arn);
+        if (primary.state === 'PendingImport') throw kmsErrors.invalidState(primary.arn, primary.state);
         if (action.replicaRegion === action.region) throw err('ValidationException', 'ReplicaRegion must differ from the primary Region');
         if (this.#find(action.replicaRegion, primary.keyId)) throw kmsErrors.replicaExists(primary.keyId, action.replicaRegion);
         this.#state.keys.push({
@@ -96,6 +107,8 @@ export class MemoryKms {
           policy: action.policy,
           tags: { ...action.tags },
           deletionDate: null,
+          // KMS does not copy imported material: a replica of an EXTERNAL key awaits its own import.
+          ...(primary.origin === 'EXTERNAL' ? { state: 'PendingImport' as const, keyMaterialValidTo: undefined } : {}),
         });
         primary.replicaRegions = [...primary.replicaRegions, action.replicaRegion].sort(cmp);
         break;

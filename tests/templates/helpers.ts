@@ -93,6 +93,7 @@ const SERVICE_OF_PACKAGE: Record<string, string> = {
   '@aws-sdk/client-kms': 'kms',
   '@aws-sdk/client-account': 'account',
   '@aws-sdk/client-resource-groups-tagging-api': 'tag',
+  '@aws-sdk/client-secrets-manager': 'secretsmanager',
   '@aws-sdk/client-cloudformation': 'cloudformation',
 };
 

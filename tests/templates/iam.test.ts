@@ -15,7 +15,15 @@ const JUSTIFIED_EXTRA_ACTIONS: Record<string, string> = {
 };
 
 /** KMS operations that change nothing. */
-const READ_ONLY = new Set(['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags', 'kms:ListKeys', 'kms:ListAliases']);
+const READ_ONLY = new Set([
+  'kms:DescribeCustomKeyStores',
+  'kms:DescribeKey',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListResourceTags',
+  'kms:ListKeys',
+  'kms:ListAliases',
+]);
 
 function nullCondition(statement: Statement, key: string): unknown {
   return statement.Condition?.Null?.[key];
@@ -29,7 +37,7 @@ describe('Function: execution role policy', () => {
   it('grants exactly the AWS operations lib/aws calls, plus the justified extras', () => {
     // Prepare
     const { actions: called, unknownPackages } = actionsCalledByCode();
-    const granted = grantedActions(roleStatements(template, { AdoptionAllowed: true }));
+    const granted = grantedActions(roleStatements(template, { AdoptionAllowed: true, ReadsKeyMaterialSecrets: true }));
 
     // Act
     const notGranted = [...called].filter((action) => !granted.has(action));
@@ -276,5 +284,37 @@ describe('Function: execution role policy', () => {
     expect(policy.Properties.Roles).toEqual([{ Ref: 'FunctionRole' }]);
     expect(statements.flatMap(actionsOf).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
     expect(statements[0]!.Resource).toEqual({ 'Fn::GetAtt': ['LogGroup', 'Arn'] });
+  });
+});
+
+describe('Function: execution role policy for imported key material', () => {
+  it('reads no secret unless the operator lists them, and then only those', () => {
+    // Prepare
+    const parameters = template.Parameters as Record<string, Record<string, unknown>>;
+
+    // Act
+    const byDefault = roleStatements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
+    const optedIn = roleStatements(template, { ReadsKeyMaterialSecrets: true }).find((s) => s.Sid === 'ReadKeyMaterialSecrets')!;
+
+    // Assess
+    expect(parameters.KeyMaterialSecretArns).toMatchObject({ Type: 'String', Default: '' });
+    expect(byDefault).toEqual([]);
+    expect(actionsOf(optedIn)).toEqual(['secretsmanager:GetSecretValue']);
+    expect(optedIn.Resource).toEqual({ 'Fn::Split': [',', { Ref: 'KeyMaterialSecretArns' }] });
+  });
+
+  it('imports material only into keys carrying the ownership tag, and never deletes material', () => {
+    // Prepare
+    const statements = roleStatements(template, { AdoptionAllowed: true, ReadsKeyMaterialSecrets: true });
+
+    // Act
+    const importing = statements.filter((s) => actionsOf(s).some((a) => a.includes('ImportKeyMaterial') || a.includes('GetParametersForImport')));
+    const deleting = statements.flatMap(actionsOf).filter((a) => a === 'kms:DeleteImportedKeyMaterial');
+
+    // Assess
+    expect(importing.map((s) => s.Sid)).toEqual(['ImportKeyMaterialOfOwnedKeys']);
+    expect(resourcesOf(importing[0]!)).toEqual([KEY_ARNS]);
+    expect(nullCondition(importing[0]!, RESOURCE_TAG_PRESENT)).toBe('false');
+    expect(deleting).toEqual([]);
   });
 });

@@ -168,7 +168,7 @@ export interface CustomerMasterKeyProps {
    */
   readonly removalPolicy?: 'Delete' | 'Retain';
   /**
-   * Allows a change that needs a new key (`Spec`, `KeyUsage`, `MultiRegion`, or the primary `Region` when it cannot move in place). Without it such a change is refused and nothing is changed ([Lifecycle](lifecycle.md#replacement-and-allowreplacement)).
+   * Allows a change that needs a new key (`Spec`, `KeyUsage`, `MultiRegion`, `Origin`, `CustomKeyStoreIds`, `KeyMaterial.SecretArn`, or the primary `Region` when it cannot move in place). Without it such a change is refused and nothing is changed ([Lifecycle](lifecycle.md#replacement-and-allowreplacement)).
    * @default `false`
    */
   readonly allowReplacement?: boolean;
@@ -187,6 +187,26 @@ export interface CustomerMasterKeyProps {
    * @default `{}`
    */
   readonly grants?: Record<string, KeyGrantProps>;
+  /**
+   * Where the key's material comes from. `EXTERNAL`: made without material (`PendingImport`) and, with `KeyMaterial`, imported into the primary and every replica; no automatic rotation. `AWS_CLOUDHSM`/`EXTERNAL_KEY_STORE`: a single-Region `SYMMETRIC_DEFAULT` key in the custom key store `CustomKeyStoreIds` names for its Region. A change is a replacement (refused unless `AllowReplacement`). See [key-material.md](key-material.md).
+   * @default `AWS_KMS`
+   */
+  readonly origin?: 'AWS_KMS' | 'EXTERNAL' | 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
+  /**
+   * Only with `Origin: EXTERNAL` and `Spec: SYMMETRIC_DEFAULT`: the Secrets Manager secret holding the 256-bit material (`SecretBinary`, or base64 in `SecretString`) and when the imported material expires (ISO 8601 instant; absent: never). Imported again when it expired, when `ValidTo` changes, and from a changed `SecretArn` (KMS refuses other material). Needed for `ReplicaRegions` and `Grants` on an `EXTERNAL` key. See [key-material.md](key-material.md).
+   * @default none
+   */
+  readonly keyMaterial?: Record<string, unknown>;
+  /**
+   * With `Origin: AWS_CLOUDHSM` or `EXTERNAL_KEY_STORE`: the custom key store of each Region of the key; every Region of the key must be named. Each store must be `CONNECTED` (checked with DescribeCustomKeyStores before any key is made). A change is a replacement.
+   * @default none
+   */
+  readonly customKeyStoreIds?: Record<string, string>;
+  /**
+   * With `Origin: EXTERNAL_KEY_STORE`: the external key of each Region named by `CustomKeyStoreIds`.
+   * @default none
+   */
+  readonly xksKeyIds?: Record<string, string>;
 }
 
 /**

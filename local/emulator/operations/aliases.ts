@@ -27,7 +27,7 @@ function arnOf(ctx: OpContext, name: string): string {
   return aliasArn(ctx.state.partition(ctx.region), ctx.region, ctx.state.accountId, name);
 }
 
-/** The key an alias may point at: customer managed, Enabled or Disabled. */
+/** The key an alias may point at: customer managed, Enabled, Disabled or PendingImport (key-state table). */
 function aliasTarget(ctx: OpContext, operation: string): KeyRecord {
   const key = keyFromInput(ctx, false, 'TargetKeyId');
   requireCustomerManaged(ctx, key, operation);

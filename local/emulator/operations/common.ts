@@ -73,7 +73,10 @@ export function keyMetadata(state: EmulatorState, key: KeyRecord): Record<string
     Description: key.description,
     KeyUsage: shared.usage,
     KeyState: key.state,
-    Origin: 'AWS_KMS',
+    Origin: shared.origin ?? 'AWS_KMS',
+    ...(shared.customKeyStoreId === undefined ? {} : { CustomKeyStoreId: shared.customKeyStoreId }),
+    ...(shared.xksKeyId === undefined ? {} : { XksKeyConfiguration: { Id: shared.xksKeyId } }),
+    ...importMetadata(key),
     KeyManager: key.keyManager,
     CustomerMasterKeySpec: shared.spec,
     KeySpec: shared.spec,
@@ -95,6 +98,13 @@ export function keyMetadata(state: EmulatorState, key: KeyRecord): Record<string
     };
   }
   return metadata;
+}
+
+/** KeyMetadata's import fields: ExpirationModel and ValidTo while the key has material. */
+export function importMetadata(key: KeyRecord): Record<string, unknown> {
+  if (key.shared.origin !== 'EXTERNAL' || !key.imported) return {};
+  const { validTo } = key.imported;
+  return validTo === null ? { ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' } : { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidTo: validTo / 1000 };
 }
 
 /**

@@ -16,6 +16,12 @@ function materialFor(key: KeyRecord, operation: string): Buffer {
   if (key.shared.usage !== 'ENCRYPT_DECRYPT') throw faults.invalidKeyUsage(`${key.arn} key usage is ${key.shared.usage} which is not valid for ${operation}.`);
   // The key-state table ("While the key state is Updating, you can use the keys in cryptographic operations").
   checkKeyState(operation, key);
+  // Imported material is per Region: a replica decrypts only with the material imported into it. An
+  // EXTERNAL key without material is PendingImport, which the table has refused already.
+  if (key.shared.origin === 'EXTERNAL') {
+    if (!key.imported) throw faults.invalidState(`${key.arn} is pending import.`);
+    return key.imported.material;
+  }
   if (key.shared.material === null) throw faults.unsupported(`The emulator does not implement ${operation} with ${key.shared.spec} keys.`);
   return key.shared.material;
 }

@@ -3,8 +3,10 @@ import type { QuotaName } from '../quotas.ts';
 import { aliasOperations } from './aliases.ts';
 import type { OperationHandler } from './common.ts';
 import { cryptographicOperations } from './cryptographic.ts';
+import { customKeyStoreOperations } from './customKeyStores.ts';
 import { deletionOperations } from './deletion.ts';
 import { grantOperations } from './grants.ts';
+import { keyMaterialOperations } from './keyMaterial.ts';
 import { keyPolicyOperations } from './keyPolicy.ts';
 import { keyOperations } from './keys.ts';
 import { replicaOperations } from './replicas.ts';
@@ -28,6 +30,8 @@ const handlers: Record<string, OperationHandler> = {
   ...deletionOperations,
   ...cryptographicOperations,
   ...grantOperations,
+  ...keyMaterialOperations,
+  ...customKeyStoreOperations,
 };
 
 const READ_ONLY = new Set([
@@ -39,6 +43,9 @@ const READ_ONLY = new Set([
   'ListResourceTags',
   'ListGrants',
   'ListRetirableGrants',
+  // Changes no key: it hands out a wrapping key and token.
+  'GetParametersForImport',
+  'DescribeCustomKeyStores',
 ]);
 const CRYPTOGRAPHIC = new Set(Object.keys(cryptographicOperations));
 

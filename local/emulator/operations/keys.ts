@@ -21,6 +21,7 @@ import {
   parseTags,
   requireCustomerManaged,
 } from './common.ts';
+import { keyStoreFor } from './customKeyStores.ts';
 
 export const MAX_DESCRIPTION = 8192;
 export const MAX_POLICY_CHARS = 131072;
@@ -46,15 +47,28 @@ const createKey: OperationHandler = (ctx) => {
   const usage = optEnum(input, 'KeyUsage', KEY_USAGES) ?? 'ENCRYPT_DECRYPT';
   if (!ALLOWED_USAGES[spec].includes(usage)) throw faults.validation(`KeyUsage ${usage} is not compatible with KeySpec ${spec}.`);
   const origin = optEnum(input, 'Origin', ['AWS_KMS', 'EXTERNAL', 'AWS_CLOUDHSM', 'EXTERNAL_KEY_STORE'] as const) ?? 'AWS_KMS';
-  if (origin !== 'AWS_KMS' || input.CustomKeyStoreId !== undefined || input.XksKeyId !== undefined) {
-    throw faults.unsupported('The emulator supports only keys with Origin AWS_KMS in the default key store.');
-  }
+
+  // Imported material: symmetric, HMAC, RSA, ECC and SM2 (KMS Developer Guide, "Requirements for imported key material").
+  if (origin === 'EXTERNAL' && spec.startsWith('ML_DSA_')) throw faults.unsupported(`KeySpec ${spec} does not support Origin EXTERNAL.`);
   const description = optString(input, 'Description', { max: MAX_DESCRIPTION }) ?? '';
   const multiRegion = optBool(input, 'MultiRegion') ?? false;
   const tags = parseTags(input, 'Tags');
   checkNewKeyTagCount(tags);
   const policy = policyFromInput(ctx, 'Policy', optBool(input, 'BypassPolicyLockoutSafetyCheck') ?? false);
-  const key = addKey(ctx.state, { region: ctx.region, shared: newSharedKey(spec, usage, multiRegion, ctx.region), description, policy, tags });
+  const store = keyStoreFor(ctx, origin, spec, multiRegion);
+  const shared = newSharedKey(spec, usage, multiRegion, ctx.region);
+  if (store !== undefined) {
+    shared.origin = origin;
+    shared.customKeyStoreId = store.id;
+    if (store.xksKeyId !== undefined) shared.xksKeyId = store.xksKeyId;
+  }
+  if (origin === 'EXTERNAL') {
+    // "Keys with imported key material are created in the PendingImport state" (Key states of AWS KMS keys).
+    shared.origin = 'EXTERNAL';
+    shared.material = null;
+  }
+  const key = addKey(ctx.state, { region: ctx.region, shared, description, policy, tags });
+  if (origin === 'EXTERNAL') key.state = 'PendingImport';
   markFresh(ctx.state, key);
   indexNewKey(ctx.state, key);
   return { KeyMetadata: keyMetadata(ctx.state, key) };

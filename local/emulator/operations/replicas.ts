@@ -36,6 +36,12 @@ const replicateKey: OperationHandler = (ctx) => {
   checkNewKeyTagCount(tags);
   const policy = policyFromInput({ ...ctx, region: replicaRegion }, 'Policy', optBool(input, 'BypassPolicyLockoutSafetyCheck') ?? false);
   const replica = addKey(state, { region: replicaRegion, shared: primary.shared, description, policy, tags, creatingMs: state.config.replicaCreatingMs });
+  // "AWS KMS does not copy or synchronize the key material from a primary key with imported key
+  // material to its replica keys": the replica awaits its own import (Creating is not modelled for it).
+  if (primary.shared.origin === 'EXTERNAL') {
+    replica.state = 'PendingImport';
+    replica.creatingUntil = null;
+  }
   markFresh(state, replica);
   indexNewKey(state, replica);
   return { ReplicaKeyMetadata: keyMetadata(state, replica), ReplicaPolicy: policy, ReplicaTags: tagList(tags) };

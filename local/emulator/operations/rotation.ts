@@ -12,6 +12,8 @@ import { optInt } from '../validate.ts';
 import { keyFromInput, type OperationHandler, requireCustomerManaged } from './common.ts';
 
 function requireRotatable(key: KeyRecord): void {
+  // "You cannot enable automatic key rotation of any KMS key with imported key material."
+  if (key.shared.origin === 'EXTERNAL') throw faults.unsupported(`${key.arn} has imported key material; automatic rotation is not supported.`);
   if (!canRotate(key.shared.spec, key.shared.usage)) {
     throw faults.unsupported(
       `${key.arn} has key spec ${key.shared.spec} and key usage ${key.shared.usage}; automatic rotation is supported only for symmetric encryption keys.`,

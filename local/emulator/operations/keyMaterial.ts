@@ -1,0 +1,165 @@
+/**
+ * Imported key material (KMS Developer Guide, "Importing key material for AWS KMS keys" and the
+ * GetParametersForImport / ImportKeyMaterial / DeleteImportedKeyMaterial API references):
+ * - a key made with `Origin: EXTERNAL` has no material and is `PendingImport`;
+ * - GetParametersForImport answers an RSA wrapping public key (DER SubjectPublicKeyInfo) and an
+ *   import token, "an indivisible set", valid for 24 hours (`ParametersValidTo`);
+ * - ImportKeyMaterial unwraps the material with the set's private key, refuses a token of another
+ *   key (InvalidImportTokenException), an expired one (ExpiredImportTokenException), material that
+ *   does not unwrap (InvalidCiphertextException), and material other than what the key had
+ *   (IncorrectKeyMaterialException: "you can reimport the same key material, but you cannot import
+ *   different key material"); it sets ExpirationModel / ValidTo and takes PendingImport to Enabled;
+ * - KMS does not copy imported material between related multi-Region keys: each Region has its own.
+ * Guesses (README): the wrapping key pair is made once per key spec and reused; the binding to the
+ * first material is per Region; a token may be used more than once within its 24 hours.
+ */
+import { constants, generateKeyPairSync, type KeyObject, privateDecrypt, randomBytes } from 'node:crypto';
+import { faults, KmsFault } from '../errors.ts';
+import { checkKeyState } from '../keyStates.ts';
+import type { KeyRecord } from '../state.ts';
+import { optBlob, optEnum } from '../validate.ts';
+import { keyFromInput, type OperationHandler, requireCustomerManaged } from './common.ts';
+
+const DAY_MS = 86_400_000;
+
+/** "Each public key and import token set is valid for 24 hours." */
+export const IMPORT_PARAMETERS_VALID_MS = DAY_MS;
+
+/** GetParametersForImport's `WrappingAlgorithm` values; RSAES_PKCS1_V1_5 is refused since 2023-10-10. */
+export const WRAPPING_ALGORITHMS = [
+  'RSAES_PKCS1_V1_5',
+  'RSAES_OAEP_SHA_1',
+  'RSAES_OAEP_SHA_256',
+  'RSA_AES_KEY_WRAP_SHA_1',
+  'RSA_AES_KEY_WRAP_SHA_256',
+  'SM2PKE',
+] as const;
+export const WRAPPING_KEY_SPECS = ['RSA_2048', 'RSA_3072', 'RSA_4096', 'SM2'] as const;
+
+/** Bytes of SYMMETRIC_DEFAULT key material: 256 bits. */
+const SYMMETRIC_MATERIAL_BYTES = 32;
+
+/** RSA key pairs per wrapping key spec, made on first use (RSA_4096 generation takes a noticeable time). */
+const wrappingKeys = new Map<string, { publicKey: KeyObject; privateKey: KeyObject }>();
+
+function wrappingKeyPair(spec: 'RSA_2048' | 'RSA_3072' | 'RSA_4096'): { publicKey: KeyObject; privateKey: KeyObject } {
+  let pair = wrappingKeys.get(spec);
+  if (pair === undefined) {
+    pair = generateKeyPairSync('rsa', { modulusLength: Number(spec.slice(4)) });
+    wrappingKeys.set(spec, pair);
+  }
+  return pair;
+}
+
+function requireExternal(key: KeyRecord, operation: string): void {
+  if (key.shared.origin !== 'EXTERNAL') throw faults.unsupported(`${key.arn} origin is ${key.shared.origin ?? 'AWS_KMS'} which is not valid for ${operation}.`);
+}
+
+function required<T>(value: T | undefined, field: string): T {
+  if (value === undefined) {
+    throw faults.validation(
+      `1 validation error detected: Value null at '${field.charAt(0).toLowerCase()}${field.slice(1)}' failed to satisfy constraint: Member must not be null`,
+    );
+  }
+  return value;
+}
+
+const getParametersForImport: OperationHandler = (ctx) => {
+  const algorithm = required(optEnum(ctx.input, 'WrappingAlgorithm', WRAPPING_ALGORITHMS), 'WrappingAlgorithm');
+  const spec = required(optEnum(ctx.input, 'WrappingKeySpec', WRAPPING_KEY_SPECS), 'WrappingKeySpec');
+  const key = keyFromInput(ctx, false);
+  requireCustomerManaged(ctx, key, 'GetParametersForImport');
+  requireExternal(key, 'GetParametersForImport');
+  checkKeyState('GetParametersForImport', key);
+  if (algorithm === 'RSAES_PKCS1_V1_5') throw faults.validation('The RSAES_PKCS1_V1_5 wrapping algorithm is no longer supported.');
+  if (spec === 'SM2' || algorithm === 'SM2PKE')
+    throw faults.validation('The SM2 wrapping key spec and the SM2PKE wrapping algorithm are supported only in China Regions.');
+  const pair = wrappingKeyPair(spec);
+  const token = randomBytes(64).toString('base64');
+  const validTo = ctx.state.now() + IMPORT_PARAMETERS_VALID_MS;
+  ctx.state.importTokens.set(token, { region: ctx.region, keyId: key.shared.keyId, wrappingAlgorithm: algorithm, privateKey: pair.privateKey, validTo });
+  return {
+    KeyId: key.arn,
+    ImportToken: token,
+    PublicKey: pair.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+    ParametersValidTo: validTo / 1000,
+  };
+};
+
+/** The material inside `wrapped`, or InvalidCiphertextException (RSA_AES wrapping is not emulated: UnsupportedOperation). */
+function unwrap(wrapped: Buffer, algorithm: string, privateKey: KeyObject): Buffer {
+  if (algorithm.startsWith('RSA_AES_KEY_WRAP')) throw faults.unsupported(`The emulator does not unwrap ${algorithm} key material.`);
+  try {
+    return privateDecrypt(
+      { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: algorithm === 'RSAES_OAEP_SHA_256' ? 'sha256' : 'sha1' },
+      wrapped,
+    );
+  } catch {
+    throw faults.invalidCiphertext();
+  }
+}
+
+/** `ValidTo` as the SDK sends it (epoch seconds) → epoch ms, or null when the material does not expire. */
+function expiryOf(ctx: Parameters<OperationHandler>[0]): number | null {
+  const model = optEnum(ctx.input, 'ExpirationModel', ['KEY_MATERIAL_EXPIRES', 'KEY_MATERIAL_DOES_NOT_EXPIRE'] as const) ?? 'KEY_MATERIAL_EXPIRES';
+  const raw = ctx.input.ValidTo;
+  if (model === 'KEY_MATERIAL_DOES_NOT_EXPIRE') {
+    if (raw !== undefined && raw !== null) throw faults.validation('ValidTo must not be specified when ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE.');
+    return null;
+  }
+  if (typeof raw !== 'number' || !Number.isFinite(raw)) throw faults.validation('ValidTo is required when ExpirationModel is KEY_MATERIAL_EXPIRES.');
+  const validTo = Math.floor(raw) * 1000;
+  if (validTo <= ctx.state.now()) throw faults.validation('ValidTo must be in the future.');
+  return validTo;
+}
+
+const importKeyMaterial: OperationHandler = (ctx) => {
+  const { state, input } = ctx;
+  const token = required(optBlob(input, 'ImportToken', 6144), 'ImportToken').toString('base64');
+  const wrapped = required(optBlob(input, 'EncryptedKeyMaterial', 6144), 'EncryptedKeyMaterial');
+  const validTo = expiryOf(ctx);
+  const key = keyFromInput(ctx, false);
+  requireCustomerManaged(ctx, key, 'ImportKeyMaterial');
+  requireExternal(key, 'ImportKeyMaterial');
+  checkKeyState('ImportKeyMaterial', key);
+  const parameters = state.importTokens.get(token);
+  if (parameters === undefined || parameters.keyId !== key.shared.keyId || parameters.region !== ctx.region) {
+    throw new KmsFault('InvalidImportTokenException', 'The import token is not valid for the specified KMS key.');
+  }
+  if (state.now() >= parameters.validTo)
+    throw new KmsFault('ExpiredImportTokenException', 'The import token has expired. Use GetParametersForImport to get a new one.');
+  const material = unwrap(wrapped, parameters.wrappingAlgorithm, parameters.privateKey);
+  checkMaterial(key, material);
+  key.boundMaterial ??= material;
+  key.imported = { material, validTo };
+  if (key.state === 'PendingImport') key.state = 'Enabled';
+  return undefined;
+};
+
+/** Only 256-bit symmetric material is emulated; a key that had material takes only the same again. */
+function checkMaterial(key: KeyRecord, material: Buffer): void {
+  if (key.shared.spec !== 'SYMMETRIC_DEFAULT') throw faults.unsupported(`The emulator imports only SYMMETRIC_DEFAULT key material, not ${key.shared.spec}.`);
+  if (material.length !== SYMMETRIC_MATERIAL_BYTES) {
+    throw new KmsFault('IncorrectKeyMaterialException', `The key material is ${material.length} bytes; SYMMETRIC_DEFAULT key material must be 256 bits.`);
+  }
+  if (key.boundMaterial !== undefined && !key.boundMaterial.equals(material)) {
+    throw new KmsFault('IncorrectKeyMaterialException', 'The key material is not the key material that was previously imported into this KMS key.');
+  }
+}
+
+/** "Deletes key material that was previously imported … changes the KMS key's state to PendingImport" (unless PendingDeletion). */
+const deleteImportedKeyMaterial: OperationHandler = (ctx) => {
+  const key = keyFromInput(ctx, false);
+  requireCustomerManaged(ctx, key, 'DeleteImportedKeyMaterial');
+  requireExternal(key, 'DeleteImportedKeyMaterial');
+  checkKeyState('DeleteImportedKeyMaterial', key);
+  key.imported = null;
+  if (key.state !== 'PendingDeletion') key.state = 'PendingImport';
+  return undefined;
+};
+
+export const keyMaterialOperations = {
+  GetParametersForImport: getParametersForImport,
+  ImportKeyMaterial: importKeyMaterial,
+  DeleteImportedKeyMaterial: deleteImportedKeyMaterial,
+};

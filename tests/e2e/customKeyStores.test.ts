@@ -1,0 +1,122 @@
+/**
+ * End to end for keys in custom key stores (docs/key-material.md#custom-key-stores): the bundle
+ * through the driver against the emulator, whose stores are made in a chosen connection state. A key
+ * in a CONNECTED CloudHSM store and one in a CONNECTED external key store are made where the maps say;
+ * a DISCONNECTED store fails the request naming the Region, the store and its state, before any key
+ * is made; a key whose store disconnects later is Unavailable and still managed and deleted.
+ */
+import { existsSync } from 'node:fs';
+import {
+  createDriver,
+  DEFAULT_BUNDLE_PATH,
+  DEFAULT_IDENTITY,
+  type Driver,
+  functionArnOf,
+  type ScenarioResult,
+  Stack,
+  scenarios,
+  stackIdOf,
+} from '../../local/driver/index.ts';
+import { emulatorControl } from '../../local/emulator/client.ts';
+import { startEmulator } from '../../local/emulator/index.ts';
+
+const ACCOUNT_ID = DEFAULT_IDENTITY.accountId;
+
+describe('End to end: keys in custom key stores through the bundle, the driver and the emulator', () => {
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  let driver: Driver;
+  let stackCount = 0;
+  const control = () => emulatorControl(emulator.url);
+  const newStack = () =>
+    new Stack(driver, {
+      stackId: stackIdOf({ ...DEFAULT_IDENTITY, stackName: `stores-${++stackCount}` }),
+      logicalResourceId: 'Keys',
+      resourceType: 'Custom::MultiRegionKmsKeys',
+      serviceToken: functionArnOf(DEFAULT_IDENTITY, 'multi-region-kms-keys'),
+    });
+  const expectOk = (result: ScenarioResult) => {
+    expect(result.problems).toEqual([]);
+    for (const step of result.steps) expect(step.violations).toEqual([]);
+  };
+  const store = async (region: string, type: 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE', connectionState: string) =>
+    (await control().customKeyStore({ region, type, connectionState })).customKeyStoreId;
+
+  beforeAll(async () => {
+    if (!existsSync(DEFAULT_BUNDLE_PATH)) throw new Error(`${DEFAULT_BUNDLE_PATH} is missing: run npm run build (npm test does)`);
+    emulator = await startEmulator({ port: 0, regions: ['us-east-1', 'eu-west-1'] });
+    driver = await createDriver({ endpointUrl: emulator.url });
+  });
+  afterAll(async () => {
+    await driver?.close();
+    await emulator?.close();
+  });
+
+  it('makes keys in CONNECTED CloudHSM and external key stores, one per Region the maps name', async () => {
+    // Prepare
+    const hsm = { 'eu-west-1': await store('eu-west-1', 'AWS_CLOUDHSM', 'CONNECTED'), 'us-east-1': await store('us-east-1', 'AWS_CLOUDHSM', 'CONNECTED') };
+    const xks = await store('us-east-1', 'EXTERNAL_KEY_STORE', 'CONNECTED');
+    const stack = newStack();
+    const properties = {
+      AwsAccountId: ACCOUNT_ID,
+      CustomerMasterKeys: {
+        'cmk-hsm': { Region: '', Origin: 'AWS_CLOUDHSM', CustomKeyStoreIds: hsm },
+        'cmk-xks': { Region: 'us-east-1', Origin: 'EXTERNAL_KEY_STORE', CustomKeyStoreIds: { 'us-east-1': xks }, XksKeyIds: { 'us-east-1': 'ext-key-0001' } },
+      },
+    };
+
+    // Act
+    const created = await scenarios.create(stack, properties);
+    const owner = created.steps[0]!.physicalResourceId!;
+    const keys = (await control().state()).keys.filter((k) => k.tags['MultiRegionKmsKeys:Owner'] === owner);
+    const removed = await scenarios.remove(stack);
+
+    // Assess
+    expectOk(created);
+    expect(keys.map((k) => `${k.region} ${k.tags['MultiRegionKmsKeys:KeyName']} ${k.keyState}`).sort()).toEqual([
+      'eu-west-1 cmk-hsm Enabled',
+      'us-east-1 cmk-hsm Enabled',
+      'us-east-1 cmk-xks Enabled',
+    ]);
+    expectOk(removed);
+  });
+
+  it('fails before any key is made when a store is DISCONNECTED, naming the Region, the store and its state', async () => {
+    // Prepare
+    const connected = await store('us-east-1', 'AWS_CLOUDHSM', 'CONNECTED');
+    const disconnected = await store('eu-west-1', 'AWS_CLOUDHSM', 'DISCONNECTED');
+    await control().resetCounts();
+
+    // Act
+    const result = await scenarios.failedCreateThenDelete(newStack(), {
+      AwsAccountId: ACCOUNT_ID,
+      CustomerMasterKeys: { 'cmk-hsm': { Region: '', Origin: 'AWS_CLOUDHSM', CustomKeyStoreIds: { 'eu-west-1': disconnected, 'us-east-1': connected } } },
+    });
+
+    // Assess
+    expectOk(result);
+    expect(result.steps[0]!.reason).toContain(`custom key store ${disconnected} in eu-west-1 is DISCONNECTED`);
+    expect(result.steps[0]!.reason).toContain('Nothing was changed');
+    expect((await control().counts()).byOperation.CreateKey ?? 0).toBe(0);
+  });
+
+  it('keeps managing a key whose store disconnects (Unavailable) and deletes it', async () => {
+    // Prepare
+    const id = await store('us-east-1', 'AWS_CLOUDHSM', 'CONNECTED');
+    const stack = newStack();
+    const key = { Region: 'us-east-1', Origin: 'AWS_CLOUDHSM', CustomKeyStoreIds: { 'us-east-1': id } };
+    const created = await scenarios.create(stack, { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: { 'cmk-later-off': key } });
+    const owner = created.steps[0]!.physicalResourceId!;
+    await control().customKeyStore({ customKeyStoreId: id, connectionState: 'DISCONNECTED' });
+
+    // Act
+    const updated = await scenarios.update(stack, { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: { 'cmk-later-off': { ...key, Tags: { Team: 'b' } } } });
+    const [unavailable] = (await control().state()).keys.filter((k) => k.tags['MultiRegionKmsKeys:Owner'] === owner);
+    const removed = await scenarios.remove(stack);
+
+    // Assess
+    expectOk(created);
+    expectOk(updated);
+    expect(unavailable).toMatchObject({ keyState: 'Unavailable', tags: expect.objectContaining({ Team: 'b' }) });
+    expectOk(removed);
+  });
+});

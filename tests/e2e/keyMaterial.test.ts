@@ -1,0 +1,261 @@
+/**
+ * End to end for imported key material (docs/key-material.md): the built bundle through the
+ * CloudFormation driver against the emulator, whose Secrets Manager holds the material. A
+ * multi-Region EXTERNAL key encrypts in us-east-1 and decrypts in eu-west-1; expired material is
+ * imported again; a missing or malformed secret and material of the wrong length fail the request;
+ * a crash between two Regions' imports converges; and no byte of the material reaches a log line, a
+ * reason, an attribute or a response, on success or failure.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import {
+  createDriver,
+  DEFAULT_BUNDLE_PATH,
+  DEFAULT_IDENTITY,
+  type Driver,
+  functionArnOf,
+  type ScenarioResult,
+  Stack,
+  scenarios,
+  stackIdOf,
+} from '../../local/driver/index.ts';
+import { emulatorControl, type SnapshotKey } from '../../local/emulator/client.ts';
+import { startEmulator } from '../../local/emulator/index.ts';
+
+const ACCOUNT_ID = DEFAULT_IDENTITY.accountId;
+const DAY_MS = 86_400_000;
+
+function properties(name: string, secretArn: string, extra: Record<string, unknown> = {}, keyMaterial: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    AwsAccountId: ACCOUNT_ID,
+    CustomerMasterKeys: {
+      [name]: { Region: 'us-east-1', ReplicaRegions: ['eu-west-1'], Origin: 'EXTERNAL', KeyMaterial: { SecretArn: secretArn, ...keyMaterial }, ...extra },
+    },
+  };
+}
+
+/** Every spelling of the material a careless line could carry: raw, base64, base64url, hex (either case). */
+function spellingsOf(material: Buffer): string[] {
+  return [
+    material.toString('base64'),
+    material.toString('base64url'),
+    material.toString('hex'),
+    material.toString('hex').toUpperCase(),
+    material.toString('latin1'),
+  ];
+}
+
+/** Everything the function said: log output, every PUT body (reason, data), the handler's return value. */
+function outputsOf(result: ScenarioResult): string {
+  return result.steps
+    .map((step) => [step.stdout, step.stderr, JSON.stringify(step.puts), JSON.stringify(step.data ?? null), step.reason ?? ''].join('\n'))
+    .join('\n');
+}
+
+describe('End to end: imported key material through the bundle, the driver and the emulator', () => {
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  let driver: Driver;
+  let stackCount = 0;
+  let secretCount = 0;
+  const clients: KMSClient[] = [];
+  const control = () => emulatorControl(emulator.url);
+  const kms = (region: string) => {
+    const client = new KMSClient({ region, endpoint: emulator.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    clients.push(client);
+    return client;
+  };
+  const newStack = () =>
+    new Stack(driver, {
+      stackId: stackIdOf({ ...DEFAULT_IDENTITY, stackName: `byok-${++stackCount}` }),
+      logicalResourceId: 'Keys',
+      resourceType: 'Custom::MultiRegionKmsKeys',
+      serviceToken: functionArnOf(DEFAULT_IDENTITY, 'multi-region-kms-keys'),
+    });
+  const newSecret = async (value: { secretBinary?: Buffer; secretString?: string }) =>
+    (
+      await control().secret({
+        region: 'us-east-1',
+        name: `byok/material-${++secretCount}`,
+        ...(value.secretBinary === undefined ? {} : { secretBinary: value.secretBinary.toString('base64') }),
+        ...(value.secretString === undefined ? {} : { secretString: value.secretString }),
+      })
+    ).arn;
+  const expectOk = (result: ScenarioResult) => {
+    expect(result.problems).toEqual([]);
+    for (const step of result.steps) expect(step.violations).toEqual([]);
+  };
+  const ourKeys = async (owner: string): Promise<SnapshotKey[]> =>
+    (await control().state()).keys.filter((k) => k.tags['MultiRegionKmsKeys:Owner'] === owner).sort((a, b) => (a.region < b.region ? -1 : 1));
+  const statesOf = async (owner: string) => Object.fromEntries((await ourKeys(owner)).map((k) => [k.region, k.keyState]));
+  const expectNoMaterialIn = (text: string, material: Buffer) => {
+    for (const spelling of spellingsOf(material)) expect(text.includes(spelling)).toBe(false);
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(DEFAULT_BUNDLE_PATH)) throw new Error(`${DEFAULT_BUNDLE_PATH} is missing: run npm run build (npm test does)`);
+    emulator = await startEmulator({ port: 0, replicaCreatingMs: 200, regions: ['us-east-1', 'eu-west-1', 'us-west-2'] });
+    driver = await createDriver({ endpointUrl: emulator.url });
+  });
+  afterAll(async () => {
+    for (const client of clients) client.destroy();
+    await driver?.close();
+    await emulator?.close();
+  });
+
+  it('creates a multi-Region EXTERNAL key from a secret: encrypt in us-east-1, decrypt in eu-west-1', async () => {
+    // Prepare
+    const material = randomBytes(32);
+    const secretArn = await newSecret({ secretBinary: material });
+    const stack = newStack();
+
+    // Act
+    const created = await scenarios.create(stack, properties('cmk-byok', secretArn));
+    const owner = created.steps[0]!.physicalResourceId!;
+    const keyArn = String(created.steps[0]!.data?.['KeyArns.us-east-1.cmk-byok']);
+    const sealed = await kms('us-east-1').send(new EncryptCommand({ KeyId: keyArn, Plaintext: Buffer.from('regulated data') }));
+    const opened = await kms('eu-west-1').send(new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob }));
+    const removed = await scenarios.remove(stack);
+
+    // Assess
+    expectOk(created);
+    expect(await statesOf(owner)).toEqual({ 'eu-west-1': 'PendingDeletion', 'us-east-1': 'PendingReplicaDeletion' });
+    expect(Buffer.from(opened.Plaintext!).toString()).toBe('regulated data');
+    expectOk(removed);
+    expectNoMaterialIn(outputsOf(created) + outputsOf(removed), material);
+  });
+
+  it('imports again when the material expired, and when ValidTo changes', async () => {
+    // Prepare
+    const material = randomBytes(32);
+    const secretArn = await newSecret({ secretString: material.toString('base64') });
+    const stack = newStack();
+    const soon = new Date(Math.ceil((Date.now() + 2 * DAY_MS) / 1000) * 1000).toISOString();
+    const later = new Date(Math.ceil((Date.now() + 400 * DAY_MS) / 1000) * 1000).toISOString();
+    const created = await scenarios.create(stack, properties('cmk-expiry', secretArn, {}, { ValidTo: soon }));
+    const owner = created.steps[0]!.physicalResourceId!;
+    const validToOf = async () => Object.fromEntries((await ourKeys(owner)).map((k) => [k.region, k.keyMaterialValidTo]));
+    const afterCreate = await validToOf();
+
+    // Act
+    await control().advanceTime(3);
+    const expired = await statesOf(owner);
+    const reimported = await scenarios.update(stack, properties('cmk-expiry', secretArn, {}, { ValidTo: later }));
+    const afterUpdate = await validToOf();
+
+    // Assess
+    expectOk(created);
+    expect(afterCreate).toEqual({ 'eu-west-1': soon, 'us-east-1': soon });
+    expect(expired).toEqual({ 'eu-west-1': 'PendingImport', 'us-east-1': 'PendingImport' });
+    expectOk(reimported);
+    expect(await statesOf(owner)).toEqual({ 'eu-west-1': 'Enabled', 'us-east-1': 'Enabled' });
+    expect(afterUpdate).toEqual({ 'eu-west-1': later, 'us-east-1': later });
+    expectNoMaterialIn(outputsOf(created) + outputsOf(reimported), material);
+    expectOk(await scenarios.remove(stack));
+  });
+
+  it('fails on a missing secret, a malformed one and material of the wrong length, naming the secret and never its value', async () => {
+    // Prepare
+    const short = randomBytes(16);
+    const cases = [
+      { arn: `arn:aws:secretsmanager:us-east-1:${ACCOUNT_ID}:secret:byok/absent-AbCdEf`, says: 'ResourceNotFoundException', value: null },
+      { arn: await newSecret({ secretString: 'not base64: 0123456789abcdef!' }), says: 'not base64', value: 'not base64: 0123456789abcdef!' },
+      { arn: await newSecret({ secretBinary: short }), says: 'holds 16 bytes', value: short },
+    ];
+
+    // Act
+    const results = [];
+    for (const item of cases) results.push({ item, result: await scenarios.failedCreateThenDelete(newStack(), properties('cmk-broken', item.arn)) });
+
+    // Assess
+    for (const { item, result } of results) {
+      expectOk(result);
+      expect(result.steps[0]!.reason).toContain(item.arn);
+      expect(result.steps[0]!.reason).toContain(item.says);
+      if (Buffer.isBuffer(item.value)) expectNoMaterialIn(outputsOf(result), item.value);
+      if (typeof item.value === 'string') expect(outputsOf(result).includes(item.value)).toBe(false);
+    }
+  });
+
+  it('refuses a changed SecretArn whose material differs, and changes nothing', async () => {
+    // Prepare
+    const first = randomBytes(32);
+    const second = randomBytes(32);
+    const stack = newStack();
+    const firstArn = await newSecret({ secretBinary: first });
+    const created = await scenarios.create(stack, properties('cmk-swap', firstArn));
+    const owner = created.steps[0]!.physicalResourceId!;
+    const otherArn = await newSecret({ secretBinary: second });
+
+    // Act
+    const refused = await scenarios.update(stack, properties('cmk-swap', otherArn), 'FAILED');
+
+    // Assess
+    expectOk(created);
+    expect(refused.steps[0]!.reason).toContain(`the material in ${otherArn} is not the material key`);
+    expect(refused.steps[0]!.reason).toContain('AllowReplacement');
+    expect(await statesOf(owner)).toEqual({ 'eu-west-1': 'Enabled', 'us-east-1': 'Enabled' });
+    // The secret recorded on the keys is still the one their material came from.
+    expect((await ourKeys(owner)).map((k) => k.tags['MultiRegionKmsKeys:KeyMaterialSecret'])).toEqual([firstArn, firstArn]);
+    expectNoMaterialIn(outputsOf(created) + outputsOf(refused), first);
+    expectNoMaterialIn(outputsOf(refused), second);
+  });
+
+  it('converges after a crash between the imports of two Regions (at every mutation of the Create)', async () => {
+    // Prepare: the clean run says how many mutating calls the Create makes
+    const material = randomBytes(32);
+    const secretArn = await newSecret({ secretBinary: material });
+    const clean = newStack();
+    await control().resetCounts();
+    expectOk(await scenarios.create(clean, properties('cmk-crash', secretArn)));
+    const mutations = (await control().counts()).mutations;
+    expectOk(await scenarios.remove(clean));
+
+    // Act
+    const results: { n: number; problems: string[]; states: Record<string, string>; decrypts: boolean }[] = [];
+    for (let n = 1; n <= mutations; n++) {
+      const stack = newStack();
+      const run = await scenarios.crashAndRedeliver(stack, 'Create', properties('cmk-crash', secretArn), scenarios.emulatorCrash(emulator.url, n));
+      const owner = run.steps[1]!.physicalResourceId!;
+      if (run.problems.length > 0) {
+        results.push({ n, problems: run.problems, states: await statesOf(owner), decrypts: false });
+        continue;
+      }
+      const sealed = await kms('us-east-1').send(new EncryptCommand({ KeyId: 'alias/cmk-crash', Plaintext: Buffer.from('after the crash') }));
+      const opened = await kms('eu-west-1').send(new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob }));
+      results.push({ n, problems: run.problems, states: await statesOf(owner), decrypts: Buffer.from(opened.Plaintext!).toString() === 'after the crash' });
+      expectNoMaterialIn(outputsOf(run), material);
+      expectOk(await scenarios.remove(stack));
+    }
+
+    // Assess
+    expect(mutations).toBeGreaterThanOrEqual(5);
+    expect(results).toEqual(
+      Array.from({ length: mutations }, (_, i) => ({ n: i + 1, problems: [], states: { 'eu-west-1': 'Enabled', 'us-east-1': 'Enabled' }, decrypts: true })),
+    );
+  });
+
+  it('leaves a single-Region EXTERNAL key without KeyMaterial PendingImport and manages it like any other', async () => {
+    // Prepare
+    const stack = newStack();
+    const props = { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: { 'cmk-later': { Region: 'us-west-2', Origin: 'EXTERNAL', Tags: { Team: 'a' } } } };
+
+    // Act
+    const created = await scenarios.create(stack, props);
+    const owner = created.steps[0]!.physicalResourceId!;
+    const updated = await scenarios.update(stack, {
+      ...props,
+      CustomerMasterKeys: { 'cmk-later': { Region: 'us-west-2', Origin: 'EXTERNAL', Tags: { Team: 'b' } } },
+    });
+    const [key] = await ourKeys(owner);
+
+    // Assess
+    expectOk(created);
+    expectOk(updated);
+    expect(key).toMatchObject({ region: 'us-west-2', keyState: 'PendingImport' });
+    expect(key!.tags.Team).toBe('b');
+    expect(created.steps[0]!.stdout).toContain('awaits import');
+    expect(created.steps[0]!.data?.['AwaitingImport.us-west-2.cmk-later']).toBe('true');
+    expectOk(await scenarios.remove(stack));
+  });
+});
