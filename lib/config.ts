@@ -25,6 +25,11 @@ export interface FunctionConfig {
   kmsQuotas: Partial<KmsQuotas>;
   /** `DEADLINE_MARGIN_MS`: time kept back from the Lambda deadline (lib/request/deadline.ts). */
   deadlineMarginMs: number;
+  /**
+   * `IAM_PROPAGATION_MS`: how long a listing denied by anything but a service control policy is
+   * asked again before the request fails (lib/reader/readRetry.ts); undefined = the default.
+   */
+  iamPropagationMs: number | undefined;
   /** `POWERTOOLS_LOG_LEVEL` or `LOG_LEVEL`, case-insensitive; `info` when unset or unknown. */
   logLevel: LogLevel;
 }
@@ -47,7 +52,17 @@ export function readConfig(env: Env, options: ReadConfigOptions = { executionRol
   const executionRoleArn = env.EXECUTION_ROLE_ARN ?? '';
   if (executionRoleArn === '' && options.executionRoleRequired) problems.push('EXECUTION_ROLE_ARN is not set');
   const kmsQuotas = readKmsQuotas(env.KMS_QUOTAS, problems);
-  return { config: { region: env.AWS_REGION, executionRoleArn, kmsQuotas, deadlineMarginMs, logLevel: readLogLevel(env) }, problems };
+  const iamPropagationMs = readIamPropagation(env.IAM_PROPAGATION_MS, problems);
+  return { config: { region: env.AWS_REGION, executionRoleArn, kmsQuotas, deadlineMarginMs, iamPropagationMs, logLevel: readLogLevel(env) }, problems };
+}
+
+/** `IAM_PROPAGATION_MS`: milliseconds, an integer ≥ 0 (0: an access denial other than an SCP's fails at once). */
+function readIamPropagation(raw: string | undefined, problems: string[]): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  if (Number.isInteger(value) && value >= 0) return value;
+  problems.push(`IAM_PROPAGATION_MS must be an integer number of milliseconds ≥ 0, got ${JSON.stringify(raw)}`);
+  return undefined;
 }
 
 /** `DEADLINE_MARGIN_MS`: milliseconds, an integer ≥ 2,000. */

@@ -15,19 +15,22 @@
  * one); a key still not found after that fails the read as retryable. Keys made by this request and
  * keys that wanted aliases target are read even when ListKeys does not list them yet.
  *
- * A Region whose listings answer AccessDeniedException (an Organizations SCP denying the Region) is
- * reported in `deniedRegions` with nothing read; the caller decides whether that is fatal.
+ * A Region whose listings answer an AccessDeniedException caused by a service control policy (an
+ * organisation's Region deny) is reported in `deniedRegions` with nothing read; the caller decides
+ * whether that is fatal. Any other AccessDeniedException on a listing is retried for the IAM
+ * propagation window, then fails the read (`AccessDeniedError`) naming action, Region and policy type.
  */
 
-import type { KmsOperation } from '../constants.ts';
-import { hasCode, KmsError } from '../errors.ts';
+import { hasCode } from '../errors.ts';
 import { type AliasEntry, type KeyListEntry, type KmsApi, type KmsApiFactory, sendPage } from '../kmsApi.ts';
 import { Pacer, pacedAttempt } from '../retry/pacer.ts';
-import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, realSleep, withRetry } from '../retry/retry.ts';
+import { realSleep, withRetry } from '../retry/retry.ts';
 import { compare } from '../text/order.ts';
 import type { ActualAlias, ActualKey, ActualState, Owner } from '../types.ts';
+import { isScpDenial } from './accessDenial.ts';
 import { type Limiter, limiter, mapLimit } from './concurrency.ts';
 import { type KeyRead, type KeyReadContext, type RegionRead, readKey } from './keyRead.ts';
+import { IAM_PROPAGATION_MS, readRetry } from './readRetry.ts';
 import { directReads, listKeysWithIndex, mustReadTags, readTagIndex, type TagIndexUse } from './tagIndex.ts';
 
 export interface ReadActualStateInput {
@@ -42,6 +45,11 @@ export interface ReadActualStateInput {
   madeKeys?: ReadonlySet<string>;
   /** Narrow the tag scan with the Tagging API's index (lib/reader/tagIndex.ts); absent or null: read every key's tags. */
   tagIndex?: TagIndexUse;
+  /**
+   * How long a listing answering an AccessDeniedException that no service control policy caused is
+   * asked again (IAM changes propagate with a delay); default {@link IAM_PROPAGATION_MS}.
+   */
+  iamPropagationMs?: number;
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -50,44 +58,13 @@ export interface ReadActualStateInput {
 /** A Region whose KMS listings were denied: nothing in it was read. */
 export interface DeniedRegion {
   region: string;
-  /** KMS's answer, e.g. `AccessDeniedException: … with an explicit deny in a service control policy`. */
+  /** KMS's answer: `AccessDeniedException: … with an explicit deny in a service control policy` (only SCP denials land here). */
   message: string;
 }
 
 /** The actual state of the readable Regions, and the Regions that could not be read. */
 export interface ReadResult extends ActualState {
   deniedRegions: DeniedRegion[];
-}
-
-/** How long a listed (or just made) key answering NotFoundException is read again. */
-export const READ_SETTLING_MS = 20_000;
-
-/** Attempts in all for one read request (throttling, 5xx). */
-const READ_ATTEMPTS = 8;
-
-/** A read changes nothing: throttled and transient failures alike are retried. */
-const READ_RETRY: RetryPolicy<'kms'> = {
-  classify: (error) => (isThrottling(error) || isTransient(error) ? 'kms' : undefined),
-  rules: { kms: { backoff: DEFAULT_BACKOFF, maxAttempts: READ_ATTEMPTS } },
-};
-
-/**
- * A read of one key: also NotFoundException, which a key KMS has not caught up with answers, for up
- * to READ_SETTLING_MS; then the key is not settled (retryable), never "gone".
- */
-function readRetry(region: string, operation: KmsOperation, onKey: boolean): RetryPolicy<'kms' | 'settling'> {
-  return {
-    classify: (error) => (onKey && hasCode(error, 'NotFoundException') ? 'settling' : READ_RETRY.classify(error)),
-    rules: {
-      ...READ_RETRY.rules,
-      settling: {
-        backoff: DEFAULT_BACKOFF,
-        ownCount: true,
-        maxWaitMs: READ_SETTLING_MS,
-        exhausted: (error) => notSettled(error as KmsError, region, operation),
-      },
-    },
-  };
 }
 
 /**
@@ -151,7 +128,7 @@ async function readRegion(
               sendOne,
             ),
           ),
-        { policy: readRetry(region, operation, onKey), sleep, now },
+        { policy: readRetry(region, operation, onKey, input.iamPropagationMs ?? IAM_PROPAGATION_MS), sleep, now },
       );
     return paged ? send({ page: request }) : request(() => send({ page: sendPage }));
   };
@@ -166,8 +143,9 @@ async function readRegion(
     [aliases, listed] = await Promise.all([read('ListAliases', (options) => api.listAliases(options), true), listedKeys]);
   } catch (error) {
     await indexRead;
-    if (!hasCode(error, 'AccessDeniedException')) throw error;
-    return { region, keys: [], aliases: [], denied: error instanceof Error ? error.message : String(error) };
+    // Only a service control policy denial makes a denied Region; any other denial was retried and is final.
+    if (!hasCode(error, 'AccessDeniedException') || !isScpDenial(error.message)) throw error;
+    return { region, keys: [], aliases: [], denied: error.message };
   }
   const targeted = (entries: AliasEntry[]) => new Set(entries.flatMap((a) => (a.targetKeyId === null ? [] : [a.targetKeyId])));
   const awsManaged = targeted(aliases.filter((a) => a.aliasName.startsWith(AWS_MANAGED_ALIAS_PREFIX)));
@@ -208,13 +186,4 @@ async function readRegion(
     .sort((a, b) => compare(a.aliasName, b.aliasName));
   const grants = reads.flatMap((r) => r.grants);
   return { region, keys: actualKeys, aliases: actualAliases, grants, denied: null };
-}
-
-/** A key that kept answering NotFoundException: KMS has not caught up (retryable), never "gone". */
-function notSettled(error: KmsError, region: string, operation: KmsOperation): KmsError {
-  return new KmsError(
-    error.code,
-    `${operation} in ${region}: ${error.message.replace(/^\w+: /, '')}, still after ${READ_SETTLING_MS / 1000} s, for a key that ListKeys, an alias or this request reported; KMS has not caught up`,
-    { cause: error, context: { region }, retryable: true },
-  );
 }

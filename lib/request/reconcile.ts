@@ -5,7 +5,7 @@
  */
 
 import type { KmsQuotas } from '../constants.ts';
-import { KmsError } from '../errors.ts';
+import { AccessDeniedError, KmsError } from '../errors.ts';
 import { execute } from '../executor/index.ts';
 import type { KmsApiFactory } from '../kmsApi.ts';
 import type { Log } from '../logger.ts';
@@ -36,6 +36,8 @@ export interface ReconcileDeps {
   /** Filled in as the request advances, so an answer forced by the deadline can say what was done. */
   progress: RequestProgress;
   now?: () => number;
+  /** How long a listing denied by anything but an SCP is asked again (lib/reader/readRetry.ts); default there. */
+  iamPropagationMs?: number;
   /** Waits between reads of keys in transition; injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -56,8 +58,14 @@ export async function reconcile(desired: DesiredState, returnAttributes: string[
     progress.startPass(`reading the actual state (pass ${pass})`);
     let read: PlanInput;
     try {
-      read = await readForPlan(desired, { aliasNames, kms, pacer, madeKeys, tagIndex }, { deadline, now, sleep, log });
+      const iam = deps.iamPropagationMs === undefined ? {} : { iamPropagationMs: deps.iamPropagationMs };
+      read = await readForPlan(desired, { aliasNames, kms, pacer, madeKeys, tagIndex, ...iam }, { deadline, now, sleep, log });
     } catch (error) {
+      // Denied by something other than an SCP, still after the IAM propagation window: never a skipped Region.
+      if (error instanceof AccessDeniedError) {
+        log.error('KMS denies the function access', { region: error.context.region, action: error.context.action, denial: error.denial });
+        return failedResult(`${error.message}${pass === 1 ? ' Nothing was changed.' : ''}`);
+      }
       // A read KMS has not caught up with (a listed key still answering NotFound): read again, or say so.
       if (!(error instanceof KmsError && error.retryable)) throw error;
       if (pass < MAX_RECONCILE_PASSES && now() < deadline) continue;
@@ -114,5 +122,17 @@ function succeeded(
     const keyId = 'keyId' in ref ? ref.keyId : created.get(ref.created);
     if (keyId !== undefined) keyIds[id] = keyId;
   }
-  return { status: 'SUCCESS', data: buildAttributes(desired, keyIds, context, returnAttributes, skippedRegions, grantIdsOf(current, createdGrants)) };
+  const data = buildAttributes(desired, keyIds, context, returnAttributes, skippedRegions, grantIdsOf(current, createdGrants));
+  return skippedRegions.length === 0 ? { status: 'SUCCESS', data } : { status: 'SUCCESS', reason: skippedReason(skippedRegions), data };
+}
+
+/**
+ * A SUCCESS that skipped Regions says so: only a service control policy denial skips one, and a
+ * Delete that skipped one may leave keys of this resource there.
+ */
+export function skippedReason(skippedRegions: string[]): string {
+  return (
+    `Skipped ${skippedRegions.join(', ')}: a service control policy denies KMS there, so nothing there was read, changed or deleted. ` +
+    'A key of this resource left there stays until the policy allows KMS and a later Update or Delete of this resource (or you) removes it.'
+  );
 }
