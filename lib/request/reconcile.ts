@@ -123,12 +123,14 @@ function succeeded(
     if (keyId !== undefined) keyIds[id] = keyId;
   }
   const data = buildAttributes(desired, keyIds, context, returnAttributes, skippedRegions, grantIdsOf(current, createdGrants));
-  return skippedRegions.length === 0 ? { status: 'SUCCESS', data } : { status: 'SUCCESS', reason: skippedReason(skippedRegions), data };
+  // A removal (a Delete, or an Update that wants no key) names what it could not reach: keys may remain there.
+  const removal = desired.keys.length === 0 && skippedRegions.length > 0;
+  return removal ? { status: 'SUCCESS', reason: skippedReason(skippedRegions), data } : { status: 'SUCCESS', data };
 }
 
 /**
- * A SUCCESS that skipped Regions says so: only a service control policy denial skips one, and a
- * Delete that skipped one may leave keys of this resource there.
+ * A removal that skipped Regions says so in its Reason (a Delete's Data is not shown anywhere): only a
+ * service control policy denial skips one, and keys of this resource may remain there.
  */
 export function skippedReason(skippedRegions: string[]): string {
   return (

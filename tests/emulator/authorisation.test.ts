@@ -56,7 +56,7 @@ describe('Function: field realism — IAM authorisation (identityPolicy)', () =>
     const allowed = await h.kms('us-east-1').send(new DescribeKeyCommand({ KeyId: second }));
     // Assess
     expect(denied.message).toBe(
-      `User: ${CALLER} is not authorized to perform: kms:DescribeKey on resource: arn:aws:kms:us-east-1:${ACCOUNT}:key/${keyId} because no identity-based or resource-based policy allows the kms:DescribeKey action`,
+      `User: ${CALLER} is not authorized to perform: kms:DescribeKey on resource: arn:aws:kms:us-east-1:${ACCOUNT}:key/${keyId} because no identity-based policy allows the kms:DescribeKey action`,
     );
     expect(allowed.KeyMetadata!.KeyId).toBe(second);
   });

@@ -17,6 +17,7 @@ import {
   type ResponseServer,
   STACK_ID,
   simulateEvent,
+  singleResponse,
   startResponseServer,
 } from '../support/cfn.ts';
 import { FakeKms } from '../support/fakeKmsApi.ts';
@@ -105,7 +106,7 @@ describe('Function: handler (Regions whose KMS calls are denied)', () => {
     expect(kms.calls.filter((c) => c.operation === 'createKey')).toEqual([]);
   });
 
-  it('deletes the stack: the keys it can reach are removed, the denied Region is skipped', async () => {
+  it('deletes the stack: the keys it can reach are removed, the denied Region is skipped and named in the Reason and logs', async () => {
     // Prepare
     const create = simulateEvent({ requestType: 'Create', properties: properties({ 'cmk-a': { Region: 'us-east-1' } }), responseServer: server });
     await invoke(create);
@@ -120,8 +121,48 @@ describe('Function: handler (Regions whose KMS calls are denied)', () => {
     await invoke(event);
 
     // Assess
-    expectCloudFormationSuccess(server, event);
+    const body = singleResponse(server, event).body;
+    expect(body.Status).toBe('SUCCESS');
+    expect(body.Reason).toMatch(new RegExp(`^Skipped ${DENIED}: a service control policy denies KMS there`));
+    const warnings = logLines.map((line) => JSON.parse(line)).filter((e) => e.message === 'skipping Regions whose KMS calls are denied');
+    expect(warnings.at(-1).deniedRegions).toEqual([{ region: DENIED, message: expect.stringContaining('service control policy') }]);
     const ours = kms.keys.filter((k) => k.tags[OWNERSHIP_TAGS.owner] === OWNER_ID);
     expect(ours.map((k) => k.state)).toEqual(['PendingDeletion']);
+  });
+
+  it('fails a Delete whose listings are denied by anything but an SCP, naming the Region, the action and the policy type', async () => {
+    // Prepare
+    const notAllowed = (action: string) => () =>
+      new KmsError(
+        'AccessDeniedException',
+        `User: ${EXECUTION_ROLE_ARN} is not authorized to perform: ${action} on resource: * because no identity-based policy allows the ${action} action`,
+      );
+    kms.fail('listAliases', notAllowed('kms:ListAliases'), { region: 'eu-west-1', times: 100 });
+    kms.fail('listKeys', notAllowed('kms:ListKeys'), { region: 'eu-west-1', times: 100 });
+    const handler = createHandler({
+      env: { AWS_REGION: 'us-east-1', EXECUTION_ROLE_ARN, LOG_LEVEL: 'info', IAM_PROPAGATION_MS: '0' },
+      createAws: () => ({
+        kms: kms.factory,
+        regions: { listRegions: async () => REGIONS.map((name) => ({ name, status: 'ENABLED_BY_DEFAULT' as const })), listEnabledRegions: async () => REGIONS },
+      }),
+      writeLog: (line) => logLines.push(line),
+    });
+    const event = simulateEvent({
+      requestType: 'Delete',
+      properties: properties({ 'cmk-a': { Region: 'us-east-1' } }),
+      physicalResourceId: OWNER_ID,
+      responseServer: server,
+    });
+
+    // Act
+    await handler(event, lambdaContext());
+
+    // Assess
+    expectCloudFormationFailed(
+      server,
+      event,
+      /^KMS denied kms:List(Aliases|Keys) in eu-west-1 because of no identity-based policy allowing it: .*Nothing was changed\.$/,
+    );
+    expect(logLines.map((line) => JSON.parse(line)).some((e) => e.message === 'KMS denies the function access' && e.region === 'eu-west-1')).toBe(true);
   });
 });
