@@ -10,9 +10,11 @@ import { ValidationError } from '../errors.ts';
 import { ownerOf } from '../ownership.ts';
 import { parseProperties } from '../properties/index.ts';
 import { aliasNamesOf } from '../reader/tagIndex.ts';
+import type { AccountRegion } from '../regions.ts';
 import { enabledRegionsOf } from '../regions.ts';
 import type { DesiredState, ResourceProperties } from '../types.ts';
 import { preflightResponseSize } from './attributes.ts';
+import { cleanUpFailedCreate } from './failedCreate.ts';
 import { validationReason } from './failureReasons.ts';
 import { RequestProgress } from './progress.ts';
 import { type ReconcileDeps, reconcile } from './reconcile.ts';
@@ -58,13 +60,15 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
 
   let properties: ResourceProperties;
   let desired: DesiredState;
+  let accountRegions: AccountRegion[];
+  let enabledRegions: string[];
   try {
     progress.phase = 'validating the properties';
     properties = parseProperties(event.ResourceProperties, { accountId: context.accountId });
     const oldProperties = event.RequestType === 'Update' ? parseOldProperties(event.OldResourceProperties, context.accountId) : null;
     progress.phase = 'listing the Regions';
-    const accountRegions = await deps.aws.regions.listRegions();
-    const enabledRegions = enabledRegionsOf(accountRegions);
+    accountRegions = await deps.aws.regions.listRegions();
+    enabledRegions = enabledRegionsOf(accountRegions);
     desired = buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, requestId: event.RequestId, context });
     // An Update whose previous properties no longer parse may be the rollback of an adoption they named: no index.
     desired.tagIndexAliasNames =
@@ -87,5 +91,10 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
     keys: desired.keys.map((k) => ({ id: k.id, primaryRegion: k.primaryRegion, replicaRegions: k.replicaRegions })),
     invalidCmkInputs: desired.invalidCmkInputs,
   });
-  return reconcile(desired, properties.returnAttributes, { ...deps, kms: deps.aws.kms, progress });
+  const madeKeys = new Set<string>();
+  const reconcileDeps = { ...deps, kms: deps.aws.kms, progress };
+  const result = await reconcile(desired, properties.returnAttributes, { ...reconcileDeps, madeKeys });
+  if (event.RequestType !== 'Create' || result.status !== 'FAILED' || madeKeys.size === 0) return result;
+  // The rollback's Delete comes seconds later, before KMS's listings show these keys: remove them now.
+  return cleanUpFailedCreate({ event, properties, failed: result, madeKeys, enabledRegions, accountRegions }, reconcileDeps);
 }

@@ -36,6 +36,11 @@ export interface ReconcileDeps {
   /** Filled in as the request advances, so an answer forced by the deadline can say what was done. */
   progress: RequestProgress;
   now?: () => number;
+  /**
+   * Members (`region\nkeyId`) of keys made or changed by this request, filled in as it goes; pass a
+   * set to learn them afterwards (a failed Create cleans them up, lib/request/failedCreate.ts).
+   */
+  madeKeys?: Set<string>;
   /** How long a listing denied by anything but an SCP is asked again (lib/reader/readRetry.ts); default there. */
   iamPropagationMs?: number;
   /** Waits between reads of keys in transition; injectable for tests. */
@@ -51,7 +56,7 @@ export async function reconcile(desired: DesiredState, returnAttributes: string[
   const aliasNames = [...new Set(desired.keys.flatMap((k) => [k.aliasName, ...k.extraAliasNames]))];
   let last = { planned: 0, outcomes: [] as ActionOutcome[] };
   // Keys made or changed by this request, across passes: KMS may not list or find them yet.
-  const madeKeys = new Set<string>();
+  const madeKeys = deps.madeKeys ?? new Set<string>();
   const tagIndex = desired.tagIndexAliasNames == null ? null : { directAliasNames: desired.tagIndexAliasNames, log };
 
   for (let pass = 1; pass <= MAX_RECONCILE_PASSES; pass++) {
