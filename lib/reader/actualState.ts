@@ -29,7 +29,7 @@ import { compare } from '../text/order.ts';
 import type { ActualAlias, ActualKey, ActualState, Owner } from '../types.ts';
 import { isScpDenial } from './accessDenial.ts';
 import { type Limiter, limiter, mapLimit } from './concurrency.ts';
-import { type KeyRead, type KeyReadContext, type RegionRead, readKey } from './keyRead.ts';
+import { type KeyRead, type KeyReadContext, type RegionRead, readKey, type UnreadableKey } from './keyRead.ts';
 import { IAM_PROPAGATION_MS, readRetry } from './readRetry.ts';
 import { directReads, listKeysWithIndex, mustReadTags, readTagIndex, type TagIndexUse } from './tagIndex.ts';
 
@@ -65,6 +65,8 @@ export interface DeniedRegion {
 /** The actual state of the readable Regions, and the Regions that could not be read. */
 export interface ReadResult extends ActualState {
   deniedRegions: DeniedRegion[];
+  /** Keys under an alias the properties name whose tags may not be read (lib/reader/keyRead.ts). */
+  unreadableKeys: UnreadableKey[];
 }
 
 /**
@@ -96,6 +98,7 @@ export async function readActualState(input: ReadActualStateInput): Promise<Read
     keys: perRegion.flatMap((r) => r.keys),
     aliases: perRegion.flatMap((r) => r.aliases),
     deniedRegions: perRegion.flatMap((r) => (r.denied === null ? [] : [{ region: r.region, message: r.denied }])),
+    unreadableKeys: perRegion.flatMap((r) => r.unreadable),
     ...(grants.length === 0 ? {} : { grants }),
   };
 }
@@ -106,7 +109,7 @@ async function readRegion(
   pacer: Pacer,
   sleep: (ms: number) => Promise<void>,
   global: Limiter,
-): Promise<ActualState & { region: string; denied: string | null }> {
+): Promise<ActualState & { region: string; denied: string | null; unreadable: UnreadableKey[] }> {
   const region = api.region;
   const now = input.now ?? Date.now;
   const regionSlots = limiter(READ_CONCURRENCY_PER_REGION);
@@ -145,7 +148,7 @@ async function readRegion(
     await indexRead;
     // Only a service control policy denial makes a denied Region; any other denial was retried and is final.
     if (!hasCode(error, 'AccessDeniedException') || !isScpDenial(error.message)) throw error;
-    return { region, keys: [], aliases: [], denied: error.message };
+    return { region, keys: [], aliases: [], denied: error.message, unreadable: [] };
   }
   const targeted = (entries: AliasEntry[]) => new Set(entries.flatMap((a) => (a.targetKeyId === null ? [] : [a.targetKeyId])));
   const awsManaged = targeted(aliases.filter((a) => a.aliasName.startsWith(AWS_MANAGED_ALIAS_PREFIX)));
@@ -167,6 +170,7 @@ async function readRegion(
     read,
     owner: input.owner,
     wantedTargets,
+    namedTargets: namedTargetsOf(aliases, [...input.aliasNames, ...(input.tagIndex?.directAliasNames ?? [])]),
     arns: new Map(listed.map((k) => [k.keyId, k.arn])),
     // Policy, rotation and grants are compared only when the request wants keys (not a Delete).
     details: input.aliasNames.length > 0,
@@ -185,5 +189,11 @@ async function readRegion(
     .map((a) => ({ region, aliasName: a.aliasName, targetKeyId: a.targetKeyId }))
     .sort((a, b) => compare(a.aliasName, b.aliasName));
   const grants = reads.flatMap((r) => r.grants);
-  return { region, keys: actualKeys, aliases: actualAliases, grants, denied: null };
+  return { region, keys: actualKeys, aliases: actualAliases, grants, denied: null, unreadable: [...directly, ...others].flatMap((r) => r.unreadable ?? []) };
+}
+
+/** Target key id → alias, for the aliases whose names the properties give. */
+function namedTargetsOf(aliases: readonly AliasEntry[], names: readonly string[]): Map<string, string> {
+  const named = new Set(names);
+  return new Map(aliases.flatMap((a) => (a.targetKeyId !== null && named.has(a.aliasName) ? [[a.targetKeyId, a.aliasName] as const] : [])));
 }

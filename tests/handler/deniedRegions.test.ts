@@ -165,4 +165,34 @@ describe('Function: handler (Regions whose KMS calls are denied)', () => {
     );
     expect(logLines.map((line) => JSON.parse(line)).some((e) => e.message === 'KMS denies the function access' && e.region === 'eu-west-1')).toBe(true);
   });
+
+  it('fails a Delete that finds an alias of its name on a key whose tags it may not read, naming key, Region and what to do', async () => {
+    // Prepare: a key under alias/cmk-a whose policy no longer lets the function in (its role was recreated)
+    const lost = kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: OWNER_ID } });
+    kms.seedAlias('us-east-1', 'alias/cmk-a', lost.keyId);
+    const notAllowed = () =>
+      new KmsError(
+        'AccessDeniedException',
+        `User: ${EXECUTION_ROLE_ARN} is not authorized to perform: kms:ListResourceTags on resource: ${lost.arn} because no resource-based policy allows the kms:ListResourceTags action`,
+      );
+    kms.fail('listResourceTags', notAllowed, { region: 'us-east-1', times: 100 });
+    const event = simulateEvent({
+      requestType: 'Delete',
+      properties: properties({ 'cmk-a': { Region: 'us-east-1' } }),
+      physicalResourceId: OWNER_ID,
+      responseServer: server,
+    });
+
+    // Act
+    await invoke(event);
+
+    // Assess
+    const body = expectCloudFormationFailed(server, event, new RegExp(`${lost.keyId} in us-east-1 \\(alias/cmk-a\\)`));
+    expect(body.Reason).toMatch(/lost access to them.*put-key-policy.*update-alias.*Nothing was changed\.$/);
+    const logged = logLines.map((line) => JSON.parse(line)).find((e) => e.message === 'keys under aliases of this resource whose tags cannot be read');
+    expect(logged.keys).toEqual([
+      { region: 'us-east-1', keyId: lost.keyId, aliasName: 'alias/cmk-a', message: expect.stringContaining('AccessDeniedException') },
+    ]);
+    expect(kms.keys.find((k) => k.keyId === lost.keyId)?.state).toBe('Enabled');
+  });
 });
