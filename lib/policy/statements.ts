@@ -21,6 +21,7 @@ import {
 } from './actions.ts';
 import { addCondition, type ConditionBlock, combineConditions, copyBlock, isEmptyBlock } from './conditions.ts';
 import { checkPrincipals, groupCmkUsers, type PrincipalGroups } from './principals.ts';
+import { successorRolePattern } from './successors.ts';
 
 /** One statement. `Action` and `Principal.AWS` are always lists (sorted), `Resource` is the key itself (`*`). */
 export interface KeyPolicyStatement {
@@ -104,16 +105,21 @@ function servicePrincipalStatements(services: readonly ServicePrincipal[], path:
 
 /**
  * Every statement of the key's policy, in this fixed order: FunctionExecutionRoleManagesKey,
- * AccountRootIamAccess, KeyAdministrators, KeyUsers(+grants), ReadOnlyUsers, DescribeOnlyUsers,
+ * FunctionRoleSuccessorsManageKey (lib/policy/successors.ts), AccountRootIamAccess, KeyAdministrators, KeyUsers(+grants), ReadOnlyUsers, DescribeOnlyUsers,
  * ExternalAccountsUseKey(+grants), ServicePrincipal<n>. Roles without principals have no statement.
  */
 export function keyPolicyStatements(key: KeyProperties, context: ResourceContext): StatementsResult {
   const issues: ValidationIssue[] = [];
   const path = `CustomerMasterKeys.${key.name}`;
   const { partition } = context;
-  const statements: KeyPolicyStatement[] = [allow('FunctionExecutionRoleManagesKey', { AWS: [context.executionRoleArn] }, EXECUTION_ROLE_ACTIONS)];
+  const root = `arn:${partition}:iam::${context.accountId}:root`;
+  const successors = { ArnLike: { 'aws:PrincipalArn': [successorRolePattern(context.executionRoleArn)] } };
+  const statements: KeyPolicyStatement[] = [
+    allow('FunctionExecutionRoleManagesKey', { AWS: [context.executionRoleArn] }, EXECUTION_ROLE_ACTIONS),
+    allow('FunctionRoleSuccessorsManageKey', { AWS: [root] }, EXECUTION_ROLE_ACTIONS, successors),
+  ];
   if (key.allowManageKeyPermissionsWithIam) {
-    statements.push(allow('AccountRootIamAccess', { AWS: [`arn:${partition}:iam::${context.accountId}:root`] }, ACCOUNT_ROOT_ACTIONS));
+    statements.push(allow('AccountRootIamAccess', { AWS: [root] }, ACCOUNT_ROOT_ACTIONS));
   }
   const administrators = checkPrincipals(key.administrators, partition, `${path}.CmkAdministratorIamArns`, issues);
   if (administrators.length > 0) statements.push(allow('KeyAdministrators', { AWS: administrators }, administratorActionsOf(key.multiRegion)));

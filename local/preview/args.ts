@@ -27,7 +27,7 @@ export const USAGE = `Usage: npm start [-- OPTIONS]
 Previews a Custom::MultiRegionKmsKeys resource on the local KMS emulator (no AWS account):
 Create, the attributes, an Update, then Delete, each answer checked as CloudFormation would.
 
-  --template FILE      the template (default template.yaml, the sample resource)
+  --template FILE      the template (default template.yaml, the sample resource, with CreateSampleKeys=true)
   --update FILE        the next version of the template: prints the plan of FILE against what
                        --template created (every KMS action per Region and key, destructive
                        ones and refusals marked), then runs that Update
@@ -75,6 +75,8 @@ export function parseArgs(argv: string[]): PreviewOptions {
     } else if (!realismFlag(options.realism, arg, argv[i + 1])) throw new UsageError(`unknown argument ${arg}`);
     else i++;
   }
+  // template.yaml's sample resource exists only with CreateSampleKeys=true: the default preview shows it.
+  if (!argv.includes('--template') && options.parameters.CreateSampleKeys === undefined) options.parameters.CreateSampleKeys = 'true';
   return options;
 }
 

@@ -32,6 +32,9 @@ interface CliRun {
   stderr: string;
 }
 
+/** template.yaml's sample resource exists only with this parameter. */
+const SAMPLE = ['--param', 'CreateSampleKeys=true'];
+
 describe('End to end: npm run plan against the emulator', () => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   let driver: Driver;
@@ -88,6 +91,7 @@ describe('End to end: npm run plan against the emulator', () => {
     driver = await createDriver({ endpointUrl: emulator.url });
     // Prepare: the sample resource of template.yaml, created as `npm start` creates it.
     const resolved = resolveResource(await loadTemplate('template.yaml'), {
+      parameters: { CreateSampleKeys: 'true' },
       resources: { FunctionRole: { ref: ROLE_ARN.split('/').pop()!, attributes: { Arn: ROLE_ARN } } },
     });
     stackId = resolved.stackId;
@@ -103,7 +107,7 @@ describe('End to end: npm run plan against the emulator', () => {
 
   it('exits 0 for the template just deployed, having found the execution role in the key policies', async () => {
     // Act
-    const run = await plan('--template', 'template.yaml', '--stack-id', stackId);
+    const run = await plan('--template', 'template.yaml', ...SAMPLE, '--stack-id', stackId);
 
     // Assess
     expect(run.stderr).toBe('');
@@ -117,7 +121,7 @@ describe('End to end: npm run plan against the emulator', () => {
 
   it('prints the same plan as JSON, with the role given by --execution-role-arn', async () => {
     // Act
-    const run = await plan('--template', 'template.yaml', '--stack-id', stackId, '--execution-role-arn', ROLE_ARN, '--json');
+    const run = await plan('--template', 'template.yaml', ...SAMPLE, '--stack-id', stackId, '--execution-role-arn', ROLE_ARN, '--json');
 
     // Assess
     expect(run.code).toBe(0);
@@ -145,7 +149,7 @@ describe('End to end: npm run plan against the emulator', () => {
     await kms('us-east-1').send(new PutKeyPolicyCommand({ KeyId: app.keyId, PolicyName: 'default', Policy: JSON.stringify(edited) }));
 
     // Act
-    const run = await plan('--template', 'template.yaml', '--stack-id', stackId, '--drift');
+    const run = await plan('--template', 'template.yaml', ...SAMPLE, '--stack-id', stackId, '--drift');
 
     // Assess
     expect(run.stderr).toBe('');
@@ -158,7 +162,7 @@ describe('End to end: npm run plan against the emulator', () => {
     expectReadOnly(run);
     await kms('us-west-2').send(new EnableKeyCommand({ KeyId: replica.keyId }));
     await kms('us-east-1').send(new PutKeyPolicyCommand({ KeyId: app.keyId, PolicyName: 'default', Policy: Policy! }));
-    expect((await plan('--template', 'template.yaml', '--stack-id', stackId)).code).toBe(0);
+    expect((await plan('--template', 'template.yaml', ...SAMPLE, '--stack-id', stackId)).code).toBe(0);
   });
 
   it('lists every action of a template that adds, removes and replaces keys, the replacement refused', async () => {
@@ -170,7 +174,7 @@ describe('End to end: npm run plan against the emulator', () => {
     );
 
     // Act
-    const run = await plan('--template', file, '--stack-id', stackId);
+    const run = await plan('--template', file, ...SAMPLE, '--stack-id', stackId);
 
     // Assess
     expect(run.stderr).toBe('');
@@ -189,7 +193,7 @@ describe('End to end: npm run plan against the emulator', () => {
     const allowed = await templateWith('v3.yaml', async () =>
       (await readFile(file, 'utf8')).replace('          Spec: HMAC_256\n', '          Spec: HMAC_256\n          AllowReplacement: true\n'),
     );
-    const replaced = await plan('--template', allowed, '--stack-id', stackId, '--json');
+    const replaced = await plan('--template', allowed, ...SAMPLE, '--stack-id', stackId, '--json');
 
     // Assess: every action listed, none held back.
     expect(replaced.code).toBe(2);
@@ -231,9 +235,9 @@ describe('End to end: npm run plan against the emulator', () => {
 
     // Act
     await control().config({ scp: regionDeny(['us-east-1', 'us-west-2']), identityPolicy: allowAll });
-    const skipping = await plan('--template', 'template.yaml', '--stack-id', stackId, '--json');
+    const skipping = await plan('--template', 'template.yaml', ...SAMPLE, '--stack-id', stackId, '--json');
     await control().config({ scp: regionDeny(['us-east-1']) });
-    const denied = await plan('--template', 'template.yaml', '--stack-id', stackId);
+    const denied = await plan('--template', 'template.yaml', ...SAMPLE, '--stack-id', stackId);
     await control().config({ scp: null, identityPolicy: null });
 
     // Assess
@@ -259,7 +263,7 @@ describe('End to end: npm run plan against the emulator', () => {
 
     // Act
     await control().config({ identityPolicy: reads, callerArn: planRole });
-    const run = await plan('--template', 'template.yaml', '--stack-id', stackId);
+    const run = await plan('--template', 'template.yaml', ...SAMPLE, '--stack-id', stackId);
     await control().config({ identityPolicy: null, callerArn: ROLE_ARN });
 
     // Assess
@@ -278,6 +282,7 @@ describe('End to end: npm run plan against the emulator', () => {
         .replaceAll('cmk-', 'iam-'),
     );
     const resolved = resolveResource(await loadTemplate(delegating), {
+      parameters: { CreateSampleKeys: 'true' },
       identity: { stackName: 'plan-iam' },
       resources: { FunctionRole: { ref: ROLE_ARN.split('/').pop()!, attributes: { Arn: ROLE_ARN } } },
     });
@@ -288,7 +293,7 @@ describe('End to end: npm run plan against the emulator', () => {
 
     // Act
     await control().config({ identityPolicy: documented, callerArn: `arn:aws:iam::${DEFAULT_IDENTITY.accountId}:role/kms-keys-plan` });
-    const run = await plan('--template', delegating, '--stack-id', resolved.stackId);
+    const run = await plan('--template', delegating, ...SAMPLE, '--stack-id', resolved.stackId);
     await control().config({ identityPolicy: null, callerArn: ROLE_ARN });
 
     // Assess
@@ -306,12 +311,12 @@ describe('End to end: npm run plan against the emulator', () => {
 
     // Act
     const runs = [
-      await plan('--template', broken, '--stack-id', stackId),
-      await plan('--template', unparsable, '--stack-id', stackId),
-      await plan('--template', 'template.yaml', '--stack-id', stackId, '--resource', 'Nope'),
-      await plan('--template', 'template.yaml', '--stack-id', 'my-stack'),
+      await plan('--template', broken, ...SAMPLE, '--stack-id', stackId),
+      await plan('--template', unparsable, ...SAMPLE, '--stack-id', stackId),
+      await plan('--template', 'template.yaml', ...SAMPLE, '--stack-id', stackId, '--resource', 'Nope'),
+      await plan('--template', 'template.yaml', ...SAMPLE, '--stack-id', 'my-stack'),
       await plan('--template', join(dir, 'missing.yaml'), '--stack-id', stackId),
-      await plan('--template', 'template.yaml', '--stack-id', stackId, '--bogus'),
+      await plan('--template', 'template.yaml', ...SAMPLE, '--stack-id', stackId, '--bogus'),
     ];
 
     // Assess
@@ -332,7 +337,7 @@ describe('End to end: npm run plan against the emulator', () => {
     const typo = await templateWith('typo.yaml', (text) => text.replace('          ReplicaRegions: [us-west-2]\n', '          ReplicaRegions: [us-wset-2]\n'));
 
     // Act
-    const run = await plan('--template', typo, '--stack-id', stackId);
+    const run = await plan('--template', typo, ...SAMPLE, '--stack-id', stackId);
 
     // Assess
     expect(run.code).toBe(1);
@@ -344,7 +349,14 @@ describe('End to end: npm run plan against the emulator', () => {
 
   it('exits 1 with one line when there are no credentials', async () => {
     // Act
-    const run = await planWithEnv({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined }, '--template', 'template.yaml', '--stack-id', stackId);
+    const run = await planWithEnv(
+      { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined },
+      '--template',
+      'template.yaml',
+      ...SAMPLE,
+      '--stack-id',
+      stackId,
+    );
 
     // Assess
     expect(run.code).toBe(1);
