@@ -16,6 +16,7 @@ import { configurationReason, timeoutReason, unexpectedErrorReason } from '../li
 import { RequestProgress } from '../lib/request/progress.ts';
 import { failedResult, type RequestResult } from '../lib/request/requestResult.ts';
 import { buildResponseBody, sendResponse } from '../lib/request/response.ts';
+import { type Clock, systemClock } from '../lib/retry/clock.ts';
 import type { ResourceContext } from '../lib/types.ts';
 
 export interface HandlerOptions {
@@ -25,7 +26,8 @@ export interface HandlerOptions {
   createAws?: (config: FunctionConfig) => AwsDependencies;
   /** Where log lines go; default stdout. */
   writeLog?: (line: string) => void;
-  now?: () => number;
+  /** Every wait and deadline of the request; real time when absent. */
+  clock?: Clock;
 }
 
 /** What the handler returns after answering (Lambda ignores it for CloudFormation's asynchronous invocations). */
@@ -56,32 +58,23 @@ function resourceContextOf(event: CloudFormationCustomResourceEvent, lambda: Con
 async function resultOf(
   event: CloudFormationCustomResourceEvent,
   lambda: Context,
-  options: HandlerOptions,
   { config, problems: configProblems }: ConfigReading,
   aws: (config: FunctionConfig) => AwsDependencies,
   log: Log,
+  clock: Clock,
 ): Promise<RequestResult> {
-  const now = options.now ?? Date.now;
   const progress = new RequestProgress();
   const problems = [...configProblems];
   // CloudFormation stops waiting at ServiceTimeout, which may come before Lambda's timeout.
   const remainingMs = Math.min(lambda.getRemainingTimeInMillis(), serviceTimeoutMsOf(event.ResourceProperties) ?? Number.POSITIVE_INFINITY);
-  const deadlines = deadlinesOf(now(), remainingMs, config.deadlineMarginMs);
+  const deadlines = deadlinesOf(clock.now(), remainingMs, config.deadlineMarginMs);
   try {
     const context = resourceContextOf(event, lambda, config, problems);
     if (problems.length > 0) return failedResult(configurationReason(problems));
 
-    const work = handleRequest(event, {
-      aws: aws(config),
-      context,
-      deadline: deadlines.work,
-      log,
-      quotas: config.kmsQuotas,
-      ...(config.iamPropagationMs === undefined ? {} : { iamPropagationMs: config.iamPropagationMs }),
-      progress,
-      now,
-    });
-    const raced = await raceDeadline(work, deadlines.answer, now);
+    const iam = config.iamPropagationMs === undefined ? {} : { iamPropagationMs: config.iamPropagationMs };
+    const work = handleRequest(event, { aws: aws(config), context, deadline: deadlines.work, log, quotas: config.kmsQuotas, progress, clock, ...iam });
+    const raced = await raceDeadline(work, deadlines.answer, clock);
     if (raced.kind === 'done') return raced.value;
     log.error('about to time out: answering without waiting for the work', { phase: progress.phase, progress: progress.summary() });
     return failedResult(timeoutReason(progress));
@@ -93,14 +86,14 @@ async function resultOf(
 
 /** A handler; tests inject the environment, the AWS dependencies and the clock. */
 export function createHandler(options: HandlerOptions = {}) {
+  const clock = options.clock ?? systemClock;
   let awsDependencies: AwsDependencies | undefined;
   const aws = (config: FunctionConfig) => {
     awsDependencies ??= (options.createAws ?? createAwsDependencies)(config);
     return awsDependencies;
   };
   const answer = async (event: CloudFormationCustomResourceEvent, lambda: Context): Promise<HandlerResult> => {
-    const now = options.now ?? Date.now;
-    const startedAt = now();
+    const startedAt = clock.now();
     const configuration = readConfig(options.env ?? process.env, { executionRoleRequired: event.RequestType !== 'Delete' });
     const log = createLogger({
       level: configuration.config.logLevel,
@@ -115,7 +108,7 @@ export function createHandler(options: HandlerOptions = {}) {
     if (physicalResourceId !== ownerId) log.warn('PhysicalResourceId differs from the owner id', { physicalResourceId, ownerId });
     log.info('request', { stackId: event.StackId, physicalResourceId, resourceProperties: event.ResourceProperties });
 
-    const result = await resultOf(event, lambda, options, configuration, aws, log);
+    const result = await resultOf(event, lambda, configuration, aws, log, clock);
     const body = buildResponseBody({
       Status: result.status,
       Reason: result.reason,
@@ -126,13 +119,14 @@ export function createHandler(options: HandlerOptions = {}) {
       Data: result.status === 'SUCCESS' && Object.keys(result.data).length > 0 ? result.data : undefined,
     });
     // Retries of the PUT may use the whole time Lambda still gives.
-    const { end } = deadlinesOf(now(), lambda.getRemainingTimeInMillis(), 0);
+    const { end } = deadlinesOf(clock.now(), lambda.getRemainingTimeInMillis(), 0);
     try {
       await sendResponse(event.ResponseURL, body, {
         deadline: end,
+        clock,
         onRetry: (info) => log.warn('response PUT failed, retrying', info),
       });
-      log.info('answered', { status: result.status, reason: result.reason, bytes: Buffer.byteLength(body), durationMs: now() - startedAt });
+      log.info('answered', { status: result.status, reason: result.reason, bytes: Buffer.byteLength(body), durationMs: clock.now() - startedAt });
     } catch (error) {
       // Nothing more can be done: throwing would make Lambda redeliver a request that may have run.
       log.error('could not answer CloudFormation', { error, status: result.status, reason: result.reason });
@@ -140,8 +134,8 @@ export function createHandler(options: HandlerOptions = {}) {
     return { Status: result.status, PhysicalResourceId: physicalResourceId, ...(result.reason === undefined ? {} : { Reason: result.reason }) };
   };
   // A plain async handler, no middleware framework: the deadlines above do the early-timeout job
-  // (a middleware's TimeoutError would make Lambda retry an invocation that has answered), and
-  // @middy/core with no middleware cost 3 KB of bundle for nothing (592,176 → 589,120 bytes).
+  // (a middleware's TimeoutError would make Lambda retry an invocation that has answered), and a
+  // middleware framework with no middleware is bundle paid for nothing (docs/performance.md).
   return answer;
 }
 

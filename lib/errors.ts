@@ -88,6 +88,14 @@ export class AccessDeniedError extends KmsError {
   }
 }
 
+/** The Resource Groups Tagging API (`GetResources`, the tag index) answered with an error code (or never answered). */
+export class TaggingApiError extends AwsServiceError {
+  constructor(code: string, message: string, options: ServiceErrorOptions = {}) {
+    super(code, message, options);
+    this.name = 'TaggingApiError';
+  }
+}
+
 /** True when `error` is a KmsError with one of `codes`. */
 export function hasCode(error: unknown, ...codes: string[]): error is KmsError {
   return error instanceof KmsError && codes.includes(error.code);

@@ -1,7 +1,7 @@
 /**
  * Structured JSON logging (docs/behaviour.md §8): one JSON object per line on stdout, which CloudWatch Logs
- * indexes as is. Hand-written rather than `@aws-lambda-powertools/logger`: the same output for
- * ~1 KB of bundle instead of ~20 KB (figures in the handler issue's report). Secrets — the
+ * indexes as is. Hand-written rather than `@aws-lambda-powertools/logger`: the same output for a
+ * small part of its bundle size (docs/performance.md, "Why these settings"). Secrets — the
  * pre-signed `ResponseURL` above all, which lets anyone answer for the stack — are redacted from
  * every entry, by key and by value.
  */

@@ -273,13 +273,6 @@ export interface DesiredState {
   held?: HeldInstance[];
   /** The CloudFormation RequestId: recorded on keys this request adopts, so its rollback can tell. */
   requestId?: string;
-  /**
-   * For the tag index (lib/reader/tagIndex.ts): the `alias/<name>` of every key this request's properties
-   * and previous properties name, whose targets' tags the reader always reads directly. null or
-   * absent: some properties could not be read (or the caller built the state by hand), and the reader
-   * reads every key's tags.
-   */
-  tagIndexAliasNames?: string[] | null;
 }
 
 export const KEY_STATES = ['Creating', 'Enabled', 'Disabled', 'PendingDeletion', 'PendingReplicaDeletion', 'PendingImport', 'Unavailable', 'Updating'] as const;

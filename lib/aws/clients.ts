@@ -13,13 +13,13 @@ export const KMS_CONNECTION_TIMEOUT_MS = 5_000;
 export const KMS_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
- * Sockets per Region's client (the SDK's default is 50). Every Region has its own client, so 17
- * Regions held ~850 sockets and their buffers during a large read (bench: 183 MB RSS). And every
- * socket is a connection set-up, a TLS handshake against AWS, paid in CPU, which Lambda rations:
- * with 25, a Create of 357 key instances opened 347 connections for 1,155 requests and a Delete 386
- * for 1,463 (bench `connections_opened`); with 8, 137 and 139. Eight requests in flight per Region
- * still carry ~250 requests per second at 30 ms, above every write quota and more than one vCPU
- * parses across Regions; the reader's extra reads wait for a socket.
+ * Sockets per Region's client (the SDK's default is 50). Every Region has its own client, so with
+ * the default a large read across many Regions holds hundreds of sockets and their buffers. And every
+ * socket is a connection set-up, a TLS handshake against AWS, paid in CPU, which Lambda rations.
+ * Eight requests in flight per Region still carry more requests per second than every write quota
+ * and more than one vCPU parses across Regions; the reader's extra reads wait for a socket. The
+ * measurements behind the choice: docs/performance.md, "Why these settings" (bench
+ * `connections_opened` in bench/results.json).
  */
 export const KMS_MAX_SOCKETS = 8;
 
@@ -46,7 +46,7 @@ export const CLIENT_SETTINGS = {
 
 /**
  * `client` without the SDK's User-Agent middleware: it builds and escapes the header anew for every
- * request (profiled at ~2 % of the function's CPU per KMS call), AWS does not need it, and the
+ * request (a measurable share of the function's CPU per KMS call: docs/performance.md), AWS does not need it, and the
  * function is CPU-bound.
  */
 export function withoutUserAgent<C extends { middlewareStack: { remove(name: string): boolean } }>(client: C): C {

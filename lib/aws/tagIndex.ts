@@ -3,14 +3,14 @@
  * owned keys in a busy account"): `GetResources` filtered to `kms:key`, 100 keys with their tags per
  * request instead of one `ListResourceTags` per key. One client per Region, built like the KMS
  * clients (`clients.ts`): one attempt, the same socket settings, no User-Agent middleware; our own
- * retry (lib/retry/retry.ts) repeats throttled pages. Every SDK exception becomes a `KmsError` (the
- * reader's errors are all of that type; `action` says it was GetResources).
+ * retry (lib/retry/retry.ts) repeats throttled pages. Every SDK exception becomes a `TaggingApiError`
+ * (`action` says it was GetResources), which the read retry classifies like a KMS error.
  */
 import { GetResourcesCommand, type GetResourcesCommandOutput, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { type ListOptions, sendPage } from '../kmsApi.ts';
 import type { TagMap } from '../types.ts';
 import { CLIENT_SETTINGS, withoutUserAgent } from './clients.ts';
-import { toKmsError } from './translateError.ts';
+import { toTaggingApiError } from './translateError.ts';
 
 /** GetResources' page-size maximum. */
 export const TAG_INDEX_PAGE_SIZE = 100;
@@ -44,7 +44,7 @@ export async function listTaggedKeys(client: ResourceGroupsTaggingAPIClient, reg
           new GetResourcesCommand({ ResourceTypeFilters: [KMS_KEY_RESOURCE_TYPE], ResourcesPerPage: TAG_INDEX_PAGE_SIZE, PaginationToken: token }),
         );
       } catch (error) {
-        throw toKmsError(error, { region, action: 'GetResources' });
+        throw toTaggingApiError(error, { region, action: 'GetResources' });
       }
     });
     for (const mapping of out.ResourceTagMappingList ?? []) {

@@ -10,8 +10,8 @@ import { ownerIdOf, ownerOf } from '../ownership.ts';
 import { buildKeyPolicy } from '../policy/index.ts';
 import { isAbsent, isRecord, readInteger } from '../properties/coerce.ts';
 import { addIssue } from '../properties/issues.ts';
-import { LIMITS } from '../properties/key.ts';
 import { canRotate } from '../properties/keySpec.ts';
+import { LIMITS } from '../properties/limits.ts';
 import { readRegionList } from '../properties/regionNames.ts';
 import { snakeCaseOf } from '../properties/synonyms.ts';
 import { type AccountRegion, placeKey, regionsToScan, usableRegions } from '../regions.ts';
@@ -187,7 +187,7 @@ export function deletionDesiredState(input: {
   const known = input.accountRegions === undefined ? null : new Set(input.accountRegions.map((r) => r.name));
   // A name the partition does not have makes the whole list garbage: every enabled Region is scanned.
   const optInRegions = leniently(rawProperties, 'OptInRegions', (value, issues) => {
-    const list = readRegionList(value, 'OptInRegions', issues, false);
+    const list = readRegionList(value, 'OptInRegions', issues, { allowAll: false });
     if (list !== undefined && known !== null && list.some((r) => !known.has(r))) addIssue(issues, 'OptInRegions', 'unknown Region');
     return list;
   });

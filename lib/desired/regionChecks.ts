@@ -78,7 +78,7 @@ function closestRegion(name: string, known: ReadonlySet<string>): string | undef
   let bestDistance = 3;
   let tie = false;
   for (const candidate of known) {
-    const distance = editDistance(name, candidate, true);
+    const distance = editDistance(name, candidate, { swaps: true });
     if (distance < bestDistance) [best, bestDistance, tie] = [candidate, distance, false];
     else if (distance === bestDistance) tie = true;
   }

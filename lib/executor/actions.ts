@@ -5,12 +5,12 @@
 import { hasCode, KmsError, PlanError } from '../errors.ts';
 import type { KmsApi } from '../kmsApi.ts';
 import { DEFAULT_PRIORITY } from '../retry/pacer.ts';
+import type { SettlingClass } from '../retry/policy.ts';
 import type { Action, KeyState } from '../types.ts';
 import type { ExecutionContext } from './context.ts';
 import { kmsCall } from './kmsCall.ts';
 import { waitForPrimaryUpdate } from './primaryUpdated.ts';
 import { waitForReplica } from './replicaReady.ts';
-import { memberKey, type SettlingClass } from './settling.ts';
 
 /** What a successful action reports: the key made by CreateKey / ReplicateKey. */
 export interface ActionResult {
@@ -53,7 +53,7 @@ export async function runAction(
       const created = await kmsCall(ctx, { ...paced('CreateKey'), idempotent: false, policy }, () =>
         api.createKey({ spec, keyUsage, multiRegion, policy, description, tags }),
       );
-      ctx.madeKeys.add(memberKey(region, created.keyId));
+      ctx.madeKeys.add(created.keyId, region);
       return { keyId: created.keyId, arn: created.arn };
     }
     case 'ReplicateKey': {
@@ -80,7 +80,7 @@ export async function runAction(
         if (existing.role !== 'REPLICA') throw error;
         arn = existing.arn;
       }
-      ctx.madeKeys.add(memberKey(replicaRegion, keyId));
+      ctx.madeKeys.add(keyId, replicaRegion);
       await waitForReplica(ctx, replicaRegion, keyId, priority);
       return { keyId, arn };
     }
@@ -130,7 +130,7 @@ export async function runAction(
       // KMS counts it in both Regions (DEFAULT_KMS_QUOTAS).
       const pace = () => ctx.pacer.acquireUpdatePrimaryRegion(region, action.primaryRegion, priority);
       await kmsCall(ctx, { ...paced('UpdatePrimaryRegion'), pace, idempotent: false }, () => api.updatePrimaryRegion(keyId, action.primaryRegion));
-      ctx.madeKeys.add(memberKey(region, keyId)).add(memberKey(action.primaryRegion, keyId));
+      ctx.madeKeys.add(keyId, region, action.primaryRegion);
       // Both keys are `Updating` for a while and refuse most operations: dependents start after.
       await waitForPrimaryUpdate(ctx, [region, action.primaryRegion], keyId, priority);
       return {};
@@ -182,7 +182,7 @@ export async function runAction(
 }
 
 /**
- * Which answers of KMS mean "not caught up yet" for this action (executor/settling.ts): `made` for a
+ * Which answers of KMS mean "not caught up yet" for this action (lib/retry/policy.ts, settling): `made` for a
  * key made or changed in this request (or moving its primary in this plan), `listed` for a key the
  * reader has just listed; none for CreateKey (no key yet) and DeleteAlias (NotFound = already gone).
  */
@@ -190,7 +190,7 @@ function settlingOf(ctx: ExecutionContext, action: Action, keyIdOf: (action: Act
   if (action.kind === 'CreateKey' || action.kind === 'DeleteAlias') return undefined;
   if ('created' in action.key) return 'made';
   const keyId = keyIdOf(action);
-  return ctx.madeKeys.has(memberKey(action.region, keyId)) || ctx.movingKeyIds.has(keyId) ? 'made' : 'listed';
+  return ctx.madeKeys.has(action.region, keyId) || ctx.movingKeyIds.has(keyId) ? 'made' : 'listed';
 }
 
 /**

@@ -3,13 +3,16 @@
  * retry counter.
  */
 import type { KmsApiFactory } from '../kmsApi.ts';
+import type { Log } from '../logger.ts';
+import type { MadeKeys } from '../madeKeys.ts';
+import type { Clock } from '../retry/clock.ts';
 import type { Pacer } from '../retry/pacer.ts';
 
 export interface ExecutionContext {
   kms: KmsApiFactory;
   pacer: Pacer;
-  now: () => number;
-  sleep: (ms: number) => Promise<void>;
+  clock: Clock;
+  log: Log;
   random: () => number;
   /** Epoch ms; retries and waits do not run past it. */
   deadline: number | undefined;
@@ -17,13 +20,13 @@ export interface ExecutionContext {
   policyPropagationTimeoutMs: number;
   /** How long both keys may stay `Updating` after UpdatePrimaryRegion. */
   primaryUpdateTimeoutMs: number;
-  /** How long a key KMS has not caught up with is retried (executor/settling.ts). */
+  /** How long a key KMS has not caught up with is retried (lib/retry/policy.ts, settling). */
   settlingTimeoutMs: number;
   /**
-   * Members (`memberKey(region, keyId)`) of keys made or changed in this request, including earlier
-   * reconcile passes: their NotFound / KMSInvalidState answers are retried.
+   * Keys made or changed in this request, including earlier reconcile passes: their NotFound /
+   * KMSInvalidState answers are retried.
    */
-  madeKeys: Set<string>;
+  madeKeys: MadeKeys;
   /** Key ids that an UpdatePrimaryRegion of this plan changes: every member is `Updating` for a while. */
   movingKeyIds: ReadonlySet<string>;
   /** Counts every retried request (ExecutionResult.retries). */
@@ -34,29 +37,3 @@ export interface ExecutionContext {
    */
   reservations: Map<string, () => void>;
 }
-
-/** Attempts in all for an idempotent request meeting 5xx / network errors. */
-export const MAX_ATTEMPTS = 6;
-
-/**
- * Attempts in all while KMS throttles: higher, because a throttled request did nothing and the
- * deadline bounds the wait anyway (a throttling storm must slow the run down, not fail it).
- */
-export const MAX_THROTTLED_ATTEMPTS = 20;
-
-/** Backoff while waiting for IAM to propagate new principals: full jitter over 1 s … 15 s. */
-export const POLICY_PROPAGATION_BACKOFF = { baseMs: 1_000, capMs: 15_000 } as const;
-
-/**
- * Polling of a new replica's state: once at once (a replica found existing may be ready), then after
- * `firstMs` (a replica takes seconds: earlier polls only spend requests), then every `intervalMs`.
- * Fine-grained because every alias and key of the replica waits on it: a 250 ms poll made it ready
- * 125 ms late on average; 100 ms costs ~10 DescribeKey/s per replica of a 2,000/s quota.
- */
-export const REPLICA_POLL = { firstMs: 1_000, intervalMs: 100 } as const;
-
-/**
- * Polling of both keys after UpdatePrimaryRegion: first after `firstMs`, then doubling up to
- * `maxIntervalMs` (KMS takes seconds to minutes; a few DescribeKey calls of a 2,000/s quota).
- */
-export const PRIMARY_UPDATE_POLL = { firstMs: 250, maxIntervalMs: 2_000 } as const;

@@ -7,13 +7,20 @@
 import { type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST } from '../constants.ts';
 import { KmsError, PlanError } from '../errors.ts';
 import type { KmsApiFactory } from '../kmsApi.ts';
+import { type Log, silentLog } from '../logger.ts';
+import { MadeKeys } from '../madeKeys.ts';
+import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer } from '../retry/pacer.ts';
-import { realSleep } from '../retry/retry.ts';
+import {
+  DEFAULT_POLICY_PROPAGATION_TIMEOUT_MS,
+  DEFAULT_PRIMARY_UPDATE_TIMEOUT_MS,
+  DEFAULT_REPLICA_READY_TIMEOUT_MS,
+  DEFAULT_SETTLING_TIMEOUT_MS,
+} from '../retry/policy.ts';
 import type { Action, ActionOutcome, ExecutionResult, KeyRef, Plan } from '../types.ts';
 import { type ActionResult, runAction } from './actions.ts';
 import type { ExecutionContext } from './context.ts';
 import { criticalPathPriorities } from './priority.ts';
-import { DEFAULT_SETTLING_TIMEOUT_MS } from './settling.ts';
 
 export interface ExecuteDeps {
   kms: KmsApiFactory;
@@ -22,57 +29,53 @@ export interface ExecuteDeps {
   quotas?: Partial<KmsQuotas>;
   /** Epoch ms: no new action starts after it. */
   deadline?: number;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  /** Times retries, polls and pacing; real time when absent. */
+  clock?: Clock;
   /** Told of every finished action (done, failed or skipped), as it finishes. */
   onOutcome?: (outcome: ActionOutcome) => void;
-  /** One structured entry per finished action (no policies, no tag values). */
-  log?: (entry: Record<string, unknown>) => void;
+  /** One debug entry per finished action (no policies, no tag values); silent when absent. */
+  log?: Log;
   /** How long a new replica may stay `Creating`. Default 60 s. */
   replicaReadyTimeoutMs?: number;
   /** How long to wait for IAM to propagate a policy's principals. Default 120 s. */
   policyPropagationTimeoutMs?: number;
   /** How long both keys may stay `Updating` after UpdatePrimaryRegion. Default 300 s. */
   primaryUpdateTimeoutMs?: number;
-  /** How long a key KMS has not caught up with is retried (executor/settling.ts). Default 30 s. */
+  /** How long a key KMS has not caught up with is retried (lib/retry/policy.ts). Default 30 s. */
   settlingTimeoutMs?: number;
   /**
-   * Members of keys made or changed by this request (`memberKey(region, keyId)`), shared across
-   * reconcile passes; the executor adds the keys it makes. A fresh set when absent.
+   * Keys made or changed by this request, shared across reconcile passes; the executor adds the
+   * keys it makes. A fresh one when absent.
    */
-  madeKeys?: Set<string>;
+  madeKeys?: MadeKeys;
   /** Jitter source; injectable for tests. */
   random?: () => number;
 }
 
-export const DEFAULT_REPLICA_READY_TIMEOUT_MS = 60_000;
-export const DEFAULT_POLICY_PROPAGATION_TIMEOUT_MS = 120_000;
-export const DEFAULT_PRIMARY_UPDATE_TIMEOUT_MS = 300_000;
-
 /** Executes `plan.actions`; never rejects: failures are reported per action. */
 export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionResult> {
-  const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? realSleep;
+  const clock = deps.clock ?? systemClock;
+  const now = () => clock.now();
+  const log = deps.log ?? silentLog;
   let retries = 0;
   const ctx: ExecutionContext = {
     kms: deps.kms,
-    pacer: deps.pacer ?? new Pacer({ quotas: deps.quotas, now, sleep }),
-    now,
-    sleep,
+    pacer: deps.pacer ?? new Pacer({ quotas: deps.quotas, clock }),
+    clock,
+    log,
     random: deps.random ?? Math.random,
     deadline: deps.deadline,
     replicaReadyTimeoutMs: deps.replicaReadyTimeoutMs ?? DEFAULT_REPLICA_READY_TIMEOUT_MS,
     policyPropagationTimeoutMs: deps.policyPropagationTimeoutMs ?? DEFAULT_POLICY_PROPAGATION_TIMEOUT_MS,
     primaryUpdateTimeoutMs: deps.primaryUpdateTimeoutMs ?? DEFAULT_PRIMARY_UPDATE_TIMEOUT_MS,
     settlingTimeoutMs: deps.settlingTimeoutMs ?? DEFAULT_SETTLING_TIMEOUT_MS,
-    madeKeys: deps.madeKeys ?? new Set(),
+    madeKeys: deps.madeKeys ?? new MadeKeys(),
     movingKeyIds: new Set(plan.actions.flatMap((a) => (a.kind === 'UpdatePrimaryRegion' && 'keyId' in a.key ? [a.key.keyId] : []))),
     countRetry: () => {
       retries++;
     },
     reservations: new Map(),
   };
-  const log = deps.log ?? (() => {});
   const actions = plan.actions;
   const byId = new Map(actions.map((a) => [a.id, a]));
   const priorities = criticalPathPriorities(actions);
@@ -99,8 +102,7 @@ export async function execute(plan: Plan, deps: ExecuteDeps): Promise<ExecutionR
     const outcome: ActionOutcome = { actionId: action.id, kind: action.kind, region: action.region, keyName: action.keyName, status, ...details };
     outcomes.set(action.id, outcome);
     deps.onOutcome?.(outcome);
-    log({
-      message: `KMS ${action.kind} ${status}`,
+    log.debug(`KMS ${action.kind} ${status}`, {
       ...outcome,
       ...(action.kind === 'ReplicateKey' ? { replicaRegion: action.replicaRegion } : {}),
       ...(startedAt === undefined ? {} : { durationMs: now() - startedAt }),

@@ -8,14 +8,23 @@
  *   yet; nothing happened, so retried for up to `policyPropagationTimeoutMs`, then failed with a
  *   message naming the policy's principals.
  * - NotFoundException / KMSInvalidStateException on a key KMS has not caught up with yet
- *   (executor/settling.ts): retried for up to `settlingTimeoutMs`, then failed as retryable.
+ *   (lib/retry/policy.ts, settling): retried for up to `settlingTimeoutMs`, then failed as retryable.
  */
 import { hasCode, KmsError } from '../errors.ts';
 import { pacedAttempt } from '../retry/pacer.ts';
-import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy, withRetry } from '../retry/retry.ts';
-import { type ExecutionContext, MAX_ATTEMPTS, MAX_THROTTLED_ATTEMPTS, POLICY_PROPAGATION_BACKOFF } from './context.ts';
+import {
+  DEFAULT_BACKOFF,
+  isSettling,
+  MAX_ATTEMPTS,
+  MAX_THROTTLED_ATTEMPTS,
+  POLICY_PROPAGATION_BACKOFF,
+  SETTLING_BACKOFF,
+  type SettlingClass,
+  stillSettling,
+} from '../retry/policy.ts';
+import { isThrottling, isTransient, type RetryPolicy, withRetry } from '../retry/retry.ts';
+import type { ExecutionContext } from './context.ts';
 import { principalsOf } from './principals.ts';
-import { isSettling, SETTLING_BACKOFF, type SettlingClass, stillSettling } from './settling.ts';
 
 export interface KmsCallOptions {
   /** Reserves the request's tokens; awaited before every attempt. */
@@ -72,9 +81,8 @@ export function kmsRetryPolicy(ctx: ExecutionContext, options: Pick<KmsCallOptio
 export async function kmsCall<T>(ctx: ExecutionContext, options: KmsCallOptions, send: () => Promise<T>): Promise<T> {
   return withRetry(() => pacedAttempt(options.pace, options.onThrottled, send), {
     policy: kmsRetryPolicy(ctx, options),
-    sleep: ctx.sleep,
+    clock: ctx.clock,
     random: ctx.random,
-    now: ctx.now,
     deadline: ctx.deadline,
     onRetry: ctx.countRetry,
   });

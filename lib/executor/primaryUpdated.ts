@@ -6,8 +6,9 @@
  */
 import { KmsError } from '../errors.ts';
 import { DEFAULT_PRIORITY } from '../retry/pacer.ts';
+import { PRIMARY_UPDATE_POLL } from '../retry/policy.ts';
 import { poll } from '../retry/poll.ts';
-import { type ExecutionContext, PRIMARY_UPDATE_POLL } from './context.ts';
+import type { ExecutionContext } from './context.ts';
 import { kmsCall } from './kmsCall.ts';
 
 /** Waits until the key `keyId` is not `Updating` in any of `regions`; fails as retryable after `primaryUpdateTimeoutMs`. */
@@ -26,8 +27,7 @@ export async function waitForPrimaryUpdate(ctx: ExecutionContext, regions: strin
   };
   const result = await poll(look, (updating) => updating.length === 0, {
     delay: (n) => Math.min(PRIMARY_UPDATE_POLL.firstMs * 2 ** Math.min(n, 30), PRIMARY_UPDATE_POLL.maxIntervalMs),
-    sleep: ctx.sleep,
-    now: ctx.now,
+    clock: ctx.clock,
     deadline: ctx.deadline,
     maxWaitMs: ctx.primaryUpdateTimeoutMs,
   });

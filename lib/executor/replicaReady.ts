@@ -4,8 +4,9 @@
  */
 import { hasCode, KmsError } from '../errors.ts';
 import { DEFAULT_PRIORITY } from '../retry/pacer.ts';
+import { REPLICA_POLL } from '../retry/policy.ts';
 import { poll } from '../retry/poll.ts';
-import { type ExecutionContext, REPLICA_POLL } from './context.ts';
+import type { ExecutionContext } from './context.ts';
 import { kmsCall } from './kmsCall.ts';
 
 /**
@@ -34,8 +35,7 @@ export async function waitForReplica(ctx: ExecutionContext, replicaRegion: strin
   };
   const result = await poll(look, (state) => state !== null && READY.has(state), {
     delay: (n) => (n === 0 ? REPLICA_POLL.firstMs : REPLICA_POLL.intervalMs),
-    sleep: ctx.sleep,
-    now: ctx.now,
+    clock: ctx.clock,
     deadline: ctx.deadline,
     maxWaitMs: ctx.replicaReadyTimeoutMs,
   });

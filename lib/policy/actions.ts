@@ -116,14 +116,3 @@ export const ACCOUNT_ROOT_ACTIONS = kms('*');
 export function administratorActionsOf(multiRegion: boolean): readonly string[] {
   return multiRegion ? [...ADMINISTRATOR_ACTIONS, ...MULTI_REGION_ADMINISTRATOR_ACTIONS].sort() : ADMINISTRATOR_ACTIONS;
 }
-
-export {
-  DESCRIBE_ONLY_USER_ACTIONS,
-  GRANT_IS_FOR_AWS_RESOURCE,
-  type KeyUseFamily,
-  keyUseFamilyOf,
-  READ_ONLY_USER_ACTIONS,
-  readOnlyUserActionsOf,
-  USER_ACTIONS,
-  userActionsOf,
-} from './userActions.ts';

@@ -17,26 +17,28 @@ export {
   ADMINISTRATOR_ACTIONS,
   administratorActionsOf,
   CRYPTOGRAPHIC_ACTIONS,
-  DESCRIBE_ONLY_USER_ACTIONS,
   EXECUTION_ROLE_ACTIONS,
   EXECUTION_ROLE_ALIAS_ACTIONS,
   EXECUTION_ROLE_IAM_POLICY_ACTIONS,
   GRANT_ACTIONS,
-  GRANT_IS_FOR_AWS_RESOURCE,
   KEY_RESOURCE_ACTIONS,
   KEY_USE_ACTIONS,
   type KeyResourceAction,
-  type KeyUseFamily,
-  keyUseFamilyOf,
   MANAGEMENT_ACTIONS,
   MULTI_REGION_ADMINISTRATOR_ACTIONS,
+} from './actions.ts';
+export type { ConditionBlock } from './conditions.ts';
+export type { KeyPolicyStatement } from './statements.ts';
+export {
+  DESCRIBE_ONLY_USER_ACTIONS,
+  GRANT_IS_FOR_AWS_RESOURCE,
+  type KeyUseFamily,
+  keyUseFamilyOf,
   READ_ONLY_USER_ACTIONS,
   readOnlyUserActionsOf,
   USER_ACTIONS,
   userActionsOf,
-} from './actions.ts';
-export type { ConditionBlock } from './conditions.ts';
-export type { KeyPolicyStatement } from './statements.ts';
+} from './userActions.ts';
 
 /** The policy document (before serialisation): the generated statements, then the user's own. */
 export interface KeyPolicyDocument {

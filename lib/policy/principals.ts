@@ -6,7 +6,6 @@
  */
 
 import type { ValidationIssue } from '../errors.ts';
-import { addIssue } from '../properties/issues.ts';
 import { canonicalJson } from '../text/canonicalJson.ts';
 import { byKey, sortedUnique } from '../text/order.ts';
 import type { CmkUser } from '../types.ts';
@@ -26,7 +25,7 @@ const ARN_PARTITION = /^arn:([^:]+):/;
  * Why `principal` cannot appear in a key policy as written, or undefined.
  * Validation refuses these earlier; this is the last line of defence before KMS.
  */
-export function principalProblem(principal: string, partition: string, conditioned: boolean): string | undefined {
+export function principalProblem(principal: string, partition: string, { conditioned }: { conditioned: boolean }): string | undefined {
   if (principal.includes('*')) {
     return conditioned ? undefined : `the principal ${JSON.stringify(principal)} (everyone) is allowed only together with a condition`;
   }
@@ -40,9 +39,9 @@ export function principalProblem(principal: string, partition: string, condition
 export function checkPrincipals(principals: readonly string[], partition: string, path: string, issues: ValidationIssue[]): string[] {
   const accepted: string[] = [];
   principals.forEach((principal, index) => {
-    const problem = principalProblem(principal, partition, false);
+    const problem = principalProblem(principal, partition, { conditioned: false });
     if (problem === undefined) accepted.push(principal);
-    else addIssue(issues, `${path}[${index}]`, problem);
+    else issues.push({ path: `${path}[${index}]`, message: problem });
   });
   return sortedUnique(accepted);
 }
@@ -54,10 +53,10 @@ export function groupCmkUsers(users: readonly CmkUser[], partition: string, path
   users.forEach((user, index) => {
     const userPath = `${path}[${index}]`;
     const { block, problems } = combineConditions(user.conditions);
-    for (const message of problems) addIssue(issues, `${userPath}.Conditions`, message);
+    for (const message of problems) issues.push({ path: `${userPath}.Conditions`, message });
     const conditioned = !isEmptyBlock(block);
     const principalIssues = user.principals.flatMap((principal, principalIndex) => {
-      const message = principalProblem(principal, partition, conditioned);
+      const message = principalProblem(principal, partition, { conditioned });
       return message === undefined ? [] : [{ path: `${userPath}.Name[${principalIndex}]`, message }];
     });
     issues.push(...principalIssues);

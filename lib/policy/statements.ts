@@ -4,24 +4,15 @@
  */
 
 import type { ValidationIssue } from '../errors.ts';
-import { addIssue } from '../properties/issues.ts';
 import { canonicalJson } from '../text/canonicalJson.ts';
 import { byKey, sortedUnique } from '../text/order.ts';
 import type { KeyProperties, ResourceContext, ServicePrincipal } from '../types.ts';
 import { managementActionsMatching } from './actionPattern.ts';
-import {
-  ACCOUNT_ROOT_ACTIONS,
-  administratorActionsOf,
-  DESCRIBE_ONLY_USER_ACTIONS,
-  EXECUTION_ROLE_ACTIONS,
-  GRANT_ACTIONS,
-  GRANT_IS_FOR_AWS_RESOURCE,
-  readOnlyUserActionsOf,
-  userActionsOf,
-} from './actions.ts';
+import { ACCOUNT_ROOT_ACTIONS, administratorActionsOf, EXECUTION_ROLE_ACTIONS, GRANT_ACTIONS } from './actions.ts';
 import { addCondition, type ConditionBlock, combineConditions, copyBlock, isEmptyBlock } from './conditions.ts';
 import { checkPrincipals, groupCmkUsers, type PrincipalGroups } from './principals.ts';
 import { successorRolePattern } from './successors.ts';
+import { DESCRIBE_ONLY_USER_ACTIONS, GRANT_IS_FOR_AWS_RESOURCE, readOnlyUserActionsOf, userActionsOf } from './userActions.ts';
 
 /** One statement. `Action` and `Principal.AWS` are always lists (sorted), `Resource` is the key itself (`*`). */
 export interface KeyPolicyStatement {
@@ -50,7 +41,10 @@ function grantsStatement(sid: string, principals: string[], condition: Condition
   const combined = copyBlock(condition);
   const problem = addCondition(combined, GRANT_IS_FOR_AWS_RESOURCE);
   if (problem !== undefined) {
-    addIssue(issues, path, `${problem} (the product adds ${GRANT_IS_FOR_AWS_RESOURCE.test} ${GRANT_IS_FOR_AWS_RESOURCE.variable} true to users' grants)`);
+    issues.push({
+      path,
+      message: `${problem} (the product adds ${GRANT_IS_FOR_AWS_RESOURCE.test} ${GRANT_IS_FOR_AWS_RESOURCE.variable} true to users' grants)`,
+    });
     return [];
   }
   return [allow(sid, { AWS: principals }, GRANT_ACTIONS, combined)];
@@ -87,14 +81,13 @@ function servicePrincipalStatements(services: readonly ServicePrincipal[], path:
     service.actions.forEach((action, actionIndex) => {
       const management = managementActionsMatching(action);
       if (management.length === 0) return;
-      addIssue(
-        issues,
-        `${servicePath}.Actions[${actionIndex}]`,
-        `${action} would let the service manage the key (${management.join(', ')}); list only the use actions it needs, e.g. kms:Decrypt, kms:GenerateDataKey, kms:DescribeKey`,
-      );
+      issues.push({
+        path: `${servicePath}.Actions[${actionIndex}]`,
+        message: `${action} would let the service manage the key (${management.join(', ')}); list only the use actions it needs, e.g. kms:Decrypt, kms:GenerateDataKey, kms:DescribeKey`,
+      });
     });
     const { block, problems } = combineConditions(service.conditions);
-    for (const message of problems) addIssue(issues, `${servicePath}.Conditions`, message);
+    for (const message of problems) issues.push({ path: `${servicePath}.Conditions`, message });
     if (issues.length > before) return;
     const statement = allow('', { Service: service.name }, service.actions, block);
     // Keyed by name first, so statements are ordered by service and identical entries collapse.

@@ -7,7 +7,6 @@
  */
 
 import type { ValidationIssue } from '../errors.ts';
-import { addIssue } from '../properties/issues.ts';
 import type { KeyProperties, ResourceContext, UserStatementDocument } from '../types.ts';
 import { principalProblem } from './principals.ts';
 
@@ -22,13 +21,13 @@ export function userStatementsOf(
   for (const { path, statement } of key.policyStatements) {
     const before = issues.length;
     if (statement.Sid !== undefined && generatedSids.has(statement.Sid)) {
-      addIssue(issues, `${path}.Sid`, `${JSON.stringify(statement.Sid)} is the Sid of a generated statement of this key; choose another`);
+      issues.push({ path: `${path}.Sid`, message: `${JSON.stringify(statement.Sid)} is the Sid of a generated statement of this key; choose another` });
     }
     const aws = statement.Principal.AWS ?? [];
     aws.forEach((principal, index) => {
       // Conditioned or not, `*` was judged by validation; only the partition is left to check.
-      const problem = principalProblem(principal, context.partition, true);
-      if (problem !== undefined) addIssue(issues, `${path}.Principal.AWS[${index}]`, problem);
+      const problem = principalProblem(principal, context.partition, { conditioned: true });
+      if (problem !== undefined) issues.push({ path: `${path}.Principal.AWS[${index}]`, message: problem });
     });
     if (issues.length === before) statements.push(statement);
   }

@@ -6,7 +6,7 @@
 import type { KeyProperties } from '../types.ts';
 import { readList, readString } from './coerce.ts';
 import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
-import { LIMITS } from './key.ts';
+import { LIMITS } from './limits.ts';
 
 /**
  * KMS's resource quota "Aliases per KMS key" (50 by default, adjustable; CreateAlias and UpdateAlias

@@ -170,7 +170,7 @@ function readContext(value: unknown, path: string, issues: Issues): Record<strin
 }
 
 function readGrantRegions(value: unknown, path: string, issues: Issues, key: GrantKeyFacts): string[] | undefined {
-  const regions = readRegionList(value, path, issues, false);
+  const regions = readRegionList(value, path, issues, { allowAll: false });
   if (regions === undefined) return undefined;
   if (isEmptyList(value)) {
     addIssue(issues, path, 'must list at least one Region (leave it out for every Region of the key)');

@@ -11,7 +11,8 @@ import { KEY_SPECS, type KeyProperties, type ResourceProperties } from '../types
 import { checkAliasOwners } from './aliases.ts';
 import { isAbsent, isRecord, readBoolean, readChoice, readInteger, readList, readString } from './coerce.ts';
 import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
-import { LIMITS, readKey } from './key.ts';
+import { readKey } from './key.ts';
+import { LIMITS } from './limits.ts';
 import { readRegionList } from './regionNames.ts';
 import { checkUniqueSids, readPolicyStatements } from './statements.ts';
 import { CLOUDFORMATION_FIELDS, fieldReader, readFields, TOP_LEVEL_FIELDS } from './synonyms.ts';
@@ -66,7 +67,7 @@ export function parseProperties(raw: unknown, opts: { accountId: string }): Reso
     checkAliasOwners(keys, issues);
   }
 
-  const optInRegions = read('OptInRegions', readRegionList, false) ?? null;
+  const optInRegions = read('OptInRegions', readRegionList, { allowAll: false }) ?? null;
   const returnAttributes = read('ReturnAttributes', readReturnAttributes) ?? [...DEFAULTS.returnAttributes];
   const adoptExistingKeys = read('AdoptExistingKeys', readBoolean) ?? false;
 

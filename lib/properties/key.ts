@@ -3,7 +3,6 @@
  * the rules KMS would otherwise enforce halfway through a rollout (spec ↔ usage, rotation).
  */
 
-import { DELETION_WINDOW_IN_DAYS } from '../constants.ts';
 import { sortedUnique } from '../text/order.ts';
 import { KEY_SPECS, KEY_USAGES, type KeyProperties, type KeySpec, REMOVAL_POLICIES, type TagMap, type UserPolicyStatement } from '../types.ts';
 import { readAliases } from './aliases.ts';
@@ -11,20 +10,13 @@ import { isAbsent, readBoolean, readChoice, readInteger, readString } from './co
 import { readGrants } from './grants.ts';
 import { addIssue, fieldPath, type Issues } from './issues.ts';
 import { allowedKeyUsagesOf, canRotate, defaultKeyUsageOf } from './keySpec.ts';
+import { LIMITS } from './limits.ts';
 import { readArnList, readCmkUsers, readServicePrincipals } from './principals.ts';
 import { readRegion, readRegionList } from './regionNames.ts';
 import { checkUniqueSids, readPolicyStatements } from './statements.ts';
 import { fieldReader, KEY_FIELDS, readFields } from './synonyms.ts';
 
 import { checkTagCount, readTags } from './tags.ts';
-
-/** Bounds KMS puts on a key's numbers and description. */
-export const LIMITS = {
-  deletionWindowInDays: DELETION_WINDOW_IN_DAYS,
-  rotationPeriodInDays: { min: 90, max: 2560 },
-  descriptionLength: 8192,
-  aliasLength: 256,
-} as const;
 
 /** The top-level defaults a key inherits. */
 export interface KeyDefaults {
@@ -65,7 +57,7 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
   const read = fieldReader(fields, path, issues);
 
   const region = readRegion(fields.Region, at('Region'), issues);
-  const replicaRegions = read('ReplicaRegions', readRegionList, true) ?? [];
+  const replicaRegions = read('ReplicaRegions', readRegionList, { allowAll: true }) ?? [];
   if (region === null && replicaRegions.length > 0) {
     addIssue(issues, at('ReplicaRegions'), 'needs Region: replicas copy one primary key, but an empty Region means a separate key in every Region');
   }

@@ -26,7 +26,7 @@ export function isPrincipalArn(value: string): boolean {
   return PRINCIPAL_ARN.test(value);
 }
 
-function readArn(value: unknown, path: string, issues: Issues, allowStar: boolean): string | undefined {
+function readArn(value: unknown, path: string, issues: Issues, { allowStar }: { allowStar: boolean }): string | undefined {
   const text = readString(value, path, issues);
   if (text === undefined) return undefined;
   if (text === '*' && allowStar) return text;
@@ -43,7 +43,7 @@ function readArn(value: unknown, path: string, issues: Issues, allowStar: boolea
 
 /** A list of principal ARNs (administrators, external users): `*` is never allowed here. */
 export function readArnList(value: unknown, path: string, issues: Issues): string[] | undefined {
-  return readList(value, path, issues, (entry, entryPath) => readArn(entry, entryPath, issues, false));
+  return readList(value, path, issues, (entry, entryPath) => readArn(entry, entryPath, issues, { allowStar: false }));
 }
 
 /** A list of IAM conditions; absent = none. */
@@ -94,7 +94,7 @@ export function readCmkUsers(value: unknown, path: string, issues: Issues): CmkU
 
 function readCmkUser(value: unknown, path: string, issues: Issues): CmkUser | undefined {
   if (typeof value === 'string') {
-    const arn = readArn(value, path, issues, false);
+    const arn = readArn(value, path, issues, { allowStar: false });
     return arn === undefined ? undefined : { principals: [arn], conditions: [] };
   }
   const fields = readFields(value, path, issues, CMK_USER_FIELDS);
@@ -106,7 +106,7 @@ function readCmkUser(value: unknown, path: string, issues: Issues): CmkUser | un
     return undefined;
   }
   const allowStar = conditions.length > 0;
-  const principals = readList(fields.Name, namePath, issues, (entry, entryPath) => readArn(entry, entryPath, issues, allowStar));
+  const principals = readList(fields.Name, namePath, issues, (entry, entryPath) => readArn(entry, entryPath, issues, { allowStar }));
   if (principals === undefined) return undefined;
   if (isEmptyList(fields.Name)) addIssue(issues, namePath, 'must list at least one principal ARN');
   if (principals.length === 0) return undefined;

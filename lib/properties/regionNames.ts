@@ -20,7 +20,7 @@ export function readRegion(value: unknown, path: string, issues: Issues): string
 }
 
 /** A list of Region names (or `"*"` where `allowAll`), de-duplicated and sorted. */
-export function readRegionList(value: unknown, path: string, issues: Issues, allowAll: boolean): string[] | undefined {
+export function readRegionList(value: unknown, path: string, issues: Issues, { allowAll }: { allowAll: boolean }): string[] | undefined {
   const regions = readList(value, path, issues, (entry, entryPath) => {
     const text = readString(entry, entryPath, issues);
     if (text === undefined) return undefined;

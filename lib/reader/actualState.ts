@@ -23,8 +23,10 @@
 
 import { hasCode } from '../errors.ts';
 import { type AliasEntry, type KeyListEntry, type KmsApi, type KmsApiFactory, sendPage } from '../kmsApi.ts';
+import type { MadeKeysView } from '../madeKeys.ts';
+import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer, pacedAttempt } from '../retry/pacer.ts';
-import { realSleep, withRetry } from '../retry/retry.ts';
+import { withRetry } from '../retry/retry.ts';
 import { compare } from '../text/order.ts';
 import type { ActualAlias, ActualKey, ActualState, Owner } from '../types.ts';
 import { isScpDenial } from './accessDenial.ts';
@@ -41,8 +43,8 @@ export interface ReadActualStateInput {
   kms: KmsApiFactory;
   /** Shared with the executor; a default-quota Pacer when absent. */
   pacer?: Pacer;
-  /** Members (`region\nkeyId`) of keys this request made: read even when ListKeys lags. */
-  madeKeys?: ReadonlySet<string>;
+  /** Keys this request made: read even when ListKeys lags. */
+  madeKeys?: MadeKeysView;
   /** Narrow the tag scan with the Tagging API's index (lib/reader/tagIndex.ts); absent or null: read every key's tags. */
   tagIndex?: TagIndexUse;
   /**
@@ -50,9 +52,8 @@ export interface ReadActualStateInput {
    * asked again (IAM changes propagate with a delay); default {@link IAM_PROPAGATION_MS}.
    */
   iamPropagationMs?: number;
-  /** Injectable for tests. */
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
+  /** Times retries; real time when absent. */
+  clock?: Clock;
 }
 
 /** A Region whose KMS listings were denied: nothing in it was read. */
@@ -71,17 +72,18 @@ export interface ReadResult extends ActualState {
 
 /**
  * How many read requests of one Region are in flight at once (the Pacer sets the rate). Unbounded,
- * a Delete of ~1,000 keys held ~1,000 requests and ~850 sockets open at once (bench: 183 MB RSS);
- * 16 × 25 ms latency still allows 640 reads per second per Region.
+ * a Delete of many keys holds one request and nearly one socket per key at once; 16 in flight still
+ * allow hundreds of reads per second per Region at KMS's latency (docs/performance.md, "Why these
+ * settings").
  */
 export const READ_CONCURRENCY_PER_REGION = 16;
 
 /**
- * How many read requests of all Regions are in flight at once. 17 Regions × 16 kept ~270 requests,
- * their SDK contexts and response buffers alive across young-generation GCs, so V8 promoted them
- * and grew the old space (bench Delete of 1,003 keys: heap 82 MB, RSS 163 MB). The read is bound by
- * CPU (~1 ms per SDK call on a small Lambda), not by latency: 96 × 25 ms still allows ~3,800 reads
- * per second, more than the CPU parses.
+ * How many read requests of all Regions are in flight at once. Every Region's 16 at once kept
+ * hundreds of requests, their SDK contexts and response buffers alive across young-generation GCs,
+ * so V8 promoted them and grew the old space. The read is bound by CPU (each SDK call costs CPU on a
+ * small Lambda), not by latency: 96 in flight allow more reads per second than the CPU parses
+ * (docs/performance.md, "Why these settings").
  */
 export const READ_CONCURRENCY_TOTAL = 96;
 
@@ -90,9 +92,9 @@ const AWS_MANAGED_ALIAS_PREFIX = 'alias/aws/';
 
 export async function readActualState(input: ReadActualStateInput): Promise<ReadResult> {
   const pacer = input.pacer ?? new Pacer();
-  const sleep = input.sleep ?? realSleep;
+  const clock = input.clock ?? systemClock;
   const global = limiter(READ_CONCURRENCY_TOTAL);
-  const perRegion = await Promise.all(input.regions.map((region) => readRegion(input.kms(region), input, pacer, sleep, global)));
+  const perRegion = await Promise.all(input.regions.map((region) => readRegion(input.kms(region), input, pacer, clock, global)));
   const grants = perRegion.flatMap((r) => r.grants ?? []);
   return {
     keys: perRegion.flatMap((r) => r.keys),
@@ -107,11 +109,10 @@ async function readRegion(
   api: KmsApi,
   input: ReadActualStateInput,
   pacer: Pacer,
-  sleep: (ms: number) => Promise<void>,
+  clock: Clock,
   global: Limiter,
 ): Promise<ActualState & { region: string; denied: string | null; unreadable: UnreadableKey[] }> {
   const region = api.region;
-  const now = input.now ?? Date.now;
   const regionSlots = limiter(READ_CONCURRENCY_PER_REGION);
   // A Region's slot first, then a global one: a Region never holds global slots it cannot use.
   const slots: Limiter = (task) => regionSlots(() => global(task));
@@ -120,7 +121,7 @@ async function readRegion(
    * the Region's slots, retried while the error says it may pass; on a key (`onKey`),
    * NotFoundException too, for up to READ_SETTLING_MS.
    */
-  const read: RegionRead = (operation, send, paged = false, onKey = !paged) => {
+  const read: RegionRead = (operation, send, { paged = false, onKey = !paged } = {}) => {
     const request = <T>(sendOne: () => Promise<T>) =>
       withRetry(
         () =>
@@ -131,19 +132,19 @@ async function readRegion(
               sendOne,
             ),
           ),
-        { policy: readRetry(region, operation, onKey, input.iamPropagationMs ?? IAM_PROPAGATION_MS), sleep, now },
+        { policy: readRetry(region, operation, onKey, input.iamPropagationMs ?? IAM_PROPAGATION_MS), clock },
       );
     return paged ? send({ page: request }) : request(() => send({ page: sendPage }));
   };
 
   const { listed: listedKeys, index: indexRead } = listKeysWithIndex(
-    (page) => read('ListKeys', (options) => api.listKeys({ page: page(options.page) }), true),
-    (keys) => readTagIndex(api, input.tagIndex, (send) => read('GetResources', send, true), keys),
+    (page) => read('ListKeys', (options) => api.listKeys({ page: page(options.page) }), { paged: true }),
+    (keys) => readTagIndex(api, input.tagIndex, (send) => read('GetResources', send, { paged: true }), keys),
   );
   let aliases: AliasEntry[];
   let listed: KeyListEntry[];
   try {
-    [aliases, listed] = await Promise.all([read('ListAliases', (options) => api.listAliases(options), true), listedKeys]);
+    [aliases, listed] = await Promise.all([read('ListAliases', (options) => api.listAliases(options), { paged: true }), listedKeys]);
   } catch (error) {
     await indexRead;
     // Only a service control policy denial makes a denied Region; any other denial was retried and is final.
@@ -158,10 +159,7 @@ async function readRegion(
   // ListKeys may not list a key made moments ago yet: the keys this request made and the targets of
   // wanted aliases exist, whatever the listing says.
   const keyIds = new Set(listed.map((k) => k.keyId));
-  for (const member of input.madeKeys ?? []) {
-    const [madeRegion, keyId] = member.split('\n');
-    if (madeRegion === region && keyId !== undefined) keyIds.add(keyId);
-  }
+  for (const keyId of input.madeKeys?.inRegion(region) ?? []) keyIds.add(keyId);
   for (const keyId of wantedTargets) keyIds.add(keyId);
   const readable = (keyId: string) => keyIds.has(keyId) && !awsManaged.has(keyId);
   const direct = directReads(region, aliases, wantedTargets, input.tagIndex, input.madeKeys);

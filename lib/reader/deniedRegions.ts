@@ -9,6 +9,7 @@
  * anywhere, so it skips them, succeeds, and names them in its Reason and logs.
  */
 
+import { compare } from '../text/order.ts';
 import type { DesiredState } from '../types.ts';
 import type { DeniedRegion } from './actualState.ts';
 
@@ -23,7 +24,7 @@ export interface DeniedRegionsVerdict {
 export function judgeDeniedRegions(desired: DesiredState, denied: DeniedRegion[]): DeniedRegionsVerdict {
   const failures: string[] = [];
   const skipped: string[] = [];
-  for (const { region, message } of [...denied].sort((a, b) => (a.region < b.region ? -1 : 1))) {
+  for (const { region, message } of [...denied].sort((a, b) => compare(a.region, b.region))) {
     const wanted = desired.keys.flatMap((key) => {
       if (key.primaryRegion === region) return [`${key.keyName} (${key.perRegion ? 'a key in every Region' : 'primary'})`];
       return key.replicaRegions.includes(region) ? [`${key.keyName} (replica)`] : [];

@@ -14,12 +14,16 @@ import type { ActualGrant, ActualKey, Owner, TagMap } from '../types.ts';
 import { readOwnedGrants } from './actualGrants.ts';
 import { describedOnDelete, unreadKey } from './unreadKeys.ts';
 
-/**
- * One paced, retried read of the Region: `paged`, each page is paced and retried on its own
- * (`ListOptions.page`); `onKey` (default: not paged), NotFoundException is retried while KMS may not
- * have caught up.
- */
-export type RegionRead = <T>(operation: KmsOperation, send: (options: Required<ListOptions>) => Promise<T>, paged?: boolean, onKey?: boolean) => Promise<T>;
+/** How a read of the Region is sent and retried. */
+export interface ReadOptions {
+  /** A listing: each page is paced and retried on its own (`ListOptions.page`). Default false. */
+  paged?: boolean;
+  /** A read of one key: NotFoundException is retried while KMS may not have caught up. Default: not `paged`. */
+  onKey?: boolean;
+}
+
+/** One paced, retried read of the Region. */
+export type RegionRead = <T>(operation: KmsOperation, send: (options: Required<ListOptions>) => Promise<T>, options?: ReadOptions) => Promise<T>;
 
 export interface KeyReadContext {
   api: KmsApi;
@@ -74,7 +78,7 @@ export async function readKey(context: KeyReadContext, keyId: string): Promise<K
   const region = api.region;
   let tags: TagMap | null;
   try {
-    tags = await read('ListResourceTags', (options) => api.listResourceTags(keyId, options), true, true);
+    tags = await read('ListResourceTags', (options) => api.listResourceTags(keyId, options), { paged: true, onKey: true });
   } catch (error) {
     // Tags we may not read mean a key that is not ours, unless a Delete finds an alias of our name on it.
     if (!hasCode(error, 'AccessDeniedException')) throw error;
@@ -105,6 +109,6 @@ export async function readKey(context: KeyReadContext, keyId: string): Promise<K
   ]);
   const key: ActualKey = { region, ...fields, policy, tags: tags ?? {}, rotation };
   // A Delete never revokes: grants go with their keys, or stay with retained ones.
-  const grants = context.details ? await readOwnedGrants(api, key, owner, (send) => read('ListGrants', send, true)) : [];
+  const grants = context.details ? await readOwnedGrants(api, key, owner, (send) => read('ListGrants', send, { paged: true })) : [];
   return { key, grants };
 }

@@ -6,24 +6,14 @@
 
 import type { KmsOperation } from '../constants.ts';
 import { AccessDeniedError, hasCode, KmsError } from '../errors.ts';
-import { DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy } from '../retry/retry.ts';
+import { DEFAULT_BACKOFF, IAM_PROPAGATION_BACKOFF, IAM_PROPAGATION_MS, READ_ATTEMPTS, READ_SETTLING_MS } from '../retry/policy.ts';
+import { isThrottling, isTransient, type RetryPolicy } from '../retry/retry.ts';
 import { accessDenialOf, denialCause, isScpDenial } from './accessDenial.ts';
 
-/**
- * How long an AccessDeniedException that no SCP caused is retried on the listings. IAM documents no
- * bound for its propagation ("eventually consistent"); a role made with the stack is usually usable
- * within seconds. A guess, overridable with the function's `IAM_PROPAGATION_MS`.
- */
-export const IAM_PROPAGATION_MS = 60_000;
+export { IAM_PROPAGATION_MS };
 
 /** The listings whose AccessDeniedException says whether a Region is denied. */
 export const LISTINGS: ReadonlySet<KmsOperation> = new Set(['ListKeys', 'ListAliases']);
-
-/** How long a listed (or just made) key answering NotFoundException is read again. */
-export const READ_SETTLING_MS = 20_000;
-
-/** Attempts in all for one read request (throttling, 5xx). */
-const READ_ATTEMPTS = 8;
 
 /** A read changes nothing: throttled and transient failures alike are retried. */
 const READ_RETRY: RetryPolicy<'kms'> = {
@@ -54,7 +44,7 @@ export function readRetry(region: string, operation: KmsOperation, onKey: boolea
         exhausted: (error) => notSettled(error as KmsError, region, operation),
       },
       iam: {
-        backoff: IAM_BACKOFF,
+        backoff: IAM_PROPAGATION_BACKOFF,
         ownCount: true,
         maxWaitMs: iamPropagationMs,
         exhausted: (error, waitedMs) => stillDenied(error as KmsError, region, operation, waitedMs),
@@ -62,9 +52,6 @@ export function readRetry(region: string, operation: KmsOperation, onKey: boolea
     },
   };
 }
-
-/** Backoff while IAM propagates: up to 1 s, then up to 2 s, 4 s, capped at 8 s. */
-const IAM_BACKOFF = { baseMs: 1_000, capMs: 8_000 } as const;
 
 /** A listing still denied after the propagation window, by something other than an SCP: final. */
 function stillDenied(error: KmsError, region: string, operation: KmsOperation, waitedMs: number): AccessDeniedError {

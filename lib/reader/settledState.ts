@@ -6,18 +6,16 @@
  */
 
 import type { Log } from '../logger.ts';
+import type { Clock } from '../retry/clock.ts';
+import { SETTLE_POLL } from '../retry/policy.ts';
 import { poll } from '../retry/poll.ts';
 import type { ActualState } from '../types.ts';
 import { type ReadActualStateInput, type ReadResult, readActualState } from './actualState.ts';
 
-/** Waits between reads while keys are in transition: 250 ms, doubling up to 2 s. */
-export const SETTLE_POLL = { firstMs: 250, capMs: 2_000 } as const;
-
 export interface SettleOptions {
   /** Epoch ms: no wait past it; the last read is returned as it is. */
   deadline: number;
-  now: () => number;
-  sleep: (ms: number) => Promise<void>;
+  clock: Clock;
   log: Log;
 }
 
@@ -30,8 +28,7 @@ export async function readSettledState(input: ReadActualStateInput, options: Set
     {
       delay: (n) => Math.min(SETTLE_POLL.firstMs * 2 ** Math.min(n, 30), SETTLE_POLL.capMs),
       deadline: options.deadline,
-      now: options.now,
-      sleep: options.sleep,
+      clock: options.clock,
       onWait: (actual) =>
         options.log.info('waiting for keys in transition', { keys: inTransition(actual).map((key) => `${key.region} ${key.keyId} ${key.state}`) }),
     },

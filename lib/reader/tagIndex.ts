@@ -7,6 +7,7 @@
  */
 import type { AliasEntry, KmsApi, ListOptions } from '../kmsApi.ts';
 import type { Log } from '../logger.ts';
+import type { MadeKeysView } from '../madeKeys.ts';
 import { OWNERSHIP_TAGS } from '../ownership.ts';
 import type { Owner, TagMap } from '../types.ts';
 
@@ -48,19 +49,19 @@ export function mustReadTags(keyId: string, index: TagIndex, owner: Owner): bool
 /**
  * The keys of `region` whose tags are read directly whatever the index says: targets of the wanted
  * aliases and of every alias the request's properties name (an adopted key whose new tags the index
- * lacks), and keys this request made (members `region\nkeyId`).
+ * lacks), and keys this request made.
  */
 export function directReads(
   region: string,
   aliases: readonly AliasEntry[],
   wantedTargets: ReadonlySet<string>,
   use: TagIndexUse | undefined,
-  madeKeys: ReadonlySet<string> | undefined,
+  madeKeys: MadeKeysView | undefined,
 ): Set<string> {
   const names = new Set(use?.directAliasNames ?? []);
   const direct = new Set(wantedTargets);
   for (const alias of aliases) if (alias.targetKeyId !== null && names.has(alias.aliasName)) direct.add(alias.targetKeyId);
-  for (const member of madeKeys ?? []) if (member.startsWith(`${region}\n`)) direct.add(member.slice(region.length + 1));
+  for (const keyId of madeKeys?.inRegion(region) ?? []) direct.add(keyId);
   return direct;
 }
 

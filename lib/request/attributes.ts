@@ -87,9 +87,9 @@ function addKeyAttributes(data: Record<string, string>, key: DesiredKey, keyId: 
 /**
  * Every attribute of the resource that `keep` accepts (default: all), with names in sorted order.
  * Filtering while building matters: 1,000 key instances make ~6,000 attributes, of which a template
- * typically returns a few dozen (bench: the unfiltered map and its sort were the function's largest
- * own CPU cost on a Create). `skippedRegions`: Regions whose KMS calls were denied and that no
- * desired key needs (deniedRegions.ts).
+ * typically returns a few dozen (the unfiltered map and its sort were the function's largest own
+ * CPU cost on a Create: docs/performance.md, "Why these settings"). `skippedRegions`: Regions whose
+ * KMS calls were denied and that no desired key needs (deniedRegions.ts).
  */
 function allAttributes(
   desired: DesiredState,

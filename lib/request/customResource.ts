@@ -7,11 +7,11 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { AwsDependencies } from '../aws/index.ts';
 import { buildDesiredState, deletionDesiredState } from '../desired/index.ts';
 import { ValidationError } from '../errors.ts';
+import { MadeKeys } from '../madeKeys.ts';
 import { ownerOf } from '../ownership.ts';
 import { parseProperties } from '../properties/index.ts';
 import { aliasNamesOf } from '../reader/tagIndex.ts';
-import type { AccountRegion } from '../regions.ts';
-import { enabledRegionsOf } from '../regions.ts';
+import { type AccountRegion, enabledRegionsOf } from '../regions.ts';
 import type { DesiredState, ResourceProperties } from '../types.ts';
 import { preflightResponseSize } from './attributes.ts';
 import { cleanUpFailedCreate } from './failedCreate.ts';
@@ -54,14 +54,15 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
     const desired = deletionDesiredState({ rawProperties: event.ResourceProperties, enabledRegions, accountRegions, context });
     // The Create's or last Update's properties: through their aliases the rollback of an adoption finds its key.
     const parsed = parseOldProperties(event.ResourceProperties, context.accountId);
-    desired.tagIndexAliasNames = parsed === null ? null : aliasNamesOf(parsed.keys);
-    return reconcile(desired, [], { ...deps, kms: deps.aws.kms, progress });
+    const tagIndexAliasNames = parsed === null ? null : aliasNamesOf(parsed.keys);
+    return reconcile({ desired, returnAttributes: [], tagIndexAliasNames }, { ...deps, kms: deps.aws.kms, progress });
   }
 
   let properties: ResourceProperties;
   let desired: DesiredState;
   let accountRegions: AccountRegion[];
   let enabledRegions: string[];
+  let tagIndexAliasNames: string[] | null;
   try {
     progress.phase = 'validating the properties';
     properties = parseProperties(event.ResourceProperties, { accountId: context.accountId });
@@ -71,8 +72,7 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
     enabledRegions = enabledRegionsOf(accountRegions);
     desired = buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, requestId: event.RequestId, context });
     // An Update whose previous properties no longer parse may be the rollback of an adoption they named: no index.
-    desired.tagIndexAliasNames =
-      event.RequestType === 'Update' && oldProperties === null ? null : aliasNamesOf([...properties.keys, ...(oldProperties?.keys ?? [])]);
+    tagIndexAliasNames = event.RequestType === 'Update' && oldProperties === null ? null : aliasNamesOf([...properties.keys, ...(oldProperties?.keys ?? [])]);
     const envelope = {
       Status: 'SUCCESS',
       PhysicalResourceId: owner.ownerId,
@@ -91,9 +91,9 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
     keys: desired.keys.map((k) => ({ id: k.id, primaryRegion: k.primaryRegion, replicaRegions: k.replicaRegions })),
     invalidCmkInputs: desired.invalidCmkInputs,
   });
-  const madeKeys = new Set<string>();
+  const madeKeys = new MadeKeys();
   const reconcileDeps = { ...deps, kms: deps.aws.kms, progress };
-  const result = await reconcile(desired, properties.returnAttributes, { ...reconcileDeps, madeKeys });
+  const result = await reconcile({ desired, returnAttributes: properties.returnAttributes, tagIndexAliasNames }, { ...reconcileDeps, madeKeys });
   if (event.RequestType !== 'Create' || result.status !== 'FAILED' || madeKeys.size === 0) return result;
   // The rollback's Delete comes seconds later, before KMS's listings show these keys: remove them now.
   return cleanUpFailedCreate({ event, properties, failed: result, madeKeys, enabledRegions, accountRegions }, reconcileDeps);

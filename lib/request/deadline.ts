@@ -12,6 +12,8 @@
  * margin is configuration (`DEADLINE_MARGIN_MS`, lib/config.ts).
  */
 
+import { type Clock, systemClock } from '../retry/clock.ts';
+
 /** What is kept back from `end` for the PUT to finish before Lambda kills the invocation. */
 const END_SAFETY_MS = 250;
 
@@ -53,12 +55,13 @@ export type RaceResult<T> = { kind: 'done'; value: T } | { kind: 'timeout' };
  * Waits for `work` until `at` (epoch ms). On timeout the work is abandoned, not cancelled: the
  * caller answers and returns, and Lambda freezes whatever is still pending. A rejection of `work`
  * before `at` is rethrown; one after `at` is swallowed (it must not crash the process as an
- * unhandled rejection once the answer is sent).
+ * unhandled rejection once the answer is sent). The wait is a real timer (cleared when the work
+ * ends first), whatever `clock` says the time is.
  */
-export async function raceDeadline<T>(work: Promise<T>, at: number, now: () => number = Date.now): Promise<RaceResult<T>> {
+export async function raceDeadline<T>(work: Promise<T>, at: number, clock: Clock = systemClock): Promise<RaceResult<T>> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<{ kind: 'timeout' }>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'timeout' }), Math.max(0, at - now()));
+    timer = setTimeout(() => resolve({ kind: 'timeout' }), Math.max(0, at - clock.now()));
   });
   const settled = work.then(
     (value) => ({ kind: 'done', value }) as const,

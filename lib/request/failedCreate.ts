@@ -10,8 +10,10 @@
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { deletionDesiredState } from '../desired/index.ts';
+import type { MadeKeys } from '../madeKeys.ts';
 import { aliasNamesOf } from '../reader/tagIndex.ts';
 import type { AccountRegion } from '../regions.ts';
+import { systemClock } from '../retry/clock.ts';
 import type { ResourceProperties } from '../types.ts';
 import { type ReconcileDeps, reconcile } from './reconcile.ts';
 import type { RequestResult } from './requestResult.ts';
@@ -21,8 +23,8 @@ export interface FailedCreateInput {
   properties: ResourceProperties;
   /** The failed Create's answer. */
   failed: RequestResult;
-  /** Members (`region\nkeyId`) of the keys the Create made or changed. */
-  madeKeys: Set<string>;
+  /** The keys the Create made or changed. */
+  madeKeys: MadeKeys;
   enabledRegions: string[];
   accountRegions: AccountRegion[];
 }
@@ -30,11 +32,12 @@ export interface FailedCreateInput {
 /** The failed Create's answer, after removing what it made; its Reason says what the clean-up did. */
 export async function cleanUpFailedCreate(input: FailedCreateInput, deps: ReconcileDeps): Promise<RequestResult> {
   const { event, failed, madeKeys, log } = { ...input, log: deps.log };
-  const now = deps.now ?? Date.now;
-  const regions = new Set([...madeKeys].map((member) => member.split('\n')[0]!));
-  const made = `the ${madeKeys.size} key(s) it made or changed (${[...regions].sort().join(', ')})`;
+  const now = () => (deps.clock ?? systemClock).now();
+  const regions = new Set(madeKeys.regions());
+  const made = `the ${madeKeys.size} key(s) it made or changed (${[...regions].join(', ')})`;
+  const listed = [...regions].map((region) => ({ region, keyIds: madeKeys.inRegion(region) }));
   if (now() >= deps.deadline) {
-    log.warn('no time left to clean up after the failed Create', { madeKeys: [...madeKeys] });
+    log.warn('no time left to clean up after the failed Create', { madeKeys: listed });
     return { ...failed, reason: `${failed.reason ?? ''} No time was left to remove ${made}; the rollback's Delete removes them.` };
   }
   const deletion = deletionDesiredState({
@@ -44,9 +47,8 @@ export async function cleanUpFailedCreate(input: FailedCreateInput, deps: Reconc
     context: deps.context,
   });
   deletion.regions = deletion.regions.filter((region) => regions.has(region));
-  deletion.tagIndexAliasNames = aliasNamesOf(input.properties.keys);
-  log.info('cleaning up after the failed Create', { madeKeys: [...madeKeys] });
-  const cleanup = await reconcile(deletion, [], deps);
+  log.info('cleaning up after the failed Create', { madeKeys: listed });
+  const cleanup = await reconcile({ desired: deletion, returnAttributes: [], tagIndexAliasNames: aliasNamesOf(input.properties.keys) }, { ...deps, madeKeys });
   log.info('cleaned up after the failed Create', { status: cleanup.status, reason: cleanup.reason });
   const outcome =
     cleanup.status === 'SUCCESS'

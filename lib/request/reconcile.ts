@@ -9,22 +9,18 @@ import { AccessDeniedError, KmsError } from '../errors.ts';
 import { execute } from '../executor/index.ts';
 import type { KmsApiFactory } from '../kmsApi.ts';
 import type { Log } from '../logger.ts';
+import { MadeKeys } from '../madeKeys.ts';
 import { plan } from '../planner/index.ts';
 import { type PlanInput, readForPlan } from '../reader/readForPlan.ts';
+import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer } from '../retry/pacer.ts';
-import { realSleep } from '../retry/retry.ts';
+import { MAX_RECONCILE_PASSES, REREAD_PAUSE_MS } from '../retry/policy.ts';
 import type { ActionOutcome, DesiredState, Plan, ResourceContext } from '../types.ts';
 import { buildAttributes, grantIdsOf } from './attributes.ts';
 import { executionFailureReason, RESUME_ADVICE, refusalReason } from './failureReasons.ts';
 import { countByRegionAndKind, executionCounts } from './outcomeCounts.ts';
 import type { RequestProgress } from './progress.ts';
 import { failedResult, type RequestResult } from './requestResult.ts';
-
-/** Read, plan and execute at most this many times when failures were transient. */
-export const MAX_RECONCILE_PASSES = 3;
-
-/** Pause before a reconcile pass that follows transient failures (KMS's listings catching up). */
-export const REREAD_PAUSE_MS = 1_000;
 
 export interface ReconcileDeps {
   kms: KmsApiFactory;
@@ -35,36 +31,49 @@ export interface ReconcileDeps {
   quotas?: Partial<KmsQuotas>;
   /** Filled in as the request advances, so an answer forced by the deadline can say what was done. */
   progress: RequestProgress;
-  now?: () => number;
   /**
-   * Members (`region\nkeyId`) of keys made or changed by this request, filled in as it goes; pass a
-   * set to learn them afterwards (a failed Create cleans them up, lib/request/failedCreate.ts).
+   * The keys made or changed by this request, filled in as it goes; pass one to learn them
+   * afterwards (a failed Create removes them, lib/request/failedCreate.ts).
    */
-  madeKeys?: Set<string>;
+  madeKeys?: MadeKeys;
   /** How long a listing denied by anything but an SCP is asked again (lib/reader/readRetry.ts); default there. */
   iamPropagationMs?: number;
-  /** Waits between reads of keys in transition; injectable for tests. */
-  sleep?: (ms: number) => Promise<void>;
+  /** Times every wait of the request (reads, pacing, retries, polls); real time when absent. */
+  clock?: Clock;
+}
+
+/** What one request reconciles: the planner's input, and what the reader and the answer need besides. */
+export interface ReconcileRequest {
+  desired: DesiredState;
+  /** `ReturnAttributes`: the attributes the answer carries. */
+  returnAttributes: string[];
+  /**
+   * For the tag index (lib/reader/tagIndex.ts): the `alias/<name>` of every key this request's
+   * properties and previous properties name, whose targets' tags the reader always reads directly.
+   * null: some properties could not be read, and the reader reads every key's tags.
+   */
+  tagIndexAliasNames: readonly string[] | null;
 }
 
 /** Read → plan → execute, up to `MAX_RECONCILE_PASSES` times while every failure was transient. */
-export async function reconcile(desired: DesiredState, returnAttributes: string[], deps: ReconcileDeps): Promise<RequestResult> {
+export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps): Promise<RequestResult> {
+  const { desired, returnAttributes, tagIndexAliasNames } = request;
   const { kms, context, log, deadline, progress } = deps;
-  const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? realSleep;
-  const pacer = new Pacer({ quotas: deps.quotas });
+  const clock = deps.clock ?? systemClock;
+  const now = () => clock.now();
+  const pacer = new Pacer({ quotas: deps.quotas, clock });
   const aliasNames = [...new Set(desired.keys.flatMap((k) => [k.aliasName, ...k.extraAliasNames]))];
   let last = { planned: 0, outcomes: [] as ActionOutcome[] };
   // Keys made or changed by this request, across passes: KMS may not list or find them yet.
-  const madeKeys = deps.madeKeys ?? new Set<string>();
-  const tagIndex = desired.tagIndexAliasNames == null ? null : { directAliasNames: desired.tagIndexAliasNames, log };
+  const madeKeys = deps.madeKeys ?? new MadeKeys();
+  const tagIndex = tagIndexAliasNames === null ? null : { directAliasNames: tagIndexAliasNames, log };
 
   for (let pass = 1; pass <= MAX_RECONCILE_PASSES; pass++) {
     progress.startPass(`reading the actual state (pass ${pass})`);
     let read: PlanInput;
     try {
       const iam = deps.iamPropagationMs === undefined ? {} : { iamPropagationMs: deps.iamPropagationMs };
-      read = await readForPlan(desired, { aliasNames, kms, pacer, madeKeys, tagIndex, ...iam }, { deadline, now, sleep, log });
+      read = await readForPlan(desired, { aliasNames, kms, pacer, madeKeys, tagIndex, clock, ...iam }, { deadline, clock, log });
     } catch (error) {
       // Denied by something other than an SCP, still after the IAM propagation window: never a skipped Region.
       if (error instanceof AccessDeniedError) {
@@ -88,9 +97,10 @@ export async function reconcile(desired: DesiredState, returnAttributes: string[
       kms,
       pacer,
       deadline,
+      clock,
       madeKeys,
       onOutcome: (outcome) => progress.record(outcome),
-      log: (entry) => log.debug(String(entry.message ?? 'action'), entry),
+      log,
     });
     log.info('executed', { pass, ...executionCounts(result) });
 
@@ -106,7 +116,7 @@ export async function reconcile(desired: DesiredState, returnAttributes: string[
     }
     log.warn('transient failures: reading and planning again', { pass, failures: failures.map((o) => `${o.actionId}: ${o.error ?? ''}`) });
     // KMS's listings lag its writes by moments: reading again at once could meet the same stale view.
-    await sleep(Math.max(0, Math.min(REREAD_PAUSE_MS, deadline - now())));
+    await clock.sleep(Math.max(0, Math.min(REREAD_PAUSE_MS, deadline - now())));
   }
   return failedResult(executionFailureReason(last.planned, last.outcomes, false, progress));
 }

@@ -8,7 +8,9 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { MAX_RESPONSE_BYTES } from '../constants.ts';
 import { MultiRegionKmsKeysError } from '../errors.ts';
-import { realSleep, withRetry } from '../retry/retry.ts';
+import { type Clock, systemClock } from '../retry/clock.ts';
+import { RESPONSE_PUT } from '../retry/policy.ts';
+import { withRetry } from '../retry/retry.ts';
 
 /** The fields of a CloudFormation custom resource response, except `Data` and `Reason`. */
 export interface ResponseEnvelope {
@@ -134,11 +136,11 @@ export interface SendResponseOptions {
   /** Called after a failed attempt; the ResponseURL is never passed. */
   onRetry?: (info: { attempt: number; error: string; delayMs: number }) => void;
   random?: () => number;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  /** Times the attempts and the waits between them; real time when absent. */
+  clock?: Clock;
 }
 
-const DEFAULT_SEND = { maxAttempts: 6, windowMs: 30_000, attemptTimeoutMs: 10_000, backoffBaseMs: 250, backoffCapMs: 4_000 } as const;
+const DEFAULT_SEND = RESPONSE_PUT;
 
 type FailedAttempt = { ok: false; retryable: boolean; statusCode?: number; error: string; cause?: unknown };
 type AttemptResult = { ok: true } | FailedAttempt;
@@ -194,7 +196,8 @@ function putOnce(url: URL, body: string, timeoutMs: number): Promise<AttemptResu
  * @throws ResponseError when the answer could not be delivered; its message never contains the URL
  */
 export async function sendResponse(responseUrl: string, body: string, options: SendResponseOptions = {}): Promise<void> {
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
   const maxAttempts = options.maxAttempts ?? DEFAULT_SEND.maxAttempts;
   const deadline = options.deadline ?? now() + DEFAULT_SEND.windowMs;
   const backoff = { baseMs: options.backoffBaseMs ?? DEFAULT_SEND.backoffBaseMs, capMs: options.backoffCapMs ?? DEFAULT_SEND.backoffCapMs };
@@ -219,8 +222,7 @@ export async function sendResponse(responseUrl: string, body: string, options: S
           rules: { delivery: { backoff, maxAttempts } },
         },
         deadline,
-        now,
-        sleep: options.sleep ?? realSleep,
+        clock,
         random: options.random,
         onRetry: (_error, attempt, delayMs) => options.onRetry?.({ attempt: attempt + 1, error: last?.error ?? '', delayMs }),
       },

@@ -6,8 +6,8 @@
  *   *arrives*, after a jittered network latency. A client bucket exactly as large as the server's
  *   lets arrival jitter land a request on an empty server bucket. The client therefore runs
  *   `HEADROOM_MS` behind the server (`bucketCapacity`: 90 % of one second of quota), which absorbs
- *   jitter and event-loop stalls that bunch requests (bench, 25 ms + 10 ms jitter: 50 ms still
- *   met 15 throttles per Create, 100 ms one; Create 5.04 → 4.91 s against one token of headroom); a bucket that meets a ThrottlingException anyway (a busier network,
+ *   jitter and event-loop stalls that bunch requests (how the headroom was chosen: docs/performance.md,
+ *   "Why these settings"); a bucket that meets a ThrottlingException anyway (a busier network,
  *   another client of the same account) drops to one token or 20 % below the server
  *   (`throttledBucketCapacity`) for the rest of the request.
  * - Priority: waiters of a bucket are served highest priority first, first come first served within
@@ -17,18 +17,18 @@
  * - Reservations: tokens a known future request will need (`reserve`): waiters of a lower priority
  *   leave them in the bucket. The executor reserves, in each replica Region, the CreateKey tokens of
  *   the ReplicateKeys still to come, so a ReplicateKey (on the critical path, and paced at 5/s in
- *   the primary's Region) finds them there instead of waiting ~0.4 s behind the Region's own
+ *   the primary's Region) finds them there instead of waiting behind the Region's own
  *   CreateKeys, which only lose that once (they still get the whole refill rate).
  */
 import { DEFAULT_KMS_QUOTAS, type KmsOperation, type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST, UPDATE_PRIMARY_REGION_COST_PER_REGION } from '../constants.ts';
-import { isThrottling, realSleep } from './retry.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { isThrottling } from './retry.ts';
 
 export interface PacerOptions {
   /** Overrides of the default quotas (requests per second) for accounts with raised quotas. */
   quotas?: Partial<KmsQuotas>;
-  /** Epoch ms; injectable for tests. */
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  /** Refills and waits; the request's clock (real time when absent). */
+  clock?: Clock;
 }
 
 /** Default priority: ordinary work. Higher numbers are served first. */
@@ -74,15 +74,13 @@ export function throttledBucketCapacity(rate: number): number {
 /** Token buckets per Region per operation. One Pacer serves the reader and the executor of a request. */
 export class Pacer {
   readonly quotas: KmsQuotas;
-  readonly #now: () => number;
-  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #clock: Clock;
   readonly #buckets = new Map<string, Bucket>();
   #seq = 0;
 
   constructor(options: PacerOptions = {}) {
     this.quotas = { ...DEFAULT_KMS_QUOTAS, ...definedOnly(options.quotas ?? {}) };
-    this.#now = options.now ?? Date.now;
-    this.#sleep = options.sleep ?? realSleep;
+    this.#clock = options.clock ?? systemClock;
   }
 
   /**
@@ -129,7 +127,7 @@ export class Pacer {
    * then the replica's (waiting in a reservation, when the executor made one): KMS charges both when
    * the request arrives, so tokens taken in the replica Region long before it is sent (while the
    * primary's ReplicateKey bucket is the bottleneck) would leave KMS's bucket there two tokens
-   * emptier than ours the moment it is sent (the bench: one throttled CreateKey per replica Region).
+   * emptier than ours the moment it is sent (a throttled CreateKey per replica Region in the bench).
    */
   async acquireReplicateKey(primaryRegion: string, replicaRegion: string, priority = DEFAULT_PRIORITY): Promise<void> {
     await this.acquire(primaryRegion, 'ReplicateKey', 1, priority);
@@ -161,14 +159,14 @@ export class Pacer {
     if (bucket === undefined) {
       const rate = Math.max(this.quotas[operation], Number.MIN_VALUE);
       const capacity = bucketCapacity(rate);
-      bucket = { rate, capacity, tokens: capacity, updatedAt: this.#now(), queue: [], pumping: false, reserved: new Map() };
+      bucket = { rate, capacity, tokens: capacity, updatedAt: this.#clock.now(), queue: [], pumping: false, reserved: new Map() };
       this.#buckets.set(key, bucket);
     }
     return bucket;
   }
 
   #refill(bucket: Bucket): void {
-    const now = this.#now();
+    const now = this.#clock.now();
     bucket.tokens = Math.min(bucket.capacity, bucket.tokens + ((now - bucket.updatedAt) * bucket.rate) / 1000);
     bucket.updatedAt = now;
   }
@@ -203,7 +201,7 @@ export class Pacer {
     const missing = this.#needed(bucket, head.tokens, head.priority) - bucket.tokens;
     bucket.pumping = true;
     // Whoever is the head when the timer fires is served: a later, higher-priority waiter included.
-    void this.#sleep(Math.max(1, Math.ceil((missing * 1000) / bucket.rate))).then(() => {
+    void this.#clock.sleep(Math.max(1, Math.ceil((missing * 1000) / bucket.rate))).then(() => {
       bucket.pumping = false;
       this.#pump(bucket);
     });

@@ -2,9 +2,10 @@
  * The one retry helper: a classifier names the kind of each failure, and each kind has its own
  * backoff and budget. Backoff is full jitter (delay = random × min(cap, base × 2^step)): it spreads
  * the retries of many parallel callers that failed at the same moment. Also the classification of
- * KMS errors the executor and the reader share.
+ * KMS and Tagging API errors the executor and the reader share.
  */
-import { KmsError } from '../errors.ts';
+import { AwsServiceError } from '../errors.ts';
+import type { Clock } from './clock.ts';
 
 /** Codes KMS, the Tagging API (`ThrottledException`) or the SDK use for a request refused for rate: nothing happened. */
 const THROTTLING_CODES = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
@@ -15,12 +16,12 @@ export function isThrottlingCode(code: string): boolean {
 
 /** A throttled request: always safe to repeat. */
 export function isThrottling(error: unknown): boolean {
-  return error instanceof KmsError && isThrottlingCode(error.code);
+  return error instanceof AwsServiceError && isThrottlingCode(error.code);
 }
 
 /** Transient, effect unknown (5xx, network): safe to repeat only for idempotent operations. */
 export function isTransient(error: unknown): boolean {
-  return error instanceof KmsError && error.retryable && !isThrottlingCode(error.code);
+  return error instanceof AwsServiceError && error.retryable && !isThrottlingCode(error.code);
 }
 
 export interface BackoffOptions {
@@ -68,13 +69,13 @@ export interface RetryPolicy<Kind extends string> {
 
 export interface RetryOptions<Kind extends string> {
   policy: RetryPolicy<Kind>;
-  sleep: (ms: number) => Promise<void>;
+  /** Times the failures and waits between attempts. */
+  clock: Clock;
   random?: () => number;
   /** Called before each retry: the failure, its 0-based attempt number, its kind, the wait. */
   onRetry?: (error: unknown, attempt: number, delayMs: number, kind: Kind) => void;
   /** Epoch ms: a retry that would start at or after it is not made; the last error is thrown. */
   deadline?: number;
-  now?: () => number;
 }
 
 /**
@@ -82,7 +83,8 @@ export interface RetryOptions<Kind extends string> {
  * classified, its kind out of attempts or time, or the deadline before the next attempt.
  */
 export async function withRetry<T, Kind extends string>(fn: (attempt: number) => Promise<T>, options: RetryOptions<Kind>): Promise<T> {
-  const now = options.now ?? Date.now;
+  const { clock } = options;
+  const now = () => clock.now();
   const failures = new Map<Kind, { count: number; firstAt: number }>();
   for (let attempt = 0; ; attempt++) {
     try {
@@ -102,12 +104,7 @@ export async function withRetry<T, Kind extends string>(fn: (attempt: number) =>
         (options.deadline !== undefined && now() + delay >= options.deadline);
       if (outOfAttempts || outOfTime) throw rule.exhausted === undefined ? error : rule.exhausted(error, now() - seen.firstAt);
       options.onRetry?.(error, attempt, delay, kind);
-      await options.sleep(delay);
+      await clock.sleep(delay);
     }
   }
-}
-
-/** `setTimeout` as a promise: the default sleep. */
-export function realSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -4,7 +4,7 @@
  * of letters, `eats` for `east`, also counts 1: Damerau–Levenshtein, optimal string alignment).
  * Names are short; the quadratic table is fine.
  */
-export function editDistance(a: string, b: string, swaps = false): number {
+export function editDistance(a: string, b: string, { swaps = false }: { swaps?: boolean } = {}): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {

@@ -12,8 +12,8 @@ const other = ownerOf(STACK_ID, 'OtherKeys');
 function setup(options: { pageSize?: number } = {}) {
   const clock = new VirtualClock();
   const kms = new FakeKms({ now: clock.now, pageSize: options.pageSize });
-  const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
-  const read = (regions: string[], aliasNames: string[] = []) => readActualState({ regions, owner, aliasNames, kms: kms.factory, pacer, sleep: clock.sleep });
+  const pacer = new Pacer({ clock });
+  const read = (regions: string[], aliasNames: string[] = []) => readActualState({ regions, owner, aliasNames, kms: kms.factory, pacer, clock });
   return { clock, kms, pacer, read };
 }
 
@@ -236,7 +236,7 @@ describe('Function: readActualState', () => {
     });
 
     // Act
-    const state = await readActualState({ regions: ['us-east-1'], owner, aliasNames: [], kms: paged, pacer, sleep: clock.sleep });
+    const state = await readActualState({ regions: ['us-east-1'], owner, aliasNames: [], kms: paged, pacer, clock });
 
     // Assess
     expect(sent).toEqual([1, 2, 2, 3]);
@@ -247,10 +247,10 @@ describe('Function: readActualState', () => {
     // Prepare: 1,200 foreign keys at ListResourceTags 2,000/s and ListKeys pages of 100
     const { clock, kms } = setup({ pageSize: 100 });
     for (let i = 0; i < 1200; i++) kms.seedKey('us-east-1');
-    const pacer = new Pacer({ quotas: { ListResourceTags: 400, ListKeys: 5 }, now: clock.now, sleep: clock.sleep });
+    const pacer = new Pacer({ quotas: { ListResourceTags: 400, ListKeys: 5 }, clock });
 
     // Act
-    await readActualState({ regions: ['us-east-1'], owner, aliasNames: [], kms: kms.factory, pacer, sleep: clock.sleep });
+    await readActualState({ regions: ['us-east-1'], owner, aliasNames: [], kms: kms.factory, pacer, clock });
 
     // Assess: 12 ListKeys pages at 5/s (≥ 1.4 s) and 1,200 tag reads at 400/s (2 s)
     expect(kms.callsOf('listResourceTags')).toHaveLength(1200);
@@ -271,7 +271,7 @@ describe('Function: readActualState', () => {
     });
 
     // Act
-    const state = await readActualState({ regions: ['us-east-1', 'eu-west-1'], owner, aliasNames: ['alias/x'], kms: slow, pacer, sleep: clock.sleep });
+    const state = await readActualState({ regions: ['us-east-1', 'eu-west-1'], owner, aliasNames: ['alias/x'], kms: slow, pacer, clock });
 
     // Assess: everything read, never more than the cap per Region, and the cap was used
     expect(state.keys).toHaveLength(120);
@@ -295,7 +295,7 @@ describe('Function: readActualState', () => {
     });
 
     // Act
-    const state = await readActualState({ regions, owner, aliasNames: [], kms: slow, pacer, sleep: clock.sleep });
+    const state = await readActualState({ regions, owner, aliasNames: [], kms: slow, pacer, clock });
 
     // Assess: everything read, and the global cap was reached but never exceeded
     expect(READ_CONCURRENCY_TOTAL).toBeLessThan(regions.length * READ_CONCURRENCY_PER_REGION);

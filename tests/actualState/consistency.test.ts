@@ -4,8 +4,8 @@
  */
 
 import { KmsError } from '../../lib/errors.ts';
-import { memberKey } from '../../lib/executor/settling.ts';
 import type { KmsApi, KmsApiFactory } from '../../lib/kmsApi.ts';
+import { MadeKeys } from '../../lib/madeKeys.ts';
 import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
 import { readActualState } from '../../lib/reader/actualState.ts';
 import { Pacer } from '../../lib/retry/pacer.ts';
@@ -26,9 +26,9 @@ const notAllowed = () =>
 function setup() {
   const clock = new VirtualClock();
   const kms = new FakeKms({ now: clock.now });
-  const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
-  const read = (regions: string[], aliasNames: string[], extra: { kms?: KmsApiFactory; madeKeys?: Set<string> } = {}) =>
-    readActualState({ regions, owner, aliasNames, kms: extra.kms ?? kms.factory, pacer, sleep: clock.sleep, now: clock.now, madeKeys: extra.madeKeys });
+  const pacer = new Pacer({ clock });
+  const read = (regions: string[], aliasNames: string[], extra: { kms?: KmsApiFactory; madeKeys?: MadeKeys } = {}) =>
+    readActualState({ regions, owner, aliasNames, kms: extra.kms ?? kms.factory, pacer, clock, madeKeys: extra.madeKeys });
   return { kms, read };
 }
 
@@ -75,7 +75,7 @@ describe('Function: readActualState (eventual consistency, denied Regions)', () 
     const made = kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId } });
 
     // Act
-    const state = await read(['us-east-1'], [], { kms: lagging(kms, 'us-east-1', made.keyId), madeKeys: new Set([memberKey('us-east-1', made.keyId)]) });
+    const state = await read(['us-east-1'], [], { kms: lagging(kms, 'us-east-1', made.keyId), madeKeys: new MadeKeys().add(made.keyId, 'us-east-1') });
 
     // Assess
     expect(state.keys.map((k) => k.keyId)).toEqual([made.keyId]);

@@ -3,7 +3,7 @@
  * fall-back to the full scan when the index fails.
  */
 
-import { KmsError } from '../../lib/errors.ts';
+import { TaggingApiError } from '../../lib/errors.ts';
 import { type KmsApi, type KmsApiFactory, sendPage } from '../../lib/kmsApi.ts';
 import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
 import { readActualState } from '../../lib/reader/actualState.ts';
@@ -56,9 +56,8 @@ describe('Function: readActualState with the tag index', () => {
         owner,
         aliasNames,
         kms: factory,
-        pacer: new Pacer({ now: clock.now, sleep: clock.sleep }),
-        sleep: clock.sleep,
-        now: clock.now,
+        pacer: new Pacer({ clock }),
+        clock,
         tagIndex: { directAliasNames: ['alias/adopted'], log, minKeys: options.minKeys ?? 0 },
       });
     return { kms, read, warnings, attempts: () => attempts };
@@ -162,7 +161,7 @@ describe('Function: readActualState with the tag index', () => {
   it('retries a throttled index and uses it', async () => {
     // Prepare
     const { kms, read, warnings, attempts } = setup(async (_region, attempt) => {
-      if (attempt === 1) throw new KmsError('ThrottledException', 'Rate exceeded', { retryable: true });
+      if (attempt === 1) throw new TaggingApiError('ThrottledException', 'Rate exceeded', { retryable: true });
       return new Map([[foreign.keyId, { team: 'a' }]]);
     });
     const foreign = kms.seedKey('us-east-1', { tags: { team: 'a' } });
@@ -179,7 +178,7 @@ describe('Function: readActualState with the tag index', () => {
   it('falls back to the full scan, with a warning, when the index is denied', async () => {
     // Prepare
     const { kms, read, warnings } = setup(async () => {
-      throw new KmsError('AccessDeniedException', 'not authorized to perform: tag:GetResources');
+      throw new TaggingApiError('AccessDeniedException', 'not authorized to perform: tag:GetResources');
     });
     kms.seedKey('us-east-1', { tags: { team: 'a' } });
     kms.seedKey('us-east-1', { tags: { team: 'b' } });

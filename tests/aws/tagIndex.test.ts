@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { KMS_MAX_SOCKETS, USER_AGENT_MIDDLEWARE } from '../../lib/aws/clients.ts';
 import { createAwsDependencies } from '../../lib/aws/index.ts';
 import { createTaggingClient, keyIdOfArn, listTaggedKeys } from '../../lib/aws/tagIndex.ts';
-import { KmsError } from '../../lib/errors.ts';
+import { TaggingApiError } from '../../lib/errors.ts';
 import { isThrottling } from '../../lib/retry/retry.ts';
 
 const taggingMock = mockClient(ResourceGroupsTaggingAPIClient);
@@ -55,7 +55,7 @@ describe('Function: listTaggedKeys', () => {
     expect(taggingMock.commandCalls(GetResourcesCommand)).toHaveLength(1);
   });
 
-  it('translates ThrottledException into a retryable throttling KmsError naming GetResources', async () => {
+  it('translates ThrottledException into a retryable throttling TaggingApiError naming GetResources', async () => {
     // Prepare
     taggingMock.on(GetResourcesCommand).rejects(new ThrottledException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } }));
 
@@ -63,12 +63,12 @@ describe('Function: listTaggedKeys', () => {
     const error = await listTaggedKeys(client, 'eu-west-1').catch((e: unknown) => e);
 
     // Assess
-    expect(error).toBeInstanceOf(KmsError);
+    expect(error).toBeInstanceOf(TaggingApiError);
     expect(isThrottling(error)).toBe(true);
-    expect((error as KmsError).context).toEqual({ region: 'eu-west-1', action: 'GetResources' });
+    expect((error as TaggingApiError).context).toEqual({ region: 'eu-west-1', action: 'GetResources' });
   });
 
-  it('translates AccessDeniedException into a final KmsError', async () => {
+  it('translates AccessDeniedException into a final TaggingApiError', async () => {
     // Prepare
     const denied = new ResourceGroupsTaggingAPIServiceException({
       name: 'AccessDeniedException',
@@ -79,7 +79,7 @@ describe('Function: listTaggedKeys', () => {
     taggingMock.on(GetResourcesCommand).rejects(denied);
 
     // Act
-    const error = (await listTaggedKeys(client, 'us-east-1').catch((e: unknown) => e)) as KmsError;
+    const error = (await listTaggedKeys(client, 'us-east-1').catch((e: unknown) => e)) as TaggingApiError;
 
     // Assess
     expect(error.code).toBe('AccessDeniedException');

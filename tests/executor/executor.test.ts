@@ -1,4 +1,5 @@
 import { type ExecuteDeps, execute } from '../../lib/executor/index.ts';
+import { createLogger } from '../../lib/logger.ts';
 import type { Action, ActionOutcome, Plan } from '../../lib/types.ts';
 import { FakeKms, kmsErrors } from '../support/fakeKmsApi.ts';
 import { VirtualClock } from '../support/virtualClock.ts';
@@ -58,7 +59,12 @@ function setup(options: { replicaCreatingPolls?: number } = {}) {
   const clock = new VirtualClock(1_000_000);
   const kms = new FakeKms({ now: clock.now, replicaCreatingPolls: options.replicaCreatingPolls });
   const log: Record<string, unknown>[] = [];
-  const deps: ExecuteDeps = { kms: kms.factory, now: clock.now, sleep: clock.sleep, log: (e) => log.push(e), random: () => 0.5 };
+  const deps: ExecuteDeps = {
+    kms: kms.factory,
+    clock,
+    log: createLogger({ level: 'debug', write: (line) => log.push(JSON.parse(line) as Record<string, unknown>) }),
+    random: () => 0.5,
+  };
   return { clock, kms, deps, log };
 }
 

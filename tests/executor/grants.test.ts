@@ -8,7 +8,7 @@ const GRANTEE = 'arn:aws:iam::444455556666:role/aws-service-role/autoscaling.ama
 function setup() {
   const clock = new VirtualClock(1_000_000);
   const kms = new FakeKms({ now: clock.now });
-  const deps: ExecuteDeps = { kms: kms.factory, now: clock.now, sleep: clock.sleep, log: () => {}, random: () => 0.5 };
+  const deps: ExecuteDeps = { kms: kms.factory, clock, random: () => 0.5 };
   return { kms, deps };
 }
 

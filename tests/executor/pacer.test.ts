@@ -22,7 +22,7 @@ describe('Class: Pacer', () => {
   it('lets a burst just under one second of quota through at once, then paces at the quota rate', async () => {
     // Prepare
     const clock = new VirtualClock();
-    const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
+    const pacer = new Pacer({ clock });
     const times: number[] = [];
 
     // Act
@@ -35,7 +35,7 @@ describe('Class: Pacer', () => {
   it('keeps reserved tokens for a higher priority: lower priorities lose them once, not the rate', async () => {
     // Prepare: 2 CreateKey tokens reserved for a ReplicateKey (priority 10) still to come
     const clock = new VirtualClock();
-    const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
+    const pacer = new Pacer({ clock });
     const release = pacer.reserve('eu-west-1', 'CreateKey', 2, 10);
     const local: number[] = [];
 
@@ -58,7 +58,7 @@ describe('Class: Pacer', () => {
   it('never reserves a whole bucket away from lower priorities', async () => {
     // Prepare
     const clock = new VirtualClock();
-    const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
+    const pacer = new Pacer({ clock });
     pacer.reserve('eu-west-1', 'CreateKey', 50, 10);
 
     // Act
@@ -72,7 +72,7 @@ describe('Class: Pacer', () => {
   it('keeps separate buckets per Region and per operation', async () => {
     // Prepare
     const clock = new VirtualClock();
-    const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
+    const pacer = new Pacer({ clock });
     for (let i = 0; i < 4; i++) await pacer.acquire('us-east-1', 'CreateKey');
 
     // Act
@@ -86,7 +86,7 @@ describe('Class: Pacer', () => {
   it('applies quota overrides', async () => {
     // Prepare
     const clock = new VirtualClock();
-    const pacer = new Pacer({ quotas: { CreateKey: 50 }, now: clock.now, sleep: clock.sleep });
+    const pacer = new Pacer({ quotas: { CreateKey: 50 }, clock });
 
     // Act: a burst of 45 (45 tokens), then one every 20 ms
     for (let i = 0; i < 49; i++) await pacer.acquire('us-east-1', 'CreateKey');
@@ -100,7 +100,7 @@ describe('Class: Pacer', () => {
   it('refills over time, never above its capacity', async () => {
     // Prepare
     const clock = new VirtualClock();
-    const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
+    const pacer = new Pacer({ clock });
     for (let i = 0; i < 4; i++) await pacer.acquire('us-east-1', 'EnableKey');
     clock.advance(10_000);
 
@@ -114,7 +114,7 @@ describe('Class: Pacer', () => {
   it('charges ReplicateKey one token in the primary Region and two CreateKey tokens in the replica Region', async () => {
     // Prepare
     const clock = new VirtualClock();
-    const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
+    const pacer = new Pacer({ clock });
 
     // Act: two replications use eu-west-1's 4 CreateKey tokens
     await pacer.acquireReplicateKey('us-east-1', 'eu-west-1');
@@ -130,7 +130,7 @@ describe('Class: Pacer', () => {
   it('waits for the replica Region when its CreateKey bucket is the bottleneck', async () => {
     // Prepare
     const clock = new VirtualClock();
-    const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
+    const pacer = new Pacer({ clock });
     for (let i = 0; i < 4; i++) await pacer.acquire('eu-west-1', 'CreateKey');
 
     // Act
@@ -143,7 +143,7 @@ describe('Class: Pacer', () => {
   it('charges UpdatePrimaryRegion in both Regions: a busy new primary Region makes it wait', async () => {
     // Prepare: eu-west-1's UpdatePrimaryRegion bucket (capacity 4 at 5/s) emptied by others
     const clock = new VirtualClock();
-    const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
+    const pacer = new Pacer({ clock });
     for (let i = 0; i < 4; i++) await pacer.acquire('eu-west-1', 'UpdatePrimaryRegion');
 
     // Act
@@ -156,7 +156,7 @@ describe('Class: Pacer', () => {
   it('serves waiters of equal priority first come, first served', async () => {
     // Prepare
     const clock = new VirtualClock();
-    const pacer = new Pacer({ quotas: { CreateAlias: 1 }, now: clock.now, sleep: clock.sleep });
+    const pacer = new Pacer({ quotas: { CreateAlias: 1 }, clock });
     const order: string[] = [];
 
     // Act: a big request queued before small ones is not overtaken
@@ -175,7 +175,7 @@ describe('Class: Pacer', () => {
   it('serves a later waiter of higher priority before earlier waiters of lower priority', async () => {
     // Prepare
     const clock = new VirtualClock();
-    const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
+    const pacer = new Pacer({ clock });
     for (let i = 0; i < 4; i++) await pacer.acquire('us-east-1', 'CreateKey');
     const served: [string, number][] = [];
     const take = (name: string, priority: number) => pacer.acquire('us-east-1', 'CreateKey', 1, priority).then(() => served.push([name, clock.now()]));
@@ -196,7 +196,7 @@ describe('Class: Pacer', () => {
   it('does not let a lower-priority request take tokens a waiting higher-priority request needs', async () => {
     // Prepare
     const clock = new VirtualClock();
-    const pacer = new Pacer({ quotas: { CreateAlias: 2 }, now: clock.now, sleep: clock.sleep });
+    const pacer = new Pacer({ quotas: { CreateAlias: 2 }, clock });
     await pacer.acquire('us-east-1', 'CreateAlias');
     const order: string[] = [];
 
@@ -213,7 +213,7 @@ describe('Class: Pacer', () => {
   it('serves a prioritised ReplicateKey in the replica Region before per-Region CreateKeys queued there', async () => {
     // Prepare
     const clock = new VirtualClock();
-    const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
+    const pacer = new Pacer({ clock });
     for (let i = 0; i < 4; i++) await pacer.acquire('eu-west-1', 'CreateKey');
     const served: [string, number][] = [];
 
@@ -235,7 +235,7 @@ describe('Class: Pacer', () => {
   it('slows a bucket down after a ThrottlingException: emptied, then one token below the server', async () => {
     // Prepare
     const clock = new VirtualClock();
-    const pacer = new Pacer({ now: clock.now, sleep: clock.sleep });
+    const pacer = new Pacer({ clock });
     await pacer.acquire('us-east-1', 'CreateAlias');
 
     // Act

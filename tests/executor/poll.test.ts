@@ -12,7 +12,7 @@ describe('Function: poll', () => {
     const result = await poll(
       async () => answers.shift()!,
       (state) => state === 'Enabled',
-      { delay: (n) => (n === 0 ? 1_000 : 100), now: clock.now, sleep: clock.sleep, onWait: (_state, ms) => void waits.push(ms) },
+      { delay: (n) => (n === 0 ? 1_000 : 100), clock, onWait: (_state, ms) => void waits.push(ms) },
     );
 
     // Assess
@@ -29,12 +29,12 @@ describe('Function: poll', () => {
     const byBudget = await poll(
       async () => 'Creating',
       () => false,
-      { delay: () => 400, now: budgetClock.now, sleep: budgetClock.sleep, maxWaitMs: 1_000 },
+      { delay: () => 400, clock: budgetClock, maxWaitMs: 1_000 },
     );
     const byDeadline = await poll(
       async () => 'Creating',
       () => false,
-      { delay: () => 400, now: deadlineClock.now, sleep: deadlineClock.sleep, deadline: 1_200 },
+      { delay: () => 400, clock: deadlineClock, deadline: 1_200 },
     );
 
     // Assess

@@ -48,7 +48,7 @@ describe('Function: withRetry', () => {
         if (++calls < 3) throw new Error('again');
         return 'ok';
       },
-      { policy: always(5), sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
+      { policy: always(5), clock: { now: Date.now, sleep: async (ms: number) => void sleeps.push(ms) }, random: () => 0.5 },
     );
 
     // Assess
@@ -61,11 +61,11 @@ describe('Function: withRetry', () => {
     const failing = async () => {
       throw new Error('nope');
     };
-    const sleep = async () => {};
+    const clock = { now: () => 0, sleep: async () => {} };
 
     // Act & Assess
-    await expect(withRetry(failing, { policy: always(2), sleep })).rejects.toThrow('nope');
-    await expect(withRetry(failing, { policy: { classify: () => undefined, rules: {} }, sleep })).rejects.toThrow('nope');
+    await expect(withRetry(failing, { policy: always(2), clock })).rejects.toThrow('nope');
+    await expect(withRetry(failing, { policy: { classify: () => undefined, rules: {} }, clock })).rejects.toThrow('nope');
     let attempts = 0;
     await expect(
       withRetry(
@@ -73,7 +73,7 @@ describe('Function: withRetry', () => {
           attempts++;
           throw new Error('late');
         },
-        { policy: always(9), sleep, deadline: 1000, now: () => 999, random: () => 0.5 },
+        { policy: always(9), clock: { now: () => 999, sleep: clock.sleep }, deadline: 1000, random: () => 0.5 },
       ),
     ).rejects.toThrow('late');
     expect(attempts).toBe(1);
@@ -96,7 +96,7 @@ describe('Function: withRetry with several kinds of failure', () => {
         if (attempt < errors.length) throw new Error(errors[attempt]);
         return attempt;
       },
-      { policy, sleep: async () => {}, random: () => 0.5, onRetry: (_e, _a, delay, kind) => void sleeps.push([kind, delay]) },
+      { policy, clock: { now: () => 0, sleep: async () => {} }, random: () => 0.5, onRetry: (_e, _a, delay, kind) => void sleeps.push([kind, delay]) },
     );
 
     // Assess
@@ -130,7 +130,7 @@ describe('Function: withRetry with several kinds of failure', () => {
       async () => {
         throw new Error('not yet');
       },
-      { policy, now: clock.now, sleep: clock.sleep, random: () => 0.999 },
+      { policy, clock, random: () => 0.999 },
     );
 
     // Assess

@@ -21,7 +21,7 @@ function setup() {
   const clock = new VirtualClock(1_000_000);
   const kms = new FakeKms({ now: clock.now });
   const run = (p: Plan, factory: KmsApiFactory = kms.factory, extra: Partial<Parameters<typeof execute>[1]> = {}) =>
-    execute(p, { kms: factory, now: clock.now, sleep: clock.sleep, random: () => 0.5, ...extra });
+    execute(p, { kms: factory, clock, random: () => 0.5, ...extra });
   return { clock, kms, run };
 }
 

@@ -30,7 +30,7 @@ async function startServer(reply: (n: number) => number | 'drop'): Promise<{ url
   return { url: `http://127.0.0.1:${port}/bucket/path?X-Amz-Signature=secret123&X-Amz-Expires=7200`, received, server };
 }
 
-const noWait = { sleep: () => Promise.resolve(), random: () => 0.5 };
+const noWait = { clock: { now: Date.now, sleep: () => Promise.resolve() }, random: () => 0.5 };
 let server: Server | undefined;
 
 afterEach(async () => {
@@ -139,7 +139,7 @@ describe('Function: sendResponse', () => {
     };
 
     // Act
-    const sending = sendResponse(local.url, '{}', { now, sleep, random: () => 1, deadline: 1_000 + 1_000, backoffBaseMs: 400, maxAttempts: 10 });
+    const sending = sendResponse(local.url, '{}', { clock: { now, sleep }, random: () => 1, deadline: 1_000 + 1_000, backoffBaseMs: 400, maxAttempts: 10 });
 
     // Assess: waits of 400 and 800 ms fit in one second only once
     await expect(sending).rejects.toThrow(ResponseError);
@@ -157,8 +157,11 @@ describe('Function: sendResponse', () => {
       random: () => 0.5,
       backoffBaseMs: 100,
       backoffCapMs: 250,
-      sleep: async (ms) => {
-        delays.push(ms);
+      clock: {
+        now: Date.now,
+        sleep: async (ms) => {
+          delays.push(ms);
+        },
       },
     });
 
