@@ -11,7 +11,7 @@ import { managementActionsMatching } from './actionPattern.ts';
 import { ACCOUNT_ROOT_ACTIONS, administratorActionsOf, EXECUTION_ROLE_ACTIONS, GRANT_ACTIONS } from './actions.ts';
 import { addCondition, type ConditionBlock, combineConditions, copyBlock, isEmptyBlock } from './conditions.ts';
 import { checkPrincipals, groupCmkUsers, type PrincipalGroups } from './principals.ts';
-import { successorRolePattern } from './successors.ts';
+import { successorRolePatterns } from './successors.ts';
 import { DESCRIBE_ONLY_USER_ACTIONS, GRANT_IS_FOR_AWS_RESOURCE, readOnlyUserActionsOf, userActionsOf } from './userActions.ts';
 
 /** One statement. `Action` and `Principal.AWS` are always lists (sorted), `Resource` is the key itself (`*`). */
@@ -106,7 +106,7 @@ export function keyPolicyStatements(key: KeyProperties, context: ResourceContext
   const path = `CustomerMasterKeys.${key.name}`;
   const { partition } = context;
   const root = `arn:${partition}:iam::${context.accountId}:root`;
-  const successors = { ArnLike: { 'aws:PrincipalArn': [successorRolePattern(context.executionRoleArn)] } };
+  const successors = { ArnLike: { 'aws:PrincipalArn': successorRolePatterns(context.executionRoleArn) } };
   const statements: KeyPolicyStatement[] = [
     allow('FunctionExecutionRoleManagesKey', { AWS: [context.executionRoleArn] }, EXECUTION_ROLE_ACTIONS),
     allow('FunctionRoleSuccessorsManageKey', { AWS: [root] }, EXECUTION_ROLE_ACTIONS, successors),

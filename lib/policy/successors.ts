@@ -10,12 +10,19 @@
  * policy (template.yaml's FunctionRole policy), and nothing is refused, so no rollback can be.
  */
 
-/** The `aws:PrincipalArn` pattern of the function role's successors. */
-export function successorRolePattern(executionRoleArn: string): string {
+/** The path template.yaml gives FunctionRole by default (its `FunctionRolePath` parameter). */
+export const FUNCTION_ROLE_PATH = '/multi-region-kms-keys/';
+
+/**
+ * The `aws:PrincipalArn` patterns of the function role's successors: every role under the role's
+ * path (its own ARN when it has no path: a role recreated under the same name), and every role under
+ * template.yaml's default path, so that a function still running under a role without a path (a
+ * deployment made before the path existed) prepares its keys for the role the default path gives.
+ */
+export function successorRolePatterns(executionRoleArn: string): string[] {
   const match = /^(arn:[^:]+:iam::\d{12}:role)(\/(?:[^/]+\/)*)([^/]+)$/.exec(executionRoleArn);
-  if (match === null) return executionRoleArn;
+  if (match === null) return [executionRoleArn];
   const [, prefix, path, name] = match;
-  // A dedicated path (template.yaml sets /multi-region-kms-keys/) matches a recreated role of any
-  // generated name; without one, only a role of the same name.
-  return path === '/' ? `${prefix}/${name}` : `${prefix}${path}*`;
+  const own = path === '/' ? `${prefix}/${name}` : `${prefix}${path}*`;
+  return [...new Set([own, `${prefix}${FUNCTION_ROLE_PATH}*`])].sort();
 }

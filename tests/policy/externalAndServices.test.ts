@@ -19,7 +19,12 @@ describe('Function: buildKeyPolicy (external accounts)', () => {
     const policy = buildKeyPolicy(key, context);
 
     // Assess
-    expect(sidsOf(policy)).toEqual(['FunctionExecutionRoleManagesKey', 'FunctionRoleSuccessorsManageKey', 'ExternalAccountsUseKey', 'ExternalAccountsGrantsForAwsResources']);
+    expect(sidsOf(policy)).toEqual([
+      'FunctionExecutionRoleManagesKey',
+      'FunctionRoleSuccessorsManageKey',
+      'ExternalAccountsUseKey',
+      'ExternalAccountsGrantsForAwsResources',
+    ]);
     expect(statementOf(policy, 'ExternalAccountsUseKey')).toEqual({
       Sid: 'ExternalAccountsUseKey',
       Effect: 'Allow',

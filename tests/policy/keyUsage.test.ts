@@ -99,7 +99,14 @@ describe('Function: buildKeyPolicy (key usages)', () => {
     const sids = sidsOf(policyFor('HMAC_512', 'GENERATE_VERIFY_MAC'));
 
     // Assess
-    expect(sids).toEqual(['FunctionExecutionRoleManagesKey', 'FunctionRoleSuccessorsManageKey', 'KeyUsers', 'KeyUsersGrantsForAwsResources', 'ReadOnlyUsers', 'DescribeOnlyUsers']);
+    expect(sids).toEqual([
+      'FunctionExecutionRoleManagesKey',
+      'FunctionRoleSuccessorsManageKey',
+      'KeyUsers',
+      'KeyUsersGrantsForAwsResources',
+      'ReadOnlyUsers',
+      'DescribeOnlyUsers',
+    ]);
   });
 
   it('has only the execution role statement when nobody else is listed', () => {

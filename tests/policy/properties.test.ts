@@ -148,7 +148,7 @@ describe('Function: buildKeyPolicy (properties)', () => {
           Principal: { AWS: ['arn:aws:iam::111122223333:root'] },
           Action: [...EXECUTION_ROLE_ACTIONS],
           Resource: '*',
-          Condition: { ArnLike: { 'aws:PrincipalArn': [EXECUTION_ROLE_ARN] } },
+          Condition: { ArnLike: { 'aws:PrincipalArn': [EXECUTION_ROLE_ARN, 'arn:aws:iam::111122223333:role/multi-region-kms-keys/*'] } },
         });
       }),
     );

@@ -41,7 +41,7 @@ const successorsStatement = {
   ...executionRoleStatement,
   Sid: 'FunctionRoleSuccessorsManageKey',
   Principal: { AWS: ['arn:aws:iam::111122223333:root'] },
-  Condition: { ArnLike: { 'aws:PrincipalArn': [EXECUTION_ROLE_ARN] } },
+  Condition: { ArnLike: { 'aws:PrincipalArn': [EXECUTION_ROLE_ARN, 'arn:aws:iam::111122223333:role/multi-region-kms-keys/*'] } },
 };
 
 const administratorActions = [
