@@ -120,11 +120,12 @@ const report = buildReport({
   durationS: Math.round((Date.now() - started) / 1000),
   ran: { crash: only.includes('crash'), faults: only.includes('faults'), hostile: only.includes('hostile') },
 });
-const fieldBlocks: Record<string, { scenarios: number; passed: number }> = {};
+const fieldBlocks: Record<string, { scenarios: number; passed: number; cases: { name: string; ok: boolean }[] }> = {};
 for (const [part, block] of Object.entries(FIELD_BLOCKS) as [keyof typeof FIELD_BLOCKS, string][]) {
   if (!only.includes(part)) continue;
   const summary = field[part] ?? { scenarios: 0, passed: 0, outcomes: [] };
-  fieldBlocks[block] = { scenarios: summary.scenarios, passed: summary.passed };
+  // Each case by name, so the report says which ones ran (e.g. the Delete right after a failed Create).
+  fieldBlocks[block] = { scenarios: summary.scenarios, passed: summary.passed, cases: summary.outcomes.map((o) => ({ name: o.name, ok: o.ok })) };
   if (summary.scenarios === 0) report.failed_checks.push(`${block}: no scenario ran`);
   else if (summary.passed < summary.scenarios)
     report.failed_checks.push(`${block}: ${summary.scenarios - summary.passed} of ${summary.scenarios} scenarios failed`);
