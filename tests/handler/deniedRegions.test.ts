@@ -1,7 +1,7 @@
 /**
- * A Region whose KMS calls are denied (an Organizations SCP such as Control Tower's Region deny):
- * skipped and reported when no desired key lives there, FAILED naming it when one does, and never
- * in the way of a stack deletion.
+ * A Region whose KMS calls a service control policy denies (an organization's Region deny): skipped
+ * and reported when no desired key lives there, FAILED naming it when one does, and named in a
+ * stack deletion's Reason. Any other denial is no Region denial: it fails the request, Delete too.
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { createHandler } from '../../handler/index.ts';

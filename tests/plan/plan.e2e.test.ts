@@ -218,12 +218,12 @@ describe('End to end: npm run plan against the emulator', () => {
   });
 
   it('skips Regions an SCP denies when no key lives there, and names the Region when one does', async () => {
-    // Prepare: Control Tower's Region deny, governing us-east-1 and us-west-2 (where the keys are).
+    // Prepare: an organization's Region deny allowing us-east-1 and us-west-2 (where the keys are).
     const regionDeny = (regions: string[]) => ({
       Version: '2012-10-17',
       Statement: [
         {
-          Sid: 'GRREGIONDENY',
+          Sid: 'DenyOutsideAllowedRegions',
           Effect: 'Deny',
           NotAction: ['account:*', 'iam:*', 'sts:*'],
           Resource: '*',
