@@ -61,6 +61,17 @@ describe('Function: field realism — IAM authorisation (identityPolicy)', () =>
     expect(allowed.KeyMetadata!.KeyId).toBe(second);
   });
 
+  it('answers a listing the identity policy does not allow with the wording for a missing identity-policy Allow', async () => {
+    // Prepare
+    await configure(policy(allow(['kms:CreateKey'])));
+    // Act
+    const denied = await expectKmsError(h.kms('eu-west-1').send(new ListKeysCommand({})), 'AccessDeniedException');
+    // Assess
+    expect(denied.message).toBe(
+      `User: ${CALLER} is not authorized to perform: kms:ListKeys on resource: * because no identity-based policy allows the kms:ListKeys action`,
+    );
+  });
+
   it('lets an explicit Deny win, in the identity policy or in the key policy', async () => {
     // Prepare
     await configure(
