@@ -48,10 +48,13 @@ export class AwsServiceError extends MultiRegionKmsKeysError {
   readonly code: string;
   /** True for throttling, 5xx and network failures: the same call may succeed later. */
   readonly retryable: boolean;
+  /** The service's message without the code (`message` is `<code>: <detail>`). */
+  readonly detail: string;
   constructor(code: string, message: string, options: ServiceErrorOptions = {}) {
     super(`${code}: ${message}`, options);
     this.name = 'AwsServiceError';
     this.code = code;
+    this.detail = message;
     this.retryable = options.retryable ?? false;
   }
 }

@@ -11,7 +11,7 @@ import type { KeyDescription, KmsApi } from '../kmsApi.ts';
 import { byKey } from '../text/order.ts';
 import type { KeySpec, KeyState, KeyUsage, TagMap } from '../types.ts';
 import { createGrantApi } from './kmsGrants.ts';
-import { kmsSender } from './kmsSend.ts';
+import { type KmsSender, kmsSender } from './kmsSend.ts';
 
 /** KMS's page-size maxima: ListKeys 1000, ListAliases 100, ListResourceTags 50. */
 const PAGE_SIZE = { keys: 1000, aliases: 100, tags: 50 } as const;
@@ -22,17 +22,15 @@ const POLICY_NAME = 'default';
 /** Builds the `KmsApi` of `client`'s Region. */
 export function createKmsApi(client: KMSClient, region: string): KmsApi {
   const kms = kmsSender(client, region);
-  const { send, run } = kms;
+  return { region, ...readApi(kms, region), ...makeKeyApi(kms, region), ...changeApi(kms), ...createGrantApi(kms, region) };
+}
 
-  /** The id and ARN of the key CreateKey or ReplicateKey made; `missing` says what came back instead. */
-  function madeKey(meta: { KeyId?: string; Arn?: string } | undefined, missing: string): { keyId: string; arn: string } {
-    if (!meta?.KeyId || !meta.Arn) throw new KmsError('InvalidResponse', missing, { context: { region } });
-    return { keyId: meta.KeyId, arn: meta.Arn };
-  }
+type ReadOperations = 'listKeys' | 'listAliases' | 'describeKey' | 'getKeyPolicy' | 'getKeyRotationStatus' | 'listResourceTags';
 
+/** The reads of keys, aliases, policies, rotation and tags. */
+function readApi(kms: KmsSender, region: string): Pick<KmsApi, ReadOperations> {
+  const { send } = kms;
   return {
-    region,
-
     listKeys: (options) =>
       kms.list('ListKeys', { Limit: PAGE_SIZE.keys }, options, (out) =>
         (out.Keys ?? []).flatMap((k) => (k.KeyId && k.KeyArn ? [{ keyId: k.KeyId, arn: k.KeyArn }] : [])),
@@ -67,7 +65,19 @@ export function createKmsApi(client: KMSClient, region: string): KmsApi {
           (out.Tags ?? []).flatMap((t): [string, string][] => (t.TagKey !== undefined ? [[t.TagKey, t.TagValue ?? '']] : [])),
         ),
       ),
+  };
+}
 
+/** The id and ARN of the key CreateKey or ReplicateKey made; `missing` says what came back instead. */
+function madeKey(meta: { KeyId?: string; Arn?: string } | undefined, missing: string, region: string): { keyId: string; arn: string } {
+  if (!meta?.KeyId || !meta.Arn) throw new KmsError('InvalidResponse', missing, { context: { region } });
+  return { keyId: meta.KeyId, arn: meta.Arn };
+}
+
+/** CreateKey and ReplicateKey: the requests that make a key. */
+function makeKeyApi(kms: KmsSender, region: string): Pick<KmsApi, 'createKey' | 'replicateKey'> {
+  const { send } = kms;
+  return {
     createKey: async (input) => {
       const out = await send('CreateKey', {
         KeySpec: input.spec,
@@ -79,7 +89,7 @@ export function createKmsApi(client: KMSClient, region: string): KmsApi {
         // Never bypass: KMS's lockout check is what stops a policy that shuts us out.
         BypassPolicyLockoutSafetyCheck: false,
       });
-      return madeKey(out.KeyMetadata, 'CreateKey returned no key');
+      return madeKey(out.KeyMetadata, 'CreateKey returned no key', region);
     },
 
     replicateKey: async (input) => {
@@ -91,9 +101,20 @@ export function createKmsApi(client: KMSClient, region: string): KmsApi {
         Tags: tagListOf(input.tags),
         BypassPolicyLockoutSafetyCheck: false,
       });
-      return madeKey(out.ReplicaKeyMetadata, 'ReplicateKey returned no replica');
+      return madeKey(out.ReplicaKeyMetadata, 'ReplicateKey returned no replica', region);
     },
+  };
+}
 
+type ChangeOperations = Exclude<
+  keyof KmsApi,
+  'region' | ReadOperations | 'createKey' | 'replicateKey' | 'listGrants' | 'createGrant' | 'revokeGrant' | 'listTaggedKeys'
+>;
+
+/** The requests that change an existing key or alias. */
+function changeApi(kms: KmsSender): Pick<KmsApi, ChangeOperations> {
+  const { send, run } = kms;
+  return {
     createAlias: (aliasName, targetKeyId) => run('CreateAlias', { AliasName: aliasName, TargetKeyId: targetKeyId }),
     updateAlias: (aliasName, targetKeyId) => run('UpdateAlias', { AliasName: aliasName, TargetKeyId: targetKeyId }),
     deleteAlias: (aliasName) => run('DeleteAlias', { AliasName: aliasName }),
@@ -111,7 +132,6 @@ export function createKmsApi(client: KMSClient, region: string): KmsApi {
       return { deletionDate: out.DeletionDate ? out.DeletionDate.toISOString() : null };
     },
     cancelKeyDeletion: (keyId) => run('CancelKeyDeletion', { KeyId: keyId }),
-    ...createGrantApi(kms, region),
   };
 }
 

@@ -68,19 +68,8 @@ export function buildDesiredState(input: {
       invalidCmkInputs.push(key.name);
       continue;
     }
-    const policy = policyOf(key, context, issues);
+    const policy = policyWithinLimit(key, context, issues);
     if (policy === undefined) continue;
-    const policyBytes = Buffer.byteLength(policy, 'utf8');
-    if (policyBytes > MAX_KEY_POLICY_BYTES) {
-      addIssue(
-        issues,
-        `CustomerMasterKeys.${key.name}`,
-        key.policyStatements.length === 0
-          ? `the generated key policy is ${policyBytes} bytes, over KMS's limit of ${MAX_KEY_POLICY_BYTES}; list fewer principals or conditions`
-          : `the key policy (generated statements, then DefaultPolicyStatements and PolicyStatements) is ${policyBytes} bytes, over KMS's limit of ${MAX_KEY_POLICY_BYTES}; list fewer principals, conditions or statements`,
-      );
-      continue;
-    }
     const aliases = { extra: key.aliases.map((name) => `alias/${name}`), retired: retired.get(key.name) ?? [] };
     if (placement.kind === 'perRegion') {
       for (const region of placement.regions) keys.push(desiredKey(key, `${key.name}@${region}`, true, region, [], policy, aliases, context));
@@ -103,6 +92,22 @@ export function buildDesiredState(input: {
     held,
     ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
   };
+}
+
+/** The key's policy, or undefined after recording why it cannot be made or is over KMS's size limit. */
+function policyWithinLimit(key: KeyProperties, context: ResourceContext, issues: ValidationIssue[]): string | undefined {
+  const policy = policyOf(key, context, issues);
+  if (policy === undefined) return undefined;
+  const policyBytes = Buffer.byteLength(policy, 'utf8');
+  if (policyBytes <= MAX_KEY_POLICY_BYTES) return policy;
+  addIssue(
+    issues,
+    `CustomerMasterKeys.${key.name}`,
+    key.policyStatements.length === 0
+      ? `the generated key policy is ${policyBytes} bytes, over KMS's limit of ${MAX_KEY_POLICY_BYTES}; list fewer principals or conditions`
+      : `the key policy (generated statements, then DefaultPolicyStatements and PolicyStatements) is ${policyBytes} bytes, over KMS's limit of ${MAX_KEY_POLICY_BYTES}; list fewer principals, conditions or statements`,
+  );
+  return undefined;
 }
 
 /** The key's policy, or undefined after recording its issues (so every key's issues are reported at once). */

@@ -22,6 +22,38 @@ export interface ActionResult {
 
 const PENDING_DELETION: readonly KeyState[] = ['PendingDeletion', 'PendingReplicaDeletion'];
 
+/** What the handlers of one action share: the context, the action's Region and API, its pacing and settling. */
+interface ActionRun {
+  ctx: ExecutionContext;
+  region: string;
+  api: KmsApi;
+  priority: number;
+  settling: SettlingClass | undefined;
+  keyIdOf: (action: Action) => string;
+}
+
+type PacedOperation = Parameters<ExecutionContext['pacer']['acquire']>[1];
+
+/** The pacing of a request of `operation` in the action's Region, at its priority, with the action's settling. */
+function paced(run: ActionRun, operation: PacedOperation) {
+  return {
+    pace: () => run.ctx.pacer.acquire(run.region, operation, 1, run.priority),
+    onThrottled: () => run.ctx.pacer.throttled(run.region, operation),
+    settling: run.settling,
+  };
+}
+
+/** An idempotent request whose answer carries nothing the plan needs. */
+function idempotent(run: ActionRun, operation: PacedOperation, send: () => Promise<unknown>): Promise<ActionResult> {
+  return kmsCall(run.ctx, { ...paced(run, operation), idempotent: true }, send).then(() => ({}));
+}
+
+/** DescribeKey of `keyId` in `inRegion`, a key the reader listed. */
+function describe(run: ActionRun, inRegion: string, keyId: string) {
+  const pace = () => run.ctx.pacer.acquire(inRegion, 'DescribeKey', 1, run.priority);
+  return kmsCall(run.ctx, { pace, idempotent: true, settling: 'listed' }, () => run.ctx.kms(inRegion).describeKey(keyId));
+}
+
 /**
  * Runs one action; `keyIdOf` resolves its KeyRef. Every request is paced at `priority` (see
  * executor/priority.ts). Rejects with the KmsError that failed it.
@@ -32,153 +64,162 @@ export async function runAction(
   keyIdOf: (action: Action) => string,
   priority: number = DEFAULT_PRIORITY,
 ): Promise<ActionResult> {
-  const region = action.region;
-  const api = ctx.kms(region);
-  const settling = settlingOf(ctx, action, keyIdOf);
-  const paced = (operation: Parameters<ExecutionContext['pacer']['acquire']>[1]) => ({
-    pace: () => ctx.pacer.acquire(region, operation, 1, priority),
-    onThrottled: () => ctx.pacer.throttled(region, operation),
-    settling,
-  });
-  const idempotent = (operation: Parameters<typeof paced>[0], send: () => Promise<unknown>) =>
-    kmsCall(ctx, { ...paced(operation), idempotent: true }, send).then(() => ({}));
-  const describe = (inRegion: string, keyId: string) =>
-    kmsCall(ctx, { pace: () => ctx.pacer.acquire(inRegion, 'DescribeKey', 1, priority), idempotent: true, settling: 'listed' }, () =>
-      ctx.kms(inRegion).describeKey(keyId),
-    );
-
+  const run: ActionRun = { ctx, region: action.region, api: ctx.kms(action.region), priority, settling: settlingOf(ctx, action, keyIdOf), keyIdOf };
+  const { api } = run;
   switch (action.kind) {
-    case 'CreateKey': {
-      const { spec, keyUsage, multiRegion, policy, description, tags } = action;
-      const created = await kmsCall(ctx, { ...paced('CreateKey'), idempotent: false, policy }, () =>
-        api.createKey({ spec, keyUsage, multiRegion, policy, description, tags }),
-      );
-      ctx.madeKeys.add(created.keyId, region);
-      return { keyId: created.keyId, arn: created.arn };
-    }
-    case 'ReplicateKey': {
-      const keyId = keyIdOf(action);
-      const { replicaRegion, policy, description, tags } = action;
-      let arn: string;
-      try {
-        const replica = await kmsCall(
-          ctx,
-          {
-            pace: () => ctx.pacer.acquireReplicateKey(region, replicaRegion, priority).then(() => ctx.reservations.get(action.id)?.()),
-            onThrottled: () => ctx.pacer.throttled(region, 'ReplicateKey'),
-            idempotent: false,
-            policy,
-            settling,
-          },
-          () => api.replicateKey({ keyId, replicaRegion, policy, description, tags }),
-        );
-        arn = replica.arn;
-      } catch (error) {
-        // The replica exists already (same key id = the same multi-Region key): the work is done.
-        if (!hasCode(error, 'AlreadyExistsException')) throw error;
-        const existing = await describe(replicaRegion, keyId);
-        if (existing.role !== 'REPLICA') throw error;
-        arn = existing.arn;
-      }
-      ctx.madeKeys.add(keyId, replicaRegion);
-      await waitForReplica(ctx, replicaRegion, keyId, priority);
-      return { keyId, arn };
-    }
-    case 'CreateAlias': {
-      const keyId = keyIdOf(action);
-      try {
-        return await idempotent('CreateAlias', () => api.createAlias(action.aliasName, keyId));
-      } catch (error) {
-        // Repeated after a lost answer: the alias exists and already targets this key.
-        if (!hasCode(error, 'AlreadyExistsException')) throw error;
-        // Each page is paced.
-        await confirmAlias(ctx, api, action.aliasName, keyId, paced('ListAliases').pace, error);
-        return {};
-      }
-    }
+    case 'CreateKey':
+      return createKey(run, action);
+    case 'ReplicateKey':
+      return replicateKey(run, action);
+    case 'CreateAlias':
+      return createAlias(run, action);
     case 'UpdateAlias':
-      return idempotent('UpdateAlias', () => api.updateAlias(action.aliasName, keyIdOf(action)));
+      return idempotent(run, 'UpdateAlias', () => api.updateAlias(action.aliasName, keyIdOf(action)));
     case 'DeleteAlias':
-      try {
-        return await idempotent('DeleteAlias', () => api.deleteAlias(action.aliasName));
-      } catch (error) {
-        if (hasCode(error, 'NotFoundException')) return {};
-        throw error;
-      }
-    case 'PutKeyPolicy': {
-      const keyId = keyIdOf(action);
-      await kmsCall(ctx, { ...paced('PutKeyPolicy'), idempotent: true, policy: action.policy }, () => api.putKeyPolicy(keyId, action.policy));
-      return {};
-    }
+      return idempotent(run, 'DeleteAlias', () => api.deleteAlias(action.aliasName)).catch(doneIf('NotFoundException'));
+    case 'PutKeyPolicy':
+      return putKeyPolicy(run, action);
     case 'TagResource':
-      return idempotent('TagResource', () => api.tagResource(keyIdOf(action), action.tags));
+      return idempotent(run, 'TagResource', () => api.tagResource(keyIdOf(action), action.tags));
     case 'UntagResource':
-      return idempotent('UntagResource', () => api.untagResource(keyIdOf(action), action.tagKeys));
+      return idempotent(run, 'UntagResource', () => api.untagResource(keyIdOf(action), action.tagKeys));
     case 'UpdateKeyDescription':
-      return idempotent('UpdateKeyDescription', () => api.updateKeyDescription(keyIdOf(action), action.description));
+      return idempotent(run, 'UpdateKeyDescription', () => api.updateKeyDescription(keyIdOf(action), action.description));
     case 'EnableKey':
-      return idempotent('EnableKey', () => api.enableKey(keyIdOf(action)));
+      return idempotent(run, 'EnableKey', () => api.enableKey(keyIdOf(action)));
     case 'DisableKey':
-      return idempotent('DisableKey', () => api.disableKey(keyIdOf(action)));
+      return idempotent(run, 'DisableKey', () => api.disableKey(keyIdOf(action)));
     case 'EnableKeyRotation':
-      return idempotent('EnableKeyRotation', () => api.enableKeyRotation(keyIdOf(action), action.rotationPeriodInDays));
+      return idempotent(run, 'EnableKeyRotation', () => api.enableKeyRotation(keyIdOf(action), action.rotationPeriodInDays));
     case 'DisableKeyRotation':
-      return idempotent('DisableKeyRotation', () => api.disableKeyRotation(keyIdOf(action)));
-    case 'UpdatePrimaryRegion': {
-      // Not repeated blindly: after a lost answer the old primary is a replica and the call fails.
-      const keyId = keyIdOf(action);
-      // KMS counts it in both Regions (DEFAULT_KMS_QUOTAS).
-      const pace = () => ctx.pacer.acquireUpdatePrimaryRegion(region, action.primaryRegion, priority);
-      await kmsCall(ctx, { ...paced('UpdatePrimaryRegion'), pace, idempotent: false }, () => api.updatePrimaryRegion(keyId, action.primaryRegion));
-      ctx.madeKeys.add(keyId, region, action.primaryRegion);
-      // Both keys are `Updating` for a while and refuse most operations: dependents start after.
-      await waitForPrimaryUpdate(ctx, [region, action.primaryRegion], keyId, priority);
-      return {};
-    }
-    case 'ScheduleKeyDeletion': {
-      const keyId = keyIdOf(action);
-      try {
-        return await kmsCall(ctx, { ...paced('ScheduleKeyDeletion'), idempotent: true, settling: 'listed' }, () =>
-          api.scheduleKeyDeletion(keyId, action.pendingWindowInDays),
-        ).then(() => ({}));
-      } catch (error) {
-        // KMS refuses to schedule a key that is already pending deletion: that is the goal.
-        if (!hasCode(error, 'KMSInvalidStateException')) throw error;
-        if (!PENDING_DELETION.includes((await describe(region, keyId)).state)) throw error;
-        return {};
-      }
-    }
-    case 'CancelKeyDeletion': {
-      const keyId = keyIdOf(action);
-      try {
-        return await kmsCall(ctx, { ...paced('CancelKeyDeletion'), idempotent: true, settling: 'listed' }, () => api.cancelKeyDeletion(keyId)).then(() => ({}));
-      } catch (error) {
-        // KMS refuses to cancel the deletion of a key that is not pending deletion: already restored.
-        if (!hasCode(error, 'KMSInvalidStateException')) throw error;
-        if (PENDING_DELETION.includes((await describe(region, keyId)).state)) throw error;
-        return {};
-      }
-    }
-    case 'CreateGrant': {
-      // Safe to repeat: KMS answers the existing GrantId for the same Name and parameters.
-      const keyId = keyIdOf(action);
-      const { kmsName, granteePrincipal, operations, retiringPrincipal, constraints } = action;
-      const created = await kmsCall(ctx, { ...paced('CreateGrant'), idempotent: true }, () =>
-        api.createGrant({ keyId, kmsName, granteePrincipal, operations, retiringPrincipal, constraints }),
-      );
-      return { grantId: created.grantId };
-    }
+      return idempotent(run, 'DisableKeyRotation', () => api.disableKeyRotation(keyIdOf(action)));
+    case 'UpdatePrimaryRegion':
+      return updatePrimaryRegion(run, action);
+    case 'ScheduleKeyDeletion':
+      return scheduleKeyDeletion(run, action);
+    case 'CancelKeyDeletion':
+      return cancelKeyDeletion(run, action);
+    case 'CreateGrant':
+      return createGrant(run, action);
     case 'RevokeGrant':
-      try {
-        return await idempotent('RevokeGrant', () => api.revokeGrant(keyIdOf(action), action.grantId));
-      } catch (error) {
-        // Repeated after a lost answer (or retired meanwhile by its retiring principal): already gone.
-        if (hasCode(error, 'NotFoundException')) return {};
-        throw error;
-      }
+      // Repeated after a lost answer (or retired meanwhile by its retiring principal): already gone.
+      return idempotent(run, 'RevokeGrant', () => api.revokeGrant(keyIdOf(action), action.grantId)).catch(doneIf('NotFoundException'));
     default:
       return unhandled(action);
   }
+}
+
+/** A rejection handler: the answer `code` means the work is done (nothing to report); any other error stays. */
+function doneIf(code: string): (error: unknown) => ActionResult {
+  return (error) => {
+    if (hasCode(error, code)) return {};
+    throw error;
+  };
+}
+
+type ActionOf<K extends Action['kind']> = Extract<Action, { kind: K }>;
+
+async function createKey(run: ActionRun, action: ActionOf<'CreateKey'>): Promise<ActionResult> {
+  const { spec, keyUsage, multiRegion, policy, description, tags } = action;
+  const created = await kmsCall(run.ctx, { ...paced(run, 'CreateKey'), idempotent: false, policy }, () =>
+    run.api.createKey({ spec, keyUsage, multiRegion, policy, description, tags }),
+  );
+  run.ctx.madeKeys.add(created.keyId, run.region);
+  return { keyId: created.keyId, arn: created.arn };
+}
+
+async function replicateKey(run: ActionRun, action: ActionOf<'ReplicateKey'>): Promise<ActionResult> {
+  const { ctx, region, priority } = run;
+  const keyId = run.keyIdOf(action);
+  const { replicaRegion, policy, description, tags } = action;
+  let arn: string;
+  try {
+    const pace = () => ctx.pacer.acquireReplicateKey(region, replicaRegion, priority).then(() => ctx.reservations.get(action.id)?.());
+    const onThrottled = () => ctx.pacer.throttled(region, 'ReplicateKey');
+    const replica = await kmsCall(ctx, { pace, onThrottled, idempotent: false, policy, settling: run.settling }, () =>
+      run.api.replicateKey({ keyId, replicaRegion, policy, description, tags }),
+    );
+    arn = replica.arn;
+  } catch (error) {
+    // The replica exists already (same key id = the same multi-Region key): the work is done.
+    if (!hasCode(error, 'AlreadyExistsException')) throw error;
+    const existing = await describe(run, replicaRegion, keyId);
+    if (existing.role !== 'REPLICA') throw error;
+    arn = existing.arn;
+  }
+  ctx.madeKeys.add(keyId, replicaRegion);
+  await waitForReplica(ctx, replicaRegion, keyId, priority);
+  return { keyId, arn };
+}
+
+async function createAlias(run: ActionRun, action: ActionOf<'CreateAlias'>): Promise<ActionResult> {
+  const keyId = run.keyIdOf(action);
+  try {
+    return await idempotent(run, 'CreateAlias', () => run.api.createAlias(action.aliasName, keyId));
+  } catch (error) {
+    // Repeated after a lost answer: the alias exists and already targets this key.
+    if (!hasCode(error, 'AlreadyExistsException')) throw error;
+    // Each page is paced.
+    await confirmAlias(run.ctx, run.api, action.aliasName, keyId, paced(run, 'ListAliases').pace, error);
+    return {};
+  }
+}
+
+async function putKeyPolicy(run: ActionRun, action: ActionOf<'PutKeyPolicy'>): Promise<ActionResult> {
+  const keyId = run.keyIdOf(action);
+  await kmsCall(run.ctx, { ...paced(run, 'PutKeyPolicy'), idempotent: true, policy: action.policy }, () => run.api.putKeyPolicy(keyId, action.policy));
+  return {};
+}
+
+async function updatePrimaryRegion(run: ActionRun, action: ActionOf<'UpdatePrimaryRegion'>): Promise<ActionResult> {
+  const { ctx, region, priority } = run;
+  // Not repeated blindly: after a lost answer the old primary is a replica and the call fails.
+  const keyId = run.keyIdOf(action);
+  // KMS counts it in both Regions (DEFAULT_KMS_QUOTAS).
+  const pace = () => ctx.pacer.acquireUpdatePrimaryRegion(region, action.primaryRegion, priority);
+  await kmsCall(ctx, { ...paced(run, 'UpdatePrimaryRegion'), pace, idempotent: false }, () => run.api.updatePrimaryRegion(keyId, action.primaryRegion));
+  ctx.madeKeys.add(keyId, region, action.primaryRegion);
+  // Both keys are `Updating` for a while and refuse most operations: dependents start after.
+  await waitForPrimaryUpdate(ctx, [region, action.primaryRegion], keyId, priority);
+  return {};
+}
+
+async function scheduleKeyDeletion(run: ActionRun, action: ActionOf<'ScheduleKeyDeletion'>): Promise<ActionResult> {
+  const keyId = run.keyIdOf(action);
+  try {
+    await kmsCall(run.ctx, { ...paced(run, 'ScheduleKeyDeletion'), idempotent: true, settling: 'listed' }, () =>
+      run.api.scheduleKeyDeletion(keyId, action.pendingWindowInDays),
+    );
+    return {};
+  } catch (error) {
+    // KMS refuses to schedule a key that is already pending deletion: that is the goal.
+    if (!hasCode(error, 'KMSInvalidStateException')) throw error;
+    if (!PENDING_DELETION.includes((await describe(run, run.region, keyId)).state)) throw error;
+    return {};
+  }
+}
+
+async function cancelKeyDeletion(run: ActionRun, action: ActionOf<'CancelKeyDeletion'>): Promise<ActionResult> {
+  const keyId = run.keyIdOf(action);
+  try {
+    await kmsCall(run.ctx, { ...paced(run, 'CancelKeyDeletion'), idempotent: true, settling: 'listed' }, () => run.api.cancelKeyDeletion(keyId));
+    return {};
+  } catch (error) {
+    // KMS refuses to cancel the deletion of a key that is not pending deletion: already restored.
+    if (!hasCode(error, 'KMSInvalidStateException')) throw error;
+    if (PENDING_DELETION.includes((await describe(run, run.region, keyId)).state)) throw error;
+    return {};
+  }
+}
+
+async function createGrant(run: ActionRun, action: ActionOf<'CreateGrant'>): Promise<ActionResult> {
+  // Safe to repeat: KMS answers the existing GrantId for the same Name and parameters.
+  const keyId = run.keyIdOf(action);
+  const { kmsName, granteePrincipal, operations, retiringPrincipal, constraints } = action;
+  const created = await kmsCall(run.ctx, { ...paced(run, 'CreateGrant'), idempotent: true }, () =>
+    run.api.createGrant({ keyId, kmsName, granteePrincipal, operations, retiringPrincipal, constraints }),
+  );
+  return { grantId: created.grantId };
 }
 
 /**

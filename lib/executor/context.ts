@@ -7,6 +7,7 @@ import type { Log } from '../logger.ts';
 import type { MadeKeys } from '../madeKeys.ts';
 import type { Clock } from '../retry/clock.ts';
 import type { Pacer } from '../retry/pacer.ts';
+import type { RetryTimings } from '../retry/policy.ts';
 
 export interface ExecutionContext {
   kms: KmsApiFactory;
@@ -16,12 +17,8 @@ export interface ExecutionContext {
   random: () => number;
   /** Epoch ms; retries and waits do not run past it. */
   deadline: number | undefined;
-  replicaReadyTimeoutMs: number;
-  policyPropagationTimeoutMs: number;
-  /** How long both keys may stay `Updating` after UpdatePrimaryRegion. */
-  primaryUpdateTimeoutMs: number;
-  /** How long a key KMS has not caught up with is retried (lib/retry/policy.ts, settling). */
-  settlingTimeoutMs: number;
+  /** The time limits of the waits (lib/retry/policy.ts). */
+  timings: RetryTimings;
   /**
    * Keys made or changed in this request, including earlier reconcile passes: their NotFound /
    * KMSInvalidState answers are retried.

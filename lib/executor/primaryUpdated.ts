@@ -11,7 +11,7 @@ import { poll } from '../retry/poll.ts';
 import type { ExecutionContext } from './context.ts';
 import { kmsCall } from './kmsCall.ts';
 
-/** Waits until the key `keyId` is not `Updating` in any of `regions`; fails as retryable after `primaryUpdateTimeoutMs`. */
+/** Waits until the key `keyId` is not `Updating` in any of `regions`; fails as retryable after `timings.primaryUpdateMs`. */
 export async function waitForPrimaryUpdate(ctx: ExecutionContext, regions: string[], keyId: string, priority: number = DEFAULT_PRIORITY): Promise<void> {
   let pending = [...regions];
   const look = async (): Promise<string[]> => {
@@ -29,7 +29,7 @@ export async function waitForPrimaryUpdate(ctx: ExecutionContext, regions: strin
     delay: (n) => Math.min(PRIMARY_UPDATE_POLL.firstMs * 2 ** Math.min(n, 30), PRIMARY_UPDATE_POLL.maxIntervalMs),
     clock: ctx.clock,
     deadline: ctx.deadline,
-    maxWaitMs: ctx.primaryUpdateTimeoutMs,
+    maxWaitMs: ctx.timings.primaryUpdateMs,
   });
   if (!result.settled) {
     throw new KmsError(

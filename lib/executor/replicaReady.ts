@@ -2,7 +2,7 @@
  * A new replica is `Creating` for a few seconds and refuses most operations meanwhile (docs/behaviour.md §9):
  * poll DescribeKey in the replica Region until it has left `Creating` before its dependents start.
  */
-import { hasCode, KmsError } from '../errors.ts';
+import { KmsError } from '../errors.ts';
 import { DEFAULT_PRIORITY } from '../retry/pacer.ts';
 import { REPLICA_POLL } from '../retry/policy.ts';
 import { poll } from '../retry/poll.ts';
@@ -14,18 +14,10 @@ import { kmsCall } from './kmsCall.ts';
  * Polls are paced at the replication's `priority`.
  */
 export async function waitForReplica(ctx: ExecutionContext, replicaRegion: string, keyId: string, priority: number = DEFAULT_PRIORITY): Promise<void> {
-  const look = async (): Promise<string | null> => {
-    let state: string;
-    try {
-      const description = await kmsCall(ctx, { pace: () => ctx.pacer.acquire(replicaRegion, 'DescribeKey', 1, priority), idempotent: true }, () =>
-        ctx.kms(replicaRegion).describeKey(keyId),
-      );
-      state = description.state;
-    } catch (error) {
-      // Just created: the replica Region may not list it yet.
-      if (!hasCode(error, 'NotFoundException')) throw error;
-      return null;
-    }
+  const look = async (): Promise<string> => {
+    // Just created: the replica Region may not know it yet (settling, like every key this request made).
+    const pace = () => ctx.pacer.acquire(replicaRegion, 'DescribeKey', 1, priority);
+    const { state } = await kmsCall(ctx, { pace, idempotent: true, settling: 'made' }, () => ctx.kms(replicaRegion).describeKey(keyId));
     if (state !== 'Creating' && !READY.has(state)) {
       throw new KmsError('KMSInvalidStateException', `replica ${keyId} in ${replicaRegion} is ${state}, expected Enabled`, {
         context: { region: replicaRegion },
@@ -33,18 +25,17 @@ export async function waitForReplica(ctx: ExecutionContext, replicaRegion: strin
     }
     return state;
   };
-  const result = await poll(look, (state) => state !== null && READY.has(state), {
+  const result = await poll(look, (state) => READY.has(state), {
     delay: (n) => (n === 0 ? REPLICA_POLL.firstMs : REPLICA_POLL.intervalMs),
     clock: ctx.clock,
     deadline: ctx.deadline,
-    maxWaitMs: ctx.replicaReadyTimeoutMs,
+    maxWaitMs: ctx.timings.replicaReadyMs,
   });
   if (!result.settled) {
-    throw new KmsError(
-      'ReplicaNotReady',
-      `replica ${keyId} in ${replicaRegion} is still ${result.value ?? 'not visible'} after ${Math.round(result.waitedMs / 1000)} s`,
-      { context: { region: replicaRegion }, retryable: true },
-    );
+    throw new KmsError('ReplicaNotReady', `replica ${keyId} in ${replicaRegion} is still ${result.value} after ${Math.round(result.waitedMs / 1000)} s`, {
+      context: { region: replicaRegion },
+      retryable: true,
+    });
   }
 }
 

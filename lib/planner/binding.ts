@@ -30,36 +30,16 @@ export type KeyBinding =
 
 /** One binding per desired key, in the order of `desired.keys`. */
 export function bindDesiredKeys(ctx: PlannerContext): KeyBinding[] {
-  const { desired, index } = ctx;
+  const { desired } = ctx;
   const claimed = new Set<string>();
   const result = new Map<string, KeyBinding>();
-  const bind = (key: DesiredKey, family: KeyFamily, adopted: boolean, siblingOwnerId: string | null): void => {
+  const bind: Bind = (key, family, adopted, siblingOwnerId) => {
     claimed.add(family.keyId);
     result.set(key.id, { kind: 'existing', key, family, adopted, siblingOwnerId });
   };
 
   // (a) the alias in the primary Region
-  for (const key of desired.keys) {
-    const alias = index.alias(key.primaryRegion, key.aliasName);
-    if (!alias) continue;
-    const target = index.key(key.primaryRegion, alias.targetKeyId);
-    if (!target) {
-      ctx.out.refuse(key.keyName, key.primaryRegion, unreadableAliasReason(key.aliasName, key.primaryRegion, alias.targetKeyId));
-      result.set(key.id, { kind: 'refused', key });
-      continue;
-    }
-    // Two aliases on one key: the first desired key keeps it, the other gets its own key.
-    if (claimed.has(target.keyId)) continue;
-    const ownership = ctx.ownership(target);
-    const family = index.family(target.keyId)!;
-    if (ownership.kind === 'self') bind(key, family, false, null);
-    else if (ownership.kind === 'sibling') bind(key, family, false, ownership.ownerId);
-    else if (desired.adoptExistingKeys) bind(key, family, true, null);
-    else {
-      ctx.out.refuse(key.keyName, key.primaryRegion, foreignAliasReason(key.aliasName, key.primaryRegion, target.keyId));
-      result.set(key.id, { kind: 'refused', key });
-    }
-  }
+  for (const key of desired.keys) bindByAlias(ctx, key, claimed, bind, (refused) => result.set(refused.id, { kind: 'refused', key: refused }));
 
   // (b) an owned key with this KeyName whose primary is in the primary Region
   for (const key of desired.keys) {
@@ -93,6 +73,32 @@ export function bindDesiredKeys(ctx: PlannerContext): KeyBinding[] {
   }
 
   return desired.keys.map((key) => result.get(key.id) ?? { kind: 'new', key });
+}
+
+type Bind = (key: DesiredKey, family: KeyFamily, adopted: boolean, siblingOwnerId: string | null) => void;
+
+/** Binds `key` to the key its alias targets in the primary Region, or refuses it (unreadable or foreign target). */
+function bindByAlias(ctx: PlannerContext, key: DesiredKey, claimed: ReadonlySet<string>, bind: Bind, refuse: (key: DesiredKey) => void): void {
+  const { index } = ctx;
+  const alias = index.alias(key.primaryRegion, key.aliasName);
+  if (!alias) return;
+  const target = index.key(key.primaryRegion, alias.targetKeyId);
+  if (!target) {
+    ctx.out.refuse(key.keyName, key.primaryRegion, unreadableAliasReason(key.aliasName, key.primaryRegion, alias.targetKeyId));
+    refuse(key);
+    return;
+  }
+  // Two aliases on one key: the first desired key keeps it, the other gets its own key.
+  if (claimed.has(target.keyId)) return;
+  const ownership = ctx.ownership(target);
+  const family = index.family(target.keyId)!;
+  if (ownership.kind === 'self') bind(key, family, false, null);
+  else if (ownership.kind === 'sibling') bind(key, family, false, ownership.ownerId);
+  else if (ctx.desired.adoptExistingKeys) bind(key, family, true, null);
+  else {
+    ctx.out.refuse(key.keyName, key.primaryRegion, foreignAliasReason(key.aliasName, key.primaryRegion, target.keyId));
+    refuse(key);
+  }
 }
 
 /** Unclaimed families whose visible primary (or first member) is ours and tagged with the key name. */

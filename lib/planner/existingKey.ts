@@ -75,24 +75,40 @@ export function planExistingKey(ctx: PlannerContext, binding: ExistingBinding, m
     replicateIds.push(planReplica(ctx, key, { primaryRegion, replicaRegion: region, ref, dependsOn, tags, disableKeyId }));
   }
 
-  if (!key.enabled) {
-    for (const member of touched) {
-      if (!isActive(member.state)) continue;
-      const moved = oldPrimary !== null && (member.region === primaryRegion || member.region === oldPrimary.region);
-      out.onKey(
-        'DisableKey',
-        member.region,
-        keyName,
-        keyId,
-        member.region === primaryRegion ? [moveId, rotationId, ...replicateIds] : [moved ? moveId : null],
-        {},
-      );
-    }
-  }
+  if (!key.enabled) disableMembers(ctx, key, keyId, touched, oldPrimary, [moveId, rotationId, ...replicateIds], moveId);
+  removeUnwanted(ctx, keyName, family, wanted, oldPrimary, moveId);
+  return true;
+}
 
+/** A key declared disabled: each active member is disabled last (the primary after the move, rotation and replicas). */
+function disableMembers(
+  ctx: PlannerContext,
+  key: DesiredKey,
+  keyId: string,
+  touched: readonly ActualKey[],
+  oldPrimary: ActualKey | null,
+  primaryAfter: (string | null)[],
+  moveId: string | null,
+): void {
+  for (const member of touched) {
+    if (!isActive(member.state)) continue;
+    const moved = oldPrimary !== null && (member.region === key.primaryRegion || member.region === oldPrimary.region);
+    const dependsOn = member.region === key.primaryRegion ? primaryAfter : [moved ? moveId : null];
+    ctx.out.onKey('DisableKey', member.region, key.keyName, keyId, dependsOn, {});
+  }
+}
+
+/** Members in Regions no longer wanted are removed (the old primary after the move); an adopted key's replicas elsewhere stay somebody else's. */
+function removeUnwanted(
+  ctx: PlannerContext,
+  keyName: string,
+  family: KeyFamily,
+  wanted: readonly string[],
+  oldPrimary: ActualKey | null,
+  moveId: string | null,
+): void {
   for (const member of family.members) {
     if (wanted.includes(member.region)) continue;
-    // An adopted key's replicas elsewhere stay somebody else's.
     if (ctx.ownership(member).kind === 'foreign') continue;
     const isOldPrimary = member === oldPrimary;
     ctx.removals.push({
@@ -102,7 +118,6 @@ export function planExistingKey(ctx: PlannerContext, binding: ExistingBinding, m
       cancelled: isOldPrimary && isPendingDeletion(member.state),
     });
   }
-  return true;
 }
 
 /** Per-Region properties of one primary or replica. */

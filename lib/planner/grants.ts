@@ -95,6 +95,19 @@ function planRegion(
     bound[grant.name] = { created: id };
   }
 
+  revokeUnkept(ctx, { keyName, ref, region, ready }, existing, kept, createdFor);
+  return bound;
+}
+
+/** RevokeGrant for each existing grant no wanted grant kept, after its replacement (the grantee keeps access throughout a change). */
+function revokeUnkept(
+  ctx: PlannerContext,
+  on: { keyName: string; ref: KeyRef; region: string; ready: readonly string[] },
+  existing: readonly ActualGrant[],
+  kept: ReadonlySet<string>,
+  createdFor: ReadonlyMap<string, string>,
+): void {
+  const { keyName, ref, region, ready } = on;
   for (const grant of existing) {
     if (kept.has(grant.grantId)) continue;
     ctx.out.add({
@@ -102,14 +115,12 @@ function planRegion(
       id: revokeGrantActionId(region, keyName, grant.grantId),
       region,
       keyName,
-      // Create the replacement first: the grantee keeps access throughout a change.
       dependsOn: deps(...ready, createdFor.get(grant.name)),
       key: ref,
       grantId: grant.grantId,
       grantName: grant.name,
     });
   }
-  return bound;
 }
 
 /** What must be done before the key in `region` accepts CreateGrant: it must exist and not be pending deletion or moving. */

@@ -14,7 +14,7 @@ import { LIMITS } from './limits.ts';
 import { readArnList, readCmkUsers, readServicePrincipals } from './principals.ts';
 import { readRegion, readRegionList } from './regionNames.ts';
 import { checkUniqueSids, readPolicyStatements } from './statements.ts';
-import { fieldReader, KEY_FIELDS, readFields } from './synonyms.ts';
+import { type FieldReader, type Fields, fieldReader, KEY_FIELDS, readFields } from './synonyms.ts';
 
 import { checkTagCount, readTags } from './tags.ts';
 
@@ -55,29 +55,12 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
   const fields = readFields(raw, path, issues, KEY_FIELDS) ?? {};
   const at = (field: string) => fieldPath(path, field);
   const read = fieldReader(fields, path, issues);
+  const entry: KeyEntry = { fields, read, at, issues };
 
-  const region = readRegion(fields.Region, at('Region'), issues);
-  const replicaRegions = read('ReplicaRegions', readRegionList, { allowAll: true }) ?? [];
-  if (region === null && replicaRegions.length > 0) {
-    addIssue(issues, at('ReplicaRegions'), 'needs Region: replicas copy one primary key, but an empty Region means a separate key in every Region');
-  }
-  const explicitMultiRegion = read('MultiRegion', readBoolean);
-  if (explicitMultiRegion === false && replicaRegions.length > 0) {
-    addIssue(issues, at('MultiRegion'), 'cannot be false when ReplicaRegions is set: only multi-Region keys have replicas');
-  }
-
-  const explicitSpec = read('Spec', readChoice, KEY_SPECS);
-  const specValid = isAbsent(fields.Spec) ? defaults.spec !== null : explicitSpec !== undefined;
-  const spec = explicitSpec ?? defaults.spec ?? 'SYMMETRIC_DEFAULT';
-  let keyUsage = read('KeyUsage', readChoice, KEY_USAGES);
-  if (keyUsage !== undefined && specValid && !allowedKeyUsagesOf(spec).includes(keyUsage)) {
-    addIssue(issues, at('KeyUsage'), `must be ${allowedKeyUsagesOf(spec).join(' or ')} with Spec ${spec}, got ${keyUsage}`);
-  }
-  const usageKnown = specValid && (keyUsage === undefined ? isAbsent(fields.KeyUsage) : allowedKeyUsagesOf(spec).includes(keyUsage));
-  keyUsage ??= defaultKeyUsageOf(spec);
+  const { region, replicaRegions, explicitMultiRegion } = readPlacement(entry);
+  const { spec, keyUsage, specValid, usageKnown } = readSpecAndUsage(entry, defaults);
   const fixedRegions = region !== null && region !== undefined && !replicaRegions.includes('*') ? sortedUnique([region, ...replicaRegions]) : null;
-  const grantFacts = { spec, keyUsage, usageKnown, regions: fixedRegions };
-  const grants = read('Grants', readGrants, grantFacts);
+  const grants = read('Grants', readGrants, { spec, keyUsage, usageKnown, regions: fixedRegions });
 
   const explicitRotation = read('EnableKeyRotation', readBoolean);
   const rotatable = canRotate(spec, keyUsage);
@@ -89,17 +72,7 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
     );
   }
 
-  const tags = { ...defaults.globalTags, ...(read('Tags', readTags) ?? {}) };
-  checkTagCount(tags, at('Tags'), issues);
-
-  const description = read('Description', readString) ?? null;
-  if (description !== null && description.length > LIMITS.descriptionLength) {
-    addIssue(issues, at('Description'), `must be at most ${LIMITS.descriptionLength} characters, got ${description.length}`);
-  }
-
-  const policyStatements = [...defaults.policyStatements, ...(read('PolicyStatements', readPolicyStatements) ?? [])];
-  checkUniqueSids(policyStatements, issues, defaults.policyStatements.length);
-
+  const { tags, description, policyStatements } = readTagsDescriptionStatements(entry, defaults);
   const { deletionWindowInDays: window, rotationPeriodInDays: period } = LIMITS;
   return {
     name,
@@ -129,4 +102,54 @@ export function readKey(name: string, raw: unknown, defaults: KeyDefaults, path:
     aliases: read('Aliases', readAliases, name) ?? [],
     ...(grants === undefined ? {} : { grants }),
   };
+}
+
+/** One entry of `CustomerMasterKeys` being read: its fields, their reader, paths, the issues so far. */
+interface KeyEntry {
+  fields: Fields<(typeof KEY_FIELDS)[number]>;
+  read: FieldReader<(typeof KEY_FIELDS)[number]>;
+  at: (field: string) => string;
+  issues: Issues;
+}
+
+/** `Region`, `ReplicaRegions`, `MultiRegion`, and the rules between them. */
+function readPlacement({ fields, read, at, issues }: KeyEntry) {
+  const region = readRegion(fields.Region, at('Region'), issues);
+  const replicaRegions = read('ReplicaRegions', readRegionList, { allowAll: true }) ?? [];
+  if (region === null && replicaRegions.length > 0) {
+    addIssue(issues, at('ReplicaRegions'), 'needs Region: replicas copy one primary key, but an empty Region means a separate key in every Region');
+  }
+  const explicitMultiRegion = read('MultiRegion', readBoolean);
+  if (explicitMultiRegion === false && replicaRegions.length > 0) {
+    addIssue(issues, at('MultiRegion'), 'cannot be false when ReplicaRegions is set: only multi-Region keys have replicas');
+  }
+  return { region, replicaRegions, explicitMultiRegion };
+}
+
+/** `Spec` (or the default) and `KeyUsage`: whether each is valid, and whether the usage is known for the grants' checks. */
+function readSpecAndUsage({ fields, read, at, issues }: KeyEntry, defaults: KeyDefaults) {
+  const explicitSpec = read('Spec', readChoice, KEY_SPECS);
+  const specValid = isAbsent(fields.Spec) ? defaults.spec !== null : explicitSpec !== undefined;
+  const spec = explicitSpec ?? defaults.spec ?? 'SYMMETRIC_DEFAULT';
+  const keyUsage = read('KeyUsage', readChoice, KEY_USAGES);
+  if (keyUsage !== undefined && specValid && !allowedKeyUsagesOf(spec).includes(keyUsage)) {
+    addIssue(issues, at('KeyUsage'), `must be ${allowedKeyUsagesOf(spec).join(' or ')} with Spec ${spec}, got ${keyUsage}`);
+  }
+  const usageKnown = specValid && (keyUsage === undefined ? isAbsent(fields.KeyUsage) : allowedKeyUsagesOf(spec).includes(keyUsage));
+  return { spec, keyUsage: keyUsage ?? defaultKeyUsageOf(spec), specValid, usageKnown };
+}
+
+/** `Tags` (after the global ones), `Description` and the policy statements (after `DefaultPolicyStatements`), each with its limits. */
+function readTagsDescriptionStatements({ read, at, issues }: KeyEntry, defaults: KeyDefaults) {
+  const tags = { ...defaults.globalTags, ...(read('Tags', readTags) ?? {}) };
+  checkTagCount(tags, at('Tags'), issues);
+
+  const description = read('Description', readString) ?? null;
+  if (description !== null && description.length > LIMITS.descriptionLength) {
+    addIssue(issues, at('Description'), `must be at most ${LIMITS.descriptionLength} characters, got ${description.length}`);
+  }
+
+  const policyStatements = [...defaults.policyStatements, ...(read('PolicyStatements', readPolicyStatements) ?? [])];
+  checkUniqueSids(policyStatements, issues, defaults.policyStatements.length);
+  return { tags, description, policyStatements };
 }

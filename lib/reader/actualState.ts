@@ -11,8 +11,8 @@
  *
  * KMS is eventually consistent (docs/behaviour.md §9): a key that ListKeys lists, that an alias
  * targets, or that this request made may answer NotFoundException for a while. That answer is
- * retried for up to `READ_SETTLING_MS` and never taken for "already gone" (nor the key for a foreign
- * one); a key still not found after that fails the read as retryable. Keys made by this request and
+ * retried until the request's deadline (lib/retry/policy.ts, settling) and never taken for "already
+ * gone" (nor the key for a foreign one); a key still not found then fails the read as retryable. Keys made by this request and
  * keys that wanted aliases target are read even when ListKeys does not list them yet.
  *
  * A Region whose listings answer an AccessDeniedException caused by a service control policy (an
@@ -26,14 +26,15 @@ import { type AliasEntry, type KeyListEntry, type KmsApi, type KmsApiFactory, se
 import type { MadeKeysView } from '../madeKeys.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer, pacedAttempt } from '../retry/pacer.ts';
+import { DEFAULT_RETRY_TIMINGS, kmsRetryPolicy } from '../retry/policy.ts';
 import { withRetry } from '../retry/retry.ts';
 import { compare } from '../text/order.ts';
 import type { ActualAlias, ActualKey, ActualState, Owner } from '../types.ts';
 import { isScpDenial } from './accessDenial.ts';
 import { type Limiter, limiter, mapLimit } from './concurrency.ts';
 import { type KeyRead, type KeyReadContext, type RegionRead, readKey, type UnreadableKey } from './keyRead.ts';
-import { IAM_PROPAGATION_MS, readRetry } from './readRetry.ts';
-import { directReads, listKeysWithIndex, mustReadTags, readTagIndex, type TagIndexUse } from './tagIndex.ts';
+import { IAM_PROPAGATION_MS, withIamPropagation } from './readRetry.ts';
+import { directReads, listKeysWithIndex, mustReadTags, readTagIndex, type TagIndex, type TagIndexUse } from './tagIndex.ts';
 
 export interface ReadActualStateInput {
   regions: string[];
@@ -54,6 +55,8 @@ export interface ReadActualStateInput {
   iamPropagationMs?: number;
   /** Times retries; real time when absent. */
   clock?: Clock;
+  /** Epoch ms: no retry past it; a key KMS has not caught up with is read again until then (lib/retry/policy.ts). */
+  deadline?: number;
 }
 
 /** A Region whose KMS listings were denied: nothing in it was read. */
@@ -113,30 +116,7 @@ async function readRegion(
   global: Limiter,
 ): Promise<ActualState & { region: string; denied: string | null; unreadable: UnreadableKey[] }> {
   const region = api.region;
-  const regionSlots = limiter(READ_CONCURRENCY_PER_REGION);
-  // A Region's slot first, then a global one: a Region never holds global slots it cannot use.
-  const slots: Limiter = (task) => regionSlots(() => global(task));
-  /**
-   * One read request (each page of a listing on its own): paced before every attempt, holding one of
-   * the Region's slots, retried while the error says it may pass; on a key (`onKey`),
-   * NotFoundException too, for up to READ_SETTLING_MS.
-   */
-  const read: RegionRead = (operation, send, { paged = false, onKey = !paged } = {}) => {
-    const request = <T>(sendOne: () => Promise<T>) =>
-      withRetry(
-        () =>
-          slots(() =>
-            pacedAttempt(
-              () => pacer.acquire(region, operation),
-              () => pacer.throttled(region, operation),
-              sendOne,
-            ),
-          ),
-        { policy: readRetry(region, operation, onKey, input.iamPropagationMs ?? IAM_PROPAGATION_MS), clock },
-      );
-    return paged ? send({ page: request }) : request(() => send({ page: sendPage }));
-  };
-
+  const read = regionRead(region, { deadline: input.deadline, iamPropagationMs: input.iamPropagationMs ?? IAM_PROPAGATION_MS }, pacer, clock, global);
   const { listed: listedKeys, index: indexRead } = listKeysWithIndex(
     (page) => read('ListKeys', (options) => api.listKeys({ page: page(options.page) }), { paged: true }),
     (keys) => readTagIndex(api, input.tagIndex, (send) => read('GetResources', send, { paged: true }), keys),
@@ -151,11 +131,64 @@ async function readRegion(
     if (!hasCode(error, 'AccessDeniedException') || !isScpDenial(error.message)) throw error;
     return { region, keys: [], aliases: [], denied: error.message, unreadable: [] };
   }
+  const wantedNames = new Set(input.aliasNames);
+  const all = await readKeys({ api, read, input, aliases, listed, wantedNames, indexRead });
+  const reads = all.filter((r): r is KeyRead & { key: ActualKey } => r.key !== null).sort((a, b) => compare(a.key.keyId, b.key.keyId));
+  const actualKeys = reads.map((r) => r.key);
+  const actualAliases = keptAliases(region, aliases, wantedNames, new Set(actualKeys.map((k) => k.keyId)));
+  const unreadable = all.flatMap((r) => r.unreadable ?? []);
+  return { region, keys: actualKeys, aliases: actualAliases, grants: reads.flatMap((r) => r.grants), denied: null, unreadable };
+}
+
+/**
+ * The Region's read: one read request (each page of a listing on its own) paced before every
+ * attempt, holding one of the Region's slots, retried while the error says it may pass (the one KMS
+ * retry policy; a read changes nothing); on a key (`onKey`), NotFoundException too, until the deadline.
+ */
+function regionRead(
+  region: string,
+  limits: { deadline: number | undefined; iamPropagationMs: number },
+  pacer: Pacer,
+  clock: Clock,
+  global: Limiter,
+): RegionRead {
+  const { deadline } = limits;
+  const window = { deadline, timings: DEFAULT_RETRY_TIMINGS };
+  const regionSlots = limiter(READ_CONCURRENCY_PER_REGION);
+  // A Region's slot first, then a global one: a Region never holds global slots it cannot use.
+  const slots: Limiter = (task) => regionSlots(() => global(task));
+  return (operation, send, { paged = false, onKey = !paged } = {}) => {
+    const kms = kmsRetryPolicy({ idempotent: true, settling: onKey ? 'listed' : undefined, what: `${operation} in ${region}` }, window);
+    const policy = withIamPropagation(kms, region, operation, limits.iamPropagationMs);
+    const attempt = <T>(sendOne: () => Promise<T>) =>
+      slots(() =>
+        pacedAttempt(
+          () => pacer.acquire(region, operation),
+          () => pacer.throttled(region, operation),
+          sendOne,
+        ),
+      );
+    const request = <T>(sendOne: () => Promise<T>) => withRetry(() => attempt(sendOne), { policy, clock, deadline });
+    return paged ? send({ page: request }) : request(() => send({ page: sendPage }));
+  };
+}
+
+interface RegionListing {
+  api: KmsApi;
+  read: RegionRead;
+  input: ReadActualStateInput;
+  aliases: AliasEntry[];
+  listed: KeyListEntry[];
+  wantedNames: ReadonlySet<string>;
+  indexRead: Promise<TagIndex>;
+}
+
+/** Reads the keys that may be ours or that a wanted alias targets (lib/reader/keyRead.ts); the others are left. */
+async function readKeys({ api, read, input, aliases, listed, wantedNames, indexRead }: RegionListing): Promise<KeyRead[]> {
+  const region = api.region;
   const targeted = (entries: AliasEntry[]) => new Set(entries.flatMap((a) => (a.targetKeyId === null ? [] : [a.targetKeyId])));
   const awsManaged = targeted(aliases.filter((a) => a.aliasName.startsWith(AWS_MANAGED_ALIAS_PREFIX)));
-  const wantedNames = new Set(input.aliasNames);
   const wantedTargets = targeted(aliases.filter((a) => wantedNames.has(a.aliasName)));
-
   // ListKeys may not list a key made moments ago yet: the keys this request made and the targets of
   // wanted aliases exist, whatever the listing says.
   const keyIds = new Set(listed.map((k) => k.keyId));
@@ -179,19 +212,19 @@ async function readRegion(
     each([...direct].filter(readable)),
     indexRead.then((index) => each([...keyIds].filter((keyId) => readable(keyId) && !direct.has(keyId) && mustReadTags(keyId, index, input.owner)))),
   ]);
-  const reads = [...directly, ...others].filter((r): r is KeyRead & { key: ActualKey } => r.key !== null).sort((a, b) => compare(a.key.keyId, b.key.keyId));
-  const actualKeys = reads.map((r) => r.key);
-  const keptIds = new Set(actualKeys.map((k) => k.keyId));
-  const actualAliases: ActualAlias[] = aliases
-    .filter((a): a is AliasEntry & { targetKeyId: string } => a.targetKeyId !== null && (wantedNames.has(a.aliasName) || keptIds.has(a.targetKeyId)))
-    .map((a) => ({ region, aliasName: a.aliasName, targetKeyId: a.targetKeyId }))
-    .sort((a, b) => compare(a.aliasName, b.aliasName));
-  const grants = reads.flatMap((r) => r.grants);
-  return { region, keys: actualKeys, aliases: actualAliases, grants, denied: null, unreadable: [...directly, ...others].flatMap((r) => r.unreadable ?? []) };
+  return [...directly, ...others];
 }
 
 /** Target key id → alias, for the aliases whose names the properties give. */
 function namedTargetsOf(aliases: readonly AliasEntry[], names: readonly string[]): Map<string, string> {
   const named = new Set(names);
   return new Map(aliases.flatMap((a) => (a.targetKeyId !== null && named.has(a.aliasName) ? [[a.targetKeyId, a.aliasName] as const] : [])));
+}
+
+/** The aliases the plan needs: the wanted ones, and those targeting a key kept. */
+function keptAliases(region: string, aliases: AliasEntry[], wantedNames: ReadonlySet<string>, keptIds: ReadonlySet<string>): ActualAlias[] {
+  return aliases
+    .filter((a): a is AliasEntry & { targetKeyId: string } => a.targetKeyId !== null && (wantedNames.has(a.aliasName) || keptIds.has(a.targetKeyId)))
+    .map((a) => ({ region, aliasName: a.aliasName, targetKeyId: a.targetKeyId }))
+    .sort((a, b) => compare(a.aliasName, b.aliasName));
 }

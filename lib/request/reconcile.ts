@@ -72,14 +72,9 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     progress.startPass(`reading the actual state (pass ${pass})`);
     let read: PlanInput;
     try {
-      const iam = deps.iamPropagationMs === undefined ? {} : { iamPropagationMs: deps.iamPropagationMs };
-      read = await readForPlan(desired, { aliasNames, kms, pacer, madeKeys, tagIndex, clock, ...iam }, { deadline, clock, log });
+      read = await readForPlan(desired, { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline, ...iamOf(deps) }, { deadline, clock, log });
     } catch (error) {
-      // Denied by something other than an SCP, still after the IAM propagation window: never a skipped Region.
-      if (error instanceof AccessDeniedError) {
-        log.error('KMS denies the function access', { region: error.context.region, action: error.context.action, denial: error.denial });
-        return failedResult(`${error.message}${pass === 1 ? ' Nothing was changed.' : ''}`);
-      }
+      if (error instanceof AccessDeniedError) return accessDeniedResult(error, pass, log);
       // A read KMS has not caught up with (a listed key still answering NotFound): read again, or say so.
       if (!(error instanceof KmsError && error.retryable)) throw error;
       if (pass < MAX_RECONCILE_PASSES && now() < deadline) continue;
@@ -119,6 +114,17 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     await clock.sleep(Math.max(0, Math.min(REREAD_PAUSE_MS, deadline - now())));
   }
   return failedResult(executionFailureReason(last.planned, last.outcomes, false, progress));
+}
+
+/** The reader's IAM propagation window, when the function's configuration sets one. */
+function iamOf(deps: ReconcileDeps): { iamPropagationMs?: number } {
+  return deps.iamPropagationMs === undefined ? {} : { iamPropagationMs: deps.iamPropagationMs };
+}
+
+/** Denied by something other than an SCP, still after the IAM propagation window: FAILED, never a skipped Region. */
+function accessDeniedResult(error: AccessDeniedError, pass: number, log: Log): RequestResult {
+  log.error('KMS denies the function access', { region: error.context.region, action: error.context.action, denial: error.denial });
+  return failedResult(`${error.message}${pass === 1 ? ' Nothing was changed.' : ''}`);
 }
 
 function succeeded(

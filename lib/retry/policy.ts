@@ -1,16 +1,17 @@
 /**
- * Every retry policy of the product in one place: how KMS requests (reads and writes) are retried
- * for throttling, transient failures, keys KMS has not caught up with (settling) and principals IAM
- * has not propagated, how long the waits for keys in transition poll, and how the request itself
- * re-reads and answers. The mechanism is `withRetry` (retry.ts) and `poll` (poll.ts); this module
- * holds the limits, the timings and the messages. docs/behaviour.md §9 says what each one is for.
+ * Every retry policy of the product in one place: how KMS requests (reads and writes alike) are
+ * retried for throttling, transient failures, keys KMS has not caught up with (settling) and
+ * principals IAM has not propagated — one rule, one time limit and one message for each — how long
+ * the waits for keys in transition poll, and how the request itself re-reads and answers. The
+ * mechanism is `withRetry` (retry.ts) and `poll` (poll.ts); this module holds the limits, the
+ * timings and the messages. docs/behaviour.md §9 says what each one is for.
  */
-import { KmsError } from '../errors.ts';
-import { type BackoffOptions, DEFAULT_BACKOFF } from './retry.ts';
+import { type AwsServiceError, KmsError } from '../errors.ts';
+import { type BackoffOptions, DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy } from './retry.ts';
 
 // ── Throttling and transient failures ────────────────────────────────────────────────────────────
 
-/** Attempts in all for an idempotent request meeting 5xx / network errors. */
+/** Attempts in all for an idempotent request (every read) meeting 5xx / network errors. */
 export const MAX_ATTEMPTS = 6;
 
 /**
@@ -19,18 +20,10 @@ export const MAX_ATTEMPTS = 6;
  */
 export const MAX_THROTTLED_ATTEMPTS = 20;
 
-/** Attempts in all for one read request (throttling, 5xx). */
-export const READ_ATTEMPTS = 8;
-
-export { DEFAULT_BACKOFF };
-
 // ── Principal propagation ────────────────────────────────────────────────────────────────────────
 
 /** Backoff while waiting for IAM to propagate new principals: full jitter over 1 s … 15 s. */
-export const POLICY_PROPAGATION_BACKOFF = { baseMs: 1_000, capMs: 15_000 } as const;
-
-/** How long to wait for IAM to propagate a policy's principals. */
-export const DEFAULT_POLICY_PROPAGATION_TIMEOUT_MS = 120_000;
+export const POLICY_PROPAGATION_BACKOFF: BackoffOptions = { baseMs: 1_000, capMs: 15_000 };
 
 /**
  * How long a listing (ListKeys, ListAliases) answering an AccessDeniedException that no service
@@ -49,16 +42,11 @@ export const IAM_PROPAGATION_BACKOFF: BackoffOptions = { baseMs: 1_000, capMs: 8
  * How a key is known decides which codes count as "not caught up yet":
  * - `made`: the key was made or changed in this request (CreateKey, ReplicateKey, UpdatePrimaryRegion):
  *   NotFoundException and KMSInvalidStateException.
- * - `listed`: the reader has just listed the key: NotFoundException (a listed key is never taken for
- *   "already gone"). KMSInvalidStateException keeps its meaning (e.g. already pending deletion).
+ * - `listed`: the reader has just listed the key, or an alias targets it: NotFoundException (a
+ *   listed key is never taken for "already gone"). KMSInvalidStateException keeps its meaning
+ *   (e.g. already pending deletion).
  */
 export type SettlingClass = 'made' | 'listed';
-
-/** How long one request keeps retrying a key KMS has not caught up with. Real KMS: seconds. */
-export const DEFAULT_SETTLING_TIMEOUT_MS = 30_000;
-
-/** How long a listed (or just made) key answering NotFoundException is read again. */
-export const READ_SETTLING_MS = 20_000;
 
 /** Backoff of those retries: full jitter over 200 ms … 2 s (short: the wait is usually under 2 s). */
 export const SETTLING_BACKOFF: BackoffOptions = { baseMs: 200, capMs: 2_000 };
@@ -73,22 +61,123 @@ export function isSettling(error: unknown, settling: SettlingClass | undefined):
   return settling !== undefined && error instanceof KmsError && SETTLING_CODES[settling].includes(error.code);
 }
 
-/** The message of a key that stayed unsettled for the whole wait: says what happened and that a retry resumes. */
-export function stillSettling(error: KmsError, waitedMs: number): KmsError {
-  return new KmsError(error.code, `${error.message.replace(/^\w+: /, '')} (still after ${Math.round(waitedMs / 1000)} s of retries: KMS had not caught up)`, {
-    cause: error,
-    context: error.context,
-    retryable: true,
-  });
+// ── Time limits ──────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The time limits of the waits; every wait also ends at the request's deadline. Settling has no
+ * limit of its own when there is a deadline: KMS says propagation usually takes seconds and
+ * sometimes minutes, so a key it has not caught up with is retried for as long as the request may
+ * run (its remaining time), and then the request fails saying that a retry finishes the work.
+ */
+export interface RetryTimings {
+  /** Settling when the caller gives no deadline (library callers, the plan CLI). */
+  settlingWithoutDeadlineMs: number;
+  /** IAM propagating the principals a key policy names. */
+  principalPropagationMs: number;
+  /** A new replica leaving `Creating`. */
+  replicaReadyMs: number;
+  /** Both keys leaving `Updating` after UpdatePrimaryRegion. */
+  primaryUpdateMs: number;
+}
+
+export const DEFAULT_RETRY_TIMINGS: RetryTimings = {
+  settlingWithoutDeadlineMs: 30_000,
+  principalPropagationMs: 120_000,
+  replicaReadyMs: 60_000,
+  primaryUpdateMs: 300_000,
+};
+
+// ── The policy of one KMS request ────────────────────────────────────────────────────────────────
+
+/** The kinds of KMS failure that are retried. */
+export type KmsRetryKind = 'throttling' | 'transient' | 'principalPropagation' | 'settling';
+
+/** What decides how one KMS request is retried. */
+export interface KmsRequestTraits {
+  /** False for writes whose repetition after an unknown outcome could do the work twice (CreateKey, ReplicateKey). Reads are idempotent. */
+  idempotent: boolean;
+  /** How the key the request acts on is known: which answers mean "KMS has not caught up yet". */
+  settling?: SettlingClass;
+  /** The principals of the key policy the request carries: enables the principal-propagation wait. */
+  principals?: () => readonly string[];
+  /** Names the request in messages, e.g. `ListResourceTags in us-east-1`. */
+  what?: string;
+}
+
+/** The request's time: its deadline (epoch ms; none for library callers) and the limits. */
+export interface RetryWindow {
+  deadline?: number;
+  timings: RetryTimings;
+}
+
+/**
+ * How one KMS request is retried: which failures (the classifier) and how (one rule per kind).
+ * Reads and writes share it; a new kind of retryable failure is one more case and one more rule.
+ */
+export function kmsRetryPolicy(request: KmsRequestTraits, window: RetryWindow): RetryPolicy<KmsRetryKind> {
+  const { principals } = request;
+  return {
+    classify: (error) => {
+      if (principals !== undefined && isInvalidPrincipals(error)) return 'principalPropagation';
+      if (isSettling(error, request.settling)) return 'settling';
+      if (isThrottling(error)) return 'throttling';
+      if (request.idempotent && isTransient(error)) return 'transient';
+      return undefined;
+    },
+    rules: {
+      throttling: { backoff: DEFAULT_BACKOFF, maxAttempts: MAX_THROTTLED_ATTEMPTS },
+      transient: { backoff: DEFAULT_BACKOFF, maxAttempts: MAX_ATTEMPTS },
+      principalPropagation: {
+        backoff: POLICY_PROPAGATION_BACKOFF,
+        ownCount: true,
+        maxWaitMs: window.timings.principalPropagationMs,
+        exhausted: (error, waitedMs) => principalsNotPropagated(error as KmsError, principals?.() ?? [], waitedMs),
+      },
+      // Nothing happened when KMS answered so: safe to repeat, even CreateKey-like calls.
+      settling: {
+        backoff: SETTLING_BACKOFF,
+        ownCount: true,
+        maxWaitMs: window.deadline === undefined ? window.timings.settlingWithoutDeadlineMs : undefined,
+        exhausted: (error, waitedMs) => notCaughtUp(error as KmsError, waitedMs, request.what),
+      },
+    },
+  };
+}
+
+/** KMS's message when a policy names principals IAM does not know (yet). */
+const INVALID_PRINCIPALS = /invalid principal/i;
+
+function isInvalidPrincipals(error: unknown): boolean {
+  return error instanceof KmsError && error.code === 'MalformedPolicyDocumentException' && INVALID_PRINCIPALS.test(error.message);
+}
+
+// ── Messages ─────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A key KMS had not caught up with by the end of the wait (its window, or the request's deadline):
+ * retryable, and the message says so: the key is not gone, and a retry of the request finishes the work.
+ */
+export function notCaughtUp(error: AwsServiceError, waitedMs: number, what?: string): KmsError {
+  const where = what === undefined ? '' : `${what}: `;
+  const seconds = Math.round(waitedMs / 1000);
+  return new KmsError(
+    error.code,
+    `${where}${error.detail} (still after ${seconds} s of retries: KMS had not caught up with the key in the time the request had; a retry of the request finishes the work)`,
+    { cause: error, context: error.context, retryable: true },
+  );
+}
+
+/** Principals IAM still does not know after the wait: final, naming them. */
+export function principalsNotPropagated(error: AwsServiceError, principals: readonly string[], waitedMs: number): KmsError {
+  const names = principals.length > 0 ? principals.join(', ') : '(none found in the policy)';
+  return new KmsError(
+    error.code,
+    `the key policy names principals that IAM does not know after ${Math.round(waitedMs / 1000)} s of retries; check that they exist: ${names}`,
+    { cause: error, context: error.context },
+  );
 }
 
 // ── Keys in transition ───────────────────────────────────────────────────────────────────────────
-
-/** How long a new replica may stay `Creating`. */
-export const DEFAULT_REPLICA_READY_TIMEOUT_MS = 60_000;
-
-/** How long both keys may stay `Updating` after UpdatePrimaryRegion. */
-export const DEFAULT_PRIMARY_UPDATE_TIMEOUT_MS = 300_000;
 
 /**
  * Polling of a new replica's state: once at once (a replica found existing may be ready), then after

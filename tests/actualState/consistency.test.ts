@@ -27,9 +27,9 @@ function setup() {
   const clock = new VirtualClock();
   const kms = new FakeKms({ now: clock.now });
   const pacer = new Pacer({ clock });
-  const read = (regions: string[], aliasNames: string[], extra: { kms?: KmsApiFactory; madeKeys?: MadeKeys } = {}) =>
-    readActualState({ regions, owner, aliasNames, kms: extra.kms ?? kms.factory, pacer, clock, madeKeys: extra.madeKeys });
-  return { kms, read };
+  const read = (regions: string[], aliasNames: string[], extra: { kms?: KmsApiFactory; madeKeys?: MadeKeys; deadline?: number } = {}) =>
+    readActualState({ regions, owner, aliasNames, kms: extra.kms ?? kms.factory, pacer, clock, madeKeys: extra.madeKeys, deadline: extra.deadline });
+  return { clock, kms, read };
 }
 
 /** `kms` whose ListKeys in `region` does not list `hidden` yet (a listing lagging a CreateKey). */
@@ -91,7 +91,35 @@ describe('Function: readActualState (eventual consistency, denied Regions)', () 
     const reading = read(['us-east-1'], []);
 
     // Assess
-    await expect(reading).rejects.toMatchObject({ code: 'NotFoundException', retryable: true, message: expect.stringContaining('KMS has not caught up') });
+    await expect(reading).rejects.toMatchObject({
+      code: 'NotFoundException',
+      retryable: true,
+      message: expect.stringMatching(/^NotFoundException: ListResourceTags in us-east-1: .*KMS had not caught up.*a retry of the request finishes the work/),
+    });
+  });
+
+  it('reads a listed key again until the deadline: KMS catching up after 45 s still gives the key', async () => {
+    // Prepare: the request (an Update: it describes the keys) has 2 minutes left
+    const { clock, kms, read } = setup();
+    const ours = kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId } });
+    const until = clock.now() + 45_000;
+    const slow: KmsApiFactory = (region) => {
+      const api = kms.factory(region);
+      return {
+        ...api,
+        describeKey: async (keyId) => {
+          if (clock.now() < until) throw kmsErrors.notFound(`Key '${keyId}'`);
+          return api.describeKey(keyId);
+        },
+      } satisfies KmsApi;
+    };
+
+    // Act
+    const state = await read(['us-east-1'], ['alias/other'], { kms: slow, deadline: clock.now() + 120_000 });
+
+    // Assess
+    expect(state.keys.map((k) => k.keyId)).toEqual([ours.keyId]);
+    expect(clock.now()).toBeGreaterThanOrEqual(until);
   });
 
   it('reports a Region whose listings are denied, reads nothing there, and reads the others', async () => {

@@ -116,14 +116,14 @@ describe('Function: execute', () => {
     expect(kms.callsOf('describeKey', 'eu-west-1').length).toBe(4);
   });
 
-  it('fails a replica that stays Creating past replicaReadyTimeoutMs, as retryable', async () => {
+  it('fails a replica that stays Creating past timings.replicaReadyMs, as retryable', async () => {
     // Prepare
     const { kms, deps } = setup({ replicaCreatingPolls: 1_000 });
     const primary = kms.seedKey('us-east-1', { multiRegion: true });
     const p = plan(replicateKey('rk', { keyId: primary.keyId }));
 
     // Act
-    const result = await execute(p, { ...deps, replicaReadyTimeoutMs: 5_000 });
+    const result = await execute(p, { ...deps, timings: { replicaReadyMs: 5_000 } });
 
     // Assess
     expect(result.outcomes[0]).toMatchObject({ status: 'failed', retryable: true });
@@ -363,7 +363,7 @@ describe('Function: execute', () => {
     expect(result.retries).toBeGreaterThan(0);
   });
 
-  it('gives up on unpropagated principals after policyPropagationTimeoutMs, naming the principals', async () => {
+  it('gives up on unpropagated principals after timings.principalPropagationMs, naming the principals', async () => {
     // Prepare
     const { clock, kms, deps } = setup();
     const key = kms.seedKey('us-east-1');
@@ -371,7 +371,7 @@ describe('Function: execute', () => {
     const p = plan({ id: 'pp', kind: 'PutKeyPolicy', region: 'us-east-1', keyName: 'cmk', dependsOn: [], key: { keyId: key.keyId }, policy: POLICY });
 
     // Act
-    const result = await execute(p, { ...deps, policyPropagationTimeoutMs: 30_000 });
+    const result = await execute(p, { ...deps, timings: { principalPropagationMs: 30_000 } });
 
     // Assess
     expect(result.outcomes[0]).toMatchObject({ status: 'failed', retryable: false });
@@ -466,7 +466,7 @@ describe('Function: execute', () => {
     expect(kms.key('us-east-1', other.keyId)?.state).toBe('Enabled');
   });
 
-  it('skips actions on unknown dependencies or cycles instead of hanging', async () => {
+  it('skips actions of a hand-made plan with unknown dependencies or cycles instead of hanging', async () => {
     // Prepare
     const { kms, deps } = setup();
     const key = kms.seedKey('us-east-1');
@@ -483,8 +483,8 @@ describe('Function: execute', () => {
 
     // Assess
     expect(statusOf(result.outcomes)).toEqual({ a: 'skipped', b: 'skipped', c: 'skipped', d: 'skipped' });
-    expect(result.outcomes[2]?.error).toMatch(/unknown action/);
-    expect(result.outcomes[0]?.error).toMatch(/cycle/);
+    const neverReady = 'not started: its dependencies never finished (unknown or circular)';
+    expect(result.outcomes.map((o) => o.error)).toEqual([neverReady, 'not started: a skipped', neverReady, 'not started: c skipped']);
   });
 
   it('paces requests to the quota of each Region and operation', async () => {

@@ -110,7 +110,65 @@ describe('Function: execute (keys KMS has not caught up with)', () => {
     expect(kms.key('us-east-1', listed.keyId)?.state).toBe('PendingDeletion');
   });
 
-  it('gives up after settlingTimeoutMs with a retryable failure that says KMS had not caught up', async () => {
+  it('retries a key KMS has not caught up with until the deadline, then fails as retryable saying a retry finishes the work', async () => {
+    // Prepare: KMS answers NotFound for 90 s; the request has 60 s left
+    const { clock, kms, run } = setup();
+    const listed = kms.seedKey('us-east-1');
+    const until = clock.now() + 90_000;
+    let calls = 0;
+    const factory: KmsApiFactory = (region) => {
+      const api = kms.factory(region);
+      return {
+        ...api,
+        tagResource: async (keyId, tags) => {
+          calls++;
+          if (clock.now() < until) throw kmsErrors.notFound(`Key '${keyId}'`);
+          return api.tagResource(keyId, tags);
+        },
+      } satisfies KmsApi;
+    };
+    const tag: Action = { id: 'tag', kind: 'TagResource', region: 'us-east-1', keyName: 'cmk', dependsOn: [], key: { keyId: listed.keyId }, tags: { a: 'b' } };
+
+    // Act
+    const result = await run(plan(tag), factory, { deadline: clock.now() + 60_000 });
+
+    // Assess: retried well past the 30 s a request without a deadline gets, and stopped before the deadline
+    expect(result.outcomes[0]).toMatchObject({ status: 'failed', retryable: true });
+    expect(result.outcomes[0]?.error).toMatch(
+      /^NotFoundException: Key '.*' does not exist \(still after (\d+) s of retries: KMS had not caught up .*a retry of the request finishes the work\)$/,
+    );
+    const waited = Number(/still after (\d+) s/.exec(result.outcomes[0]?.error ?? '')?.[1]);
+    expect(waited).toBeGreaterThan(30);
+    expect(waited).toBeLessThanOrEqual(60);
+    expect(calls).toBeGreaterThan(20);
+  });
+
+  it('finishes the work when KMS catches up before the deadline, however long after the first NotFound', async () => {
+    // Prepare: KMS answers NotFound for 45 s (longer than the old fixed 30 s window); the request has 120 s
+    const { clock, kms, run } = setup();
+    const listed = kms.seedKey('us-east-1');
+    const until = clock.now() + 45_000;
+    const factory: KmsApiFactory = (region) => {
+      const api = kms.factory(region);
+      return {
+        ...api,
+        tagResource: async (keyId, tags) => {
+          if (clock.now() < until) throw kmsErrors.notFound(`Key '${keyId}'`);
+          return api.tagResource(keyId, tags);
+        },
+      } satisfies KmsApi;
+    };
+    const tag: Action = { id: 'tag', kind: 'TagResource', region: 'us-east-1', keyName: 'cmk', dependsOn: [], key: { keyId: listed.keyId }, tags: { a: 'b' } };
+
+    // Act
+    const result = await run(plan(tag), factory, { deadline: clock.now() + 120_000 });
+
+    // Assess
+    expect(result.outcomes[0]?.status).toBe('done');
+    expect(kms.key('us-east-1', listed.keyId)?.tags).toMatchObject({ a: 'b' });
+  });
+
+  it('without a deadline, gives up after timings.settlingWithoutDeadlineMs', async () => {
     // Prepare
     const { kms, run } = setup();
     const listed = kms.seedKey('us-east-1');
@@ -120,13 +178,15 @@ describe('Function: execute (keys KMS has not caught up with)', () => {
     const result = await run(
       plan({ id: 'tag', kind: 'TagResource', region: 'us-east-1', keyName: 'cmk', dependsOn: [], key: { keyId: listed.keyId }, tags: { a: 'b' } }),
       undefined,
-      {
-        settlingTimeoutMs: 5_000,
-      },
+      { timings: { settlingWithoutDeadlineMs: 5_000 } },
     );
 
     // Assess
-    expect(result.outcomes[0]).toMatchObject({ status: 'failed', retryable: true, error: expect.stringMatching(/NotFoundException.*had not caught up/) });
+    expect(result.outcomes[0]).toMatchObject({
+      status: 'failed',
+      retryable: true,
+      error: expect.stringMatching(/NotFoundException.*still after [0-5] s of retries: KMS had not caught up/),
+    });
   });
 
   it('waits after UpdatePrimaryRegion until neither key is Updating before its dependents start', async () => {

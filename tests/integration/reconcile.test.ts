@@ -289,7 +289,7 @@ describe('Integration: executor and reader against the emulator', () => {
     // Act
     const result = await execute(plan(createKeyAction('ck', 'us-east-1', policy(`arn:aws:iam::${ACCOUNT}:role/does-not-exist`))), {
       kms: aws.kms,
-      policyPropagationTimeoutMs: 2_000,
+      timings: { principalPropagationMs: 2_000 },
     });
 
     // Assess
