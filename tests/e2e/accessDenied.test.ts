@@ -77,7 +77,9 @@ describe('End to end: which AccessDeniedException is a Region denial', () => {
 
     // Assess
     expect(created.status).toBe('FAILED');
-    expect(created.reason).toMatch(/^KMS denied kms:List(Aliases|Keys) in us-west-2 because of no identity-based policy allowing it, still after \d+ s of retries/);
+    expect(created.reason).toMatch(
+      /^KMS denied kms:List(Aliases|Keys) in us-west-2 because of no identity-based policy allowing it, still after \d+ s of retries/,
+    );
     expect(created.reason).toContain('because no identity-based policy allows the kms:List');
     expect(created.reason).not.toContain('OptInRegions');
     expect(created.reason).toMatch(/Nothing was changed\.$/);
