@@ -2,9 +2,10 @@
 // Fails on any esbuild warning, so a dubious import never reaches production silently.
 
 import { statSync } from 'node:fs';
+import { relative } from 'node:path';
 import { build } from 'esbuild';
 import { BUNDLE_OPTIONS } from './build/bundleOptions.mjs';
-import { writeStackSetTemplate } from './build/stackset.mjs';
+import { writeCdkAssets } from './build/cdkAssets.mjs';
 
 const outfile = 'dist/handler/index.mjs';
 
@@ -21,6 +22,11 @@ if (result.warnings.length > 0) {
 }
 const bytes = statSync(outfile).size;
 console.log(`built ${outfile}: ${bytes} bytes (${(bytes / 1024).toFixed(1)} KiB)`);
+// The StackSets template is its own step (npm run stackset): a single-account deployment never needs it.
 
-// The transform-free template for SERVICE_MANAGED StackSets, generated from template.yaml.
-console.log(`wrote ${writeStackSetTemplate()}`);
+// The construct package's assets: the bundle and template.yaml's function settings.
+console.log(
+  `wrote ${writeCdkAssets()
+    .map((file) => relative(process.cwd(), file))
+    .join(', ')}`,
+);

@@ -6,6 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { monthlyKeyCost, requestCost } from '../local/preview/kmsCost.ts';
 import type { PhaseFigures } from './fanout.ts';
 import type { CpuFigures } from './projection.ts';
 import type { BenchResults } from './report.ts';
@@ -120,32 +121,38 @@ function costOf(memoryMb: number, projectedWallS: number): { gbSeconds: number; 
 export function renderReadmeSummary(results: BenchResults): string {
   const memory = results.fanout.function_memory_mb;
   const { scale } = results;
-  const row = (name: string, figures: CpuFigures & Partial<ReplayFields>, bound: number): string => {
+  const row = (name: string, figures: CpuFigures & Partial<ReplayFields>, bound: number, keys: string): string => {
     const { gbSeconds, dollars } = costOf(memory, figures.projected_wall_s);
     const replay = figures.cpu_ratio_to_replay === undefined ? '' : ` (${fixed(figures.cpu_ratio_to_replay, 2)}×)`;
     return (
       `| ${name} | ${figures.requests.toLocaleString('en-US')} | ${fixed(figures.cpu_ms_per_request, 2)} ms${replay} | ` +
-      `${fixed(figures.projected_wall_s, 2)} s (${fixed(bound, 2)} s) | ${fixed(gbSeconds, 2)} GB-s, $${dollars.toFixed(5)} |`
+      `${fixed(figures.projected_wall_s, 2)} s (${fixed(bound, 2)} s) | ${fixed(gbSeconds, 2)} GB-s, $${dollars.toFixed(5)} | ` +
+      `$${requestCost(figures.requests).toFixed(5)}; ${keys} |`
     );
   };
+  const kept = (instances: number) => `${instances.toLocaleString('en-US')} keys: $${monthlyKeyCost(instances).toLocaleString('en-US')} a month`;
   return [
     README_BEGIN,
     `Measured by \`npm run bench\` against the local emulator (KMS's default quotas, 25–35 ms per request) and projected onto the template's ${memory.toLocaleString('en-US')} MB ` +
       '(method, every figure and how to size the function: [docs/performance.md](docs/performance.md)). In brackets: CPU per request over what the bare AWS SDK spends ' +
-      'sending the same requests, and the lower bound the KMS quotas allow.',
+      'sending the same requests, and the lower bound the KMS quotas allow. KMS cost: the requests at $0.03 per 10,000, and what the keys the operation leaves ' +
+      'cost a month at $1 per key (replicas are keys; keys pending deletion cost nothing; rotation adds $1 a month per new backing key) ' +
+      '([AWS KMS pricing](https://aws.amazon.com/kms/pricing/), us-east-1; a stack set multiplies it by its accounts).',
     '',
-    '| operation | KMS requests | CPU / request | projected wall (bound) | cost per operation (arm64) |',
-    '|---|---|---|---|---|',
+    '| operation | KMS requests | CPU / request | projected wall (bound) | cost per operation (arm64) | KMS cost: requests; keys |',
+    '|---|---|---|---|---|---|',
     row(
       `Create: ${results.fanout.keys} keys × ${results.fanout.regions} Regions (${results.fanout.key_instances} key instances)`,
       results.fanout,
       results.fanout.lower_bound_s,
+      kept(results.fanout.key_instances),
     ),
-    row('Delete of the same set', results.delete, results.delete.lower_bound_s),
+    row('Delete of the same set', results.delete, results.delete.lower_bound_s, 'none left billed'),
     row(
       `Create + Update + Delete, ${scale.regions} Regions each holding ${(scale.foreign_keys / scale.regions).toLocaleString('en-US')} foreign keys`,
       scale,
       scale.lower_bound_s,
+      'none left billed',
     ),
     README_END,
   ].join('\n');

@@ -11,13 +11,16 @@
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { createDriver, DEFAULT_IDENTITY, type RequestResult, type ResolvedResource, Stack, type Stack as StackType } from './driver/index.ts';
 import { emulatorControl, type SnapshotKey } from './emulator/client.ts';
-import { DEFAULT_ENABLED_REGIONS, startEmulator } from './emulator/index.ts';
+import { DEFAULT_ENABLED_REGIONS } from './emulator/index.ts';
 import { type PreviewOptions, parseArgs, USAGE } from './preview/args.ts';
 import { checkAttributes } from './preview/attributeCheck.ts';
 import { contextOf } from './preview/context.ts';
+import { keptLines, previewEmulator } from './preview/emulatorTarget.ts';
 import { failureMessage } from './preview/failures.ts';
 import { type AttributeRead, attributeReadsOf } from './preview/getAttReads.ts';
 import { lineOfProperty } from './preview/issueLines.ts';
+import { keyCostLine } from './preview/kmsCost.ts';
+import { placementWarningsOf } from './preview/placementWarnings.ts';
 import { startProgress } from './preview/progress.ts';
 import { attributesReport, callsReport, keysReport, ownedKeys, policiesReport } from './preview/report.ts';
 import { resourcePoliciesOf, retainsOnDelete, updateReplaceNote } from './preview/resourcePolicies.ts';
@@ -28,7 +31,8 @@ const log = (text = '') => console.log(text);
 
 /** `file:line: ` of a reason line that starts with a property path (`CustomerMasterKeys.cmk.Region: …`), else ''. */
 function locationOf(reasonLine: string, version: TemplateVersion, logicalId: string): string {
-  const path = /^([A-Z][\w-]*(?:[.[][\w\]-]*)*): /.exec(reasonLine)?.[1];
+  // Up to the first ": ": key names may hold any character but spaces and colons (`alias/x` included).
+  const path = /^([A-Z][^\s:]*): /.exec(reasonLine)?.[1];
   const line = path === undefined ? undefined : lineOfProperty(version.text, logicalId, path);
   return line === undefined ? '' : `${version.file}:${line}: `;
 }
@@ -83,13 +87,13 @@ async function main(options: PreviewOptions): Promise<number> {
   const second = v2 === undefined ? undefined : resolveTemplate(v2, options, first.logicalResourceId);
   const principals = [...principalsIn(first.properties), ...(second === undefined ? [] : principalsIn(second.properties))];
   // With --identity-policy the caller of every KMS request is the function's execution role.
-  const emulator = await startEmulator({ port: 0, replicaCreatingMs: 1000, principals, callerArn: contextOf(first).executionRoleArn, ...options.realism });
+  const emulator = await previewEmulator(options, principals, contextOf(first).executionRoleArn);
   const driver = await createDriver({ endpointUrl: emulator.url });
   const control = emulatorControl(emulator.url);
   let failures = 0;
   try {
     log(
-      `Local KMS emulator on ${emulator.url} (account ${DEFAULT_IDENTITY.accountId}); ${new Set(principals).size} IAM principal(s) of the template registered as existing.`,
+      `${emulator.embedded ? 'Local' : 'Running'} KMS emulator on ${emulator.url} (account ${DEFAULT_IDENTITY.accountId}); ${new Set(principals).size} IAM principal(s) of the template registered as existing.`,
     );
     log(`Resource ${first.logicalResourceId} of ${options.template}, stack ${first.stackId}`);
     if (first.serviceTokenStandIn !== undefined)
@@ -116,6 +120,9 @@ async function main(options: PreviewOptions): Promise<number> {
         };
         const check = checkAttributes(resolved.logicalResourceId, reads, result, sizing);
         for (const line of check.lines) log(line);
+        for (const warning of placementWarningsOf(result.event.ResourceProperties, contextOf(resolved))) {
+          log(`   WARNING: ${locationOf(warning, version, resolved.logicalResourceId)}${warning}`);
+        }
         if (!check.ok && ok) failures++;
       }
       return { result, ok };
@@ -124,6 +131,7 @@ async function main(options: PreviewOptions): Promise<number> {
       const state = await control.state();
       const keys = ownedKeys(state, owner);
       log(`\n${keysReport(state, keys, options.all)}`);
+      log(`\n${keyCostLine(keys)}`);
       return keys;
     };
 
@@ -147,6 +155,7 @@ async function main(options: PreviewOptions): Promise<number> {
       log(`\n== Plan of the Update to ${options.update} (a change set shows only "Modify ${first.resourceType}"):`);
       const planText = await renderUpdatePlan({
         properties: stack.propertiesOf(second.properties),
+        previousProperties: stack.properties,
         context: contextOf(second),
         endpointUrl: emulator.url,
       });
@@ -160,7 +169,13 @@ async function main(options: PreviewOptions): Promise<number> {
       } else {
         await step(`Rollback Update (CloudFormation returns to ${options.template})`, v1, first, (s) => s.rollbackUpdate());
       }
-    } else {
+    }
+    if (options.keep) {
+      for (const line of keptLines({ url: emulator.url, stackId: first.stackId, template: options.update ?? options.template, parameters: options.parameters }))
+        log(line);
+      return failures === 0 ? 0 : 1;
+    }
+    if (v2 === undefined) {
       const demo = demoUpdateProperties(first.properties);
       await step(`Update (adds the tag PreviewedLocally=true to every key, in ${demo.field})`, v1, first, (s) => s.update(demo.properties));
     }

@@ -80,7 +80,8 @@ function addKeyAttributes(data: Record<string, string>, key: DesiredKey, keyId: 
       for (const name of [`Key${suffix}.${region}.${key.keyName}`, `${role}Key${suffix}.${region}.${key.keyName}`]) if (keep(name)) data[name] = value();
     }
     // Only keys with extra aliases: a response of keys without them stays as small as before.
-    if (key.extraAliasNames.length > 0) data[`ExtraKeyAliases.${region}.${key.keyName}`] = key.extraAliasNames.join(',');
+    const extra = `ExtraKeyAliases.${region}.${key.keyName}`;
+    if (key.extraAliasNames.length > 0 && keep(extra)) data[extra] = key.extraAliasNames.join(',');
   }
 }
 

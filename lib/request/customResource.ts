@@ -6,6 +6,7 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { AwsDependencies } from '../aws/index.ts';
 import { buildDesiredState, deletionDesiredState } from '../desired/index.ts';
+import { placementWarnings } from '../desired/warnings.ts';
 import { ValidationError } from '../errors.ts';
 import { MadeKeys } from '../madeKeys.ts';
 import { ownerOf } from '../ownership.ts';
@@ -86,6 +87,9 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
     log.warn('invalid properties', { issues: error.issues });
     return failedResult(validationReason(error));
   }
+  // Inputs left out (InvalidCmkInputs, InvalidReplicaRegions): logged whether or not an attribute selects them.
+  const warnings = placementWarnings(properties, desired);
+  if (warnings.length > 0) log.warn('inputs left out', { warnings });
   log.info('desired state', {
     regions: desired.regions,
     keys: desired.keys.map((k) => ({ id: k.id, primaryRegion: k.primaryRegion, replicaRegions: k.replicaRegions })),

@@ -4,7 +4,7 @@
  * seed foreign keys, read state and counters.
  */
 import type { FieldRealismOptions } from './realism.ts';
-import type { Counts } from './state.ts';
+import type { Counts, MutatingCall } from './state.ts';
 
 /** One key as `GET /__emulator/state` reports it. */
 export interface SnapshotKey {
@@ -83,6 +83,8 @@ export interface EmulatorControl {
   state(): Promise<Snapshot>;
   counts(): Promise<EmulatorCounts>;
   resetCounts(): Promise<void>;
+  /** The mutating calls that took effect since the counters were last reset, oldest first. */
+  calls(): Promise<MutatingCall[]>;
 }
 
 /** A control client for the emulator at `url`; every non-2xx answer throws with the emulator's message. */
@@ -105,5 +107,6 @@ export function emulatorControl(url: string): EmulatorControl {
     state: () => call('state'),
     counts: () => call('counts'),
     resetCounts: async () => void (await call('counts/reset', {})),
+    calls: async () => (await call<{ calls: MutatingCall[] }>('calls')).calls,
   };
 }

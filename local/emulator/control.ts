@@ -250,8 +250,11 @@ export function handleControl(emulator: Emulator, method: string, path: string, 
         return { status: 200, body: snapshot(emulator.state) };
       case 'GET /__emulator/counts':
         return { status: 200, body: emulator.state.counts };
+      case 'GET /__emulator/calls':
+        return { status: 200, body: { calls: emulator.state.calls } };
       case 'POST /__emulator/counts/reset':
         emulator.state.counts = emptyCounts();
+        emulator.state.calls = [];
         return { status: 200, body: { ok: true } };
       case 'POST /__emulator/advance-time':
         return { status: 200, body: advance(emulator, body) };

@@ -82,6 +82,14 @@ async function admit(emulator: Emulator, region: string, operation: string): Pro
   return decision;
 }
 
+/** The key and alias a mutating call names, for the call log (`GET /__emulator/calls`). */
+function subjectOf(input: Input, output: Record<string, unknown> | undefined): { keyId: string | null; aliasName: string | null } {
+  const made = (output?.KeyMetadata as { KeyId?: unknown } | undefined)?.KeyId;
+  const named = [input.KeyId, input.TargetKeyId, made].find((value): value is string => typeof value === 'string');
+  const keyId = named === undefined ? null : named.startsWith('arn:') ? named.slice(named.indexOf(':key/') + 5) : named;
+  return { keyId, aliasName: typeof input.AliasName === 'string' ? input.AliasName : null };
+}
+
 /** After a successful mutating call: count it and fire an armed crash point. True = do not answer. */
 function afterMutation(emulator: Emulator): boolean {
   const { state } = emulator;
@@ -122,6 +130,7 @@ async function handleKms(emulator: Emulator, req: IncomingMessage, res: ServerRe
   const { state } = emulator;
   let output: Record<string, unknown> | undefined;
   let mutated = false;
+  let input: Input = {};
   try {
     if (region === null) throw new KmsFault('MissingAuthenticationTokenException', 'Missing Authentication Token');
     if (!state.isEnabled(region)) throw new KmsFault('UnrecognizedClientException', 'The security token included in the request is invalid.');
@@ -130,7 +139,7 @@ async function handleKms(emulator: Emulator, req: IncomingMessage, res: ServerRe
     } else {
       const spec = target.startsWith('TrentService.') ? OPERATIONS[operation] : undefined;
       if (!spec) throw new KmsFault('UnknownOperationException', `Unknown operation ${target}`);
-      const input = parseJson(body);
+      input = parseJson(body);
       // Authorised before quota is taken (a guess: KMS does not say whether denied calls count).
       if (authorisationOn(state.config)) await authorise(state, checksFor({ state, region, operation, input }));
       const other = operation === 'UpdatePrimaryRegion' ? input.PrimaryRegion : input.ReplicaRegion;
@@ -148,6 +157,7 @@ async function handleKms(emulator: Emulator, req: IncomingMessage, res: ServerRe
     if (decision === 'drop') return void req.socket.destroy();
     return sendKmsError(res, error);
   }
+  if (mutated) state.logCall({ region: region ?? 'unknown', operation, ...subjectOf(input, output) });
   if (mutated && afterMutation(emulator)) return;
   if (decision === 'drop') return void req.socket.destroy();
   send(res, 200, JSON_11, output === undefined ? '' : JSON.stringify(output));

@@ -124,6 +124,19 @@ export interface Counts {
   injectedFaults: number;
 }
 
+/** One mutating KMS call that took effect, as `GET /__emulator/calls` reports it. */
+export interface MutatingCall {
+  region: string;
+  operation: string;
+  /** The key the call names (`KeyId`, `TargetKeyId`, or the key `CreateKey` made), an ARN cut to its id; null for none. */
+  keyId: string | null;
+  /** The alias the call names (`AliasName`), else null. */
+  aliasName: string | null;
+}
+
+/** The call log keeps this many, the newest (a bench run makes tens of thousands). */
+export const MAX_LOGGED_CALLS = 20_000;
+
 export function emptyCounts(): Counts {
   return { byOperation: {}, byRegionOperation: {}, throttled: 0, throttledByOperation: {}, mutations: 0, injectedFaults: 0 };
 }
@@ -142,6 +155,8 @@ export class EmulatorState {
   principals = new Map<string, number>();
   config: EmulatorConfig;
   counts: Counts = emptyCounts();
+  /** The mutating calls that took effect since the counters were last reset, oldest first (at most MAX_LOGGED_CALLS). */
+  calls: MutatingCall[] = [];
   /** Armed crash point: kill `pid` once `remaining` more mutating calls have taken effect. */
   crash: { pid: number; remaining: number } | null = null;
   /** Field realism: what ListAliases still shows of an alias written recently, per Region (null = absent). */
@@ -241,6 +256,12 @@ export class EmulatorState {
   registerPrincipals(arns: string[], propagationMs: number): void {
     const availableAt = this.now() + propagationMs;
     for (const arn of arns) this.principals.set(arn, availableAt);
+  }
+
+  /** Logs a mutating call that took effect. */
+  logCall(call: MutatingCall): void {
+    this.calls.push(call);
+    if (this.calls.length > MAX_LOGGED_CALLS + 1_000) this.calls.splice(0, this.calls.length - MAX_LOGGED_CALLS);
   }
 
   count(region: string, operation: string): void {

@@ -3,8 +3,8 @@
  * error (a typo must not silently plan something else).
  */
 
-export const USAGE = `Usage: npm run plan -- --template FILE --stack-id STACK_ARN [--resource LOGICAL_ID]
-                       [--execution-role-arn ARN] [--param Name=Value]... [--import Name=Value]...
+export const USAGE = `Usage: npm run plan -- --template FILE --stack-id STACK_ARN (--previous-template DEPLOYED | --drift)
+                       [--resource LOGICAL_ID] [--execution-role-arn ARN] [--param Name=Value]... [--import Name=Value]...
                        [--ref LogicalId=PhysicalId]... [--get-att LogicalId.Attribute=Value]...
                        [--drift] [--json]
 
@@ -14,13 +14,17 @@ template, every change it shows is drift (--drift words it so).
 
   --template FILE            the stack's template (YAML or JSON)
   --stack-id STACK_ARN       the stack's ARN: account, Region and the keys' owner id come from it
+  --previous-template FILE   the deployed template (aws cloudformation get-template): the properties
+                             the Update would carry as OldResourceProperties (aliases leaving Aliases,
+                             the previous OptInRegions); required unless --drift
   --resource LOGICAL_ID      the Custom::MultiRegionKmsKeys resource (needed when there are several)
   --execution-role-arn ARN   the function's role (EXECUTION_ROLE_ARN); default: found in the keys' policies
   --param Name=Value         a template parameter, as given to the stack
   --import Name=Value        the value of an export that Fn::ImportValue reads
   --ref LogicalId=Value      the physical ID of another resource of the stack (Ref)
   --get-att Id.Attr=Value    an attribute of another resource of the stack (Fn::GetAtt)
-  --drift                    the template is the deployed one: report differences as drift
+  --drift                    the template is the deployed one (its own previous template): report
+                             differences as drift
   --json                     print the plan as JSON
 
 Credentials, Region and endpoints come from the standard AWS SDK configuration (AWS_PROFILE,
@@ -30,6 +34,8 @@ AWS_ACCESS_KEY_ID…, AWS_REGION, AWS_ENDPOINT_URL). Exit status: 0 nothing woul
 export interface PlanArgs {
   template: string;
   stackId: string;
+  /** The deployed template; absent with --drift (the template is the deployed one). */
+  previousTemplate?: string;
   resource?: string;
   executionRoleArn?: string;
   parameters: Record<string, string>;
@@ -51,7 +57,7 @@ export class UsageError extends Error {
 
 const ROLE_ARN = /^arn:[a-z-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
-const VALUED = new Set(['--template', '--stack-id', '--resource', '--execution-role-arn', '--param', '--import', '--ref', '--get-att']);
+const VALUED = new Set(['--template', '--stack-id', '--previous-template', '--resource', '--execution-role-arn', '--param', '--import', '--ref', '--get-att']);
 
 export function parsePlanArgs(argv: string[]): PlanArgs {
   const args: PlanArgs = { template: '', stackId: '', parameters: {}, imports: {}, refs: {}, getAtts: {}, drift: false, json: false, help: false };
@@ -75,6 +81,9 @@ export function parsePlanArgs(argv: string[]): PlanArgs {
         break;
       case '--stack-id':
         args.stackId = value;
+        break;
+      case '--previous-template':
+        args.previousTemplate = value;
         break;
       case '--resource':
         args.resource = value;
@@ -106,6 +115,11 @@ export function parsePlanArgs(argv: string[]): PlanArgs {
   if (args.stackId === '') throw new UsageError('--stack-id STACK_ARN is required (see --help)');
   if (args.executionRoleArn !== undefined && !ROLE_ARN.test(args.executionRoleArn)) {
     throw new UsageError(`--execution-role-arn must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), got ${JSON.stringify(args.executionRoleArn)}`);
+  }
+  if (args.previousTemplate === undefined && !args.drift) {
+    throw new UsageError(
+      '--previous-template FILE is required: the deployed template, whose properties the Update carries as OldResourceProperties (aws cloudformation get-template); or --drift when --template is the deployed template',
+    );
   }
   return args;
 }

@@ -42,7 +42,7 @@ try {
   if (created.status !== 'SUCCESS') throw new Error(`Create failed: ${created.reason}`);
   const stackId = resolved.stackId;
 
-  await plan('--template', 'template.yaml', '--stack-id', stackId);
+  await plan('--template', 'template.yaml', '--stack-id', stackId, '--previous-template', 'template.yaml');
 
   const keys = (await emulatorControl(emulator.url).state()).keys.filter((k) => k.tags['MultiRegionKmsKeys:Owner'] === created.physicalResourceId);
   const replica = keys.find((k) => k.region === 'us-west-2')!;
@@ -61,7 +61,7 @@ try {
       .replace(/ {8}cmk-app:\n(?: {10}.*\n| {12}.*\n)+/, '        cmk-logs:\n          Region: eu-west-1\n')
       .replace('          DeletionWindowInDays: 7\n', '          DeletionWindowInDays: 7\n          Spec: HMAC_256\n'),
   );
-  await plan('--template', changed, '--stack-id', stackId);
+  await plan('--template', changed, '--stack-id', stackId, '--previous-template', 'template.yaml');
 } finally {
   await driver.close();
   await emulator.close();

@@ -84,7 +84,12 @@ function recordingDenials(kms: KmsApiFactory, denied: DeniedRead[]): KmsApiFacto
   };
 }
 
-export async function readStateForPlan(desired: DesiredState, readOnly: KmsApiFactory): Promise<ReadResult> {
+/**
+ * @param tagIndexAliasNames the aliases whose targets are read whatever the tag index says, as the
+ *   function passes them (new and previous properties); null: no index (previous properties that no
+ *   longer parse); absent: the desired aliases
+ */
+export async function readStateForPlan(desired: DesiredState, readOnly: KmsApiFactory, tagIndexAliasNames?: readonly string[] | null): Promise<ReadResult> {
   const denied: DeniedRead[] = [];
   const kms = recordingDenials(readOnly, denied);
   const pacer = new Pacer();
@@ -94,14 +99,16 @@ export async function readStateForPlan(desired: DesiredState, readOnly: KmsApiFa
   // reads the others; any other denial fails the plan at once (its caller's credentials are not a
   // role made moments ago: no IAM propagation to wait for).
   // The plan reads like the function: the tag index narrows the tag scan (a read, allowed by read-only KMS).
-  const tagIndex = { directAliasNames: aliasNames };
+  // Previous properties that no longer parse (null): no index, as in the function.
+  const tagIndex = tagIndexAliasNames === null ? null : { directAliasNames: tagIndexAliasNames ?? aliasNames };
   const read = await readActualState({ regions: desired.regions, owner: desired.owner, aliasNames, kms, pacer, tagIndex, iamPropagationMs: 0 });
   for (const { region, message } of read.deniedRegions) {
     const wanted = desired.keys.filter((k) => k.primaryRegion === region || k.replicaRegions.includes(region)).map((k) => k.keyName);
     if (wanted.length > 0) throw new RegionDeniedError(region, [...new Set(wanted)], message);
     skippedRegions.push(region);
   }
-  const actual = { keys: read.keys, aliases: read.aliases };
+  // The grants this resource made, as the function reads them: without them every grant would be planned anew.
+  const actual: ActualState = { keys: read.keys, aliases: read.aliases, ...(read.grants === undefined ? {} : { grants: read.grants }) };
   // Ours, or targeted by an alias the template wants: a denied read there makes the plan wrong.
   const wantedNames = new Set(aliasNames);
   const relevant = new Set([

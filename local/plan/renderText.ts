@@ -21,6 +21,8 @@ const MARKERS: Record<Effect, string> = { create: '+', change: '~', destroy: '-'
 export function renderPlanText(report: PlanReport, options: RenderOptions = {}): string {
   const mode = options.mode ?? 'plan';
   const lines: string[] = [headline(report, mode), ...(options.notes ?? []).map((note) => `  ${note}`)];
+  // Inputs the template names that get no key or replica: said first, whatever ReturnAttributes selects.
+  if (report.warnings.length > 0) lines.push('', ...report.warnings.map((warning) => `WARNING: ${warning}`));
 
   for (const { region, keys } of report.regions) {
     lines.push('', region);
@@ -34,6 +36,7 @@ export function renderPlanText(report: PlanReport, options: RenderOptions = {}):
           .join(' ');
         lines.push(`    ${MARKERS[action.effect]} ${action.summary}${marks === '' ? '' : `  ${marks}`}`);
         if (action.finding !== null) lines.push(`        ${mode === 'drift' ? 'drift' : 'found'}: ${action.finding}`);
+        for (const removed of action.removedAccess) lines.push(`        removes: ${removed}`);
       }
     }
   }
@@ -44,11 +47,11 @@ export function renderPlanText(report: PlanReport, options: RenderOptions = {}):
       lines.push(`  x ${r.keyName}${r.region === null ? '' : ` (${r.region})`}${r.replacement ? ' [replacement]' : ''}: ${r.reason}`);
     if (report.counts.heldBack > 0) lines.push(`  The ${report.counts.heldBack} action(s) marked (held back) would run once the refusals are resolved.`);
   }
-  if (report.invalidCmkInputs.length > 0) {
+  if (report.invalidCmkInputs.length > 0 && report.warnings.length === 0) {
     lines.push('', `Not created (Region not enabled or outside OptInRegions; InvalidCmkInputs): ${report.invalidCmkInputs.join(', ')}`);
   }
   const invalidReplicas = Object.entries(report.invalidReplicaRegions);
-  if (invalidReplicas.length > 0) {
+  if (invalidReplicas.length > 0 && report.warnings.length === 0) {
     lines.push('', 'Replica Regions not used (not enabled or outside OptInRegions; InvalidReplicaRegions):');
     for (const [keyName, regions] of invalidReplicas) lines.push(`  ${keyName}: ${regions.join(', ')}`);
   }

@@ -9,6 +9,7 @@ import { OWNERSHIP_TAGS } from '../../lib/ownership.ts';
 import type { Action, ActualState, DesiredState, Plan, Refusal } from '../../lib/types.ts';
 import { describeAction, type Effect, effectRegionOf, isDestructive, keyRefOf } from './actionTraits.ts';
 import { findingOf, lookupOf } from './findings.ts';
+import { removedAccess } from './policyRemovals.ts';
 
 /** Bumped when a field changes meaning, so pipelines can check what they parse. */
 export const PLAN_REPORT_VERSION = 1;
@@ -26,6 +27,11 @@ export interface PlannedAction {
   summary: string;
   /** What was found in KMS that this action corrects (drift, against the deployed template). */
   finding: string | null;
+  /**
+   * For a PutKeyPolicy: the principals and actions the new policy takes away, one line per Allow
+   * statement (local/plan/policyRemovals.ts); non-empty makes the action destructive. Else empty.
+   */
+  removedAccess: string[];
   dependsOn: string[];
   /** True when a refusal stops the request: this action would run only once the refusal is resolved. */
   heldBack: boolean;
@@ -68,6 +74,12 @@ export interface PlanReport {
   /** The Regions that were read. */
   regionsRead: string[];
   /**
+   * Inputs left out, one line each with its property path (lib/desired/warnings.ts): keys not created
+   * (InvalidCmkInputs), replica Regions not used (InvalidReplicaRegions, the key's own Region among
+   * them). Empty when the report was built without them.
+   */
+  warnings: string[];
+  /**
    * Keys found `Creating` or `Updating` (a replica being made, a primary Region moving). The
    * function waits for them to settle before it plans; this plan did not, and may change once they do.
    */
@@ -84,6 +96,8 @@ export interface PlanReportInput {
    */
   heldBack?: Plan;
   skippedRegions?: string[];
+  /** `placementWarnings` of the properties planned. */
+  warnings?: string[];
 }
 
 /** Builds the report. Pure: the same input gives the same report. */
@@ -110,16 +124,18 @@ export function buildPlanReport(input: PlanReportInput): PlanReport {
     }
     const ref = keyRefOf(action);
     if (ref !== null && 'keyId' in ref && !key.keyIds.includes(ref.keyId)) key.keyIds.push(ref.keyId);
+    const removed = action.kind === 'PutKeyPolicy' ? removedAccess(lookup.key(action.region, action.key)?.policy ?? null, action.policy) : [];
     key.actions.push({
       id: action.id,
       kind: action.kind,
       keyName: action.keyName,
       region: action.region,
       effect,
-      destructive: isDestructive(effect),
+      destructive: isDestructive(effect) || removed.length > 0,
       classified,
       summary,
       finding: findingOf(action, lookup, desired),
+      removedAccess: removed,
       dependsOn: action.dependsOn,
       heldBack: refused,
       action,
@@ -183,6 +199,7 @@ export function buildPlanReport(input: PlanReportInput): PlanReport {
     invalidReplicaRegions: Object.fromEntries(Object.entries(desired.invalidReplicaRegions).map(([k, v]) => [k, [...v]])),
     skippedRegions: [...(input.skippedRegions ?? [])].sort(compare),
     regionsRead: [...desired.regions],
+    warnings: [...(input.warnings ?? [])],
     inTransition: actual.keys
       .filter((k) => k.state === 'Creating' || k.state === 'Updating')
       .map((k) => ({ region: k.region, keyId: k.keyId, state: k.state }))

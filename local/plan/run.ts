@@ -33,6 +33,8 @@ export interface PlanJson extends PlanReport {
   resource: { stackId: string; logicalResourceId: string; ownerId: string; accountId: string };
   executionRole: ExecutionRole;
   mode: 'plan' | 'drift';
+  /** The file whose properties were taken as the Update's previous properties (`--previous-template`, or `--template` with --drift). */
+  previousTemplate: string;
 }
 
 export async function runPlan(argv: string[], options: PlanRunOptions = {}): Promise<PlanRunResult> {
@@ -50,17 +52,20 @@ export async function runPlan(argv: string[], options: PlanRunOptions = {}): Pro
 async function planFor(args: PlanArgs, aws: AwsDependencies): Promise<PlanJson> {
   const stack = parseStackId(args.stackId);
   const template = parseTemplate(await readFile(args.template, 'utf8'));
-  const resolve = (executionRoleArn: string) =>
+  // The deployed template: its properties are what CloudFormation sends as OldResourceProperties.
+  const previousTemplate = args.previousTemplate === undefined ? template : parseTemplate(await readFile(args.previousTemplate, 'utf8'));
+  const resolveIn = (from: typeof template, logicalId: string | undefined, executionRoleArn: string) =>
     resolveForPlan({
-      template,
+      template: from,
       stack,
-      logicalId: args.resource,
+      logicalId,
       parameters: args.parameters,
       imports: args.imports,
       refs: args.refs,
       getAtts: args.getAtts,
       executionRoleArn,
     });
+  const resolve = (executionRoleArn: string) => resolveIn(template, args.resource, executionRoleArn);
   const { accountId, region, stackName } = stack.identity;
   const probe = resolve(args.executionRoleArn ?? placeholderRoleArn(stack.partition, accountId));
   // Validation before any request: a template whose properties are invalid costs no KMS call.
@@ -68,6 +73,7 @@ async function planFor(args: PlanArgs, aws: AwsDependencies): Promise<PlanJson> 
   const context = { stackId: stack.stackId, stackName, logicalResourceId: probe.logicalResourceId, accountId, partition: stack.partition, region };
   const result = await planResource({
     propertiesFor: (executionRoleArn) => resolve(executionRoleArn).properties,
+    previousPropertiesFor: (executionRoleArn) => resolveIn(previousTemplate, probe.logicalResourceId, executionRoleArn).properties,
     context,
     executionRoleArn: args.executionRoleArn,
     kms: aws.kms,
@@ -78,9 +84,14 @@ async function planFor(args: PlanArgs, aws: AwsDependencies): Promise<PlanJson> 
     resource: { stackId: stack.stackId, logicalResourceId: probe.logicalResourceId, ownerId: result.desired.owner.ownerId, accountId },
     executionRole: result.executionRole,
     mode: args.drift ? 'drift' : 'plan',
+    previousTemplate: args.previousTemplate ?? args.template,
   };
 }
 
 function notesOf(json: PlanJson): string[] {
-  return [`Resource ${json.resource.logicalResourceId} of ${json.resource.stackId} (owner ${json.resource.ownerId})`, executionRoleNote(json.executionRole)];
+  return [
+    `Resource ${json.resource.logicalResourceId} of ${json.resource.stackId} (owner ${json.resource.ownerId})`,
+    executionRoleNote(json.executionRole),
+    `Previous properties (OldResourceProperties): ${json.previousTemplate}`,
+  ];
 }

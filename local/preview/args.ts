@@ -18,6 +18,10 @@ export interface PreviewOptions {
   all: boolean;
   showPolicy: boolean;
   help: boolean;
+  /** A running emulator (`npm run emulator`) to deploy into instead of an embedded one. */
+  endpoint?: string;
+  /** Leave what was deployed: no demo Update, no Delete (needs `endpoint`). */
+  keep: boolean;
   /** Field realism of the embedded emulator (`--consistency-delay-ms`, `--identity-policy FILE`, …). */
   realism: FieldRealismOptions;
 }
@@ -37,11 +41,16 @@ Create, the attributes, an Update, then Delete, each answer checked as CloudForm
                        cannot be resolved does not matter locally
   --all                print every key and attribute, however many (default: a summary past 40)
   --show-policy        print the generated key policy of every key
+  --endpoint URL       deploy into a running emulator (npm run emulator -- --port 4566) instead
+                       of an embedded one
+  --keep               with --endpoint: stop after the Create (and the --update Update), leaving
+                       the keys in place for npm run plan, the AWS CLI or another npm start;
+                       prints the stack's ARN and the plan commands
   --help               this text
 
 As unkind as AWS (local/emulator/README.md): --consistency-delay-ms N, --updating-ms N,
 --identity-policy FILE (the caller is the function's execution role), --scp FILE,
---tag-propagation-ms N.
+--tag-propagation-ms N (not with --endpoint: give them to npm run emulator).
 
 Exit status: 0 when every step answered SUCCESS and the template's Fn::GetAtt reads are all
 answered, 1 otherwise.`;
@@ -54,22 +63,33 @@ export class UsageError extends Error {
   }
 }
 
-const WITH_VALUE = new Set(['--template', '--update', '--resource', '--param', '--import']);
+const WITH_VALUE = new Set(['--template', '--update', '--resource', '--param', '--import', '--endpoint']);
 
 /** Parses `process.argv.slice(2)`. @throws UsageError */
 export function parseArgs(argv: string[]): PreviewOptions {
-  const options: PreviewOptions = { template: 'template.yaml', parameters: {}, imports: {}, all: false, showPolicy: false, help: false, realism: {} };
+  const options: PreviewOptions = {
+    template: 'template.yaml',
+    parameters: {},
+    imports: {},
+    all: false,
+    showPolicy: false,
+    help: false,
+    keep: false,
+    realism: {},
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') options.help = true;
     else if (arg === '--all') options.all = true;
     else if (arg === '--show-policy') options.showPolicy = true;
+    else if (arg === '--keep') options.keep = true;
     else if (WITH_VALUE.has(arg)) {
       const value = argv[++i];
       if (value === undefined || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
       if (arg === '--template') options.template = value;
       else if (arg === '--update') options.update = value;
       else if (arg === '--resource') options.resource = value;
+      else if (arg === '--endpoint') options.endpoint = endpointOf(value);
       else if (arg === '--param') assign(options.parameters, arg, value);
       else assign(options.imports, arg, value);
     } else if (!realismFlag(options.realism, arg, argv[i + 1])) throw new UsageError(`unknown argument ${arg}`);
@@ -77,7 +97,25 @@ export function parseArgs(argv: string[]): PreviewOptions {
   }
   // template.yaml's sample resource exists only with CreateSampleKeys=true: the default preview shows it.
   if (!argv.includes('--template') && options.parameters.CreateSampleKeys === undefined) options.parameters.CreateSampleKeys = 'true';
+  if (options.keep && options.endpoint === undefined) throw new UsageError('--keep needs --endpoint URL: an embedded emulator ends with the preview');
+  if (options.endpoint !== undefined && Object.keys(options.realism).length > 0) {
+    throw new UsageError('the realism flags configure an embedded emulator: with --endpoint, give them to npm run emulator');
+  }
   return options;
+}
+
+/** An http(s) URL without a path, e.g. `http://127.0.0.1:4566`. */
+function endpointOf(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--endpoint must be a URL such as http://127.0.0.1:4566, got ${JSON.stringify(value)}`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || (url.pathname !== '/' && url.pathname !== '')) {
+    throw new UsageError(`--endpoint must be a URL such as http://127.0.0.1:4566, got ${JSON.stringify(value)}`);
+  }
+  return url.origin;
 }
 
 /** Applies `flag value` when it is a realism flag; a bad value is a UsageError. */

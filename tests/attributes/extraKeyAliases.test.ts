@@ -1,7 +1,7 @@
 import { buildDesiredState } from '../../lib/desired/index.ts';
 import type { ValidationError } from '../../lib/errors.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
-import { buildAttributes, preflightResponseSize } from '../../lib/request/attributes.ts';
+import { ATTRIBUTE_FAMILIES, buildAttributes, preflightResponseSize } from '../../lib/request/attributes.ts';
 import type { DesiredState } from '../../lib/types.ts';
 import { ACCOUNT_ID, CONTEXT, DEFAULT_REGIONS, measureResponse } from '../properties/fixtures.ts';
 
@@ -47,5 +47,47 @@ describe('Function: buildAttributes (ExtraKeyAliases)', () => {
 
     // Assess
     expect(message).toMatch(/bytes per attribute family: ExtraKeyAliases \d+/);
+  });
+});
+
+describe('Function: buildAttributes (every family obeys ReturnAttributes)', () => {
+  /** A desired state in which every family has at least one attribute. */
+  const everything = () => {
+    const properties = parseProperties(
+      {
+        AwsAccountId: ACCOUNT_ID,
+        OptInRegions: ['us-east-1', 'eu-west-1'],
+        CustomerMasterKeys: {
+          orders: {
+            Region: 'us-east-1',
+            ReplicaRegions: ['eu-west-1', 'ap-south-1'],
+            Aliases: ['orders-v2'],
+            Grants: { app: { GranteePrincipal: `arn:aws:iam::${ACCOUNT_ID}:role/app`, GrantedOperations: ['Decrypt'] } },
+          },
+          elsewhere: { Region: 'ap-south-1' },
+        },
+      },
+      { accountId: ACCOUNT_ID },
+    );
+    return buildDesiredState({ properties, oldProperties: null, enabledRegions: DEFAULT_REGIONS, context: CONTEXT });
+  };
+  const grantIds = { orders: { 'us-east-1': { app: 'g'.repeat(64) }, 'eu-west-1': { app: 'h'.repeat(64) } } };
+
+  it.each(ATTRIBUTE_FAMILIES.map((family) => [family]))('returns %s only when ReturnAttributes selects it', (family) => {
+    // Prepare
+    const state = everything();
+    const others = ATTRIBUTE_FAMILIES.filter((f) => f !== family).flatMap((f) => [f, `${f}.*`]);
+
+    // Act
+    const all = buildAttributes(state, { orders: MRK }, CONTEXT, ['*'], ['ap-northeast-1'], grantIds);
+    const selected = buildAttributes(state, { orders: MRK }, CONTEXT, [family, `${family}.*`], ['ap-northeast-1'], grantIds);
+    const without = buildAttributes(state, { orders: MRK }, CONTEXT, others, ['ap-northeast-1'], grantIds);
+
+    // Assess
+    const ofFamily = (data: Record<string, string>) => Object.keys(data).filter((name) => name.split('.')[0] === family);
+    expect(ofFamily(all).length).toBeGreaterThan(0);
+    expect(Object.keys(selected)).toEqual(ofFamily(all));
+    expect(ofFamily(without)).toEqual([]);
+    expect(buildAttributes(state, { orders: MRK }, CONTEXT, [], ['ap-northeast-1'], grantIds)).toEqual({});
   });
 });

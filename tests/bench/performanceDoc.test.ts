@@ -40,6 +40,22 @@ describe('Function: renderPerformanceSection', () => {
     expect(renderReadmeSummary(results)).toMatch(/GB-s, \$0\.\d{5}/);
   });
 
+  it('puts the KMS cost next to the Lambda cost: the requests at $0.03 per 10,000, the keys left at $1 a month each', () => {
+    // Prepare
+    const results = JSON.parse(readFileSync(RESULTS_PATH, 'utf8')) as BenchResults;
+
+    // Act
+    const rows = renderReadmeSummary(results)
+      .split('\n')
+      .filter((line) => line.startsWith('| '));
+
+    // Assess
+    expect(rows[0]).toMatch(/\| cost per operation \(arm64\) \| KMS cost: requests; keys \|$/);
+    const create = (results.fanout.requests * 0.03) / 10_000;
+    expect(rows[1]).toContain(`| $${create.toFixed(5)}; ${results.fanout.key_instances} keys: $${results.fanout.key_instances} a month |`);
+    expect(rows[2]).toContain(`| $${((results.delete.requests * 0.03) / 10_000).toFixed(5)}; none left billed |`);
+  });
+
   it('refuses a page without its markers', () => {
     // Prepare
     const results = JSON.parse(readFileSync(RESULTS_PATH, 'utf8')) as BenchResults;

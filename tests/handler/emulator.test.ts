@@ -57,6 +57,28 @@ describe('Function: handler (emulator)', () => {
   const properties = (keys: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: keys, ...extra });
   const multiRegionKey = { 'cmk-prod': { Region: 'us-east-1', ReplicaRegions: ['eu-west-1'], DeletionWindowInDays: '7' } };
 
+  it('logs a warning for each input left out, even when no attribute selects it', async () => {
+    // Prepare: a replica Region equal to the key's own, a key in a Region that is not enabled, no attribute returned.
+    const keys = { own: { Region: 'us-east-1', ReplicaRegions: ['us-east-1', 'eu-west-1'] }, far: { Region: 'ap-south-1' } };
+    const create = simulateEvent({ requestType: 'Create', properties: properties(keys, { ReturnAttributes: [] }), responseServer: server });
+
+    // Act
+    await invoke(create);
+
+    // Assess
+    expect(expectCloudFormationSuccess(server, create).Data ?? {}).toEqual({});
+    const warnings = logLines.map((line) => JSON.parse(line)).filter((entry) => entry.message === 'inputs left out');
+    expect(warnings.map((entry) => [entry.level, entry.warnings])).toEqual([
+      [
+        'WARN',
+        [
+          'CustomerMasterKeys.far.Region: "ap-south-1" is not an enabled Region: the key is not created (InvalidCmkInputs)',
+          "CustomerMasterKeys.own.ReplicaRegions: us-east-1 is the key's own Region, and a key is never its own replica: left out (InvalidReplicaRegions)",
+        ],
+      ],
+    ]);
+  });
+
   it('creates, updates and deletes a multi-Region key', async () => {
     // Prepare
     const create = simulateEvent({ requestType: 'Create', properties: properties(multiRegionKey), responseServer: server });

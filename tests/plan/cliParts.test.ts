@@ -29,6 +29,8 @@ describe('Function: parsePlanArgs', () => {
       'Bucket=my-bucket',
       '--resource',
       'Keys',
+      '--previous-template',
+      'deployed.yaml',
       '--json',
       '--drift',
     ]);
@@ -38,6 +40,7 @@ describe('Function: parsePlanArgs', () => {
       template: 't.yaml',
       stackId: 'arn:aws:cloudformation:us-east-1:111122223333:stack/s/1',
       resource: 'Keys',
+      previousTemplate: 'deployed.yaml',
       parameters: { Env: 'prod', List: 'a,b=c' },
       imports: { 'shared-ServiceToken': 'arn:x' },
       refs: { Bucket: 'my-bucket' },
@@ -60,6 +63,10 @@ describe('Function: parsePlanArgs', () => {
     [
       ['--template', 't', '--stack-id', 's', '--execution-role-arn', 'my-role'],
       '--execution-role-arn must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), got "my-role"',
+    ],
+    [
+      ['--template', 't', '--stack-id', 's'],
+      '--previous-template FILE is required: the deployed template, whose properties the Update carries as OldResourceProperties (aws cloudformation get-template); or --drift when --template is the deployed template',
     ],
   ])('refuses %j', (argv, message) => {
     expect(() => parsePlanArgs(argv)).toThrow(new UsageError(message));

@@ -44,8 +44,12 @@ describe('End to end: npm run plan against the emulator', () => {
   const control = () => emulatorControl(emulator.url);
   const kms = (region: string) => new KMSClient({ region, endpoint: emulator.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 
-  /** Runs the CLI with the standard SDK configuration pointing at the emulator; returns the requests it made. */
-  const plan = (...args: string[]) => planWithEnv({}, ...args);
+  /**
+   * Runs the CLI with the standard SDK configuration pointing at the emulator; returns the requests
+   * it made. Without --drift or --previous-template, template.yaml (the deployed one) is the previous.
+   */
+  const plan = (...args: string[]) =>
+    planWithEnv({}, ...(args.includes('--drift') || args.includes('--previous-template') ? args : [...args, '--previous-template', 'template.yaml']));
   const planWithEnv = async (
     env: Record<string, string | undefined>,
     ...args: string[]
@@ -157,7 +161,7 @@ describe('End to end: npm run plan against the emulator', () => {
     expect(run.stdout).toMatch(/^DRIFT: 2 difference\(s\) between KMS and the template/);
     expect(run.stdout).toContain(`us-west-2\n  cmk-prod  key ${replica.keyId}\n    ~ EnableKey key ${replica.keyId}\n        drift: the key is Disabled`);
     expect(run.stdout).toContain(
-      `us-east-1\n  cmk-app  key ${app.keyId}\n    ~ PutKeyPolicy on key ${app.keyId}\n        drift: the key policy differs from the generated one (statements not in the template: AddedByHand)`,
+      `us-east-1\n  cmk-app  key ${app.keyId}\n    ~ PutKeyPolicy on key ${app.keyId}  DESTRUCTIVE\n        drift: the key policy differs from the generated one (statements not in the template: AddedByHand)\n        removes: AddedByHand (statement removed): principal AWS:${ROLE_ARN}; action kms:Decrypt`,
     );
     expectReadOnly(run);
     await kms('us-west-2').send(new EnableKeyCommand({ KeyId: replica.keyId }));
@@ -274,6 +278,41 @@ describe('End to end: npm run plan against the emulator', () => {
     expectReadOnly(run);
   });
 
+  it('plans the removal of an extra alias that left Aliases, from the deployed template, and needs that template', async () => {
+    // Prepare: a stack deployed with an extra alias on its prod key; v2 drops it.
+    const renamed = (text: string) => text.replaceAll('cmk-', 'ali-');
+    const deployed = await templateWith('aliases-v1.yaml', (text) =>
+      renamed(text).replace('          DeletionWindowInDays: 7\n', '          DeletionWindowInDays: 7\n          Aliases: [ali-extra]\n'),
+    );
+    const v2 = await templateWith('aliases-v2.yaml', renamed);
+    const resolved = resolveResource(await loadTemplate(deployed), {
+      parameters: { CreateSampleKeys: 'true' },
+      identity: { stackName: 'plan-aliases' },
+      resources: { FunctionRole: { ref: ROLE_ARN.split('/').pop()!, attributes: { Arn: ROLE_ARN } } },
+    });
+    const created = await Stack.fromResolved(driver, resolved).create(resolved.properties);
+    expect([created.status, created.reason]).toEqual(['SUCCESS', null]);
+
+    // Act
+    const run = await plan('--template', v2, ...SAMPLE, '--stack-id', resolved.stackId, '--previous-template', deployed, '--json');
+    const missing = await planWithEnv({}, '--template', v2, ...SAMPLE, '--stack-id', resolved.stackId);
+    const drift = await plan('--template', deployed, ...SAMPLE, '--stack-id', resolved.stackId, '--drift');
+
+    // Assess
+    expect(run.code).toBe(2);
+    const json = JSON.parse(run.stdout);
+    const actions = json.regions.flatMap((r: { region: string; keys: { actions: { kind: string; summary: string; destructive: boolean }[] }[] }) =>
+      r.keys.flatMap((k) => k.actions.map((a) => `${r.region} ${a.summary}${a.destructive ? ' DESTRUCTIVE' : ''}`)),
+    );
+    expect(actions).toEqual(['us-east-1 DeleteAlias alias/ali-extra DESTRUCTIVE', 'us-west-2 DeleteAlias alias/ali-extra DESTRUCTIVE']);
+    expect(json.counts.destructive).toBe(2);
+    expect(json.previousTemplate).toBe(deployed);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^plan: --previous-template FILE is required/);
+    expect(drift.code).toBe(0);
+    expectReadOnly(run);
+  });
+
   it('needs no more than the IAM policy docs/plan.md lists, where the key policies delegate to IAM', async () => {
     // Prepare: a second stack whose keys let IAM policies grant access; the identity policy of docs/plan.md.
     const delegating = await templateWith('delegating.yaml', (text) =>
@@ -293,7 +332,7 @@ describe('End to end: npm run plan against the emulator', () => {
 
     // Act
     await control().config({ identityPolicy: documented, callerArn: `arn:aws:iam::${DEFAULT_IDENTITY.accountId}:role/kms-keys-plan` });
-    const run = await plan('--template', delegating, ...SAMPLE, '--stack-id', resolved.stackId);
+    const run = await plan('--template', delegating, ...SAMPLE, '--stack-id', resolved.stackId, '--previous-template', delegating);
     await control().config({ identityPolicy: null, callerArn: ROLE_ARN });
 
     // Assess
@@ -356,6 +395,7 @@ describe('End to end: npm run plan against the emulator', () => {
       ...SAMPLE,
       '--stack-id',
       stackId,
+      '--drift',
     );
 
     // Assess

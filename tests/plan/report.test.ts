@@ -57,9 +57,12 @@ describe('Function: buildPlanReport', () => {
     expect(eu!.keys.map((k) => [k.keyName, k.keyIds])).toEqual([['cmk-prod', [MRK]]]);
     expect(eu!.keys[0]!.actions.map((a) => [a.kind, a.destructive, a.finding])).toEqual([
       ['EnableKey', false, 'the key is Disabled'],
-      ['PutKeyPolicy', false, 'the key policy differs from the generated one (statements not in the template: ByHand)'],
+      ['PutKeyPolicy', true, 'the key policy differs from the generated one (statements not in the template: ByHand)'],
     ]);
-    expect(text).toContain('DRIFT: 2 difference(s) between KMS and the template');
+    // Putting the generated policy back takes the hand-made access away: destructive, and shown.
+    expect(eu!.keys[0]!.actions[1]!.removedAccess).toEqual(['ByHand (statement removed): principal *; action kms:Decrypt']);
+    expect(text).toContain('DRIFT: 2 difference(s) between KMS and the template (1 destructive)');
+    expect(text).toContain('        removes: ByHand (statement removed): principal *; action kms:Decrypt');
     expect(text).toContain(`eu-west-1\n  cmk-prod  key ${MRK}\n    ~ EnableKey key ${MRK}\n        drift: the key is Disabled`);
   });
 
@@ -219,6 +222,25 @@ describe('Function: buildPlanReport', () => {
     expect(text).toContain(
       `Keys in transition, which the function waits for before it plans (this plan may change once they settle): ${MRK} in eu-west-1 (Creating)`,
     );
+  });
+
+  it('prints the inputs left out as warnings first, whatever ReturnAttributes selects', () => {
+    // Prepare
+    const key = desiredKey('cmk-mr', { replicaRegions: ['eu-west-1'] });
+    const actual = { keys: [actualKey(key, MRK)], aliases: [alias('us-east-1', 'alias/cmk-mr', MRK)] };
+    const desired = desiredState([key], { invalidReplicaRegions: { 'cmk-mr': ['us-east-1'] } });
+    const warning =
+      "CustomerMasterKeys.cmk-mr.ReplicaRegions: us-east-1 is the key's own Region, and a key is never its own replica: left out (InvalidReplicaRegions)";
+    const result = plan(desired, actual);
+
+    // Act
+    const report = buildPlanReport({ desired, actual, plan: result, warnings: [warning] });
+    const text = renderPlanText(report);
+
+    // Assess
+    expect(report.warnings).toEqual([warning]);
+    expect(text.split('\n').slice(0, 3)).toEqual([expect.stringMatching(/^Plan: /), '', `WARNING: ${warning}`]);
+    expect(text).not.toContain('Replica Regions not used');
   });
 
   it('is plain data: JSON round-trips it unchanged', () => {

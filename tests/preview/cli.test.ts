@@ -149,4 +149,64 @@ Outputs:
     expect(run.stdout).toMatch(/answer: \d{3} bytes of 4096\):\n {5}ReturnAttributes: \[KeyArns\.eu-west-1\.app, KeyArns\.us-east-1\.prod\]/);
     expect(run.stdout).toContain('KMS calls made: none');
   });
+
+  it('names file and line of a key-name error such as alias/x', async () => {
+    // Prepare
+    const file = templateFile(
+      'key-name.yaml',
+      `Resources:
+  Keys:
+    Type: Custom::MultiRegionKmsKeys
+    Properties:
+      ServiceToken: !ImportValue multi-region-kms-keys-ServiceToken
+      AwsAccountId: !Ref AWS::AccountId
+      CustomerMasterKeys:
+        alias/x:
+          Region: us-east-1
+`,
+    );
+
+    // Act
+    const run = await runStart(['--template', file]);
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`     ${file}:8: CustomerMasterKeys.alias/x: a key name must not start with alias/`);
+  });
+
+  it("warns, with file and line, about a replica Region equal to the key's own and a key whose Region is not enabled, and prints the keys' cost", async () => {
+    // Prepare: nothing selects InvalidCmkInputs or InvalidReplicaRegions.
+    const file = templateFile(
+      'left-out.yaml',
+      `Resources:
+  Keys:
+    Type: Custom::MultiRegionKmsKeys
+    Properties:
+      ServiceToken: !ImportValue multi-region-kms-keys-ServiceToken
+      AwsAccountId: !Ref AWS::AccountId
+      ReturnAttributes: [KeyArns.*]
+      CustomerMasterKeys:
+        app:
+          Region: us-east-1
+          ReplicaRegions: [us-east-1, eu-west-1]
+        far:
+          Region: me-south-1
+`,
+    );
+
+    // Act
+    const run = await runStart(['--template', file]);
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      `   WARNING: ${file}:11: CustomerMasterKeys.app.ReplicaRegions: us-east-1 is the key's own Region, and a key is never its own replica: left out (InvalidReplicaRegions)`,
+    );
+    expect(run.stdout).toContain(
+      `   WARNING: ${file}:13: CustomerMasterKeys.far.Region: "me-south-1" is not an enabled Region: the key is not created (InvalidCmkInputs)`,
+    );
+    // The keys the resource holds and their monthly cost (aws.amazon.com/kms/pricing): the primary and its one replica; none after the Delete.
+    expect(run.stdout).toContain('\nKMS cost: 2 keys (1 replica among them) × $1 = $2 a month in this account, plus $1 a month per backing key');
+    expect(run.stdout).toContain('\nKMS cost: 0 keys (0 replicas among them) × $1 = $0 a month in this account; requests $0.03 per 10,000');
+  });
 });

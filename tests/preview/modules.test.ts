@@ -41,8 +41,15 @@ describe('Function: parseArgs', () => {
       all: true,
       showPolicy: true,
       help: false,
+      keep: false,
       realism: {},
     });
+    expect(parseArgs(['--endpoint', 'http://127.0.0.1:4566/', '--keep'])).toMatchObject({ endpoint: 'http://127.0.0.1:4566', keep: true });
+    expect(() => parseArgs(['--keep'])).toThrow(new UsageError('--keep needs --endpoint URL: an embedded emulator ends with the preview'));
+    expect(() => parseArgs(['--endpoint', 'localhost'])).toThrow(new UsageError('--endpoint must be a URL such as http://127.0.0.1:4566, got "localhost"'));
+    expect(() => parseArgs(['--endpoint', 'http://127.0.0.1:4566', '--updating-ms', '20'])).toThrow(
+      new UsageError('the realism flags configure an embedded emulator: with --endpoint, give them to npm run emulator'),
+    );
     expect(parseArgs(['--consistency-delay-ms', '500', '--updating-ms', '20']).realism).toEqual({ consistencyDelayMs: 500, updatingMs: 20 });
     expect(() => parseArgs(['--updating-ms', '-1'])).toThrow(new UsageError('updatingMs must be a number ≥ 0'));
     expect(() => parseArgs(['--scp'])).toThrow(new UsageError('--scp needs a value'));

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCloudFormation, parseCloudFormationDocument, stackSetTemplateOf, writeStackSetTemplate } from '../../build/stackset.mjs';
+import { parseCloudFormation, parseCloudFormationDocument, StackSetError, stackSetTemplateOf, writeStackSetTemplate } from '../../build/stackset.mjs';
 import { asRecord, loadTemplate, propertiesOf, ROOT, resourceOf, SAM_TEMPLATE_TEXT, STACKSET_TEMPLATE_TEXT } from './helpers.ts';
 
 const sam = loadTemplate(SAM_TEMPLATE_TEXT);
@@ -128,6 +129,109 @@ describe('Function: stackSetTemplateOf', () => {
 
     // Act, Assess
     for (const text of cases) expect(() => stackSetTemplateOf(text)).toThrow();
+  });
+});
+
+describe('Function: stackSetTemplateOf (any valid template)', () => {
+  const withKeys = (properties: string) =>
+    samTemplate('', '') +
+    `  Keys:
+    Type: Custom::MultiRegionKmsKeys
+    Properties:
+      ServiceToken: !GetAtt Function.Arn
+${properties}`;
+
+  it('parameterises the Regions of snake_case properties as of PascalCase ones', () => {
+    // Prepare
+    const text = withKeys(`      opt_in_regions: [us-east-1, eu-west-1]
+      customer_master_keys:
+        cmk-prod:
+          region: us-east-1
+          replica_regions: [eu-west-1]
+`);
+
+    // Act
+    const keys = resourceOf(loadTemplate(stackSetTemplateOf(text)), 'Keys');
+
+    // Assess
+    expect(keys.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': ['Function', 'Arn'] },
+      opt_in_regions: { Ref: 'OptInRegions' },
+      customer_master_keys: { 'cmk-prod': { region: { Ref: 'CmkProdRegion' }, replica_regions: { Ref: 'CmkProdReplicaRegions' } } },
+    });
+  });
+
+  it('turns the Region of a ReturnAttributes entry into *, in either spelling', () => {
+    // Prepare
+    const text = withKeys(`      CustomerMasterKeys:
+        cmk-prod:
+          Region: us-east-1
+      ReturnAttributes: [KeyArns.us-east-1.cmk-prod, KeyIds.*, InvalidCmkInputs]
+`);
+
+    // Act
+    const keys = resourceOf(loadTemplate(stackSetTemplateOf(text)), 'Keys');
+    const snake = resourceOf(loadTemplate(stackSetTemplateOf(text.replace('ReturnAttributes', 'return_attributes'))), 'Keys');
+
+    // Assess
+    expect(asRecord(keys.Properties, 'Properties').ReturnAttributes).toEqual(['KeyArns.*.cmk-prod', 'KeyIds.*', 'InvalidCmkInputs']);
+    expect(asRecord(snake.Properties, 'Properties').return_attributes).toEqual(['KeyArns.*.cmk-prod', 'KeyIds.*', 'InvalidCmkInputs']);
+  });
+
+  it('names the file and line of the source template in its errors', () => {
+    // Prepare
+    const region = samTemplate('      Environment:\n        Variables:\n          HOME_REGION: eu-west-1');
+    const account = samTemplate("      Role: 'arn:aws:iam::123456789012:role/fixed'");
+    const sam = samTemplate('      Events:\n        Api:\n          Type: Api');
+
+    // Act, Assess
+    expect(() => stackSetTemplateOf(region, 'my.yaml')).toThrow(
+      new StackSetError('my.yaml:12: hard-codes the Region eu-west-1, which a stack set deploys to every Region: use AWS::Region or a parameter'),
+    );
+    expect(() => stackSetTemplateOf(account, 'my.yaml')).toThrow(/^my\.yaml:10: hard-codes the account id 123456789012/);
+    expect(() => stackSetTemplateOf(sam, 'my.yaml')).toThrow(/^my\.yaml:10: Function: Events is SAM-only/);
+  });
+});
+
+describe('npm run stackset', () => {
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(join(ROOT, 'node_modules', '.bin', 'node'), [join(ROOT, 'build', 'stackset.mjs'), ...args], (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr }),
+      );
+    });
+
+  it('is its own step: neither npm run build nor npm start generates it', () => {
+    // Prepare, Act
+    const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+    const build = readFileSync(join(ROOT, 'build.mjs'), 'utf8');
+
+    // Assess
+    expect(scripts.stackset).toBe('node build/stackset.mjs');
+    expect(build).not.toMatch(/stackset\.mjs'/);
+    expect(scripts.start).not.toContain('stackset');
+  });
+
+  it('prints one line naming the template and line on an error, without a stack trace', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'stackset-cli-'));
+    const template = join(dir, 'edited.yaml');
+    writeFileSync(template, samTemplate('      Environment:\n        Variables:\n          HOME_REGION: eu-west-1'));
+
+    try {
+      // Act
+      const failed = await run([join(dir, 'out.yaml'), template]);
+      const written = await run([join(dir, 'out.yaml'), join(ROOT, 'template.yaml')]);
+
+      // Assess
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toBe(
+        `stackset: ${template}:12: hard-codes the Region eu-west-1, which a stack set deploys to every Region: use AWS::Region or a parameter\n`,
+      );
+      expect(written).toEqual({ code: 0, stdout: `wrote ${join(dir, 'out.yaml')}\n`, stderr: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
