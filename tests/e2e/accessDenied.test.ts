@@ -43,10 +43,12 @@ const ORG_REGION_DENY = {
 describe('End to end: which AccessDeniedException is a Region denial', () => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   let driver: Driver;
+  /** The same function with a window far longer than the policy takes to arrive in the test. */
+  let patientDriver: Driver;
   let stackCount = 0;
   const control = () => emulatorControl(emulator.url);
-  const newStack = () =>
-    new Stack(driver, {
+  const newStack = (on: Driver = driver) =>
+    new Stack(on, {
       stackId: stackIdOf({ ...DEFAULT_IDENTITY, stackName: `access-${++stackCount}` }),
       logicalResourceId: 'Keys',
       resourceType: 'Custom::MultiRegionKmsKeys',
@@ -59,9 +61,11 @@ describe('End to end: which AccessDeniedException is a Region denial', () => {
     emulator = await startEmulator({ port: 0, regions: REGIONS, replicaCreatingMs: 200, ...IAM });
     // A short propagation window keeps the test quick; the default is 60 s.
     driver = await createDriver({ endpointUrl: emulator.url, requestGapMs: 600, env: { IAM_PROPAGATION_MS: '3000' } });
+    patientDriver = await createDriver({ endpointUrl: emulator.url, requestGapMs: 600, env: { IAM_PROPAGATION_MS: '30000' } });
   });
   afterAll(async () => {
     await driver?.close();
+    await patientDriver?.close();
     await emulator?.close();
   });
   afterEach(async () => {
@@ -89,7 +93,7 @@ describe('End to end: which AccessDeniedException is a Region denial', () => {
   it('succeeds once the identity policy has propagated within the window', async () => {
     // Prepare
     await control().config({ identityPolicy: withoutListingsIn('us-west-2') });
-    const stack = newStack();
+    const stack = newStack(patientDriver);
 
     // Act: the policy arrives while the function retries
     const creating = stack.create(props({ 'cmk-late': { Region: 'us-east-1' } }));
