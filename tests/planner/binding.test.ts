@@ -1,5 +1,6 @@
 import { OWNERSHIP_TAGS, ownershipTags } from '../../lib/ownership.ts';
 import { plan } from '../../lib/planner/index.ts';
+import { executePlan, MemoryKms } from '../support/memoryKms.ts';
 import { actualKey, alias, desiredKey, desiredState, OTHER_POLICY, OWNER, ownedTags, POLICY, replicaOf, SIBLING, STRANGER } from './fixtures.ts';
 
 const MRK = 'mrk-1234abcd12ab34cd56ef1234567890ab';
@@ -89,6 +90,94 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
     expect(again.actions).toEqual([]);
     expect(later.actions.map((a) => a.kind)).toEqual(['UpdateKeyDescription']);
     expect(explicitDelete.actions).toContainEqual(expect.objectContaining({ kind: 'TagResource', tags: { [OWNERSHIP_TAGS.removalPolicy]: 'Delete' } }));
+  });
+
+  it("confirms an earlier request's adoption found by KeyName while a sibling's key holds the alias, and moves the alias back", () => {
+    // Prepare: request-1 adopted their-key in us-east-1; since then a sibling's multi-Region key took alias/c there and in ap-south-1
+    const common = { spec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC', rotation: null, enabled: false, perRegion: true, allowReplacement: true } as const;
+    const south = desiredKey('c', { ...common, id: 'c@ap-south-1', primaryRegion: 'ap-south-1' });
+    const east = desiredKey('c', { ...common, id: 'c@us-east-1', primaryRegion: 'us-east-1' });
+    const adoptedTags = {
+      ...ownershipTags(OWNER, 'c', { removalPolicy: 'Retain', deletionWindowInDays: 30 }),
+      [OWNERSHIP_TAGS.adoptedBy]: 'request-1',
+    };
+    const ours = actualKey(south, 'our-key');
+    const adopted = actualKey(east, 'adopted-key', { tags: adoptedTags });
+    const siblingKey = desiredKey('c', { primaryRegion: 'ap-south-1', replicaRegions: ['us-east-1'], enabled: false });
+    const theirs = actualKey(siblingKey, MRK, { tags: ownedTags(siblingKey, SIBLING) });
+    const actual = {
+      keys: [ours, adopted, theirs, replicaOf(theirs, 'us-east-1')],
+      aliases: [alias('ap-south-1', 'alias/c', MRK), alias('us-east-1', 'alias/c', MRK)],
+    };
+    const desired = desiredState([south, east], { requestId: 'request-2' });
+
+    // Act
+    const result = plan(desired, actual);
+    const kms = new MemoryKms(actual);
+    executePlan(kms, result);
+    const again = plan(desired, kms.state());
+
+    // Assess: ap-south-1's alias binds the sibling's key, which cannot serve (a replacement); us-east-1's
+    // finds that key claimed, binds the adopted key by its KeyName and moves the alias onto it
+    const base = { keyName: 'c', dependsOn: [] };
+    const created = { created: 'CreateKey:ap-south-1:c' };
+    expect(result).toEqual({
+      actions: [
+        {
+          ...base,
+          kind: 'CreateAlias',
+          id: 'CreateAlias:ap-south-1:alias/c',
+          region: 'ap-south-1',
+          dependsOn: ['CreateKey:ap-south-1:c', 'DeleteAlias:ap-south-1:alias/c'],
+          aliasName: 'alias/c',
+          key: created,
+        },
+        {
+          ...base,
+          kind: 'CreateAlias',
+          id: 'CreateAlias:us-east-1:alias/c',
+          region: 'us-east-1',
+          dependsOn: ['DeleteAlias:us-east-1:alias/c'],
+          aliasName: 'alias/c',
+          key: { keyId: 'adopted-key' },
+        },
+        {
+          ...base,
+          kind: 'CreateKey',
+          id: 'CreateKey:ap-south-1:c',
+          region: 'ap-south-1',
+          spec: 'HMAC_256',
+          keyUsage: 'GENERATE_VERIFY_MAC',
+          multiRegion: false,
+          policy: POLICY,
+          description: 'c of baseline/Keys',
+          tags: ownedTags(south),
+        },
+        { ...base, kind: 'DeleteAlias', id: 'DeleteAlias:ap-south-1:alias/c', region: 'ap-south-1', aliasName: 'alias/c' },
+        { ...base, kind: 'DeleteAlias', id: 'DeleteAlias:us-east-1:alias/c', region: 'us-east-1', aliasName: 'alias/c' },
+        { ...base, kind: 'DisableKey', id: 'DisableKey:ap-south-1:c', region: 'ap-south-1', dependsOn: ['CreateKey:ap-south-1:c'], key: created },
+        {
+          ...base,
+          kind: 'ScheduleKeyDeletion',
+          id: 'ScheduleKeyDeletion:ap-south-1:c:our-key',
+          region: 'ap-south-1',
+          key: { keyId: 'our-key' },
+          pendingWindowInDays: 30,
+        },
+        {
+          ...base,
+          kind: 'TagResource',
+          id: 'TagResource:us-east-1:c:adopted-key',
+          region: 'us-east-1',
+          key: { keyId: 'adopted-key' },
+          tags: { Team: 'platform' },
+        },
+      ],
+      refusals: [],
+      bindings: { 'c@ap-south-1': created, 'c@us-east-1': { keyId: 'adopted-key' } },
+    });
+    expect(again.actions).toEqual([]);
+    expect(again.bindings).toEqual({ 'c@ap-south-1': { keyId: kms.resolve(result.bindings['c@ap-south-1']!) }, 'c@us-east-1': { keyId: 'adopted-key' } });
   });
 
   it('refuses to adopt a key that is pending deletion: adoption does not restore keys it did not make', () => {

@@ -154,10 +154,14 @@ function retiredOf(config: Config, previous: Config | undefined, name: string): 
         .sort();
 }
 
-function desiredOf(config: Config, owner: Owner, previous?: Config): DesiredState {
+/**
+ * Each deployment is its own CloudFormation request with its own RequestId, which adoption records
+ * on the key (`AdoptedBy`): only the adopting request's later passes see the adoption as pending.
+ */
+function desiredOf(config: Config, owner: Owner, requestId: string, previous?: Config): DesiredState {
   return desiredState(
     config.keys.flatMap((k) => keysOf(k, retiredOf(config, previous, k.name), owner)),
-    { owner, adoptExistingKeys: config.adopt },
+    { owner, adoptExistingKeys: config.adopt, requestId },
   );
 }
 
@@ -315,15 +319,15 @@ describe('Function: plan (properties)', () => {
         const kms = new MemoryKms();
         const previousOf = (step: (typeof scenario.history)[number]) =>
           scenario.history.slice(0, scenario.history.indexOf(step)).findLast((h) => h.owner === step.owner)?.config;
-        for (const step of scenario.history) {
-          const earlier = plan(desiredOf(step.config, OWNERS[step.owner], previousOf(step)), readerView(kms.state(), OWNERS[step.owner]));
+        for (const [n, step] of scenario.history.entries()) {
+          const earlier = plan(desiredOf(step.config, OWNERS[step.owner], `history-${n}`, previousOf(step)), readerView(kms.state(), OWNERS[step.owner]));
           if (earlier.refusals.length === 0) executePlan(kms, earlier);
         }
         for (const mutation of scenario.mutations) mutate(kms, mutation);
         const actual = readerView(kms.state(), OWNER);
         const previous = scenario.history.filter((h) => h.owner === 'self').at(-1)?.config;
         const target = scenario.derive && previous ? derived(previous, scenario.derive) : scenario.target;
-        const desired = desiredOf(target, OWNER, previous);
+        const desired = desiredOf(target, OWNER, 'target', previous);
         let step = 0;
         const choose = (): number => scenario.order[step++ % scenario.order.length]!;
 
@@ -347,7 +351,8 @@ describe('Function: plan (properties)', () => {
         expect({ actions: second.actions, refusals: second.refusals }).toEqual({ actions: [], refusals: [] });
         expect(second.bindings).toEqual(resolved(kms, first.bindings));
 
-        const deletion = { ...desired, keys: [] };
+        // The Delete is a request of its own.
+        const deletion = { ...desired, keys: [], requestId: 'delete' };
         const pendingBefore = new Set(
           kms
             .state()
