@@ -1,7 +1,8 @@
 /**
  * Cold-start figures: the bundle's size and its module initialisation time, each against the floor
- * of the AWS SDK clients alone (a bundle of @aws-sdk/client-kms and @aws-sdk/client-account with an
- * empty handler, built here with build.mjs's own esbuild settings, build/bundleOptions.mjs).
+ * of the AWS SDK clients alone (a bundle of the four clients the function imports — KMS, Account,
+ * Tagging API, CloudFormation for the request verification — with an empty handler, built here with
+ * build.mjs's own esbuild settings, build/bundleOptions.mjs).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,8 @@ const FLOOR_SOURCE = `
 import { KMSClient } from '@aws-sdk/client-kms';
 import { AccountClient } from '@aws-sdk/client-account';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-export const clients = [KMSClient, AccountClient, ResourceGroupsTaggingAPIClient];
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+export const clients = [KMSClient, AccountClient, ResourceGroupsTaggingAPIClient, CloudFormationClient];
 export const handler = async () => ({});
 `;
 

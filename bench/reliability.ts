@@ -1,7 +1,8 @@
 /**
  * `npm run reliability` (docs/behaviour.md §6, §8): drives the real bundle (`dist/handler/index.mjs`) through the
  * CloudFormation driver against the local KMS emulator and checks what users fear most — crash at
- * every mutating step, KMS and ResponseURL faults, a deadline, hostile properties, foreign keys.
+ * every mutating step, KMS and ResponseURL faults, a deadline, hostile properties, forged requests
+ * (`forged_requests`: events CloudFormation is not carrying out, untrusted ResponseURLs), foreign keys.
  * Prints a table, writes `bench/reliability.json`, exits non-zero when any check fails.
  *
  *   node bench/reliability.ts [--full] [--only crash,faults,hostile] [--fuzz N] [--seed N]
@@ -19,6 +20,7 @@ import { type CrashSummary, runCrashPoints } from './reliability/crashPoints.ts'
 import { type FaultSummary, runFaults } from './reliability/faults.ts';
 import { type BlockSummary, runEventualConsistency, runUpdatePrimaryRegion } from './reliability/field.ts';
 import { runDeniedRegions, runIamEvaluated } from './reliability/fieldAccess.ts';
+import { type ForgedSummary, runForged } from './reliability/forged.ts';
 import { fuzzInputs } from './reliability/fuzz.ts';
 import { startHarness } from './reliability/harness.ts';
 import { type HostileSummary, runHostile } from './reliability/hostile.ts';
@@ -28,7 +30,7 @@ import { CI_REGIONS } from './reliability/reference.ts';
 import { buildReport, formatReport } from './reliability/report.ts';
 
 const REPORT_PATH = new URL('./reliability.json', import.meta.url);
-const PARTS = ['crash', 'faults', 'hostile', 'consistency', 'primary', 'denied', 'iam'] as const;
+const PARTS = ['crash', 'faults', 'hostile', 'forged', 'consistency', 'primary', 'denied', 'iam'] as const;
 /** Report block of each field-realism part. */
 const FIELD_BLOCKS = { consistency: 'eventual_consistency', primary: 'update_primary_region', denied: 'denied_regions', iam: 'iam_evaluated' } as const;
 
@@ -88,6 +90,7 @@ let hostile: HostileSummary = {
   deleteWithGarbage: { tried: 0, passed: 0 },
   outcomes: [],
 };
+let forged: ForgedSummary = { tried: 0, refused: 0, keys_changed: 0, puts_to_untrusted_hosts: 0, outcomes: [] };
 const field: Partial<Record<keyof typeof FIELD_BLOCKS, BlockSummary>> = {};
 let crashedSuite: unknown;
 try {
@@ -97,6 +100,7 @@ try {
     const sample = corpus.filter((input, i) => i % (values.full ? 3 : 8) === 0 && !Object.hasOwn(input.properties, '__proto__'));
     hostile = await runHostile(harness, [...corpus, ...fuzzInputs(fuzzCount, seed)], sample, progress);
   }
+  if (only.includes('forged')) forged = await runForged(harness, progress);
   if (only.includes('faults')) faults = await runFaults(harness, config.faultSeeds, progress);
   if (only.includes('crash')) crash = await runCrashPoints(harness, progress);
   // Each field block starts its own emulator: one realism per emulator.
@@ -124,12 +128,23 @@ const fieldBlocks: Record<string, { scenarios: number; passed: number; cases: { 
 for (const [part, block] of Object.entries(FIELD_BLOCKS) as [keyof typeof FIELD_BLOCKS, string][]) {
   if (!only.includes(part)) continue;
   const summary = field[part] ?? { scenarios: 0, passed: 0, outcomes: [] };
-  // Each case by name, so the report says which ones ran (e.g. the Delete right after a failed Create).
+  // Each named case of the block, so the report shows which ran (a crash-point case stands for several
+  // scenarios; e.g. the Delete right after a failed Create).
   fieldBlocks[block] = { scenarios: summary.scenarios, passed: summary.passed, cases: summary.outcomes.map((o) => ({ name: o.name, ok: o.ok })) };
   if (summary.scenarios === 0) report.failed_checks.push(`${block}: no scenario ran`);
   else if (summary.passed < summary.scenarios)
     report.failed_checks.push(`${block}: ${summary.scenarios - summary.passed} of ${summary.scenarios} scenarios failed`);
   report.failures.push(...summary.outcomes.filter((o) => !o.ok));
+}
+const forgedBlock: Record<string, Omit<ForgedSummary, 'outcomes'>> = {};
+if (only.includes('forged')) {
+  const { outcomes, ...counts } = forged;
+  forgedBlock.forged_requests = counts;
+  if (counts.tried === 0) report.failed_checks.push('forged_requests: no forged request ran');
+  if (counts.refused < counts.tried) report.failed_checks.push(`forged_requests: ${counts.tried - counts.refused} of ${counts.tried} not refused`);
+  if (counts.keys_changed > 0) report.failed_checks.push(`forged_requests: ${counts.keys_changed} key(s) changed`);
+  if (counts.puts_to_untrusted_hosts > 0) report.failed_checks.push(`forged_requests: ${counts.puts_to_untrusted_hosts} PUT(s) to untrusted hosts`);
+  report.failures.push(...outcomes.filter((o) => !o.ok));
 }
 report.ok = report.failed_checks.length === 0;
 if (crashedSuite !== undefined) {
@@ -137,9 +152,10 @@ if (crashedSuite !== undefined) {
   report.failed_checks.push(`the suite itself failed: ${crashedSuite instanceof Error ? (crashedSuite.stack ?? crashedSuite.message) : String(crashedSuite)}`);
 }
 const { ok, failed_checks, config: ranWith, duration_s, failures, ...blocks } = report;
-const written = { ...blocks, ...fieldBlocks, ok, failed_checks, config: ranWith, duration_s, failures };
+const written = { ...blocks, ...forgedBlock, ...fieldBlocks, ok, failed_checks, config: ranWith, duration_s, failures };
 writeFileSync(REPORT_PATH, `${JSON.stringify(written, null, 2)}\n`);
 console.log(formatReport(report));
 for (const [block, { scenarios, passed }] of Object.entries(fieldBlocks)) console.log(`${block.padEnd(24)} ${passed}/${scenarios} passed`);
+if (forgedBlock.forged_requests !== undefined) console.log(`${'forged_requests'.padEnd(24)} ${JSON.stringify(forgedBlock.forged_requests)}`);
 console.log(`\nreport: bench/reliability.json`);
 process.exitCode = report.ok ? 0 : 1;

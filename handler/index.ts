@@ -12,7 +12,8 @@ import { ownerOf, stackNameOf } from '../lib/ownership.ts';
 import { partitionOf } from '../lib/regions.ts';
 import { handleRequest } from '../lib/request/customResource.ts';
 import { deadlinesOf, raceDeadline, serviceTimeoutMsOf } from '../lib/request/deadline.ts';
-import { configurationReason, timeoutReason, unexpectedErrorReason } from '../lib/request/failureReasons.ts';
+import { configurationReason, timeoutReason, unexpectedErrorReason, unverifiedReason } from '../lib/request/failureReasons.ts';
+import { type GateResult, gateRequest } from '../lib/request/gate.ts';
 import { RequestProgress } from '../lib/request/progress.ts';
 import { failedResult, type RequestResult } from '../lib/request/requestResult.ts';
 import { buildResponseBody, sendResponse } from '../lib/request/response.ts';
@@ -28,6 +29,8 @@ export interface HandlerOptions {
   writeLog?: (line: string) => void;
   /** Every wait and deadline of the request; real time when absent. */
   clock?: Clock;
+  /** The waits of the request verification's re-reads (lib/request/verification.ts); tests shorten them. */
+  verificationRetryDelaysMs?: readonly number[];
 }
 
 /** What the handler returns after answering (Lambda ignores it for CloudFormation's asynchronous invocations). */
@@ -37,9 +40,14 @@ export interface HandlerResult {
   Reason?: string;
 }
 
+/** The account of the invoked function: its ARN's fifth field. */
+function accountIdOf(lambda: Context): string {
+  return lambda.invokedFunctionArn?.split(':')[4] ?? '';
+}
+
 /** The invocation's facts; `problems` lists configuration errors that must fail the request. */
 function resourceContextOf(event: CloudFormationCustomResourceEvent, lambda: Context, config: FunctionConfig, problems: string[]): ResourceContext {
-  const accountId = lambda.invokedFunctionArn?.split(':')[4] ?? '';
+  const accountId = accountIdOf(lambda);
   if (!/^\d{12}$/.test(accountId)) problems.push(`cannot tell the account from the invoked function ARN ${JSON.stringify(lambda.invokedFunctionArn)}`);
   // Lambda always sets AWS_REGION; the stack's Region is the same one (custom resources are Regional).
   const region = config.region ?? event.StackId.split(':')[3] ?? '';
@@ -84,6 +92,68 @@ async function resultOf(
   }
 }
 
+/**
+ * A refused request: nothing was changed; FAILED goes to the ResponseURL only when it is
+ * CloudFormation's; one log line says what was claimed and why it was refused (no key ARN: no key
+ * was read).
+ */
+async function refuse(
+  event: CloudFormationCustomResourceEvent,
+  lambda: Context,
+  refusal: Extract<GateResult, { admitted: false }>,
+  log: Log,
+  clock: Clock,
+): Promise<HandlerResult> {
+  const ownerId = ownerOf(event.StackId, event.LogicalResourceId).ownerId;
+  const physicalResourceId = event.RequestType === 'Create' ? ownerId : event.PhysicalResourceId || ownerId;
+  const reason = unverifiedReason(refusal.reason);
+  let answer = 'none: the ResponseURL is not trusted';
+  if (refusal.answer) {
+    const body = buildResponseBody({
+      Status: 'FAILED',
+      Reason: reason,
+      PhysicalResourceId: physicalResourceId,
+      StackId: event.StackId,
+      RequestId: event.RequestId,
+      LogicalResourceId: event.LogicalResourceId,
+    });
+    try {
+      await sendResponse(event.ResponseURL, body, { deadline: deadlinesOf(clock.now(), lambda.getRemainingTimeInMillis(), 0).end, clock });
+      answer = 'FAILED';
+    } catch (error) {
+      answer = `FAILED, not delivered (${error instanceof Error ? error.message : String(error)})`;
+    }
+  }
+  const claimed = {
+    stackId: event.StackId,
+    logicalResourceId: event.LogicalResourceId,
+    requestType: event.RequestType,
+    physicalResourceId: event.RequestType === 'Create' ? undefined : event.PhysicalResourceId,
+    responseHost: refusal.responseHost,
+  };
+  log.warn('request refused', { claimed, reason: refusal.reason, answer });
+  return { Status: 'FAILED', PhysicalResourceId: physicalResourceId, Reason: reason };
+}
+
+/** The gate (lib/request/gate.ts): the refused request's answer, or null when it may go on (warned when unverified). */
+async function refusalOf(
+  event: CloudFormationCustomResourceEvent,
+  lambda: Context,
+  deps: { config: FunctionConfig; aws: (config: FunctionConfig) => AwsDependencies; options: HandlerOptions; log: Log; clock: Clock },
+): Promise<HandlerResult | null> {
+  const { config, aws, options, log, clock } = deps;
+  const gate = await gateRequest(event, {
+    config,
+    accountId: accountIdOf(lambda),
+    stackEvents: () => aws(config).stackEvents,
+    sleep: (ms) => clock.sleep(ms),
+    retryDelaysMs: options.verificationRetryDelaysMs,
+  });
+  if (!gate.admitted) return refuse(event, lambda, gate, log, clock);
+  if (gate.verification === 'off') log.warn('REQUEST_VERIFICATION is off: this request was not verified with CloudFormation');
+  return null;
+}
+
 /** A handler; tests inject the environment, the AWS dependencies and the clock. */
 export function createHandler(options: HandlerOptions = {}) {
   const clock = options.clock ?? systemClock;
@@ -101,6 +171,9 @@ export function createHandler(options: HandlerOptions = {}) {
       write: options.writeLog,
       fields: { requestType: event.RequestType, logicalResourceId: event.LogicalResourceId, requestId: event.RequestId, awsRequestId: lambda.awsRequestId },
     });
+    // Before anything else, and before any KMS call: only CloudFormation's requests get in.
+    const refused = await refusalOf(event, lambda, { config: configuration.config, aws, options, log, clock });
+    if (refused !== null) return refused;
     // Stable from StackId + LogicalResourceId; an Update or Delete echoes the id CloudFormation
     // holds, so the answer can never make CloudFormation believe the resource was replaced.
     const ownerId = ownerOf(event.StackId, event.LogicalResourceId).ownerId;

@@ -32,6 +32,14 @@ export interface FunctionConfig {
   iamPropagationMs: number | undefined;
   /** `POWERTOOLS_LOG_LEVEL` or `LOG_LEVEL`, case-insensitive; `info` when unset or unknown. */
   logLevel: LogLevel;
+  /**
+   * `REQUEST_VERIFICATION`: `on` (default, also when unset) verifies every request with
+   * CloudFormation before any KMS call; `off` (only for harnesses that invoke the bundle directly)
+   * skips that, with a warning on every request. Any other value is a problem.
+   */
+  requestVerification: boolean;
+  /** `TRUSTED_RESPONSE_HOSTS`: extra ResponseURL hosts (`host`: any port, or `host:port`), comma-separated, for local runs; `[]` when unset. */
+  trustedResponseHosts: string[];
 }
 
 /** The configuration, with defaults where a value is invalid, and the problems (empty when valid). */
@@ -53,7 +61,21 @@ export function readConfig(env: Env, options: ReadConfigOptions = { executionRol
   if (executionRoleArn === '' && options.executionRoleRequired) problems.push('EXECUTION_ROLE_ARN is not set');
   const kmsQuotas = readKmsQuotas(env.KMS_QUOTAS, problems);
   const iamPropagationMs = readIamPropagation(env.IAM_PROPAGATION_MS, problems);
-  return { config: { region: env.AWS_REGION, executionRoleArn, kmsQuotas, deadlineMarginMs, iamPropagationMs, logLevel: readLogLevel(env) }, problems };
+  const requestVerification = readRequestVerification(env.REQUEST_VERIFICATION, problems);
+  const trustedResponseHosts = readTrustedResponseHosts(env.TRUSTED_RESPONSE_HOSTS, problems);
+  return {
+    config: {
+      region: env.AWS_REGION,
+      executionRoleArn,
+      kmsQuotas,
+      deadlineMarginMs,
+      iamPropagationMs,
+      logLevel: readLogLevel(env),
+      requestVerification,
+      trustedResponseHosts,
+    },
+    problems,
+  };
 }
 
 /** `IAM_PROPAGATION_MS`: milliseconds, an integer ≥ 0 (0: an access denial other than an SCP's fails at once). */
@@ -63,6 +85,28 @@ function readIamPropagation(raw: string | undefined, problems: string[]): number
   if (Number.isInteger(value) && value >= 0) return value;
   problems.push(`IAM_PROPAGATION_MS must be an integer number of milliseconds ≥ 0, got ${JSON.stringify(raw)}`);
   return undefined;
+}
+
+/** `REQUEST_VERIFICATION`: `on` or `off` (case-insensitive); unset or empty is `on`. A typo never turns it off. */
+function readRequestVerification(raw: string | undefined, problems: string[]): boolean {
+  const value = (raw ?? '').trim().toLowerCase();
+  if (value === '' || value === 'on') return true;
+  if (value === 'off') return false;
+  problems.push(`REQUEST_VERIFICATION must be "on" or "off", got ${JSON.stringify(raw)}`);
+  return true;
+}
+
+/** A host name or IPv4 address, optionally `:port`; lower case. IPv6 literals are not accepted. */
+const HOST_ENTRY = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
+
+/** `TRUSTED_RESPONSE_HOSTS`: comma-separated `host` or `host:port` entries, compared with the URL's host exactly. */
+function readTrustedResponseHosts(raw: string | undefined, problems: string[]): string[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  const entries = raw.split(',').map((entry) => entry.trim().toLowerCase());
+  const wrong = entries.filter((entry) => !HOST_ENTRY.test(entry));
+  if (wrong.length > 0)
+    problems.push(`TRUSTED_RESPONSE_HOSTS must be a comma-separated list of host or host:port, got ${wrong.map((w) => JSON.stringify(w)).join(', ')}`);
+  return entries.filter((entry) => HOST_ENTRY.test(entry));
 }
 
 /** `DEADLINE_MARGIN_MS`: milliseconds, an integer ≥ 2,000. */

@@ -1,9 +1,12 @@
 /** Constants shared across modules. */
 
 /**
- * Default KMS request quotas per account per Region, in requests per second (docs/behaviour.md §9),
- * as KMS's "Request quotas" page lists them. ReplicateKey also costs 2 CreateKey in the replica
- * Region; UpdatePrimaryRegion costs one UpdatePrimaryRegion in each of the two Regions.
+ * Default KMS request quotas per account per Region, in requests per second (docs/behaviour.md §9).
+ * Source: KMS Developer Guide, "Request quotas", table "Request quotas for each AWS KMS API
+ * operation" (https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html),
+ * every figure checked against it 2026-12 (RevokeGrant is 30, not CreateGrant's 50). ReplicateKey
+ * also costs 2 CreateKey in the replica Region; UpdatePrimaryRegion costs one UpdatePrimaryRegion in
+ * each of the two Regions (same page).
  */
 export const DEFAULT_KMS_QUOTAS = {
   CreateKey: 5,
@@ -29,7 +32,7 @@ export const DEFAULT_KMS_QUOTAS = {
   GetKeyRotationStatus: 1000,
   ListResourceTags: 2000,
   CreateGrant: 50,
-  RevokeGrant: 50,
+  RevokeGrant: 30,
   ListGrants: 100,
   /**
    * Not KMS: the Resource Groups Tagging API's GetResources (the reader's tag index, DESIGN.md

@@ -91,6 +91,14 @@ export class AccessDeniedError extends KmsError {
   }
 }
 
+/** CloudFormation (`DescribeStackEvents`) answered with an error code (or the request never got an answer). */
+export class CloudFormationApiError extends AwsServiceError {
+  constructor(code: string, message: string, options: ServiceErrorOptions = {}) {
+    super(code, message, options);
+    this.name = 'CloudFormationApiError';
+  }
+}
+
 /** The Resource Groups Tagging API (`GetResources`, the tag index) answered with an error code (or never answered). */
 export class TaggingApiError extends AwsServiceError {
   constructor(code: string, message: string, options: ServiceErrorOptions = {}) {

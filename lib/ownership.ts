@@ -37,6 +37,15 @@ export const OWNERSHIP_TAGS = {
   adoptedBy: `${OWNERSHIP_TAG_PREFIX}AdoptedBy`,
 } as const;
 
+/**
+ * The consent to adoption (docs/behaviour.md §6): `AdoptExistingKeys` takes over a key only when
+ * whoever controls it today has tagged it with this key, its value the adopting stack's name or
+ * StackId. Not an ownership tag of ours: never written by the product, kept by the recording step
+ * and a release (so a rolled-back adoption leaves the key as found), removed when the adoption is
+ * confirmed (the confirming request's tags do not include it).
+ */
+export const ADOPTABLE_BY_TAG = `${OWNERSHIP_TAG_PREFIX}AdoptableBy`;
+
 /** How many of a key's 50 tags the product itself uses at most. */
 export const OWNERSHIP_TAG_COUNT = Object.keys(OWNERSHIP_TAGS).length;
 

@@ -227,6 +227,21 @@ export interface DesiredKey {
   grants?: DesiredGrant[];
 }
 
+/**
+ * A grant an Update's previous properties (OldResourceProperties) gave a key that the current ones
+ * no longer want, in a Region the key still has: a request moments ago made it (or was making it),
+ * so a listing that does not show it yet is read again (KMS grants are eventually consistent) until
+ * it shows and is revoked (lib/reader/actualGrants.ts).
+ */
+export interface RetiredGrant {
+  name: string;
+  /** The KMS `Name` it was made with (owner marker + name + fingerprint, lib/grantNames.ts). */
+  kmsName: string;
+}
+
+/** `${region}\n${keyName}` → the retired grants of that key there (the reader's input, not the planner's). */
+export type RetiredGrants = ReadonlyMap<string, readonly RetiredGrant[]>;
+
 /** A grant the resource wants on one desired key (docs/behaviour.md §12). */
 export interface DesiredGrant {
   name: string;

@@ -1,8 +1,9 @@
 /**
  * Field realism (docs/behaviour.md §9, §4): the product against an emulator as unkind as AWS.
  * - `eventual_consistency`: the lifecycle and crash points spread over Create and Delete, with fresh keys answering
- *   NotFoundException and listings lagging writes; and a Delete right after a failed Create while the
- *   listings lag by several seconds.
+ *   NotFoundException and listings lagging writes; grants lagging too (removed right after being made,
+ *   and by a rollback) and grants on keys that are not Enabled (grantScenarios.ts); and a Delete right
+ *   after a failed Create while the listings lag by several seconds.
  * - `update_primary_region`: moving a primary, with replicas added or removed at once, and the
  *   rollback, while both keys stay `Updating`.
  * - `denied_regions`: an organization's Region-deny SCP on a Region without and with desired keys, and
@@ -12,6 +13,7 @@
  */
 import type { Driver, Stack } from '../../local/driver/index.ts';
 import { CRASH_REQUESTS, cleanRun, crashPoint } from './crashPoints.ts';
+import { grantsOnDisabledKeys, grantsOnRestoredKey, lateGrants } from './grantScenarios.ts';
 import { type Harness, type HarnessOptions, startHarness } from './harness.ts';
 import { checkInvariants } from './invariants.ts';
 import { type CheckOutcome, deliveryProblems, evidenceOf } from './outcome.ts';
@@ -127,7 +129,12 @@ export async function runEventualConsistency(regions: string[], pointsPerRequest
   };
   // Create and Delete: the requests that make and remove keys, where a lagging listing could duplicate or orphan one.
   const requests = CRASH_REQUESTS.filter((r) => r.requestType !== 'Update');
-  const scenarios: Parameters<typeof runBlock>[1] = [['consistency: reference lifecycle', (h) => lifecycle(h, 'rel-ec-lifecycle', referenceLifecycle())]];
+  const scenarios: Parameters<typeof runBlock>[1] = [
+    ['consistency: reference lifecycle', (h) => lifecycle(h, 'rel-ec-lifecycle', referenceLifecycle())],
+    ['consistency: a grant removed right after it was made, and by a rollback, is revoked', lateGrants(regions)],
+    ['key states: grants on a key declared disabled, refused on one that stays disabled', grantsOnDisabledKeys(regions)],
+    ['key states: a restored key is enabled before its grant is made', grantsOnRestoredKey(regions)],
+  ];
   for (const request of requests) {
     scenarios.push([
       `consistency: crash points of ${request.name}`,

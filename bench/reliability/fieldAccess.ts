@@ -133,7 +133,12 @@ export async function runIamEvaluated(regions: string[], report: Report): Promis
             {
               label: 'Update (adopt)',
               run: async (stack: Stack) => {
-                await h.control.seedKey({ region: a!, aliasName: 'alias/cmk-legacy' });
+                // Offered to this stack by whoever made it (MultiRegionKmsKeys:AdoptableBy = the stack's name).
+                await h.control.seedKey({
+                  region: a!,
+                  aliasName: 'alias/cmk-legacy',
+                  tags: { 'MultiRegionKmsKeys:AdoptableBy': stack.resource.stackId.split('/')[1]! },
+                });
                 return stack.update(adopting);
               },
             },

@@ -79,7 +79,9 @@ class WarmContainer {
     const env = lambdaEnvironment(
       DEFAULT_IDENTITY,
       functionName,
-      { endpointUrl, env: { DEADLINE_MARGIN_MS } },
+      // Invoked directly, not through the driver playing CloudFormation: verification explicitly off
+      // (the forged events of reliability/forged.ts check it), the loopback ResponseURL server trusted.
+      { endpointUrl, env: { DEADLINE_MARGIN_MS, REQUEST_VERIFICATION: 'off', TRUSTED_RESPONSE_HOSTS: '127.0.0.1' } },
       `rel/[$LATEST]${randomUUID().replace(/-/g, '')}`,
     );
     this.child = spawn(process.execPath, [CHILD, DEFAULT_BUNDLE_PATH], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });

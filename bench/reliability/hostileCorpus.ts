@@ -3,6 +3,7 @@
  * each a whole `ResourceProperties` in CloudFormation's stringified form, with the property paths a
  * correct Reason names. Every one must be refused before any KMS call.
  */
+import type { CustomResourceEvent } from '../../local/driver/index.ts';
 import { type CfnMap, type CfnValue, cloneCfn, toCfnMap } from './cfnValue.ts';
 import { hostileStatements } from './hostileStatements.ts';
 import { referenceProperties } from './reference.ts';
@@ -347,5 +348,57 @@ function hostileGrants(): HostileInput[] {
         keys['cmk-stage']!.Grants = { g: { GranteePrincipal: ASG_ROLE, GrantedOperations: ['Decrypt'], Constraints: { EncryptionContextEquals: { a: 'b' } } } };
       },
     ),
+  ];
+}
+
+/** A request CloudFormation is not carrying out (docs/iam.md "Who can use the function"): it must be refused, changing nothing. */
+export interface ForgedEvent {
+  name: string;
+  event: CustomResourceEvent;
+  /** The ResponseURL is not the trusted one: no PUT at all may leave. */
+  untrusted: boolean;
+}
+
+const CFN_BUCKET_HOST = 'cloudformation-custom-resource-response-useast1.s3.amazonaws.com';
+
+/**
+ * Forged events against a deployed resource (`victim` builds the events CloudFormation would send
+ * it): foreign StackIds, real stacks with nothing in progress, wrong ids, another stack's resource
+ * (`attackerStackId`: a stack whose own Delete is really in progress), and ResponseURLs that are
+ * not CloudFormation's.
+ */
+export function forgedEvents(victim: (type: 'Create' | 'Update' | 'Delete') => CustomResourceEvent, attackerStackId: string): ForgedEvent[] {
+  const del = victim('Delete');
+  const stackId = del.StackId;
+  const path = (e: CustomResourceEvent) => new URL(e.ResponseURL).pathname + new URL(e.ResponseURL).search;
+  const trusted = (name: string, edit: Partial<CustomResourceEvent>, base = victim('Delete')): ForgedEvent => ({
+    name,
+    event: { ...base, ...edit },
+    untrusted: false,
+  });
+  const url = (name: string, responseUrl: (e: CustomResourceEvent) => string): ForgedEvent => {
+    const event = victim('Delete');
+    return { name, event: { ...event, ResponseURL: responseUrl(event) }, untrusted: true };
+  };
+  return [
+    trusted('StackId of another account', { StackId: stackId.replace(/:(\d{12}):/, ':444455556666:') }),
+    trusted('StackId of another Region', { StackId: stackId.replace(':us-east-1:', ':eu-west-1:') }),
+    trusted('StackId of another partition', { StackId: stackId.replace('arn:aws:', 'arn:aws-cn:') }),
+    trusted('StackId that is not a stack ARN', { StackId: stackId.split('/')[1] ?? 'stack' }),
+    trusted('a real stack with no operation in progress (Delete)', {}),
+    trusted('a real stack with no operation in progress (Update)', {}, victim('Update')),
+    trusted('a replayed Create of a completed resource', {}, victim('Create')),
+    trusted('a wrong PhysicalResourceId', { PhysicalResourceId: 'mrkk-ffffffffffffffffffffffffffffffff' }),
+    trusted('another logical ID of the stack', { LogicalResourceId: 'OtherKeys' }),
+    trusted("a Delete aimed at another stack's resource", { StackId: attackerStackId }),
+    url('an http ResponseURL to a loopback server that would accept it', (e) => e.ResponseURL.replace('http://127.0.0.1:', 'http://localhost:')),
+    url("an https ResponseURL on somebody else's host", (e) => `https://collector.attacker.example${path(e)}`),
+    url("http:// on CloudFormation's bucket host", (e) => `http://${CFN_BUCKET_HOST}${path(e)}`),
+    url('userinfo in the ResponseURL', (e) => `https://cloudformation:x@${CFN_BUCKET_HOST}${path(e)}`),
+    url('a lookalike host (suffix)', (e) => `https://${CFN_BUCKET_HOST}.evil.example${path(e)}`),
+    url('a lookalike host (prefix)', (e) => `https://evil-${CFN_BUCKET_HOST}${path(e)}`),
+    url("another Region's response bucket", (e) => `https://cloudformation-custom-resource-response-euwest1.s3.amazonaws.com${path(e)}`),
+    url("a port on CloudFormation's bucket host", (e) => `https://${CFN_BUCKET_HOST}:8443${path(e)}`),
+    url('a ResponseURL that is not a URL', () => 'not a url'),
   ];
 }

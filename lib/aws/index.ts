@@ -1,10 +1,12 @@
 /**
- * The AWS dependencies of one invocation: KMS (with the Tagging API's index of its keys) per Region
- * and the enabled Regions. The only entry to `lib/aws/` the handler needs.
+ * The AWS dependencies of one invocation: KMS (with the Tagging API's index of its keys) per Region,
+ * the enabled Regions, and CloudFormation's stack events (the request verification). The only entry to `lib/aws/` the handler needs.
  */
 import type { KmsApi, KmsApiFactory } from '../kmsApi.ts';
+import type { StackEventsApi } from '../stackEvents.ts';
 import { createAccountClient, createRegionsApi, type RegionsApi } from './account.ts';
 import { createKmsClient } from './clients.ts';
+import { createCloudFormationClient, createStackEventsApi } from './cloudFormation.ts';
 import { createKmsApi } from './kms.ts';
 import { createTaggingClient, listTaggedKeys } from './tagIndex.ts';
 
@@ -13,6 +15,8 @@ export type { RegionsApi } from './account.ts';
 export interface AwsDependencies {
   kms: KmsApiFactory;
   regions: RegionsApi;
+  /** The stack events of the function's own Region; only the request verification reads them. */
+  stackEvents: StackEventsApi;
 }
 
 export interface AwsDependenciesOptions {
@@ -44,8 +48,15 @@ export function createAwsDependencies(options: AwsDependenciesOptions = {}): Aws
     return api;
   };
   let regions: RegionsApi | undefined;
+  let stackEvents: StackEventsApi | undefined;
   return {
     kms,
+    stackEvents: {
+      describeStackEvents: (stackId, nextToken) => {
+        stackEvents ??= createStackEventsApi(createCloudFormationClient(options.region));
+        return stackEvents.describeStackEvents(stackId, nextToken);
+      },
+    },
     regions: {
       listRegions: () => {
         regions ??= createRegionsApi(createAccountClient(options.region));

@@ -5,40 +5,19 @@
  * naming the Region and the operation; listings fetch every page.
  */
 import * as sdk from '@aws-sdk/client-kms';
+import type { KmsOperation as QuotaOperation } from '../constants.ts';
 import { type ListOptions, sendPage } from '../kmsApi.ts';
 import { toKmsError } from './translateError.ts';
 
-/** Input and output of each KMS operation the product sends (types only). */
-interface Operations {
-  CancelKeyDeletion: [sdk.CancelKeyDeletionCommandInput, sdk.CancelKeyDeletionCommandOutput];
-  CreateAlias: [sdk.CreateAliasCommandInput, sdk.CreateAliasCommandOutput];
-  CreateGrant: [sdk.CreateGrantCommandInput, sdk.CreateGrantCommandOutput];
-  CreateKey: [sdk.CreateKeyCommandInput, sdk.CreateKeyCommandOutput];
-  DeleteAlias: [sdk.DeleteAliasCommandInput, sdk.DeleteAliasCommandOutput];
-  DescribeKey: [sdk.DescribeKeyCommandInput, sdk.DescribeKeyCommandOutput];
-  DisableKey: [sdk.DisableKeyCommandInput, sdk.DisableKeyCommandOutput];
-  DisableKeyRotation: [sdk.DisableKeyRotationCommandInput, sdk.DisableKeyRotationCommandOutput];
-  EnableKey: [sdk.EnableKeyCommandInput, sdk.EnableKeyCommandOutput];
-  EnableKeyRotation: [sdk.EnableKeyRotationCommandInput, sdk.EnableKeyRotationCommandOutput];
-  GetKeyPolicy: [sdk.GetKeyPolicyCommandInput, sdk.GetKeyPolicyCommandOutput];
-  GetKeyRotationStatus: [sdk.GetKeyRotationStatusCommandInput, sdk.GetKeyRotationStatusCommandOutput];
-  ListAliases: [sdk.ListAliasesCommandInput, sdk.ListAliasesCommandOutput];
-  ListGrants: [sdk.ListGrantsCommandInput, sdk.ListGrantsCommandOutput];
-  ListKeys: [sdk.ListKeysCommandInput, sdk.ListKeysCommandOutput];
-  ListResourceTags: [sdk.ListResourceTagsCommandInput, sdk.ListResourceTagsCommandOutput];
-  PutKeyPolicy: [sdk.PutKeyPolicyCommandInput, sdk.PutKeyPolicyCommandOutput];
-  ReplicateKey: [sdk.ReplicateKeyCommandInput, sdk.ReplicateKeyCommandOutput];
-  RevokeGrant: [sdk.RevokeGrantCommandInput, sdk.RevokeGrantCommandOutput];
-  ScheduleKeyDeletion: [sdk.ScheduleKeyDeletionCommandInput, sdk.ScheduleKeyDeletionCommandOutput];
-  TagResource: [sdk.TagResourceCommandInput, sdk.TagResourceCommandOutput];
-  UntagResource: [sdk.UntagResourceCommandInput, sdk.UntagResourceCommandOutput];
-  UpdateAlias: [sdk.UpdateAliasCommandInput, sdk.UpdateAliasCommandOutput];
-  UpdateKeyDescription: [sdk.UpdateKeyDescriptionCommandInput, sdk.UpdateKeyDescriptionCommandOutput];
-  UpdatePrimaryRegion: [sdk.UpdatePrimaryRegionCommandInput, sdk.UpdatePrimaryRegionCommandOutput];
-}
-export type KmsOperation = keyof Operations;
-type Input<A extends KmsOperation> = Operations[A][0];
-type Output<A extends KmsOperation> = Operations[A][1];
+/**
+ * The KMS operations the product sends: every operation of the quota table (lib/constants.ts) but
+ * the Tagging API's. Their input and output types come from the SDK's command classes
+ * (`ListKeys` → `ListKeysCommand`): an operation without a command does not compile.
+ */
+export type KmsOperation = Exclude<QuotaOperation, 'GetResources'>;
+type CommandClass<A extends KmsOperation> = (typeof sdk)[`${A}Command`];
+type Input<A extends KmsOperation> = InstanceType<CommandClass<A>>['input'];
+type Output<A extends KmsOperation> = Awaited<ReturnType<ReturnType<InstanceType<CommandClass<A>>['resolveMiddleware']>>>['output'];
 /** The operations that answer a page at a time (`Marker` in, `Truncated`/`NextMarker` out). */
 type Paged = { [A in KmsOperation]: Output<A> extends { NextMarker?: string } ? A : never }[KmsOperation];
 

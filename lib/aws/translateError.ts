@@ -1,10 +1,18 @@
 /**
- * SDK exceptions → the product's errors (`KmsError`, `AccountApiError`, `TaggingApiError`), at the boundary, so the
+ * SDK exceptions → the product's errors (`KmsError`, `AccountApiError`, `TaggingApiError`, `CloudFormationApiError`), at the boundary, so the
  * rest of `lib/` never inspects SDK shapes. The code is the service's own (`__type`, which the SDK
  * exposes as `name`); network failures take the Node.js error code (`ECONNRESET`) or the SDK's
  * `TimeoutError`.
  */
-import { AccountApiError, type AwsServiceError, type ErrorContext, KmsError, type ServiceErrorOptions, TaggingApiError } from '../errors.ts';
+import {
+  AccountApiError,
+  type AwsServiceError,
+  CloudFormationApiError,
+  type ErrorContext,
+  KmsError,
+  type ServiceErrorOptions,
+  TaggingApiError,
+} from '../errors.ts';
 import { isThrottlingCode } from '../retry/retry.ts';
 
 /** Service-side failures: the same request may succeed later. */
@@ -48,6 +56,11 @@ export function toKmsError(error: unknown, context: ErrorContext = {}): KmsError
 /** An Account API failure; already an AccountApiError → unchanged. */
 export function toAccountApiError(error: unknown, context: ErrorContext = {}): AccountApiError {
   return translated(AccountApiError, error, context);
+}
+
+/** A CloudFormation failure; already a CloudFormationApiError → unchanged. */
+export function toCloudFormationApiError(error: unknown, context: ErrorContext = {}): CloudFormationApiError {
+  return translated(CloudFormationApiError, error, context);
 }
 
 /** A Tagging API failure; already a TaggingApiError → unchanged. */

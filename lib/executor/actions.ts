@@ -9,8 +9,10 @@ import type { SettlingClass } from '../retry/policy.ts';
 import type { Action, KeyState } from '../types.ts';
 import type { ExecutionContext } from './context.ts';
 import { kmsCall } from './kmsCall.ts';
-import { waitForPrimaryUpdate } from './primaryUpdated.ts';
+import { awaitNotUpdating, markUpdating, REFUSED_WHILE_UPDATING } from './primaryUpdated.ts';
+import { withReplicaCreateKeyAdvice } from './replicaDenied.ts';
 import { waitForReplica } from './replicaReady.ts';
+import { revokeListedGrant } from './revokeGrant.ts';
 
 /** What a successful action reports: the key made by CreateKey / ReplicateKey. */
 export interface ActionResult {
@@ -66,6 +68,7 @@ export async function runAction(
 ): Promise<ActionResult> {
   const run: ActionRun = { ctx, region: action.region, api: ctx.kms(action.region), priority, settling: settlingOf(ctx, action, keyIdOf), keyIdOf };
   const { api } = run;
+  if ('key' in action && REFUSED_WHILE_UPDATING.has(action.kind)) await awaitNotUpdating(ctx, action.kind, action.region, keyIdOf(action), priority);
   switch (action.kind) {
     case 'CreateKey':
       return createKey(run, action);
@@ -102,8 +105,10 @@ export async function runAction(
     case 'CreateGrant':
       return createGrant(run, action);
     case 'RevokeGrant':
-      // Repeated after a lost answer (or retired meanwhile by its retiring principal): already gone.
-      return idempotent(run, 'RevokeGrant', () => api.revokeGrant(keyIdOf(action), action.grantId)).catch(doneIf('NotFoundException'));
+      // NotFound/AccessDenied may only mean KMS has not caught up with the grant (executor/revokeGrant.ts).
+      return revokeListedGrant(ctx, api, { region: action.region, keyId: keyIdOf(action), grantId: action.grantId, grantName: action.grantName }, (op) =>
+        paced(run, op),
+      ).then(() => ({}));
     default:
       return unhandled(action);
   }
@@ -142,7 +147,7 @@ async function replicateKey(run: ActionRun, action: ActionOf<'ReplicateKey'>): P
     arn = replica.arn;
   } catch (error) {
     // The replica exists already (same key id = the same multi-Region key): the work is done.
-    if (!hasCode(error, 'AlreadyExistsException')) throw error;
+    if (!hasCode(error, 'AlreadyExistsException')) throw withReplicaCreateKeyAdvice(error, action.replicaRegion);
     const existing = await describe(run, replicaRegion, keyId);
     if (existing.role !== 'REPLICA') throw error;
     arn = existing.arn;
@@ -179,8 +184,8 @@ async function updatePrimaryRegion(run: ActionRun, action: ActionOf<'UpdatePrima
   const pace = () => ctx.pacer.acquireUpdatePrimaryRegion(region, action.primaryRegion, priority);
   await kmsCall(ctx, { ...paced(run, 'UpdatePrimaryRegion'), pace, idempotent: false }, () => run.api.updatePrimaryRegion(keyId, action.primaryRegion));
   ctx.madeKeys.add(keyId, region, action.primaryRegion);
-  // Both keys are `Updating` for a while and refuse most operations: dependents start after.
-  await waitForPrimaryUpdate(ctx, [region, action.primaryRegion], keyId, priority);
+  // Both keys are `Updating` for a while: only what KMS refuses then waits (executor/primaryUpdated.ts).
+  markUpdating(ctx, keyId, region, action.primaryRegion);
   return {};
 }
 

@@ -26,6 +26,11 @@ export interface ExecutionContext {
   madeKeys: MadeKeys;
   /** Key ids that an UpdatePrimaryRegion of this plan changes: every member is `Updating` for a while. */
   movingKeyIds: ReadonlySet<string>;
+  /**
+   * Members (`memberKey`) an UpdatePrimaryRegion of this run has put in `Updating` and nobody has
+   * seen leave it yet: the actions KMS refuses while Updating wait for them (executor/primaryUpdated.ts).
+   */
+  updatingMembers: Set<string>;
   /** Counts every retried request (ExecutionResult.retries). */
   countRetry: () => void;
   /**

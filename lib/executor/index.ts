@@ -70,6 +70,7 @@ function executionContext(plan: Plan, deps: ExecuteDeps, countRetry: () => void)
     timings: { ...DEFAULT_RETRY_TIMINGS, ...deps.timings },
     madeKeys: deps.madeKeys ?? new MadeKeys(),
     movingKeyIds: new Set(plan.actions.flatMap((a) => (a.kind === 'UpdatePrimaryRegion' && 'keyId' in a.key ? [a.key.keyId] : []))),
+    updatingMembers: new Set(),
     countRetry,
     reservations: new Map(),
   };

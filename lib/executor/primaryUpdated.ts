@@ -1,8 +1,9 @@
 /**
- * After UpdatePrimaryRegion both keys are `Updating` for seconds to minutes and KMS refuses most
- * operations on them (KMSInvalidStateException; docs/behaviour.md §9): poll DescribeKey in both
- * Regions until neither is `Updating` before the move's dependents start, as new replicas are
- * awaited for `Creating` (executor/replicaReady.ts).
+ * After UpdatePrimaryRegion both keys are `Updating` for seconds to minutes. KMS's key-state table
+ * refuses only EnableKey, DisableKey, ScheduleKeyDeletion, CancelKeyDeletion, ReplicateKey (and the
+ * import operations) on an Updating key (KMSInvalidStateException: "is updating"; docs/behaviour.md
+ * §9): those actions poll DescribeKey until their key is not `Updating`, as new replicas are awaited
+ * for `Creating` (executor/replicaReady.ts); every other change goes on meanwhile.
  */
 import { KmsError } from '../errors.ts';
 import { DEFAULT_PRIORITY } from '../retry/pacer.ts';
@@ -38,4 +39,25 @@ export async function waitForPrimaryUpdate(ctx: ExecutionContext, regions: strin
       { context: { region: result.value[0] }, retryable: true },
     );
   }
+}
+
+/** The action kinds the key-state table refuses on an `Updating` key. */
+export const REFUSED_WHILE_UPDATING: ReadonlySet<string> = new Set(['EnableKey', 'DisableKey', 'ScheduleKeyDeletion', 'CancelKeyDeletion', 'ReplicateKey']);
+
+/** `${region}\n${keyId}`: one member of a key, in `ExecutionContext.updatingMembers`. */
+function memberOf(region: string, keyId: string): string {
+  return `${region}\n${keyId}`;
+}
+
+/** After UpdatePrimaryRegion of `keyId`: its members in `regions` are `Updating` until seen otherwise. */
+export function markUpdating(ctx: ExecutionContext, keyId: string, ...regions: string[]): void {
+  for (const region of regions) ctx.updatingMembers.add(memberOf(region, keyId));
+}
+
+/** Before an action of `kind` on `keyId` in `region`: waits while an UpdatePrimaryRegion of this run keeps it `Updating`. */
+export async function awaitNotUpdating(ctx: ExecutionContext, kind: string, region: string, keyId: string, priority: number): Promise<void> {
+  const member = memberOf(region, keyId);
+  if (!REFUSED_WHILE_UPDATING.has(kind) || !ctx.updatingMembers.has(member)) return;
+  await waitForPrimaryUpdate(ctx, [region], keyId, priority);
+  ctx.updatingMembers.delete(member);
 }

@@ -14,7 +14,7 @@
  *    owned key. From then on the key is removed like an owned one, except that it is released
  *    rather than deleted unless its properties set `RemovalPolicy: Delete` explicitly.
  */
-import { isOwnershipTagKey, OWNERSHIP_TAGS, ownershipTags } from '../ownership.ts';
+import { ADOPTABLE_BY_TAG, isOwnershipTagKey, OWNERSHIP_TAGS, ownershipTags } from '../ownership.ts';
 import type { DesiredKey, KeyRef, TagMap } from '../types.ts';
 import { isPendingDeletion, type KeyFamily } from './actualIndex.ts';
 import type { KeyBinding } from './binding.ts';
@@ -81,7 +81,8 @@ export function planPendingAdoption(ctx: PlannerContext, binding: ExistingBindin
   for (const member of members) {
     const { region, keyId } = member;
     const stale = Object.keys(member.tags)
-      .filter((tagKey) => isOwnershipTagKey(tagKey) && !(tagKey in tags))
+      // The owner's consent stays until the adoption is confirmed (a rollback leaves the key as found).
+      .filter((tagKey) => isOwnershipTagKey(tagKey) && tagKey !== ADOPTABLE_BY_TAG && !(tagKey in tags))
       .sort(compare);
     const untagId = stale.length === 0 ? null : ctx.out.onKey('UntagResource', region, keyName, keyId, [], { tagKeys: stale });
     const missing = Object.fromEntries(Object.entries(tags).filter(([tagKey, value]) => member.tags[tagKey] !== value));

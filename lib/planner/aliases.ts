@@ -2,10 +2,12 @@
  * Aliases: `alias/<name>` must target the key in the primary Region and in every replica Region.
  * Missing → CreateAlias; on another key of ours (or a sibling's) → UpdateAlias where KMS allows it
  * (same key type and usage), else DeleteAlias then CreateAlias; on somebody else's key → refusal,
- * unless AdoptExistingKeys.
+ * unless AdoptExistingKeys and that key's owner offered it (`AdoptableBy`, planner/adoption.ts).
  */
+
 import { compare } from './builder.ts';
 import { canUpdateAlias } from './changeRules.ts';
+import { adoptionConsentRefusal } from './consent.ts';
 import { foreignAliasReason, type PlannerContext, unreadableAliasReason } from './context.ts';
 import { aliasActionId } from './ids.ts';
 
@@ -37,9 +39,12 @@ export function planAliases(ctx: PlannerContext): Map<string, string> {
       out.refuse(keyName, region, unreadableAliasReason(aliasName, region, current.targetKeyId));
       continue;
     }
-    if (ctx.ownership(target).kind === 'foreign' && !ctx.desired.adoptExistingKeys) {
-      out.refuse(keyName, region, foreignAliasReason(aliasName, region, target.keyId));
-      continue;
+    if (ctx.ownership(target).kind === 'foreign') {
+      const consent = ctx.desired.adoptExistingKeys ? adoptionConsentRefusal(ctx, aliasName, target) : foreignAliasReason(aliasName, region, target.keyId);
+      if (consent !== null) {
+        out.refuse(keyName, region, consent);
+        continue;
+      }
     }
     if (canUpdateAlias(target, request)) {
       moves.set(

@@ -13,6 +13,7 @@ import { OWNERSHIP_TAGS } from '../ownership.ts';
 import type { ActualKey, DesiredKey } from '../types.ts';
 import { isPendingDeletion, type KeyFamily } from './actualIndex.ts';
 import { compare } from './builder.ts';
+import { adoptionConsentRefusal } from './consent.ts';
 import { foreignAliasReason, type PlannerContext, unreadableAliasReason } from './context.ts';
 
 export type KeyBinding =
@@ -94,10 +95,16 @@ function bindByAlias(ctx: PlannerContext, key: DesiredKey, claimed: ReadonlySet<
   const family = index.family(target.keyId)!;
   if (ownership.kind === 'self') bind(key, family, false, null);
   else if (ownership.kind === 'sibling') bind(key, family, false, ownership.ownerId);
-  else if (ctx.desired.adoptExistingKeys) bind(key, family, true, null);
   else {
-    ctx.out.refuse(key.keyName, key.primaryRegion, foreignAliasReason(key.aliasName, key.primaryRegion, target.keyId));
-    refuse(key);
+    // AdoptExistingKeys takes over only a key its owner offered (planner/adoption.ts).
+    const refusal = ctx.desired.adoptExistingKeys
+      ? adoptionConsentRefusal(ctx, key.aliasName, target)
+      : foreignAliasReason(key.aliasName, key.primaryRegion, target.keyId);
+    if (refusal === null) bind(key, family, true, null);
+    else {
+      ctx.out.refuse(key.keyName, key.primaryRegion, refusal);
+      refuse(key);
+    }
   }
 }
 

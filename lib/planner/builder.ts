@@ -40,6 +40,12 @@ export class PlanBuilder {
     return this.add({ kind, id, region, keyName, dependsOn: dependsOn as string[], key: { keyId }, ...fields } as Action);
   }
 
+  /** Makes the planned action `id` also wait for `more` (nothing when `id` is not planned). */
+  addDependencies(id: string, more: readonly string[]): void {
+    const action = this.#actions.get(id);
+    if (action !== undefined && more.length > 0) this.#actions.set(id, { ...action, dependsOn: deps(...action.dependsOn, ...more) });
+  }
+
   /** The ids of the actions added so far. */
   ids(): string[] {
     return [...this.#actions.keys()];

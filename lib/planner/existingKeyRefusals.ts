@@ -6,6 +6,7 @@
 import type { ActualKey } from '../types.ts';
 import { isActive } from './actualIndex.ts';
 import type { KeyBinding } from './binding.ts';
+import { adoptionConsentRefusal } from './consent.ts';
 import type { PlannerContext } from './context.ts';
 
 export type ExistingBinding = Extract<KeyBinding, { kind: 'existing' }>;
@@ -13,7 +14,8 @@ export type ExistingBinding = Extract<KeyBinding, { kind: 'existing' }>;
 /** Records every refusal for `binding`; true when none applies. */
 export function checkPermitted(ctx: PlannerContext, binding: ExistingBinding, wanted: string[], oldPrimary: ActualKey | null, memberP: ActualKey): boolean {
   const { key, family } = binding;
-  const mayChange = (member: ActualKey): boolean => ctx.ownership(member).kind !== 'foreign' || ctx.desired.adoptExistingKeys;
+  const mayChange = (member: ActualKey): boolean =>
+    ctx.ownership(member).kind !== 'foreign' || (ctx.desired.adoptExistingKeys && adoptionConsentRefusal(ctx, key.aliasName, member) === null);
   let permitted = true;
   for (const member of family.members) {
     if (!wanted.includes(member.region) || mayChange(member)) continue;

@@ -9,11 +9,18 @@
  *   revoked, after the grant replacing it has been made, so the grantee never loses access midway.
  * Keys that are removed take their grants with them (ScheduleKeyDeletion), and retained keys keep
  * them: nothing is revoked on a key no desired key is bound to.
+ *
+ * KMS refuses CreateGrant on a key that is not Enabled (the key-state table: DisabledException on a
+ * Disabled key, KMSInvalidStateException while pending deletion or Creating), so a grant is made
+ * while the key is Enabled: after the EnableKey of a disabled or restored key (CancelKeyDeletion
+ * leaves a key Disabled), and before the DisableKey of a key (new or existing) declared
+ * `Enabled: false`. A grant to make on a key that is Disabled and stays so is refused before any
+ * call (enabling it for the moment would let it be used); revocations work in every state.
  */
-import type { ActualGrant, DesiredKey, GrantRef, KeyRef } from '../types.ts';
+import type { ActualGrant, DesiredGrant, DesiredKey, GrantRef, KeyRef } from '../types.ts';
 import { compare, deps } from './builder.ts';
 import type { PlannerContext } from './context.ts';
-import { keyActionId, replicateActionId } from './ids.ts';
+import { keyActionId, newKeyActionId, replicateActionId } from './ids.ts';
 
 /** `DesiredKey.id` → Region → grant name → the grant serving it. */
 export type GrantBindings = Record<string, Record<string, Record<string, GrantRef>>>;
@@ -69,6 +76,8 @@ function planRegion(
   const bound: Record<string, GrantRef> = {};
   const kept = new Set<string>();
   const createdFor = new Map<string, string>();
+  const staysDisabled = keyId !== null && exists && staysDisabledIn(ctx, key, keyId, region, planned);
+  const refused: string[] = [];
 
   for (const grant of wanted) {
     const match = existing.find((g) => g.kmsName === grant.kmsName && !kept.has(g.grantId));
@@ -77,26 +86,44 @@ function planRegion(
       bound[grant.name] = { grantId: match.grantId };
       continue;
     }
-    const id = ctx.out.add({
-      kind: 'CreateGrant',
-      id: createGrantActionId(region, keyName, grant.name),
-      region,
-      keyName,
-      dependsOn: ready,
-      key: ref,
-      grantName: grant.name,
-      kmsName: grant.kmsName,
-      granteePrincipal: grant.granteePrincipal,
-      operations: [...grant.operations],
-      retiringPrincipal: grant.retiringPrincipal,
-      constraints: grant.constraints,
-    });
+    if (staysDisabled) {
+      refused.push(grant.name);
+      continue;
+    }
+    const id = addCreateGrant(ctx, { keyName, ref, region, ready }, grant);
     createdFor.set(grant.name, id);
     bound[grant.name] = { created: id };
   }
 
+  if (refused.length > 0) ctx.out.refuse(keyName, region, disabledKeyReason(keyName, region, refused));
+  beforeDisableKey(ctx, { keyName, region, keyId }, [...createdFor.values()]);
   revokeUnkept(ctx, { keyName, ref, region, ready }, existing, kept, createdFor);
   return bound;
+}
+
+/** CreateGrant of `grant` on the key `on.ref` in `on.region`, once the key is ready; returns its id. */
+function addCreateGrant(ctx: PlannerContext, on: { keyName: string; ref: KeyRef; region: string; ready: readonly string[] }, grant: DesiredGrant): string {
+  const { keyName, ref, region, ready } = on;
+  return ctx.out.add({
+    kind: 'CreateGrant',
+    id: createGrantActionId(region, keyName, grant.name),
+    region,
+    keyName,
+    dependsOn: [...ready],
+    key: ref,
+    grantName: grant.name,
+    kmsName: grant.kmsName,
+    granteePrincipal: grant.granteePrincipal,
+    operations: [...grant.operations],
+    retiringPrincipal: grant.retiringPrincipal,
+    constraints: grant.constraints,
+  });
+}
+
+/** Grants are made while the key is still Enabled: its DisableKey in the Region (new key, new replica or existing key) waits for them. */
+function beforeDisableKey(ctx: PlannerContext, on: { keyName: string; region: string; keyId: string | null }, made: readonly string[]): void {
+  ctx.out.addDependencies(newKeyActionId('DisableKey', on.region, on.keyName), made);
+  if (on.keyId !== null) ctx.out.addDependencies(keyActionId('DisableKey', on.region, on.keyName, on.keyId), made);
 }
 
 /** RevokeGrant for each existing grant no wanted grant kept, after its replacement (the grantee keeps access throughout a change). */
@@ -123,13 +150,35 @@ function revokeUnkept(
   }
 }
 
-/** What must be done before the key in `region` accepts CreateGrant: it must exist and not be pending deletion or moving. */
+/**
+ * Whether the existing key in `region` is Disabled after this plan: Disabled now or pending deletion
+ * (CancelKeyDeletion leaves it Disabled), and no EnableKey of this plan brings it back.
+ */
+function staysDisabledIn(ctx: PlannerContext, key: DesiredKey, keyId: string, region: string, planned: readonly string[]): boolean {
+  const member = ctx.index.family(keyId)?.members.find((m) => m.region === region);
+  if (member === undefined) return false;
+  const disabledAfter = member.state === 'Disabled' || member.state === 'PendingDeletion' || member.state === 'PendingReplicaDeletion';
+  return disabledAfter && !planned.includes(keyActionId('EnableKey', region, key.keyName, keyId));
+}
+
+/** Why a grant cannot be made on a key that stays Disabled, and what to do about it. */
+export function disabledKeyReason(keyName: string, region: string, grantNames: readonly string[]): string {
+  return (
+    `CustomerMasterKeys.${keyName}.Grants: ${grantNames.join(', ')} cannot be made in ${region}: the key is Disabled and stays so ` +
+    `(Enabled: false), and KMS refuses CreateGrant on a disabled key (DisabledException). Nothing was changed. ` +
+    `To make the grant, set Enabled: true (the grant is made once the key is enabled), or make it in the same update that ` +
+    `sets Enabled: false on an enabled key (the grant is made before the key is disabled); otherwise remove it from Grants`
+  );
+}
+
+/** What must be done before the key in `region` accepts CreateGrant: it must exist, be Enabled, and not be pending deletion or moving. */
 function readinessOf(key: DesiredKey, ref: KeyRef, region: string, planned: readonly string[]): string[] {
   const { keyName } = key;
   const replicate = replicateActionId(key.primaryRegion, keyName, region);
   if (!('keyId' in ref)) return region === key.primaryRegion ? [ref.created] : [replicate];
   const { keyId } = ref;
-  const candidates = [keyActionId('CancelKeyDeletion', region, keyName, keyId), replicate];
+  // EnableKey: a Disabled key, or a restored one (CancelKeyDeletion leaves it Disabled), refuses CreateGrant.
+  const candidates = [keyActionId('CancelKeyDeletion', region, keyName, keyId), keyActionId('EnableKey', region, keyName, keyId), replicate];
   const move = planned.filter((id) => id.startsWith('UpdatePrimaryRegion:') && id.endsWith(`:${keyName}:${keyId}`));
   return deps(...candidates.filter((id) => planned.includes(id)), ...move);
 }

@@ -9,7 +9,7 @@
  * aliases and schedules them in any state. `RemovalPolicy: Retain` releases the
  * key instead: only the ownership tags go, the key and its aliases stay.
  */
-import { isOwnershipTagKey, OWNERSHIP_TAGS, removalSettingsOf } from '../ownership.ts';
+import { ADOPTABLE_BY_TAG, isOwnershipTagKey, OWNERSHIP_TAGS, removalSettingsOf } from '../ownership.ts';
 import type { ActualKey } from '../types.ts';
 import { isPendingDeletion, type KeyFamily } from './actualIndex.ts';
 import { aliasSlot } from './aliases.ts';
@@ -84,7 +84,10 @@ function removeKey(
   const settings = removalSettingsOf(member.tags, ctx.desired.defaultDeletionWindowInDays);
 
   if (settings.removalPolicy === 'Retain') {
-    const tagKeys = Object.keys(member.tags).filter(isOwnershipTagKey).sort(compare);
+    // A consent to adoption (AdoptableBy) is the owner's tag, not ours: a released key keeps it.
+    const tagKeys = Object.keys(member.tags)
+      .filter((tagKey) => isOwnershipTagKey(tagKey) && tagKey !== ADOPTABLE_BY_TAG)
+      .sort(compare);
     if (pending || tagKeys.length === 0) return null;
     out.onKey('UntagResource', region, keyName, keyId, dependsOn, { tagKeys });
     return null;

@@ -6,6 +6,8 @@
  * a generated policy ever holds is `kms:*` in the account-root statement the user opts into.
  * Lists are sorted, so a statement's `Action` is the list as it is.
  */
+import { DEFAULT_KMS_QUOTAS } from '../constants.ts';
+import { sortedUnique } from '../text/order.ts';
 import { kms } from './actionList.ts';
 
 /**
@@ -25,6 +27,8 @@ export const KEY_RESOURCE_ACTIONS = kms(
     'UntagResource UpdateAlias UpdateKeyDescription UpdatePrimaryRegion Verify VerifyMac',
 );
 export type KeyResourceAction = (typeof KEY_RESOURCE_ACTIONS)[number];
+
+const KEY_RESOURCE_SET: ReadonlySet<string> = new Set(KEY_RESOURCE_ACTIONS);
 
 /** Actions that use the key material. Administrators never get any of them. */
 export const CRYPTOGRAPHIC_ACTIONS = kms(
@@ -68,22 +72,31 @@ export const MANAGEMENT_ACTIONS = KEY_RESOURCE_ACTIONS.filter((action) => !KEY_U
  * resource's `Grants` (docs/behaviour.md §12); no condition narrows them here (the role calls
  * CreateGrant itself, so `kms:GrantIsForAWSResource` would refuse it, and the grant operations are
  * the user's choice): IAM scopes them to owned keys (template.yaml, docs/iam.md).
+ *
+ * Derived from the operations the product sends (the quota table, `DEFAULT_KMS_QUOTAS` in
+ * lib/constants.ts): those a key policy can authorise. A new key operation with its quota is in
+ * the execution role's statement without a line here; tests/policy/actions.test.ts lists it.
  */
-export const EXECUTION_ROLE_ACTIONS = kms(
-  'CancelKeyDeletion CreateAlias CreateGrant DeleteAlias DescribeKey DisableKey ' +
-    'DisableKeyRotation EnableKey EnableKeyRotation GetKeyPolicy GetKeyRotationStatus ' +
-    'ListGrants ListResourceTags PutKeyPolicy ReplicateKey RevokeGrant ScheduleKeyDeletion ' +
-    'TagResource UntagResource UpdateAlias UpdateKeyDescription UpdatePrimaryRegion',
-) satisfies readonly KeyResourceAction[];
+export const EXECUTION_ROLE_ACTIONS: readonly KeyResourceAction[] = sentOperations().filter((action): action is KeyResourceAction =>
+  KEY_RESOURCE_SET.has(action),
+);
 
 /**
  * What the execution role needs that no key policy can grant, so its IAM policy (template.yaml)
- * must: `kms:CreateKey`, `kms:ListKeys` and `kms:ListAliases` are IAM-only; `ReplicateKey` also
- * checks `kms:CreateKey` in the replica Region; and `CreateKey`/`ReplicateKey` check
- * `kms:TagResource` in an IAM policy for their `Tags` parameter (the key does not exist yet, so no
- * key policy can be consulted).
+ * must: the IAM-only operations it sends (`kms:CreateKey`, `kms:ListKeys` and `kms:ListAliases`:
+ * derived like {@link EXECUTION_ROLE_ACTIONS}); `ReplicateKey` also checks `kms:CreateKey` in the
+ * replica Region; and `CreateKey`/`ReplicateKey` check `kms:TagResource` in an IAM policy for their
+ * `Tags` parameter (the key does not exist yet, so no key policy can be consulted).
  */
-export const EXECUTION_ROLE_IAM_POLICY_ACTIONS = kms('CreateKey ListAliases ListKeys TagResource');
+export const EXECUTION_ROLE_IAM_POLICY_ACTIONS: readonly string[] = sortedUnique([
+  ...sentOperations().filter((action) => !KEY_RESOURCE_SET.has(action)),
+  'kms:TagResource',
+]);
+
+/** `kms:<Operation>` for every KMS operation the product sends (the Tagging API's GetResources is not KMS), sorted. */
+function sentOperations(): string[] {
+  return sortedUnique(Object.keys(DEFAULT_KMS_QUOTAS).flatMap((operation) => (operation === 'GetResources' ? [] : [`kms:${operation}`])));
+}
 
 /** Alias operations: authorised on the alias by IAM (resource `arn:<partition>:kms:*:<account>:alias/*`) and on the key by its key policy. */
 export const EXECUTION_ROLE_ALIAS_ACTIONS = kms('CreateAlias DeleteAlias UpdateAlias');

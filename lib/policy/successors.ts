@@ -10,14 +10,14 @@
  * policy (template.yaml's FunctionRole policy), and nothing is refused, so no rollback can be.
  */
 
-/** The path template.yaml gives FunctionRole by default (its `FunctionRolePath` parameter). */
+/** The path new deployments give FunctionRole (template.yaml's `FunctionRolePath`; empty keeps an existing role, no path). */
 export const FUNCTION_ROLE_PATH = '/multi-region-kms-keys/';
 
 /**
  * The `aws:PrincipalArn` patterns of the function role's successors: every role under the role's
  * path (its own ARN when it has no path: a role recreated under the same name), and every role under
- * template.yaml's default path, so that a function still running under a role without a path (a
- * deployment made before the path existed) prepares its keys for the role the default path gives.
+ * this fixed path, so that a function still running under a role without a path (an existing
+ * deployment that has not opted in) prepares its keys for a role under that path.
  */
 export function successorRolePatterns(executionRoleArn: string): string[] {
   const match = /^(arn:[^:]+:iam::\d{12}:role)(\/(?:[^/]+\/)*)([^/]+)$/.exec(executionRoleArn);

@@ -1,6 +1,6 @@
 /**
- * Reads what exists (DESIGN.md "Finding owned keys after a crash"): per Region, in parallel, every
- * alias and every key; the tags of every customer managed key, except those the Tagging API's index
+ * Reads what exists in one Region (DESIGN.md "Finding owned keys after a crash"; lib/reader/index.ts
+ * reads the Regions in parallel): every alias and every key; the tags of every customer managed key, except those the Tagging API's index
  * lists as foreign (lib/reader/tagIndex.ts; without the index, every key's); then, for the keys that are ours
  * (Owner or PreviousOwner tag) or that a wanted alias targets, DescribeKey, GetKeyPolicy and
  * GetKeyRotationStatus, and grants. Each key goes through those reads on its own (lib/reader/keyRead.ts);
@@ -23,13 +23,14 @@
 
 import { hasCode } from '../errors.ts';
 import { type AliasEntry, type KeyListEntry, type KmsApi, type KmsApiFactory, sendPage } from '../kmsApi.ts';
+import type { Log } from '../logger.ts';
 import type { MadeKeysView } from '../madeKeys.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';
-import { Pacer, pacedAttempt } from '../retry/pacer.ts';
+import { type Pacer, pacedAttempt } from '../retry/pacer.ts';
 import { DEFAULT_RETRY_TIMINGS, kmsRetryPolicy } from '../retry/policy.ts';
 import { withRetry } from '../retry/retry.ts';
 import { compare } from '../text/order.ts';
-import type { ActualAlias, ActualKey, ActualState, Owner } from '../types.ts';
+import type { ActualAlias, ActualKey, ActualState, Owner, RetiredGrants } from '../types.ts';
 import { isScpDenial } from './accessDenial.ts';
 import { type Limiter, limiter, mapLimit } from './concurrency.ts';
 import { type KeyRead, type KeyReadContext, type RegionRead, readKey, type UnreadableKey } from './keyRead.ts';
@@ -53,10 +54,14 @@ export interface ReadActualStateInput {
    * asked again (IAM changes propagate with a delay); default {@link IAM_PROPAGATION_MS}.
    */
   iamPropagationMs?: number;
+  /** Grants the previous properties named, looked for until they show (lib/reader/actualGrants.ts). */
+  expectedGrants?: RetiredGrants;
   /** Times retries; real time when absent. */
   clock?: Clock;
-  /** Epoch ms: no retry past it; a key KMS has not caught up with is read again until then (lib/retry/policy.ts). */
+  /** Epoch ms: no retry past it; a key KMS has not caught up with (or a grant the previous properties named) is read again until then (lib/retry/policy.ts). */
   deadline?: number;
+  /** Warnings of the read (a grant still not listed after the look); none when absent. */
+  log?: Log;
 }
 
 /** A Region whose KMS listings were denied: nothing in it was read. */
@@ -93,28 +98,26 @@ export const READ_CONCURRENCY_TOTAL = 96;
 /** Predefined aliases of AWS managed keys. */
 const AWS_MANAGED_ALIAS_PREFIX = 'alias/aws/';
 
-export async function readActualState(input: ReadActualStateInput): Promise<ReadResult> {
-  const pacer = input.pacer ?? new Pacer();
-  const clock = input.clock ?? systemClock;
-  const global = limiter(READ_CONCURRENCY_TOTAL);
-  const perRegion = await Promise.all(input.regions.map((region) => readRegion(input.kms(region), input, pacer, clock, global)));
-  const grants = perRegion.flatMap((r) => r.grants ?? []);
-  return {
-    keys: perRegion.flatMap((r) => r.keys),
-    aliases: perRegion.flatMap((r) => r.aliases),
-    deniedRegions: perRegion.flatMap((r) => (r.denied === null ? [] : [{ region: r.region, message: r.denied }])),
-    unreadableKeys: perRegion.flatMap((r) => r.unreadable),
-    ...(grants.length === 0 ? {} : { grants }),
-  };
+/** What one Region's read shares with the other Regions' of the same read. */
+export interface RegionReadShared {
+  /** Shared with the executor. */
+  pacer: Pacer;
+  clock: Clock;
+  /** The slots of all Regions (`READ_CONCURRENCY_TOTAL`). */
+  global: Limiter;
 }
 
-async function readRegion(
-  api: KmsApi,
-  input: ReadActualStateInput,
-  pacer: Pacer,
-  clock: Clock,
-  global: Limiter,
-): Promise<ActualState & { region: string; denied: string | null; unreadable: UnreadableKey[] }> {
+/** One Region's read: its listings, what it holds (or `denied`), each key read on its own. */
+export interface RegionResult extends ActualState {
+  region: string;
+  /** KMS's answer when the Region's listings were denied: nothing in it was read. */
+  denied: string | null;
+  /** Keys under an alias the properties name whose tags may not be read (lib/reader/keyRead.ts). */
+  unreadable: UnreadableKey[];
+}
+
+/** Reads one Region: aliases and keys listed, then the keys that may be ours each read by `readKey`. */
+export async function readRegion(api: KmsApi, input: ReadActualStateInput, { pacer, clock, global }: RegionReadShared): Promise<RegionResult> {
   const region = api.region;
   const read = regionRead(region, { deadline: input.deadline, iamPropagationMs: input.iamPropagationMs ?? IAM_PROPAGATION_MS }, pacer, clock, global);
   const { listed: listedKeys, index: indexRead } = listKeysWithIndex(
@@ -132,7 +135,11 @@ async function readRegion(
     return { region, keys: [], aliases: [], denied: error.message, unreadable: [] };
   }
   const wantedNames = new Set(input.aliasNames);
-  const all = await readKeys({ api, read, input, aliases, listed, wantedNames, indexRead });
+  const keys = keysToRead({ api, read, input, aliases, listed, wantedNames });
+  const each = (ids: string[]) => mapLimit(ids, READ_CONCURRENCY_PER_REGION, (keyId) => readKey(keys.context, keyId));
+  // The direct reads go out at once; the others once the index has said which keys it spares.
+  const [directly, others] = await Promise.all([each(keys.direct), indexRead.then((index) => each(keys.afterIndex(index)))]);
+  const all = [...directly, ...others];
   const reads = all.filter((r): r is KeyRead & { key: ActualKey } => r.key !== null).sort((a, b) => compare(a.key.keyId, b.key.keyId));
   const actualKeys = reads.map((r) => r.key);
   const actualAliases = keptAliases(region, aliases, wantedNames, new Set(actualKeys.map((k) => k.keyId)));
@@ -180,11 +187,19 @@ interface RegionListing {
   aliases: AliasEntry[];
   listed: KeyListEntry[];
   wantedNames: ReadonlySet<string>;
-  indexRead: Promise<TagIndex>;
 }
 
-/** Reads the keys that may be ours or that a wanted alias targets (lib/reader/keyRead.ts); the others are left. */
-async function readKeys({ api, read, input, aliases, listed, wantedNames, indexRead }: RegionListing): Promise<KeyRead[]> {
+/** The keys of a Region to read (lib/reader/keyRead.ts): may be ours or a wanted alias targets them. */
+interface KeysToRead {
+  context: KeyReadContext;
+  /** Read whatever the index says, at once. */
+  direct: string[];
+  /** The others, once the index has said which keys it spares. */
+  afterIndex: (index: TagIndex) => string[];
+}
+
+/** Which keys `readRegion` reads, and with what; the others are left. */
+function keysToRead({ api, read, input, aliases, listed, wantedNames }: RegionListing): KeysToRead {
   const region = api.region;
   const targeted = (entries: AliasEntry[]) => new Set(entries.flatMap((a) => (a.targetKeyId === null ? [] : [a.targetKeyId])));
   const awsManaged = targeted(aliases.filter((a) => a.aliasName.startsWith(AWS_MANAGED_ALIAS_PREFIX)));
@@ -205,14 +220,18 @@ async function readKeys({ api, read, input, aliases, listed, wantedNames, indexR
     arns: new Map(listed.map((k) => [k.keyId, k.arn])),
     // Policy, rotation and grants are compared only when the request wants keys (not a Delete).
     details: input.aliasNames.length > 0,
+    ...(input.expectedGrants === undefined ? {} : { expectedGrants: input.expectedGrants }),
+    grantWait: {
+      clock: input.clock ?? systemClock,
+      ...(input.deadline === undefined ? {} : { deadline: input.deadline }),
+      ...(input.log === undefined ? {} : { log: input.log }),
+    },
   };
-  const each = (ids: string[]) => mapLimit(ids, READ_CONCURRENCY_PER_REGION, (keyId) => readKey(context, keyId));
-  // The direct reads go out at once; the others once the index has said which keys it spares.
-  const [directly, others] = await Promise.all([
-    each([...direct].filter(readable)),
-    indexRead.then((index) => each([...keyIds].filter((keyId) => readable(keyId) && !direct.has(keyId) && mustReadTags(keyId, index, input.owner)))),
-  ]);
-  return [...directly, ...others];
+  return {
+    context,
+    direct: [...direct].filter(readable),
+    afterIndex: (index) => [...keyIds].filter((keyId) => readable(keyId) && !direct.has(keyId) && mustReadTags(keyId, index, input.owner)),
+  };
 }
 
 /** Target key id → alias, for the aliases whose names the properties give. */

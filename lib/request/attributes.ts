@@ -8,7 +8,7 @@
 
 import { MAX_RESPONSE_BYTES } from '../constants.ts';
 import { ValidationError } from '../errors.ts';
-import { worstCaseSkippedRegions } from '../reader/deniedRegions.ts';
+import { worstCaseSkippedRegions } from '../reader/index.ts';
 import { byKey, sortedUnique } from '../text/order.ts';
 import type { DesiredKey, DesiredState, ResourceContext } from '../types.ts';
 import { addGrantAttributes, type GrantIdMap, placeholderGrantIds } from './grantAttributes.ts';

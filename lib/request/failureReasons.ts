@@ -19,6 +19,11 @@ export function configurationReason(problems: string[]): string {
   return `Function configuration: ${problems.join('; ')}`;
 }
 
+/** The request was not verified as CloudFormation's (lib/request/gate.ts): nothing was read or changed. */
+export function unverifiedReason(why: string): string {
+  return `Request refused, nothing was changed: ${why}.`;
+}
+
 /** The plan was refused before anything was executed. */
 export function refusalReason(refusals: Refusal[]): string {
   const texts = refusals.map((r) => `${r.keyName}${r.region === null ? '' : ` (${r.region})`}: ${r.reason}`);

@@ -11,11 +11,11 @@ import type { KmsApiFactory } from '../kmsApi.ts';
 import type { Log } from '../logger.ts';
 import { MadeKeys } from '../madeKeys.ts';
 import { plan } from '../planner/index.ts';
-import { type PlanInput, readForPlan } from '../reader/readForPlan.ts';
+import { type PlanInput, readForPlan } from '../reader/index.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer } from '../retry/pacer.ts';
 import { MAX_RECONCILE_PASSES, REREAD_PAUSE_MS } from '../retry/policy.ts';
-import type { ActionOutcome, DesiredState, Plan, ResourceContext } from '../types.ts';
+import type { ActionOutcome, DesiredState, Plan, ResourceContext, RetiredGrants } from '../types.ts';
 import { buildAttributes, grantIdsOf } from './attributes.ts';
 import { executionFailureReason, RESUME_ADVICE, refusalReason } from './failureReasons.ts';
 import { countByRegionAndKind, executionCounts } from './outcomeCounts.ts';
@@ -53,6 +53,8 @@ export interface ReconcileRequest {
    * null: some properties could not be read, and the reader reads every key's tags.
    */
   tagIndexAliasNames: readonly string[] | null;
+  /** Grants the previous properties named that the keys no longer want (lib/desired/grants.ts): looked for until KMS lists them. */
+  expectedGrants?: RetiredGrants;
 }
 
 /** Read → plan → execute, up to `MAX_RECONCILE_PASSES` times while every failure was transient. */
@@ -67,12 +69,14 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   // Keys made or changed by this request, across passes: KMS may not list or find them yet.
   const madeKeys = deps.madeKeys ?? new MadeKeys();
   const tagIndex = tagIndexAliasNames === null ? null : { directAliasNames: tagIndexAliasNames, log };
+  const expected = request.expectedGrants && { expectedGrants: request.expectedGrants };
+  const readInput = { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline, ...expected, ...iamOf(deps) };
 
   for (let pass = 1; pass <= MAX_RECONCILE_PASSES; pass++) {
     progress.startPass(`reading the actual state (pass ${pass})`);
     let read: PlanInput;
     try {
-      read = await readForPlan(desired, { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline, ...iamOf(deps) }, { deadline, clock, log });
+      read = await readForPlan(desired, { ...readInput, log });
     } catch (error) {
       if (error instanceof AccessDeniedError) return accessDeniedResult(error, pass, log);
       // A read KMS has not caught up with (a listed key still answering NotFound): read again, or say so.
@@ -88,15 +92,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     if (current.actions.length === 0) return succeeded(desired, current, [], context, returnAttributes, skipped);
 
     progress.phase = `executing the plan (pass ${pass})`;
-    const result = await execute(current, {
-      kms,
-      pacer,
-      deadline,
-      clock,
-      madeKeys,
-      onOutcome: (outcome) => progress.record(outcome),
-      log,
-    });
+    const result = await execute(current, { kms, pacer, deadline, clock, madeKeys, onOutcome: (outcome) => progress.record(outcome), log });
     log.info('executed', { pass, ...executionCounts(result) });
 
     last = { planned: current.actions.length, outcomes: result.outcomes };

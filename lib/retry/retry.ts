@@ -7,8 +7,8 @@
 import { AwsServiceError } from '../errors.ts';
 import type { Clock } from './clock.ts';
 
-/** Codes KMS, the Tagging API (`ThrottledException`) or the SDK use for a request refused for rate: nothing happened. */
-const THROTTLING_CODES = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
+/** Codes KMS, the Tagging API (`ThrottledException`), CloudFormation (`Throttling`) or the SDK use for a request refused for rate: nothing happened. */
+const THROTTLING_CODES = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
 
 export function isThrottlingCode(code: string): boolean {
   return THROTTLING_CODES.has(code);

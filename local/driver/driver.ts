@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type CheckedAnswer, checkAnswer } from './checks.ts';
+import { createStackEventLog, type StackEventLog } from './cloudFormation.ts';
 import { type BuildEventInput, buildEvent, type CustomResourceEvent, type RequestType } from './events.ts';
 import { type ChildExit, type InvokeOptions, invokeHandler } from './invoke.ts';
 import { type ReceivedPut, type ResponseServer, startResponseServer } from './responseServer.ts';
@@ -18,6 +19,12 @@ export type DriverOptions = Omit<InvokeOptions, 'onSpawn' | 'awsRequestId'> & {
    * eventually consistent emulator catch up as AWS does between requests. Default 0.
    */
   requestGapMs?: number;
+  /**
+   * Play CloudFormation for the function's request verification (`cloudFormation.ts`): record each
+   * request's stack events on the emulator at `endpointUrl`. Default: on whenever `endpointUrl` is
+   * set. Without it the function runs with `REQUEST_VERIFICATION=off`, set explicitly.
+   */
+  playCloudFormation?: boolean;
 };
 
 /** Per-delivery options. */
@@ -26,6 +33,8 @@ export interface DeliverOptions {
   /** Lambda's request id; an asynchronous retry of the same event keeps it. */
   awsRequestId?: string;
   timeoutMs?: number;
+  /** false: CloudFormation is not carrying out this request (a forged event): record no stack event. Default true. */
+  recordStackEvents?: boolean;
 }
 
 /** The result of one delivery: the checked answer plus how the invocation went. */
@@ -49,6 +58,8 @@ export interface RequestResult extends CheckedAnswer {
 export interface Driver {
   readonly responses: ResponseServer;
   readonly options: DriverOptions;
+  /** The stack events the driver records as CloudFormation; null when it does not play CloudFormation. */
+  readonly stackEvents: StackEventLog | null;
   /** Builds an event with a freshly issued ResponseURL. */
   event(input: Omit<BuildEventInput, 'responseUrl' | 'requestId'> & { requestId?: string }): CustomResourceEvent;
   /** Delivers `event` once to a fresh child process and checks the answer. */
@@ -61,9 +72,16 @@ export interface Driver {
 export async function createDriver(options: DriverOptions = {}): Promise<Driver> {
   const ownServer = options.responseServer === undefined;
   const responses = options.responseServer ?? (await startResponseServer());
+  const stackEvents = options.endpointUrl !== undefined && options.playCloudFormation !== false ? createStackEventLog(options.endpointUrl) : null;
+  // The response server on loopback is the local stand-in for CloudFormation's bucket: trusted explicitly.
+  const verificationEnv: Record<string, string> = {
+    TRUSTED_RESPONSE_HOSTS: `127.0.0.1:${responses.port}`,
+    ...(stackEvents === null ? { REQUEST_VERIFICATION: 'off' } : {}),
+  };
   return {
     responses,
     options,
+    stackEvents,
     event(input) {
       const requestId = input.requestId ?? randomUUID();
       const responseUrl = responses.issueUrl(input.resource.stackId, input.resource.logicalResourceId, requestId);
@@ -71,16 +89,21 @@ export async function createDriver(options: DriverOptions = {}): Promise<Driver>
     },
     async deliver(event, deliverOptions = {}) {
       const before = responses.putsFor(event.ResponseURL).length;
-      const { responseServer: _server, ...invokeOptions } = options;
+      const { responseServer: _server, playCloudFormation: _play, ...invokeOptions } = options;
+      const recorded = stackEvents !== null && deliverOptions.recordStackEvents !== false;
+      if (recorded) await stackEvents.begin(event);
       const invocation = await invokeHandler(event, {
         ...invokeOptions,
+        env: { ...verificationEnv, ...invokeOptions.env },
         ...(deliverOptions.timeoutMs === undefined ? {} : { timeoutMs: deliverOptions.timeoutMs }),
         onSpawn: deliverOptions.onSpawn,
         awsRequestId: deliverOptions.awsRequestId,
       });
       const puts = responses.putsFor(event.ResponseURL).slice(before);
+      const checked = checkAnswer(event, puts, invocation.exit);
+      if (recorded) stackEvents.answered(event, checked.status, checked.physicalResourceId);
       return {
-        ...checkAnswer(event, puts, invocation.exit),
+        ...checked,
         requestType: event.RequestType,
         event,
         exit: invocation.exit,

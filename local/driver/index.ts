@@ -4,6 +4,7 @@
  * and CloudFormation's checks on every answer.
  */
 export { type CheckedAnswer, checkAnswer, MAX_PHYSICAL_RESOURCE_ID_BYTES } from './checks.ts';
+export { createStackEventLog, type StackEventLog, type StackEventRecord } from './cloudFormation.ts';
 export { createDriver, type DeliverOptions, type Driver, type DriverOptions, type RequestResult } from './driver.ts';
 export { DriverError, TemplateError, type TemplateLocation } from './errors.ts';
 export { type BuildEventInput, buildEvent, type CustomResourceEvent, type RequestType, type ResourceAddress } from './events.ts';

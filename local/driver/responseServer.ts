@@ -114,6 +114,8 @@ export async function startResponseServer(options: { port?: number } = {}): Prom
       return `${base}${path}${query}`;
     },
     putsFor(responseUrl) {
+      // A forged event may carry anything as its ResponseURL: what is not a URL was never issued.
+      if (!URL.canParse(responseUrl)) return [];
       return [...(issued.get(new URL(responseUrl).pathname)?.puts ?? [])];
     },
     strayPuts: () => [...stray],

@@ -122,16 +122,18 @@ function keyProperties(input: Input, multiRegionKeyType: 'PRIMARY' | 'REPLICA' |
 /**
  * ReplicateKey: kms:ReplicateKey on the primary (its key policy), and — "kms:CreateKey in an IAM
  * policy in the replica Region", plus kms:TagResource there when the request has Tags (ReplicateKey
- * API reference, "Required permissions"). Where AWS is silent the pessimistic reading: the
- * replica-side CreateKey carries no request tags, and the replica-side TagResource must be allowed
- * both with and without them; both are checked against the replica's own key policy.
+ * API reference, "Required permissions"; Developer Guide on replicating multi-Region keys: "Include
+ * this permission in an IAM policy in the replica Region"). Both replica-side checks are made on the
+ * IAM policy alone: the replica does not exist yet, so no key policy is consulted (not even the
+ * Policy the request gives it). Where AWS is silent the pessimistic reading: the replica-side
+ * CreateKey carries no request tags, and the replica-side TagResource must be allowed both with and
+ * without them.
  */
 const replicateKey: AuthorisationRule = ({ state, region, input }) => {
   const primary = peekKey(state, region, str(input, 'KeyId'));
   const replicaRegion = str(input, 'ReplicaRegion');
   if (!primary || replicaRegion === undefined || !state.isEnabled(replicaRegion)) return [];
   const checks = [onKey(state, 'ReplicateKey', region, primary, { 'kms:ReplicaRegion': replicaRegion })];
-  const replicaPolicy = str(input, 'Policy') ?? defaultKeyPolicy(state.partition(replicaRegion), state.accountId);
   const replicaProperties: Context = { ...keyProperties({ KeySpec: primary.shared.spec, KeyUsage: primary.shared.usage }, 'REPLICA') };
   checks.push(onStar('CreateKey', replicaRegion, replicaProperties));
   const tags = requestTags(input);
@@ -140,7 +142,9 @@ const replicateKey: AuthorisationRule = ({ state, region, input }) => {
       action: 'kms:TagResource',
       region: replicaRegion,
       resource: keyArn(state.partition(replicaRegion), replicaRegion, state.accountId, primary.shared.keyId),
-      keyPolicy: replicaPolicy,
+      // The identity policy decides: a key policy that only delegates to the account (KMS's default),
+      // never the Policy the request gives the replica (the policy evaluator needs one on a key ARN).
+      keyPolicy: defaultKeyPolicy(state.partition(replicaRegion), state.accountId),
     };
     checks.push({ ...replica, context: { ...replicaProperties, ...tags } }, { ...replica, context: replicaProperties });
   }

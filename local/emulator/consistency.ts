@@ -11,10 +11,15 @@
  * - ListKeys omits a new key, ListAliases shows an alias as it was before a write, and
  *   ListResourceTags shows a key's tags as they were before a TagResource/UntagResource, each for a
  *   random time up to `consistencyDelayMs` after the write.
+ * - a grant made by CreateGrant is fresh the same way: ListGrants omits it for a random time up to
+ *   `consistencyDelayMs`, and RevokeGrant of it answers NotFoundException with probability ½ until
+ *   `consistencyDelayMs` has passed. KMS: "When you create, retire, or revoke a grant, there might be
+ *   a brief delay, usually less than five minutes, until the grant is available throughout AWS KMS"
+ *   (CreateGrant and RevokeGrant API references).
  * Keys seeded through the control API are never fresh (they stand for keys made long ago).
  */
 import { faults } from './errors.ts';
-import type { AliasRecord, EmulatorState, KeyRecord, Lag } from './state.ts';
+import type { AliasRecord, EmulatorState, GrantRecord, KeyRecord, Lag } from './state.ts';
 
 /** A lag of at most `consistencyDelayMs`, drawn from the realism dice. */
 function lagUntil(state: EmulatorState): number {
@@ -104,4 +109,26 @@ export function listedTags(state: EmulatorState, key: KeyRecord): Map<string, st
 /** The key's tags as `aws:ResourceTag/*` sees them now (`tagPropagationMs` after a change). */
 export function authorisationTags(state: EmulatorState, key: KeyRecord): Map<string, string> {
   return stillLagging(state, key.authTagsLag) ? key.authTagsLag.shown : key.tags;
+}
+
+/** Marks a grant just made by CreateGrant as fresh: not listed yet, and its revocation may miss it. */
+export function markGrantFresh(state: EmulatorState, grant: GrantRecord): void {
+  if (state.config.consistencyDelayMs <= 0) return;
+  grant.freshUntil = state.now() + state.config.consistencyDelayMs;
+  grant.listedFrom = lagUntil(state);
+}
+
+/** Whether ListGrants shows the grant yet. */
+export function isGrantListed(state: EmulatorState, grant: GrantRecord): boolean {
+  return grant.listedFrom === undefined || state.now() >= grant.listedFrom;
+}
+
+/** NotFoundException (the message RevokeGrant gives an unknown grant) with probability ½ while the grant is fresh. */
+export function checkGrantFresh(state: EmulatorState, grant: GrantRecord, notFound: () => Error): void {
+  if (grant.freshUntil === undefined) return;
+  if (state.now() >= grant.freshUntil) {
+    delete grant.freshUntil;
+    return;
+  }
+  if (state.realismRandom() < 0.5) throw notFound();
 }

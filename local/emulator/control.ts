@@ -4,6 +4,7 @@
  * fields are errors, so a typo in a test does not silently configure nothing.
  */
 
+import { recordStackEvents, type StackEventInput } from './cloudFormation.ts';
 import type { Emulator, ResetOverrides } from './emulator.ts';
 import { ALLOWED_USAGES } from './keySpecs.ts';
 import { KEY_SPECS, KEY_USAGES, type KeySpec, type KeyUsage } from './kmsFacts.ts';
@@ -224,6 +225,18 @@ function snapshot(state: EmulatorState): unknown {
   return { keys, aliases };
 }
 
+/** The driver playing CloudFormation: append events (oldest first) to a stack, registering it on first use. */
+function stackEvents(emulator: Emulator, body: Body): unknown {
+  allowOnly(body, ['stackId', 'events']);
+  if (typeof body.stackId !== 'string') throw new ControlError('stackId is required');
+  if (!Array.isArray(body.events) || body.events.some((e) => typeof e !== 'object' || e === null)) throw new ControlError('events must be a list of objects');
+  try {
+    return { events: recordStackEvents(emulator.state, body.stackId, body.events as StackEventInput[]) };
+  } catch (error) {
+    throw new ControlError((error as Error).message);
+  }
+}
+
 function advance(emulator: Emulator, body: Body): unknown {
   allowOnly(body, ['days']);
   const days = number(body, 'days', 0);
@@ -256,6 +269,8 @@ export function handleControl(emulator: Emulator, method: string, path: string, 
         emulator.state.counts = emptyCounts();
         emulator.state.calls = [];
         return { status: 200, body: { ok: true } };
+      case 'POST /__emulator/stack-events':
+        return { status: 200, body: stackEvents(emulator, body) };
       case 'POST /__emulator/advance-time':
         return { status: 200, body: advance(emulator, body) };
       default:

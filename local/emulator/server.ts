@@ -1,7 +1,8 @@
 /**
  * HTTP and protocol: KMS JSON 1.1 at `POST /` (`X-Amz-Target: TrentService.<Op>`), the Resource
  * Groups Tagging API's GetResources there too (`ResourceGroupsTaggingAPI_20170126.GetResources`), the Account
- * API's REST-JSON `POST /listRegions`, and the control API under `/__emulator/`. The Region of a
+ * API's REST-JSON `POST /listRegions`, CloudFormation's `DescribeStackEvents` (AWS Query: a
+ * form-encoded `POST /`, `cloudFormation.ts`), and the control API under `/__emulator/`. The Region of a
  * request comes from its SigV4 credential scope; signatures are not verified.
  *
  * Per KMS/Account request: count it, wait the injected latency, roll the fault dice (500 without
@@ -14,6 +15,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listRegions } from './account.ts';
 import { authorise } from './authorisation.ts';
 import { checksFor } from './authorisationRules.ts';
+import { describeStackEvents, queryErrorBody } from './cloudFormation.ts';
 import { handleControl } from './control.ts';
 import type { Emulator } from './emulator.ts';
 import { faults, KmsFault } from './errors.ts';
@@ -178,6 +180,32 @@ async function handleAccount(emulator: Emulator, req: IncomingMessage, res: Serv
   send(res, 200, 'application/json', JSON.stringify(output));
 }
 
+/** CloudFormation (AWS Query): `Action=DescribeStackEvents`; counted, latency and faults like the others. */
+async function handleCloudFormation(emulator: Emulator, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+  const params = new URLSearchParams(body.toString('utf8'));
+  const action = params.get('Action') ?? '';
+  const region = regionOfRequest(req.headers.authorization);
+  const decision = await admit(emulator, region ?? 'unknown', action);
+  const fail = (fault: KmsFault) => {
+    const { status, body: xml } = queryErrorBody(fault);
+    send(res, status, 'text/xml', xml);
+  };
+  if (decision === 'error5xx') return fail(faults.internal());
+  let xml: string;
+  try {
+    if (region === null) throw new KmsFault('MissingAuthenticationToken', 'Missing Authentication Token', 403);
+    if (!emulator.state.isEnabled(region)) throw new KmsFault('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+    if (action !== 'DescribeStackEvents') throw new KmsFault('InvalidAction', `Could not find operation ${action} for version 2010-05-15`);
+    xml = await describeStackEvents(emulator.state, region, params);
+  } catch (error) {
+    if (!(error instanceof KmsFault)) throw error;
+    if (decision === 'drop') return void req.socket.destroy();
+    return fail(error);
+  }
+  if (decision === 'drop') return void req.socket.destroy();
+  send(res, 200, 'text/xml', xml);
+}
+
 /** The request listener of the emulator's HTTP server. */
 export function requestListener(emulator: Emulator): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
@@ -195,6 +223,8 @@ export function requestListener(emulator: Emulator): (req: IncomingMessage, res:
         return send(res, answer.status, 'application/json', JSON.stringify(answer.body));
       }
       if (req.method === 'POST' && path === '/listRegions') return handleAccount(emulator, req, res, body);
+      const form = String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+      if (req.method === 'POST' && path === '/' && form) return handleCloudFormation(emulator, req, res, body);
       if (req.method === 'POST' && path === '/') return handleKms(emulator, req, res, body);
       return send(res, 404, 'application/json', JSON.stringify({ message: `Not found: ${req.method} ${path}` }));
     })().catch((error: unknown) => {

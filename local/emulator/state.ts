@@ -84,6 +84,10 @@ export interface GrantRecord {
   operations: string[];
   constraints: { EncryptionContextSubset?: Record<string, string>; EncryptionContextEquals?: Record<string, string> } | null;
   creationDate: number;
+  /** Field realism: until then RevokeGrant of the grant may answer NotFoundException (`consistency.ts`). */
+  freshUntil?: number;
+  /** Field realism: ListGrants omits the grant until then. */
+  listedFrom?: number;
 }
 
 export interface AliasRecord {
@@ -146,6 +150,24 @@ export function defaultCallerArn(accountId: string): string {
 }
 
 /** The account's keys, aliases, principals, clock, settings and counters. */
+/** One stack event (`cloudFormation.ts`). */
+export interface EmulatorStackEvent {
+  eventId: string;
+  logicalResourceId: string;
+  physicalResourceId: string;
+  resourceType: string;
+  resourceStatus: string;
+  resourceStatusReason?: string;
+  timestamp: number;
+}
+
+/** A stack whose events the driver registered. */
+export interface EmulatorStack {
+  stackId: string;
+  stackName: string;
+  events: EmulatorStackEvent[];
+}
+
 export class EmulatorState {
   accountId: string;
   regions: string[];
@@ -163,6 +185,8 @@ export class EmulatorState {
   aliasLag = new Map<string, Map<string, Lag<AliasRecord | null>>>();
   /** Dice of field realism (fresh keys, listing lag), seeded apart from the fault dice. */
   realismRandom: () => number = Math.random;
+  /** CloudFormation stacks the driver plays, by StackId, with their events oldest first (`cloudFormation.ts`). */
+  stacks = new Map<string, EmulatorStack>();
   private clockOffsetMs = 0;
 
   constructor(accountId: string, regions: string[], config: EmulatorConfig) {

@@ -8,7 +8,7 @@ import { placementWarnings } from '../../lib/desired/warnings.ts';
 import type { KmsApiFactory } from '../../lib/kmsApi.ts';
 import { plan } from '../../lib/planner/index.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
-import { aliasNamesOf } from '../../lib/reader/tagIndex.ts';
+import { aliasNamesOf } from '../../lib/reader/index.ts';
 import { type AccountRegion, enabledRegionsOf } from '../../lib/regions.ts';
 import type { ActualState, DesiredState, Plan, ResourceContext, ResourceProperties } from '../../lib/types.ts';
 import { type ExecutionRole, executionRoleFromPolicies, placeholderRoleArn } from './executionRole.ts';

@@ -1,5 +1,5 @@
 /**
- * The actual state, read Region by Region through the product's own reader (lib/reader/actualState.ts)
+ * The actual state, read Region by Region through the product's own reader (lib/reader/index.ts)
  * over a read-only KMS, so that a Region whose KMS denies access (an SCP's Region deny) is skipped
  * and reported when no desired key lives there, as the function does (docs/behaviour.md §4), and
  * names the Region when one does.
@@ -7,7 +7,7 @@
 
 import { KmsError } from '../../lib/errors.ts';
 import type { KmsApi, KmsApiFactory } from '../../lib/kmsApi.ts';
-import { readActualState } from '../../lib/reader/actualState.ts';
+import { readActualState } from '../../lib/reader/index.ts';
 import { Pacer } from '../../lib/retry/pacer.ts';
 import type { ActualState, DesiredState } from '../../lib/types.ts';
 

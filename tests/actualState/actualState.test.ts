@@ -1,6 +1,7 @@
 import type { KmsApi, KmsApiFactory, ListOptions } from '../../lib/kmsApi.ts';
 import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
-import { READ_CONCURRENCY_PER_REGION, READ_CONCURRENCY_TOTAL, readActualState } from '../../lib/reader/actualState.ts';
+import { READ_CONCURRENCY_PER_REGION, READ_CONCURRENCY_TOTAL } from '../../lib/reader/actualState.ts';
+import { readActualState } from '../../lib/reader/index.ts';
 import { Pacer } from '../../lib/retry/pacer.ts';
 import { FakeKms, kmsErrors } from '../support/fakeKmsApi.ts';
 import { VirtualClock } from '../support/virtualClock.ts';

@@ -7,7 +7,7 @@ import { KmsError } from '../../lib/errors.ts';
 import type { KmsApi, KmsApiFactory } from '../../lib/kmsApi.ts';
 import { MadeKeys } from '../../lib/madeKeys.ts';
 import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
-import { readActualState } from '../../lib/reader/actualState.ts';
+import { readActualState } from '../../lib/reader/index.ts';
 import { Pacer } from '../../lib/retry/pacer.ts';
 import { FakeKms, kmsErrors } from '../support/fakeKmsApi.ts';
 import { VirtualClock } from '../support/virtualClock.ts';

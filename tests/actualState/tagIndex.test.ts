@@ -6,7 +6,7 @@
 import { TaggingApiError } from '../../lib/errors.ts';
 import { type KmsApi, type KmsApiFactory, sendPage } from '../../lib/kmsApi.ts';
 import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
-import { readActualState } from '../../lib/reader/actualState.ts';
+import { readActualState } from '../../lib/reader/index.ts';
 import { mustReadTags } from '../../lib/reader/tagIndex.ts';
 import { Pacer } from '../../lib/retry/pacer.ts';
 import type { TagMap } from '../../lib/types.ts';

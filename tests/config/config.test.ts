@@ -14,7 +14,15 @@ describe('Function: readConfig', () => {
 
     // Assess
     expect(reading).toEqual({
-      config: { region: 'eu-west-1', executionRoleArn: ROLE, kmsQuotas: { CreateKey: 50 }, deadlineMarginMs: 45_000, logLevel: 'debug' },
+      config: {
+        region: 'eu-west-1',
+        executionRoleArn: ROLE,
+        kmsQuotas: { CreateKey: 50 },
+        deadlineMarginMs: 45_000,
+        logLevel: 'debug',
+        requestVerification: true,
+        trustedResponseHosts: [],
+      },
       problems: [],
     });
   });
@@ -106,5 +114,29 @@ describe('Function: readConfig (LOG_LEVEL)', () => {
     expect(read({ LOG_LEVEL: 'chatty' }).config.logLevel).toBe('info');
     expect(read({}).config.logLevel).toBe('info');
     expect(read({ POWERTOOLS_LOG_LEVEL: 'warn', LOG_LEVEL: 'debug' }).config.logLevel).toBe('warn');
+  });
+});
+
+describe('Function: readConfig (REQUEST_VERIFICATION, TRUSTED_RESPONSE_HOSTS)', () => {
+  it('verifies requests unless REQUEST_VERIFICATION is explicitly off; a typo is a problem, never off', () => {
+    // Act & Assess
+    expect(read({}).config.requestVerification).toBe(true);
+    expect(read({ REQUEST_VERIFICATION: 'on' }).config.requestVerification).toBe(true);
+    expect(read({ REQUEST_VERIFICATION: 'OFF' }).config.requestVerification).toBe(false);
+    const typo = read({ REQUEST_VERIFICATION: 'false' });
+    expect(typo.config.requestVerification).toBe(true);
+    expect(typo.problems).toEqual(['REQUEST_VERIFICATION must be "on" or "off", got "false"']);
+  });
+
+  it('reads TRUSTED_RESPONSE_HOSTS as host or host:port entries, none by default', () => {
+    // Act & Assess
+    expect(read({}).config.trustedResponseHosts).toEqual([]);
+    expect(read({ TRUSTED_RESPONSE_HOSTS: '127.0.0.1:4567, Responses.Internal' }).config.trustedResponseHosts).toEqual([
+      '127.0.0.1:4567',
+      'responses.internal',
+    ]);
+    const wrong = read({ TRUSTED_RESPONSE_HOSTS: 'https://evil.example/,ok.example' });
+    expect(wrong.config.trustedResponseHosts).toEqual(['ok.example']);
+    expect(wrong.problems).toEqual([expect.stringContaining('"https://evil.example/"')]);
   });
 });

@@ -83,7 +83,8 @@ describe('End to end: the lifecycle under the execution role policy of template.
   it('adopts a key made elsewhere and deletes the stack, every request authorised', async () => {
     // Prepare: a key somebody else made, whose default policy delegates to IAM (the AdoptExistingKeys statement)
     const stack = newStack();
-    const foreign = await control().seedKey({ region: 'us-east-1', aliasName: 'alias/cmk-legacy' });
+    const offered = { 'MultiRegionKmsKeys:AdoptableBy': stack.resource.stackId.split('/')[1]! };
+    const foreign = await control().seedKey({ region: 'us-east-1', aliasName: 'alias/cmk-legacy', tags: offered });
     const base = { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: { 'cmk-new': { Region: 'us-east-1' } } };
     const adopting = { ...base, AdoptExistingKeys: true, CustomerMasterKeys: { ...base.CustomerMasterKeys, 'cmk-legacy': { Region: 'us-east-1' } } };
 

@@ -19,6 +19,8 @@ import { startEmulator } from '../../local/emulator/index.ts';
 
 const ACCOUNT_ID = DEFAULT_IDENTITY.accountId;
 const PREFIX = 'MultiRegionKmsKeys:';
+/** The owner's consent to adoption (not an ownership tag of ours: a release keeps it). */
+const ADOPTABLE_BY = `${PREFIX}AdoptableBy`;
 /** An Organizations SCP that makes a Create fail half-way: CreateKey denied in us-west-2 only. */
 const DENY_CREATE_KEY_IN_US_WEST_2 = {
   Version: '2012-10-17',
@@ -191,9 +193,10 @@ describe('End to end: nothing is destroyed by accident', () => {
   });
 
   describe('adoption (AdoptExistingKeys)', () => {
-    /** A hand-made key with alias `alias/<name>` in us-east-1, and how it looks before adoption. */
-    const seed = async (name: string) => {
-      const { keyId } = await control().seedKey({ region: 'us-east-1', aliasName: `alias/${name}`, description: 'made by hand', tags: { Team: 'legacy' } });
+    /** A hand-made key with alias `alias/<name>` in us-east-1, offered to `stack`, and how it looks before adoption. */
+    const seed = async (name: string, stack: Stack) => {
+      const tags = { Team: 'legacy', [ADOPTABLE_BY]: stack.resource.stackId.split('/')[1]! };
+      const { keyId } = await control().seedKey({ region: 'us-east-1', aliasName: `alias/${name}`, description: 'made by hand', tags });
       const found = (await control().state()).keys.find((k) => k.keyId === keyId)!;
       return { keyId, found };
     };
@@ -205,15 +208,15 @@ describe('End to end: nothing is destroyed by accident', () => {
       expect(key.policy).toBe(found.policy);
       expect(key.description).toBe(found.description);
       expect(key.tags).toEqual(found.tags);
-      expect(Object.keys(key.tags).filter((t) => t.startsWith(PREFIX))).toEqual([]);
+      expect(Object.keys(key.tags).filter((t) => t.startsWith(PREFIX) && t !== ADOPTABLE_BY)).toEqual([]);
       expect(aliasTarget(state, 'us-east-1', `alias/${name}`)).toBe(keyId);
     };
 
     it('releases an adopted key as found on the Delete after a Create that failed elsewhere (CreateKey denied in us-west-2)', async () => {
       // Prepare
-      const { keyId, found } = await seed('legacy-a');
-      await control().config({ scp: DENY_CREATE_KEY_IN_US_WEST_2 });
       const stack = newStack();
+      const { keyId, found } = await seed('legacy-a', stack);
+      await control().config({ scp: DENY_CREATE_KEY_IN_US_WEST_2 });
 
       // Act
       const created = await stack.create(
@@ -237,8 +240,8 @@ describe('End to end: nothing is destroyed by accident', () => {
 
     it('releases a key adopted by an Update on its rollback Update', async () => {
       // Prepare
-      const { keyId, found } = await seed('legacy-b');
       const stack = newStack();
+      const { keyId, found } = await seed('legacy-b', stack);
       answered(await stack.create(props({ 'cmk-base': { Region: 'us-east-1' } })), 'SUCCESS');
       await control().config({ scp: DENY_CREATE_KEY_IN_US_WEST_2 });
 
@@ -260,8 +263,8 @@ describe('End to end: nothing is destroyed by accident', () => {
 
     it('releases a successfully adopted key as found when the stack is rolled back or deleted before a later Update confirms it', async () => {
       // Prepare
-      const { keyId, found } = await seed('legacy-c');
       const stack = newStack();
+      const { keyId, found } = await seed('legacy-c', stack);
       const adopted = await stack.create(props({ 'legacy-c': { Region: 'us-east-1', RemovalPolicy: 'Delete' } }, { AdoptExistingKeys: true }));
       const recorded = (await control().state()).keys.find((k) => k.keyId === keyId)!;
 
@@ -279,9 +282,9 @@ describe('End to end: nothing is destroyed by accident', () => {
 
     it('applies the template in a later Update, then releases on removal unless RemovalPolicy: Delete is explicit; a garbage Delete still honours that', async () => {
       // Prepare
-      const released = await seed('legacy-d');
-      const deletedKey = await seed('legacy-e');
       const stack = newStack();
+      const released = await seed('legacy-d', stack);
+      const deletedKey = await seed('legacy-e', stack);
       const keys = { 'legacy-d': { Region: 'us-east-1' }, 'legacy-e': { Region: 'us-east-1', RemovalPolicy: 'Delete' } };
       answered(await stack.create(props(keys, { AdoptExistingKeys: true })), 'SUCCESS');
 
@@ -302,6 +305,8 @@ describe('End to end: nothing is destroyed by accident', () => {
       const d = afterConfirm.keys.find((k) => k.keyId === released.keyId)!;
       expect(d.policy).not.toBe(released.found.policy);
       expect(d.tags[`${PREFIX}RemovalPolicy`]).toBe('Retain');
+      // The confirmation removed the owner's consent.
+      expect(d.tags[ADOPTABLE_BY]).toBeUndefined();
       expect(afterConfirm.keys.find((k) => k.keyId === deletedKey.keyId)!.tags[`${PREFIX}RemovalPolicy`]).toBe('Delete');
       answered(garbageDelete, 'SUCCESS');
       const state = await control().state();

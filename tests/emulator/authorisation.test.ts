@@ -140,6 +140,24 @@ describe('Function: field realism — IAM authorisation (identityPolicy)', () =>
     expect(untaggedReplica.ReplicaKeyMetadata!.KeyId).toBe(keyId);
   });
 
+  it('checks the replica-side TagResource of ReplicateKey in the IAM policy only, never in the replica key policy the request gives', async () => {
+    // Prepare: the identity policy allows everything but TagResource; the replica's Policy names the caller for kms:*
+    await configure(policy(allow(['kms:CreateKey', 'kms:ReplicateKey', 'kms:DescribeKey'])));
+    const keyId = (await h.kms('us-east-1').send(new CreateKeyCommand({ MultiRegion: true, Policy: namingCaller(['kms:*']) }))).KeyMetadata!.KeyId!;
+    // Act
+    const denied = await expectKmsError(
+      h
+        .kms('us-east-1')
+        .send(
+          new ReplicateKeyCommand({ KeyId: keyId, ReplicaRegion: 'eu-west-1', Policy: namingCaller(['kms:*']), Tags: [{ TagKey: 'owner', TagValue: 'me' }] }),
+        ),
+      'AccessDeniedException',
+      /kms:TagResource on resource: arn:aws:kms:eu-west-1:/,
+    );
+    // Assess
+    expect(denied).toBeDefined();
+  });
+
   it('never offers aws:RequestTag to ReplicateKey (KMS has no such condition key on it)', async () => {
     // Prepare
     await configure(

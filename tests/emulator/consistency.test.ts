@@ -1,11 +1,14 @@
 import {
   CreateAliasCommand,
+  CreateGrantCommand,
   CreateKeyCommand,
   DescribeKeyCommand,
   ListAliasesCommand,
+  ListGrantsCommand,
   ListKeysCommand,
   ListResourceTagsCommand,
   ReplicateKeyCommand,
+  RevokeGrantCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-kms';
 import { type Harness, startHarness } from './harness.ts';
@@ -146,5 +149,40 @@ describe('Function: field realism — eventual consistency (consistencyDelayMs)'
     // Assess
     expect(tries).toHaveLength(30);
     expect(freshTries).toContain('NotFoundException');
+  });
+
+  it('lags ListGrants behind CreateGrant and answers NotFound to RevokeGrant of a fresh grant, until the delay has passed', async () => {
+    // Prepare: an old key (settled), then 20 grants made on it now
+    const kms = h.kms('us-east-1');
+    const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
+    await settle();
+    const grantIds: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const made = await kms.send(
+        new CreateGrantCommand({ KeyId: keyId, Name: `g${i}`, GranteePrincipal: 'arn:aws:iam::111122223333:role/app', Operations: ['Decrypt'] }),
+      );
+      grantIds.push(made.GrantId!);
+    }
+    // Act
+    const listedAtOnce = (await kms.send(new ListGrantsCommand({ KeyId: keyId, Limit: 100 }))).Grants!.length;
+    const revokeAnswers: string[] = [];
+    for (const grantId of grantIds.slice(0, 10)) {
+      revokeAnswers.push(
+        await kms.send(new RevokeGrantCommand({ KeyId: keyId, GrantId: grantId })).then(
+          () => 'ok',
+          (error: Error) => error.name,
+        ),
+      );
+    }
+    await settle();
+    const revokedLater = await Promise.all(
+      grantIds.slice(10).map((grantId) => kms.send(new RevokeGrantCommand({ KeyId: keyId, GrantId: grantId })).then(() => 'ok')),
+    );
+    const listedLater = (await kms.send(new ListGrantsCommand({ KeyId: keyId, Limit: 100 }))).Grants!.length;
+    // Assess
+    expect(listedAtOnce).toBeLessThan(20);
+    expect(revokeAnswers).toContain('NotFoundException');
+    expect(revokedLater).toEqual(Array(10).fill('ok'));
+    expect(listedLater).toBe(revokeAnswers.filter((answer) => answer !== 'ok').length);
   });
 });

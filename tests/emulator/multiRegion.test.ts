@@ -127,7 +127,7 @@ describe('Function: ReplicateKey / UpdatePrimaryRegion', () => {
     await expectKmsError(
       h.kms('us-east-1').send(new UpdatePrimaryRegionCommand({ KeyId: keyId, PrimaryRegion: 'eu-west-1' })),
       'KMSInvalidStateException',
-      /is pending creation/,
+      /is creating\./,
     );
   });
 

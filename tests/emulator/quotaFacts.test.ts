@@ -24,6 +24,9 @@ describe('Function: KMS request quotas (product and emulator)', () => {
     expect(KMS_REQUEST_QUOTAS.DisableKeyRotation).toBe(5);
     expect(DEFAULT_KMS_QUOTAS.DisableKeyRotation).toBe(5);
     expect(KMS_REQUEST_QUOTAS.EnableKeyRotation).toBe(15);
+    expect(KMS_REQUEST_QUOTAS.RevokeGrant).toBe(30);
+    expect(KMS_REQUEST_QUOTAS.RetireGrant).toBe(30);
+    expect(DEFAULT_KMS_QUOTAS.RevokeGrant).toBe(30);
   });
 
   it('charges UpdatePrimaryRegion in both Regions and ReplicateKey 2 CreateKey in the replica Region', () => {

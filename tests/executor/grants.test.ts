@@ -47,6 +47,45 @@ describe('Function: execute (grants)', () => {
     expect(kms.callsOf('createGrant')).toHaveLength(2);
   });
 
+  function revokeOf(keyId: string, grantId: string): Action {
+    return { id: 'r', kind: 'RevokeGrant', region: 'us-east-1', keyName: 'cmk', dependsOn: [], key: { keyId }, grantId, grantName: 'asg' };
+  }
+
+  it('looks again and revokes a listed grant whose RevokeGrant answers NotFound while KMS catches up', async () => {
+    // Prepare
+    const { kms, deps } = setup();
+    const key = kms.seedKey('us-east-1');
+    key.grants = [{ grantId: 'g-fresh', name: 'n', parameters: '{}' }];
+    kms.fail('revokeGrant', () => kmsErrors.notFound('Grant g-fresh'), { times: 40 });
+
+    // Act
+    const result = await execute(plan(revokeOf(key.keyId, 'g-fresh')), deps);
+
+    // Assess
+    expect(result.outcomes).toMatchObject([{ status: 'done' }]);
+    expect(key.grants).toEqual([]);
+    expect(kms.callsOf('revokeGrant').length).toBeGreaterThan(40);
+    expect(kms.callsOf('listGrants').length).toBeGreaterThan(0);
+  });
+
+  it('fails naming key, Region and grant when RevokeGrant keeps answering AccessDenied, never reporting it revoked', async () => {
+    // Prepare
+    const { kms, deps } = setup();
+    const key = kms.seedKey('us-east-1');
+    key.grants = [{ grantId: 'g-denied', name: 'n', parameters: '{}' }];
+    kms.fail('revokeGrant', kmsErrors.accessDenied, { times: 100_000 });
+
+    // Act
+    const result = await execute(plan(revokeOf(key.keyId, 'g-denied')), deps);
+
+    // Assess
+    expect(result.outcomes).toMatchObject([{ status: 'failed' }]);
+    const failure = JSON.stringify(result.outcomes[0]);
+    expect(failure).toContain(`grant asg (g-denied) of key ${key.keyId} in us-east-1`);
+    expect(failure).toContain('it was not revoked');
+    expect(key.grants).toHaveLength(1);
+  });
+
   it('counts a RevokeGrant of a grant already gone as done', async () => {
     // Prepare
     const { kms, deps } = setup();

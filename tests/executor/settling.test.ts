@@ -189,8 +189,8 @@ describe('Function: execute (keys KMS has not caught up with)', () => {
     });
   });
 
-  it('waits after UpdatePrimaryRegion until neither key is Updating before its dependents start', async () => {
-    // Prepare: both keys answer Updating to their next DescribeKey calls, and refuse changes meanwhile
+  it('after UpdatePrimaryRegion, goes on with changes KMS accepts on an Updating key and waits only before those it refuses', async () => {
+    // Prepare: both keys answer Updating to their next DescribeKey calls
     const { kms, run } = setup();
     const primary = kms.seedKey('us-east-1', { multiRegion: true });
     kms.seedKey('eu-west-1', { keyId: primary.keyId, multiRegion: true, role: 'REPLICA', primaryRegion: 'us-east-1' });
@@ -215,27 +215,25 @@ describe('Function: execute (keys KMS has not caught up with)', () => {
           order.push(updatingPolls > 0 ? 'policy while Updating' : 'policy');
           return api.putKeyPolicy(keyId, policy);
         },
+        disableKey: async (keyId) => {
+          order.push(updatingPolls > 0 ? 'disabled while Updating' : 'disabled');
+          return api.disableKey(keyId);
+        },
       } satisfies KmsApi;
     };
+    const key = { keyId: primary.keyId };
     const p = plan(
-      {
-        id: 'move',
-        kind: 'UpdatePrimaryRegion',
-        region: 'us-east-1',
-        keyName: 'cmk',
-        dependsOn: [],
-        key: { keyId: primary.keyId },
-        primaryRegion: 'eu-west-1',
-      },
-      { id: 'pol', kind: 'PutKeyPolicy', region: 'eu-west-1', keyName: 'cmk', dependsOn: ['move'], key: { keyId: primary.keyId }, policy: POLICY },
+      { id: 'move', kind: 'UpdatePrimaryRegion', region: 'us-east-1', keyName: 'cmk', dependsOn: [], key, primaryRegion: 'eu-west-1' },
+      { id: 'pol', kind: 'PutKeyPolicy', region: 'eu-west-1', keyName: 'cmk', dependsOn: ['move'], key, policy: POLICY },
+      { id: 'dis', kind: 'DisableKey', region: 'eu-west-1', keyName: 'cmk', dependsOn: ['pol'], key },
     );
 
     // Act
     const result = await run(p, factory);
 
-    // Assess
-    expect(statusOf(result.outcomes)).toEqual({ move: 'done', pol: 'done' });
-    expect(order).toEqual(['moved', 'policy']);
+    // Assess: the key-state table refuses DisableKey on an Updating key, not PutKeyPolicy
+    expect(statusOf(result.outcomes)).toEqual({ move: 'done', pol: 'done', dis: 'done' });
+    expect(order).toEqual(['moved', 'policy while Updating', 'disabled']);
   });
 
   it('retries KMSInvalidStateException on the other members of a key whose primary moves in the same plan', async () => {

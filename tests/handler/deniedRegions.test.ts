@@ -10,6 +10,7 @@ import type { KmsApi, KmsApiFactory } from '../../lib/kmsApi.ts';
 import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
 import {
   ACCOUNT_ID,
+  DIRECT_INVOCATION_ENV,
   EXECUTION_ROLE_ARN,
   expectCloudFormationFailed,
   expectCloudFormationSuccess,
@@ -19,6 +20,7 @@ import {
   simulateEvent,
   singleResponse,
   startResponseServer,
+  UNREAD_STACK_EVENTS,
 } from '../support/cfn.ts';
 import { FakeKms } from '../support/fakeKmsApi.ts';
 
@@ -58,8 +60,9 @@ function denying(region: string): KmsApiFactory {
 
 async function invoke(event: CloudFormationCustomResourceEvent) {
   const handler = createHandler({
-    env: { AWS_REGION: 'us-east-1', EXECUTION_ROLE_ARN, LOG_LEVEL: 'info' },
+    env: { AWS_REGION: 'us-east-1', EXECUTION_ROLE_ARN, LOG_LEVEL: 'info', ...DIRECT_INVOCATION_ENV },
     createAws: () => ({
+      stackEvents: UNREAD_STACK_EVENTS,
       kms: denying(DENIED),
       regions: { listRegions: async () => REGIONS.map((name) => ({ name, status: 'ENABLED_BY_DEFAULT' as const })), listEnabledRegions: async () => REGIONS },
     }),
@@ -140,8 +143,9 @@ describe('Function: handler (Regions whose KMS calls are denied)', () => {
     kms.fail('listAliases', notAllowed('kms:ListAliases'), { region: 'eu-west-1', times: 100 });
     kms.fail('listKeys', notAllowed('kms:ListKeys'), { region: 'eu-west-1', times: 100 });
     const handler = createHandler({
-      env: { AWS_REGION: 'us-east-1', EXECUTION_ROLE_ARN, LOG_LEVEL: 'info', IAM_PROPAGATION_MS: '0' },
+      env: { AWS_REGION: 'us-east-1', EXECUTION_ROLE_ARN, LOG_LEVEL: 'info', IAM_PROPAGATION_MS: '0', ...DIRECT_INVOCATION_ENV },
       createAws: () => ({
+        stackEvents: UNREAD_STACK_EVENTS,
         kms: kms.factory,
         regions: { listRegions: async () => REGIONS.map((name) => ({ name, status: 'ENABLED_BY_DEFAULT' as const })), listEnabledRegions: async () => REGIONS },
       }),

@@ -10,6 +10,7 @@ import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
 import { DEFAULT_REGIONS } from '../properties/fixtures.ts';
 import {
   ACCOUNT_ID,
+  DIRECT_INVOCATION_ENV,
   EXECUTION_ROLE_ARN,
   expectCloudFormationFailed,
   expectCloudFormationSuccess,
@@ -19,6 +20,7 @@ import {
   STACK_ID,
   simulateEvent,
   startResponseServer,
+  UNREAD_STACK_EVENTS,
 } from '../support/cfn.ts';
 import { FakeKms, kmsErrors } from '../support/fakeKmsApi.ts';
 
@@ -80,9 +82,10 @@ function handlerWith(overrides: { kms?: (region: string) => KmsApi; regions?: ()
   const aws: AwsDependencies = {
     kms: overrides.kms ?? kms.factory,
     regions: regionsApiOf(overrides.regions ?? (async () => REGIONS)),
+    stackEvents: UNREAD_STACK_EVENTS,
   };
   const options: HandlerOptions = {
-    env: { AWS_REGION: 'us-east-1', EXECUTION_ROLE_ARN, LOG_LEVEL: 'debug', ...overrides.env },
+    env: { AWS_REGION: 'us-east-1', EXECUTION_ROLE_ARN, LOG_LEVEL: 'debug', ...DIRECT_INVOCATION_ENV, ...overrides.env },
     createAws: () => aws,
     writeLog: (line) => logLines.push(line),
   };
@@ -134,6 +137,30 @@ describe('Function: handler', () => {
     expect(planned.planned['us-east-1']).toMatchObject({ CreateKey: 1, CreateAlias: 1, ReplicateKey: 1 });
     expect(executed.done['eu-west-1']).toMatchObject({ CreateAlias: 1 });
     expect(entries.every((e) => e.requestId === event.RequestId)).toBe(true);
+  });
+
+  it('warns on every request while REQUEST_VERIFICATION is off, and still refuses an untrusted ResponseURL without a PUT or a KMS call', async () => {
+    // Prepare
+    const first = simulateEvent({ requestType: 'Create', properties: properties(), responseServer: server });
+    const second = simulateEvent({ requestType: 'Create', properties: properties(), responseServer: server });
+    const untrusted = { ...simulateEvent({ requestType: 'Create', properties: properties(), responseServer: server }) };
+    untrusted.ResponseURL = untrusted.ResponseURL.replace('http://127.0.0.1:', 'http://localhost:');
+
+    // Act
+    await invoke(first);
+    await invoke(second);
+    const warnings = logLines.filter((line) => line.includes('REQUEST_VERIFICATION is off')).length;
+    const callsBefore = kms.calls.length;
+    logLines = [];
+    const refused = await invoke(untrusted);
+
+    // Assess
+    expect(warnings).toBe(2);
+    expect(refused).toMatchObject({ Status: 'FAILED', Reason: 'Request refused, nothing was changed: the ResponseURL uses http, not https.' });
+    expect(server.responsesFor(untrusted.RequestId)).toEqual([]);
+    expect(kms.calls.length).toBe(callsBefore);
+    expect(logLines).toHaveLength(1);
+    expect(JSON.parse(logLines[0]!)).toMatchObject({ level: 'WARN', message: 'request refused', answer: 'none: the ResponseURL is not trusted' });
   });
 
   it('updates in place and keeps the PhysicalResourceId', async () => {

@@ -132,7 +132,11 @@ describe('Function: handler with the tag index (emulator)', () => {
     // Prepare
     await control().config({ tagIndexLagMs: LAG_MS });
     await seedForeign('us-east-1');
-    const found = await control().seedKey({ region: 'us-east-1', aliasName: 'alias/cmk', tags: { team: 'data' } });
+    const found = await control().seedKey({
+      region: 'us-east-1',
+      aliasName: 'alias/cmk',
+      tags: { team: 'data', 'MultiRegionKmsKeys:AdoptableBy': 'baseline' },
+    });
     const props = properties(oneKey, { AdoptExistingKeys: true });
     const create = simulateEvent({ requestType: 'Create', properties: props, responseServer: server });
     await invoke(create);
@@ -147,7 +151,7 @@ describe('Function: handler with the tag index (emulator)', () => {
     expectCloudFormationSuccess(server, remove);
     const key = (await control().state()).keys.find((k) => k.keyId === found.keyId && k.region === 'us-east-1')!;
     expect(key.keyState).toBe('Enabled');
-    expect(key.tags).toEqual({ team: 'data' });
+    expect(key.tags).toEqual({ team: 'data', 'MultiRegionKmsKeys:AdoptableBy': 'baseline' });
   });
 
   it('falls back to reading every key’s tags, with one warning per Region that consults the index, when tag:GetResources is denied', async () => {

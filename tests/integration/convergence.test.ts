@@ -8,7 +8,7 @@ import { createAwsDependencies } from '../../lib/aws/index.ts';
 import { buildDesiredState } from '../../lib/desired/index.ts';
 import { plan } from '../../lib/planner/index.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
-import { readActualState } from '../../lib/reader/actualState.ts';
+import { readActualState } from '../../lib/reader/index.ts';
 import { partitionOf } from '../../lib/regions.ts';
 import type { ResourceContext } from '../../lib/types.ts';
 import { emulatorControl } from '../../local/emulator/client.ts';
@@ -16,6 +16,7 @@ import { DEFAULT_ENABLED_REGIONS, startEmulator } from '../../local/emulator/ind
 import { referenceProperties } from '../properties/fixtures.ts';
 import {
   ACCOUNT_ID,
+  DIRECT_INVOCATION_ENV,
   EXECUTION_ROLE_ARN,
   expectCloudFormationSuccess,
   lambdaContext,
@@ -53,6 +54,7 @@ describe('Integration: Create converges and plans nothing afterwards', () => {
       AWS_REGION: 'us-east-1',
       EXECUTION_ROLE_ARN,
       LOG_LEVEL: 'warn',
+      ...DIRECT_INVOCATION_ENV,
     });
     for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'KMS_QUOTAS', 'DEADLINE_MARGIN_MS']) delete process.env[name];
   });

@@ -7,7 +7,7 @@
 import { createAwsDependencies } from '../../lib/aws/index.ts';
 import { execute } from '../../lib/executor/index.ts';
 import { OWNERSHIP_TAGS, ownerOf, ownershipTags } from '../../lib/ownership.ts';
-import { readActualState } from '../../lib/reader/actualState.ts';
+import { readActualState } from '../../lib/reader/index.ts';
 import { Pacer } from '../../lib/retry/pacer.ts';
 import { canonicalizeJsonText } from '../../lib/text/canonicalJson.ts';
 import type { Action, Plan } from '../../lib/types.ts';

@@ -1,7 +1,7 @@
-import { OWNERSHIP_TAGS, ownershipTags } from '../../lib/ownership.ts';
+import { ADOPTABLE_BY_TAG, OWNERSHIP_TAGS, ownershipTags } from '../../lib/ownership.ts';
 import { plan } from '../../lib/planner/index.ts';
 import { executePlan, MemoryKms } from '../support/memoryKms.ts';
-import { actualKey, alias, desiredKey, desiredState, OTHER_POLICY, OWNER, ownedTags, POLICY, replicaOf, SIBLING, STRANGER } from './fixtures.ts';
+import { actualKey, alias, desiredKey, desiredState, OTHER_POLICY, OWNER, ownedTags, POLICY, replicaOf, SIBLING, STACK_ID, STRANGER } from './fixtures.ts';
 
 const MRK = 'mrk-1234abcd12ab34cd56ef1234567890ab';
 
@@ -51,7 +51,12 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
   it('adopts a foreign key with AdoptExistingKeys by recording the adoption only: ownership tags with AdoptedBy and Retain, nothing else', () => {
     // Prepare
     const key = desiredKey('cmk-prod', { description: 'wanted', policy: OTHER_POLICY });
-    const theirs = actualKey(key, 'their-key', { tags: { Team: 'platform', CostCenter: '42' }, description: 'theirs', policy: POLICY, state: 'Disabled' });
+    const theirs = actualKey(key, 'their-key', {
+      tags: { Team: 'platform', CostCenter: '42', [ADOPTABLE_BY_TAG]: 'baseline' },
+      description: 'theirs',
+      policy: POLICY,
+      state: 'Disabled',
+    });
     const actual = { keys: [theirs], aliases: [alias('us-east-1', 'alias/cmk-prod', 'their-key')] };
     const base = { region: 'us-east-1', keyName: 'cmk-prod', dependsOn: [], key: { keyId: 'their-key' } };
     const recorded = {
@@ -68,6 +73,60 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
       refusals: [],
       bindings: { 'cmk-prod': { keyId: 'their-key' } },
     });
+  });
+
+  it('refuses AdoptExistingKeys on a key its owner did not offer, or offered to another stack, naming key, Region and the tag to add', () => {
+    // Prepare
+    const key = desiredKey('cmk-prod');
+    const offeredTo = (value: string | undefined) => {
+      const theirs = actualKey(key, 'their-key', { tags: value === undefined ? { Team: 'platform' } : { [ADOPTABLE_BY_TAG]: value } });
+      return { keys: [theirs], aliases: [alias('us-east-1', 'alias/cmk-prod', 'their-key')] };
+    };
+    const tail =
+      `To offer it, whoever controls the key tags it ${ADOPTABLE_BY_TAG}=baseline (aws kms tag-resource --region us-east-1 --key-id their-key --tags TagKey=${ADOPTABLE_BY_TAG},TagValue=baseline; ` +
+      `for a key of the Terraform module, add "${ADOPTABLE_BY_TAG}" = "baseline" to its tags and apply)`;
+    const prefix =
+      'alias/cmk-prod in us-east-1 targets key their-key, which this resource does not own, and AdoptExistingKeys takes over only a key its owner offered:';
+
+    // Act
+    const unoffered = plan(desiredState([key], { adoptExistingKeys: true, requestId: 'request-1' }), offeredTo(undefined));
+    const elsewhere = plan(desiredState([key], { adoptExistingKeys: true, requestId: 'request-1' }), offeredTo('other-stack'));
+    const byStackId = plan(desiredState([key], { adoptExistingKeys: true, requestId: 'request-1' }), offeredTo(STACK_ID));
+
+    // Assess
+    expect(unoffered).toEqual({
+      actions: [],
+      refusals: [{ keyName: 'cmk-prod', region: 'us-east-1', reason: `${prefix} its owner has not offered it for adoption. ${tail}` }],
+      bindings: {},
+    });
+    expect(elsewhere.actions).toEqual([]);
+    expect(elsewhere.refusals).toEqual([
+      { keyName: 'cmk-prod', region: 'us-east-1', reason: `${prefix} it is offered for adoption to "other-stack", not to this stack. ${tail}` },
+    ]);
+    expect(byStackId.refusals).toEqual([]);
+    expect(byStackId.actions.map((a) => a.kind)).toEqual(['TagResource']);
+  });
+
+  it('keeps the consent through the recording and a release, and removes it when the adoption is confirmed', () => {
+    // Prepare: adopted by request-1 with the owner's consent
+    const key = desiredKey('cmk-prod');
+    const recordedTags = {
+      [ADOPTABLE_BY_TAG]: 'baseline',
+      ...ownershipTags(OWNER, 'cmk-prod', { removalPolicy: 'Retain', deletionWindowInDays: 30 }),
+      [OWNERSHIP_TAGS.adoptedBy]: 'request-1',
+    };
+    const theirs = actualKey(key, 'their-key', { tags: recordedTags });
+    const actual = { keys: [theirs], aliases: [alias('us-east-1', 'alias/cmk-prod', 'their-key')] };
+
+    // Act
+    const confirmed = plan(desiredState([key], { requestId: 'request-2' }), actual);
+    const released = plan(desiredState([], { requestId: 'request-2' }), actual);
+
+    // Assess
+    expect(confirmed.actions).toContainEqual(expect.objectContaining({ kind: 'UntagResource', key: { keyId: 'their-key' }, tagKeys: [ADOPTABLE_BY_TAG] }));
+    const untag = released.actions.find((a) => a.kind === 'UntagResource');
+    expect(untag).toBeDefined();
+    expect(untag).not.toMatchObject({ tagKeys: expect.arrayContaining([ADOPTABLE_BY_TAG]) });
   });
 
   it('applies the template to an adopted key only in a later request, which confirms the adoption', () => {
@@ -183,7 +242,7 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
   it('refuses to adopt a key that is pending deletion: adoption does not restore keys it did not make', () => {
     // Prepare
     const key = desiredKey('cmk-prod');
-    const theirs = actualKey(key, 'their-key', { tags: {}, state: 'PendingDeletion' });
+    const theirs = actualKey(key, 'their-key', { tags: { [ADOPTABLE_BY_TAG]: 'baseline' }, state: 'PendingDeletion' });
     const actual = { keys: [theirs], aliases: [alias('us-east-1', 'alias/cmk-prod', 'their-key')] };
 
     // Act
@@ -197,7 +256,7 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
   it('refuses to adopt a foreign key that would need replacing', () => {
     // Prepare
     const key = desiredKey('cmk-prod', { spec: 'RSA_2048', keyUsage: 'SIGN_VERIFY', rotation: null, allowReplacement: true });
-    const theirs = actualKey(desiredKey('cmk-prod'), 'their-key', { tags: {} });
+    const theirs = actualKey(desiredKey('cmk-prod'), 'their-key', { tags: { [ADOPTABLE_BY_TAG]: 'baseline' } });
     const actual = { keys: [theirs], aliases: [alias('us-east-1', 'alias/cmk-prod', 'their-key')] };
 
     // Act

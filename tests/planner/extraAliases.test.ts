@@ -1,7 +1,7 @@
-import { ownershipTags } from '../../lib/ownership.ts';
+import { ADOPTABLE_BY_TAG, ownershipTags } from '../../lib/ownership.ts';
 import { plan } from '../../lib/planner/index.ts';
 import type { Action } from '../../lib/types.ts';
-import { actualKey, alias, desiredKey, desiredState, replicaOf, STRANGER } from './fixtures.ts';
+import { actualKey, alias, desiredKey, desiredState, replicaOf, STACK_ID, STRANGER } from './fixtures.ts';
 
 const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
 const OTHER_ID = '99999999-12ab-34cd-56ef-1234567890ab';
@@ -64,10 +64,11 @@ describe('Function: plan (extra aliases)', () => {
     expect(plan(desiredState([key]), actual).actions).toEqual([]);
   });
 
-  it("refuses to take an extra alias from somebody else's key, and takes it with AdoptExistingKeys", () => {
+  it("refuses to take an extra alias from somebody else's key, and takes it with AdoptExistingKeys when that key's owner offered it", () => {
     // Prepare
     const key = desiredKey('orders', { extraAliasNames: ['alias/shared'] });
     const foreign = actualKey(desiredKey('x'), OTHER_ID, { tags: ownershipTags(STRANGER, 'x', { removalPolicy: 'Delete', deletionWindowInDays: 30 }) });
+    const offered = { ...foreign, tags: { ...foreign.tags, [ADOPTABLE_BY_TAG]: STACK_ID } };
     const actual = {
       keys: [actualKey(key, KEY_ID), foreign],
       aliases: [alias('us-east-1', 'alias/orders', KEY_ID), alias('us-east-1', 'alias/shared', OTHER_ID)],
@@ -75,7 +76,8 @@ describe('Function: plan (extra aliases)', () => {
 
     // Act
     const refused = plan(desiredState([key]), actual);
-    const adopted = plan(desiredState([key], { adoptExistingKeys: true }), actual);
+    const unoffered = plan(desiredState([key], { adoptExistingKeys: true }), actual);
+    const adopted = plan(desiredState([key], { adoptExistingKeys: true }), { ...actual, keys: [actualKey(key, KEY_ID), offered] });
 
     // Assess
     expect(refused.actions).toEqual([]);
@@ -86,6 +88,10 @@ describe('Function: plan (extra aliases)', () => {
         reason: `alias/shared in us-east-1 already targets key ${OTHER_ID}, which this resource does not own; set AdoptExistingKeys to take it over`,
       },
     ]);
+    expect(unoffered.actions).toEqual([]);
+    expect(unoffered.refusals[0]?.reason).toContain(
+      `its owner has not offered it for adoption. To offer it, whoever controls the key tags it ${ADOPTABLE_BY_TAG}=baseline`,
+    );
     expect(aliasActions(adopted.actions)).toEqual(['UpdateAlias us-east-1 alias/shared']);
   });
 

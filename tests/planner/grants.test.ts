@@ -149,7 +149,7 @@ describe('Function: plan (grants)', () => {
     expect(kept.actions.map((a) => a.kind)).toEqual(['UntagResource', 'UntagResource']);
   });
 
-  it('waits for CancelKeyDeletion before granting on a key being restored', () => {
+  it('enables a restored key before granting on it (CancelKeyDeletion leaves it Disabled)', () => {
     // Prepare
     const key = withGrants(desiredKey('cmk-one'), [grant('asg')]);
     const actual: ActualState = { keys: [actualKey(key, 'k-1', { state: 'PendingDeletion' })], aliases: [alias('us-east-1', key.aliasName, 'k-1')] };
@@ -158,6 +158,63 @@ describe('Function: plan (grants)', () => {
     const result = plan(desiredState([key]), actual);
 
     // Assess
-    expect(result.actions.find((a) => a.kind === 'CreateGrant')?.dependsOn).toEqual(['CancelKeyDeletion:us-east-1:cmk-one:k-1']);
+    expect(result.actions.find((a) => a.kind === 'CreateGrant')?.dependsOn).toEqual([
+      'CancelKeyDeletion:us-east-1:cmk-one:k-1',
+      'EnableKey:us-east-1:cmk-one:k-1',
+    ]);
+    expect(result.actions.find((a) => a.kind === 'EnableKey')?.dependsOn).toEqual(['CancelKeyDeletion:us-east-1:cmk-one:k-1']);
+  });
+
+  it('makes the grants of a new key declared disabled before disabling the key and each replica', () => {
+    // Prepare
+    const key = withGrants({ ...base, enabled: false }, [grant('asg')]);
+
+    // Act
+    const result = plan(desiredState([key]), { keys: [], aliases: [] });
+
+    // Assess
+    const disables = result.actions.filter((a) => a.kind === 'DisableKey').map((a) => [a.id, a.dependsOn]);
+    expect(disables).toEqual([
+      ['DisableKey:eu-west-1:cmk-ami', ['CreateGrant:eu-west-1:cmk-ami:asg', 'ReplicateKey:us-east-1:cmk-ami:eu-west-1']],
+      [
+        'DisableKey:us-east-1:cmk-ami',
+        ['CreateGrant:us-east-1:cmk-ami:asg', 'CreateKey:us-east-1:cmk-ami', 'EnableKeyRotation:us-east-1:cmk-ami', 'ReplicateKey:us-east-1:cmk-ami:eu-west-1'],
+      ],
+    ]);
+  });
+
+  it('makes a new grant before disabling an enabled key in the same update', () => {
+    // Prepare
+    const key = withGrants({ ...base, enabled: false }, [grant('asg')]);
+    const actual = existing({ ...key, enabled: true }, []);
+
+    // Act
+    const result = plan(desiredState([key]), actual);
+
+    // Assess
+    expect(result.refusals).toEqual([]);
+    const disables = result.actions.filter((a) => a.kind === 'DisableKey').map((a) => [a.id, a.dependsOn]);
+    expect(disables).toEqual([
+      [`DisableKey:eu-west-1:cmk-ami:${MRK}`, ['CreateGrant:eu-west-1:cmk-ami:asg']],
+      [`DisableKey:us-east-1:cmk-ami:${MRK}`, ['CreateGrant:us-east-1:cmk-ami:asg']],
+    ]);
+  });
+
+  it('refuses, before any call, a grant to make on a key that is Disabled and stays so', () => {
+    // Prepare
+    const key = withGrants({ ...base, enabled: false }, [grant('asg')]);
+    const actual = existing(key, [actualGrant(key, 'eu-west-1', 'asg', 'g-eu')]);
+    actual.keys = actual.keys.map((k) => ({ ...k, state: 'Disabled' as const }));
+
+    // Act
+    const result = plan(desiredState([key]), actual);
+
+    // Assess
+    expect(result.actions).toEqual([]);
+    expect(result.refusals).toHaveLength(1);
+    expect(result.refusals[0]).toMatchObject({ keyName: 'cmk-ami', region: 'us-east-1' });
+    expect(result.refusals[0]!.reason).toMatch(
+      /asg cannot be made in us-east-1: the key is Disabled and stays so .*DisabledException.*Nothing was changed.*set Enabled: true/,
+    );
   });
 });

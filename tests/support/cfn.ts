@@ -165,6 +165,19 @@ export function expectCloudFormationFailed(
 }
 
 /**
+ * The environment of a harness that invokes the handler directly, without the CloudFormation the
+ * driver plays: verification explicitly off, and the loopback ResponseURL server trusted.
+ */
+export const DIRECT_INVOCATION_ENV = { REQUEST_VERIFICATION: 'off', TRUSTED_RESPONSE_HOSTS: '127.0.0.1' } as const;
+
+/** The stack events of a harness with verification off: never read (a read is a test failure). */
+export const UNREAD_STACK_EVENTS = {
+  describeStackEvents: async (): Promise<never> => {
+    throw new Error('REQUEST_VERIFICATION is off in this harness: the stack events must not be read');
+  },
+};
+
+/**
  * Points the handler's process environment at the emulator at `url`, with static test credentials
  * and nothing of the machine's own AWS settings (profile, session, quotas, deadline margin).
  */
@@ -176,6 +189,7 @@ export function useEmulatorEnvironment(url: string, logLevel: 'debug' | 'info'):
     AWS_REGION: 'us-east-1',
     EXECUTION_ROLE_ARN,
     LOG_LEVEL: logLevel,
+    ...DIRECT_INVOCATION_ENV,
   });
   for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'KMS_QUOTAS', 'DEADLINE_MARGIN_MS']) delete process.env[name];
 }

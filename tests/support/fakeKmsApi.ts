@@ -365,7 +365,9 @@ export class FakeKms {
       createGrant: (input) =>
         call('createGrant', [input], () => {
           const key = this.#found(region, input.keyId);
-          if (key.state !== 'Enabled' && key.state !== 'Disabled') throw new KmsError('KMSInvalidStateException', `${key.arn} is ${key.state}`);
+          // KMS's key-state table: Disabled → DisabledException; pending deletion, Creating, … → KMSInvalidStateException.
+          if (key.state === 'Disabled') throw new KmsError('DisabledException', `${key.arn} is disabled.`);
+          if (key.state !== 'Enabled' && key.state !== 'Updating') throw new KmsError('KMSInvalidStateException', `${key.arn} is ${key.state}`);
           const { keyId: _keyId, kmsName, ...rest } = input;
           const parameters = JSON.stringify(rest);
           key.grants ??= [];

@@ -47,14 +47,26 @@ export interface Statement {
 export function roleStatements(template: Json, conditions: Record<string, boolean> = {}): Statement[] {
   const policies = propertiesOf(template, 'FunctionRole').Policies as Json[];
   const statements = policies.flatMap((policy) => asRecord(policy.PolicyDocument, 'PolicyDocument').Statement as unknown[]);
-  return statements.flatMap((entry): Statement[] => {
-    const record = asRecord(entry, 'statement');
-    const branch = record['Fn::If'];
-    if (!Array.isArray(branch)) return [record as unknown as Statement];
-    const [name, whenTrue, whenFalse] = branch as [string, unknown, unknown];
-    const chosen = conditions[name] === true ? whenTrue : whenFalse;
-    return isNoValue(chosen) ? [] : [asRecord(chosen, 'statement') as unknown as Statement];
-  });
+  return statements
+    .flatMap((entry): Statement[] => {
+      const record = asRecord(entry, 'statement');
+      const branch = record['Fn::If'];
+      if (!Array.isArray(branch)) return [record as unknown as Statement];
+      const [name, whenTrue, whenFalse] = branch as [string, unknown, unknown];
+      const chosen = conditions[name] === true ? whenTrue : whenFalse;
+      return isNoValue(chosen) ? [] : [asRecord(chosen, 'statement') as unknown as Statement];
+    })
+    .map((statement) => withConditionResolved(statement, conditions));
+}
+
+/** A statement whose `Condition` is an `Fn::If` (CreateReplicaKeys): the branch `conditions` choose; NoValue drops it. */
+function withConditionResolved(statement: Statement, conditions: Record<string, boolean>): Statement {
+  const branch = (statement.Condition as Json | undefined)?.['Fn::If'];
+  if (!Array.isArray(branch)) return statement;
+  const [name, whenTrue, whenFalse] = branch as [string, unknown, unknown];
+  const chosen = conditions[name] === true ? whenTrue : whenFalse;
+  const { Condition: _condition, ...rest } = statement;
+  return isNoValue(chosen) ? (rest as Statement) : ({ ...rest, Condition: chosen } as Statement);
 }
 
 function isNoValue(value: unknown): boolean {
@@ -81,14 +93,16 @@ const SERVICE_OF_PACKAGE: Record<string, string> = {
   '@aws-sdk/client-kms': 'kms',
   '@aws-sdk/client-account': 'account',
   '@aws-sdk/client-resource-groups-tagging-api': 'tag',
+  '@aws-sdk/client-cloudformation': 'cloudformation',
 };
 
 /**
  * Every AWS action the code calls, from the `XxxCommand` names `lib/aws/*.ts` imports
  * (`import { CreateKeyCommand } from '@aws-sdk/client-kms'` → `kms:CreateKey`). Type-only imports
  * (`type ListRegionsCommandOutput`) are not calls. A namespace import sends commands by name
- * (`lib/aws/kmsSend.ts`): each operation of its table, `sdk.CreateKeyCommandInput`, is a call. A
- * client package not in the table is an error: a new service needs its IAM reviewed.
+ * (`lib/aws/kmsSend.ts`, the `KmsSender`): each operation a file of lib/aws names to a sender,
+ * `kms.send('CreateKey', …)` (also `run`, `list`), is a call. A client package not in the table is
+ * an error: a new service needs its IAM reviewed.
  */
 export function actionsCalledByCode(): { actions: Set<string>; unknownPackages: string[] } {
   const dir = join(ROOT, 'lib', 'aws');
@@ -112,14 +126,21 @@ export function actionsCalledByCode(): { actions: Set<string>; unknownPackages: 
         if (name.endsWith('Command')) actions.add(`${service}:${name.slice(0, -'Command'.length)}`);
       }
     }
-    for (const [, namespace, pkg] of source.matchAll(/import\s*\*\s*as\s*(\w+)\s*from\s*'(@aws-sdk\/client-[a-z0-9-]+)'/g)) {
+    for (const [, pkg] of source.matchAll(/import\s*\*\s*as\s*\w+\s*from\s*'(@aws-sdk\/client-[a-z0-9-]+)'/g)) {
       const service = SERVICE_OF_PACKAGE[pkg!];
       if (service === undefined) {
         unknownPackages.push(`${file}: ${pkg}`);
         continue;
       }
-      for (const [, name] of source.matchAll(new RegExp(`\\b${namespace}\\.(\\w+)CommandInput\\b`, 'g'))) actions.add(`${service}:${name}`);
+      for (const name of sentByName(dir)) actions.add(`${service}:${name}`);
     }
   }
   return { actions, unknownPackages };
+}
+
+/** The operations the files of `dir` send through a `KmsSender` by name: `send('CreateKey', …)`, `run(…)`, `list(…)`, as `kms.send` or destructured. */
+function sentByName(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.ts'))
+    .flatMap((file) => [...readFileSync(join(dir, file), 'utf8').matchAll(/\b(?:send|run|list)\('([A-Z]\w+)'/g)].map((m) => m[1]!));
 }

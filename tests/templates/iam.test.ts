@@ -196,6 +196,17 @@ describe('Function: execution role policy', () => {
     expect(resourcesOf(listings)).toEqual(['*']);
   });
 
+  it("reads only the stack events of the account's stacks in its own Region (request verification), and the template never turns verification off", () => {
+    // Prepare
+    const statements = roleStatements(template, { AdoptionAllowed: true }).filter((s) => actionsOf(s).some((a) => a.startsWith('cloudformation:')));
+
+    // Assess
+    expect(statements.flatMap(actionsOf)).toEqual(['cloudformation:DescribeStackEvents']);
+    expect(statements.flatMap(resourcesOf)).toEqual([`arn:\${AWS::Partition}:cloudformation:\${AWS::Region}:\${AWS::AccountId}:stack/*`]);
+    expect(SAM_TEMPLATE_TEXT).not.toContain('REQUEST_VERIFICATION');
+    expect(SAM_TEMPLATE_TEXT).not.toContain('TRUSTED_RESPONSE_HOSTS');
+  });
+
   it('lets IAM create only the multi-Region key service-linked role', () => {
     // Prepare
     const statements = roleStatements(template);
@@ -233,6 +244,23 @@ describe('Function: execution role policy', () => {
     expect(actionsOf(release)).toEqual(['kms:UntagResource']);
     expect(nullCondition(release, RESOURCE_TAG_PRESENT)).toBe('true');
     expect(release.Condition?.['ForAllValues:StringLike']).toEqual({ 'aws:TagKeys': 'MultiRegionKmsKeys:*' });
+  });
+
+  it('drops the CreateReplicaKeys condition only when RelaxReplicaKeyTypeCondition is true (default false)', () => {
+    // Prepare
+    const parameters = template.Parameters as Record<string, Record<string, unknown>>;
+    const replicaCreate = (relaxed: boolean) => roleStatements(template, { ReplicaKeyTypeRelaxed: relaxed }).find((s) => s.Sid === 'CreateReplicaKeys')!;
+
+    // Act
+    const strict = replicaCreate(false);
+    const relaxed = replicaCreate(true);
+
+    // Assess
+    expect(parameters.RelaxReplicaKeyTypeCondition?.Default).toBe('false');
+    expect(parameters.RelaxReplicaKeyTypeCondition?.AllowedValues).toEqual(['true', 'false']);
+    expect(strict.Condition).toEqual({ StringEquals: { 'kms:MultiRegionKeyType': 'REPLICA' } });
+    expect(relaxed.Condition).toBeUndefined();
+    expect(actionsOf(relaxed)).toEqual(['kms:CreateKey']);
   });
 
   it('writes logs only to its own log group', () => {

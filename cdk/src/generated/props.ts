@@ -52,7 +52,7 @@ export interface MultiRegionKmsKeysProperties {
    */
   readonly returnAttributes?: string[];
   /**
-   * Take over keys whose alias `alias/<name>` already exists but that this resource does not own (e.g. made by Terraform). The key must match the desired `Spec`, `KeyUsage`, `MultiRegion` and Region, else FAILED. The adopting request only records the adoption on the key; the next Update applies the template to it; removing an adopted key releases it unless its `RemovalPolicy: Delete` is explicit ([Lifecycle](lifecycle.md#adoption-adoptexistingkeys)). Needs the template parameter `AllowAdoptingExistingKeys=true` ([IAM](iam.md)).
+   * Take over keys whose alias `alias/<name>` already exists but that this resource does not own (e.g. made by Terraform). Only keys their owner offered: tagged `MultiRegionKmsKeys:AdoptableBy` = this stack's name or StackId (else FAILED naming key, Region and the tag; the tag is removed when the adoption is confirmed). The key must match the desired `Spec`, `KeyUsage`, `MultiRegion` and Region, else FAILED. The adopting request only records the adoption on the key; the next Update applies the template to it; removing an adopted key releases it unless its `RemovalPolicy: Delete` is explicit ([Lifecycle](lifecycle.md#adoption-adoptexistingkeys)). Needs the template parameter `AllowAdoptingExistingKeys=true` ([IAM](iam.md)).
    * @default `false`
    */
   readonly adoptExistingKeys?: boolean;

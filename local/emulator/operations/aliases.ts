@@ -1,22 +1,14 @@
 /** CreateAlias, UpdateAlias, DeleteAlias, ListAliases. Aliases are per Region. */
+
 import { beforeAliasWrite, listedAliases } from '../consistency.ts';
 import { faults } from '../errors.ts';
 import { aliasArn } from '../ids.ts';
 import { keyTypeOf } from '../keySpecs.ts';
+import { checkKeyState } from '../keyStates.ts';
 import { MAX_ALIASES_PER_KEY } from '../kmsFacts.ts';
 import type { AliasRecord, KeyRecord } from '../state.ts';
 import { optInt, optString, reqString } from '../validate.ts';
-import {
-  compareStrings,
-  decodeMarker,
-  keyFromInput,
-  type OpContext,
-  type OperationHandler,
-  page,
-  requireCustomerManaged,
-  requireState,
-  resolveKey,
-} from './common.ts';
+import { compareStrings, decodeMarker, keyFromInput, type OpContext, type OperationHandler, page, requireCustomerManaged, resolveKey } from './common.ts';
 
 const ALIAS_PATTERN = /^[a-zA-Z0-9:/_-]+$/;
 const RESERVED_PREFIX = 'alias/aws/';
@@ -39,7 +31,7 @@ function arnOf(ctx: OpContext, name: string): string {
 function aliasTarget(ctx: OpContext, operation: string): KeyRecord {
   const key = keyFromInput(ctx, false, 'TargetKeyId');
   requireCustomerManaged(ctx, key, operation);
-  requireState(key, ['Enabled', 'Disabled']);
+  checkKeyState(operation, key);
   return key;
 }
 

@@ -6,7 +6,6 @@ import { checkFresh } from '../consistency.ts';
 import { faults } from '../errors.ts';
 import { aliasArn, parseKeyReference } from '../ids.ts';
 import { algorithmsOf } from '../keySpecs.ts';
-import type { KeyState } from '../kmsFacts.ts';
 import { MAX_TAGS_PER_KEY } from '../kmsFacts.ts';
 import type { EmulatorState, KeyRecord } from '../state.ts';
 import { type Input, reqString } from '../validate.ts';
@@ -51,24 +50,6 @@ export function resolveKey(ctx: OpContext, value: string, allowAlias: boolean): 
 /** `resolveKey` on the required `KeyId` member. */
 export function keyFromInput(ctx: OpContext, allowAlias: boolean, field = 'KeyId'): KeyRecord {
   return resolveKey(ctx, reqString(ctx.input, field, { max: 2048 }), allowAlias);
-}
-
-const STATE_WORDS: Record<KeyState, string> = {
-  Creating: 'pending creation',
-  Enabled: 'enabled',
-  Disabled: 'disabled',
-  PendingDeletion: 'pending deletion',
-  PendingReplicaDeletion: 'pending replica deletion',
-  PendingImport: 'pending import',
-  Unavailable: 'unavailable',
-  Updating: 'updating',
-};
-
-/** Refuses a key whose state the operation does not accept: DisabledException or KMSInvalidStateException. */
-export function requireState(key: KeyRecord, allowed: readonly KeyState[]): void {
-  if (allowed.includes(key.state)) return;
-  if (key.state === 'Disabled') throw faults.disabled(key.arn);
-  throw faults.invalidState(`${key.arn} is ${STATE_WORDS[key.state]}.`);
 }
 
 /** AWS managed keys belong to the service: their policy, tags and lifecycle are not ours to change. */

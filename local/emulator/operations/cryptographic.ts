@@ -2,18 +2,20 @@
  * Encrypt, Decrypt, GenerateDataKey with real AES-256-GCM (see `crypto.ts`). Only symmetric
  * encryption keys are emulated; asymmetric ENCRYPT_DECRYPT keys answer UnsupportedOperationException.
  */
+
 import { randomBytes } from 'node:crypto';
 import { decryptBlob, encryptBlob, parseBlob } from '../crypto.ts';
 import { faults } from '../errors.ts';
+import { checkKeyState } from '../keyStates.ts';
 import type { KeyRecord } from '../state.ts';
 import { type Input, optBlob, optEnum, optInt, optString, optStringMap } from '../validate.ts';
-import { keyFromInput, type OperationHandler, requireState, resolveKey } from './common.ts';
+import { keyFromInput, type OperationHandler, resolveKey } from './common.ts';
 
 /** Material of a usable symmetric encryption key, after the usage, spec and state checks KMS makes. */
 function materialFor(key: KeyRecord, operation: string): Buffer {
   if (key.shared.usage !== 'ENCRYPT_DECRYPT') throw faults.invalidKeyUsage(`${key.arn} key usage is ${key.shared.usage} which is not valid for ${operation}.`);
-  // "While the key state is Updating, you can use the keys in cryptographic operations" (KMS Developer Guide).
-  requireState(key, ['Enabled', 'Updating']);
+  // The key-state table ("While the key state is Updating, you can use the keys in cryptographic operations").
+  checkKeyState(operation, key);
   if (key.shared.material === null) throw faults.unsupported(`The emulator does not implement ${operation} with ${key.shared.spec} keys.`);
   return key.shared.material;
 }

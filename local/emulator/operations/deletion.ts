@@ -3,10 +3,10 @@
  * advances the clock (`POST /__emulator/advance-time`), see `model.advanceTime`.
  */
 
-import { faults } from '../errors.ts';
+import { checkKeyState } from '../keyStates.ts';
 import { DAY_MS } from '../model.ts';
 import { optInt } from '../validate.ts';
-import { keyFromInput, type OperationHandler, requireCustomerManaged, requireState } from './common.ts';
+import { keyFromInput, type OperationHandler, requireCustomerManaged } from './common.ts';
 
 /**
  * A multi-Region primary that still has replicas goes to PendingReplicaDeletion without a
@@ -16,7 +16,7 @@ const scheduleKeyDeletion: OperationHandler = (ctx) => {
   const window = optInt(ctx.input, 'PendingWindowInDays', 7, 30) ?? 30;
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'ScheduleKeyDeletion');
-  requireState(key, ['Enabled', 'Disabled']);
+  checkKeyState('ScheduleKeyDeletion', key);
   const isPrimaryWithReplicas = key.shared.multiRegion && key.region === key.shared.primaryRegion && ctx.state.relatedKeys(key.shared).length > 1;
   key.pendingWindowInDays = window;
   if (isPrimaryWithReplicas) {
@@ -32,7 +32,7 @@ const scheduleKeyDeletion: OperationHandler = (ctx) => {
 const cancelKeyDeletion: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'CancelKeyDeletion');
-  if (key.state !== 'PendingDeletion' && key.state !== 'PendingReplicaDeletion') throw faults.invalidState(`${key.arn} is not pending deletion.`);
+  checkKeyState('CancelKeyDeletion', key);
   key.state = 'Disabled';
   key.deletionDate = null;
   key.pendingWindowInDays = null;

@@ -5,12 +5,15 @@
  * same key answer the existing GrantId (with a new grant token every time, as KMS documents).
  * Written from the KMS API reference; guesses are marked.
  */
+
 import { randomBytes } from 'node:crypto';
+import { checkGrantFresh, isGrantListed, markGrantFresh } from '../consistency.ts';
 import { faults, KmsFault } from '../errors.ts';
+import { checkKeyState } from '../keyStates.ts';
 import { GENERIC_GRANT_OPERATIONS, GRANT_OPERATIONS, GRANT_OPERATIONS_BY_KEY_TYPE, MAX_GRANTS_PER_KEY } from '../kmsFacts.ts';
 import type { GrantRecord, KeyRecord } from '../state.ts';
 import { type Input, optInt, optString, reqString } from '../validate.ts';
-import { decodeMarker, keyFromInput, type OpContext, type OperationHandler, page, requireCustomerManaged, requireState } from './common.ts';
+import { decodeMarker, keyFromInput, type OpContext, type OperationHandler, page, requireCustomerManaged } from './common.ts';
 
 // CreateGrant's model: Name 1–256 `^[a-zA-Z0-9:/_-]+$`, principals 1–256, GrantId 1–128.
 const GRANT_NAME = /^[a-zA-Z0-9:/_-]+$/;
@@ -140,25 +143,27 @@ const createGrant: OperationHandler = (ctx) => {
   requireCustomerManaged(ctx, key, 'CreateGrant');
   const operations = operationsOf(ctx.input, key);
   const constraints = constraintsOf(ctx.input, key);
-  // Key states: CreateGrant works on Enabled and Disabled keys; pending deletion, Creating, … refuse.
-  requireState(key, ['Enabled', 'Disabled']);
+  // The key-state table: Disabled answers DisabledException, pending deletion, Creating, … KMSInvalidStateException.
+  checkKeyState('CreateGrant', key);
   const candidate = { name, granteePrincipal, retiringPrincipal, operations, constraints };
   key.grants ??= [];
   const existing = name === null ? undefined : key.grants.find((g) => g.name === name && sameParameters(g, candidate));
   if (existing) return { GrantId: existing.grantId, GrantToken: newGrantToken(key, existing.grantId) };
   if (key.grants.length >= MAX_GRANTS_PER_KEY) throw faults.limitExceeded(`${key.arn} already has ${MAX_GRANTS_PER_KEY} grants.`);
   const grant: GrantRecord = { grantId: randomBytes(32).toString('hex'), creationDate: ctx.state.now(), ...candidate };
+  markGrantFresh(ctx.state, grant);
   key.grants.push(grant);
   return { GrantId: grant.grantId, GrantToken: newGrantToken(key, grant.grantId) };
 };
 
 const listGrants: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
+  checkKeyState('ListGrants', key);
   const grantId = optString(ctx.input, 'GrantId', { min: 1, max: 128 });
   const grantee = optString(ctx.input, 'GranteePrincipal', { min: 1, max: 256, pattern: PRINCIPAL });
   requireCustomerManaged(ctx, key, 'ListGrants');
   const grants = (key.grants ?? []).filter(
-    (g) => (grantId === undefined || g.grantId === grantId) && (grantee === undefined || g.granteePrincipal === grantee),
+    (g) => isGrantListed(ctx.state, g) && (grantId === undefined || g.grantId === grantId) && (grantee === undefined || g.granteePrincipal === grantee),
   );
   return listed(
     grants.map((grant) => ({ key, grant })),
@@ -181,9 +186,10 @@ const revokeGrant: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   const grantId = reqString(ctx.input, 'GrantId', { max: 128 });
   requireCustomerManaged(ctx, key, 'RevokeGrant');
-  // Guess: KMS lists RevokeGrant as allowed in every state but Creating/Unavailable/PendingImport.
-  requireState(key, ['Enabled', 'Disabled', 'PendingDeletion', 'PendingReplicaDeletion', 'Updating']);
-  removeGrant(key, grantOf(key, grantId));
+  checkKeyState('RevokeGrant', key);
+  const grant = grantOf(key, grantId);
+  checkGrantFresh(ctx.state, grant, () => faults.notFound(`Grant ID ${grantId} not found for key ${key.arn}.`));
+  removeGrant(key, grant);
   return undefined;
 };
 

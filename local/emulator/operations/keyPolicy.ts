@@ -1,7 +1,9 @@
 /** GetKeyPolicy and PutKeyPolicy. A key has one policy, named `default`. */
+
 import { faults } from '../errors.ts';
+import { checkKeyState } from '../keyStates.ts';
 import { optBool, optString } from '../validate.ts';
-import { keyFromInput, type OpContext, type OperationHandler, requireCustomerManaged, requireState } from './common.ts';
+import { keyFromInput, type OpContext, type OperationHandler, requireCustomerManaged } from './common.ts';
 import { policyFromInput } from './keys.ts';
 
 function policyName(ctx: OpContext): string {
@@ -12,6 +14,7 @@ function policyName(ctx: OpContext): string {
 
 const getKeyPolicy: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
+  checkKeyState('GetKeyPolicy', key);
   return { Policy: key.policy, PolicyName: policyName(ctx) };
 };
 
@@ -22,7 +25,7 @@ const putKeyPolicy: OperationHandler = (ctx) => {
     throw faults.validation("1 validation error detected: Value null at 'policy' failed to satisfy constraint: Member must not be null");
   }
   requireCustomerManaged(ctx, key, 'PutKeyPolicy');
-  requireState(key, ['Enabled', 'Disabled', 'PendingDeletion', 'PendingReplicaDeletion']);
+  checkKeyState('PutKeyPolicy', key);
   key.policy = policyFromInput(ctx, 'Policy', optBool(ctx.input, 'BypassPolicyLockoutSafetyCheck') ?? false);
   return undefined;
 };

@@ -1,7 +1,9 @@
 /** CreateKey, DescribeKey, ListKeys, EnableKey, DisableKey, UpdateKeyDescription. */
+
 import { isListed, markFresh } from '../consistency.ts';
 import { faults } from '../errors.ts';
 import { ALLOWED_USAGES } from '../keySpecs.ts';
+import { checkKeyState } from '../keyStates.ts';
 import { KEY_SPECS, KEY_USAGES, type KeySpec } from '../kmsFacts.ts';
 import { addKey, defaultKeyPolicy, newSharedKey } from '../model.ts';
 import { checkKeyPolicy } from '../policy.ts';
@@ -18,7 +20,6 @@ import {
   page,
   parseTags,
   requireCustomerManaged,
-  requireState,
 } from './common.ts';
 
 export const MAX_DESCRIPTION = 8192;
@@ -59,7 +60,11 @@ const createKey: OperationHandler = (ctx) => {
   return { KeyMetadata: keyMetadata(ctx.state, key) };
 };
 
-const describeKey: OperationHandler = (ctx) => ({ KeyMetadata: keyMetadata(ctx.state, keyFromInput(ctx, true)) });
+const describeKey: OperationHandler = (ctx) => {
+  const key = keyFromInput(ctx, true);
+  checkKeyState('DescribeKey', key);
+  return { KeyMetadata: keyMetadata(ctx.state, key) };
+};
 
 const listKeys: OperationHandler = (ctx) => {
   const limit = optInt(ctx.input, 'Limit', 1, 1000) ?? 100;
@@ -76,7 +81,7 @@ const listKeys: OperationHandler = (ctx) => {
 const enableKey: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'EnableKey');
-  requireState(key, ['Enabled', 'Disabled']);
+  checkKeyState('EnableKey', key);
   key.state = 'Enabled';
   return undefined;
 };
@@ -84,7 +89,7 @@ const enableKey: OperationHandler = (ctx) => {
 const disableKey: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'DisableKey');
-  requireState(key, ['Enabled', 'Disabled']);
+  checkKeyState('DisableKey', key);
   key.state = 'Disabled';
   return undefined;
 };
@@ -95,7 +100,7 @@ const updateKeyDescription: OperationHandler = (ctx) => {
   if (description === undefined)
     throw faults.validation("1 validation error detected: Value null at 'description' failed to satisfy constraint: Member must not be null");
   requireCustomerManaged(ctx, key, 'UpdateKeyDescription');
-  requireState(key, ['Enabled', 'Disabled']);
+  checkKeyState('UpdateKeyDescription', key);
   key.description = description;
   return undefined;
 };

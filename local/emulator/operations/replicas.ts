@@ -1,12 +1,14 @@
 /** ReplicateKey and UpdatePrimaryRegion: the multi-Region part of KMS. */
+
 import { checkFresh, markFresh } from '../consistency.ts';
 import { faults } from '../errors.ts';
 import { keyArn } from '../ids.ts';
+import { checkKeyState } from '../keyStates.ts';
 import { addKey } from '../model.ts';
 import type { KeyRecord } from '../state.ts';
 import { indexNewKey } from '../tagIndex.ts';
 import { optBool, optString, reqString } from '../validate.ts';
-import { checkNewKeyTagCount, keyFromInput, keyMetadata, type OperationHandler, parseTags, requireCustomerManaged, requireState, tagList } from './common.ts';
+import { checkNewKeyTagCount, keyFromInput, keyMetadata, type OperationHandler, parseTags, requireCustomerManaged, tagList } from './common.ts';
 import { MAX_DESCRIPTION, policyFromInput } from './keys.ts';
 
 /** KMS's pattern for a Region name in ReplicateKey / UpdatePrimaryRegion. */
@@ -23,7 +25,7 @@ const replicateKey: OperationHandler = (ctx) => {
   const replicaRegion = reqString(input, 'ReplicaRegion', { max: 32, pattern: REGION_MEMBER_PATTERN });
   requirePrimary(primary);
   requireCustomerManaged(ctx, primary, 'ReplicateKey');
-  requireState(primary, ['Enabled']);
+  checkKeyState('ReplicateKey', primary);
   if (state.partition(replicaRegion) !== state.partition(ctx.region)) throw faults.validation(`${replicaRegion} is not in the partition of ${ctx.region}.`);
   if (!state.isEnabled(replicaRegion)) throw faults.validation(`${replicaRegion} is not an enabled Region of account ${state.accountId}.`);
   if (state.findKey(replicaRegion, primary.shared.keyId)) {
@@ -52,12 +54,12 @@ const updatePrimaryRegion: OperationHandler = (ctx) => {
   const target = reqString(input, 'PrimaryRegion', { max: 32, pattern: REGION_MEMBER_PATTERN });
   requirePrimary(primary);
   requireCustomerManaged(ctx, primary, 'UpdatePrimaryRegion');
-  requireState(primary, ['Enabled']);
+  checkKeyState('UpdatePrimaryRegion', primary);
   if (target === primary.region) throw faults.validation(`${primary.arn} is already the primary key in ${target}.`);
   const replica = state.findKey(target, primary.shared.keyId);
   if (!replica) throw faults.keyNotFound(keyArn(state.partition(target), target, state.accountId, primary.shared.keyId));
   checkFresh(state, replica);
-  requireState(replica, ['Enabled']);
+  checkKeyState('UpdatePrimaryRegion', replica);
   primary.shared.primaryRegion = target;
   if (state.config.updatingMs > 0) {
     const until = state.now() + state.config.updatingMs;

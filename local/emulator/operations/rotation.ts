@@ -2,12 +2,14 @@
  * EnableKeyRotation, DisableKeyRotation, GetKeyRotationStatus. Rotation is a shared property of a
  * multi-Region key: set on the primary only, reported by every replica.
  */
+
 import { faults } from '../errors.ts';
 import { canRotate } from '../keySpecs.ts';
+import { checkKeyState } from '../keyStates.ts';
 import { DAY_MS } from '../model.ts';
 import type { KeyRecord } from '../state.ts';
 import { optInt } from '../validate.ts';
-import { keyFromInput, type OperationHandler, requireCustomerManaged, requireState } from './common.ts';
+import { keyFromInput, type OperationHandler, requireCustomerManaged } from './common.ts';
 
 function requireRotatable(key: KeyRecord): void {
   if (!canRotate(key.shared.spec, key.shared.usage)) {
@@ -27,7 +29,7 @@ const enableKeyRotation: OperationHandler = (ctx) => {
   const period = optInt(ctx.input, 'RotationPeriodInDays', 90, 2560) ?? 365;
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'EnableKeyRotation');
-  requireState(key, ['Enabled']);
+  checkKeyState('EnableKeyRotation', key);
   requireRotatable(key);
   requireNotReplica(key);
   key.shared.rotation = { enabled: true, periodInDays: period, enabledAt: ctx.state.now() };
@@ -37,7 +39,7 @@ const enableKeyRotation: OperationHandler = (ctx) => {
 const disableKeyRotation: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'DisableKeyRotation');
-  requireState(key, ['Enabled']);
+  checkKeyState('DisableKeyRotation', key);
   requireRotatable(key);
   requireNotReplica(key);
   key.shared.rotation = { ...key.shared.rotation, enabled: false };
@@ -47,6 +49,7 @@ const disableKeyRotation: OperationHandler = (ctx) => {
 /** While a key is pending deletion KMS reports rotation off; cancelling restores the setting. */
 const getKeyRotationStatus: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
+  checkKeyState('GetKeyRotationStatus', key);
   requireRotatable(key);
   const { rotation } = key.shared;
   const pending = key.state === 'PendingDeletion' || key.state === 'PendingReplicaDeletion';

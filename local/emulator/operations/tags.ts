@@ -1,10 +1,12 @@
 /** TagResource, UntagResource, ListResourceTags. Tags are per key per Region (not shared by replicas). */
+
 import { beforeTagWrite, listedTags } from '../consistency.ts';
 import { faults } from '../errors.ts';
+import { checkKeyState } from '../keyStates.ts';
 import { MAX_TAGS_PER_KEY } from '../kmsFacts.ts';
 import { afterIndexedTagWrite, beforeIndexedTagWrite } from '../tagIndex.ts';
 import { optInt, optString, optStringList } from '../validate.ts';
-import { compareStrings, decodeMarker, keyFromInput, type OperationHandler, page, parseTags, requireCustomerManaged, requireState, tagList } from './common.ts';
+import { compareStrings, decodeMarker, keyFromInput, type OperationHandler, page, parseTags, requireCustomerManaged, tagList } from './common.ts';
 
 const tagResource: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
@@ -12,7 +14,7 @@ const tagResource: OperationHandler = (ctx) => {
     throw faults.validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
   const tags = parseTags(ctx.input, 'Tags');
   requireCustomerManaged(ctx, key, 'TagResource');
-  requireState(key, ['Enabled', 'Disabled']);
+  checkKeyState('TagResource', key);
   const merged = new Map([...key.tags, ...tags]);
   if (merged.size > MAX_TAGS_PER_KEY)
     throw faults.limitExceeded(`The request would give ${key.arn} ${merged.size} tags; a KMS key can have at most ${MAX_TAGS_PER_KEY}.`);
@@ -29,7 +31,7 @@ const untagResource: OperationHandler = (ctx) => {
   if (tagKeys === undefined)
     throw faults.validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
   requireCustomerManaged(ctx, key, 'UntagResource');
-  requireState(key, ['Enabled', 'Disabled']);
+  checkKeyState('UntagResource', key);
   beforeTagWrite(ctx.state, key);
   beforeIndexedTagWrite(ctx.state, key);
   for (const tagKey of tagKeys) key.tags.delete(tagKey);
@@ -39,6 +41,7 @@ const untagResource: OperationHandler = (ctx) => {
 /** AWS managed keys refuse with AccessDeniedException: their tags are the service's. */
 const listResourceTags: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
+  checkKeyState('ListResourceTags', key);
   const limit = optInt(ctx.input, 'Limit', 1, 50) ?? 50;
   const marker = decodeMarker(optString(ctx.input, 'Marker', { min: 1, max: 1024 }));
   requireCustomerManaged(ctx, key, 'ListResourceTags');

@@ -1,0 +1,107 @@
+/**
+ * KMS's key-state table, as data: for each operation that acts on an existing key, whether it
+ * succeeds in each key state or which exception it answers. Written from the KMS Developer Guide,
+ * "Key states of AWS KMS keys" (https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html,
+ * "Key state table", checked 2026-12), footnotes quoted where a cell points at one:
+ * - [1] `DisabledException: <key ARN> is disabled.`
+ * - [2]/[3] `DisabledException` or `KMSInvalidStateException: <key ARN> is pending deletion (or
+ *   pending replica deletion).` The table does not say which of the two a given operation answers;
+ *   the emulator answers KMSInvalidStateException (a guess, local/emulator/README.md).
+ * - [4] `KMSInvalidStateException: <key ARN> is not pending deletion (or pending replica deletion).`
+ * - [5] `KMSInvalidStateException: <key ARN> is pending import.`
+ * - [11] `KMSInvalidStateException: <key ARN> is unavailable.`
+ * - [14] `KMSInvalidStateException: <key ARN> is creating.` (while ReplicateKey replicates)
+ * - [15] `KMSInvalidStateException: <key ARN> is updating.` (while UpdatePrimaryRegion runs)
+ * Cells marked `?` in the table depend on imported key material or a custom key store ([7], [9],
+ * [10]); the emulator has neither, so they are the AWS_KMS key's outcome. `N/A` cells (a state the
+ * key cannot have for that operation) refuse with KMSInvalidStateException.
+ *
+ * Adding an operation (e.g. the import operations, with keys in `PendingImport`) is one more row.
+ */
+import { faults } from './errors.ts';
+import type { KeyState } from './kmsFacts.ts';
+
+/** What one cell says: the call works (`ok`), or KMS refuses it with this exception. */
+export type KeyStateOutcome = 'ok' | 'DisabledException' | 'KMSInvalidStateException';
+
+/** The table's columns, in the table's order. */
+export const KEY_STATE_COLUMNS = [
+  'Enabled',
+  'Disabled',
+  'PendingDeletion',
+  'PendingReplicaDeletion',
+  'PendingImport',
+  'Unavailable',
+  'Creating',
+  'Updating',
+] as const satisfies readonly KeyState[];
+
+type Row = readonly [KeyStateOutcome, KeyStateOutcome, KeyStateOutcome, KeyStateOutcome, KeyStateOutcome, KeyStateOutcome, KeyStateOutcome, KeyStateOutcome];
+
+const Y = 'ok';
+const D = 'DisabledException';
+const I = 'KMSInvalidStateException';
+
+/**
+ * Operation → outcome per column of {@link KEY_STATE_COLUMNS}. For CreateAlias and UpdateAlias the
+ * row is the target key's ([10]: an UpdateAlias whose *source* key is pending deletion succeeds).
+ */
+export const KEY_STATE_TABLE: Readonly<Record<string, Row>> = {
+  //                        Enabled Disabled PendDel PendRepl PendImp Unavail Creating Updating
+  CancelKeyDeletion: /*    */ [I, I, Y, Y, I, I, I, I],
+  CreateAlias: /*          */ [Y, Y, I, I, Y, Y, Y, Y],
+  CreateGrant: /*          */ [Y, D, I, I, I, Y, I, Y],
+  Decrypt: /*              */ [Y, D, I, I, I, I, I, Y],
+  DeleteAlias: /*          */ [Y, Y, Y, Y, Y, Y, Y, Y],
+  DescribeKey: /*          */ [Y, Y, Y, Y, Y, Y, Y, Y],
+  DisableKey: /*           */ [Y, Y, I, I, I, Y, I, I],
+  DisableKeyRotation: /*   */ [Y, D, I, I, I, I, I, Y],
+  EnableKey: /*            */ [Y, Y, I, I, I, Y, I, I],
+  EnableKeyRotation: /*    */ [Y, D, I, I, I, I, I, Y],
+  Encrypt: /*              */ [Y, D, I, I, I, I, I, Y],
+  GenerateDataKey: /*      */ [Y, D, I, I, I, I, I, Y],
+  GetKeyPolicy: /*         */ [Y, Y, Y, Y, Y, Y, Y, Y],
+  GetKeyRotationStatus: /* */ [Y, Y, Y, Y, I, I, Y, Y],
+  ListAliases: /*          */ [Y, Y, Y, Y, Y, Y, Y, Y],
+  ListGrants: /*           */ [Y, Y, Y, Y, Y, Y, Y, Y],
+  ListResourceTags: /*     */ [Y, Y, Y, Y, Y, Y, Y, Y],
+  PutKeyPolicy: /*         */ [Y, Y, Y, Y, Y, Y, Y, Y],
+  ReplicateKey: /*         */ [Y, D, I, I, I, I, I, I],
+  RetireGrant: /*          */ [Y, Y, Y, Y, Y, Y, Y, Y],
+  RevokeGrant: /*          */ [Y, Y, Y, Y, Y, Y, Y, Y],
+  ScheduleKeyDeletion: /*  */ [Y, Y, I, I, Y, Y, Y, I],
+  TagResource: /*          */ [Y, Y, I, I, Y, Y, Y, Y],
+  UntagResource: /*        */ [Y, Y, I, I, Y, Y, Y, Y],
+  UpdateAlias: /*          */ [Y, Y, I, I, Y, Y, Y, Y],
+  UpdateKeyDescription: /* */ [Y, Y, I, I, Y, Y, Y, Y],
+  UpdatePrimaryRegion: /*  */ [Y, D, I, I, I, I, I, Y],
+};
+
+/** The word the footnotes use for each state (`<key ARN> is <word>.`). */
+const STATE_WORDS: Record<KeyState, string> = {
+  Creating: 'creating',
+  Enabled: 'enabled',
+  Disabled: 'disabled',
+  PendingDeletion: 'pending deletion',
+  PendingReplicaDeletion: 'pending replica deletion',
+  PendingImport: 'pending import',
+  Unavailable: 'unavailable',
+  Updating: 'updating',
+};
+
+/** The table's cell for `operation` on a key in `state`; an operation without a row is a bug of the emulator. */
+export function keyStateOutcome(operation: string, state: KeyState): KeyStateOutcome {
+  const row = KEY_STATE_TABLE[operation];
+  if (row === undefined) throw new Error(`the key-state table has no row for ${operation}`);
+  return row[KEY_STATE_COLUMNS.indexOf(state)]!;
+}
+
+/** Throws what KMS answers when `operation` meets the key `arn` in `state`, per the table; nothing when it works. */
+export function checkKeyState(operation: string, key: { arn: string; state: KeyState }): void {
+  const outcome = keyStateOutcome(operation, key.state);
+  if (outcome === 'ok') return;
+  if (outcome === 'DisabledException') throw faults.disabled(key.arn);
+  // [4]: CancelKeyDeletion's refusal names what the key is not.
+  if (operation === 'CancelKeyDeletion') throw faults.invalidState(`${key.arn} is not pending deletion.`);
+  throw faults.invalidState(`${key.arn} is ${STATE_WORDS[key.state]}.`);
+}
