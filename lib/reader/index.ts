@@ -107,7 +107,7 @@ function merged(perRegion: RegionResult[]): ReadResult {
  * and recreated: a key policy keeps the old role's unique ID). Taking them for foreign would leave
  * them behind in silence.
  */
-export function unreadableReason(keys: UnreadableKey[]): string {
+function unreadableReason(keys: UnreadableKey[]): string {
   const named = keys.map((k) => `${k.keyId} in ${k.region} (${k.aliasName}): ${k.message}`).join('; ');
   return (
     `KMS does not let the function read the tags of key(s) under this resource's aliases, so it cannot tell whether they are this resource's: ${named}. ` +

@@ -11,7 +11,7 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { deletionDesiredState } from '../desired/index.ts';
 import type { MadeKeys } from '../madeKeys.ts';
-import { aliasNamesOf } from '../reader/tagIndex.ts';
+import { aliasNamesOf } from '../reader/index.ts';
 import type { AccountRegion } from '../regions.ts';
 import { systemClock } from '../retry/clock.ts';
 import type { ResourceProperties } from '../types.ts';
