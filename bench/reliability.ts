@@ -128,7 +128,8 @@ const fieldBlocks: Record<string, { scenarios: number; passed: number; cases: { 
 for (const [part, block] of Object.entries(FIELD_BLOCKS) as [keyof typeof FIELD_BLOCKS, string][]) {
   if (!only.includes(part)) continue;
   const summary = field[part] ?? { scenarios: 0, passed: 0, outcomes: [] };
-  // Each named case of the block, so the report shows which ran (a crash-point case stands for several scenarios).
+  // Each named case of the block, so the report shows which ran (a crash-point case stands for several
+  // scenarios; e.g. the Delete right after a failed Create).
   fieldBlocks[block] = { scenarios: summary.scenarios, passed: summary.passed, cases: summary.outcomes.map((o) => ({ name: o.name, ok: o.ok })) };
   if (summary.scenarios === 0) report.failed_checks.push(`${block}: no scenario ran`);
   else if (summary.passed < summary.scenarios)

@@ -80,7 +80,8 @@ async function resultOf(
     const context = resourceContextOf(event, lambda, config, problems);
     if (problems.length > 0) return failedResult(configurationReason(problems));
 
-    const work = handleRequest(event, { aws: aws(config), context, deadline: deadlines.work, log, quotas: config.kmsQuotas, progress, clock });
+    const iam = config.iamPropagationMs === undefined ? {} : { iamPropagationMs: config.iamPropagationMs };
+    const work = handleRequest(event, { aws: aws(config), context, deadline: deadlines.work, log, quotas: config.kmsQuotas, progress, clock, ...iam });
     const raced = await raceDeadline(work, deadlines.answer, clock);
     if (raced.kind === 'done') return raced.value;
     log.error('about to time out: answering without waiting for the work', { phase: progress.phase, progress: progress.summary() });

@@ -25,6 +25,11 @@ export interface FunctionConfig {
   kmsQuotas: Partial<KmsQuotas>;
   /** `DEADLINE_MARGIN_MS`: time kept back from the Lambda deadline (lib/request/deadline.ts). */
   deadlineMarginMs: number;
+  /**
+   * `IAM_PROPAGATION_MS`: how long a listing denied by anything but a service control policy is
+   * asked again before the request fails (lib/reader/readRetry.ts); undefined = the default.
+   */
+  iamPropagationMs: number | undefined;
   /** `POWERTOOLS_LOG_LEVEL` or `LOG_LEVEL`, case-insensitive; `info` when unset or unknown. */
   logLevel: LogLevel;
   /**
@@ -55,12 +60,31 @@ export function readConfig(env: Env, options: ReadConfigOptions = { executionRol
   const executionRoleArn = env.EXECUTION_ROLE_ARN ?? '';
   if (executionRoleArn === '' && options.executionRoleRequired) problems.push('EXECUTION_ROLE_ARN is not set');
   const kmsQuotas = readKmsQuotas(env.KMS_QUOTAS, problems);
+  const iamPropagationMs = readIamPropagation(env.IAM_PROPAGATION_MS, problems);
   const requestVerification = readRequestVerification(env.REQUEST_VERIFICATION, problems);
   const trustedResponseHosts = readTrustedResponseHosts(env.TRUSTED_RESPONSE_HOSTS, problems);
   return {
-    config: { region: env.AWS_REGION, executionRoleArn, kmsQuotas, deadlineMarginMs, logLevel: readLogLevel(env), requestVerification, trustedResponseHosts },
+    config: {
+      region: env.AWS_REGION,
+      executionRoleArn,
+      kmsQuotas,
+      deadlineMarginMs,
+      iamPropagationMs,
+      logLevel: readLogLevel(env),
+      requestVerification,
+      trustedResponseHosts,
+    },
     problems,
   };
+}
+
+/** `IAM_PROPAGATION_MS`: milliseconds, an integer ≥ 0 (0: an access denial other than an SCP's fails at once). */
+function readIamPropagation(raw: string | undefined, problems: string[]): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  if (Number.isInteger(value) && value >= 0) return value;
+  problems.push(`IAM_PROPAGATION_MS must be an integer number of milliseconds ≥ 0, got ${JSON.stringify(raw)}`);
+  return undefined;
 }
 
 /** `REQUEST_VERIFICATION`: `on` or `off` (case-insensitive); unset or empty is `on`. A typo never turns it off. */

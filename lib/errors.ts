@@ -75,6 +75,22 @@ export class AccountApiError extends AwsServiceError {
   }
 }
 
+/**
+ * KMS kept answering AccessDeniedException for a cause other than a service control policy (a role
+ * whose IAM policy has not propagated, a permissions boundary, a missing permission): the message
+ * names the action, the Region and the policy type KMS gave, and what to do.
+ */
+export class AccessDeniedError extends KmsError {
+  /** The policy type and action KMS's message named (lib/reader/accessDenial.ts). */
+  readonly denial: { action: string | null; policyType: string | null; explicit: boolean };
+  constructor(message: string, options: ServiceErrorOptions & { denial: AccessDeniedError['denial'] }) {
+    super('AccessDeniedException', message, { ...options, retryable: false });
+    this.name = 'AccessDeniedError';
+    this.message = message;
+    this.denial = options.denial;
+  }
+}
+
 /** CloudFormation (`DescribeStackEvents`) answered with an error code (or the request never got an answer). */
 export class CloudFormationApiError extends AwsServiceError {
   constructor(code: string, message: string, options: ServiceErrorOptions = {}) {

@@ -33,4 +33,14 @@ export class MadeKeys implements MadeKeysView {
   inRegion(region: string): string[] {
     return [...(this.#byRegion.get(region) ?? [])];
   }
+
+  /** The Regions where keys were made, sorted. */
+  regions(): string[] {
+    return [...this.#byRegion.keys()].filter((region) => this.#byRegion.get(region)!.size > 0).sort();
+  }
+
+  /** How many key instances (key × Region) were made or changed. */
+  get size(): number {
+    return [...this.#byRegion.values()].reduce((sum, ids) => sum + ids.size, 0);
+  }
 }

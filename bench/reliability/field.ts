@@ -2,14 +2,16 @@
  * Field realism (docs/behaviour.md §9, §4): the product against an emulator as unkind as AWS.
  * - `eventual_consistency`: the lifecycle and crash points spread over Create and Delete, with fresh keys answering
  *   NotFoundException and listings lagging writes; grants lagging too (removed right after being made,
- *   and by a rollback) and grants on keys that are not Enabled (grantScenarios.ts).
+ *   and by a rollback) and grants on keys that are not Enabled (grantScenarios.ts); and a Delete right
+ *   after a failed Create while the listings lag by several seconds.
  * - `update_primary_region`: moving a primary, with replicas added or removed at once, and the
  *   rollback, while both keys stay `Updating`.
- * - `denied_regions`: an SCP (Control Tower's Region deny) on a Region without and with desired keys.
+ * - `denied_regions`: an organization's Region-deny SCP on a Region without and with desired keys, and
+ *   a listing denied by the identity policy (not an SCP), which must fail rather than skip.
  * - `iam_evaluated`: the lifecycle authorised against template.yaml's execution-role policy.
  * Each block starts its own emulator (one realism per emulator) and counts scenarios passed.
  */
-import type { Stack } from '../../local/driver/index.ts';
+import type { Driver, Stack } from '../../local/driver/index.ts';
 import { CRASH_REQUESTS, cleanRun, crashPoint } from './crashPoints.ts';
 import { grantsOnDisabledKeys, grantsOnRestoredKey, lateGrants } from './grantScenarios.ts';
 import { type Harness, type HarnessOptions, startHarness } from './harness.ts';
@@ -87,11 +89,11 @@ export async function liveKeysOf(harness: Harness, ownerId: string): Promise<str
     .map((k) => `${k.region}/${k.keyId} ${k.keyState}`);
 }
 
-type Step = { label: string; run: (stack: Stack) => ReturnType<Stack['create']>; expected?: 'SUCCESS' | 'FAILED' };
+export type Step = { label: string; run: (stack: Stack) => ReturnType<Stack['create']>; expected?: 'SUCCESS' | 'FAILED' };
 
 /** Runs `steps` on a fresh stack; the invariants must hold after each, and nothing may be left live after a final Delete. */
-export async function lifecycle(harness: Harness, name: string, steps: Step[]): Promise<ScenarioFinding> {
-  const prepared = await harness.prepare(name);
+export async function lifecycle(harness: Harness, name: string, steps: Step[], driver?: Driver): Promise<ScenarioFinding> {
+  const prepared = await harness.prepare(name, driver);
   const problems: string[] = [];
   const evidence: NonNullable<CheckOutcome['evidence']> = [];
   for (const step of steps) {
@@ -157,7 +159,46 @@ export async function runEventualConsistency(regions: string[], pointsPerRequest
       },
     ]);
   }
-  return runBlock(options, scenarios, report);
+  const main = await runBlock(options, scenarios, report);
+  const failed = await runDeleteAfterFailedCreate(regions, report);
+  return { scenarios: main.scenarios + failed.scenarios, passed: main.passed + failed.passed, outcomes: [...main.outcomes, ...failed.outcomes] };
+}
+
+/** Listings lag writes by up to this long in the failed-Create scenario: several seconds, as AWS says they sometimes do. */
+export const FAILED_CREATE_LISTING_LAG_MS = 4_000;
+
+/**
+ * A Delete right after a failed Create (docs/behaviour.md §6): CreateKey is denied in the last Region,
+ * so the Create fails after making keys elsewhere; the Delete follows 200 ms later, while ListKeys,
+ * ListAliases and the tag index lag by several seconds. No key of the Create may be left live.
+ */
+async function runDeleteAfterFailedCreate(regions: string[], report: Report): Promise<BlockSummary> {
+  const [a, b] = regions;
+  const denied = regions.at(-1)!;
+  const scp = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Deny', Action: 'kms:CreateKey', Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': denied } } }],
+  };
+  const keys = { 'cmk-made': { Region: a, ReplicaRegions: [b] }, 'cmk-single': { Region: b }, 'cmk-denied': { Region: denied } };
+  return runBlock(
+    {
+      regions,
+      replicaCreatingMs: 500,
+      realism: { consistencyDelayMs: FAILED_CREATE_LISTING_LAG_MS, tagIndexLagMs: 2 * FAILED_CREATE_LISTING_LAG_MS, scp },
+      requestGapMs: 200,
+    },
+    [
+      [
+        `consistency: Delete right after a failed Create (CreateKey denied in ${denied}, listings lagging ${FAILED_CREATE_LISTING_LAG_MS / 1000} s)`,
+        (h) =>
+          lifecycle(h, 'rel-ec-failed-create', [
+            { label: 'Create (fails half-way)', expected: 'FAILED', run: (stack) => stack.create({ AwsAccountId: '111122223333', CustomerMasterKeys: keys }) },
+            { label: 'Delete', run: (stack) => stack.delete() },
+          ]),
+      ],
+    ],
+    report,
+  );
 }
 
 /** `update_primary_region`: moves of a primary, with replicas added and removed, each followed by its rollback. */

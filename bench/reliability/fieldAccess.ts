@@ -1,22 +1,28 @@
 /**
- * The access side of field realism: `denied_regions` (an Organizations SCP, Control Tower's Region
- * deny, on one Region) and `iam_evaluated` (every request authorised against template.yaml's
- * execution-role policy, with the pessimistic reading of the replica-side CreateKey).
+ * The access side of field realism: `denied_regions` (an organization's Region-deny SCP on one
+ * Region, and a listing denied by the identity policy instead, which is no Region denial) and
+ * `iam_evaluated` (every request authorised against template.yaml's execution-role policy, with the
+ * pessimistic reading of the replica-side CreateKey).
  */
 import { readFileSync } from 'node:fs';
 import { DEFAULT_IDENTITY, executionRoleArnOf, executionRolePolicy, parseTemplate, type Stack } from '../../local/driver/index.ts';
-import { type BlockSummary, FIELD_DELAYS, lifecycle, type Report, referenceLifecycle, runBlock } from './field.ts';
+import { type BlockSummary, FIELD_DELAYS, lifecycle, liveKeysOf, type Report, referenceLifecycle, runBlock } from './field.ts';
+import type { Harness } from './harness.ts';
 
 const TEMPLATE_PATH = new URL('../../template.yaml', import.meta.url);
 const ACCOUNT = DEFAULT_IDENTITY.accountId;
 
-/** Control Tower's Region deny: every action except global services is denied outside `allowed`. */
+/**
+ * An organization's own Region deny: every action except global services is denied outside `allowed`.
+ * Not Control Tower's landing-zone GRREGIONDENY, which lists `kms:*` among its exempted actions and so
+ * never denies KMS; its configurable OU Region deny control can.
+ */
 export function regionDenyScp(allowed: string[]): Record<string, unknown> {
   return {
     Version: '2012-10-17',
     Statement: [
       {
-        Sid: 'GRREGIONDENY',
+        Sid: 'DenyOutsideAllowedRegions',
         Effect: 'Deny',
         NotAction: ['iam:*', 'organizations:*', 'sts:*', 'account:*', 'support:*'],
         Resource: '*',
@@ -82,6 +88,10 @@ export async function runDeniedRegions(regions: string[], report: Report): Promi
           ]),
       ],
       [
+        `identity-policy denial of the listings in ${b} (no SCP): Delete FAILED naming it, keys kept; Delete once allowed`,
+        (h) => identityDenial(h, b!, props({ 'cmk-a': { Region: b } })),
+      ],
+      [
         `denied Region and keys in every Region (${denied}): Create FAILED, Delete`,
         (h) =>
           lifecycle(h, 'rel-denied-per-region', [
@@ -140,4 +150,51 @@ export async function runIamEvaluated(regions: string[], report: Report): Promis
     ],
     report,
   );
+}
+
+/** An identity policy allowing everything but the listings (ListKeys, ListAliases) in `region`: AWS answers `because no identity-based policy allows …`. */
+function withoutListingsIn(region: string): Record<string, unknown> {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', NotAction: ['kms:ListKeys', 'kms:ListAliases'], Resource: '*' },
+      { Effect: 'Allow', Action: ['kms:ListKeys', 'kms:ListAliases'], Resource: '*', Condition: { StringNotEquals: { 'aws:RequestedRegion': region } } },
+    ],
+  };
+}
+
+/**
+ * A Delete whose listings in `region` the identity policy denies (a role whose policy has not
+ * propagated, a permissions boundary): never a skipped Region. The Delete fails naming action, Region
+ * and policy type and the keys stay live; once the policy allows, the Delete removes them.
+ */
+async function identityDenial(h: Harness, region: string, properties: Record<string, unknown>) {
+  // A short propagation window keeps the block quick; the function's default is 60 s.
+  const driver = await h.driver({ IAM_PROPAGATION_MS: '2000' });
+  const problems: string[] = [];
+  const finding = await lifecycle(
+    h,
+    'rel-denied-identity',
+    [
+      { label: 'Create', run: (stack: Stack) => stack.create(properties) },
+      {
+        label: 'Delete (listings denied by the identity policy)',
+        expected: 'FAILED' as const,
+        run: async (stack: Stack) => {
+          await h.control.config({ identityPolicy: withoutListingsIn(region) });
+          const result = await stack.delete();
+          await h.control.config({ identityPolicy: null });
+          if (!/^KMS denied kms:List(Keys|Aliases) in \S+ because of no identity-based policy allowing it/.test(result.reason ?? '')) {
+            problems.push(`the failed Delete did not name action, Region and policy type: ${result.reason}`);
+          }
+          const owner = stack.physicalResourceId ?? '';
+          if ((await liveKeysOf(h, owner)).length === 0) problems.push('the failed Delete left no live key: it deleted over a denied Region');
+          return result;
+        },
+      },
+      { label: 'Delete', run: (stack: Stack) => stack.delete() },
+    ],
+    driver,
+  );
+  return { ...finding, problems: [...finding.problems, ...problems] };
 }

@@ -11,6 +11,7 @@ import { managementActionsMatching } from './actionPattern.ts';
 import { ACCOUNT_ROOT_ACTIONS, administratorActionsOf, executionRoleActionsOf, GRANT_ACTIONS } from './actions.ts';
 import { addCondition, type ConditionBlock, combineConditions, copyBlock, isEmptyBlock } from './conditions.ts';
 import { checkPrincipals, groupCmkUsers, type PrincipalGroups } from './principals.ts';
+import { successorRolePatterns } from './successors.ts';
 import { DESCRIBE_ONLY_USER_ACTIONS, GRANT_IS_FOR_AWS_RESOURCE, readOnlyUserActionsOf, userActionsOf } from './userActions.ts';
 
 /** One statement. `Action` and `Principal.AWS` are always lists (sorted), `Resource` is the key itself (`*`). */
@@ -97,7 +98,7 @@ function servicePrincipalStatements(services: readonly ServicePrincipal[], path:
 
 /**
  * Every statement of the key's policy, in this fixed order: FunctionExecutionRoleManagesKey,
- * AccountRootIamAccess, KeyAdministrators, KeyUsers(+grants), ReadOnlyUsers, DescribeOnlyUsers,
+ * FunctionRoleSuccessorsManageKey (lib/policy/successors.ts), AccountRootIamAccess, KeyAdministrators, KeyUsers(+grants), ReadOnlyUsers, DescribeOnlyUsers,
  * ExternalAccountsUseKey(+grants), ServicePrincipal<n>. Roles without principals have no statement.
  */
 export function keyPolicyStatements(key: KeyProperties, context: ResourceContext): StatementsResult {
@@ -105,9 +106,14 @@ export function keyPolicyStatements(key: KeyProperties, context: ResourceContext
   const path = `CustomerMasterKeys.${key.name}`;
   const { partition } = context;
   const executionRoleActions = executionRoleActionsOf(key.origin === 'EXTERNAL' && key.keyMaterial !== undefined);
-  const statements: KeyPolicyStatement[] = [allow('FunctionExecutionRoleManagesKey', { AWS: [context.executionRoleArn] }, executionRoleActions)];
+  const root = `arn:${partition}:iam::${context.accountId}:root`;
+  const successors = { ArnLike: { 'aws:PrincipalArn': successorRolePatterns(context.executionRoleArn) } };
+  const statements: KeyPolicyStatement[] = [
+    allow('FunctionExecutionRoleManagesKey', { AWS: [context.executionRoleArn] }, executionRoleActions),
+    allow('FunctionRoleSuccessorsManageKey', { AWS: [root] }, executionRoleActions, successors),
+  ];
   if (key.allowManageKeyPermissionsWithIam) {
-    statements.push(allow('AccountRootIamAccess', { AWS: [`arn:${partition}:iam::${context.accountId}:root`] }, ACCOUNT_ROOT_ACTIONS));
+    statements.push(allow('AccountRootIamAccess', { AWS: [root] }, ACCOUNT_ROOT_ACTIONS));
   }
   const administrators = checkPrincipals(key.administrators, partition, `${path}.CmkAdministratorIamArns`, issues);
   if (administrators.length > 0)

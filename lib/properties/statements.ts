@@ -19,7 +19,7 @@ import { closestName, fieldReader, readFields, STATEMENT_FIELDS, STATEMENT_PRINC
 
 /** The Sids of the generated statements, each possibly numbered (`KeyUsers2`): never the user's. */
 const GENERATED_SID =
-  /^(FunctionExecutionRoleManagesKey|AccountRootIamAccess|KeyAdministrators|KeyUsers|KeyUsersGrantsForAwsResources|ReadOnlyUsers|DescribeOnlyUsers|ExternalAccountsUseKey|ExternalAccountsGrantsForAwsResources|ServicePrincipal)\d*$/;
+  /^(FunctionExecutionRoleManagesKey|FunctionRoleSuccessorsManageKey|AccountRootIamAccess|KeyAdministrators|KeyUsers|KeyUsersGrantsForAwsResources|ReadOnlyUsers|DescribeOnlyUsers|ExternalAccountsUseKey|ExternalAccountsGrantsForAwsResources|ServicePrincipal)\d*$/;
 // KMS's own default policies use spaces in Sids ("Allow CloudTrail to encrypt logs"): allowed.
 const SID = /^[A-Za-z0-9 _.-]{1,128}$/;
 // IAM service prefixes and action names are case-insensitive.

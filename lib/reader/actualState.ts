@@ -15,8 +15,10 @@
  * gone" (nor the key for a foreign one); a key still not found then fails the read as retryable. Keys made by this request and
  * keys that wanted aliases target are read even when ListKeys does not list them yet.
  *
- * A Region whose listings answer AccessDeniedException (an Organizations SCP denying the Region) is
- * reported in `deniedRegions` with nothing read; the caller decides whether that is fatal.
+ * A Region whose listings answer an AccessDeniedException caused by a service control policy (an
+ * organisation's Region deny) is reported in `deniedRegions` with nothing read; the caller decides
+ * whether that is fatal. Any other AccessDeniedException on a listing is retried for the IAM
+ * propagation window, then fails the read (`AccessDeniedError`) naming action, Region and policy type.
  */
 
 import { hasCode } from '../errors.ts';
@@ -29,8 +31,10 @@ import { DEFAULT_RETRY_TIMINGS, kmsRetryPolicy } from '../retry/policy.ts';
 import { withRetry } from '../retry/retry.ts';
 import { compare } from '../text/order.ts';
 import type { ActualAlias, ActualKey, ActualState, Owner, RetiredGrants } from '../types.ts';
+import { isScpDenial } from './accessDenial.ts';
 import { type Limiter, limiter, mapLimit } from './concurrency.ts';
-import { type KeyRead, type KeyReadContext, type RegionRead, readKey } from './keyRead.ts';
+import { type KeyRead, type KeyReadContext, type RegionRead, readKey, type UnreadableKey } from './keyRead.ts';
+import { IAM_PROPAGATION_MS, withIamPropagation } from './readRetry.ts';
 import { directReads, listKeysWithIndex, mustReadTags, readTagIndex, type TagIndex, type TagIndexUse } from './tagIndex.ts';
 
 export interface ReadActualStateInput {
@@ -45,6 +49,11 @@ export interface ReadActualStateInput {
   madeKeys?: MadeKeysView;
   /** Narrow the tag scan with the Tagging API's index (lib/reader/tagIndex.ts); absent or null: read every key's tags. */
   tagIndex?: TagIndexUse;
+  /**
+   * How long a listing answering an AccessDeniedException that no service control policy caused is
+   * asked again (IAM changes propagate with a delay); default {@link IAM_PROPAGATION_MS}.
+   */
+  iamPropagationMs?: number;
   /** Grants the previous properties named, looked for until they show (lib/reader/actualGrants.ts). */
   expectedGrants?: RetiredGrants;
   /** Times retries; real time when absent. */
@@ -58,13 +67,15 @@ export interface ReadActualStateInput {
 /** A Region whose KMS listings were denied: nothing in it was read. */
 export interface DeniedRegion {
   region: string;
-  /** KMS's answer, e.g. `AccessDeniedException: … with an explicit deny in a service control policy`. */
+  /** KMS's answer: `AccessDeniedException: … with an explicit deny in a service control policy` (only SCP denials land here). */
   message: string;
 }
 
 /** The actual state of the readable Regions, and the Regions that could not be read. */
 export interface ReadResult extends ActualState {
   deniedRegions: DeniedRegion[];
+  /** Keys under an alias the properties name whose tags may not be read (lib/reader/keyRead.ts). */
+  unreadableKeys: UnreadableKey[];
 }
 
 /**
@@ -101,12 +112,14 @@ export interface RegionResult extends ActualState {
   region: string;
   /** KMS's answer when the Region's listings were denied: nothing in it was read. */
   denied: string | null;
+  /** Keys under an alias the properties name whose tags may not be read (lib/reader/keyRead.ts). */
+  unreadable: UnreadableKey[];
 }
 
 /** Reads one Region: aliases and keys listed, then the keys that may be ours each read by `readKey`. */
 export async function readRegion(api: KmsApi, input: ReadActualStateInput, { pacer, clock, global }: RegionReadShared): Promise<RegionResult> {
   const region = api.region;
-  const read = regionRead(region, input.deadline, pacer, clock, global);
+  const read = regionRead(region, { deadline: input.deadline, iamPropagationMs: input.iamPropagationMs ?? IAM_PROPAGATION_MS }, pacer, clock, global);
   const { listed: listedKeys, index: indexRead } = listKeysWithIndex(
     (page) => read('ListKeys', (options) => api.listKeys({ page: page(options.page) }), { paged: true }),
     (keys) => readTagIndex(api, input.tagIndex, (send) => read('GetResources', send, { paged: true }), keys),
@@ -117,18 +130,21 @@ export async function readRegion(api: KmsApi, input: ReadActualStateInput, { pac
     [aliases, listed] = await Promise.all([read('ListAliases', (options) => api.listAliases(options), { paged: true }), listedKeys]);
   } catch (error) {
     await indexRead;
-    if (!hasCode(error, 'AccessDeniedException')) throw error;
-    return { region, keys: [], aliases: [], denied: error instanceof Error ? error.message : String(error) };
+    // Only a service control policy denial makes a denied Region; any other denial was retried and is final.
+    if (!hasCode(error, 'AccessDeniedException') || !isScpDenial(error.message)) throw error;
+    return { region, keys: [], aliases: [], denied: error.message, unreadable: [] };
   }
   const wantedNames = new Set(input.aliasNames);
   const keys = keysToRead({ api, read, input, aliases, listed, wantedNames });
   const each = (ids: string[]) => mapLimit(ids, READ_CONCURRENCY_PER_REGION, (keyId) => readKey(keys.context, keyId));
   // The direct reads go out at once; the others once the index has said which keys it spares.
   const [directly, others] = await Promise.all([each(keys.direct), indexRead.then((index) => each(keys.afterIndex(index)))]);
-  const reads = [...directly, ...others].filter((r): r is KeyRead & { key: ActualKey } => r.key !== null).sort((a, b) => compare(a.key.keyId, b.key.keyId));
+  const all = [...directly, ...others];
+  const reads = all.filter((r): r is KeyRead & { key: ActualKey } => r.key !== null).sort((a, b) => compare(a.key.keyId, b.key.keyId));
   const actualKeys = reads.map((r) => r.key);
   const actualAliases = keptAliases(region, aliases, wantedNames, new Set(actualKeys.map((k) => k.keyId)));
-  return { region, keys: actualKeys, aliases: actualAliases, grants: reads.flatMap((r) => r.grants), denied: null };
+  const unreadable = all.flatMap((r) => r.unreadable ?? []);
+  return { region, keys: actualKeys, aliases: actualAliases, grants: reads.flatMap((r) => r.grants), denied: null, unreadable };
 }
 
 /**
@@ -136,13 +152,21 @@ export async function readRegion(api: KmsApi, input: ReadActualStateInput, { pac
  * attempt, holding one of the Region's slots, retried while the error says it may pass (the one KMS
  * retry policy; a read changes nothing); on a key (`onKey`), NotFoundException too, until the deadline.
  */
-function regionRead(region: string, deadline: number | undefined, pacer: Pacer, clock: Clock, global: Limiter): RegionRead {
+function regionRead(
+  region: string,
+  limits: { deadline: number | undefined; iamPropagationMs: number },
+  pacer: Pacer,
+  clock: Clock,
+  global: Limiter,
+): RegionRead {
+  const { deadline } = limits;
   const window = { deadline, timings: DEFAULT_RETRY_TIMINGS };
   const regionSlots = limiter(READ_CONCURRENCY_PER_REGION);
   // A Region's slot first, then a global one: a Region never holds global slots it cannot use.
   const slots: Limiter = (task) => regionSlots(() => global(task));
   return (operation, send, { paged = false, onKey = !paged } = {}) => {
-    const policy = kmsRetryPolicy({ idempotent: true, settling: onKey ? 'listed' : undefined, what: `${operation} in ${region}` }, window);
+    const kms = kmsRetryPolicy({ idempotent: true, settling: onKey ? 'listed' : undefined, what: `${operation} in ${region}` }, window);
+    const policy = withIamPropagation(kms, region, operation, limits.iamPropagationMs);
     const attempt = <T>(sendOne: () => Promise<T>) =>
       slots(() =>
         pacedAttempt(
@@ -192,6 +216,7 @@ function keysToRead({ api, read, input, aliases, listed, wantedNames }: RegionLi
     read,
     owner: input.owner,
     wantedTargets,
+    namedTargets: namedTargetsOf(aliases, [...input.aliasNames, ...(input.tagIndex?.directAliasNames ?? [])]),
     arns: new Map(listed.map((k) => [k.keyId, k.arn])),
     // Policy, rotation and grants are compared only when the request wants keys (not a Delete).
     details: input.aliasNames.length > 0,
@@ -207,6 +232,12 @@ function keysToRead({ api, read, input, aliases, listed, wantedNames }: RegionLi
     direct: [...direct].filter(readable),
     afterIndex: (index) => [...keyIds].filter((keyId) => readable(keyId) && !direct.has(keyId) && mustReadTags(keyId, index, input.owner)),
   };
+}
+
+/** Target key id → alias, for the aliases whose names the properties give. */
+function namedTargetsOf(aliases: readonly AliasEntry[], names: readonly string[]): Map<string, string> {
+  const named = new Set(names);
+  return new Map(aliases.flatMap((a) => (a.targetKeyId !== null && named.has(a.aliasName) ? [[a.targetKeyId, a.aliasName] as const] : [])));
 }
 
 /** The aliases the plan needs: the wanted ones, and those targeting a key kept. */

@@ -1,9 +1,12 @@
 /**
- * Regions whose KMS calls are denied (docs/behaviour.md §4): an Organizations SCP such as Control
- * Tower's Region deny leaves a Region enabled in ListRegions but answers every KMS call with
- * AccessDeniedException. Such a Region is skipped and reported (`SkippedRegions`, logs) when no
- * desired key lives there; when one does, the request fails naming the Region and the denial.
- * A Delete wants no key anywhere, so it always skips them and succeeds.
+ * Regions whose KMS calls are denied (docs/behaviour.md §4): a service control policy that denies
+ * KMS outside some Regions (an organisation's own Region deny, or Control Tower's configurable OU
+ * Region deny control; the landing-zone Region deny, GRREGIONDENY, exempts `kms:*`) leaves a Region
+ * enabled in ListRegions but answers every KMS call with an AccessDeniedException whose message names
+ * the service control policy. Only such a denial lands here (lib/reader/accessDenial.ts). Such a
+ * Region is skipped and reported (`SkippedRegions`, the Reason, logs) when no desired key lives
+ * there; when one does, the request fails naming the Region and the denial. A Delete wants no key
+ * anywhere, so it skips them, succeeds, and names them in its Reason and logs.
  */
 
 import { compare } from '../text/order.ts';
@@ -31,7 +34,7 @@ export function judgeDeniedRegions(desired: DesiredState, denied: DeniedRegion[]
   }
   if (failures.length === 0) return { skipped, failure: null };
   const advice =
-    'An Organizations service control policy (e.g. a Region deny) can cause this: set OptInRegions to the Regions the account may use, ' +
+    "An Organizations service control policy denies KMS there (an organisation's own Region deny, or Control Tower's OU Region deny control): set OptInRegions to the Regions the account may use, " +
     'or remove the Region from the keys that name it.';
   return { skipped, failure: `${failures.join('; ')}. ${advice}` };
 }

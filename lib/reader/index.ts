@@ -21,6 +21,7 @@ import type { ActualState, DesiredState } from '../types.ts';
 import { READ_CONCURRENCY_TOTAL, type ReadActualStateInput, type ReadResult, type RegionResult, readRegion } from './actualState.ts';
 import { limiter } from './concurrency.ts';
 import { judgeDeniedRegions, withoutRegions } from './deniedRegions.ts';
+import type { UnreadableKey } from './keyRead.ts';
 
 export type { DeniedRegion, ReadActualStateInput, ReadResult } from './actualState.ts';
 // Pure helpers the request needs before and after the read (no KMS call).
@@ -71,9 +72,12 @@ export async function readForPlan(desired: DesiredState, input: ReadForPlanInput
       onWait: (actual) => log.info('waiting for keys in transition', { keys: inTransition(actual).map((key) => `${key.region} ${key.keyId} ${key.state}`) }),
     },
   );
-  const { skipped, failure } = judgeDeniedRegions(desired, read.deniedRegions);
+  const judged = judgeDeniedRegions(desired, read.deniedRegions);
+  const { skipped } = judged;
+  const failure = read.unreadableKeys.length > 0 ? unreadableReason(read.unreadableKeys) : judged.failure;
+  if (read.unreadableKeys.length > 0) log.error('keys under aliases of this resource whose tags cannot be read', { keys: read.unreadableKeys });
   if (read.deniedRegions.length > 0) {
-    log.warn(failure === null ? 'skipping Regions whose KMS calls are denied' : 'KMS calls are denied where a desired key lives', {
+    log.warn(judged.failure === null ? 'skipping Regions whose KMS calls are denied' : 'KMS calls are denied where a desired key lives', {
       deniedRegions: read.deniedRegions,
     });
   }
@@ -92,6 +96,23 @@ function merged(perRegion: RegionResult[]): ReadResult {
     keys: perRegion.flatMap((r) => r.keys),
     aliases: perRegion.flatMap((r) => r.aliases),
     deniedRegions: perRegion.flatMap((r) => (r.denied === null ? [] : [{ region: r.region, message: r.denied }])),
+    unreadableKeys: perRegion.flatMap((r) => r.unreadable),
     ...(grants.length === 0 ? {} : { grants }),
   };
+}
+
+/**
+ * The failure for keys under aliases of this resource's names whose tags KMS will not show: they may
+ * be this resource's keys, whose policy no longer lets the function in (the role it names was deleted
+ * and recreated: a key policy keeps the old role's unique ID). Taking them for foreign would leave
+ * them behind in silence.
+ */
+function unreadableReason(keys: UnreadableKey[]): string {
+  const named = keys.map((k) => `${k.keyId} in ${k.region} (${k.aliasName}): ${k.message}`).join('; ');
+  return (
+    `KMS does not let the function read the tags of key(s) under this resource's aliases, so it cannot tell whether they are this resource's: ${named}. ` +
+    "If they are, the function's role has lost access to them (a key policy names a role by its unique ID: a deleted and recreated role no longer matches). " +
+    'Let the function back in (as the account root or a key administrator: aws kms put-key-policy with a statement for the current role) and retry; ' +
+    'if they are not, move the alias away from them (aws kms update-alias) and retry.'
+  );
 }

@@ -31,6 +31,8 @@ export interface KeyReadContext {
   owner: Owner;
   /** Keys a wanted alias targets: kept whoever owns them. */
   wantedTargets: ReadonlySet<string>;
+  /** Keys an alias named by the properties (but not wanted) targets → that alias: never foreign in silence. */
+  namedTargets: ReadonlyMap<string, string>;
   /** Key id → ARN from ListKeys. */
   arns: ReadonlyMap<string, string>;
   /**
@@ -48,6 +50,21 @@ export interface KeyReadContext {
 export interface KeyRead {
   key: ActualKey | null;
   grants: ActualGrant[];
+  /** Set when the key carries an alias of this resource's name but its tags may not be read. */
+  unreadable?: UnreadableKey;
+}
+
+/**
+ * A key under an alias the properties name whose tags the function may not read: perhaps this
+ * resource's own key whose policy no longer lets the function in (a deleted role). Never taken for
+ * foreign in silence: the request fails naming it (lib/reader/index.ts).
+ */
+export interface UnreadableKey {
+  region: string;
+  keyId: string;
+  aliasName: string;
+  /** KMS's AccessDeniedException message. */
+  message: string;
 }
 
 const NOTHING: KeyRead = { key: null, grants: [] };
@@ -67,8 +84,11 @@ export async function readKey(context: KeyReadContext, keyId: string): Promise<K
   try {
     tags = await read('ListResourceTags', (options) => api.listResourceTags(keyId, options), { paged: true, onKey: true });
   } catch (error) {
-    // Tags we may not read mean a key that is not ours.
+    // Tags we may not read mean a key that is not ours, unless a Delete finds an alias of our name on it.
     if (!hasCode(error, 'AccessDeniedException')) throw error;
+    const aliasName = context.namedTargets.get(keyId);
+    if (aliasName !== undefined && !context.details && !context.wantedTargets.has(keyId))
+      return { ...NOTHING, unreadable: { region, keyId, aliasName, message: error.message } };
     tags = null;
   }
   if (!context.wantedTargets.has(keyId) && (tags === null || !isOurs(tags, owner))) return NOTHING;

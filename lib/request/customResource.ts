@@ -9,13 +9,15 @@ import { retiredGrantsOf } from '../desired/grants.ts';
 import { buildDesiredState, deletionDesiredState } from '../desired/index.ts';
 import { placementWarnings } from '../desired/warnings.ts';
 import { ValidationError } from '../errors.ts';
+import { MadeKeys } from '../madeKeys.ts';
 import { ownerOf } from '../ownership.ts';
 import { parseProperties } from '../properties/index.ts';
 import { aliasNamesOf } from '../reader/index.ts';
-import { enabledRegionsOf } from '../regions.ts';
+import { type AccountRegion, enabledRegionsOf } from '../regions.ts';
 import { systemClock } from '../retry/clock.ts';
 import type { DesiredState, ResourceProperties, RetiredGrants } from '../types.ts';
 import { preflightResponseSize } from './attributes.ts';
+import { cleanUpFailedCreate } from './failedCreate.ts';
 import { validationReason } from './failureReasons.ts';
 import { RequestProgress } from './progress.ts';
 import { type ReconcileDeps, reconcile } from './reconcile.ts';
@@ -37,6 +39,19 @@ function parseOldProperties(raw: unknown, accountId: string): ResourceProperties
   }
 }
 
+/** A Delete: every key of the resource goes, found through its tags and the properties' aliases. */
+async function handleDelete(event: CloudFormationCustomResourceEvent, deps: HandleRequestDeps, progress: RequestProgress): Promise<RequestResult> {
+  const { context } = deps;
+  progress.phase = 'listing the Regions';
+  const accountRegions = await deps.aws.regions.listRegions();
+  const enabledRegions = enabledRegionsOf(accountRegions);
+  const desired = deletionDesiredState({ rawProperties: event.ResourceProperties, enabledRegions, accountRegions, context });
+  // The Create's or last Update's properties: through their aliases the rollback of an adoption finds its key.
+  const parsed = parseOldProperties(event.ResourceProperties, context.accountId);
+  const tagIndexAliasNames = parsed === null ? null : aliasNamesOf(parsed.keys);
+  return reconcile({ desired, returnAttributes: [], tagIndexAliasNames }, { ...deps, kms: deps.aws.kms, progress });
+}
+
 /**
  * Handles one request and returns the answer for CloudFormation. Validation problems (including
  * `AwsAccountId` not being the running account, and a response that would not fit 4,096 bytes)
@@ -48,19 +63,12 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
   const progress = deps.progress ?? new RequestProgress();
   const owner = ownerOf(context.stackId, context.logicalResourceId);
 
-  if (event.RequestType === 'Delete') {
-    progress.phase = 'listing the Regions';
-    const accountRegions = await deps.aws.regions.listRegions();
-    const enabledRegions = enabledRegionsOf(accountRegions);
-    const desired = deletionDesiredState({ rawProperties: event.ResourceProperties, enabledRegions, accountRegions, context });
-    // The Create's or last Update's properties: through their aliases the rollback of an adoption finds its key.
-    const parsed = parseOldProperties(event.ResourceProperties, context.accountId);
-    const tagIndexAliasNames = parsed === null ? null : aliasNamesOf(parsed.keys);
-    return reconcile({ desired, returnAttributes: [], tagIndexAliasNames }, { ...deps, kms: deps.aws.kms, progress });
-  }
+  if (event.RequestType === 'Delete') return handleDelete(event, deps, progress);
 
   let properties: ResourceProperties;
   let desired: DesiredState;
+  let accountRegions: AccountRegion[];
+  let enabledRegions: string[];
   let tagIndexAliasNames: string[] | null;
   let expectedGrants: RetiredGrants;
   try {
@@ -68,8 +76,8 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
     properties = parseProperties(event.ResourceProperties, { accountId: context.accountId, now: (deps.clock ?? systemClock).now() });
     const oldProperties = event.RequestType === 'Update' ? parseOldProperties(event.OldResourceProperties, context.accountId) : null;
     progress.phase = 'listing the Regions';
-    const accountRegions = await deps.aws.regions.listRegions();
-    const enabledRegions = enabledRegionsOf(accountRegions);
+    accountRegions = await deps.aws.regions.listRegions();
+    enabledRegions = enabledRegionsOf(accountRegions);
     desired = buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, requestId: event.RequestId, context });
     // An Update whose previous properties no longer parse may be the rollback of an adoption they named: no index.
     tagIndexAliasNames = event.RequestType === 'Update' && oldProperties === null ? null : aliasNamesOf([...properties.keys, ...(oldProperties?.keys ?? [])]);
@@ -100,5 +108,11 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
   if (awaitingImport.length > 0) {
     log.info('Origin EXTERNAL without KeyMaterial: these keys are left PendingImport and each awaits import of its key material', { keys: awaitingImport });
   }
-  return reconcile({ desired, returnAttributes: properties.returnAttributes, tagIndexAliasNames, expectedGrants }, { ...deps, kms: deps.aws.kms, progress });
+  const madeKeys = new MadeKeys();
+  const reconcileDeps = { ...deps, kms: deps.aws.kms, progress };
+  const request = { desired, returnAttributes: properties.returnAttributes, tagIndexAliasNames, expectedGrants };
+  const result = await reconcile(request, { ...reconcileDeps, madeKeys });
+  if (event.RequestType !== 'Create' || result.status !== 'FAILED' || madeKeys.size === 0) return result;
+  // The rollback's Delete comes seconds later, before KMS's listings show these keys: remove them now.
+  return cleanUpFailedCreate({ event, properties, failed: result, madeKeys, enabledRegions, accountRegions }, reconcileDeps);
 }

@@ -5,7 +5,7 @@
  */
 
 import type { KmsQuotas } from '../constants.ts';
-import { KmsError } from '../errors.ts';
+import { AccessDeniedError, KmsError } from '../errors.ts';
 import { execute } from '../executor/index.ts';
 import type { KmsApiFactory } from '../kmsApi.ts';
 import type { Log } from '../logger.ts';
@@ -32,6 +32,13 @@ export interface ReconcileDeps {
   quotas?: Partial<KmsQuotas>;
   /** Filled in as the request advances, so an answer forced by the deadline can say what was done. */
   progress: RequestProgress;
+  /**
+   * The keys made or changed by this request, filled in as it goes; pass one to learn them
+   * afterwards (a failed Create removes them, lib/request/failedCreate.ts).
+   */
+  madeKeys?: MadeKeys;
+  /** How long a listing denied by anything but an SCP is asked again (lib/reader/readRetry.ts); default there. */
+  iamPropagationMs?: number;
   /** Times every wait of the request (reads, pacing, retries, polls); real time when absent. */
   clock?: Clock;
 }
@@ -61,9 +68,10 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   const aliasNames = [...new Set(desired.keys.flatMap((k) => [k.aliasName, ...k.extraAliasNames]))];
   let last = { planned: 0, outcomes: [] as ActionOutcome[] };
   // Keys made or changed by this request, across passes: KMS may not list or find them yet.
-  const madeKeys = new MadeKeys();
+  const madeKeys = deps.madeKeys ?? new MadeKeys();
   const tagIndex = tagIndexAliasNames === null ? null : { directAliasNames: tagIndexAliasNames, log };
-  const readInput = { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline, ...(request.expectedGrants && { expectedGrants: request.expectedGrants }) };
+  const expected = request.expectedGrants && { expectedGrants: request.expectedGrants };
+  const readInput = { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline, ...expected, ...iamOf(deps) };
 
   for (let pass = 1; pass <= MAX_RECONCILE_PASSES; pass++) {
     progress.startPass(`reading the actual state (pass ${pass})`);
@@ -71,6 +79,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     try {
       read = await readForPlan(desired, { ...readInput, log });
     } catch (error) {
+      if (error instanceof AccessDeniedError) return accessDeniedResult(error, pass, log);
       // A read KMS has not caught up with (a listed key still answering NotFound): read again, or say so.
       if (!(error instanceof KmsError && error.retryable)) throw error;
       if (pass < MAX_RECONCILE_PASSES && now() < deadline) continue;
@@ -106,6 +115,17 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   return failedResult(executionFailureReason(last.planned, last.outcomes, false, progress));
 }
 
+/** The reader's IAM propagation window, when the function's configuration sets one. */
+function iamOf(deps: ReconcileDeps): { iamPropagationMs?: number } {
+  return deps.iamPropagationMs === undefined ? {} : { iamPropagationMs: deps.iamPropagationMs };
+}
+
+/** Denied by something other than an SCP, still after the IAM propagation window: FAILED, never a skipped Region. */
+function accessDeniedResult(error: AccessDeniedError, pass: number, log: Log): RequestResult {
+  log.error('KMS denies the function access', { region: error.context.region, action: error.context.action, denial: error.denial });
+  return failedResult(`${error.message}${pass === 1 ? ' Nothing was changed.' : ''}`);
+}
+
 function succeeded(
   desired: DesiredState,
   current: Plan,
@@ -122,5 +142,19 @@ function succeeded(
     const keyId = 'keyId' in ref ? ref.keyId : created.get(ref.created);
     if (keyId !== undefined) keyIds[id] = keyId;
   }
-  return { status: 'SUCCESS', data: buildAttributes(desired, keyIds, context, returnAttributes, skippedRegions, grantIdsOf(current, createdGrants)) };
+  const data = buildAttributes(desired, keyIds, context, returnAttributes, skippedRegions, grantIdsOf(current, createdGrants));
+  // A removal (a Delete, or an Update that wants no key) names what it could not reach: keys may remain there.
+  const removal = desired.keys.length === 0 && skippedRegions.length > 0;
+  return removal ? { status: 'SUCCESS', reason: skippedReason(skippedRegions), data } : { status: 'SUCCESS', data };
+}
+
+/**
+ * A removal that skipped Regions says so in its Reason (a Delete's Data is not shown anywhere): only a
+ * service control policy denial skips one, and keys of this resource may remain there.
+ */
+export function skippedReason(skippedRegions: string[]): string {
+  return (
+    `Skipped ${skippedRegions.join(', ')}: a service control policy denies KMS there, so nothing there was read, changed or deleted. ` +
+    'A key of this resource left there stays until the policy allows KMS and a later Update or Delete of this resource (or you) removes it.'
+  );
 }

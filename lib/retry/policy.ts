@@ -25,6 +25,17 @@ export const MAX_THROTTLED_ATTEMPTS = 20;
 /** Backoff while waiting for IAM to propagate new principals: full jitter over 1 s … 15 s. */
 export const POLICY_PROPAGATION_BACKOFF: BackoffOptions = { baseMs: 1_000, capMs: 15_000 };
 
+/**
+ * How long a listing (ListKeys, ListAliases) answering an AccessDeniedException that no service
+ * control policy caused is asked again (lib/reader/readRetry.ts): a role made with the stack whose
+ * IAM policy has not propagated yet. IAM documents no bound ("eventually consistent"); a guess,
+ * overridable with the function's `IAM_PROPAGATION_MS`.
+ */
+export const IAM_PROPAGATION_MS = 60_000;
+
+/** Backoff of those retries: full jitter over 1 s … 8 s. */
+export const IAM_PROPAGATION_BACKOFF: BackoffOptions = { baseMs: 1_000, capMs: 8_000 };
+
 // ── Settling: keys KMS has not caught up with ────────────────────────────────────────────────────
 
 /**

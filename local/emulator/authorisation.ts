@@ -48,15 +48,37 @@ function commonContext(state: EmulatorState, check: AuthorisationCheck): Record<
   };
 }
 
-/** The KMS-style AccessDeniedException message for a denied check. */
+/** How AWS names each policy type in an access-denied message (IAM User Guide, "Troubleshoot access denied error messages"). */
+const POLICY_TYPE_WORDS: Record<string, string> = {
+  scp: 'service control policy',
+  rcp: 'resource control policy',
+  identity: 'identity-based policy',
+  pb: 'permissions boundary',
+  resource: 'resource-based policy',
+  vpce: 'VPC endpoint policy',
+};
+
+/**
+ * Which implicit denial the message names when several policy types lack an Allow: AWS names only
+ * one ("If multiple policy types deny an authorization request, AWS includes only one of those policy
+ * types in the error message"). Which one is not documented; this order (the organisation's policies
+ * first, then the caller's own, then the resource's) is a guess listed in README.md.
+ */
+const IMPLICIT_ORDER = ['scp', 'rcp', 'identity', 'pb', 'resource', 'vpce'];
+
+/**
+ * The AccessDeniedException message for a denied check, in AWS's format: `User: <arn> is not
+ * authorized to perform: <action> on resource: <resource>` then `with an explicit deny in a <type>`
+ * or `because no <type> allows the <action> action`.
+ */
 function denial(state: EmulatorState, check: AuthorisationCheck, reasons: { policyType: string; denialType: string }[]): Error {
   const explicit = reasons.find((r) => r.denialType === 'Explicit');
-  const where: Record<string, string> = { scp: 'a service control policy', identity: 'an identity-based policy', resource: 'a resource-based policy' };
+  const words = (type: string) => POLICY_TYPE_WORDS[type] ?? type;
+  const article = (type: string) => (/^[aeiou]/i.test(words(type)) ? 'an' : 'a');
+  const implicit = IMPLICIT_ORDER.find((type) => reasons.some((r) => r.policyType === type)) ?? 'identity';
   const why = explicit
-    ? `with an explicit deny in ${where[explicit.policyType] ?? explicit.policyType}`
-    : reasons.some((r) => r.policyType === 'scp')
-      ? `because no service control policy allows the ${check.action} action`
-      : `because no ${check.keyPolicy === null ? 'identity-based' : 'identity-based or resource-based'} policy allows the ${check.action} action`;
+    ? `with an explicit deny in ${article(explicit.policyType)} ${words(explicit.policyType)}`
+    : `because no ${words(implicit)} allows the ${check.action} action`;
   return faults.accessDenied(`User: ${state.config.callerArn} is not authorized to perform: ${check.action} on resource: ${check.resource} ${why}`);
 }
 

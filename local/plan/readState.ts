@@ -95,11 +95,13 @@ export async function readStateForPlan(desired: DesiredState, readOnly: KmsApiFa
   const pacer = new Pacer();
   const aliasNames = [...new Set(desired.keys.flatMap((k) => [k.aliasName, ...k.extraAliasNames]))];
   const skippedRegions: string[] = [];
-  // The reader reports Regions whose listings KMS denies (deniedRegions) and reads the others.
+  // The reader reports Regions whose listings a service control policy denies (deniedRegions) and
+  // reads the others; any other denial fails the plan at once (its caller's credentials are not a
+  // role made moments ago: no IAM propagation to wait for).
   // The plan reads like the function: the tag index narrows the tag scan (a read, allowed by read-only KMS).
   // Previous properties that no longer parse (null): no index, as in the function.
   const tagIndex = tagIndexAliasNames === null ? null : { directAliasNames: tagIndexAliasNames ?? aliasNames };
-  const read = await readActualState({ regions: desired.regions, owner: desired.owner, aliasNames, kms, pacer, tagIndex });
+  const read = await readActualState({ regions: desired.regions, owner: desired.owner, aliasNames, kms, pacer, tagIndex, iamPropagationMs: 0 });
   for (const { region, message } of read.deniedRegions) {
     const wanted = desired.keys.filter((k) => k.primaryRegion === region || k.replicaRegions.includes(region)).map((k) => k.keyName);
     if (wanted.length > 0) throw new RegionDeniedError(region, [...new Set(wanted)], message);

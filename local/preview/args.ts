@@ -34,7 +34,7 @@ export const USAGE = `Usage: npm start [-- OPTIONS]
 Previews a Custom::MultiRegionKmsKeys resource on the local KMS emulator (no AWS account):
 Create, the attributes, an Update, then Delete, each answer checked as CloudFormation would.
 
-  --template FILE      the template (default template.yaml, the sample resource)
+  --template FILE      the template (default template.yaml, the sample resource, with CreateSampleKeys=true)
   --update FILE        the next version of the template: prints the plan of FILE against what
                        --template created (every KMS action per Region and key, destructive
                        ones and refusals marked), then runs that Update
@@ -104,6 +104,8 @@ export function parseArgs(argv: string[]): PreviewOptions {
     } else if (!realismFlag(options.realism, arg, argv[i + 1])) throw new UsageError(`unknown argument ${arg}`);
     else i++;
   }
+  // template.yaml's sample resource exists only with CreateSampleKeys=true: the default preview shows it.
+  if (!argv.includes('--template') && options.parameters.CreateSampleKeys === undefined) options.parameters.CreateSampleKeys = 'true';
   if (options.keep && options.endpoint === undefined) throw new UsageError('--keep needs --endpoint URL: an embedded emulator ends with the preview');
   if (options.endpoint !== undefined && Object.keys(options.realism).length > 0) {
     throw new UsageError('the realism flags configure an embedded emulator: with --endpoint, give them to npm run emulator');

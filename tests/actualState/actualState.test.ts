@@ -92,6 +92,7 @@ describe('Function: readActualState', () => {
         { region: 'us-east-1', aliasName: 'alias/extra', targetKeyId: ours.keyId },
       ],
       deniedRegions: [],
+      unreadableKeys: [],
     });
   });
 
@@ -138,7 +139,7 @@ describe('Function: readActualState', () => {
     const state = await read(['us-east-1']);
 
     // Assess
-    expect(state).toEqual({ keys: [], aliases: [], deniedRegions: [] });
+    expect(state).toEqual({ keys: [], aliases: [], deniedRegions: [], unreadableKeys: [] });
     expect(kms.callsOf('listResourceTags')).toHaveLength(0);
   });
 

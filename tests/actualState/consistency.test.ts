@@ -15,6 +15,13 @@ import { VirtualClock } from '../support/virtualClock.ts';
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:111122223333:stack/base/0a1b2c3d-0000-0000-0000-000000000000';
 const owner = ownerOf(STACK_ID, 'Keys');
 const denied = () => new KmsError('AccessDeniedException', 'User is not authorized to perform: kms:ListKeys with an explicit deny in a service control policy');
+const ROLE = 'arn:aws:iam::111122223333:role/fresh';
+/** A role whose identity policy does not allow ListKeys (yet): AWS's wording for a missing identity-policy allow. */
+const notAllowed = () =>
+  new KmsError(
+    'AccessDeniedException',
+    `User: ${ROLE} is not authorized to perform: kms:ListKeys on resource: * because no identity-based policy allows the kms:ListKeys action`,
+  );
 
 function setup() {
   const clock = new VirtualClock();
@@ -128,4 +135,50 @@ describe('Function: readActualState (eventual consistency, denied Regions)', () 
     expect(state.keys.map((k) => k.keyId)).toEqual([ours.keyId]);
     expect(state.deniedRegions).toEqual([{ region: 'us-east-1', message: expect.stringContaining('explicit deny in a service control policy') }]);
   });
+
+  it('retries a listing denied for want of an identity-policy Allow (IAM propagating), then reads the Region', async () => {
+    // Prepare
+    const { kms, read } = setup();
+    const ours = kms.seedKey('us-east-1', { tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId } });
+    kms.fail('listKeys', notAllowed, { region: 'us-east-1', times: 3 });
+
+    // Act
+    const state = await read(['us-east-1'], []);
+
+    // Assess
+    expect(state.deniedRegions).toEqual([]);
+    expect(state.keys.map((k) => k.keyId)).toEqual([ours.keyId]);
+  });
+
+  it.each([
+    ['a missing identity-policy Allow', notAllowed, 'no identity-based policy allowing it'],
+    [
+      'an explicit deny in a permissions boundary',
+      () =>
+        new KmsError(
+          'AccessDeniedException',
+          `User: ${ROLE} is not authorized to perform: kms:ListKeys on resource: * with an explicit deny in a permissions boundary`,
+        ),
+      'an explicit deny in a permissions boundary',
+    ],
+  ])(
+    'fails a Region still denied by %s after the propagation window, naming action, Region and policy type, never skipping it',
+    async (_what, error, cause) => {
+      // Prepare
+      const { kms, read } = setup();
+      kms.fail('listKeys', error, { region: 'us-east-1', times: 1_000 });
+
+      // Act
+      const reading = read(['eu-west-1', 'us-east-1'], []);
+
+      // Assess
+      await expect(reading).rejects.toMatchObject({
+        name: 'AccessDeniedError',
+        retryable: false,
+        context: { region: 'us-east-1', action: 'kms:ListKeys' },
+        message: expect.stringMatching(new RegExp(`^KMS denied kms:ListKeys in us-east-1 because of ${cause}, still after \\d+ s of retries`)),
+      });
+      expect(kms.calls.filter((c) => c.operation === 'listKeys' && c.region === 'us-east-1').length).toBeGreaterThan(2);
+    },
+  );
 });

@@ -93,6 +93,20 @@ describe('Function: readConfig (DEADLINE_MARGIN_MS)', () => {
   });
 });
 
+describe('Function: readConfig (IAM_PROPAGATION_MS)', () => {
+  it('leaves the reader its default when unset, and reads milliseconds (0: fail at once)', () => {
+    // Act & Assess
+    expect(read({}).config.iamPropagationMs).toBeUndefined();
+    expect(read({ IAM_PROPAGATION_MS: '5000' }).config.iamPropagationMs).toBe(5_000);
+    expect(read({ IAM_PROPAGATION_MS: '0' }).config.iamPropagationMs).toBe(0);
+  });
+
+  it.each(['abc', '1.5', '-1'])('refuses IAM_PROPAGATION_MS=%s', (value) => {
+    // Act & Assess
+    expect(read({ IAM_PROPAGATION_MS: value }).problems).toEqual([expect.stringMatching(/^IAM_PROPAGATION_MS must be an integer/)]);
+  });
+});
+
 describe('Function: readConfig (LOG_LEVEL)', () => {
   it('reads LOG_LEVEL and falls back to info', () => {
     // Act & Assess

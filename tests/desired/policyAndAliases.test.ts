@@ -31,6 +31,7 @@ describe('Function: buildKeyPolicy (with the user statements)', () => {
     // Assess
     expect(policy.Statement.map((s) => s.Sid)).toEqual([
       'FunctionExecutionRoleManagesKey',
+      'FunctionRoleSuccessorsManageKey',
       'KeyAdministrators',
       'DenyDecryptOutsideOrganization',
       'Allow CloudTrail to encrypt logs',

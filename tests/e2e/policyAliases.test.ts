@@ -133,7 +133,14 @@ describe('End to end: PolicyStatements and Aliases through the bundle', () => {
     });
     const v1Aliases = ['alias/audit', 'alias/trail', 'alias/trail-v1'];
     expect(aliasesOf(afterCreate, keyId)).toEqual({ 'us-east-1': v1Aliases, 'eu-west-1': v1Aliases });
-    const v1Sids = ['FunctionExecutionRoleManagesKey', 'KeyAdministrators', ORG_DENY.Sid, CLOUDTRAIL_ENCRYPT.Sid, CLOUDTRAIL_DESCRIBE.Sid];
+    const v1Sids = [
+      'FunctionExecutionRoleManagesKey',
+      'FunctionRoleSuccessorsManageKey',
+      'KeyAdministrators',
+      ORG_DENY.Sid,
+      CLOUDTRAIL_ENCRYPT.Sid,
+      CLOUDTRAIL_DESCRIBE.Sid,
+    ];
     const v1Policies = REGIONS.map((region) => ({ region, sids: v1Sids, sourceArn: [CLOUDTRAIL_ENCRYPT.Condition.StringEquals['aws:SourceArn']] }));
     expect(policiesOf(afterCreate, keyId)).toEqual(v1Policies);
 

@@ -56,9 +56,20 @@ describe('Function: field realism — IAM authorisation (identityPolicy)', () =>
     const allowed = await h.kms('us-east-1').send(new DescribeKeyCommand({ KeyId: second }));
     // Assess
     expect(denied.message).toBe(
-      `User: ${CALLER} is not authorized to perform: kms:DescribeKey on resource: arn:aws:kms:us-east-1:${ACCOUNT}:key/${keyId} because no identity-based or resource-based policy allows the kms:DescribeKey action`,
+      `User: ${CALLER} is not authorized to perform: kms:DescribeKey on resource: arn:aws:kms:us-east-1:${ACCOUNT}:key/${keyId} because no identity-based policy allows the kms:DescribeKey action`,
     );
     expect(allowed.KeyMetadata!.KeyId).toBe(second);
+  });
+
+  it('answers a listing the identity policy does not allow with the wording for a missing identity-policy Allow', async () => {
+    // Prepare
+    await configure(policy(allow(['kms:CreateKey'])));
+    // Act
+    const denied = await expectKmsError(h.kms('eu-west-1').send(new ListKeysCommand({})), 'AccessDeniedException');
+    // Assess
+    expect(denied.message).toBe(
+      `User: ${CALLER} is not authorized to perform: kms:ListKeys on resource: * because no identity-based policy allows the kms:ListKeys action`,
+    );
   });
 
   it('lets an explicit Deny win, in the identity policy or in the key policy', async () => {

@@ -6,12 +6,15 @@ import { CreateKeyCommand, DescribeKeyCommand, ListAliasesCommand, ListKeysComma
 import { realismFromArgv } from '../../local/emulator/realism.ts';
 import { expectKmsError, type Harness, startHarness } from './harness.ts';
 
-/** The shape of Control Tower's Region deny control: everything outside the governed Regions, except global services. */
+/**
+ * An organization's own Region deny: everything outside the allowed Regions, except global services.
+ * (Control Tower's landing-zone GRREGIONDENY has this shape but also exempts `kms:*`: it never denies KMS.)
+ */
 const REGION_DENY = {
   Version: '2012-10-17',
   Statement: [
     {
-      Sid: 'GRREGIONDENY',
+      Sid: 'DenyOutsideAllowedRegions',
       Effect: 'Deny',
       NotAction: ['a4b:*', 'account:*', 'iam:*', 'organizations:*', 'sts:*', 'support:*'],
       Resource: '*',
@@ -48,6 +51,9 @@ describe('Function: field realism — service control policy (scp)', () => {
     const allowedKey = await h.kms('us-east-1').send(new CreateKeyCommand({}));
     // Assess
     expect(denials).toHaveLength(3);
+    expect(denials[0]!.message).toBe(
+      'User: arn:aws:iam::111122223333:role/multi-region-kms-keys-function is not authorized to perform: kms:ListKeys on resource: * with an explicit deny in a service control policy',
+    );
     expect(regions.Regions!.find((r) => r.RegionName === 'eu-west-1')!.RegionOptStatus).toMatch(/ENABLED/);
     expect(allowedKey.KeyMetadata!.KeyId).toBeDefined();
   });

@@ -32,6 +32,9 @@ interface CliRun {
   stderr: string;
 }
 
+/** template.yaml's sample resource exists only with this parameter. */
+const SAMPLE = ['--param', 'CreateSampleKeys=true'];
+
 describe('End to end: npm run plan against the emulator', () => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   let driver: Driver;
@@ -92,6 +95,7 @@ describe('End to end: npm run plan against the emulator', () => {
     driver = await createDriver({ endpointUrl: emulator.url });
     // Prepare: the sample resource of template.yaml, created as `npm start` creates it.
     const resolved = resolveResource(await loadTemplate('template.yaml'), {
+      parameters: { CreateSampleKeys: 'true' },
       resources: { FunctionRole: { ref: ROLE_ARN.split('/').pop()!, attributes: { Arn: ROLE_ARN } } },
     });
     stackId = resolved.stackId;
@@ -107,7 +111,7 @@ describe('End to end: npm run plan against the emulator', () => {
 
   it('exits 0 for the template just deployed, having found the execution role in the key policies', async () => {
     // Act
-    const run = await plan('--template', 'template.yaml', '--stack-id', stackId);
+    const run = await plan('--template', 'template.yaml', ...SAMPLE, '--stack-id', stackId);
 
     // Assess
     expect(run.stderr).toBe('');
@@ -121,7 +125,7 @@ describe('End to end: npm run plan against the emulator', () => {
 
   it('prints the same plan as JSON, with the role given by --execution-role-arn', async () => {
     // Act
-    const run = await plan('--template', 'template.yaml', '--stack-id', stackId, '--execution-role-arn', ROLE_ARN, '--json');
+    const run = await plan('--template', 'template.yaml', ...SAMPLE, '--stack-id', stackId, '--execution-role-arn', ROLE_ARN, '--json');
 
     // Assess
     expect(run.code).toBe(0);
@@ -149,7 +153,7 @@ describe('End to end: npm run plan against the emulator', () => {
     await kms('us-east-1').send(new PutKeyPolicyCommand({ KeyId: app.keyId, PolicyName: 'default', Policy: JSON.stringify(edited) }));
 
     // Act
-    const run = await plan('--template', 'template.yaml', '--stack-id', stackId, '--drift');
+    const run = await plan('--template', 'template.yaml', ...SAMPLE, '--stack-id', stackId, '--drift');
 
     // Assess
     expect(run.stderr).toBe('');
@@ -162,7 +166,7 @@ describe('End to end: npm run plan against the emulator', () => {
     expectReadOnly(run);
     await kms('us-west-2').send(new EnableKeyCommand({ KeyId: replica.keyId }));
     await kms('us-east-1').send(new PutKeyPolicyCommand({ KeyId: app.keyId, PolicyName: 'default', Policy: Policy! }));
-    expect((await plan('--template', 'template.yaml', '--stack-id', stackId)).code).toBe(0);
+    expect((await plan('--template', 'template.yaml', ...SAMPLE, '--stack-id', stackId)).code).toBe(0);
   });
 
   it('lists every action of a template that adds, removes and replaces keys, the replacement refused', async () => {
@@ -174,7 +178,7 @@ describe('End to end: npm run plan against the emulator', () => {
     );
 
     // Act
-    const run = await plan('--template', file, '--stack-id', stackId);
+    const run = await plan('--template', file, ...SAMPLE, '--stack-id', stackId);
 
     // Assess
     expect(run.stderr).toBe('');
@@ -193,7 +197,7 @@ describe('End to end: npm run plan against the emulator', () => {
     const allowed = await templateWith('v3.yaml', async () =>
       (await readFile(file, 'utf8')).replace('          Spec: HMAC_256\n', '          Spec: HMAC_256\n          AllowReplacement: true\n'),
     );
-    const replaced = await plan('--template', allowed, '--stack-id', stackId, '--json');
+    const replaced = await plan('--template', allowed, ...SAMPLE, '--stack-id', stackId, '--json');
 
     // Assess: every action listed, none held back.
     expect(replaced.code).toBe(2);
@@ -218,12 +222,12 @@ describe('End to end: npm run plan against the emulator', () => {
   });
 
   it('skips Regions an SCP denies when no key lives there, and names the Region when one does', async () => {
-    // Prepare: Control Tower's Region deny, governing us-east-1 and us-west-2 (where the keys are).
+    // Prepare: an organization's Region deny allowing us-east-1 and us-west-2 (where the keys are).
     const regionDeny = (regions: string[]) => ({
       Version: '2012-10-17',
       Statement: [
         {
-          Sid: 'GRREGIONDENY',
+          Sid: 'DenyOutsideAllowedRegions',
           Effect: 'Deny',
           NotAction: ['account:*', 'iam:*', 'sts:*'],
           Resource: '*',
@@ -235,9 +239,9 @@ describe('End to end: npm run plan against the emulator', () => {
 
     // Act
     await control().config({ scp: regionDeny(['us-east-1', 'us-west-2']), identityPolicy: allowAll });
-    const skipping = await plan('--template', 'template.yaml', '--stack-id', stackId, '--json');
+    const skipping = await plan('--template', 'template.yaml', ...SAMPLE, '--stack-id', stackId, '--json');
     await control().config({ scp: regionDeny(['us-east-1']) });
-    const denied = await plan('--template', 'template.yaml', '--stack-id', stackId);
+    const denied = await plan('--template', 'template.yaml', ...SAMPLE, '--stack-id', stackId);
     await control().config({ scp: null, identityPolicy: null });
 
     // Assess
@@ -263,7 +267,7 @@ describe('End to end: npm run plan against the emulator', () => {
 
     // Act
     await control().config({ identityPolicy: reads, callerArn: planRole });
-    const run = await plan('--template', 'template.yaml', '--stack-id', stackId);
+    const run = await plan('--template', 'template.yaml', ...SAMPLE, '--stack-id', stackId);
     await control().config({ identityPolicy: null, callerArn: ROLE_ARN });
 
     // Assess
@@ -282,6 +286,7 @@ describe('End to end: npm run plan against the emulator', () => {
     );
     const v2 = await templateWith('aliases-v2.yaml', renamed);
     const resolved = resolveResource(await loadTemplate(deployed), {
+      parameters: { CreateSampleKeys: 'true' },
       identity: { stackName: 'plan-aliases' },
       resources: { FunctionRole: { ref: ROLE_ARN.split('/').pop()!, attributes: { Arn: ROLE_ARN } } },
     });
@@ -289,9 +294,9 @@ describe('End to end: npm run plan against the emulator', () => {
     expect([created.status, created.reason]).toEqual(['SUCCESS', null]);
 
     // Act
-    const run = await plan('--template', v2, '--stack-id', resolved.stackId, '--previous-template', deployed, '--json');
-    const missing = await planWithEnv({}, '--template', v2, '--stack-id', resolved.stackId);
-    const drift = await plan('--template', deployed, '--stack-id', resolved.stackId, '--drift');
+    const run = await plan('--template', v2, ...SAMPLE, '--stack-id', resolved.stackId, '--previous-template', deployed, '--json');
+    const missing = await planWithEnv({}, '--template', v2, ...SAMPLE, '--stack-id', resolved.stackId);
+    const drift = await plan('--template', deployed, ...SAMPLE, '--stack-id', resolved.stackId, '--drift');
 
     // Assess
     expect(run.code).toBe(2);
@@ -316,6 +321,7 @@ describe('End to end: npm run plan against the emulator', () => {
         .replaceAll('cmk-', 'iam-'),
     );
     const resolved = resolveResource(await loadTemplate(delegating), {
+      parameters: { CreateSampleKeys: 'true' },
       identity: { stackName: 'plan-iam' },
       resources: { FunctionRole: { ref: ROLE_ARN.split('/').pop()!, attributes: { Arn: ROLE_ARN } } },
     });
@@ -326,7 +332,7 @@ describe('End to end: npm run plan against the emulator', () => {
 
     // Act
     await control().config({ identityPolicy: documented, callerArn: `arn:aws:iam::${DEFAULT_IDENTITY.accountId}:role/kms-keys-plan` });
-    const run = await plan('--template', delegating, '--stack-id', resolved.stackId, '--previous-template', delegating);
+    const run = await plan('--template', delegating, ...SAMPLE, '--stack-id', resolved.stackId, '--previous-template', delegating);
     await control().config({ identityPolicy: null, callerArn: ROLE_ARN });
 
     // Assess
@@ -344,12 +350,12 @@ describe('End to end: npm run plan against the emulator', () => {
 
     // Act
     const runs = [
-      await plan('--template', broken, '--stack-id', stackId),
-      await plan('--template', unparsable, '--stack-id', stackId),
-      await plan('--template', 'template.yaml', '--stack-id', stackId, '--resource', 'Nope'),
-      await plan('--template', 'template.yaml', '--stack-id', 'my-stack'),
+      await plan('--template', broken, ...SAMPLE, '--stack-id', stackId),
+      await plan('--template', unparsable, ...SAMPLE, '--stack-id', stackId),
+      await plan('--template', 'template.yaml', ...SAMPLE, '--stack-id', stackId, '--resource', 'Nope'),
+      await plan('--template', 'template.yaml', ...SAMPLE, '--stack-id', 'my-stack'),
       await plan('--template', join(dir, 'missing.yaml'), '--stack-id', stackId),
-      await plan('--template', 'template.yaml', '--stack-id', stackId, '--bogus'),
+      await plan('--template', 'template.yaml', ...SAMPLE, '--stack-id', stackId, '--bogus'),
     ];
 
     // Assess
@@ -370,7 +376,7 @@ describe('End to end: npm run plan against the emulator', () => {
     const typo = await templateWith('typo.yaml', (text) => text.replace('          ReplicaRegions: [us-west-2]\n', '          ReplicaRegions: [us-wset-2]\n'));
 
     // Act
-    const run = await plan('--template', typo, '--stack-id', stackId);
+    const run = await plan('--template', typo, ...SAMPLE, '--stack-id', stackId);
 
     // Assess
     expect(run.code).toBe(1);
@@ -386,6 +392,7 @@ describe('End to end: npm run plan against the emulator', () => {
       { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined },
       '--template',
       'template.yaml',
+      ...SAMPLE,
       '--stack-id',
       stackId,
       '--drift',

@@ -58,6 +58,13 @@ describe('Function: readOnlyKms', () => {
   });
 });
 
+/** AWS's wording for a Region an organisation's SCP denies. */
+const scpDenied = () =>
+  new KmsError(
+    'AccessDeniedException',
+    'User: arn:aws:iam::111122223333:user/p is not authorized to perform: kms:ListKeys on resource: * with an explicit deny in a service control policy',
+  );
+
 describe('Function: readStateForPlan', () => {
   const desiredFor = (customerMasterKeys: Record<string, unknown>) =>
     buildDesiredState({
@@ -72,7 +79,7 @@ describe('Function: readStateForPlan', () => {
     const fake = new FakeKms();
     const desired = desiredFor({ 'cmk-app': { Region: 'us-east-1' } });
     const key = fake.seedKey('us-east-1', { tags: ownershipTags(desired.owner, 'cmk-app', { removalPolicy: 'Delete', deletionWindowInDays: 30 }) });
-    fake.fail('listKeys', kmsErrors.accessDenied, { region: 'eu-west-1', times: 100 });
+    fake.fail('listKeys', scpDenied, { region: 'eu-west-1', times: 100 });
 
     // Act
     const result = await readStateForPlan(desired, readOnlyKmsFactory(fake.factory));
@@ -82,17 +89,31 @@ describe('Function: readStateForPlan', () => {
     expect(result.actual.keys.map((k) => [k.region, k.keyId])).toEqual([['us-east-1', key.keyId]]);
   });
 
-  it('names the Region and the key when a desired key lives in a denied Region', async () => {
+  it('fails at once, naming action, Region and policy type, when a listing is denied by anything but an SCP', async () => {
     // Prepare
     const fake = new FakeKms();
     fake.fail('listKeys', kmsErrors.accessDenied, { region: 'eu-west-1', times: 100 });
+
+    // Act
+    const read = readStateForPlan(desiredFor({ 'cmk-app': { Region: 'us-east-1' } }), readOnlyKmsFactory(fake.factory));
+
+    // Assess
+    await expect(read).rejects.toThrow(/^KMS denied kms:ListKeys in eu-west-1 because of a denial whose policy type the message does not name: not authorized/);
+  });
+
+  it('names the Region and the key when a desired key lives in a denied Region', async () => {
+    // Prepare
+    const fake = new FakeKms();
+    fake.fail('listKeys', scpDenied, { region: 'eu-west-1', times: 100 });
 
     // Act
     const read = readStateForPlan(desiredFor({ 'cmk-eu': { Region: 'eu-west-1' } }), readOnlyKmsFactory(fake.factory));
 
     // Assess
     await expect(read).rejects.toThrow(RegionDeniedError);
-    await expect(read).rejects.toThrow('KMS in eu-west-1 denied access (AccessDeniedException: not authorized), and cmk-eu lives there');
+    await expect(read).rejects.toThrow(
+      'KMS in eu-west-1 denied access (AccessDeniedException: User: arn:aws:iam::111122223333:user/p is not authorized to perform: kms:ListKeys on resource: * with an explicit deny in a service control policy), and cmk-eu lives there',
+    );
   });
 
   it('stops when a read of one of its own keys is denied, but not for keys of others', async () => {

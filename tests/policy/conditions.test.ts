@@ -25,6 +25,7 @@ describe('Function: buildKeyPolicy (conditions)', () => {
     // Assess
     expect(sidsOf(policy)).toEqual([
       'FunctionExecutionRoleManagesKey',
+      'FunctionRoleSuccessorsManageKey',
       'KeyUsers',
       'KeyUsersGrantsForAwsResources',
       'KeyUsers1',
@@ -63,7 +64,7 @@ describe('Function: buildKeyPolicy (conditions)', () => {
     ]);
 
     // Assess
-    expect(sidsOf(policy)).toEqual(['FunctionExecutionRoleManagesKey', 'KeyUsers1', 'KeyUsersGrantsForAwsResources1']);
+    expect(sidsOf(policy)).toEqual(['FunctionExecutionRoleManagesKey', 'FunctionRoleSuccessorsManageKey', 'KeyUsers1', 'KeyUsersGrantsForAwsResources1']);
     expect(statementOf(policy, 'KeyUsers1')?.Principal).toEqual({ AWS: [app, batch, dev] });
   });
 

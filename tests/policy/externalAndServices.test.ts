@@ -19,7 +19,12 @@ describe('Function: buildKeyPolicy (external accounts)', () => {
     const policy = buildKeyPolicy(key, context);
 
     // Assess
-    expect(sidsOf(policy)).toEqual(['FunctionExecutionRoleManagesKey', 'ExternalAccountsUseKey', 'ExternalAccountsGrantsForAwsResources']);
+    expect(sidsOf(policy)).toEqual([
+      'FunctionExecutionRoleManagesKey',
+      'FunctionRoleSuccessorsManageKey',
+      'ExternalAccountsUseKey',
+      'ExternalAccountsGrantsForAwsResources',
+    ]);
     expect(statementOf(policy, 'ExternalAccountsUseKey')).toEqual({
       Sid: 'ExternalAccountsUseKey',
       Effect: 'Allow',
@@ -52,7 +57,7 @@ describe('Function: buildKeyPolicy (service principals)', () => {
     const policy = buildKeyPolicy(key, context);
 
     // Assess
-    expect(JSON.parse(policy).Statement.slice(1)).toEqual([
+    expect(JSON.parse(policy).Statement.slice(2)).toEqual([
       {
         Sid: 'ServicePrincipal1',
         Effect: 'Allow',
@@ -79,7 +84,7 @@ describe('Function: buildKeyPolicy (service principals)', () => {
     const sids = sidsOf(buildKeyPolicy(keyOf({ servicePrincipals: [entry, { ...entry, actions: ['kms:Decrypt*', 'kms:Encrypt*'] }] }), context));
 
     // Assess
-    expect(sids).toEqual(['FunctionExecutionRoleManagesKey', 'ServicePrincipal1']);
+    expect(sids).toEqual(['FunctionExecutionRoleManagesKey', 'FunctionRoleSuccessorsManageKey', 'ServicePrincipal1']);
   });
 
   it('refuses service actions that would grant management of the key', () => {

@@ -99,7 +99,14 @@ describe('Function: buildKeyPolicy (key usages)', () => {
     const sids = sidsOf(policyFor('HMAC_512', 'GENERATE_VERIFY_MAC'));
 
     // Assess
-    expect(sids).toEqual(['FunctionExecutionRoleManagesKey', 'KeyUsers', 'KeyUsersGrantsForAwsResources', 'ReadOnlyUsers', 'DescribeOnlyUsers']);
+    expect(sids).toEqual([
+      'FunctionExecutionRoleManagesKey',
+      'FunctionRoleSuccessorsManageKey',
+      'KeyUsers',
+      'KeyUsersGrantsForAwsResources',
+      'ReadOnlyUsers',
+      'DescribeOnlyUsers',
+    ]);
   });
 
   it('has only the execution role statement when nobody else is listed', () => {
@@ -107,6 +114,6 @@ describe('Function: buildKeyPolicy (key usages)', () => {
     const sids = sidsOf(buildKeyPolicy(keyOf(), context));
 
     // Assess
-    expect(sids).toEqual(['FunctionExecutionRoleManagesKey']);
+    expect(sids).toEqual(['FunctionExecutionRoleManagesKey', 'FunctionRoleSuccessorsManageKey']);
   });
 });

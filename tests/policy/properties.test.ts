@@ -12,7 +12,7 @@ import { canonicalJson } from '../../lib/text/canonicalJson.ts';
 import type { CmkUser, KeyProperties, KeySpec, KeyUsage, PolicyCondition, ServicePrincipal } from '../../lib/types.ts';
 import { context, EXECUTION_ROLE_ARN, keyOf } from './fixtures.ts';
 
-const PRIVILEGED_SIDS = new Set(['FunctionExecutionRoleManagesKey', 'KeyAdministrators', 'AccountRootIamAccess']);
+const PRIVILEGED_SIDS = new Set(['FunctionExecutionRoleManagesKey', 'FunctionRoleSuccessorsManageKey', 'KeyAdministrators', 'AccountRootIamAccess']);
 
 const SPEC_USAGES: [KeySpec, KeyUsage][] = [
   ['SYMMETRIC_DEFAULT', 'ENCRYPT_DECRYPT'],
@@ -130,7 +130,7 @@ describe('Function: buildKeyPolicy (properties)', () => {
     );
   });
 
-  it('always has the execution role statement first, with exactly its actions', () => {
+  it('always has the execution role statement first, then its successors statement, with exactly its actions', () => {
     fc.assert(
       fc.property(keyProperties, (key) => {
         const [first, ...others] = statementsOf(buildKeyPolicy(key, context));
@@ -142,6 +142,14 @@ describe('Function: buildKeyPolicy (properties)', () => {
           Resource: '*',
         });
         expect(others.map((s) => s.Sid)).not.toContain('FunctionExecutionRoleManagesKey');
+        expect(others[0]).toEqual({
+          Sid: 'FunctionRoleSuccessorsManageKey',
+          Effect: 'Allow',
+          Principal: { AWS: ['arn:aws:iam::111122223333:root'] },
+          Action: [...EXECUTION_ROLE_ACTIONS],
+          Resource: '*',
+          Condition: { ArnLike: { 'aws:PrincipalArn': [EXECUTION_ROLE_ARN, 'arn:aws:iam::111122223333:role/multi-region-kms-keys/*'] } },
+        });
       }),
     );
   });

@@ -36,6 +36,14 @@ const executionRoleStatement = {
   Resource: '*',
 };
 
+// A role of the function's stack made again (same path /, same name) regains management through IAM.
+const successorsStatement = {
+  ...executionRoleStatement,
+  Sid: 'FunctionRoleSuccessorsManageKey',
+  Principal: { AWS: ['arn:aws:iam::111122223333:root'] },
+  Condition: { ArnLike: { 'aws:PrincipalArn': [EXECUTION_ROLE_ARN, 'arn:aws:iam::111122223333:role/multi-region-kms-keys/*'] } },
+};
+
 const administratorActions = [
   'kms:CancelKeyDeletion',
   'kms:CreateAlias',
@@ -87,6 +95,7 @@ describe('Function: buildKeyPolicy (reference keys)', () => {
       Id: 'MultiRegionKmsKeys/cmk-stage',
       Statement: [
         executionRoleStatement,
+        successorsStatement,
         {
           Sid: 'KeyAdministrators',
           Effect: 'Allow',
@@ -164,6 +173,7 @@ describe('Function: buildKeyPolicy (reference keys)', () => {
       Id: 'MultiRegionKmsKeys/cmk-prod',
       Statement: [
         executionRoleStatement,
+        successorsStatement,
         {
           Sid: 'AccountRootIamAccess',
           Effect: 'Allow',
@@ -215,7 +225,7 @@ describe('Function: buildKeyPolicy (reference keys)', () => {
     const policy = JSON.parse(buildKeyPolicy(key, china));
 
     // Assess
-    expect(policy.Statement[1]).toEqual({
+    expect(policy.Statement[2]).toEqual({
       Sid: 'AccountRootIamAccess',
       Effect: 'Allow',
       Principal: { AWS: ['arn:aws-cn:iam::999988887777:root'] },

@@ -9,12 +9,13 @@ const STACKSET_PARAMETERS = {
   CmkProdRegion: 'us-east-1',
   CmkProdReplicaRegions: 'us-west-2',
   CmkAppRegion: 'us-east-1',
+  CreateSampleKeys: 'true',
 };
 
 describe('Function: sample Keys resource', () => {
   it('passes the product validation once CloudFormation has resolved it', () => {
     // Prepare
-    const resolved = resolveResource(parseTemplate(SAM_TEMPLATE_TEXT), { logicalId: 'Keys' });
+    const resolved = resolveResource(parseTemplate(SAM_TEMPLATE_TEXT), { logicalId: 'Keys', parameters: { CreateSampleKeys: 'true' } });
 
     // Act
     const properties = parseProperties(resolved.properties, { accountId: resolved.identity.accountId });
@@ -32,7 +33,7 @@ describe('Function: sample Keys resource', () => {
 
   it('resolves to the same properties from the StackSets template', () => {
     // Prepare
-    const sam = resolveResource(parseTemplate(SAM_TEMPLATE_TEXT), { logicalId: 'Keys' });
+    const sam = resolveResource(parseTemplate(SAM_TEMPLATE_TEXT), { logicalId: 'Keys', parameters: { CreateSampleKeys: 'true' } });
     const stackSet = resolveResource(parseTemplate(STACKSET_TEMPLATE_TEXT), { logicalId: 'Keys', parameters: STACKSET_PARAMETERS });
 
     // Act
@@ -41,5 +42,12 @@ describe('Function: sample Keys resource', () => {
 
     // Assess
     expect(fromStackSet).toEqual(fromSam);
+  });
+
+  it('is not created unless CreateSampleKeys is true, in template.yaml and in the StackSets template', () => {
+    // Act & Assess
+    expect(() => resolveResource(parseTemplate(SAM_TEMPLATE_TEXT), { logicalId: 'Keys' })).toThrow(/condition SampleKeysWanted is false/);
+    const { CreateSampleKeys: _on, ...off } = STACKSET_PARAMETERS;
+    expect(() => resolveResource(parseTemplate(STACKSET_TEMPLATE_TEXT), { logicalId: 'Keys', parameters: off })).toThrow(/condition SampleKeysWanted is false/);
   });
 });

@@ -62,6 +62,22 @@ describe('Function: template.yaml', () => {
     expect(properties.ManagedPolicyArns).toBeUndefined();
   });
 
+  it('gives the role a Path only when FunctionRolePath is set, so an existing deployment keeps its role', () => {
+    // Prepare
+    const parameter = asRecord(asRecord(template.Parameters, 'Parameters').FunctionRolePath, 'Parameters.FunctionRolePath');
+    const pattern = new RegExp(String(parameter.AllowedPattern));
+
+    // Act
+    const properties = asRecord(resourceOf(template, 'FunctionRole').Properties, 'FunctionRole.Properties');
+
+    // Assess: a Path change replaces an IAM role, and keys naming only the old role become unmanageable.
+    expect(parameter.Default).toBe('');
+    expect(['', '/multi-region-kms-keys/', '/'].every((path) => pattern.test(path))).toBe(true);
+    expect(pattern.test('multi-region-kms-keys')).toBe(false);
+    expect(asRecord(template.Conditions, 'Conditions').HasFunctionRolePath).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'FunctionRolePath' }, ''] }] });
+    expect(properties.Path).toEqual({ 'Fn::If': ['HasFunctionRolePath', { Ref: 'FunctionRolePath' }, { Ref: 'AWS::NoValue' }] });
+  });
+
   it('creates the log group with a retention parameter defaulting to 90 days', () => {
     // Prepare
     const logGroup = resourceOf(template, 'LogGroup');
