@@ -4,10 +4,10 @@
  */
 import type { KmsApiFactory } from '../kmsApi.ts';
 import type { Log } from '../logger.ts';
-import type { MadeKeys } from '../madeKeys.ts';
 import type { Clock } from '../retry/clock.ts';
 import type { Pacer } from '../retry/pacer.ts';
 import type { RetryTimings } from '../retry/policy.ts';
+import type { MadeKeys } from './madeKeys.ts';
 
 export interface ExecutionContext {
   kms: KmsApiFactory;

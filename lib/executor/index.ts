@@ -7,12 +7,12 @@
 import { type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST } from '../constants.ts';
 import type { KmsApiFactory } from '../kmsApi.ts';
 import { type Log, silentLog } from '../logger.ts';
-import { MadeKeys } from '../madeKeys.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer } from '../retry/pacer.ts';
 import { DEFAULT_RETRY_TIMINGS, type RetryTimings } from '../retry/policy.ts';
 import type { Action, ActionOutcome, ExecutionResult, Plan } from '../types.ts';
 import type { ExecutionContext } from './context.ts';
+import { MadeKeys } from './madeKeys.ts';
 import { criticalPathPriorities } from './priority.ts';
 import { Schedule } from './schedule.ts';
 

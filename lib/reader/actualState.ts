@@ -22,9 +22,9 @@
  */
 
 import { hasCode } from '../errors.ts';
+import type { MadeKeysView } from '../executor/madeKeys.ts';
 import { type AliasEntry, type KeyListEntry, type KmsApi, type KmsApiFactory, sendPage } from '../kmsApi.ts';
 import type { Log } from '../logger.ts';
-import type { MadeKeysView } from '../madeKeys.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';
 import { type Pacer, pacedAttempt } from '../retry/pacer.ts';
 import { DEFAULT_RETRY_TIMINGS, kmsRetryPolicy } from '../retry/policy.ts';

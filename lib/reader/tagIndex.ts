@@ -5,9 +5,10 @@
  * narrows the scan: `ListKeys` stays the authority on which keys exist, and a key's own tags are
  * still read unless the index lists it with tags that name no stack of ours.
  */
+
+import type { MadeKeysView } from '../executor/madeKeys.ts';
 import type { AliasEntry, KmsApi, ListOptions } from '../kmsApi.ts';
 import type { Log } from '../logger.ts';
-import type { MadeKeysView } from '../madeKeys.ts';
 import { OWNERSHIP_TAGS } from '../ownership.ts';
 import type { Owner, TagMap } from '../types.ts';
 

@@ -9,7 +9,7 @@ import { retiredGrantsOf } from '../desired/grants.ts';
 import { buildDesiredState, deletionDesiredState } from '../desired/index.ts';
 import { placementWarnings } from '../desired/warnings.ts';
 import { ValidationError } from '../errors.ts';
-import { MadeKeys } from '../madeKeys.ts';
+import { MadeKeys } from '../executor/madeKeys.ts';
 import { ownerOf } from '../ownership.ts';
 import { parseProperties } from '../properties/index.ts';
 import { aliasNamesOf } from '../reader/index.ts';

@@ -10,7 +10,7 @@
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { deletionDesiredState } from '../desired/index.ts';
-import type { MadeKeys } from '../madeKeys.ts';
+import type { MadeKeys } from '../executor/madeKeys.ts';
 import { aliasNamesOf } from '../reader/index.ts';
 import type { AccountRegion } from '../regions.ts';
 import { systemClock } from '../retry/clock.ts';

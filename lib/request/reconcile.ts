@@ -7,9 +7,9 @@
 import type { KmsQuotas } from '../constants.ts';
 import { AccessDeniedError, KmsError } from '../errors.ts';
 import { execute } from '../executor/index.ts';
+import { MadeKeys } from '../executor/madeKeys.ts';
 import type { KmsApiFactory } from '../kmsApi.ts';
 import type { Log } from '../logger.ts';
-import { MadeKeys } from '../madeKeys.ts';
 import { plan } from '../planner/index.ts';
 import { type PlanInput, readForPlan } from '../reader/index.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';

@@ -4,8 +4,8 @@
  */
 
 import { KmsError } from '../../lib/errors.ts';
+import { MadeKeys } from '../../lib/executor/madeKeys.ts';
 import type { KmsApi, KmsApiFactory } from '../../lib/kmsApi.ts';
-import { MadeKeys } from '../../lib/madeKeys.ts';
 import { OWNERSHIP_TAGS, ownerOf } from '../../lib/ownership.ts';
 import { readActualState } from '../../lib/reader/index.ts';
 import { Pacer } from '../../lib/retry/pacer.ts';

@@ -1,4 +1,4 @@
-import { MadeKeys } from '../../lib/madeKeys.ts';
+import { MadeKeys } from '../../lib/executor/madeKeys.ts';
 
 describe('Class: MadeKeys', () => {
   it('knows a key per Region: a multi-Region key made in one Region is not made in another', () => {
