@@ -73,6 +73,9 @@ export const KMS_REQUEST_QUOTAS = {
   GetParametersForImport: 5,
   ImportKeyMaterial: 5,
   DeleteImportedKeyMaterial: 5,
+  /** On-demand rotation and the list of key materials: not found on the page as read either (guesses, README). */
+  RotateKeyOnDemand: 5,
+  ListKeyRotations: 5,
   /** Custom key stores: a guess as well (README). */
   DescribeCustomKeyStores: 5,
   /**

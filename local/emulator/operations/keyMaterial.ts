@@ -10,6 +10,7 @@
  *   (IncorrectKeyMaterialException: "you can reimport the same key material, but you cannot import
  *   different key material"); it sets ExpirationModel / ValidTo and takes PendingImport to Enabled;
  * - KMS does not copy imported material between related multi-Region keys: each Region has its own.
+ * - Symmetric keys hold several materials (rotation of imported material): `materialVersions.ts`.
  * Guesses (README): the wrapping key pair is made once per key spec and reused; the binding to the
  * first material is per Region; a token may be used more than once within its 24 hours.
  */
@@ -17,8 +18,9 @@ import { constants, generateKeyPairSync, type KeyObject, privateDecrypt, randomB
 import { faults, KmsFault } from '../errors.ts';
 import { checkKeyState } from '../keyStates.ts';
 import type { KeyRecord } from '../state.ts';
-import { optBlob, optEnum } from '../validate.ts';
+import { optBlob, optEnum, optString } from '../validate.ts';
 import { keyFromInput, type OperationHandler, requireCustomerManaged } from './common.ts';
+import { deleteVersion, importVersion, rotateImported, rotationEntries } from './materialVersions.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -130,20 +132,18 @@ const importKeyMaterial: OperationHandler = (ctx) => {
     throw new KmsFault('ExpiredImportTokenException', 'The import token has expired. Use GetParametersForImport to get a new one.');
   const material = unwrap(wrapped, parameters.wrappingAlgorithm, parameters.privateKey);
   checkMaterial(key, material);
-  key.boundMaterial ??= material;
-  key.imported = { material, validTo };
-  if (key.state === 'PendingImport') key.state = 'Enabled';
-  return undefined;
+  const keyMaterialId = importVersion(state, key, input, { material, validTo });
+  return { KeyId: key.arn, KeyMaterialId: keyMaterialId };
 };
 
-/** Only 256-bit symmetric material is emulated; a key that had material takes only the same again. */
+/**
+ * Only 256-bit symmetric material is emulated; which material a key takes (the same again, or new
+ * material for a rotation) is `materialVersions.ts`'s.
+ */
 function checkMaterial(key: KeyRecord, material: Buffer): void {
   if (key.shared.spec !== 'SYMMETRIC_DEFAULT') throw faults.unsupported(`The emulator imports only SYMMETRIC_DEFAULT key material, not ${key.shared.spec}.`);
   if (material.length !== SYMMETRIC_MATERIAL_BYTES) {
     throw new KmsFault('IncorrectKeyMaterialException', `The key material is ${material.length} bytes; SYMMETRIC_DEFAULT key material must be 256 bits.`);
-  }
-  if (key.boundMaterial !== undefined && !key.boundMaterial.equals(material)) {
-    throw new KmsFault('IncorrectKeyMaterialException', 'The key material is not the key material that was previously imported into this KMS key.');
   }
 }
 
@@ -153,13 +153,37 @@ const deleteImportedKeyMaterial: OperationHandler = (ctx) => {
   requireCustomerManaged(ctx, key, 'DeleteImportedKeyMaterial');
   requireExternal(key, 'DeleteImportedKeyMaterial');
   checkKeyState('DeleteImportedKeyMaterial', key);
-  key.imported = null;
-  if (key.state !== 'PendingDeletion') key.state = 'PendingImport';
-  return undefined;
+  const keyMaterialId = deleteVersion(ctx.state, key, optString(ctx.input, 'KeyMaterialId', { min: 64, max: 64 }));
+  return { KeyId: key.arn, ...(keyMaterialId === undefined ? {} : { KeyMaterialId: keyMaterialId }) };
+};
+
+/** "Immediately initiates rotation of the key material": of imported material only, in the emulator. */
+const rotateKeyOnDemand: OperationHandler = (ctx) => {
+  const key = keyFromInput(ctx, false);
+  requireCustomerManaged(ctx, key, 'RotateKeyOnDemand');
+  checkKeyState('RotateKeyOnDemand', key);
+  if (key.shared.spec !== 'SYMMETRIC_DEFAULT' || key.shared.customKeyStoreId !== undefined) {
+    throw faults.unsupported(`${key.arn}: on-demand key rotation is supported only on symmetric encryption KMS keys outside custom key stores.`);
+  }
+  if (key.shared.origin !== 'EXTERNAL') throw faults.unsupported('The emulator implements RotateKeyOnDemand only for keys with imported key material.');
+  rotateImported(ctx.state, key);
+  return { KeyId: key.arn };
+};
+
+/** The key materials of a symmetric key (imported ones only are modelled: an AWS_KMS key lists none). */
+const listKeyRotations: OperationHandler = (ctx) => {
+  const key = keyFromInput(ctx, false);
+  checkKeyState('ListKeyRotations', key);
+  if (key.shared.spec !== 'SYMMETRIC_DEFAULT' || key.shared.customKeyStoreId !== undefined) {
+    throw faults.unsupported(`${key.arn} does not support key rotation.`);
+  }
+  return rotationEntries(key, ctx.input);
 };
 
 export const keyMaterialOperations = {
   GetParametersForImport: getParametersForImport,
   ImportKeyMaterial: importKeyMaterial,
   DeleteImportedKeyMaterial: deleteImportedKeyMaterial,
+  RotateKeyOnDemand: rotateKeyOnDemand,
+  ListKeyRotations: listKeyRotations,
 };
