@@ -58,7 +58,8 @@ interface ImportRequest {
 
 /** Records one ImportKeyMaterial of symmetric material; returns the KeyMaterialId. Throws KMS's errors. */
 export function importVersion(state: EmulatorState, key: KeyRecord, input: Input, request: ImportRequest): string {
-  const versions = (key.materials ??= []);
+  key.materials ??= [];
+  const versions = key.materials;
   const id = materialIdOf(key.shared.keyId, request.material);
   const type = optEnum(input, 'ImportType', IMPORT_TYPES) ?? (versions.length === 0 ? 'NEW_KEY_MATERIAL' : 'EXISTING_KEY_MATERIAL');
   const askedId = optString(input, 'KeyMaterialId', { min: 64, max: 64 });
