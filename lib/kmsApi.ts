@@ -3,7 +3,7 @@
  * depend on this interface only; `lib/aws/kms.ts` implements it over the AWS SDK, and tests use an
  * in-memory fake. Every method rejects with a `KmsError` (lib/errors.ts) carrying KMS's own code.
  */
-import type { Action, ActualKey, KeySpec, KeyState, KeyUsage, TagMap } from './types.ts';
+import type { Action, ActualKey, KeyMaterialVersion, KeySpec, KeyState, KeyUsage, TagMap } from './types.ts';
 
 /** One entry of ListKeys. */
 export interface KeyListEntry {
@@ -72,7 +72,9 @@ export interface CreatedKey {
 }
 
 /** What an ImportKeyMaterial action carries, with its key resolved: never the material, only where it is. */
-export type ImportKeyMaterialInput = Pick<Extract<Action, { kind: 'ImportKeyMaterial' }>, 'secretArn' | 'validTo'> & { keyId: string };
+export type ImportKeyMaterialInput = Pick<Extract<Action, { kind: 'ImportKeyMaterial' }>, 'secretArn' | 'validTo' | 'importType' | 'materialDescription'> & {
+  keyId: string;
+};
 
 /** One entry of ListGrants: what the reader needs to recognise the product's own grants. */
 export interface GrantEntry {
@@ -131,6 +133,13 @@ export interface KmsApi {
    * carry the material.
    */
   importKeyMaterial(input: ImportKeyMaterialInput): Promise<void>;
+  /**
+   * Every material of a symmetric key with imported material (ListKeyRotations with
+   * `IncludeKeyMaterial: ALL_KEY_MATERIAL`, all pages): ids, states and descriptions, never material.
+   */
+  listKeyMaterials(keyId: string, options?: ListOptions): Promise<KeyMaterialVersion[]>;
+  /** RotateKeyOnDemand: the key's pending imported material becomes current (in every related key). */
+  rotateKeyOnDemand(keyId: string): Promise<void>;
   /** DescribeCustomKeyStores of one store of this Region; null when KMS does not know it (CustomKeyStoreNotFoundException). */
   describeCustomKeyStore(customKeyStoreId: string): Promise<CustomKeyStoreDescription | null>;
   /**

@@ -21,11 +21,16 @@ export const SYMMETRIC_MATERIAL_BYTES = 32;
  */
 export const WRAPPING = { algorithm: 'RSAES_OAEP_SHA_256', keySpec: 'RSA_4096' } as const;
 
-/** What one import needs: the key in this Region, the secret, the expiry (ISO; null: never). */
+/**
+ * What one import needs: the key in this Region, the secret, the expiry (ISO; null: never), and for
+ * symmetric keys whether the material is new (a rotation) and the description that names its secret.
+ */
 export interface ImportInput {
   keyId: string;
   secretArn: string;
   validTo: string | null;
+  importType?: 'NEW_KEY_MATERIAL' | 'EXISTING_KEY_MATERIAL';
+  materialDescription?: string;
 }
 
 /** Secrets Manager's client for a Region (memoised by the caller). */
@@ -54,6 +59,8 @@ export async function importKeyMaterial(kms: KmsSender, region: string, secrets:
     ...(input.validTo === null
       ? { ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' }
       : { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidTo: new Date(input.validTo) }),
+    ...(input.importType === undefined ? {} : { ImportType: input.importType }),
+    ...(input.materialDescription === undefined ? {} : { KeyMaterialDescription: input.materialDescription }),
   });
 }
 

@@ -16,6 +16,7 @@ import { checkPermitted, type ExistingBinding } from './existingKeyRefusals.ts';
 import { keyAliasRequests } from './extraAliases.ts';
 import { keyActionId } from './ids.ts';
 import { importReasonOf, planImport } from './keyMaterial.ts';
+import { planMaterialRotation } from './materialRotation.ts';
 import { planReplica } from './newKey.ts';
 import { planRotation } from './rotation.ts';
 import { desiredKeyTags, tagChange } from './tags.ts';
@@ -66,6 +67,7 @@ export function planExistingKey(ctx: PlannerContext, binding: ExistingBinding, m
   }
 
   const rotationId = planRotation(ctx, key, memberP, (oldPrimary ?? memberP).rotation, gates.get(primaryRegion)!, moveId);
+  const materialRotationId = planMaterialRotation(ctx, key, { members: touched, gates, moving: oldPrimary !== null });
 
   const replicateIds: string[] = [];
   for (const region of wanted) {
@@ -83,7 +85,7 @@ export function planExistingKey(ctx: PlannerContext, binding: ExistingBinding, m
   }
 
   const importedIn = (region: string) => gates.get(region)?.imported ?? null;
-  if (!key.enabled) disableMembers(ctx, key, keyId, touched, oldPrimary, [moveId, rotationId, ...replicateIds], moveId, importedIn);
+  if (!key.enabled) disableMembers(ctx, key, keyId, touched, oldPrimary, [moveId, rotationId, materialRotationId, ...replicateIds], moveId, importedIn);
   removeUnwanted(ctx, keyName, family, wanted, oldPrimary, moveId);
   return true;
 }

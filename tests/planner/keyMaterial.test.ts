@@ -15,7 +15,7 @@ function external(overrides: Partial<DesiredKey> = {}, secretArn = SECRET): Desi
     replicaRegions: ['eu-west-1'],
     rotation: null,
     origin: 'EXTERNAL',
-    keyMaterial: { secretArn, validTo: VALID_TO },
+    keyMaterial: { secretArn, validTo: VALID_TO, allowRotation: false },
     ...overrides,
   });
 }

@@ -86,6 +86,12 @@ export class MemoryKms {
         if (key.origin !== 'EXTERNAL') throw err('UnsupportedOperationException', `${key.arn} is not an EXTERNAL key`);
         if (key.state === 'PendingImport') key.state = 'Enabled';
         key.keyMaterialValidTo = action.validTo;
+        recordMaterial(key, action);
+        break;
+      }
+      case 'RotateKeyOnDemand': {
+        const keyId = this.resolve(action.key);
+        for (const member of this.#state.keys.filter((k) => k.keyId === keyId)) rotateMaterials(member);
         break;
       }
       case 'ReplicateKey': {
@@ -332,4 +338,24 @@ function err(code: string, message: string): KmsError {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The material an import adds, by secret (the planner reads states and descriptions only). */
+function recordMaterial(key: ActualKey, action: Extract<Action, { kind: 'ImportKeyMaterial' }>): void {
+  if (action.materialDescription === undefined) return;
+  const materials = key.keyMaterials ?? [];
+  if (materials.some((m) => m.description === action.materialDescription)) return;
+  const state = materials.length === 0 ? 'CURRENT' : 'PENDING_ROTATION';
+  key.keyMaterials = [...materials, { id: `material-${action.secretArn}`, state, description: action.materialDescription, imported: true }];
+}
+
+/** RotateKeyOnDemand in one member: pending → current, current → non-current. */
+function rotateMaterials(key: ActualKey): void {
+  const next = {
+    CURRENT: 'NON_CURRENT',
+    NON_CURRENT: 'NON_CURRENT',
+    PENDING_ROTATION: 'CURRENT',
+    PENDING_MULTI_REGION_IMPORT_AND_ROTATION: 'CURRENT',
+  } as const;
+  key.keyMaterials = (key.keyMaterials ?? []).map((m) => ({ ...m, state: next[m.state] }));
 }
