@@ -7,6 +7,7 @@ import { KEY_MATERIAL_SECRET_TAG, keyMaterialSecretTagValue } from '../ownership
 import type { Action, ActualKey, DesiredKey, KeyRef } from '../types.ts';
 import { isPendingDeletion } from './actualIndex.ts';
 import type { PlannerContext } from './context.ts';
+import { materialDescriptionOf } from './materialRotation.ts';
 
 type ImportReason = Extract<Action, { kind: 'ImportKeyMaterial' }>['reason'];
 
@@ -55,6 +56,8 @@ export function planImport(
     secretArn: material.secretArn,
     validTo: material.validTo,
     reason: at.reason,
+    // With AllowRotation every material names its secret, so a later rotation knows which is which.
+    ...(material.allowRotation && key.spec === 'SYMMETRIC_DEFAULT' ? { materialDescription: materialDescriptionOf(material.secretArn) } : {}),
   });
 }
 
