@@ -40,7 +40,7 @@ const BEYOND_A_SCHEMA: [rule: string, message: RegExp][] = [
   ['ValidTo is an instant in the future (a clock the schema has not)', /must be an ISO 8601 instant|is in the past/],
   [
     'imported material and custom key stores by Spec',
-    /imports only 256-bit SYMMETRIC_DEFAULT material|cannot be used with Spec|keys must be SYMMETRIC_DEFAULT/,
+    /imports only 256-bit SYMMETRIC_DEFAULT material|cannot be used with Spec|keys must be SYMMETRIC_DEFAULT|KMS rotates imported material on demand only/,
   ],
   ['no automatic rotation with imported material or custom key stores', /cannot be true with Origin/],
   ['custom key store keys are single-Region', /keys are single-Region/],

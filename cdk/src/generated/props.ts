@@ -193,7 +193,7 @@ export interface CustomerMasterKeyProps {
    */
   readonly origin?: 'AWS_KMS' | 'EXTERNAL' | 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
   /**
-   * Only with `Origin: EXTERNAL` and `Spec: SYMMETRIC_DEFAULT`: the Secrets Manager secret holding the 256-bit material (`SecretBinary`, or base64 in `SecretString`) and when the imported material expires (ISO 8601 instant; absent: never). Imported again when it expired, when `ValidTo` changes, and from a changed `SecretArn` (KMS refuses other material). Needed for `ReplicaRegions` and `Grants` on an `EXTERNAL` key. See [key-material.md](key-material.md).
+   * Only with `Origin: EXTERNAL` and `Spec: SYMMETRIC_DEFAULT`: the Secrets Manager secret holding the 256-bit material (`SecretBinary`, or base64 in `SecretString`) and when the imported material expires (ISO 8601 instant; absent: never). Imported again when it expired, when `ValidTo` changes, and from a changed `SecretArn` (KMS refuses other material). With `AllowRotation: true` a changed `SecretArn` is new material instead: imported into the primary and every replica, then the key is rotated to it on demand (the old material still decrypts). Needed for `ReplicaRegions` and `Grants` on an `EXTERNAL` key. See [key-material.md](key-material.md).
    * @default none
    */
   readonly keyMaterial?: Record<string, unknown>;
