@@ -69,6 +69,11 @@ export function importVersion(state: EmulatorState, key: KeyRecord, input: Input
       "1 validation error detected: Value at 'keyMaterialDescription' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_\\s.-]+$",
     );
   }
+  // "This parameter is optional and only usable with symmetric encryption keys" (each of the three).
+  const given = ['ImportType', 'KeyMaterialId', 'KeyMaterialDescription'].filter((field) => input[field] !== undefined && input[field] !== null);
+  if (key.shared.spec !== 'SYMMETRIC_DEFAULT' && given.length > 0) {
+    throw faults.validation(`${given.join(', ')} can be used only with symmetric encryption keys (${key.arn} is ${key.shared.spec}).`);
+  }
   if (type === 'NEW_KEY_MATERIAL' && askedId !== undefined) throw faults.validation('A KeyMaterialId cannot be specified with ImportType NEW_KEY_MATERIAL.');
   if (askedId !== undefined && askedId !== id) throw incorrect('The key material does not match the specified KeyMaterialId.');
   const own = versions.find((v) => v.id === id);
@@ -105,6 +110,9 @@ function incorrect(message: string): KmsFault {
 
 /** The state of new material imported into a key that has some: checks what KMS refuses first. */
 function newPendingState(state: EmulatorState, key: KeyRecord, associated: boolean): MaterialVersion['state'] {
+  // "For asymmetric and HMAC keys, you cannot change the key material after the initial import."
+  if (key.shared.spec !== 'SYMMETRIC_DEFAULT')
+    throw incorrect(`The key material of ${key.arn} (${key.shared.spec}) cannot be changed after the initial import.`);
   if (isReplica(key)) {
     throw faults.unsupported(`${key.arn} is a multi-Region replica key: import new key material into its primary key in ${key.shared.primaryRegion}.`);
   }
