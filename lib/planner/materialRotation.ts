@@ -118,3 +118,47 @@ function rotationRefusal(key: DesiredKey, primary: ActualKey, at: RotationContex
   }
   return null;
 }
+
+/** A secret ARN as the function writes it into a description (not a `sha256:` digest). */
+const SECRET_ARN = /^arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+$/;
+
+/**
+ * The non-current materials of a member that expired or were deleted (ImportState PENDING_IMPORT): KMS
+ * keeps the key `PendingImport` until every material of it is imported again. Each is imported again
+ * from the secret its description names (`EXISTING_KEY_MATERIAL`), with the wanted expiry; returns their
+ * ids, which the import of the current material waits for (the last import makes the key `Enabled`).
+ * A material whose secret is recorded only as a digest cannot be found again: refused, naming it.
+ */
+export function restoreLostMaterials(ctx: PlannerContext, key: DesiredKey, member: ActualKey, after: string[]): string[] {
+  const wanted = key.keyMaterial;
+  if (wanted === undefined) return [];
+  const lost = (member.keyMaterials ?? []).filter((m) => m.state === 'NON_CURRENT' && !m.imported);
+  const ids: string[] = [];
+  for (const material of lost) {
+    if (material.description === null || !SECRET_ARN.test(material.description)) {
+      const named = material.description === null ? 'no description' : `only the digest ${material.description}`;
+      ctx.out.refuse(
+        key.keyName,
+        member.region,
+        `KeyMaterial: non-current material ${material.id} expired or was deleted and its secret is not recorded (${named}): import it yourself, KMS keeps the key PendingImport until then`,
+      );
+      continue;
+    }
+    ids.push(
+      ctx.out.add({
+        kind: 'ImportKeyMaterial',
+        id: `${keyActionId('ImportKeyMaterial', member.region, key.keyName, member.keyId)}:${material.id}`,
+        region: member.region,
+        keyName: key.keyName,
+        dependsOn: after,
+        key: { keyId: member.keyId },
+        secretArn: material.description,
+        validTo: wanted.validTo,
+        reason: 'pending',
+        importType: 'EXISTING_KEY_MATERIAL',
+        materialDescription: material.description,
+      }),
+    );
+  }
+  return ids;
+}

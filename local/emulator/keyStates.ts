@@ -21,7 +21,8 @@
  * store is not connected (state.ts).
  *
  * RotateKeyOnDemand and ListKeyRotations were not found in the table as read: their rows copy
- * EnableKeyRotation's (Updating refused) and GetKeyRotationStatus's (guesses, README).
+ * EnableKeyRotation's (Updating refused) and GetKeyRotationStatus's, except that ListKeyRotations
+ * works in PendingImport, where its ImportState tells which material is missing (guesses, README).
  *
  * Adding an operation is one more row.
  */
@@ -74,7 +75,7 @@ export const KEY_STATE_TABLE: Readonly<Record<string, Row>> = {
   ImportKeyMaterial: /*    */ [Y, Y, I, I, Y, I, I, I],
   ListAliases: /*          */ [Y, Y, Y, Y, Y, Y, Y, Y],
   ListGrants: /*           */ [Y, Y, Y, Y, Y, Y, Y, Y],
-  ListKeyRotations: /*     */ [Y, Y, Y, Y, I, I, Y, Y],
+  ListKeyRotations: /*     */ [Y, Y, Y, Y, Y, I, Y, Y],
   ListResourceTags: /*     */ [Y, Y, Y, Y, Y, Y, Y, Y],
   PutKeyPolicy: /*         */ [Y, Y, Y, Y, Y, Y, Y, Y],
   ReplicateKey: /*         */ [Y, D, I, I, I, I, I, I],

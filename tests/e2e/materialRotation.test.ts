@@ -25,7 +25,9 @@ import { startEmulator } from '../../local/emulator/index.ts';
 
 const ACCOUNT_ID = DEFAULT_IDENTITY.accountId;
 
-function properties(name: string, secretArn: string, allowRotation: boolean | undefined): Record<string, unknown> {
+const DAY_MS = 86_400_000;
+
+function properties(name: string, secretArn: string, allowRotation: boolean | undefined, validTo?: string): Record<string, unknown> {
   return {
     AwsAccountId: ACCOUNT_ID,
     CustomerMasterKeys: {
@@ -33,7 +35,11 @@ function properties(name: string, secretArn: string, allowRotation: boolean | un
         Region: 'us-east-1',
         ReplicaRegions: ['eu-west-1'],
         Origin: 'EXTERNAL',
-        KeyMaterial: { SecretArn: secretArn, ...(allowRotation === undefined ? {} : { AllowRotation: allowRotation }) },
+        KeyMaterial: {
+          SecretArn: secretArn,
+          ...(allowRotation === undefined ? {} : { AllowRotation: allowRotation }),
+          ...(validTo === undefined ? {} : { ValidTo: validTo }),
+        },
       },
     },
   };
@@ -159,6 +165,36 @@ describe('End to end: rotation of imported key material through the bundle, the 
     const settled = { state: 'Enabled', secret: secondArn, materials: ['- NON_CURRENT', `${secondArn} CURRENT`] };
     expect(await materialsOf(owner)).toEqual({ 'eu-west-1': settled, 'us-east-1': settled });
     expectNoMaterialIn(outputsOf(created) + outputsOf(rotated), first, second);
+    expectOk(await scenarios.remove(stack));
+  });
+
+  it('imports the old material again from its secret when it expires after the rotation, so old ciphertext decrypts again', async () => {
+    // Prepare
+    const [first, second] = [randomBytes(32), randomBytes(32)];
+    const [firstArn, secondArn] = [await newSecret(first), await newSecret(second)];
+    const soon = new Date(Math.ceil((Date.now() + 2 * DAY_MS) / 1000) * 1000).toISOString();
+    const later = new Date(Math.ceil((Date.now() + 400 * DAY_MS) / 1000) * 1000).toISOString();
+    const stack = newStack();
+    const created = await scenarios.create(stack, properties('cmk-expiring', firstArn, true, soon));
+    const owner = created.steps[0]!.physicalResourceId!;
+    const before = await encrypt('alias/cmk-expiring', 'under the first material');
+    const rotated = await scenarios.update(stack, properties('cmk-expiring', secondArn, true, later));
+
+    // Act
+    await control().advanceTime(3);
+    const expired = Object.fromEntries((await ourKeys(owner)).map((k) => [k.region, k.keyState]));
+    const restored = await scenarios.update(stack, properties('cmk-expiring', secondArn, true, later));
+    const decrypted = await decryptInReplica(before);
+
+    // Assess
+    expectOk(created);
+    expectOk(rotated);
+    expect(expired).toEqual({ 'eu-west-1': 'PendingImport', 'us-east-1': 'PendingImport' });
+    expectOk(restored);
+    const settled = { state: 'Enabled', secret: secondArn, materials: [`${firstArn} NON_CURRENT`, `${secondArn} CURRENT`] };
+    expect(await materialsOf(owner)).toEqual({ 'eu-west-1': settled, 'us-east-1': settled });
+    expect(decrypted).toBe('under the first material');
+    expectNoMaterialIn(outputsOf(created) + outputsOf(rotated) + outputsOf(restored), first, second);
     expectOk(await scenarios.remove(stack));
   });
 

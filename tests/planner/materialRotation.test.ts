@@ -160,6 +160,36 @@ describe('Function: plan (rotation of imported key material)', () => {
     expect(rotatedNotReplaced.actions.map((a) => a.kind)).toContain('RotateKeyOnDemand');
   });
 
+  it('imports expired non-current material again from the secret its description names, before the current one', () => {
+    // Prepare
+    const key = rotating();
+    const lost: KeyMaterialVersion = { id: OLD_ID, state: 'NON_CURRENT', description: OLD_SECRET, imported: false };
+    const digest: KeyMaterialVersion = { ...lost, description: materialDescriptionOf(`${OLD_SECRET}+weird`) };
+    const now = current(NEW_SECRET, NEW_ID);
+    const expired = (old: KeyMaterialVersion) => {
+      const state = found(key, NEW_SECRET, [old, now], [old, now]);
+      state.keys = state.keys.map((k) => ({ ...k, state: 'PendingImport' as const }));
+      return state;
+    };
+
+    // Act
+    const restored = plan(desiredState([key]), expired(lost));
+    const unrecorded = plan(desiredState([key]), expired(digest));
+
+    // Assess
+    expect(restored.refusals).toEqual([]);
+    expect(outline(restored.actions)).toEqual([
+      `ImportKeyMaterial eu-west-1 pending - <- ${IMPORT_R}:${OLD_ID}`,
+      'ImportKeyMaterial eu-west-1 pending EXISTING_KEY_MATERIAL <- ',
+      `ImportKeyMaterial us-east-1 pending - <- ${IMPORT_P}:${OLD_ID}`,
+      'ImportKeyMaterial us-east-1 pending EXISTING_KEY_MATERIAL <- ',
+    ]);
+    expect(restored.actions.find((a) => a.id === `${IMPORT_P}:${OLD_ID}`)).toMatchObject({ secretArn: OLD_SECRET, materialDescription: OLD_SECRET });
+    expect(restored.actions.find((a) => a.id === IMPORT_P)).toMatchObject({ secretArn: NEW_SECRET });
+    expect(unrecorded.refusals.map((r) => r.region)).toEqual(['eu-west-1', 'us-east-1']);
+    expect(unrecorded.refusals[0]?.reason).toContain(`non-current material ${OLD_ID} expired or was deleted and its secret is not recorded`);
+  });
+
   it('plans nothing once the rotation is applied (MemoryKms)', () => {
     // Prepare
     const key = rotating();
