@@ -46,6 +46,10 @@ export function planImport(
   at: { id: string; region: string; ref: KeyRef; dependsOn: string[]; reason: ImportReason },
 ): string {
   const material = key.keyMaterial!;
+  const symmetric = key.spec === 'SYMMETRIC_DEFAULT';
+  // "The import type for the replica Region key should be EXISTING_KEY_MATERIAL" (ImportKeyMaterial's
+  // ImportType; only symmetric keys take it): the primary's material, never new material of its own.
+  const replica = key.multiRegion && at.region !== key.primaryRegion;
   return ctx.out.add({
     kind: 'ImportKeyMaterial',
     id: at.id,
@@ -57,7 +61,8 @@ export function planImport(
     validTo: material.validTo,
     reason: at.reason,
     // With AllowRotation every material names its secret, so a later rotation knows which is which.
-    ...(material.allowRotation && key.spec === 'SYMMETRIC_DEFAULT' ? { materialDescription: materialDescriptionOf(material.secretArn) } : {}),
+    ...(symmetric && replica ? { importType: 'EXISTING_KEY_MATERIAL' as const } : {}),
+    ...(material.allowRotation && symmetric ? { materialDescription: materialDescriptionOf(material.secretArn) } : {}),
   });
 }
 

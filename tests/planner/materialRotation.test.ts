@@ -153,7 +153,7 @@ describe('Function: plan (rotation of imported key material)', () => {
 
     // Assess
     expect(outline(imported.actions).filter((a) => a.startsWith('Import'))).toEqual([
-      'ImportKeyMaterial eu-west-1 secret - <- ',
+      'ImportKeyMaterial eu-west-1 secret EXISTING_KEY_MATERIAL <- ',
       'ImportKeyMaterial us-east-1 secret - <- ',
     ]);
     expect(rotatedNotReplaced.actions.map((a) => a.kind)).not.toContain('CreateKey');
@@ -179,7 +179,7 @@ describe('Function: plan (rotation of imported key material)', () => {
     // Assess
     expect(restored.refusals).toEqual([]);
     expect(outline(restored.actions)).toEqual([
-      `ImportKeyMaterial eu-west-1 pending - <- ${IMPORT_R}:${OLD_ID}`,
+      `ImportKeyMaterial eu-west-1 pending EXISTING_KEY_MATERIAL <- ${IMPORT_R}:${OLD_ID}`,
       'ImportKeyMaterial eu-west-1 pending EXISTING_KEY_MATERIAL <- ',
       `ImportKeyMaterial us-east-1 pending - <- ${IMPORT_P}:${OLD_ID}`,
       'ImportKeyMaterial us-east-1 pending EXISTING_KEY_MATERIAL <- ',
