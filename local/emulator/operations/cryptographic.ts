@@ -9,7 +9,7 @@ import { faults } from '../errors.ts';
 import { checkKeyState } from '../keyStates.ts';
 import type { KeyRecord } from '../state.ts';
 import { type Input, optBlob, optEnum, optInt, optString, optStringMap } from '../validate.ts';
-import { keyFromInput, type OperationHandler, resolveKey } from './common.ts';
+import { keyFromInput, type OperationHandler, type Operations, resolveKey } from './common.ts';
 
 /** Material of a usable symmetric encryption key, after the usage, spec and state checks KMS makes. */
 function materialFor(key: KeyRecord, operation: string): Buffer {
@@ -85,7 +85,7 @@ const generateDataKey: OperationHandler = (ctx) => {
 };
 
 export const cryptographicOperations = {
-  Encrypt: encrypt,
-  Decrypt: decrypt,
-  GenerateDataKey: generateDataKey,
-};
+  Encrypt: { handler: encrypt, quota: 'Cryptographic' },
+  Decrypt: { handler: decrypt, quota: 'Cryptographic' },
+  GenerateDataKey: { handler: generateDataKey, quota: 'Cryptographic' },
+} satisfies Operations;

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { faults, KmsFault } from '../errors.ts';
 import type { CustomKeyStoreRecord, EmulatorState } from '../state.ts';
 import { optInt, optString } from '../validate.ts';
-import { decodeMarker, type OpContext, type OperationHandler, page } from './common.ts';
+import { decodeMarker, type OpContext, type OperationHandler, type Operations, page } from './common.ts';
 
 export const CONNECTION_STATES = ['CONNECTED', 'CONNECTING', 'NEVER_CONNECTED', 'DISCONNECTED', 'DISCONNECTING', 'FAILED'] as const;
 
@@ -80,6 +80,7 @@ export function keyStoreFor(ctx: OpContext, origin: string, spec: string, multiR
   return { id, ...(xksKeyId === undefined ? {} : { xksKeyId }) };
 }
 
+/** Request quota: a guess as well (README), the 5/s of key management. */
 export const customKeyStoreOperations = {
-  DescribeCustomKeyStores: describeCustomKeyStores,
-};
+  DescribeCustomKeyStores: { handler: describeCustomKeyStores, quota: 5 },
+} satisfies Operations;
