@@ -281,13 +281,14 @@ async function confirmAlias(
  * Different material is refused by KMS: the reason says why and what to do, naming the secret only.
  */
 async function importMaterial(run: ActionRun, action: ActionOf<'ImportKeyMaterial'>): Promise<ActionResult> {
-  const { secretArn, validTo } = action;
+  const { secretArn, validTo, keySpec } = action;
+  const path = `CustomerMasterKeys.${action.keyName}.KeyMaterial.SecretArn`;
   const keyId = run.keyIdOf(action);
   const getParameters = paced(run, 'GetParametersForImport');
   // Both requests of the import are paced before it starts: GetParametersForImport and ImportKeyMaterial.
   const pace = () => getParameters.pace().then(() => run.ctx.pacer.acquire(run.region, 'ImportKeyMaterial', 1, run.priority));
   try {
-    await kmsCall(run.ctx, { ...getParameters, pace, idempotent: true }, () => run.api.importKeyMaterial({ keyId, secretArn, validTo }));
+    await kmsCall(run.ctx, { ...getParameters, pace, idempotent: true }, () => run.api.importKeyMaterial({ keyId, keySpec, secretArn, validTo, path }));
     return {};
   } catch (error) {
     if (!hasCode(error, 'IncorrectKeyMaterialException')) throw error;
