@@ -65,9 +65,11 @@ export const KEY_STATE_TABLE: Readonly<Record<string, Row>> = {
   EnableKeyRotation: /*    */ [Y, D, I, I, I, I, I, Y],
   Encrypt: /*              */ [Y, D, I, I, I, I, I, Y],
   GenerateDataKey: /*      */ [Y, D, I, I, I, I, I, Y],
+  GenerateMac: /*          */ [Y, D, I, I, I, I, I, Y],
   GetKeyPolicy: /*         */ [Y, Y, Y, Y, Y, Y, Y, Y],
   GetKeyRotationStatus: /* */ [Y, Y, Y, Y, I, I, Y, Y],
   GetParametersForImport: /**/ [Y, Y, I, I, Y, I, I, I],
+  GetPublicKey: /*         */ [Y, D, I, I, I, I, I, Y],
   ImportKeyMaterial: /*    */ [Y, Y, I, I, Y, I, I, I],
   ListAliases: /*          */ [Y, Y, Y, Y, Y, Y, Y, Y],
   ListGrants: /*           */ [Y, Y, Y, Y, Y, Y, Y, Y],
@@ -77,11 +79,14 @@ export const KEY_STATE_TABLE: Readonly<Record<string, Row>> = {
   RetireGrant: /*          */ [Y, Y, Y, Y, Y, Y, Y, Y],
   RevokeGrant: /*          */ [Y, Y, Y, Y, Y, Y, Y, Y],
   ScheduleKeyDeletion: /*  */ [Y, Y, I, I, Y, Y, Y, I],
+  Sign: /*                 */ [Y, D, I, I, I, I, I, Y],
   TagResource: /*          */ [Y, Y, I, I, Y, Y, Y, Y],
   UntagResource: /*        */ [Y, Y, I, I, Y, Y, Y, Y],
   UpdateAlias: /*          */ [Y, Y, I, I, Y, Y, Y, Y],
   UpdateKeyDescription: /* */ [Y, Y, I, I, Y, Y, Y, Y],
   UpdatePrimaryRegion: /*  */ [Y, D, I, I, I, I, I, Y],
+  Verify: /*               */ [Y, D, I, I, I, I, I, Y],
+  VerifyMac: /*            */ [Y, D, I, I, I, I, I, Y],
 };
 
 /** The word the footnotes use for each state (`<key ARN> is <word>.`). */
