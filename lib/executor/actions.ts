@@ -8,6 +8,7 @@ import { DEFAULT_PRIORITY } from '../retry/pacer.ts';
 import type { SettlingClass } from '../retry/policy.ts';
 import type { Action, KeyState } from '../types.ts';
 import type { ExecutionContext } from './context.ts';
+import { withKeyStoreAdvice } from './keyStoreErrors.ts';
 import { kmsCall } from './kmsCall.ts';
 import { awaitNotUpdating, markUpdating, REFUSED_WHILE_UPDATING } from './primaryUpdated.ts';
 import { withReplicaCreateKeyAdvice } from './replicaDenied.ts';
@@ -136,7 +137,9 @@ async function createKey(run: ActionRun, action: ActionOf<'CreateKey'>): Promise
   };
   const created = await kmsCall(run.ctx, { ...paced(run, 'CreateKey'), idempotent: false, policy }, () =>
     run.api.createKey({ spec, keyUsage, multiRegion, policy, description, tags, ...source }),
-  );
+  ).catch((error: unknown) => {
+    throw withKeyStoreAdvice(error, action);
+  });
   run.ctx.madeKeys.add(created.keyId, run.region);
   return { keyId: created.keyId, arn: created.arn };
 }
