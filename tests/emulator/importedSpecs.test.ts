@@ -5,8 +5,19 @@
  */
 import { constants, createCipheriv, createPublicKey, generateKeyPairSync, type KeyObject, publicEncrypt, randomBytes } from 'node:crypto';
 import {
+  CreateAliasCommand,
+  CreateGrantCommand,
   CreateKeyCommand,
+  DeleteImportedKeyMaterialCommand,
+  DescribeKeyCommand,
+  DisableKeyCommand,
+  DisableKeyRotationCommand,
+  EnableKeyCommand,
+  EnableKeyRotationCommand,
+  EncryptCommand,
   GenerateMacCommand,
+  GetKeyPolicyCommand,
+  GetKeyRotationStatusCommand,
   GetParametersForImportCommand,
   GetPublicKeyCommand,
   ImportKeyMaterialCommand,
@@ -14,11 +25,15 @@ import {
   type KeyUsageType,
   type KMSClient,
   ReplicateKeyCommand,
+  ScheduleKeyDeletionCommand,
   SignCommand,
+  TagResourceCommand,
+  UpdateKeyDescriptionCommand,
   VerifyCommand,
   VerifyMacCommand,
 } from '@aws-sdk/client-kms';
-import { expectKmsError, type Harness, startHarness } from './harness.ts';
+import { keyStateOutcome } from '../../local/emulator/keyStates.ts';
+import { ACCOUNT, expectKmsError, type Harness, startHarness } from './harness.ts';
 
 type Algorithm = 'RSAES_OAEP_SHA_1' | 'RSAES_OAEP_SHA_256' | 'RSA_AES_KEY_WRAP_SHA_1' | 'RSA_AES_KEY_WRAP_SHA_256';
 
@@ -181,5 +196,42 @@ describe('Emulator: imported HMAC and asymmetric material', () => {
       kms.send(new GenerateMacCommand({ KeyId: hmac, Message: Buffer.from('m'), MacAlgorithm: 'HMAC_SHA_256' })),
       'UnsupportedOperationException',
     );
+  });
+
+  it('answers what the key-state table says for an EXTERNAL key pending import', async () => {
+    // Prepare
+    const kms = h.kms('us-east-1');
+    const probes: Record<string, (keyId: string) => Promise<unknown>> = {
+      CreateAlias: (keyId) => kms.send(new CreateAliasCommand({ AliasName: `alias/pending-${keyId}`, TargetKeyId: keyId })),
+      CreateGrant: (keyId) => kms.send(new CreateGrantCommand({ KeyId: keyId, GranteePrincipal: `arn:aws:iam::${ACCOUNT}:role/g`, Operations: ['Decrypt'] })),
+      DeleteImportedKeyMaterial: (keyId) => kms.send(new DeleteImportedKeyMaterialCommand({ KeyId: keyId })),
+      DescribeKey: (keyId) => kms.send(new DescribeKeyCommand({ KeyId: keyId })),
+      DisableKey: (keyId) => kms.send(new DisableKeyCommand({ KeyId: keyId })),
+      DisableKeyRotation: (keyId) => kms.send(new DisableKeyRotationCommand({ KeyId: keyId })),
+      EnableKey: (keyId) => kms.send(new EnableKeyCommand({ KeyId: keyId })),
+      EnableKeyRotation: (keyId) => kms.send(new EnableKeyRotationCommand({ KeyId: keyId })),
+      Encrypt: (keyId) => kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x') })),
+      GetKeyPolicy: (keyId) => kms.send(new GetKeyPolicyCommand({ KeyId: keyId })),
+      GetKeyRotationStatus: (keyId) => kms.send(new GetKeyRotationStatusCommand({ KeyId: keyId })),
+      GetParametersForImport: (keyId) =>
+        kms.send(new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' })),
+      ScheduleKeyDeletion: (keyId) => kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 })),
+      TagResource: (keyId) => kms.send(new TagResourceCommand({ KeyId: keyId, Tags: [{ TagKey: 'k', TagValue: 'v' }] })),
+      UpdateKeyDescription: (keyId) => kms.send(new UpdateKeyDescriptionCommand({ KeyId: keyId, Description: 'd' })),
+    };
+
+    // Act
+    const answered: Record<string, string> = {};
+    for (const [operation, probe] of Object.entries(probes)) {
+      const keyId = (await kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }))).KeyMetadata!.KeyId!;
+      answered[operation] = await probe(keyId).then(
+        () => 'ok',
+        (error: Error) => error.name,
+      );
+    }
+
+    // Assess
+    expect(answered).toEqual(Object.fromEntries(Object.keys(probes).map((operation) => [operation, keyStateOutcome(operation, 'PendingImport')])));
+    expect(answered.EnableKeyRotation).toBe('UnsupportedOperationException');
   });
 });
