@@ -12,7 +12,7 @@ import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/clien
 import { KmsError } from '../errors.ts';
 import type { KeySpec } from '../types.ts';
 import type { KmsSender } from './kmsSend.ts';
-import { expectedMaterial, materialProblem, type Wrapping, wrappingFor } from './materialSpec.ts';
+import { expectedMaterial, isAsymmetricSpec, materialProblem, type Wrapping, wrappingFor } from './materialSpec.ts';
 import { toKmsError } from './translateError.ts';
 
 /** What one import needs: the key in this Region, its spec, the secret, the expiry (ISO; null: never), the property path for errors. */
@@ -93,14 +93,23 @@ async function readMaterial(secrets: SecretsClientFactory, input: ImportInput): 
 /** Strict base64 (no blanks, correct padding): a SecretString is the base64 of the material. */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
+/** An unencrypted PKCS #8 private key in PEM (RFC 7468 "PRIVATE KEY"): its base64 body. */
+const PEM_PKCS8 = /^-----BEGIN PRIVATE KEY-----\r?\n([A-Za-z0-9+/=\r\n]+?)\r?\n?-----END PRIVATE KEY-----\s*$/;
+
 /**
- * The bytes a secret holds: `SecretBinary` as is, or `SecretString` as base64. Anything else is
- * refused saying what is wrong with its form, never what it contains.
+ * The bytes a secret holds: `SecretBinary` as is, `SecretString` as base64, or for an asymmetric
+ * spec a PEM `PRIVATE KEY` block. Anything else is refused saying what is wrong with its form, never
+ * what it contains.
  */
 function materialOf(secret: { SecretBinary?: Uint8Array; SecretString?: string }, input: ImportInput, context: { region: string; action: string }): Buffer {
   if (secret.SecretBinary !== undefined) return Buffer.from(secret.SecretBinary);
-  if (secret.SecretString !== undefined && BASE64.test(secret.SecretString)) return Buffer.from(secret.SecretString, 'base64');
-  const what = secret.SecretString === undefined ? 'holds no value' : 'holds a SecretString that is not base64';
+  const text = secret.SecretString;
+  if (text !== undefined && BASE64.test(text)) return Buffer.from(text, 'base64');
+  const pemBody = text === undefined || !isAsymmetricSpec(input.keySpec) ? undefined : PEM_PKCS8.exec(text)?.[1]?.replace(/\r?\n/g, '');
+  if (pemBody !== undefined && BASE64.test(pemBody)) return Buffer.from(pemBody, 'base64');
+  let what = text === undefined ? 'holds no value' : 'holds a SecretString that is not base64';
+  if (text?.startsWith('-----BEGIN ') && isAsymmetricSpec(input.keySpec))
+    what = 'holds a PEM block that is not an unencrypted PKCS #8 "PRIVATE KEY" (convert it with openssl pkcs8 -topk8 -nocrypt)';
   throw new KmsError(
     'MalformedKeyMaterialSecret',
     `the key material secret ${input.secretArn} (${input.path}) ${what}: store ${expectedMaterial(input.keySpec)} of ${input.keySpec} material as SecretBinary or as base64 in SecretString`,

@@ -83,7 +83,7 @@ function privateKeyProblem(material: Buffer, spec: KeySpec): string | null {
     // node:crypto's message is dropped: it is about the bytes, and says nothing the user needs.
     return `holds ${material.length} bytes that are not a PKCS #8 DER private key: ${spec} key material is ${expectedMaterial(spec)}`;
   }
-  const found = describeKey(details);
+  const found = describeKey(details, material.includes(SM2_CURVE_OID));
   if (spec.startsWith('RSA_')) {
     const bits = Number(spec.slice('RSA_'.length));
     return details.type === 'rsa' && details.modulusLength === bits ? null : `holds ${found}: ${spec} key material is an RSA ${bits}-bit private key`;
@@ -97,8 +97,9 @@ function privateKeyProblem(material: Buffer, spec: KeySpec): string | null {
   return details.type === 'ec' && details.namedCurve === curve ? null : `holds ${found}: ${spec} key material is an EC private key on ${curve}`;
 }
 
-function describeKey(details: { type: string | undefined; modulusLength?: number; namedCurve?: string }): string {
+function describeKey(details: { type: string | undefined; modulusLength?: number; namedCurve?: string }, sm2: boolean): string {
   if (details.type === 'rsa' || details.type === 'rsa-pss') return `an ${details.type.toUpperCase()} ${details.modulusLength}-bit private key`;
+  if (sm2) return 'an SM2 private key';
   if (details.type === 'ec') return `an EC private key on ${details.namedCurve}`;
-  return `a ${details.type ?? 'non-RSA, non-NIST'} private key`;
+  return `a ${details.type ?? 'unrecognised'} private key`;
 }

@@ -248,4 +248,37 @@ describe('Function: createKmsApi (importKeyMaterial)', () => {
     for (const spelling of spellings(material)) expect(everythingSaidBy(error)).not.toContain(spelling);
     expect(kmsMock.calls()).toEqual([]);
   });
+
+  it('takes an RSA private key as PEM ("PRIVATE KEY") in SecretString and imports its DER', async () => {
+    // Prepare
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const der = privateKey.export({ format: 'der', type: 'pkcs8' });
+    secretsMock.on(GetSecretValueCommand).resolves({ SecretString: String(privateKey.export({ format: 'pem', type: 'pkcs8' })) });
+
+    // Act
+    await api.importKeyMaterial(input({ keySpec: 'RSA_2048' }));
+
+    // Assess
+    expect(unwrapSent('RSA_AES_KEY_WRAP_SHA_256').equals(der)).toBe(true);
+  });
+
+  it('refuses a PEM block other than PKCS #8 "PRIVATE KEY", saying how to convert it, and PEM for HMAC material', async () => {
+    // Prepare
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pkcs1 = String(privateKey.export({ format: 'pem', type: 'pkcs1' }));
+    const pkcs8 = String(privateKey.export({ format: 'pem', type: 'pkcs8' }));
+
+    // Act
+    secretsMock.on(GetSecretValueCommand).resolves({ SecretString: pkcs1 });
+    const rsa = await failureOf(api.importKeyMaterial(input({ keySpec: 'RSA_2048' })));
+    secretsMock.on(GetSecretValueCommand).resolves({ SecretString: pkcs8 });
+    const hmac = await failureOf(api.importKeyMaterial(input({ keySpec: 'HMAC_256' })));
+
+    // Assess
+    expect(rsa.message).toContain('holds a PEM block that is not an unencrypted PKCS #8 "PRIVATE KEY" (convert it with openssl pkcs8 -topk8 -nocrypt)');
+    expect(hmac.message).toContain('holds a SecretString that is not base64: store 32 to 64 bytes of HMAC_256 material');
+    for (const error of [rsa, hmac])
+      for (const line of [...pkcs1.split('\n'), ...pkcs8.split('\n')].filter((l) => l.length > 40)) expect(everythingSaidBy(error)).not.toContain(line);
+    expect(kmsMock.calls()).toEqual([]);
+  });
 });
