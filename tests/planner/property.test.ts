@@ -339,7 +339,7 @@ async function expectNothingLeft(run: PlanRun, desired: DesiredState): Promise<P
 }
 
 describe('Function: plan (properties)', () => {
-  it('converges through the reader and the executor: applying the plan and planning again gives an empty plan, also for Delete', async () => {
+  it('converges through the reader and the executor: after the plan is applied, planning again leaves nothing to do, also for Delete', async () => {
     await fc.assert(
       fc.asyncProperty(arbScenario, async (scenario) => {
         // Prepare: a history of earlier deployments (ours, a sibling's, a stranger's), then tampering.
