@@ -500,12 +500,14 @@ export type Action =
       secretArn: string;
       /** ISO instant or null (does not expire). */
       validTo: string | null;
+      /** The key's spec: what the material must be and how it is wrapped (`lib/aws/materialSpec.ts`). */
+      keySpec: KeySpec;
       /**
        * Why: `new` (a key or replica made now), `pending` (no material: expired or deleted), `validTo`,
        * `secret` (SecretArn changed), `rotation` (new material for a RotateKeyOnDemand, `AllowRotation`).
        */
       reason: 'new' | 'pending' | 'validTo' | 'secret' | 'rotation';
-      /** ImportKeyMaterial's `ImportType`; absent: KMS's default (new for a first import, existing after). */
+      /** ImportKeyMaterial's `ImportType` (symmetric keys); absent: KMS's default (new for a first import, existing after). */
       importType?: 'NEW_KEY_MATERIAL' | 'EXISTING_KEY_MATERIAL';
       /** KeyMaterialDescription (symmetric keys): which secret the material came from, never the material. */
       materialDescription?: string;

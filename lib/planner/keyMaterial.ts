@@ -59,6 +59,7 @@ export function planImport(
     key: at.ref,
     secretArn: material.secretArn,
     validTo: material.validTo,
+    keySpec: key.spec,
     reason: at.reason,
     // With AllowRotation every material names its secret, so a later rotation knows which is which.
     ...(symmetric && replica ? { importType: 'EXISTING_KEY_MATERIAL' as const } : {}),

@@ -4,14 +4,11 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { KeySpec, KeyState, KeyUsage } from './kmsFacts.ts';
-import { KMS_REQUEST_QUOTAS, type KmsQuotaName, TAGGING_REQUEST_QUOTAS, type TaggingQuotaName } from './kmsFacts.ts';
+import { DEFAULT_EMULATOR_QUOTAS, type EmulatorQuotas } from './quotas.ts';
 import { type FieldRealism, NO_REALISM } from './realism.ts';
 import { partitionOf } from './regions.ts';
 
-/** Request quotas: KMS's per-operation ones, the shared cryptographic-operations quota, and GetResources. */
-export type EmulatorQuotas = Record<KmsQuotaName | TaggingQuotaName, number>;
-
-export const DEFAULT_EMULATOR_QUOTAS: EmulatorQuotas = { ...KMS_REQUEST_QUOTAS, ...TAGGING_REQUEST_QUOTAS };
+export type { EmulatorQuotas } from './quotas.ts';
 
 /** What a lagging listing still shows until `visibleAt` (emulator clock). */
 export interface Lag<T> {
@@ -56,6 +53,11 @@ export interface CustomKeyStoreRecord {
   type: 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
   connectionState: 'CONNECTED' | 'CONNECTING' | 'NEVER_CONNECTED' | 'DISCONNECTED' | 'DISCONNECTING' | 'FAILED';
   creationDate: number;
+  /**
+   * External key store only: the keys its external key manager holds, by id, and whether each meets
+   * KMS's requirements (`usable`) or not (`invalidConfiguration`). Absent: every `XksKeyId` is a usable key.
+   */
+  externalKeys?: Record<string, 'usable' | 'invalidConfiguration'>;
 }
 
 /** Material imported into one key (one Region): KMS does not copy it between related multi-Region keys. */

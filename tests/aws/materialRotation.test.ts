@@ -9,6 +9,13 @@ const secretsMock = mockClient(SecretsManagerClient);
 const credentials = { accessKeyId: 'a', secretAccessKey: 'b' };
 const api = createKmsApi(new KMSClient({ region: 'eu-west-1', credentials }), 'eu-west-1', (region) => new SecretsManagerClient({ region, credentials }));
 const SECRET = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:byok/material-AbCdEf';
+const BASE = {
+  keyId: 'mrk-1',
+  keySpec: 'SYMMETRIC_DEFAULT' as const,
+  secretArn: SECRET,
+  validTo: null,
+  path: 'CustomerMasterKeys.cmk-byok.KeyMaterial.SecretArn',
+};
 const PUBLIC_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'der', type: 'spki' });
 
 describe('Function: createKmsApi (rotation of imported material)', () => {
@@ -24,8 +31,8 @@ describe('Function: createKmsApi (rotation of imported material)', () => {
     secretsMock.on(GetSecretValueCommand).resolves({ SecretBinary: randomBytes(32) });
 
     // Act
-    await api.importKeyMaterial({ keyId: 'mrk-1', secretArn: SECRET, validTo: null, importType: 'NEW_KEY_MATERIAL', materialDescription: SECRET });
-    await api.importKeyMaterial({ keyId: 'mrk-1', secretArn: SECRET, validTo: null });
+    await api.importKeyMaterial({ ...BASE, importType: 'NEW_KEY_MATERIAL', materialDescription: SECRET });
+    await api.importKeyMaterial(BASE);
 
     // Assess
     const sent = kmsMock.commandCalls(ImportKeyMaterialCommand).map((call) => call.args[0].input);

@@ -25,6 +25,7 @@ function rotationPlan(keyId: string): Plan {
     key: { keyId },
     secretArn: SECRET,
     validTo: null,
+    keySpec: 'SYMMETRIC_DEFAULT',
     reason: 'rotation',
     importType: 'NEW_KEY_MATERIAL',
     materialDescription: SECRET,

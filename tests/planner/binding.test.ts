@@ -1,6 +1,6 @@
 import { ADOPTABLE_BY_TAG, OWNERSHIP_TAGS, ownershipTags } from '../../lib/ownership.ts';
 import { plan } from '../../lib/planner/index.ts';
-import { executePlan, MemoryKms } from '../support/memoryKms.ts';
+import { executePlan, planRun, readPlanInput, resolvedBindings } from '../support/planRun.ts';
 import { actualKey, alias, desiredKey, desiredState, OTHER_POLICY, OWNER, ownedTags, POLICY, replicaOf, SIBLING, STACK_ID, STRANGER } from './fixtures.ts';
 
 const MRK = 'mrk-1234abcd12ab34cd56ef1234567890ab';
@@ -151,7 +151,7 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
     expect(explicitDelete.actions).toContainEqual(expect.objectContaining({ kind: 'TagResource', tags: { [OWNERSHIP_TAGS.removalPolicy]: 'Delete' } }));
   });
 
-  it("confirms an earlier request's adoption found by KeyName while a sibling's key holds the alias, and moves the alias back", () => {
+  it("confirms an earlier request's adoption found by KeyName while a sibling's key holds the alias, and moves the alias back", async () => {
     // Prepare: request-1 adopted their-key in us-east-1; since then a sibling's multi-Region key took alias/c there and in ap-south-1
     const common = { spec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC', rotation: null, enabled: false, perRegion: true, allowReplacement: true } as const;
     const south = desiredKey('c', { ...common, id: 'c@ap-south-1', primaryRegion: 'ap-south-1' });
@@ -172,9 +172,11 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
 
     // Act
     const result = plan(desired, actual);
-    const kms = new MemoryKms(actual);
-    executePlan(kms, result);
-    const again = plan(desired, kms.state());
+    const run = planRun();
+    run.kms.seedState(actual);
+    const executed = await executePlan(run, result);
+    const read = await readPlanInput(run, desired);
+    const again = plan(read.desired, read.actual);
 
     // Assess: ap-south-1's alias binds the sibling's key, which cannot serve (a replacement); us-east-1's
     // finds that key claimed, binds the adopted key by its KeyName and moves the alias onto it
@@ -236,7 +238,7 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
       bindings: { 'c@ap-south-1': created, 'c@us-east-1': { keyId: 'adopted-key' } },
     });
     expect(again.actions).toEqual([]);
-    expect(again.bindings).toEqual({ 'c@ap-south-1': { keyId: kms.resolve(result.bindings['c@ap-south-1']!) }, 'c@us-east-1': { keyId: 'adopted-key' } });
+    expect(again.bindings).toEqual(resolvedBindings(result.bindings, executed));
   });
 
   it('refuses to adopt a key that is pending deletion: adoption does not restore keys it did not make', () => {

@@ -1,6 +1,7 @@
 /**
  * Encrypt, Decrypt, GenerateDataKey with real AES-256-GCM (see `crypto.ts`). Only symmetric
  * encryption keys are emulated; asymmetric ENCRYPT_DECRYPT keys answer UnsupportedOperationException.
+ * Signing and MACs with imported material: `signing.ts`.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -9,8 +10,9 @@ import { faults } from '../errors.ts';
 import { checkKeyState } from '../keyStates.ts';
 import type { KeyRecord } from '../state.ts';
 import { type Input, optBlob, optEnum, optInt, optString, optStringMap } from '../validate.ts';
-import { keyFromInput, type OperationHandler, resolveKey } from './common.ts';
+import { keyFromInput, type OperationHandler, type Operations, resolveKey } from './common.ts';
 import { decryptionMaterials } from './materialVersions.ts';
+import { signingOperations } from './signing.ts';
 
 /** Material of a usable symmetric encryption key, after the usage, spec and state checks KMS makes. */
 function materialFor(key: KeyRecord, operation: string): Buffer {
@@ -90,7 +92,9 @@ const generateDataKey: OperationHandler = (ctx) => {
 };
 
 export const cryptographicOperations = {
-  Encrypt: encrypt,
-  Decrypt: decrypt,
-  GenerateDataKey: generateDataKey,
-};
+  Encrypt: { handler: encrypt, quota: 'Cryptographic' },
+  Decrypt: { handler: decrypt, quota: 'Cryptographic' },
+  GenerateDataKey: { handler: generateDataKey, quota: 'Cryptographic' },
+  // Sign, Verify, GetPublicKey, GenerateMac, VerifyMac: with imported material only (signing.ts).
+  ...signingOperations,
+} satisfies Operations;

@@ -4,6 +4,10 @@
  * - a key made with `Origin: EXTERNAL` has no material and is `PendingImport`;
  * - GetParametersForImport answers an RSA wrapping public key (DER SubjectPublicKeyInfo) and an
  *   import token, "an indivisible set", valid for 24 hours (`ParametersValidTo`);
+ * - RSAES_OAEP_SHA_* wraps the material directly; RSA_AES_KEY_WRAP_SHA_* wraps an AES key that wraps
+ *   it (RFC 5649), and is the only choice for RSA private keys (`crypto.ts`, `unwrapKeyMaterial`);
+ * - the material must fit the key spec (256-bit symmetric, HMAC lengths, a PKCS #8 private key of
+ *   the key's type: `keySpecs.ts`), else IncorrectKeyMaterialException;
  * - ImportKeyMaterial unwraps the material with the set's private key, refuses a token of another
  *   key (InvalidImportTokenException), an expired one (ExpiredImportTokenException), material that
  *   does not unwrap (InvalidCiphertextException), and material other than what the key had
@@ -14,12 +18,14 @@
  * Guesses (README): the wrapping key pair is made once per key spec and reused; the binding to the
  * first material is per Region; a token may be used more than once within its 24 hours.
  */
-import { constants, generateKeyPairSync, type KeyObject, privateDecrypt, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
+import { unwrapKeyMaterial } from '../crypto.ts';
 import { faults, KmsFault } from '../errors.ts';
+import { importedMaterialProblem } from '../keySpecs.ts';
 import { checkKeyState } from '../keyStates.ts';
 import type { KeyRecord } from '../state.ts';
 import { optBlob, optEnum, optString } from '../validate.ts';
-import { keyFromInput, type OperationHandler, requireCustomerManaged } from './common.ts';
+import { keyFromInput, type OperationHandler, type Operations, requireCustomerManaged } from './common.ts';
 import { deleteVersion, importVersion, rotateImported, rotationEntries } from './materialVersions.ts';
 
 const DAY_MS = 86_400_000;
@@ -37,9 +43,6 @@ export const WRAPPING_ALGORITHMS = [
   'SM2PKE',
 ] as const;
 export const WRAPPING_KEY_SPECS = ['RSA_2048', 'RSA_3072', 'RSA_4096', 'SM2'] as const;
-
-/** Bytes of SYMMETRIC_DEFAULT key material: 256 bits. */
-const SYMMETRIC_MATERIAL_BYTES = 32;
 
 /** RSA key pairs per wrapping key spec, made on first use (RSA_4096 generation takes a noticeable time). */
 const wrappingKeys = new Map<string, { publicKey: KeyObject; privateKey: KeyObject }>();
@@ -66,6 +69,19 @@ function required<T>(value: T | undefined, field: string): T {
   return value;
 }
 
+/**
+ * "To import an RSA private key, you must use an RSA_AES wrapping algorithm"; RSAES_OAEP with an
+ * RSA_2048 wrapping key cannot wrap ECC_NIST_P521 material. Where KMS refuses them (here, or only at
+ * ImportKeyMaterial) is a guess (README).
+ */
+function checkWrapping(keySpec: string, algorithm: string, wrappingKeySpec: string): void {
+  if (!algorithm.startsWith('RSAES_OAEP')) return;
+  if (keySpec.startsWith('RSA_'))
+    throw faults.validation(`The ${algorithm} wrapping algorithm cannot wrap ${keySpec} key material; use RSA_AES_KEY_WRAP_SHA_256 or RSA_AES_KEY_WRAP_SHA_1.`);
+  if (keySpec === 'ECC_NIST_P521' && wrappingKeySpec === 'RSA_2048')
+    throw faults.validation(`The ${algorithm} wrapping algorithm with an RSA_2048 wrapping key cannot wrap ECC_NIST_P521 key material.`);
+}
+
 const getParametersForImport: OperationHandler = (ctx) => {
   const algorithm = required(optEnum(ctx.input, 'WrappingAlgorithm', WRAPPING_ALGORITHMS), 'WrappingAlgorithm');
   const spec = required(optEnum(ctx.input, 'WrappingKeySpec', WRAPPING_KEY_SPECS), 'WrappingKeySpec');
@@ -76,6 +92,7 @@ const getParametersForImport: OperationHandler = (ctx) => {
   if (algorithm === 'RSAES_PKCS1_V1_5') throw faults.validation('The RSAES_PKCS1_V1_5 wrapping algorithm is no longer supported.');
   if (spec === 'SM2' || algorithm === 'SM2PKE')
     throw faults.validation('The SM2 wrapping key spec and the SM2PKE wrapping algorithm are supported only in China Regions.');
+  checkWrapping(key.shared.spec, algorithm, spec);
   const pair = wrappingKeyPair(spec);
   const token = randomBytes(64).toString('base64');
   const validTo = ctx.state.now() + IMPORT_PARAMETERS_VALID_MS;
@@ -87,19 +104,6 @@ const getParametersForImport: OperationHandler = (ctx) => {
     ParametersValidTo: validTo / 1000,
   };
 };
-
-/** The material inside `wrapped`, or InvalidCiphertextException (RSA_AES wrapping is not emulated: UnsupportedOperation). */
-function unwrap(wrapped: Buffer, algorithm: string, privateKey: KeyObject): Buffer {
-  if (algorithm.startsWith('RSA_AES_KEY_WRAP')) throw faults.unsupported(`The emulator does not unwrap ${algorithm} key material.`);
-  try {
-    return privateDecrypt(
-      { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: algorithm === 'RSAES_OAEP_SHA_256' ? 'sha256' : 'sha1' },
-      wrapped,
-    );
-  } catch {
-    throw faults.invalidCiphertext();
-  }
-}
 
 /** `ValidTo` as the SDK sends it (epoch seconds) → epoch ms, or null when the material does not expire. */
 function expiryOf(ctx: Parameters<OperationHandler>[0]): number | null {
@@ -130,21 +134,21 @@ const importKeyMaterial: OperationHandler = (ctx) => {
   }
   if (state.now() >= parameters.validTo)
     throw new KmsFault('ExpiredImportTokenException', 'The import token has expired. Use GetParametersForImport to get a new one.');
-  const material = unwrap(wrapped, parameters.wrappingAlgorithm, parameters.privateKey);
+  const material = unwrapKeyMaterial(wrapped, parameters.wrappingAlgorithm, parameters.privateKey);
+  if (material === null) throw faults.invalidCiphertext();
   checkMaterial(key, material);
   const keyMaterialId = importVersion(state, key, input, { material, validTo });
   return { KeyId: key.arn, KeyMaterialId: keyMaterialId };
 };
 
 /**
- * Only 256-bit symmetric material is emulated; which material a key takes (the same again, or new
- * material for a rotation) is `materialVersions.ts`'s.
+ * Material KMS accepts for the key's spec ("is expired, invalid, or is not the same key material
+ * that was previously imported": IncorrectKeyMaterialException). Which material a key takes (the same
+ * again, or new material for a rotation) is `materialVersions.ts`'s.
  */
 function checkMaterial(key: KeyRecord, material: Buffer): void {
-  if (key.shared.spec !== 'SYMMETRIC_DEFAULT') throw faults.unsupported(`The emulator imports only SYMMETRIC_DEFAULT key material, not ${key.shared.spec}.`);
-  if (material.length !== SYMMETRIC_MATERIAL_BYTES) {
-    throw new KmsFault('IncorrectKeyMaterialException', `The key material is ${material.length} bytes; SYMMETRIC_DEFAULT key material must be 256 bits.`);
-  }
+  const problem = importedMaterialProblem(key.shared.spec, material);
+  if (problem !== null) throw new KmsFault('IncorrectKeyMaterialException', problem);
 }
 
 /** "Deletes key material that was previously imported … changes the KMS key's state to PendingImport" (unless PendingDeletion). */
@@ -180,10 +184,12 @@ const listKeyRotations: OperationHandler = (ctx) => {
   return rotationEntries(key, ctx.input);
 };
 
+/** Request quotas: not on the "Request quotas" page as read, the 5/s of key management (a guess, README). */
 export const keyMaterialOperations = {
-  GetParametersForImport: getParametersForImport,
-  ImportKeyMaterial: importKeyMaterial,
-  DeleteImportedKeyMaterial: deleteImportedKeyMaterial,
-  RotateKeyOnDemand: rotateKeyOnDemand,
-  ListKeyRotations: listKeyRotations,
-};
+  GetParametersForImport: { handler: getParametersForImport, quota: 5 },
+  ImportKeyMaterial: { handler: importKeyMaterial, quota: 5 },
+  DeleteImportedKeyMaterial: { handler: deleteImportedKeyMaterial, quota: 5 },
+  // On-demand rotation and the list of materials: not on the page as read either (guesses, README).
+  RotateKeyOnDemand: { handler: rotateKeyOnDemand, quota: 5 },
+  ListKeyRotations: { handler: listKeyRotations, quota: 5 },
+} satisfies Operations;
