@@ -15,7 +15,7 @@ import { type PlanInput, readForPlan } from '../reader/index.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer } from '../retry/pacer.ts';
 import { MAX_RECONCILE_PASSES, REREAD_PAUSE_MS } from '../retry/policy.ts';
-import type { ActionOutcome, DesiredState, Plan, ResourceContext, RetiredGrants } from '../types.ts';
+import type { ActionOutcome, DesiredState, Plan, ResourceContext } from '../types.ts';
 import { buildAttributes, grantIdsOf } from './attributes.ts';
 import { executionFailureReason, RESUME_ADVICE, refusalReason } from './failureReasons.ts';
 import { customKeyStoreProblem } from './keyStoreCheck.ts';
@@ -54,8 +54,6 @@ export interface ReconcileRequest {
    * null: some properties could not be read, and the reader reads every key's tags.
    */
   tagIndexAliasNames: readonly string[] | null;
-  /** Grants the previous properties named that the keys no longer want (lib/desired/grants.ts): looked for until KMS lists them. */
-  expectedGrants?: RetiredGrants;
 }
 
 /** Read → plan → execute, up to `MAX_RECONCILE_PASSES` times while every failure was transient. */
@@ -70,8 +68,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   // Keys made or changed by this request, across passes: KMS may not list or find them yet.
   const madeKeys = deps.madeKeys ?? new MadeKeys();
   const tagIndex = tagIndexAliasNames === null ? null : { directAliasNames: tagIndexAliasNames, log };
-  const expected = request.expectedGrants && { expectedGrants: request.expectedGrants };
-  const readInput = { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline, ...expected, ...iamOf(deps) };
+  const readInput = { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline, ...iamOf(deps) };
 
   for (let pass = 1; pass <= MAX_RECONCILE_PASSES; pass++) {
     progress.startPass(`reading the actual state (pass ${pass})`);

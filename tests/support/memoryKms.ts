@@ -220,9 +220,12 @@ export class MemoryKms {
       case 'RevokeGrant': {
         const keyId = this.resolve(action.key);
         const grants = this.#state.grants ?? [];
-        const index = grants.findIndex((g) => g.region === action.region && g.keyId === keyId && g.grantId === action.grantId);
-        if (index < 0) throw err('NotFoundException', `grant ${action.grantId} does not exist`);
-        grants.splice(index, 1);
+        const onKey = (g: { region: string; keyId: string }) => g.region === action.region && g.keyId === keyId;
+        const index = grants.findIndex((g) => onKey(g) && g.grantId === action.grantId);
+        // The executor makes a grant not listed (or not found) again by name and revokes that: the grant of that name goes.
+        const named = action.parameters === null ? -1 : grants.findIndex((g) => onKey(g) && g.kmsName === action.kmsName);
+        if (index < 0 && action.parameters === null) throw err('NotFoundException', `grant ${action.grantId} does not exist`);
+        if (index >= 0 || named >= 0) grants.splice(index >= 0 ? index : named, 1);
         break;
       }
       default: {
