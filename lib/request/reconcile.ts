@@ -95,6 +95,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     const result = await execute(current, { kms, pacer, deadline, clock, madeKeys, onOutcome: (outcome) => progress.record(outcome), log });
     log.info('executed', { pass, ...executionCounts(result) });
 
+    const previous = last;
     last = { planned: current.actions.length, outcomes: result.outcomes };
     const failures = result.outcomes.filter((o) => o.status === 'failed');
     const unfinished = failures.length + result.outcomes.filter((o) => o.status === 'skipped').length;
@@ -103,7 +104,9 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     }
     const transient = failures.length > 0 && failures.every((o) => o.retryable === true);
     if (!transient || result.deadlineReached || now() >= deadline) {
-      return failedResult(executionFailureReason(current.actions.length, result.outcomes, result.deadlineReached, progress));
+      // A pass the deadline stopped before it started anything says less than the failures of the pass before it.
+      const shown = failures.length === 0 && previous.outcomes.some((o) => o.status === 'failed') ? previous : last;
+      return failedResult(executionFailureReason(shown.planned, shown.outcomes, result.deadlineReached, progress));
     }
     log.warn('transient failures: reading and planning again', { pass, failures: failures.map((o) => `${o.actionId}: ${o.error ?? ''}`) });
     // KMS's listings lag its writes by moments: reading again at once could meet the same stale view.
