@@ -107,7 +107,9 @@ function planRegion(
   const retired = (key.retiredGrants ?? []).filter((grant) => grant.regions.includes(region));
   revokeUnkept(ctx, { keyName, ref, region, ready }, existing, kept, createdFor, retired);
   // Grants the previous properties named that ListGrants does not show (yet): revoked all the same, on a key that exists.
-  if (keyId !== null && exists) revokeUnlisted(ctx, { keyName, ref, region, ready }, retired, existing, createdFor);
+  // Made again by name, which KMS refuses on a Disabled key: before the key's DisableKey, like a new grant.
+  if (keyId !== null && exists)
+    beforeDisableKey(ctx, { keyName, region, keyId }, revokeUnlisted(ctx, { keyName, ref, region, ready }, retired, existing, createdFor));
   return bound;
 }
 
@@ -170,6 +172,7 @@ function revokeUnkept(
  * Update that failed before making it) — KMS's answers cannot tell these apart. The action carries the
  * grant's parameters: the executor makes it again by name (KMS answers the existing grant's GrantId,
  * or makes it) and revokes that GrantId, so each case ends with the grant revoked (executor/revokeGrant.ts).
+ * Returns the actions' ids.
  */
 function revokeUnlisted(
   ctx: PlannerContext,
@@ -177,23 +180,27 @@ function revokeUnlisted(
   retired: readonly DesiredGrant[],
   existing: readonly ActualGrant[],
   createdFor: ReadonlyMap<string, string>,
-): void {
+): string[] {
   const { keyName, ref, region, ready } = on;
+  const ids: string[] = [];
   for (const grant of retired) {
     if (existing.some((listed) => listed.kmsName === grant.kmsName)) continue;
-    ctx.out.add({
-      kind: 'RevokeGrant',
-      id: revokeUnlistedGrantActionId(region, keyName, grant.name),
-      region,
-      keyName,
-      dependsOn: deps(...ready, createdFor.get(grant.name)),
-      key: ref,
-      grantId: null,
-      grantName: grant.name,
-      kmsName: grant.kmsName,
-      parameters: parametersOf(grant),
-    });
+    ids.push(
+      ctx.out.add({
+        kind: 'RevokeGrant',
+        id: revokeUnlistedGrantActionId(region, keyName, grant.name),
+        region,
+        keyName,
+        dependsOn: deps(...ready, createdFor.get(grant.name)),
+        key: ref,
+        grantId: null,
+        grantName: grant.name,
+        kmsName: grant.kmsName,
+        parameters: parametersOf(grant),
+      }),
+    );
   }
+  return ids;
 }
 
 /** What CreateGrant is sent for `grant`, besides its key and name. */

@@ -200,6 +200,19 @@ describe('Function: plan (grants)', () => {
     ]);
   });
 
+  it('revokes a grant not listed yet before disabling the key (making it again by name needs an Enabled key)', () => {
+    // Prepare
+    const after = retiring({ ...base, enabled: false }, [grant('asg', { regions: ['us-east-1'] })]);
+    const actual = existing(base, []);
+
+    // Act
+    const result = plan(desiredState([after]), actual);
+
+    // Assess
+    const disable = result.actions.find((a) => a.kind === 'DisableKey' && a.region === 'us-east-1')!;
+    expect(disable.dependsOn).toContain('RevokeGrant:us-east-1:cmk-ami:unlisted:asg');
+  });
+
   it('revokes no grant not listed on a key this plan makes (a new key has none)', () => {
     // Prepare
     const after = retiring(base, [grant('asg')]);
