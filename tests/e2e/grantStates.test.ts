@@ -213,7 +213,9 @@ suite('End to end: grants are eventually consistent', GRANT_LAG_MS, (context) =>
     answered(rollback, 'SUCCESS');
     expect(await members(url, owner)).toEqual(afterRefusal);
     const calls = (await emulatorControl(url).calls()).map((c) => `${c.region} ${c.operation}`).sort();
-    expect(calls).toEqual(['eu-west-1 CreateGrant', 'eu-west-1 RevokeGrant', 'us-east-1 CreateGrant', 'us-east-1 RevokeGrant']);
+    // Once each, or again after a revocation that missed the fresh grant (made again by name: the same GrantId).
+    expect(new Set(calls)).toEqual(new Set(['eu-west-1 CreateGrant', 'eu-west-1 RevokeGrant', 'us-east-1 CreateGrant', 'us-east-1 RevokeGrant']));
+    expect(calls.filter((call) => call.endsWith('RevokeGrant'))).toEqual(['eu-west-1 RevokeGrant', 'us-east-1 RevokeGrant']);
   });
 
   it('fails naming key, Region and grant while RevokeGrant answers NotFound until the deadline, never as revoked; a second request finishes it', async () => {
