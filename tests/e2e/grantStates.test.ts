@@ -5,7 +5,8 @@
  * - A new key and replica declared disabled get their grants, then are disabled.
  * - An Update that disables a key and adds a grant makes the grant first.
  * - A restored key is enabled before its grants are made.
- * - A grant to make on a key that is and stays Disabled is refused before any call.
+ * - A grant to make on a key that is and stays Disabled is refused before any call, and the rollback
+ *   of that refusal succeeds: the grant its previous properties name is looked for, never made.
  * - A grant an Update made and the next Update (or its rollback) removes is revoked, though KMS
  *   does not list it yet; the rollback of an Update refused before making a grant makes it by name
  *   and revokes it; a revocation that keeps missing fails the request naming key, Region and grant,
@@ -126,6 +127,29 @@ suite('End to end: grants on keys that are not Enabled', E2E_REALISM.consistency
     expect(refused.reason).toMatch(/set Enabled: true/);
     expect(counts.mutations).toBe(0);
     expect(await members(url, owner)).toEqual(before);
+  });
+
+  it('rolls back an Update refused for a grant on a Disabled key: the grant, never made, is looked for and left with a warning', async () => {
+    // Prepare
+    const { newStack, url } = context();
+    const stack = newStack();
+    const properties = propertiesFor(`cmk-grants-${++keyCount}`);
+    answered(await stack.create(properties({ Enabled: false, Grants: { app: grant(APP_ROLE) } })), 'SUCCESS');
+    const owner = stack.physicalResourceId!;
+    answered(await stack.update(properties({ Enabled: false, Grants: { app: grant(APP_ROLE), other: grant(OTHER_ROLE) } })), 'FAILED');
+
+    // Act: the rollback names other, which KMS will not make again on a Disabled key (20 s function, 10 s of it for work)
+    const rollback = await stack.rollbackUpdate({ timeoutMs: 20_000 });
+
+    // Assess: SUCCESS, nothing reported revoked, nothing granted, the warning names the grant in each Region
+    answered(rollback, 'SUCCESS');
+    expect(await members(url, owner)).toEqual({
+      'eu-west-1': { state: 'Disabled', grantees: [APP_ROLE] },
+      'us-east-1': { state: 'Disabled', grantees: [APP_ROLE] },
+    });
+    const warnings = rollback.stdout.split('\n').filter((line) => line.includes('not listed, and KMS refuses to make it again'));
+    expect(warnings.map((line) => (JSON.parse(line) as { region: string }).region).sort()).toEqual(['eu-west-1', 'us-east-1']);
+    expect(warnings.join('\n')).toContain('DisabledException');
   });
 
   it('enables a restored key before making its grants (CancelKeyDeletion leaves it Disabled)', async () => {
