@@ -199,7 +199,7 @@ export const SETTLE_POLL = { firstMs: 250, capMs: 2_000 } as const;
 // ── Grants KMS has not caught up with ────────────────────────────────────────────────────────────
 
 /**
- * The one grant-consistency window (docs/behaviour.md §12). KMS: after CreateGrant "there might be a
+ * The one grant-consistency window (docs/behaviour.md §9, §12). KMS: after CreateGrant "there might be a
  * brief delay, usually less than five minutes, until the grant is available throughout KMS"
  * (CreateGrant and RevokeGrant API references): ListGrants may not list it yet and RevokeGrant may
  * answer NotFoundException or AccessDeniedException. A RevokeGrant action (executor/revokeGrant.ts)
@@ -208,7 +208,7 @@ export const SETTLE_POLL = { firstMs: 250, capMs: 2_000 } as const;
  */
 export const GRANT_VISIBILITY_WINDOW_MS = 5 * 60_000;
 
-/** Backoff of those looks: 1 s plus full jitter up to 15 s (ListGrants' quota, 100/s, is shared with every key). */
+/** Backoff between those tries: 1 s plus full jitter up to 15 s (CreateGrant, RevokeGrant and ListGrants quotas are shared with every key of the Region). */
 export const GRANT_LOOKUP_BACKOFF: BackoffOptions = { baseMs: 1_000, capMs: 15_000 };
 
 // ── The request ──────────────────────────────────────────────────────────────────────────────────
