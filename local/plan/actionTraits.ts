@@ -83,7 +83,14 @@ const TRAITS: { readonly [K in ActionKind]?: Traits<ActionOf<K>> } = {
   // New ciphertext uses the new material; the old stays as non-current, so old ciphertext still decrypts.
   RotateKeyOnDemand: { effect: 'change', summary: (a) => `RotateKeyOnDemand ${keyText(a.key)} to the material of ${a.secretArn}` },
   // The grantee loses the use of the key: whatever relies on the grant stops working.
-  RevokeGrant: { effect: 'destroy', summary: (a) => `RevokeGrant ${a.grantName} (${a.grantId}) on ${keyText(a.key)}` },
+  // One not listed yet (grantId null) is made again by name, which answers its GrantId, then revoked (lib/executor/revokeGrant.ts).
+  RevokeGrant: {
+    effect: 'destroy',
+    summary: (a) =>
+      a.grantId === null
+        ? `RevokeGrant ${a.grantName} (not yet listed: made again by name to learn its GrantId, then revoked) on ${keyText(a.key)} in ${a.region}`
+        : `RevokeGrant ${a.grantName} (${a.grantId}) on ${keyText(a.key)}`,
+  },
 };
 
 /** Effect and summary of any action, known kind or not. */
