@@ -67,7 +67,8 @@ export function planExistingKey(ctx: PlannerContext, binding: ExistingBinding, m
   }
 
   const rotationId = planRotation(ctx, key, memberP, (oldPrimary ?? memberP).rotation, gates.get(primaryRegion)!, moveId);
-  const materialRotationId = planMaterialRotation(ctx, key, { members: touched, gates, moving: oldPrimary !== null });
+  const adding = wanted.some((region) => !members.has(region));
+  const materialRotationId = planMaterialRotation(ctx, key, { members: touched, gates, moving: oldPrimary !== null, adding });
 
   const replicateIds: string[] = [];
   for (const region of wanted) {

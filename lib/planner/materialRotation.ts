@@ -49,6 +49,8 @@ export interface RotationContext {
   gates: ReadonlyMap<string, { cancel: string | null; enable: string | null; imported?: string | null }>;
   /** The primary moves in this plan: rotation waits for a later request. */
   moving: boolean;
+  /** Replicas are added in this plan: they would take the new material as their first, before the rotation. */
+  adding: boolean;
 }
 
 /** Plans the imports and the RotateKeyOnDemand of one key when its secret changed with AllowRotation; returns the rotation's id or null. */
@@ -106,6 +108,7 @@ export function planMaterialRotation(ctx: PlannerContext, key: DesiredKey, at: R
 function rotationRefusal(key: DesiredKey, primary: ActualKey, at: RotationContext): string | null {
   if (key.spec !== 'SYMMETRIC_DEFAULT') return `KMS rotates imported material only in SYMMETRIC_DEFAULT keys (the key is ${key.spec})`;
   if (at.moving) return 'the primary Region changes in this update too: change the primary Region and the secret in two updates';
+  if (at.adding) return 'ReplicaRegions gain a Region in this update too: add the Region and change the secret in two updates';
   const unusable = at.members.find((m) => m.state !== 'Enabled' && m.state !== 'Disabled');
   if (unusable !== undefined) {
     return `the key is ${unusable.state} in ${unusable.region}: KMS rotates only a key whose every Region has its material; set SecretArn back until it is Enabled`;
