@@ -37,7 +37,7 @@ export interface ReconcileDeps {
    * afterwards (a failed Create removes them, lib/request/failedCreate.ts).
    */
   madeKeys?: MadeKeys;
-  /** How long a listing denied by anything but an SCP is asked again (lib/reader/readRetry.ts); default there. */
+  /** How long a KMS request denied by anything but an SCP is asked again (lib/retry/policy.ts); default there. */
   iamPropagationMs?: number;
   /** Times every wait of the request (reads, pacing, retries, polls); real time when absent. */
   clock?: Clock;
@@ -72,6 +72,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   const tagIndex = tagIndexAliasNames === null ? null : { directAliasNames: tagIndexAliasNames, log };
   const expected = request.expectedGrants && { expectedGrants: request.expectedGrants };
   const readInput = { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline, ...expected, ...iamOf(deps) };
+  const execution = { kms, pacer, deadline, clock, madeKeys, log, timings: iamOf(deps) };
 
   for (let pass = 1; pass <= MAX_RECONCILE_PASSES; pass++) {
     progress.startPass(`reading the actual state (pass ${pass})`);
@@ -95,7 +96,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     if (storeProblem !== null) return failedResult(storeProblem);
 
     progress.phase = `executing the plan (pass ${pass})`;
-    const result = await execute(current, { kms, pacer, deadline, clock, madeKeys, onOutcome: (outcome) => progress.record(outcome), log });
+    const result = await execute(current, { ...execution, onOutcome: (outcome) => progress.record(outcome) });
     log.info('executed', { pass, ...executionCounts(result) });
 
     last = { planned: current.actions.length, outcomes: result.outcomes };
@@ -115,7 +116,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   return failedResult(executionFailureReason(last.planned, last.outcomes, false, progress));
 }
 
-/** The reader's IAM propagation window, when the function's configuration sets one. */
+/** The IAM propagation window of reads and writes, when the function's configuration sets one. */
 function iamOf(deps: ReconcileDeps): { iamPropagationMs?: number } {
   return deps.iamPropagationMs === undefined ? {} : { iamPropagationMs: deps.iamPropagationMs };
 }
