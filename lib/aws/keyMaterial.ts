@@ -7,7 +7,7 @@
  * plain-data value: errors name the secret's ARN and what is wrong with it, never what it holds.
  */
 import { constants, createPublicKey, publicEncrypt } from 'node:crypto';
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { KmsError } from '../errors.ts';
 import type { KmsSender } from './kmsSend.ts';
 import { toKmsError } from './translateError.ts';
@@ -28,8 +28,8 @@ export interface ImportInput {
   validTo: string | null;
 }
 
-/** Secrets Manager's client for a Region (memoised by the caller). */
-export type SecretsClientFactory = (region: string) => SecretsManagerClient;
+/** Secrets Manager's client for a Region (memoised by the caller; loaded on first use: lib/aws/secrets.ts). */
+export type SecretsClientFactory = (region: string) => Promise<SecretsManagerClient>;
 
 /** `arn:aws:secretsmanager:eu-west-1:…` → `eu-west-1`: a secret is read in its own Region. */
 export function regionOfSecret(secretArn: string): string {
@@ -61,8 +61,9 @@ export async function importKeyMaterial(kms: KmsSender, region: string, secrets:
 async function readAndWrap(secrets: SecretsClientFactory, secretArn: string, publicKey: Uint8Array, region: string): Promise<Uint8Array> {
   const context = { region: regionOfSecret(secretArn), action: 'GetSecretValue' };
   let secret: { SecretBinary?: Uint8Array; SecretString?: string };
+  const { getSecretValue } = await import('./secrets.ts');
   try {
-    secret = await secrets(context.region).send(new GetSecretValueCommand({ SecretId: secretArn }));
+    secret = await getSecretValue(await secrets(context.region), secretArn);
   } catch (error) {
     const translated = toKmsError(error, context);
     // Secrets Manager's messages name the secret, never its value; ours adds which secret and why it matters.
