@@ -72,7 +72,11 @@ export interface CreatedKey {
 }
 
 /** What an ImportKeyMaterial action carries, with its key resolved: never the material, only where it is. */
-export type ImportKeyMaterialInput = Pick<Extract<Action, { kind: 'ImportKeyMaterial' }>, 'secretArn' | 'validTo'> & { keyId: string };
+export type ImportKeyMaterialInput = Pick<Extract<Action, { kind: 'ImportKeyMaterial' }>, 'secretArn' | 'validTo' | 'keySpec'> & {
+  keyId: string;
+  /** The property path errors about the secret's content name (`CustomerMasterKeys.<name>.KeyMaterial.SecretArn`). */
+  path: string;
+};
 
 /** One entry of ListGrants: what the reader needs to recognise the product's own grants. */
 export interface GrantEntry {

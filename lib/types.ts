@@ -477,6 +477,8 @@ export type Action =
       secretArn: string;
       /** ISO instant or null (does not expire). */
       validTo: string | null;
+      /** The key's spec: what the material must be and how it is wrapped (`lib/aws/materialSpec.ts`). */
+      keySpec: KeySpec;
       /** Why: `new` (a key or replica made now), `pending` (no material: expired or deleted), `validTo`, `secret` (SecretArn changed). */
       reason: 'new' | 'pending' | 'validTo' | 'secret';
     });

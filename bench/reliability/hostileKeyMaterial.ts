@@ -69,7 +69,26 @@ export function hostileKeyMaterial(): HostileInput[] {
     input('ValidTo in words', external({ SecretArn: SECRET, ValidTo: 'next year' }), 'KeyMaterial.ValidTo'),
     input('ValidTo in the past', external({ SecretArn: SECRET, ValidTo: '2001-01-01T00:00:00Z' }), 'KeyMaterial.ValidTo'),
     input('ValidTo epoch seconds', external({ SecretArn: SECRET, ValidTo: 4102444800 }), 'KeyMaterial.ValidTo'),
-    input('KeyMaterial of an RSA key', { ...external({ SecretArn: SECRET }), Spec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' }, 'KeyMaterial'),
+    input('KeyMaterial of an ML-DSA key', { ...external({ SecretArn: SECRET }), Spec: 'ML_DSA_87', KeyUsage: 'SIGN_VERIFY' }, 'Origin'),
+    input(
+      'a PEM private key pasted as SecretArn of an RSA key',
+      {
+        ...external({ SecretArn: `-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----` }),
+        Spec: 'RSA_2048',
+        KeyUsage: 'SIGN_VERIFY',
+      },
+      'KeyMaterial.SecretArn',
+    ),
+    input(
+      'HMAC material in hex pasted as SecretArn',
+      { ...external({ SecretArn: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' }), Spec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' },
+      'KeyMaterial.SecretArn',
+    ),
+    input(
+      'EXTERNAL HMAC key with rotation',
+      { ...external({ SecretArn: SECRET }), Spec: 'HMAC_384', KeyUsage: 'GENERATE_VERIFY_MAC', EnableKeyRotation: true },
+      'EnableKeyRotation',
+    ),
     input('Origin EXTERNAL with ML-DSA', { Origin: 'EXTERNAL', Spec: 'ML_DSA_65', KeyUsage: 'SIGN_VERIFY' }, 'Origin'),
     input('EXTERNAL with rotation', { ...external({ SecretArn: SECRET }), EnableKeyRotation: true }, 'EnableKeyRotation'),
     input('EXTERNAL replicas without material', { Origin: 'EXTERNAL' }, 'KeyMaterial'),

@@ -8,6 +8,7 @@ import { DEFAULT_PRIORITY } from '../retry/pacer.ts';
 import type { SettlingClass } from '../retry/policy.ts';
 import type { Action, KeyState } from '../types.ts';
 import type { ExecutionContext } from './context.ts';
+import { withKeyStoreAdvice } from './keyStoreErrors.ts';
 import { kmsCall } from './kmsCall.ts';
 import { awaitNotUpdating, markUpdating, REFUSED_WHILE_UPDATING } from './primaryUpdated.ts';
 import { withReplicaCreateKeyAdvice } from './replicaDenied.ts';
@@ -142,7 +143,9 @@ async function createKey(run: ActionRun, action: ActionOf<'CreateKey'>): Promise
   };
   const created = await kmsCall(run.ctx, { ...paced(run, 'CreateKey'), idempotent: false, policy }, () =>
     run.api.createKey({ spec, keyUsage, multiRegion, policy, description, tags, ...source }),
-  );
+  ).catch((error: unknown) => {
+    throw withKeyStoreAdvice(error, action);
+  });
   run.ctx.madeKeys.add(created.keyId, run.region);
   return { keyId: created.keyId, arn: created.arn };
 }
@@ -288,13 +291,14 @@ async function confirmAlias(
  * Different material is refused by KMS: the reason says why and what to do, naming the secret only.
  */
 async function importMaterial(run: ActionRun, action: ActionOf<'ImportKeyMaterial'>): Promise<ActionResult> {
-  const { secretArn, validTo } = action;
+  const { secretArn, validTo, keySpec } = action;
+  const path = `CustomerMasterKeys.${action.keyName}.KeyMaterial.SecretArn`;
   const keyId = run.keyIdOf(action);
   const getParameters = paced(run, 'GetParametersForImport');
   // Both requests of the import are paced before it starts: GetParametersForImport and ImportKeyMaterial.
   const pace = () => getParameters.pace().then(() => run.ctx.pacer.acquire(run.region, 'ImportKeyMaterial', 1, run.priority));
   try {
-    await kmsCall(run.ctx, { ...getParameters, pace, idempotent: true }, () => run.api.importKeyMaterial({ keyId, secretArn, validTo }));
+    await kmsCall(run.ctx, { ...getParameters, pace, idempotent: true }, () => run.api.importKeyMaterial({ keyId, keySpec, secretArn, validTo, path }));
     return {};
   } catch (error) {
     if (!hasCode(error, 'IncorrectKeyMaterialException')) throw error;

@@ -51,6 +51,7 @@ export function planImport(
     key: at.ref,
     secretArn: material.secretArn,
     validTo: material.validTo,
+    keySpec: key.spec,
     reason: at.reason,
   });
 }

@@ -15,16 +15,10 @@ const SECRET_ARN = /^arn:aws(-[a-z]+)*:secretsmanager:[a-z]{2}(-[a-z]+)+-\d+:\d{
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
- * The key specs whose material this product imports: 256-bit symmetric material only
- * (`lib/aws/keyMaterial.ts` wraps 32 bytes with RSAES_OAEP_SHA_256). KMS also accepts HMAC and
- * asymmetric material (docs/key-material.md); those keys can be made with `Origin: EXTERNAL` and are
- * left `PendingImport` for the user to import.
- */
-export const IMPORTABLE_SPECS: readonly KeySpec[] = ['SYMMETRIC_DEFAULT'];
-
-/**
- * Key specs KMS makes with `Origin: EXTERNAL`. KMS's import requirements list symmetric, HMAC, RSA,
- * ECC and SM2 material; ML-DSA is not among them (docs/key-material.md, a reading of that page).
+ * Key specs KMS makes with `Origin: EXTERNAL`, and whose material this product imports: KMS's import
+ * requirements list symmetric, HMAC, RSA, ECC and SM2 material; ML-DSA is not among them
+ * (docs/key-material.md). What the secret must hold for each spec is checked when it is read
+ * (`lib/aws/materialSpec.ts`): the property holds only the secret's ARN.
  */
 export function externalOriginAllows(spec: KeySpec): boolean {
   return !spec.startsWith('ML_DSA_');
@@ -100,13 +94,6 @@ export function checkOrigin(facts: OriginFacts, at: (field: string) => string, i
   if (origin !== 'EXTERNAL') return;
   if (facts.specValid && !externalOriginAllows(spec))
     addIssue(issues, at('Origin'), `EXTERNAL cannot be used with Spec ${spec}: KMS imports no ML-DSA key material`);
-  if (facts.keyMaterial !== undefined && facts.specValid && !IMPORTABLE_SPECS.includes(spec)) {
-    addIssue(
-      issues,
-      at('KeyMaterial'),
-      `imports only 256-bit SYMMETRIC_DEFAULT material (got Spec ${spec}); leave KeyMaterial out and import the ${spec} material yourself`,
-    );
-  }
   if (facts.explicitRotation === true) {
     addIssue(issues, at('EnableKeyRotation'), 'cannot be true with Origin: EXTERNAL: KMS never rotates imported key material automatically');
   }

@@ -96,6 +96,8 @@ export interface EmulatorControl {
     name?: string;
     connectionState: string;
     customKeyStoreId?: string;
+    /** External key store: the external keys its key manager holds (absent: any id is a usable key). */
+    externalKeys?: Record<string, 'usable' | 'invalidConfiguration'>;
   }): Promise<{
     customKeyStoreId: string;
   }>;

@@ -247,9 +247,18 @@ function secret(emulator: Emulator, body: Body): unknown {
   });
 }
 
+/** `externalKeys` of a new external key store: id → `usable` | `invalidConfiguration`. */
+function externalKeysOf(value: unknown, type: string): { externalKeys?: Record<string, 'usable' | 'invalidConfiguration'> } {
+  if (value === undefined) return {};
+  const entries = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value) : null;
+  if (type !== 'EXTERNAL_KEY_STORE' || entries === null || entries.some(([, v]) => v !== 'usable' && v !== 'invalidConfiguration'))
+    throw new ControlError('externalKeys is for EXTERNAL_KEY_STORE only: an object of external key id → "usable" or "invalidConfiguration"');
+  return { externalKeys: Object.fromEntries(entries) as Record<string, 'usable' | 'invalidConfiguration'> };
+}
+
 /** A custom key store in any connection state; with `customKeyStoreId`, changes that store's state. */
 function customKeyStore(emulator: Emulator, body: Body): unknown {
-  allowOnly(body, ['region', 'type', 'name', 'connectionState', 'customKeyStoreId']);
+  allowOnly(body, ['region', 'type', 'name', 'connectionState', 'customKeyStoreId', 'externalKeys']);
   const { state } = emulator;
   const connectionState = body.connectionState as CustomKeyStoreRecord['connectionState'];
   if (!(CONNECTION_STATES as readonly unknown[]).includes(connectionState))
@@ -268,6 +277,7 @@ function customKeyStore(emulator: Emulator, body: Body): unknown {
     type,
     name: typeof name === 'string' ? name : `store-${state.customKeyStores.size + 1}`,
     connectionState,
+    ...externalKeysOf(body.externalKeys, type),
   });
   return { customKeyStoreId: store.id };
 }

@@ -4,8 +4,9 @@
  * carries the key id (like KMS's own ciphertext format), so Decrypt needs no KeyId.
  *
  * Blob: "KEMU" | 0x01 | keyId length (1 byte) | keyId (UTF-8) | IV (12) | tag (16) | ciphertext.
+ * Also: the unwrapping of imported key material (GetParametersForImport's wrapping algorithms).
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { constants, createCipheriv, createDecipheriv, type KeyObject, privateDecrypt, randomBytes } from 'node:crypto';
 
 const MAGIC = Buffer.from('KEMU\u0001', 'latin1');
 
@@ -59,6 +60,32 @@ export function decryptBlob(material: Buffer, parsed: ParsedBlob, context: Recor
     decipher.setAAD(additionalData(parsed.keyId, context));
     decipher.setAuthTag(parsed.tag);
     return Buffer.concat([decipher.update(parsed.body), decipher.final()]);
+  } catch {
+    return null;
+  }
+}
+
+/** The fixed first half of RFC 5649's alternative initial value (AES key wrap with padding). */
+const AES_WRAP_PAD_IV = Buffer.from('A65959A6', 'hex');
+
+/**
+ * Imported key material unwrapped with the private half of a GetParametersForImport wrapping key, or
+ * null when it does not unwrap (KMS answers InvalidCiphertextException):
+ * - RSAES_OAEP_SHA_1 / _SHA_256: RSA-OAEP with that hash (and MGF1 with the same hash);
+ * - RSA_AES_KEY_WRAP_SHA_1 / _SHA_256: the first modulus-length bytes are an AES key wrapped with
+ *   RSA-OAEP, the rest the material wrapped under that AES key with AES key wrap with padding
+ *   (RFC 5649), as KMS's "Encrypt the key material" step lays it out.
+ */
+export function unwrapKeyMaterial(wrapped: Buffer, algorithm: string, privateKey: KeyObject): Buffer | null {
+  const oaepHash = algorithm.endsWith('SHA_256') ? 'sha256' : 'sha1';
+  const oaep = (blob: Buffer) => privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash }, blob);
+  try {
+    if (algorithm.startsWith('RSAES_OAEP')) return oaep(wrapped);
+    const modulusBytes = (privateKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8;
+    const aesKey = oaep(wrapped.subarray(0, modulusBytes));
+    const cipher = `id-aes${aesKey.length * 8}-wrap-pad`;
+    const decipher = createDecipheriv(cipher, aesKey, AES_WRAP_PAD_IV);
+    return Buffer.concat([decipher.update(wrapped.subarray(modulusBytes)), decipher.final()]);
   } catch {
     return null;
   }

@@ -54,6 +54,11 @@ export interface CustomKeyStoreRecord {
   type: 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
   connectionState: 'CONNECTED' | 'CONNECTING' | 'NEVER_CONNECTED' | 'DISCONNECTED' | 'DISCONNECTING' | 'FAILED';
   creationDate: number;
+  /**
+   * External key store only: the keys its external key manager holds, by id, and whether each meets
+   * KMS's requirements (`usable`) or not (`invalidConfiguration`). Absent: every `XksKeyId` is a usable key.
+   */
+  externalKeys?: Record<string, 'usable' | 'invalidConfiguration'>;
 }
 
 /** Material imported into one key (one Region): KMS does not copy it between related multi-Region keys. */

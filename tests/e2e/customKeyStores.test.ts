@@ -3,7 +3,9 @@
  * through the driver against the emulator, whose stores are made in a chosen connection state. A key
  * in a CONNECTED CloudHSM store and one in a CONNECTED external key store are made where the maps say;
  * a DISCONNECTED store fails the request naming the Region, the store and its state, before any key
- * is made; a key whose store disconnects later is Unavailable and still managed and deleted.
+ * is made; a key whose store disconnects later is Unavailable and still managed and deleted; an
+ * external key that is missing, misconfigured or already in use fails the request with a reason that
+ * names the Region, the store and the external key, and says what to do.
  */
 import { DEFAULT_IDENTITY, type ScenarioResult, scenarios } from '../../local/driver/index.ts';
 import { useDriverEnvironment } from '../support/driverEnvironment.ts';
@@ -87,5 +89,44 @@ describe('End to end: keys in custom key stores through the bundle, the driver a
     expectOk(updated);
     expect(unavailable).toMatchObject({ keyState: 'Unavailable', tags: expect.objectContaining({ Team: 'b' }) });
     expectOk(removed);
+  });
+
+  it('fails on an external key that is missing, misconfigured or in use, naming the Region, the store and the key', async () => {
+    // Prepare
+    const xks = (
+      await control().customKeyStore({
+        region: 'eu-west-1',
+        type: 'EXTERNAL_KEY_STORE',
+        connectionState: 'CONNECTED',
+        externalKeys: { 'ext-ok-1': 'usable', 'ext-bad-1': 'invalidConfiguration' },
+      })
+    ).customKeyStoreId;
+    const properties = (name: string, xksKeyId: string) => ({
+      AwsAccountId: ACCOUNT_ID,
+      CustomerMasterKeys: {
+        [name]: { Region: 'eu-west-1', Origin: 'EXTERNAL_KEY_STORE', CustomKeyStoreIds: { 'eu-west-1': xks }, XksKeyIds: { 'eu-west-1': xksKeyId } },
+      },
+    });
+    const holder = newStack();
+    expectOk(await scenarios.create(holder, properties('cmk-ext-holder', 'ext-ok-1')));
+    const cases = [
+      { xksKeyId: 'ext-absent-1', says: ['XksKeyNotFoundException', 'finds no external key ext-absent-1', 'set XksKeyIds.eu-west-1'] },
+      { xksKeyId: 'ext-bad-1', says: ['XksKeyInvalidConfigurationException', 'external key ext-bad-1', 'AES-256 symmetric key'] },
+      { xksKeyId: 'ext-ok-1', says: ['XksKeyAlreadyInUseException', 'external key ext-ok-1', 'name an unused external key in XksKeyIds.eu-west-1'] },
+    ];
+
+    // Act
+    const results = [];
+    for (const item of cases) results.push({ item, result: await scenarios.failedCreateThenDelete(newStack(), properties('cmk-ext', item.xksKeyId)) });
+
+    // Assess
+    for (const { item, result } of results) {
+      expectOk(result);
+      const reason = result.steps[0]!.reason ?? '';
+      expect(reason).toContain(`CreateKey of cmk-ext in eu-west-1: `);
+      expect(reason).toContain(`custom key store ${xks} in eu-west-1`);
+      for (const words of item.says) expect(reason).toContain(words);
+    }
+    expectOk(await scenarios.remove(holder));
   });
 });

@@ -3,11 +3,21 @@
  * CloudFormation driver against the emulator, whose Secrets Manager holds the material. A
  * multi-Region EXTERNAL key encrypts in us-east-1 and decrypts in eu-west-1; expired material is
  * imported again; a missing or malformed secret and material of the wrong length fail the request;
- * a crash between two Regions' imports converges; and no byte of the material reaches a log line, a
- * reason, an attribute or a response, on success or failure.
+ * a crash between two Regions' imports converges; HMAC and asymmetric material (RSA_AES_KEY_WRAP)
+ * make keys whose MACs and signatures verify with the replica; and no byte of the material reaches
+ * a log line, a reason, an attribute or a response, on success or failure.
  */
-import { randomBytes } from 'node:crypto';
-import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import {
+  DecryptCommand,
+  EncryptCommand,
+  GenerateMacCommand,
+  GetPublicKeyCommand,
+  KMSClient,
+  SignCommand,
+  VerifyCommand,
+  VerifyMacCommand,
+} from '@aws-sdk/client-kms';
 import { DEFAULT_IDENTITY, type ScenarioResult, scenarios } from '../../local/driver/index.ts';
 import type { SnapshotKey } from '../../local/emulator/client.ts';
 import { useDriverEnvironment } from '../support/driverEnvironment.ts';
@@ -230,5 +240,94 @@ describe('End to end: imported key material through the bundle, the driver and t
     expect(created.steps[0]!.stdout).toContain('awaits import');
     expect(created.steps[0]!.data?.['AwaitingImport.us-west-2.cmk-later']).toBe('true');
     expectOk(await scenarios.remove(stack));
+  });
+
+  it('imports HMAC material into a multi-Region key: GenerateMac in us-east-1, VerifyMac with the replica in eu-west-1', async () => {
+    // Prepare
+    const material = randomBytes(48);
+    const secretArn = await newSecret({ secretBinary: material });
+    const stack = newStack();
+    const message = Buffer.from('payment 42');
+
+    // Act
+    const created = await scenarios.create(stack, properties('cmk-mac', secretArn, { Spec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' }));
+    const keyArn = String(created.steps[0]!.data?.['KeyArns.us-east-1.cmk-mac']);
+    const made = await kms('us-east-1').send(new GenerateMacCommand({ KeyId: keyArn, Message: message, MacAlgorithm: 'HMAC_SHA_256' }));
+    const verified = await kms('eu-west-1').send(
+      new VerifyMacCommand({ KeyId: 'alias/cmk-mac', Message: message, Mac: made.Mac, MacAlgorithm: 'HMAC_SHA_256' }),
+    );
+    const removed = await scenarios.remove(stack);
+
+    // Assess
+    expectOk(created);
+    expect(verified.MacValid).toBe(true);
+    expectOk(removed);
+    expectNoMaterialIn(outputsOf(created) + outputsOf(removed), material);
+  });
+
+  it.each([
+    ['ECC_NIST_P256', 'ECDSA_SHA_256', () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey],
+    ['RSA_2048', 'RSASSA_PKCS1_V1_5_SHA_256', () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey],
+  ] as const)('imports a %s private key: Sign with the primary, Verify with the replica, its public key', async (spec, algorithm, make) => {
+    // Prepare
+    const privateKey = make();
+    const material = privateKey.export({ format: 'der', type: 'pkcs8' });
+    const secretArn = await newSecret({ secretString: material.toString('base64') });
+    const stack = newStack();
+    const name = `cmk-sign-${spec.toLowerCase().replaceAll('_', '-')}`;
+    const message = Buffer.from('artefact digest');
+
+    // Act
+    const created = await scenarios.create(stack, properties(name, secretArn, { Spec: spec, KeyUsage: 'SIGN_VERIFY' }));
+    const signed = await kms('us-east-1').send(new SignCommand({ KeyId: `alias/${name}`, Message: message, SigningAlgorithm: algorithm }));
+    const verified = await kms('eu-west-1').send(
+      new VerifyCommand({ KeyId: `alias/${name}`, Message: message, Signature: signed.Signature, SigningAlgorithm: algorithm }),
+    );
+    const publicKey = await kms('eu-west-1').send(new GetPublicKeyCommand({ KeyId: `alias/${name}` }));
+    const removed = await scenarios.remove(stack);
+
+    // Assess
+    expectOk(created);
+    expect(verified.SignatureValid).toBe(true);
+    expect(Buffer.from(publicKey.PublicKey!).equals(createPublicKey(privateKey).export({ format: 'der', type: 'spki' }))).toBe(true);
+    expectOk(removed);
+    expectNoMaterialIn(outputsOf(created) + outputsOf(removed), material);
+  });
+
+  it('refuses HMAC or asymmetric material that does not fit the spec, naming the path and the secret, never the material', async () => {
+    // Prepare
+    const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'der', type: 'pkcs8' });
+    const cases = [
+      {
+        spec: { Spec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' },
+        material: randomBytes(16),
+        says: 'holds 16 bytes: HMAC_256 key material is 32 to 64 bytes',
+      },
+      {
+        spec: { Spec: 'HMAC_512', KeyUsage: 'GENERATE_VERIFY_MAC' },
+        material: randomBytes(129),
+        says: 'holds 129 bytes: HMAC_512 key material is 64 to 128 bytes',
+      },
+      {
+        spec: { Spec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' },
+        material: p256,
+        says: 'holds an EC private key on prime256v1: RSA_2048 key material is an RSA 2048-bit private key',
+      },
+      { spec: { Spec: 'ECC_NIST_P384', KeyUsage: 'SIGN_VERIFY' }, material: randomBytes(185), says: 'holds 185 bytes that are not a PKCS #8 DER private key' },
+    ];
+
+    // Act
+    const results = [];
+    for (const item of cases) {
+      const arn = await newSecret({ secretBinary: item.material });
+      results.push({ item, arn, result: await scenarios.failedCreateThenDelete(newStack(), properties('cmk-misfit', arn, item.spec)) });
+    }
+
+    // Assess
+    for (const { item, arn, result } of results) {
+      expectOk(result);
+      expect(result.steps[0]!.reason).toContain(`the key material secret ${arn} (CustomerMasterKeys.cmk-misfit.KeyMaterial.SecretArn) ${item.says}`);
+      expectNoMaterialIn(outputsOf(result), item.material);
+    }
   });
 });

@@ -41,7 +41,14 @@ describe('Function: plan (imported key material)', () => {
     // Prepare
     const key = external();
     const created = { created: 'CreateKey:us-east-1:cmk-byok' };
-    const importing = { keyName: 'cmk-byok', key: created, secretArn: SECRET, validTo: VALID_TO, reason: 'new' as const };
+    const importing = {
+      keyName: 'cmk-byok',
+      key: created,
+      secretArn: SECRET,
+      validTo: VALID_TO,
+      keySpec: 'SYMMETRIC_DEFAULT' as const,
+      reason: 'new' as const,
+    };
 
     // Act
     const result = plan(desiredState([key]), empty);

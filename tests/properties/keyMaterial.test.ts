@@ -63,6 +63,21 @@ describe('Function: parseProperties (Origin, KeyMaterial)', () => {
   });
 
   it.each([
+    ['HMAC_224', 'GENERATE_VERIFY_MAC'],
+    ['HMAC_512', 'GENERATE_VERIFY_MAC'],
+    ['RSA_3072', 'SIGN_VERIFY'],
+    ['RSA_4096', 'ENCRYPT_DECRYPT'],
+    ['ECC_NIST_P384', 'SIGN_VERIFY'],
+    ['ECC_SECG_P256K1', 'SIGN_VERIFY'],
+  ])('accepts KeyMaterial on an EXTERNAL %s key: KMS imports HMAC and asymmetric material too', (spec, usage) => {
+    // Act
+    const issues = issuesOf(withKey({ Origin: 'EXTERNAL', Spec: spec, KeyUsage: usage, KeyMaterial: { SecretArn: SECRET } }));
+
+    // Assess
+    expect(issues).toEqual([]);
+  });
+
+  it.each([
     [{ Origin: 'KMS' }, 'CustomerMasterKeys.cmk-byok.Origin', 'must be one of'],
     [{ Origin: 'AWS_CLOUDHSM' }, 'CustomerMasterKeys.cmk-byok.CustomKeyStoreIds', 'is required with Origin AWS_CLOUDHSM'],
     [
@@ -112,7 +127,7 @@ describe('Function: parseProperties (Origin, KeyMaterial)', () => {
       'in the past',
     ],
     [{ Origin: 'EXTERNAL', KeyMaterial: { SecretArn: SECRET, Material: 'AAAA' } }, 'CustomerMasterKeys.cmk-byok.KeyMaterial.Material', 'not a known property'],
-    [{ Origin: 'EXTERNAL', Spec: 'RSA_2048', KeyMaterial: { SecretArn: SECRET } }, 'CustomerMasterKeys.cmk-byok.KeyMaterial', '256-bit SYMMETRIC_DEFAULT'],
+    [{ Origin: 'EXTERNAL', Spec: 'ML_DSA_44', KeyUsage: 'SIGN_VERIFY', KeyMaterial: { SecretArn: SECRET } }, 'CustomerMasterKeys.cmk-byok.Origin', 'ML-DSA'],
     [{ Origin: 'EXTERNAL', Spec: 'ML_DSA_65' }, 'CustomerMasterKeys.cmk-byok.Origin', 'ML-DSA'],
     [
       { Origin: 'EXTERNAL', EnableKeyRotation: true, KeyMaterial: { SecretArn: SECRET } },

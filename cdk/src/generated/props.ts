@@ -193,7 +193,7 @@ export interface CustomerMasterKeyProps {
    */
   readonly origin?: 'AWS_KMS' | 'EXTERNAL' | 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
   /**
-   * Only with `Origin: EXTERNAL` and `Spec: SYMMETRIC_DEFAULT`: the Secrets Manager secret holding the 256-bit material (`SecretBinary`, or base64 in `SecretString`) and when the imported material expires (ISO 8601 instant; absent: never). Imported again when it expired, when `ValidTo` changes, and from a changed `SecretArn` (KMS refuses other material). Needed for `ReplicaRegions` and `Grants` on an `EXTERNAL` key. See [key-material.md](key-material.md).
+   * Only with `Origin: EXTERNAL`: the Secrets Manager secret holding the material, and when the imported material expires (ISO 8601 instant; absent: never). The secret holds, as `SecretBinary` or base64 in `SecretString`, 32 bytes for `SYMMETRIC_DEFAULT`; 28/32/48/64 to 64/64/128/128 bytes for `HMAC_224`/`256`/`384`/`512`; the private key as PKCS #8 DER (or PEM `PRIVATE KEY` in `SecretString`) for RSA, ECC and SM2 specs; checked when read, before any KMS call of the import. Imported again when it expired, when `ValidTo` changes, and from a changed `SecretArn` (KMS refuses other material). Needed for `ReplicaRegions` and `Grants` on an `EXTERNAL` key. See [key-material.md](key-material.md).
    * @default none
    */
   readonly keyMaterial?: Record<string, unknown>;

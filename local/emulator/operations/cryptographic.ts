@@ -1,6 +1,7 @@
 /**
  * Encrypt, Decrypt, GenerateDataKey with real AES-256-GCM (see `crypto.ts`). Only symmetric
  * encryption keys are emulated; asymmetric ENCRYPT_DECRYPT keys answer UnsupportedOperationException.
+ * Signing and MACs with imported material: `signing.ts`.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -10,6 +11,7 @@ import { checkKeyState } from '../keyStates.ts';
 import type { KeyRecord } from '../state.ts';
 import { type Input, optBlob, optEnum, optInt, optString, optStringMap } from '../validate.ts';
 import { keyFromInput, type OperationHandler, resolveKey } from './common.ts';
+import { signingOperations } from './signing.ts';
 
 /** Material of a usable symmetric encryption key, after the usage, spec and state checks KMS makes. */
 function materialFor(key: KeyRecord, operation: string): Buffer {
@@ -88,4 +90,6 @@ export const cryptographicOperations = {
   Encrypt: encrypt,
   Decrypt: decrypt,
   GenerateDataKey: generateDataKey,
+  // Sign, Verify, GetPublicKey, GenerateMac, VerifyMac: with imported material only (signing.ts).
+  ...signingOperations,
 };

@@ -5,9 +5,12 @@
  * makes a symmetric encryption, single-Region key in a CONNECTED store of the matching type ("The
  * ConnectionState of the custom key store must be CONNECTED"; "valid only for symmetric encryption
  * KMS keys in a single Region"; an external key store needs `XksKeyId`). A key in a store that is not
- * connected is `Unavailable` (state.ts). Guesses (README): error codes for a type mismatch and a
- * missing or extra `XksKeyId` (ValidationException); the store's key material is emulated by
- * material the emulator makes.
+ * connected is `Unavailable` (state.ts). A new key of an external key store checks its external key
+ * (XksKeyNotFoundException, XksKeyInvalidConfigurationException, XksKeyAlreadyInUseException), the
+ * external keys being those the control API gave the store. Guesses (README): error codes for a type
+ * mismatch and a missing or extra `XksKeyId` (ValidationException); the order of the checks
+ * (connection state, then the external key); a key pending deletion still holds its external key;
+ * the store's key material is emulated by material the emulator makes.
  */
 import { randomBytes } from 'node:crypto';
 import { faults, KmsFault } from '../errors.ts';
@@ -24,7 +27,7 @@ function notFound(): KmsFault {
 /** The control API's store: `cks-` and 17 hex digits, as KMS names them. */
 export function createCustomKeyStore(
   state: EmulatorState,
-  spec: { region: string; type: CustomKeyStoreRecord['type']; name: string; connectionState: CustomKeyStoreRecord['connectionState'] },
+  spec: Pick<CustomKeyStoreRecord, 'region' | 'type' | 'name' | 'connectionState' | 'externalKeys'>,
 ): CustomKeyStoreRecord {
   const record: CustomKeyStoreRecord = { id: `cks-${randomBytes(9).toString('hex').slice(0, 17)}`, creationDate: state.now(), ...spec };
   state.customKeyStores.set(record.id, record);
@@ -77,7 +80,29 @@ export function keyStoreFor(ctx: OpContext, origin: string, spec: string, multiR
   if (store.connectionState !== 'CONNECTED') {
     throw new KmsFault('CustomKeyStoreInvalidStateException', `Custom key store ${id} is ${store.connectionState}; it must be CONNECTED.`);
   }
+  if (xksKeyId !== undefined) checkExternalKey(ctx, store, xksKeyId);
   return { id, ...(xksKeyId === undefined ? {} : { xksKeyId }) };
+}
+
+/**
+ * The external key behind a new key of an external key store (API Reference, CreateKey, Errors):
+ * XksKeyNotFoundException when the proxy finds no such key, XksKeyInvalidConfigurationException when
+ * it is not "an AES-256 symmetric key that is enabled and performs encryption and decryption",
+ * XksKeyAlreadyInUseException when another KMS key of the store uses it.
+ */
+function checkExternalKey(ctx: OpContext, store: CustomKeyStoreRecord, xksKeyId: string): void {
+  const known = store.externalKeys?.[xksKeyId];
+  if (store.externalKeys !== undefined && known === undefined)
+    throw new KmsFault('XksKeyNotFoundException', `The external key store proxy could not find the external key ${xksKeyId}.`);
+  if (known === 'invalidConfiguration')
+    throw new KmsFault(
+      'XksKeyInvalidConfigurationException',
+      `The external key ${xksKeyId} does not meet the configuration requirements for an external key store.`,
+    );
+  for (const key of ctx.state.keysIn(ctx.region).values()) {
+    if (key.shared.customKeyStoreId === store.id && key.shared.xksKeyId === xksKeyId)
+      throw new KmsFault('XksKeyAlreadyInUseException', `The external key ${xksKeyId} is already associated with another KMS key in this external key store.`);
+  }
 }
 
 export const customKeyStoreOperations = {

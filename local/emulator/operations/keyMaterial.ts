@@ -4,6 +4,10 @@
  * - a key made with `Origin: EXTERNAL` has no material and is `PendingImport`;
  * - GetParametersForImport answers an RSA wrapping public key (DER SubjectPublicKeyInfo) and an
  *   import token, "an indivisible set", valid for 24 hours (`ParametersValidTo`);
+ * - RSAES_OAEP_SHA_* wraps the material directly; RSA_AES_KEY_WRAP_SHA_* wraps an AES key that wraps
+ *   it (RFC 5649), and is the only choice for RSA private keys (`crypto.ts`, `unwrapKeyMaterial`);
+ * - the material must fit the key spec (256-bit symmetric, HMAC lengths, a PKCS #8 private key of
+ *   the key's type: `keySpecs.ts`), else IncorrectKeyMaterialException;
  * - ImportKeyMaterial unwraps the material with the set's private key, refuses a token of another
  *   key (InvalidImportTokenException), an expired one (ExpiredImportTokenException), material that
  *   does not unwrap (InvalidCiphertextException), and material other than what the key had
@@ -13,8 +17,10 @@
  * Guesses (README): the wrapping key pair is made once per key spec and reused; the binding to the
  * first material is per Region; a token may be used more than once within its 24 hours.
  */
-import { constants, generateKeyPairSync, type KeyObject, privateDecrypt, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
+import { unwrapKeyMaterial } from '../crypto.ts';
 import { faults, KmsFault } from '../errors.ts';
+import { importedMaterialProblem } from '../keySpecs.ts';
 import { checkKeyState } from '../keyStates.ts';
 import type { KeyRecord } from '../state.ts';
 import { optBlob, optEnum } from '../validate.ts';
@@ -35,9 +41,6 @@ export const WRAPPING_ALGORITHMS = [
   'SM2PKE',
 ] as const;
 export const WRAPPING_KEY_SPECS = ['RSA_2048', 'RSA_3072', 'RSA_4096', 'SM2'] as const;
-
-/** Bytes of SYMMETRIC_DEFAULT key material: 256 bits. */
-const SYMMETRIC_MATERIAL_BYTES = 32;
 
 /** RSA key pairs per wrapping key spec, made on first use (RSA_4096 generation takes a noticeable time). */
 const wrappingKeys = new Map<string, { publicKey: KeyObject; privateKey: KeyObject }>();
@@ -64,6 +67,19 @@ function required<T>(value: T | undefined, field: string): T {
   return value;
 }
 
+/**
+ * "To import an RSA private key, you must use an RSA_AES wrapping algorithm"; RSAES_OAEP with an
+ * RSA_2048 wrapping key cannot wrap ECC_NIST_P521 material. Where KMS refuses them (here, or only at
+ * ImportKeyMaterial) is a guess (README).
+ */
+function checkWrapping(keySpec: string, algorithm: string, wrappingKeySpec: string): void {
+  if (!algorithm.startsWith('RSAES_OAEP')) return;
+  if (keySpec.startsWith('RSA_'))
+    throw faults.validation(`The ${algorithm} wrapping algorithm cannot wrap ${keySpec} key material; use RSA_AES_KEY_WRAP_SHA_256 or RSA_AES_KEY_WRAP_SHA_1.`);
+  if (keySpec === 'ECC_NIST_P521' && wrappingKeySpec === 'RSA_2048')
+    throw faults.validation(`The ${algorithm} wrapping algorithm with an RSA_2048 wrapping key cannot wrap ECC_NIST_P521 key material.`);
+}
+
 const getParametersForImport: OperationHandler = (ctx) => {
   const algorithm = required(optEnum(ctx.input, 'WrappingAlgorithm', WRAPPING_ALGORITHMS), 'WrappingAlgorithm');
   const spec = required(optEnum(ctx.input, 'WrappingKeySpec', WRAPPING_KEY_SPECS), 'WrappingKeySpec');
@@ -74,6 +90,7 @@ const getParametersForImport: OperationHandler = (ctx) => {
   if (algorithm === 'RSAES_PKCS1_V1_5') throw faults.validation('The RSAES_PKCS1_V1_5 wrapping algorithm is no longer supported.');
   if (spec === 'SM2' || algorithm === 'SM2PKE')
     throw faults.validation('The SM2 wrapping key spec and the SM2PKE wrapping algorithm are supported only in China Regions.');
+  checkWrapping(key.shared.spec, algorithm, spec);
   const pair = wrappingKeyPair(spec);
   const token = randomBytes(64).toString('base64');
   const validTo = ctx.state.now() + IMPORT_PARAMETERS_VALID_MS;
@@ -85,19 +102,6 @@ const getParametersForImport: OperationHandler = (ctx) => {
     ParametersValidTo: validTo / 1000,
   };
 };
-
-/** The material inside `wrapped`, or InvalidCiphertextException (RSA_AES wrapping is not emulated: UnsupportedOperation). */
-function unwrap(wrapped: Buffer, algorithm: string, privateKey: KeyObject): Buffer {
-  if (algorithm.startsWith('RSA_AES_KEY_WRAP')) throw faults.unsupported(`The emulator does not unwrap ${algorithm} key material.`);
-  try {
-    return privateDecrypt(
-      { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: algorithm === 'RSAES_OAEP_SHA_256' ? 'sha256' : 'sha1' },
-      wrapped,
-    );
-  } catch {
-    throw faults.invalidCiphertext();
-  }
-}
 
 /** `ValidTo` as the SDK sends it (epoch seconds) → epoch ms, or null when the material does not expire. */
 function expiryOf(ctx: Parameters<OperationHandler>[0]): number | null {
@@ -128,7 +132,8 @@ const importKeyMaterial: OperationHandler = (ctx) => {
   }
   if (state.now() >= parameters.validTo)
     throw new KmsFault('ExpiredImportTokenException', 'The import token has expired. Use GetParametersForImport to get a new one.');
-  const material = unwrap(wrapped, parameters.wrappingAlgorithm, parameters.privateKey);
+  const material = unwrapKeyMaterial(wrapped, parameters.wrappingAlgorithm, parameters.privateKey);
+  if (material === null) throw faults.invalidCiphertext();
   checkMaterial(key, material);
   key.boundMaterial ??= material;
   key.imported = { material, validTo };
@@ -136,12 +141,14 @@ const importKeyMaterial: OperationHandler = (ctx) => {
   return undefined;
 };
 
-/** Only 256-bit symmetric material is emulated; a key that had material takes only the same again. */
+/**
+ * Material KMS accepts for the key's spec ("is expired, invalid, or is not the same key material
+ * that was previously imported": IncorrectKeyMaterialException); a key that had material takes only
+ * the same again.
+ */
 function checkMaterial(key: KeyRecord, material: Buffer): void {
-  if (key.shared.spec !== 'SYMMETRIC_DEFAULT') throw faults.unsupported(`The emulator imports only SYMMETRIC_DEFAULT key material, not ${key.shared.spec}.`);
-  if (material.length !== SYMMETRIC_MATERIAL_BYTES) {
-    throw new KmsFault('IncorrectKeyMaterialException', `The key material is ${material.length} bytes; SYMMETRIC_DEFAULT key material must be 256 bits.`);
-  }
+  const problem = importedMaterialProblem(key.shared.spec, material);
+  if (problem !== null) throw new KmsFault('IncorrectKeyMaterialException', problem);
   if (key.boundMaterial !== undefined && !key.boundMaterial.equals(material)) {
     throw new KmsFault('IncorrectKeyMaterialException', 'The key material is not the key material that was previously imported into this KMS key.');
   }
