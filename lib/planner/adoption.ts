@@ -24,7 +24,13 @@ import { sortedTags } from './tags.ts';
 
 type ExistingBinding = Extract<KeyBinding, { kind: 'existing' }>;
 
-/** The value of `AdoptedBy` a family carries (on its primary, else any member), or undefined. */
+/**
+ * The value of `AdoptedBy` a family carries (on its primary, else any member), or undefined. Any
+ * member counts: step 1 tags the members in the wanted Regions only, and the primary of a
+ * multi-Region key need not be among them; a redelivery of the adopting request must still see step 1
+ * (tests/planner/binding.test.ts). A tag somebody else puts on a member can only make the key count
+ * as adopted: released rather than deleted on removal, and step 1 only for a RequestId it names.
+ */
 function adoptedByOf(family: KeyFamily): string | undefined {
   return (
     family.primary?.tags[OWNERSHIP_TAGS.adoptedBy] ?? family.members.find((m) => m.tags[OWNERSHIP_TAGS.adoptedBy] !== undefined)?.tags[OWNERSHIP_TAGS.adoptedBy]

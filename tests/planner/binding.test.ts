@@ -75,6 +75,38 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
     });
   });
 
+  it("reads a multi-Region key's AdoptedBy on its members too: step 1 tags only the wanted Regions, which need not hold the primary", () => {
+    // Prepare: their multi-Region key has its primary in ap-south-1, which the resource does not want;
+    // alias/cmk-mr in us-east-1 leads to its replica there, and the key has a replica in eu-west-1
+    const key = desiredKey('cmk-mr', { replicaRegions: ['eu-west-1'], description: 'wanted' });
+    const offered = { Team: 'platform', [ADOPTABLE_BY_TAG]: 'baseline' };
+    const primary = actualKey(key, MRK, {
+      region: 'ap-south-1',
+      primaryRegion: 'ap-south-1',
+      replicaRegions: ['eu-west-1', 'us-east-1'],
+      tags: offered,
+      description: 'theirs',
+    });
+    const actual = {
+      keys: [primary, replicaOf(primary, 'us-east-1', { primaryRegion: 'ap-south-1' }), replicaOf(primary, 'eu-west-1', { primaryRegion: 'ap-south-1' })],
+      aliases: [alias('us-east-1', 'alias/cmk-mr', MRK), alias('eu-west-1', 'alias/cmk-mr', MRK)],
+    };
+    const kms = new MemoryKms(actual);
+    const adopting = desiredState([key], { adoptExistingKeys: true, requestId: 'request-1' });
+    executePlan(kms, plan(adopting, actual));
+    const recorded = kms.state();
+
+    // Act: the adopting request delivered again (Lambda may deliver an event twice)
+    const redelivered = plan(adopting, recorded);
+
+    // Assess: step 1 tagged the wanted members only, not the primary
+    const adoptedBy = (region: string) => recorded.keys.find((k) => k.region === region)?.tags[OWNERSHIP_TAGS.adoptedBy];
+    expect(['ap-south-1', 'eu-west-1', 'us-east-1'].map(adoptedBy)).toEqual([undefined, 'request-1', 'request-1']);
+    // so only the members' AdoptedBy tells the redelivery it is still step 1: nothing of the template
+    // is applied (a rollback finds the key as found), which the primary's tag alone would not tell
+    expect(redelivered).toEqual({ actions: [], refusals: [], bindings: { 'cmk-mr': { keyId: MRK } } });
+  });
+
   it('refuses AdoptExistingKeys on a key its owner did not offer, or offered to another stack, naming key, Region and the tag to add', () => {
     // Prepare
     const key = desiredKey('cmk-prod');
