@@ -26,7 +26,8 @@ describe('End to end: the CreateReplicaKeys condition and RelaxReplicaKeyTypeCon
   const env = useDriverEnvironment({
     stackPrefix: 'replica-condition',
     emulator: { replicaCreatingMs: 200, ...iamRealism(), identityPolicy: policyWhereTheConditionFails({}) },
-    driver: { requestGapMs: E2E_REQUEST_GAP_MS },
+    // A denial no SCP made is retried for IAM_PROPAGATION_MS (60 s by default): 2 s keeps the test quick.
+    driver: { requestGapMs: E2E_REQUEST_GAP_MS, env: { IAM_PROPAGATION_MS: '2000' } },
   });
   const { newStack } = env;
   const properties = (name: string) => ({ AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: { [name]: { Region: 'us-east-1', ReplicaRegions: ['eu-west-1'] } } });
@@ -40,6 +41,7 @@ describe('End to end: the CreateReplicaKeys condition and RelaxReplicaKeyTypeCon
     // Assess
     expect(denied.status).toBe('FAILED');
     expect(denied.reason).toMatch(/kms:CreateKey/);
+    expect(denied.reason).toMatch(/still after \d+ s of retries \(IAM changes take a while to propagate\)/);
     expect(denied.reason).toMatch(/RelaxReplicaKeyTypeCondition=true/);
     expect(relaxed.reason ?? '').toBe('');
     expect(relaxed.status).toBe('SUCCESS');
