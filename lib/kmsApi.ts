@@ -3,7 +3,26 @@
  * depend on this interface only; `lib/aws/kms.ts` implements it over the AWS SDK, and tests use an
  * in-memory fake. Every method rejects with a `KmsError` (lib/errors.ts) carrying KMS's own code.
  */
+import type { KmsOperation } from './constants.ts';
 import type { Action, ActualKey, KeySpec, KeyState, KeyUsage, TagMap } from './types.ts';
+
+/**
+ * The key operations that take a key id only and answer nothing the product reads: `KmsApi` method
+ * → KMS operation (one of the quota table's, lib/constants.ts). Each gives `KmsApi` its method
+ * `(keyId) => Promise<void>`, and lib/aws/kms.ts sends it as `{ KeyId }` through the one sender,
+ * with its error translation (it does not compile while the operation's request needs more): a new
+ * operation of this shape is one line here. Any other shape is a method of `KmsApi` below with its
+ * mapping in lib/aws/kms.ts.
+ */
+export const KEY_ID_OPERATIONS = {
+  enableKey: 'EnableKey',
+  disableKey: 'DisableKey',
+  disableKeyRotation: 'DisableKeyRotation',
+  cancelKeyDeletion: 'CancelKeyDeletion',
+} as const satisfies Record<string, Exclude<KmsOperation, 'GetResources'>>;
+
+/** The methods `KEY_ID_OPERATIONS` gives `KmsApi`. */
+export type KeyIdMethods = { readonly [M in keyof typeof KEY_ID_OPERATIONS]: (keyId: string) => Promise<void> };
 
 /** One entry of ListKeys. */
 export interface KeyListEntry {
@@ -91,8 +110,8 @@ export type CreateGrantInput = Pick<
   'kmsName' | 'granteePrincipal' | 'operations' | 'retiringPrincipal' | 'constraints'
 > & { keyId: string };
 
-/** KMS in one Region. */
-export interface KmsApi {
+/** KMS in one Region (with the `KeyIdMethods`: enableKey, disableKey, disableKeyRotation, cancelKeyDeletion). */
+export interface KmsApi extends KeyIdMethods {
   readonly region: string;
   /** Every key of the Region (all pages). */
   listKeys(options?: ListOptions): Promise<KeyListEntry[]>;
@@ -114,15 +133,11 @@ export interface KmsApi {
   tagResource(keyId: string, tags: TagMap): Promise<void>;
   untagResource(keyId: string, tagKeys: string[]): Promise<void>;
   updateKeyDescription(keyId: string, description: string): Promise<void>;
-  enableKey(keyId: string): Promise<void>;
-  disableKey(keyId: string): Promise<void>;
   enableKeyRotation(keyId: string, rotationPeriodInDays?: number): Promise<void>;
-  disableKeyRotation(keyId: string): Promise<void>;
   /** Sent to the current primary's Region. */
   updatePrimaryRegion(keyId: string, primaryRegion: string): Promise<void>;
   /** Returns the deletion date (ISO) when KMS reports one. */
   scheduleKeyDeletion(keyId: string, pendingWindowInDays: number): Promise<{ deletionDate: string | null }>;
-  cancelKeyDeletion(keyId: string): Promise<void>;
   /** Every grant of the key in this Region (all pages). */
   listGrants(keyId: string, options?: ListOptions): Promise<GrantEntry[]>;
   /** Idempotent through `Name`: the same name and parameters answer the existing GrantId. */

@@ -7,12 +7,12 @@
 
 import type { KeyMetadata, KMSClient } from '@aws-sdk/client-kms';
 import { KmsError } from '../errors.ts';
-import type { KeyDescription, KmsApi } from '../kmsApi.ts';
+import { KEY_ID_OPERATIONS, type KeyDescription, type KeyIdMethods, type KmsApi } from '../kmsApi.ts';
 import { byKey } from '../text/order.ts';
 import type { KeySpec, KeyState, KeyUsage, Origin, TagMap } from '../types.ts';
 import { importKeyMaterial, type SecretsClientFactory } from './keyMaterial.ts';
 import { createGrantApi } from './kmsGrants.ts';
-import { type KmsSender, kmsSender } from './kmsSend.ts';
+import { type KmsInput, type KmsSender, kmsSender } from './kmsSend.ts';
 
 /** KMS's page-size maxima: ListKeys 1000, ListAliases 100, ListResourceTags 50. */
 const PAGE_SIZE = { keys: 1000, aliases: 100, tags: 50 } as const;
@@ -31,6 +31,7 @@ export function createKmsApi(client: KMSClient, region: string, secrets?: Secret
     ...readApi(kms, region),
     ...makeKeyApi(kms, region),
     ...changeApi(kms),
+    ...keyIdApi(kms),
     ...createGrantApi(kms, region),
     ...keySourceApi(kms, region, secrets),
   };
@@ -155,7 +156,19 @@ type ChangeOperations = Exclude<
   | 'listTaggedKeys'
   | 'describeCustomKeyStore'
   | 'importKeyMaterial'
+  | keyof KeyIdMethods
 >;
+
+type KeyIdOperation = (typeof KEY_ID_OPERATIONS)[keyof typeof KEY_ID_OPERATIONS];
+type AssertTrue<T extends true> = T;
+/** Does not compile while an operation of `KEY_ID_OPERATIONS` needs more than `{ KeyId }`. */
+export type KeyIdIsTheWholeRequest = AssertTrue<{ [A in KeyIdOperation]: { KeyId: string } extends KmsInput<A> ? true : false }[KeyIdOperation]>;
+
+/** The `KEY_ID_OPERATIONS` (lib/kmsApi.ts): each sent as `{ KeyId }`, its answer unread. */
+function keyIdApi(kms: KmsSender): KeyIdMethods {
+  const methods = Object.entries(KEY_ID_OPERATIONS).map(([method, operation]) => [method, (keyId: string) => kms.run(operation, { KeyId: keyId })]);
+  return Object.fromEntries(methods) as KeyIdMethods;
+}
 
 /** The requests that change an existing key or alias. */
 function changeApi(kms: KmsSender): Pick<KmsApi, ChangeOperations> {
@@ -168,16 +181,12 @@ function changeApi(kms: KmsSender): Pick<KmsApi, ChangeOperations> {
     tagResource: (keyId, tags) => run('TagResource', { KeyId: keyId, Tags: tagListOf(tags) }),
     untagResource: (keyId, tagKeys) => run('UntagResource', { KeyId: keyId, TagKeys: tagKeys }),
     updateKeyDescription: (keyId, description) => run('UpdateKeyDescription', { KeyId: keyId, Description: description }),
-    enableKey: (keyId) => run('EnableKey', { KeyId: keyId }),
-    disableKey: (keyId) => run('DisableKey', { KeyId: keyId }),
     enableKeyRotation: (keyId, rotationPeriodInDays) => run('EnableKeyRotation', { KeyId: keyId, RotationPeriodInDays: rotationPeriodInDays }),
-    disableKeyRotation: (keyId) => run('DisableKeyRotation', { KeyId: keyId }),
     updatePrimaryRegion: (keyId, primaryRegion) => run('UpdatePrimaryRegion', { KeyId: keyId, PrimaryRegion: primaryRegion }),
     scheduleKeyDeletion: async (keyId, pendingWindowInDays) => {
       const out = await send('ScheduleKeyDeletion', { KeyId: keyId, PendingWindowInDays: pendingWindowInDays });
       return { deletionDate: out.DeletionDate ? out.DeletionDate.toISOString() : null };
     },
-    cancelKeyDeletion: (keyId) => run('CancelKeyDeletion', { KeyId: keyId }),
   };
 }
 

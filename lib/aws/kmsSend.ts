@@ -18,6 +18,8 @@ import { toKmsError } from './translateError.ts';
 export type KmsOperation = Exclude<QuotaOperation, 'GetResources'> | 'DescribeCustomKeyStores';
 type CommandClass<A extends KmsOperation> = (typeof sdk)[`${A}Command`];
 type Input<A extends KmsOperation> = InstanceType<CommandClass<A>>['input'];
+/** The SDK's request type of `A`. */
+export type KmsInput<A extends KmsOperation> = Input<A>;
 type Output<A extends KmsOperation> = Awaited<ReturnType<ReturnType<InstanceType<CommandClass<A>>['resolveMiddleware']>>>['output'];
 /** The operations that answer a page at a time (`Marker` in, `Truncated`/`NextMarker` out). */
 type Paged = { [A in KmsOperation]: Output<A> extends { NextMarker?: string } ? A : never }[KmsOperation];

@@ -25,11 +25,12 @@ import { sortedTags } from './tags.ts';
 type ExistingBinding = Extract<KeyBinding, { kind: 'existing' }>;
 
 /**
- * The value of `AdoptedBy` a family carries (on its primary, else any member), or undefined. Any
- * member counts: step 1 tags the members in the wanted Regions only, and the primary of a
- * multi-Region key need not be among them; a redelivery of the adopting request must still see step 1
- * (tests/planner/binding.test.ts). A tag somebody else puts on a member can only make the key count
- * as adopted: released rather than deleted on removal, and step 1 only for a RequestId it names.
+ * The value of `AdoptedBy` a family carries (on its primary, else any member), or undefined. Step 1
+ * records it on every wanted member, so the members disagree only when a tag was changed by hand, a
+ * member was tagged by somebody else, or the primary is not visible. Any member counts: every error
+ * then keeps the key (released rather than deleted on removal, the template applied only by a request
+ * other than the one it names) — what anybody able to tag the member could do with `RemovalPolicy`
+ * itself (tests/planner/binding.test.ts).
  */
 function adoptedByOf(family: KeyFamily): string | undefined {
   return (

@@ -1,7 +1,8 @@
 /**
  * The emulator's own KMS facts, written from AWS KMS's documentation (the KeySpec and KeyUsage
  * values of the CreateKey API reference, the key states of "Key states of AWS KMS keys", the
- * "Request quotas" and "Resource quotas" pages). Deliberately not imported from `lib/`: the
+ * "Request quotas" and "Resource quotas" pages; each operation's request quota is declared by its module in
+ * operations/). Deliberately not imported from `lib/`: the
  * emulator is the product's stand-in for AWS, so a wrong value in the product must meet a
  * right one here, not be confirmed by it.
  */
@@ -35,55 +36,13 @@ export type KeyUsage = (typeof KEY_USAGES)[number];
 export type KeyState = 'Creating' | 'Enabled' | 'Disabled' | 'PendingDeletion' | 'PendingReplicaDeletion' | 'PendingImport' | 'Unavailable' | 'Updating';
 
 /**
- * KMS's default request quotas, per account, per Region, in requests per second, from the KMS
- * Developer Guide's "Request quotas" page
- * (https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html, table "Request
- * quotas for each AWS KMS API operation", checked 2026-12). `tests/emulator/quotaFacts.test.ts`
- * checks that the product's `DEFAULT_KMS_QUOTAS` agrees.
+ * "Cryptographic operations (symmetric) request rate", shared by Encrypt, Decrypt, GenerateDataKey,
+ * …, per account and Region, from the KMS Developer Guide's "Request quotas" page: 10,000 in most
+ * Regions (20,000 or 100,000 in a few large ones; the emulator uses the smallest default everywhere).
+ * Every other operation's quota is declared by the module that serves it (operations/common.ts,
+ * `Operations`), so that a new operation is one module's change.
  */
-export const KMS_REQUEST_QUOTAS = {
-  CancelKeyDeletion: 5,
-  CreateAlias: 5,
-  CreateGrant: 50,
-  CreateKey: 5,
-  DeleteAlias: 15,
-  DescribeKey: 2000,
-  DisableKey: 5,
-  DisableKeyRotation: 5,
-  EnableKey: 5,
-  EnableKeyRotation: 15,
-  GetKeyPolicy: 1000,
-  GetKeyRotationStatus: 1000,
-  ListAliases: 500,
-  ListGrants: 100,
-  ListKeys: 500,
-  ListResourceTags: 2000,
-  ListRetirableGrants: 100,
-  PutKeyPolicy: 15,
-  ReplicateKey: 5,
-  RetireGrant: 30,
-  RevokeGrant: 30,
-  ScheduleKeyDeletion: 15,
-  TagResource: 10,
-  UntagResource: 5,
-  UpdateAlias: 5,
-  UpdateKeyDescription: 5,
-  UpdatePrimaryRegion: 5,
-  /** Imported key material: not found on the page as read (a guess, README): the 5/s of key management. */
-  GetParametersForImport: 5,
-  ImportKeyMaterial: 5,
-  DeleteImportedKeyMaterial: 5,
-  /** Custom key stores: a guess as well (README). */
-  DescribeCustomKeyStores: 5,
-  /**
-   * "Cryptographic operations (symmetric) request rate", shared by Encrypt, Decrypt,
-   * GenerateDataKey, …: 10,000 in most Regions (20,000 or 100,000 in a few large ones; the emulator
-   * uses the smallest default everywhere).
-   */
-  Cryptographic: 10_000,
-} as const;
-
-export type KmsQuotaName = keyof typeof KMS_REQUEST_QUOTAS;
+export const CRYPTOGRAPHIC_REQUEST_QUOTA = 10_000;
 
 /**
  * The Resource Groups Tagging API's request quota the emulator enforces for `GetResources`, per
@@ -93,7 +52,6 @@ export type KmsQuotaName = keyof typeof KMS_REQUEST_QUOTAS;
 export const TAGGING_REQUEST_QUOTAS = { GetResources: 10 } as const;
 
 export type TaggingQuotaName = keyof typeof TAGGING_REQUEST_QUOTAS;
-export type KmsQuotas = Record<KmsQuotaName, number>;
 
 /**
  * "A ReplicateKey operation counts as one ReplicateKey request in the primary key's Region and two

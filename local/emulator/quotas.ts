@@ -2,8 +2,13 @@
  * KMS request quotas per account, per Region, per quota: token buckets holding one second's worth
  * of requests and refilling continuously. A request that finds too few tokens is throttled.
  */
-import { REPLICATE_KEY_CREATE_KEY_TOKENS, UPDATE_PRIMARY_REGION_TOKENS_PER_REGION } from './kmsFacts.ts';
-import type { EmulatorQuotas } from './state.ts';
+import { REPLICATE_KEY_CREATE_KEY_TOKENS, TAGGING_REQUEST_QUOTAS, type TaggingQuotaName, UPDATE_PRIMARY_REGION_TOKENS_PER_REGION } from './kmsFacts.ts';
+import { KMS_REQUEST_QUOTAS, type KmsQuotaName } from './operations/index.ts';
+
+/** Request quotas: KMS's per-operation ones, the shared cryptographic-operations quota, and GetResources. */
+export type EmulatorQuotas = Record<KmsQuotaName | TaggingQuotaName, number>;
+
+export const DEFAULT_EMULATOR_QUOTAS: EmulatorQuotas = { ...KMS_REQUEST_QUOTAS, ...TAGGING_REQUEST_QUOTAS };
 
 export type QuotaName = keyof EmulatorQuotas;
 

@@ -4,14 +4,11 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { KeySpec, KeyState, KeyUsage } from './kmsFacts.ts';
-import { KMS_REQUEST_QUOTAS, type KmsQuotaName, TAGGING_REQUEST_QUOTAS, type TaggingQuotaName } from './kmsFacts.ts';
+import { DEFAULT_EMULATOR_QUOTAS, type EmulatorQuotas } from './quotas.ts';
 import { type FieldRealism, NO_REALISM } from './realism.ts';
 import { partitionOf } from './regions.ts';
 
-/** Request quotas: KMS's per-operation ones, the shared cryptographic-operations quota, and GetResources. */
-export type EmulatorQuotas = Record<KmsQuotaName | TaggingQuotaName, number>;
-
-export const DEFAULT_EMULATOR_QUOTAS: EmulatorQuotas = { ...KMS_REQUEST_QUOTAS, ...TAGGING_REQUEST_QUOTAS };
+export type { EmulatorQuotas } from './quotas.ts';
 
 /** What a lagging listing still shows until `visibleAt` (emulator clock). */
 export interface Lag<T> {

@@ -1,6 +1,6 @@
 import { ADOPTABLE_BY_TAG, OWNERSHIP_TAGS, ownershipTags } from '../../lib/ownership.ts';
 import { plan } from '../../lib/planner/index.ts';
-import { executePlan, MemoryKms } from '../support/memoryKms.ts';
+import { executePlan, planRun, readPlanInput, resolvedBindings } from '../support/planRun.ts';
 import { actualKey, alias, desiredKey, desiredState, OTHER_POLICY, OWNER, ownedTags, POLICY, replicaOf, SIBLING, STACK_ID, STRANGER } from './fixtures.ts';
 
 const MRK = 'mrk-1234abcd12ab34cd56ef1234567890ab';
@@ -75,36 +75,48 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
     });
   });
 
-  it("reads a multi-Region key's AdoptedBy on its members too: step 1 tags only the wanted Regions, which need not hold the primary", () => {
-    // Prepare: their multi-Region key has its primary in ap-south-1, which the resource does not want;
-    // alias/cmk-mr in us-east-1 leads to its replica there, and the key has a replica in eu-west-1
+  it("reads a multi-Region key's AdoptedBy on any member when the primary lacks it, erring towards keeping the key", () => {
+    // Prepare: adopted by request-1 (every wanted member tagged in one TagResource each), then the
+    // primary's AdoptedBy removed by hand: only the replica still records the adoption
     const key = desiredKey('cmk-mr', { replicaRegions: ['eu-west-1'], description: 'wanted' });
-    const offered = { Team: 'platform', [ADOPTABLE_BY_TAG]: 'baseline' };
-    const primary = actualKey(key, MRK, {
-      region: 'ap-south-1',
-      primaryRegion: 'ap-south-1',
-      replicaRegions: ['eu-west-1', 'us-east-1'],
-      tags: offered,
-      description: 'theirs',
-    });
+    const recorded = {
+      Team: 'platform',
+      ...ownershipTags(OWNER, 'cmk-mr', { removalPolicy: 'Retain', deletionWindowInDays: 30 }),
+      [OWNERSHIP_TAGS.adoptedBy]: 'request-1',
+    };
+    const { [OWNERSHIP_TAGS.adoptedBy]: _dropped, ...primaryTags } = recorded;
+    const primary = actualKey(key, MRK, { tags: primaryTags, description: 'theirs' });
     const actual = {
-      keys: [primary, replicaOf(primary, 'us-east-1', { primaryRegion: 'ap-south-1' }), replicaOf(primary, 'eu-west-1', { primaryRegion: 'ap-south-1' })],
+      keys: [primary, replicaOf(primary, 'eu-west-1', { tags: recorded })],
       aliases: [alias('us-east-1', 'alias/cmk-mr', MRK), alias('eu-west-1', 'alias/cmk-mr', MRK)],
     };
-    const kms = new MemoryKms(actual);
-    const adopting = desiredState([key], { adoptExistingKeys: true, requestId: 'request-1' });
-    executePlan(kms, plan(adopting, actual));
-    const recorded = kms.state();
 
-    // Act: the adopting request delivered again (Lambda may deliver an event twice)
-    const redelivered = plan(adopting, recorded);
+    // Act: the adopting request delivered again, and a later request that keeps the key
+    const redelivered = plan(desiredState([key], { adoptExistingKeys: true, requestId: 'request-1' }), actual);
+    const later = plan(desiredState([key], { requestId: 'request-2' }), actual);
 
-    // Assess: step 1 tagged the wanted members only, not the primary
-    const adoptedBy = (region: string) => recorded.keys.find((k) => k.region === region)?.tags[OWNERSHIP_TAGS.adoptedBy];
-    expect(['ap-south-1', 'eu-west-1', 'us-east-1'].map(adoptedBy)).toEqual([undefined, 'request-1', 'request-1']);
-    // so only the members' AdoptedBy tells the redelivery it is still step 1: nothing of the template
-    // is applied (a rollback finds the key as found), which the primary's tag alone would not tell
-    expect(redelivered).toEqual({ actions: [], refusals: [], bindings: { 'cmk-mr': { keyId: MRK } } });
+    // Assess: the redelivery is still step 1: it records the adoption on the primary again and applies
+    // nothing of the template (a rollback finds the key as found); the later request applies the
+    // template and records the adoption again, with RemovalPolicy Retain, so a removal releases the key
+    const record = {
+      kind: 'TagResource',
+      id: `TagResource:us-east-1:cmk-mr:${MRK}`,
+      region: 'us-east-1',
+      keyName: 'cmk-mr',
+      dependsOn: [],
+      key: { keyId: MRK },
+    };
+    expect(redelivered).toEqual({
+      actions: [{ ...record, tags: { [OWNERSHIP_TAGS.adoptedBy]: 'request-1' } }],
+      refusals: [],
+      bindings: { 'cmk-mr': { keyId: MRK } },
+    });
+    expect(later.refusals).toEqual([]);
+    expect(later.actions.filter((a) => a.region === 'us-east-1').map((a) => a.kind)).toEqual(['TagResource', 'UpdateKeyDescription']);
+    expect(later.actions).toContainEqual(
+      expect.objectContaining({ kind: 'TagResource', region: 'us-east-1', tags: { [OWNERSHIP_TAGS.adoptedBy]: 'request-1' } }),
+    );
+    expect(later.actions.filter((a) => a.kind === 'ScheduleKeyDeletion')).toEqual([]);
   });
 
   it('refuses AdoptExistingKeys on a key its owner did not offer, or offered to another stack, naming key, Region and the tag to add', () => {
@@ -183,7 +195,7 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
     expect(explicitDelete.actions).toContainEqual(expect.objectContaining({ kind: 'TagResource', tags: { [OWNERSHIP_TAGS.removalPolicy]: 'Delete' } }));
   });
 
-  it("confirms an earlier request's adoption found by KeyName while a sibling's key holds the alias, and moves the alias back", () => {
+  it("confirms an earlier request's adoption found by KeyName while a sibling's key holds the alias, and moves the alias back", async () => {
     // Prepare: request-1 adopted their-key in us-east-1; since then a sibling's multi-Region key took alias/c there and in ap-south-1
     const common = { spec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC', rotation: null, enabled: false, perRegion: true, allowReplacement: true } as const;
     const south = desiredKey('c', { ...common, id: 'c@ap-south-1', primaryRegion: 'ap-south-1' });
@@ -204,9 +216,11 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
 
     // Act
     const result = plan(desired, actual);
-    const kms = new MemoryKms(actual);
-    executePlan(kms, result);
-    const again = plan(desired, kms.state());
+    const run = planRun();
+    run.kms.seedState(actual);
+    const executed = await executePlan(run, result);
+    const read = await readPlanInput(run, desired);
+    const again = plan(read.desired, read.actual);
 
     // Assess: ap-south-1's alias binds the sibling's key, which cannot serve (a replacement); our own
     // key there, tagged c and of the wanted type, serves instead of a new one (nothing is deleted, the
@@ -248,7 +262,7 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
       bindings: { 'c@ap-south-1': { keyId: 'our-key' }, 'c@us-east-1': { keyId: 'adopted-key' } },
     });
     expect(again.actions).toEqual([]);
-    expect(again.bindings).toEqual({ 'c@ap-south-1': { keyId: 'our-key' }, 'c@us-east-1': { keyId: 'adopted-key' } });
+    expect(again.bindings).toEqual(resolvedBindings(result.bindings, executed));
   });
 
   it('refuses to adopt a key that is pending deletion: adoption does not restore keys it did not make', () => {

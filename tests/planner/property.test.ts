@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { desiredGrantsOf } from '../../lib/desired/grants.ts';
-import { parseKmsGrantName } from '../../lib/grantNames.ts';
 import { OWNERSHIP_TAGS, ownershipOf } from '../../lib/ownership.ts';
 import { plan } from '../../lib/planner/index.ts';
-import { grantOwnersOf } from '../../lib/reader/actualGrants.ts';
-import type { ActualState, DesiredKey, DesiredState, KeyRef, KeySpec, Owner, Plan, RemovalPolicy, TagMap } from '../../lib/types.ts';
-import { executePlan, MemoryKms } from '../support/memoryKms.ts';
+import type { ActualState, DesiredKey, DesiredState, KeySpec, Owner, Plan, RemovalPolicy, TagMap } from '../../lib/types.ts';
+import type { FakeKms } from '../support/fakeKmsApi.ts';
+import { executePlan, type PlanRun, planRun, readPlanInput, resolvedBindings } from '../support/planRun.ts';
 import { desiredKey, desiredState, OTHER_POLICY, OWNER, POLICY, REGIONS, SIBLING, STRANGER } from './fixtures.ts';
 
 const NAMES = ['a', 'b', 'c'];
@@ -103,16 +102,6 @@ function withGrants(config: KeyConfig, key: DesiredKey, owner: Owner): DesiredKe
   return placed.length === 0 ? key : { ...key, grants: placed };
 }
 
-/** What the actual-state reader returns: only the grants of ours (owner marker) on keys we own. */
-function readerView(state: ActualState, owner: Owner): ActualState {
-  const grants = (state.grants ?? []).filter((grant) => {
-    const key = state.keys.find((k) => k.region === grant.region && k.keyId === grant.keyId);
-    const parsed = parseKmsGrantName(grant.kmsName);
-    return key !== undefined && parsed !== null && grantOwnersOf(key, owner).includes(parsed.ownerId);
-  });
-  return { keys: state.keys, aliases: state.aliases, ...(grants.length === 0 ? {} : { grants }) };
-}
-
 function keysOf(config: KeyConfig, retiredAliasNames: string[] = [], owner: Owner = OWNER): DesiredKey[] {
   return bareKeysOf(config, retiredAliasNames).map((key) => withGrants(config, key, owner));
 }
@@ -199,13 +188,18 @@ function derived(previous: Config, change: Derive): Config {
   return { keys, adopt: change.adopt };
 }
 
-function mutate(kms: MemoryKms, m: Mutation): void {
-  const state = kms.raw;
-  const key = state.keys.length > 0 ? state.keys[m.pick % state.keys.length]! : undefined;
+/** The multi-Region family of `key` (itself alone when it is single-Region). */
+function familyOf(kms: FakeKms, key: { keyId: string }): FakeKms['keys'] {
+  return kms.keys.filter((k) => k.keyId === key.keyId);
+}
+
+/** Somebody changes the account between deployments, as KMS would let them (not through the product). */
+function mutate(kms: FakeKms, m: Mutation): void {
+  const key = kms.keys.length > 0 ? kms.keys[m.pick % kms.keys.length]! : undefined;
   const pending = key !== undefined && (key.state === 'PendingDeletion' || key.state === 'PendingReplicaDeletion');
   switch (m.op) {
     case 'schedule':
-      if (key && !pending) key.state = key.role === 'PRIMARY' && key.replicaRegions.length > 0 ? 'PendingReplicaDeletion' : 'PendingDeletion';
+      if (key && !pending) key.state = key.role === 'PRIMARY' && familyOf(kms, key).length > 1 ? 'PendingReplicaDeletion' : 'PendingDeletion';
       break;
     case 'disable':
       if (key && !pending) key.state = 'Disabled';
@@ -219,21 +213,29 @@ function mutate(kms: MemoryKms, m: Mutation): void {
     case 'addTag':
       if (key) key.tags = { ...key.tags, Extra: 'by-hand' };
       break;
+    // Ownership tags change for a whole multi-Region family, as a hand-over tags every member. The
+    // reader reads only keys it owns or that a wanted alias targets: a replica of our primary whose
+    // own tags alone named somebody else would be invisible to it, and the product would take two
+    // requests (ReplicateKey's AlreadyExistsException is taken as done; the next read finds the
+    // replica under the alias it then carries).
     case 'dropOwner':
-      if (key) delete key.tags[OWNERSHIP_TAGS.owner];
+      if (key) for (const k of familyOf(kms, key)) delete k.tags[OWNERSHIP_TAGS.owner];
       break;
     case 'toSibling':
-      if (key && key.tags[OWNERSHIP_TAGS.owner] === OWNER.ownerId) key.tags[OWNERSHIP_TAGS.owner] = SIBLING.ownerId;
+      if (key && key.tags[OWNERSHIP_TAGS.owner] === OWNER.ownerId) for (const k of familyOf(kms, key)) k.tags[OWNERSHIP_TAGS.owner] = SIBLING.ownerId;
       break;
     case 'previousOwnerSibling':
-      if (key) key.tags[OWNERSHIP_TAGS.previousOwner] = SIBLING.ownerId;
+      if (key) for (const k of familyOf(kms, key)) k.tags[OWNERSHIP_TAGS.previousOwner] = SIBLING.ownerId;
       break;
     case 'previousOwnerSelf':
-      if (key) key.tags[OWNERSHIP_TAGS.previousOwner] = OWNER.ownerId;
+      if (key) for (const k of familyOf(kms, key)) k.tags[OWNERSHIP_TAGS.previousOwner] = OWNER.ownerId;
       break;
-    case 'deleteAlias':
-      if (state.aliases.length > 0) state.aliases.splice(m.pick % state.aliases.length, 1);
+    case 'deleteAlias': {
+      const aliases = kms.allAliases();
+      const gone = aliases[m.pick % Math.max(1, aliases.length)];
+      if (gone) kms.aliases.get(gone.region)?.delete(gone.aliasName);
       break;
+    }
     case 'prettyPolicy':
       // Same document, other formatting: must not cause a PutKeyPolicy.
       if (key?.policy) key.policy = JSON.stringify(JSON.parse(key.policy), null, 2);
@@ -242,36 +244,28 @@ function mutate(kms: MemoryKms, m: Mutation): void {
       if (key) key.description = 'edited by hand';
       break;
     case 'rotationOff':
-      if (key) for (const k of state.keys) if (k.keyId === key.keyId && k.rotation) k.rotation = { enabled: false, periodInDays: null };
+      if (key) for (const k of familyOf(kms, key)) k.rotation = { ...k.rotation, enabled: false };
       break;
     case 'seedForeign':
     case 'seedForeignReplica': {
       const aliasName = m.pick % 3 === 0 ? `alias/${m.name}-v2` : `alias/${m.name}`;
-      const free = !state.aliases.some((a) => a.region === m.region && a.aliasName === aliasName);
       const tags: TagMap = m.pick % 2 === 0 ? {} : { [OWNERSHIP_TAGS.owner]: STRANGER.ownerId, [OWNERSHIP_TAGS.stackId]: STRANGER.stackId };
       const spec = m.spec;
       const keyUsage = spec === 'SYMMETRIC_DEFAULT' ? 'ENCRYPT_DECRYPT' : spec.startsWith('HMAC') ? 'GENERATE_VERIFY_MAC' : 'SIGN_VERIFY';
-      const seeded = kms.seedKey({
-        region: m.region,
-        tags,
-        spec,
-        keyUsage,
-        multiRegion: m.op === 'seedForeignReplica',
-        aliasName: free ? aliasName : undefined,
-      });
-      if (m.op === 'seedForeignReplica') {
+      const multiRegion = m.op === 'seedForeignReplica';
+      const seeded = kms.seedKey(m.region, { tags: { ...tags }, spec, keyUsage, multiRegion });
+      if (kms.aliasTarget(m.region, aliasName) === undefined) kms.seedAlias(m.region, aliasName, seeded.keyId);
+      if (multiRegion) {
         const other = REGIONS.find((r) => r !== m.region)!;
-        kms.apply({
-          kind: 'ReplicateKey',
-          id: 'seed',
-          region: m.region,
-          keyName: m.name,
-          dependsOn: [],
-          key: { keyId: seeded.keyId },
-          replicaRegion: other,
-          policy: '{}',
-          description: '',
-          tags,
+        kms.seedKey(other, {
+          keyId: seeded.keyId,
+          multiRegion,
+          role: 'REPLICA',
+          primaryRegion: m.region,
+          spec,
+          keyUsage,
+          tags: { ...tags },
+          rotation: { ...seeded.rotation },
         });
       }
       break;
@@ -302,41 +296,71 @@ function shuffled(state: ActualState): ActualState {
   return { keys: [...state.keys].reverse(), aliases: [...state.aliases].reverse(), ...(state.grants ? { grants: [...state.grants].reverse() } : {}) };
 }
 
-function resolved(kms: MemoryKms, bindings: Record<string, KeyRef>): Record<string, KeyRef> {
-  return Object.fromEntries(Object.entries(bindings).map(([id, ref]) => [id, { keyId: kms.resolve(ref) }]));
-}
-
 const STATS: Record<string, number> = {};
 afterAll(() => {
   if (process.env.PLANNER_STATS) console.log(STATS);
 });
 
+/** One deployment: the product's read of `desired`, its plan, and (unless refused) its execution. */
+async function deploy(run: PlanRun, desired: DesiredState): Promise<void> {
+  const read = await readPlanInput(run, desired);
+  const earlier = plan(read.desired, read.actual);
+  if (earlier.refusals.length === 0) await executePlan(run, earlier);
+}
+
+/** `key region/keyId` of every key pending deletion. */
+function pendingKeys(kms: FakeKms): Set<string> {
+  return new Set(kms.keys.filter((k) => k.state.startsWith('Pending') && k.state !== 'PendingImport').map((k) => `${k.region}/${k.keyId}`));
+}
+
+/** What the account holds, for "this changed nothing". */
+function snapshotOf(kms: FakeKms): string {
+  return JSON.stringify({ keys: kms.keys.map(({ creatingPolls: _polls, ...key }) => key), aliases: kms.allAliases() });
+}
+
+/**
+ * Plans `desired` again and expects nothing left to do, and applying that plan to change nothing. A
+ * Delete does not describe the single-Region keys it owns outright (`Unread`, lib/reader/unreadKeys.ts),
+ * so it schedules them again: KMS answers that they are pending deletion, and the executor takes that
+ * as done.
+ */
+async function expectNothingLeft(run: PlanRun, desired: DesiredState): Promise<Plan> {
+  const read = await readPlanInput(run, desired);
+  const again = plan(read.desired, read.actual);
+  const pending = pendingKeys(run.kms);
+  const unread = new Set(read.actual.keys.filter((k) => k.state === 'Unread').map((k) => `${k.region}/${k.keyId}`));
+  const rescheduled = (a: Plan['actions'][number]) =>
+    a.kind === 'ScheduleKeyDeletion' && 'keyId' in a.key && unread.has(`${a.region}/${a.key.keyId}`) && pending.has(`${a.region}/${a.key.keyId}`);
+  expect({ actions: again.actions.filter((a) => !rescheduled(a)), refusals: again.refusals }).toEqual({ actions: [], refusals: [] });
+  const before = snapshotOf(run.kms);
+  await executePlan(run, again);
+  expect(snapshotOf(run.kms)).toBe(before);
+  return again;
+}
+
 describe('Function: plan (properties)', () => {
-  it('converges: applying the plan and planning again gives an empty plan, also for Delete', () => {
-    fc.assert(
-      fc.property(arbScenario, (scenario) => {
+  it('converges through the reader and the executor: after the plan is applied, planning again leaves nothing to do, also for Delete', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbScenario, async (scenario) => {
         // Prepare: a history of earlier deployments (ours, a sibling's, a stranger's), then tampering.
-        const kms = new MemoryKms();
+        const run = planRun(scenario.order.map((n) => n % 5));
+        const { kms } = run;
         const previousOf = (step: (typeof scenario.history)[number]) =>
           scenario.history.slice(0, scenario.history.indexOf(step)).findLast((h) => h.owner === step.owner)?.config;
-        for (const [n, step] of scenario.history.entries()) {
-          const earlier = plan(desiredOf(step.config, OWNERS[step.owner], `history-${n}`, previousOf(step)), readerView(kms.state(), OWNERS[step.owner]));
-          if (earlier.refusals.length === 0) executePlan(kms, earlier);
-        }
+        for (const [n, step] of scenario.history.entries()) await deploy(run, desiredOf(step.config, OWNERS[step.owner], `history-${n}`, previousOf(step)));
         for (const mutation of scenario.mutations) mutate(kms, mutation);
-        const actual = readerView(kms.state(), OWNER);
         const previous = scenario.history.filter((h) => h.owner === 'self').at(-1)?.config;
         const target = scenario.derive && previous ? derived(previous, scenario.derive) : scenario.target;
         const desired = desiredOf(target, OWNER, 'target', previous);
-        let step = 0;
-        const choose = (): number => scenario.order[step++ % scenario.order.length]!;
+        const read = await readPlanInput(run, desired);
+        const actual = read.actual;
 
         // Act
-        const first = plan(desired, actual);
+        const first = plan(read.desired, actual);
 
         // Assess
-        expect(plan(desired, shuffled(actual))).toEqual(first);
-        expect(plan(desired, actual)).toEqual(first);
+        expect(plan(read.desired, shuffled(actual))).toEqual(first);
+        expect(plan(read.desired, actual)).toEqual(first);
         assertForeignUntouched(first, actual, desired);
         if (process.env.PLANNER_STATS) {
           for (const a of first.actions) STATS[a.kind] = (STATS[a.kind] ?? 0) + 1;
@@ -346,33 +370,26 @@ describe('Function: plan (properties)', () => {
           expect(first.actions).toEqual([]);
           return;
         }
-        executePlan(kms, first, choose);
-        const second = plan(desired, readerView(kms.state(), OWNER));
-        expect({ actions: second.actions, refusals: second.refusals }).toEqual({ actions: [], refusals: [] });
-        expect(second.bindings).toEqual(resolved(kms, first.bindings));
+        const executed = await executePlan(run, first);
+        const second = await expectNothingLeft(run, desired);
+        expect(second.bindings).toEqual(resolvedBindings(first.bindings, executed));
 
         // The Delete is a request of its own.
         const deletion = { ...desired, keys: [], requestId: 'delete' };
-        const pendingBefore = new Set(
-          kms
-            .state()
-            .keys.filter((k) => k.state.startsWith('Pending'))
-            .map((k) => `${k.region}/${k.keyId}`),
-        );
-        const remove = plan(deletion, kms.state());
+        const pendingBefore = pendingKeys(kms);
+        const before = await readPlanInput(run, deletion);
+        const remove = plan(before.desired, before.actual);
         expect(remove.refusals).toEqual([]);
-        assertForeignUntouched(remove, kms.state(), deletion);
-        executePlan(kms, remove, choose);
-        const after = kms.state();
-        expect(plan(deletion, after)).toEqual({ actions: [], refusals: [], bindings: {} });
-        const stillOurs = after.keys.filter((k) => ownershipOf(k.tags, OWNER).kind === 'self');
+        assertForeignUntouched(remove, before.actual, deletion);
+        await executePlan(run, remove);
+        expect((await expectNothingLeft(run, deletion)).bindings).toEqual({});
+        const stillOurs = kms.keys.filter((k) => ownershipOf(k.tags, OWNER).kind === 'self');
         expect(stillOurs.filter((k) => k.state !== 'PendingDeletion' && k.state !== 'PendingReplicaDeletion')).toEqual([]);
         // A key somebody scheduled already is left as it is, alias included.
-        const deleted = stillOurs.filter((k) => !pendingBefore.has(`${k.region}/${k.keyId}`));
-        const ourIds = new Set(deleted.map((k) => `${k.region}/${k.keyId}`));
-        expect(after.aliases.filter((a) => ourIds.has(`${a.region}/${a.targetKeyId}`))).toEqual([]);
+        const deleted = new Set(stillOurs.map((k) => `${k.region}/${k.keyId}`).filter((id) => !pendingBefore.has(id)));
+        expect(kms.allAliases().filter((a) => deleted.has(`${a.region}/${a.targetKeyId}`))).toEqual([]);
       }),
-      { numRuns: Number(process.env.PLANNER_RUNS ?? 400) },
+      { numRuns: Number(process.env.PLANNER_RUNS ?? 120) },
     );
-  });
+  }, 120_000);
 });

@@ -1,8 +1,8 @@
 /**
  * An in-memory KMS of several Regions implementing `KmsApi`, with the semantics the reader and the
- * executor depend on (error codes as KMS answers them, from ./kmsRules.ts), a call log, and fault
- * injection. For the planner's property tests, which apply Actions without the KmsApi, see
- * ./memoryKms.ts.
+ * executor depend on (error codes as KMS answers them, from ./kmsRules.ts), a call log, fault
+ * injection and, on the virtual clock, a delay per call. The planner's property tests run the
+ * product's reader and executor against it (./planRun.ts).
  */
 import { KmsError } from '../../lib/errors.ts';
 import {
@@ -15,7 +15,7 @@ import {
   type RotationStatus,
   sendPage,
 } from '../../lib/kmsApi.ts';
-import type { KeySpec, KeyState, KeyUsage, TagMap } from '../../lib/types.ts';
+import type { ActualState, KeySpec, KeyState, KeyUsage, TagMap } from '../../lib/types.ts';
 
 import { cancelDeletion, keyArn, kmsErrors, modelKeyId, movePrimary, requireUsable, scheduledDeletionState, TEST_ACCOUNT } from './kmsRules.ts';
 
@@ -69,6 +69,8 @@ export interface FakeKmsOptions {
   replicaCreatingPolls?: number;
   /** Page size of the listings (to exercise `ListOptions.page`). */
   pageSize?: number;
+  /** Awaited before each call takes effect (e.g. a virtual-clock sleep, so that calls finish in another order). */
+  delay?: () => Promise<void>;
 }
 
 export class FakeKms {
@@ -86,6 +88,7 @@ export class FakeKms {
   readonly #now: () => number;
   readonly #replicaCreatingPolls: number;
   readonly #pageSize: number;
+  readonly #delay: (() => Promise<void>) | undefined;
   #nextId = 1;
   readonly #apis = new Map<string, KmsApi>();
 
@@ -93,6 +96,7 @@ export class FakeKms {
     this.#now = options.now ?? Date.now;
     this.#replicaCreatingPolls = options.replicaCreatingPolls ?? 0;
     this.#pageSize = options.pageSize ?? 1000;
+    this.#delay = options.delay;
   }
 
   /** The `KmsApiFactory` to hand to the code under test. */
@@ -142,6 +146,35 @@ export class FakeKms {
     this.#aliasesOf(region).set(aliasName, targetKeyId);
   }
 
+  /** Puts an `ActualState` in place (keys the reader could not read in full get the defaults of `seedKey`). */
+  seedState(state: ActualState): void {
+    for (const key of state.keys) {
+      const { region, keyId, arn, state: keyState, spec, keyUsage, multiRegion, role, primaryRegion, description, policy, tags, rotation, deletionDate } = key;
+      const fields = { keyId, arn, multiRegion, role, primaryRegion, description, tags: { ...tags }, deletionDate };
+      const known = keyState === 'Unread' || spec === null || keyUsage === null ? {} : { state: keyState, spec, keyUsage };
+      this.seedKey(region, {
+        ...fields,
+        ...known,
+        ...(policy ? { policy } : {}),
+        rotation: { enabled: rotation?.enabled ?? false, periodInDays: rotation?.periodInDays ?? 365 },
+      });
+    }
+    for (const alias of state.aliases) this.seedAlias(alias.region, alias.aliasName, alias.targetKeyId);
+    for (const grant of state.grants ?? []) {
+      const key = this.#found(grant.region, grant.keyId);
+      key.grants = [...(key.grants ?? []), { grantId: grant.grantId, name: grant.kmsName, parameters: '' }];
+    }
+  }
+
+  /** Every alias of every Region, in Region and name order. */
+  allAliases(): { region: string; aliasName: string; targetKeyId: string | null }[] {
+    return [...this.aliases]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .flatMap(([region, map]) =>
+        [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([aliasName, targetKeyId]) => ({ region, aliasName, targetKeyId })),
+      );
+  }
+
   key(region: string, keyId: string): FakeKey | undefined {
     return this.keys.find((k) => k.region === region && k.keyId === keyId);
   }
@@ -171,6 +204,24 @@ export class FakeKms {
 
   #usable(region: string, keyId: string): FakeKey {
     return requireUsable(this.#found(region, keyId), { creatingToo: true });
+  }
+
+  /**
+   * Rotation is a shared property of a multi-Region key: set on the primary only, reported by every
+   * replica, only for symmetric encryption keys, and not while the key is disabled.
+   */
+  #rotatable(region: string, keyId: string): FakeKey {
+    const key = this.#usable(region, keyId);
+    if (key.role === 'REPLICA') throw new KmsError('UnsupportedOperationException', `${key.arn} is a replica key; set rotation on the primary`);
+    if (key.spec !== 'SYMMETRIC_DEFAULT') throw new KmsError('UnsupportedOperationException', `${key.arn} does not support automatic rotation`);
+    if (key.state === 'Disabled') throw kmsErrors.disabled(key.arn);
+    return key;
+  }
+
+  /** The key that holds `key`'s rotation: its primary when it is a replica. */
+  #rotationHolder(key: FakeKey): FakeKey {
+    if (key.role !== 'REPLICA' || key.primaryRegion === null) return key;
+    return this.key(key.primaryRegion, key.keyId) ?? key;
   }
 
   #checkPolicy(policy: string): void {
@@ -213,7 +264,7 @@ export class FakeKms {
     /** Logs the call, applies faults, runs `effect`. Always asynchronous, like a real call. */
     const call = async <T>(operation: FakeOperation, args: unknown[], effect: () => T): Promise<T> => {
       this.calls.push({ region, operation, args, at: this.#now() });
-      await Promise.resolve();
+      await (this.#delay?.() ?? Promise.resolve());
       const index = this.#faults.findIndex((f) => f.operation === operation && (f.region === undefined || f.region === region) && f.times > 0);
       const fault = index >= 0 ? this.#faults[index] : undefined;
       if (fault !== undefined) {
@@ -251,7 +302,8 @@ export class FakeKms {
         call('getKeyRotationStatus', [keyId], (): RotationStatus => {
           const key = this.#found(region, keyId);
           if (key.spec !== 'SYMMETRIC_DEFAULT') throw new KmsError('UnsupportedOperationException', 'rotation not supported');
-          return { enabled: key.rotation.enabled, periodInDays: key.rotation.enabled ? key.rotation.periodInDays : null };
+          const { rotation } = this.#rotationHolder(key);
+          return { enabled: rotation.enabled, periodInDays: rotation.enabled ? rotation.periodInDays : null };
         }),
       listResourceTags: async (keyId, options) => {
         return this.#pages(options, 1, () =>
@@ -266,6 +318,7 @@ export class FakeKms {
         call('replicateKey', [input], () => {
           const primary = this.#usable(region, input.keyId);
           if (primary.role !== 'PRIMARY') throw kmsErrors.notPrimary(primary.arn);
+          if (primary.state === 'Disabled') throw kmsErrors.disabled(primary.arn);
           if (this.key(input.replicaRegion, input.keyId) !== undefined) throw kmsErrors.replicaExists(input.keyId, input.replicaRegion);
           this.#checkPolicy(input.policy);
           const replica = this.seedKey(input.replicaRegion, {
@@ -292,7 +345,15 @@ export class FakeKms {
       updateAlias: (aliasName, targetKeyId) =>
         call('updateAlias', [aliasName, targetKeyId], () => {
           if (!aliases.has(aliasName)) throw kmsErrors.aliasNotFound(aliasName);
-          this.#usable(region, targetKeyId);
+          const target = this.#usable(region, targetKeyId);
+          const current = this.key(region, aliases.get(aliasName) ?? '');
+          // KMS moves an alias only between keys of the same type and usage.
+          if (current !== undefined && (keyTypeOf(current.spec) !== keyTypeOf(target.spec) || current.keyUsage !== target.keyUsage)) {
+            throw new KmsError(
+              'ValidationException',
+              `${aliasName} cannot move from a ${current.spec}/${current.keyUsage} key to a ${target.spec}/${target.keyUsage} key`,
+            );
+          }
           aliases.set(aliasName, targetKeyId);
         }),
       deleteAlias: (aliasName) =>
@@ -307,16 +368,16 @@ export class FakeKms {
         }),
       tagResource: (keyId, tags) =>
         call('tagResource', [keyId, tags], () => {
-          Object.assign(this.#found(region, keyId).tags, tags);
+          Object.assign(this.#usable(region, keyId).tags, tags);
         }),
       untagResource: (keyId, tagKeys) =>
         call('untagResource', [keyId, tagKeys], () => {
-          const key = this.#found(region, keyId);
+          const key = this.#usable(region, keyId);
           for (const tagKey of tagKeys) delete key.tags[tagKey];
         }),
       updateKeyDescription: (keyId, description) =>
         call('updateKeyDescription', [keyId, description], () => {
-          this.#found(region, keyId).description = description;
+          this.#usable(region, keyId).description = description;
         }),
       enableKey: (keyId) =>
         call('enableKey', [keyId], () => {
@@ -328,17 +389,21 @@ export class FakeKms {
         }),
       enableKeyRotation: (keyId, periodInDays) =>
         call('enableKeyRotation', [keyId, periodInDays], () => {
-          this.#usable(region, keyId).rotation = { enabled: true, periodInDays: periodInDays ?? 365 };
+          const key = this.#rotatable(region, keyId);
+          if (periodInDays !== undefined && (periodInDays < 90 || periodInDays > 2560))
+            throw new KmsError('ValidationException', 'RotationPeriodInDays must be 90–2560');
+          key.rotation = { enabled: true, periodInDays: periodInDays ?? 365 };
         }),
       disableKeyRotation: (keyId) =>
         call('disableKeyRotation', [keyId], () => {
-          this.#usable(region, keyId).rotation.enabled = false;
+          this.#rotatable(region, keyId).rotation.enabled = false;
         }),
       updatePrimaryRegion: (keyId, primaryRegion) =>
         call('updatePrimaryRegion', [keyId, primaryRegion], () => {
           const primary = this.#usable(region, keyId);
           const replica = this.#usable(primaryRegion, keyId);
           if (primary.role !== 'PRIMARY' || replica.role !== 'REPLICA') throw new KmsError('UnsupportedOperationException', 'not a primary/replica pair');
+          for (const key of [primary, replica]) if (key.state === 'Disabled') throw kmsErrors.disabled(key.arn);
           movePrimary(
             this.keys.filter((k) => k.keyId === keyId),
             primaryRegion,
@@ -347,7 +412,9 @@ export class FakeKms {
       scheduleKeyDeletion: (keyId, pendingWindowInDays) =>
         call('scheduleKeyDeletion', [keyId, pendingWindowInDays], () => {
           const key = this.#usable(region, keyId);
-          // Simpler than KMS (and MemoryKms, and the emulator), where a replica pending deletion still
+          if (!Number.isInteger(pendingWindowInDays) || pendingWindowInDays < 7 || pendingWindowInDays > 30)
+            throw new KmsError('ValidationException', 'PendingWindowInDays must be 7–30');
+          // Simpler than KMS (and the emulator), where a replica pending deletion still
           // holds its primary in PendingReplicaDeletion: here only live replicas do.
           const hasReplicas = key.role === 'PRIMARY' && this.keys.some((k) => k.keyId === keyId && k.role === 'REPLICA' && k.state !== 'PendingDeletion');
           key.state = scheduledDeletionState(hasReplicas);
@@ -398,4 +465,10 @@ export class FakeKms {
         }),
     };
   }
+}
+
+/** KMS's key types, for the alias rule: an alias moves only between keys of one type. */
+function keyTypeOf(spec: KeySpec): string {
+  if (spec === 'SYMMETRIC_DEFAULT') return 'SYMMETRIC';
+  return spec.startsWith('HMAC_') ? 'HMAC' : 'ASYMMETRIC';
 }

@@ -1,8 +1,8 @@
 /**
- * The KMS rules both in-memory models of the tests apply, written once: `MemoryKms` (planner
- * property tests: Actions applied to an ActualState, synchronously) and `FakeKms` (reader, executor
- * and handler unit tests: the `KmsApi`, with a call log and fault injection). The third model, the
- * emulator (`local/emulator`), speaks KMS's HTTP protocol to the real SDK and keeps its own facts.
+ * KMS rules of the in-memory `FakeKms` (./fakeKmsApi.ts: the `KmsApi` of the reader, executor,
+ * handler and planner tests, with a call log and fault injection), kept apart from its bookkeeping.
+ * The other model of KMS, the emulator (`local/emulator`), speaks KMS's HTTP protocol to the real
+ * SDK and keeps its own facts.
  */
 import { KmsError } from '../../lib/errors.ts';
 import type { KeyState } from '../../lib/types.ts';

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCloudFormation, stackSetTemplateOf } from '../../build/stackset.mjs';
+import { KEY_ID_OPERATIONS } from '../../lib/kmsApi.ts';
 
 export const ROOT = join(__dirname, '..', '..');
 export const SAM_TEMPLATE_TEXT = readFileSync(join(ROOT, 'template.yaml'), 'utf8');
@@ -139,9 +140,17 @@ export function actionsCalledByCode(): { actions: Set<string>; unknownPackages: 
   return { actions, unknownPackages };
 }
 
-/** The operations the files of `dir` send through a `KmsSender` by name: `send('CreateKey', …)`, `run(…)`, `list(…)`, as `kms.send` or destructured. */
+/**
+ * The operations the files of `dir` send through a `KmsSender` by name: `send('CreateKey', …)`,
+ * `run(…)`, `list(…)`, as `kms.send` or destructured; and those of lib/kmsApi.ts's
+ * `KEY_ID_OPERATIONS` when a file sends that table's operations.
+ */
 function sentByName(dir: string): string[] {
   return readdirSync(dir)
     .filter((name) => name.endsWith('.ts'))
-    .flatMap((file) => [...readFileSync(join(dir, file), 'utf8').matchAll(/\b(?:send|run|list)\('([A-Z]\w+)'/g)].map((m) => m[1]!));
+    .flatMap((file) => {
+      const source = readFileSync(join(dir, file), 'utf8');
+      const named = [...source.matchAll(/\b(?:send|run|list)\('([A-Z]\w+)'/g)].map((m) => m[1]!);
+      return /\bKEY_ID_OPERATIONS\b/.test(source) ? [...named, ...Object.values(KEY_ID_OPERATIONS)] : named;
+    });
 }

@@ -8,7 +8,17 @@ import { checkKeyState } from '../keyStates.ts';
 import { MAX_ALIASES_PER_KEY } from '../kmsFacts.ts';
 import type { AliasRecord, KeyRecord } from '../state.ts';
 import { optInt, optString, reqString } from '../validate.ts';
-import { compareStrings, decodeMarker, keyFromInput, type OpContext, type OperationHandler, page, requireCustomerManaged, resolveKey } from './common.ts';
+import {
+  compareStrings,
+  decodeMarker,
+  keyFromInput,
+  type OpContext,
+  type OperationHandler,
+  type Operations,
+  page,
+  requireCustomerManaged,
+  resolveKey,
+} from './common.ts';
 
 const ALIAS_PATTERN = /^[a-zA-Z0-9:/_-]+$/;
 const RESERVED_PREFIX = 'alias/aws/';
@@ -112,8 +122,8 @@ const listAliases: OperationHandler = (ctx) => {
 };
 
 export const aliasOperations = {
-  CreateAlias: createAlias,
-  UpdateAlias: updateAlias,
-  DeleteAlias: deleteAlias,
-  ListAliases: listAliases,
-};
+  CreateAlias: { handler: createAlias, quota: 5 },
+  UpdateAlias: { handler: updateAlias, quota: 5 },
+  DeleteAlias: { handler: deleteAlias, quota: 15 },
+  ListAliases: { handler: listAliases, quota: 500 },
+} satisfies Operations;

@@ -22,6 +22,17 @@ export interface OpContext {
 export type OperationHandler = (ctx: OpContext) => Record<string, unknown> | undefined;
 
 /**
+ * The operations one module serves, each with its handler and its default request quota: requests
+ * per second, per account and Region, from the KMS Developer Guide's "Request quotas" page
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html, table "Request
+ * quotas for each AWS KMS API operation", checked 2026-12), or `'Cryptographic'` for the quota the
+ * cryptographic operations share (`CRYPTOGRAPHIC_REQUEST_QUOTA`, kmsFacts.ts). The quota sits next
+ * to the operation so that a new operation is one module's change; `tests/emulator/quotaFacts.test.ts`
+ * checks that the product's `DEFAULT_KMS_QUOTAS` agrees.
+ */
+export type Operations = Record<string, { handler: OperationHandler; quota: number | 'Cryptographic' }>;
+
+/**
  * The key a `KeyId`-like member names in the request's Region. Management operations accept only a
  * key id or key ARN (`allowAlias: false`, an alias answers NotFoundException); cryptographic ones
  * and DescribeKey also an alias name or alias ARN.

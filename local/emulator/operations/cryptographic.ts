@@ -10,7 +10,7 @@ import { faults } from '../errors.ts';
 import { checkKeyState } from '../keyStates.ts';
 import type { KeyRecord } from '../state.ts';
 import { type Input, optBlob, optEnum, optInt, optString, optStringMap } from '../validate.ts';
-import { keyFromInput, type OperationHandler, resolveKey } from './common.ts';
+import { keyFromInput, type OperationHandler, type Operations, resolveKey } from './common.ts';
 import { signingOperations } from './signing.ts';
 
 /** Material of a usable symmetric encryption key, after the usage, spec and state checks KMS makes. */
@@ -87,9 +87,9 @@ const generateDataKey: OperationHandler = (ctx) => {
 };
 
 export const cryptographicOperations = {
-  Encrypt: encrypt,
-  Decrypt: decrypt,
-  GenerateDataKey: generateDataKey,
+  Encrypt: { handler: encrypt, quota: 'Cryptographic' },
+  Decrypt: { handler: decrypt, quota: 'Cryptographic' },
+  GenerateDataKey: { handler: generateDataKey, quota: 'Cryptographic' },
   // Sign, Verify, GetPublicKey, GenerateMac, VerifyMac: with imported material only (signing.ts).
   ...signingOperations,
-};
+} satisfies Operations;

@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { faults, KmsFault } from '../errors.ts';
 import type { CustomKeyStoreRecord, EmulatorState } from '../state.ts';
 import { optInt, optString } from '../validate.ts';
-import { decodeMarker, type OpContext, type OperationHandler, page } from './common.ts';
+import { decodeMarker, type OpContext, type OperationHandler, type Operations, page } from './common.ts';
 
 export const CONNECTION_STATES = ['CONNECTED', 'CONNECTING', 'NEVER_CONNECTED', 'DISCONNECTED', 'DISCONNECTING', 'FAILED'] as const;
 
@@ -105,6 +105,7 @@ function checkExternalKey(ctx: OpContext, store: CustomKeyStoreRecord, xksKeyId:
   }
 }
 
+/** Request quota: a guess as well (README), the 5/s of key management. */
 export const customKeyStoreOperations = {
-  DescribeCustomKeyStores: describeCustomKeyStores,
-};
+  DescribeCustomKeyStores: { handler: describeCustomKeyStores, quota: 5 },
+} satisfies Operations;

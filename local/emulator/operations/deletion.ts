@@ -6,7 +6,7 @@
 import { checkKeyState } from '../keyStates.ts';
 import { DAY_MS } from '../model.ts';
 import { optInt } from '../validate.ts';
-import { keyFromInput, type OperationHandler, requireCustomerManaged } from './common.ts';
+import { keyFromInput, type OperationHandler, type Operations, requireCustomerManaged } from './common.ts';
 
 /**
  * A multi-Region primary that still has replicas goes to PendingReplicaDeletion without a
@@ -40,6 +40,6 @@ const cancelKeyDeletion: OperationHandler = (ctx) => {
 };
 
 export const deletionOperations = {
-  ScheduleKeyDeletion: scheduleKeyDeletion,
-  CancelKeyDeletion: cancelKeyDeletion,
-};
+  ScheduleKeyDeletion: { handler: scheduleKeyDeletion, quota: 15 },
+  CancelKeyDeletion: { handler: cancelKeyDeletion, quota: 5 },
+} satisfies Operations;

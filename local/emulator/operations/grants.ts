@@ -13,7 +13,7 @@ import { checkKeyState } from '../keyStates.ts';
 import { GENERIC_GRANT_OPERATIONS, GRANT_OPERATIONS, GRANT_OPERATIONS_BY_KEY_TYPE, MAX_GRANTS_PER_KEY } from '../kmsFacts.ts';
 import type { GrantRecord, KeyRecord } from '../state.ts';
 import { type Input, optInt, optString, reqString } from '../validate.ts';
-import { decodeMarker, keyFromInput, type OpContext, type OperationHandler, page, requireCustomerManaged } from './common.ts';
+import { decodeMarker, keyFromInput, type OpContext, type OperationHandler, type Operations, page, requireCustomerManaged } from './common.ts';
 
 // CreateGrant's model: Name 1–256 `^[a-zA-Z0-9:/_-]+$`, principals 1–256, GrantId 1–128.
 const GRANT_NAME = /^[a-zA-Z0-9:/_-]+$/;
@@ -224,9 +224,9 @@ const listRetirableGrants: OperationHandler = (ctx) => {
 };
 
 export const grantOperations = {
-  CreateGrant: createGrant,
-  ListGrants: listGrants,
-  RevokeGrant: revokeGrant,
-  RetireGrant: retireGrant,
-  ListRetirableGrants: listRetirableGrants,
-};
+  CreateGrant: { handler: createGrant, quota: 50 },
+  ListGrants: { handler: listGrants, quota: 100 },
+  RevokeGrant: { handler: revokeGrant, quota: 30 },
+  RetireGrant: { handler: retireGrant, quota: 30 },
+  ListRetirableGrants: { handler: listRetirableGrants, quota: 100 },
+} satisfies Operations;

@@ -1,7 +1,7 @@
 /** The KMS operations the emulator serves, with whether they mutate and which quota they draw on. */
-import type { QuotaName } from '../quotas.ts';
+import { CRYPTOGRAPHIC_REQUEST_QUOTA } from '../kmsFacts.ts';
 import { aliasOperations } from './aliases.ts';
-import type { OperationHandler } from './common.ts';
+import type { OperationHandler, Operations } from './common.ts';
 import { cryptographicOperations } from './cryptographic.ts';
 import { customKeyStoreOperations } from './customKeyStores.ts';
 import { deletionOperations } from './deletion.ts';
@@ -13,14 +13,7 @@ import { replicaOperations } from './replicas.ts';
 import { rotationOperations } from './rotation.ts';
 import { tagOperations } from './tags.ts';
 
-export interface OperationSpec {
-  handler: OperationHandler;
-  /** Counts toward `mutations` and the crash point when it succeeds. */
-  mutating: boolean;
-  quota: QuotaName;
-}
-
-const handlers: Record<string, OperationHandler> = {
+const SERVED = {
   ...keyOperations,
   ...replicaOperations,
   ...aliasOperations,
@@ -32,7 +25,30 @@ const handlers: Record<string, OperationHandler> = {
   ...grantOperations,
   ...keyMaterialOperations,
   ...customKeyStoreOperations,
+} satisfies Operations;
+
+type Served = typeof SERVED;
+/** The quotas of KMS the emulator enforces: each operation's own (named after it), and the cryptographic operations' shared one. */
+export type KmsQuotaName = { [O in keyof Served]: Served[O]['quota'] extends number ? O : never }[keyof Served] | 'Cryptographic';
+
+/**
+ * KMS's default request quotas, requests per second per account and Region: what each operation
+ * module declares for its operations (common.ts, `Operations`), and the shared cryptographic quota.
+ */
+export const KMS_REQUEST_QUOTAS = {
+  ...(Object.fromEntries(Object.entries(SERVED as Operations).flatMap(([name, { quota }]) => (quota === 'Cryptographic' ? [] : [[name, quota]]))) as Record<
+    Exclude<KmsQuotaName, 'Cryptographic'>,
+    number
+  >),
+  Cryptographic: CRYPTOGRAPHIC_REQUEST_QUOTA,
 };
+
+export interface OperationSpec {
+  handler: OperationHandler;
+  /** Counts toward `mutations` and the crash point when it succeeds. */
+  mutating: boolean;
+  quota: KmsQuotaName;
+}
 
 const READ_ONLY = new Set([
   'DescribeKey',
@@ -47,16 +63,15 @@ const READ_ONLY = new Set([
   'GetParametersForImport',
   'DescribeCustomKeyStores',
 ]);
-const CRYPTOGRAPHIC = new Set(Object.keys(cryptographicOperations));
 
 /** Operation name (the part after `TrentService.`) → spec. */
 export const OPERATIONS: Record<string, OperationSpec> = Object.fromEntries(
-  Object.entries(handlers).map(([name, handler]) => [
+  Object.entries(SERVED as Operations).map(([name, { handler, quota }]) => [
     name,
     {
       handler,
-      mutating: !READ_ONLY.has(name) && !CRYPTOGRAPHIC.has(name),
-      quota: (CRYPTOGRAPHIC.has(name) ? 'Cryptographic' : name) as QuotaName,
+      mutating: !READ_ONLY.has(name) && quota !== 'Cryptographic',
+      quota: (quota === 'Cryptographic' ? quota : name) as KmsQuotaName,
     },
   ]),
 );

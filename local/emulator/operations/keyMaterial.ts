@@ -24,7 +24,7 @@ import { importedMaterialProblem } from '../keySpecs.ts';
 import { checkKeyState } from '../keyStates.ts';
 import type { KeyRecord } from '../state.ts';
 import { optBlob, optEnum } from '../validate.ts';
-import { keyFromInput, type OperationHandler, requireCustomerManaged } from './common.ts';
+import { keyFromInput, type OperationHandler, type Operations, requireCustomerManaged } from './common.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -165,8 +165,9 @@ const deleteImportedKeyMaterial: OperationHandler = (ctx) => {
   return undefined;
 };
 
+/** Request quotas: not on the "Request quotas" page as read, the 5/s of key management (a guess, README). */
 export const keyMaterialOperations = {
-  GetParametersForImport: getParametersForImport,
-  ImportKeyMaterial: importKeyMaterial,
-  DeleteImportedKeyMaterial: deleteImportedKeyMaterial,
-};
+  GetParametersForImport: { handler: getParametersForImport, quota: 5 },
+  ImportKeyMaterial: { handler: importKeyMaterial, quota: 5 },
+  DeleteImportedKeyMaterial: { handler: deleteImportedKeyMaterial, quota: 5 },
+} satisfies Operations;

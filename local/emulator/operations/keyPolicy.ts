@@ -3,7 +3,7 @@
 import { faults } from '../errors.ts';
 import { checkKeyState } from '../keyStates.ts';
 import { optBool, optString } from '../validate.ts';
-import { keyFromInput, type OpContext, type OperationHandler, requireCustomerManaged } from './common.ts';
+import { keyFromInput, type OpContext, type OperationHandler, type Operations, requireCustomerManaged } from './common.ts';
 import { policyFromInput } from './keys.ts';
 
 function policyName(ctx: OpContext): string {
@@ -31,6 +31,6 @@ const putKeyPolicy: OperationHandler = (ctx) => {
 };
 
 export const keyPolicyOperations = {
-  GetKeyPolicy: getKeyPolicy,
-  PutKeyPolicy: putKeyPolicy,
-};
+  GetKeyPolicy: { handler: getKeyPolicy, quota: 1000 },
+  PutKeyPolicy: { handler: putKeyPolicy, quota: 15 },
+} satisfies Operations;

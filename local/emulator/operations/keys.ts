@@ -17,6 +17,7 @@ import {
   keyMetadata,
   type OpContext,
   type OperationHandler,
+  type Operations,
   page,
   parseTags,
   requireCustomerManaged,
@@ -120,10 +121,10 @@ const updateKeyDescription: OperationHandler = (ctx) => {
 };
 
 export const keyOperations = {
-  CreateKey: createKey,
-  DescribeKey: describeKey,
-  ListKeys: listKeys,
-  EnableKey: enableKey,
-  DisableKey: disableKey,
-  UpdateKeyDescription: updateKeyDescription,
-};
+  CreateKey: { handler: createKey, quota: 5 },
+  DescribeKey: { handler: describeKey, quota: 2000 },
+  ListKeys: { handler: listKeys, quota: 500 },
+  EnableKey: { handler: enableKey, quota: 5 },
+  DisableKey: { handler: disableKey, quota: 5 },
+  UpdateKeyDescription: { handler: updateKeyDescription, quota: 5 },
+} satisfies Operations;

@@ -8,7 +8,16 @@ import { addKey } from '../model.ts';
 import type { KeyRecord } from '../state.ts';
 import { indexNewKey } from '../tagIndex.ts';
 import { optBool, optString, reqString } from '../validate.ts';
-import { checkNewKeyTagCount, keyFromInput, keyMetadata, type OperationHandler, parseTags, requireCustomerManaged, tagList } from './common.ts';
+import {
+  checkNewKeyTagCount,
+  keyFromInput,
+  keyMetadata,
+  type OperationHandler,
+  type Operations,
+  parseTags,
+  requireCustomerManaged,
+  tagList,
+} from './common.ts';
 import { MAX_DESCRIPTION, policyFromInput } from './keys.ts';
 
 /** KMS's pattern for a Region name in ReplicateKey / UpdatePrimaryRegion. */
@@ -78,6 +87,6 @@ const updatePrimaryRegion: OperationHandler = (ctx) => {
 };
 
 export const replicaOperations = {
-  ReplicateKey: replicateKey,
-  UpdatePrimaryRegion: updatePrimaryRegion,
-};
+  ReplicateKey: { handler: replicateKey, quota: 5 },
+  UpdatePrimaryRegion: { handler: updatePrimaryRegion, quota: 5 },
+} satisfies Operations;

@@ -9,7 +9,7 @@ import { checkKeyState } from '../keyStates.ts';
 import { DAY_MS } from '../model.ts';
 import type { KeyRecord } from '../state.ts';
 import { optInt } from '../validate.ts';
-import { keyFromInput, type OperationHandler, requireCustomerManaged } from './common.ts';
+import { keyFromInput, type OperationHandler, type Operations, requireCustomerManaged } from './common.ts';
 
 function requireRotatable(key: KeyRecord): void {
   // "You cannot enable automatic key rotation of any KMS key with imported key material."
@@ -65,7 +65,7 @@ const getKeyRotationStatus: OperationHandler = (ctx) => {
 };
 
 export const rotationOperations = {
-  EnableKeyRotation: enableKeyRotation,
-  DisableKeyRotation: disableKeyRotation,
-  GetKeyRotationStatus: getKeyRotationStatus,
-};
+  EnableKeyRotation: { handler: enableKeyRotation, quota: 15 },
+  DisableKeyRotation: { handler: disableKeyRotation, quota: 5 },
+  GetKeyRotationStatus: { handler: getKeyRotationStatus, quota: 1000 },
+} satisfies Operations;

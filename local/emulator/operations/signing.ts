@@ -16,7 +16,7 @@ import { checkKeyState } from '../keyStates.ts';
 import type { KeyUsage } from '../kmsFacts.ts';
 import type { KeyRecord } from '../state.ts';
 import { type Input, optBlob, optEnum, reqString } from '../validate.ts';
-import { keyFromInput, type OperationHandler } from './common.ts';
+import { keyFromInput, type OperationHandler, type Operations } from './common.ts';
 
 /** The imported material of a usable key of `usage`, after the usage and key-state checks KMS makes. */
 function importedMaterial(key: KeyRecord, usage: KeyUsage, operation: string): Buffer {
@@ -127,9 +127,9 @@ const verifyMac: OperationHandler = (ctx) => {
 };
 
 export const signingOperations = {
-  Sign: signOperation,
-  Verify: verifyOperation,
-  GetPublicKey: getPublicKey,
-  GenerateMac: generateMac,
-  VerifyMac: verifyMac,
-};
+  Sign: { handler: signOperation, quota: 'Cryptographic' },
+  Verify: { handler: verifyOperation, quota: 'Cryptographic' },
+  GetPublicKey: { handler: getPublicKey, quota: 'Cryptographic' },
+  GenerateMac: { handler: generateMac, quota: 'Cryptographic' },
+  VerifyMac: { handler: verifyMac, quota: 'Cryptographic' },
+} satisfies Operations;

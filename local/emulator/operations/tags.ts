@@ -6,7 +6,17 @@ import { checkKeyState } from '../keyStates.ts';
 import { MAX_TAGS_PER_KEY } from '../kmsFacts.ts';
 import { afterIndexedTagWrite, beforeIndexedTagWrite } from '../tagIndex.ts';
 import { optInt, optString, optStringList } from '../validate.ts';
-import { compareStrings, decodeMarker, keyFromInput, type OperationHandler, page, parseTags, requireCustomerManaged, tagList } from './common.ts';
+import {
+  compareStrings,
+  decodeMarker,
+  keyFromInput,
+  type OperationHandler,
+  type Operations,
+  page,
+  parseTags,
+  requireCustomerManaged,
+  tagList,
+} from './common.ts';
 
 const tagResource: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
@@ -51,7 +61,7 @@ const listResourceTags: OperationHandler = (ctx) => {
 };
 
 export const tagOperations = {
-  TagResource: tagResource,
-  UntagResource: untagResource,
-  ListResourceTags: listResourceTags,
-};
+  TagResource: { handler: tagResource, quota: 10 },
+  UntagResource: { handler: untagResource, quota: 5 },
+  ListResourceTags: { handler: listResourceTags, quota: 2000 },
+} satisfies Operations;
