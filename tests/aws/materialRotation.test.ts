@@ -7,7 +7,7 @@ import { createKmsApi } from '../../lib/aws/kms.ts';
 const kmsMock = mockClient(KMSClient);
 const secretsMock = mockClient(SecretsManagerClient);
 const credentials = { accessKeyId: 'a', secretAccessKey: 'b' };
-const api = createKmsApi(new KMSClient({ region: 'eu-west-1', credentials }), 'eu-west-1', (region) => new SecretsManagerClient({ region, credentials }));
+const api = createKmsApi(new KMSClient({ region: 'eu-west-1', credentials }), 'eu-west-1', async (region) => new SecretsManagerClient({ region, credentials }));
 const SECRET = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:byok/material-AbCdEf';
 const BASE = {
   keyId: 'mrk-1',
