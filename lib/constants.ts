@@ -42,6 +42,13 @@ export const DEFAULT_KMS_QUOTAS = {
   GetParametersForImport: 5,
   ImportKeyMaterial: 5,
   /**
+   * Rotation of imported material (`KeyMaterial.AllowRotation`): one ListKeyRotations per read of a
+   * symmetric EXTERNAL key, one RotateKeyOnDemand per rotation. Not found on the page either (the
+   * same guess, local/emulator/README.md).
+   */
+  ListKeyRotations: 5,
+  RotateKeyOnDemand: 5,
+  /**
    * Not KMS: the Resource Groups Tagging API's GetResources (the reader's tag index, DESIGN.md
    * "Finding owned keys in a busy account"). Its quota is not documented in the API reference; a
    * guess, the figure the emulator enforces (local/emulator/README.md).

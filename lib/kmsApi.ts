@@ -4,7 +4,7 @@
  * in-memory fake. Every method rejects with a `KmsError` (lib/errors.ts) carrying KMS's own code.
  */
 import type { KmsOperation } from './constants.ts';
-import type { Action, ActualKey, KeySpec, KeyState, KeyUsage, TagMap } from './types.ts';
+import type { Action, ActualKey, KeyMaterialVersion, KeySpec, KeyState, KeyUsage, TagMap } from './types.ts';
 
 /**
  * The key operations that take a key id only and answer nothing the product reads: `KmsApi` method
@@ -19,6 +19,8 @@ export const KEY_ID_OPERATIONS = {
   disableKey: 'DisableKey',
   disableKeyRotation: 'DisableKeyRotation',
   cancelKeyDeletion: 'CancelKeyDeletion',
+  /** The key's pending imported material becomes current, in every related key (`KeyMaterial.AllowRotation`). */
+  rotateKeyOnDemand: 'RotateKeyOnDemand',
 } as const satisfies Record<string, Exclude<KmsOperation, 'GetResources'>>;
 
 /** The methods `KEY_ID_OPERATIONS` gives `KmsApi`. */
@@ -91,7 +93,10 @@ export interface CreatedKey {
 }
 
 /** What an ImportKeyMaterial action carries, with its key resolved: never the material, only where it is. */
-export type ImportKeyMaterialInput = Pick<Extract<Action, { kind: 'ImportKeyMaterial' }>, 'secretArn' | 'validTo' | 'keySpec'> & {
+export type ImportKeyMaterialInput = Pick<
+  Extract<Action, { kind: 'ImportKeyMaterial' }>,
+  'secretArn' | 'validTo' | 'keySpec' | 'importType' | 'materialDescription'
+> & {
   keyId: string;
   /** The property path errors about the secret's content name (`CustomerMasterKeys.<name>.KeyMaterial.SecretArn`). */
   path: string;
@@ -150,6 +155,11 @@ export interface KmsApi extends KeyIdMethods {
    * carry the material.
    */
   importKeyMaterial(input: ImportKeyMaterialInput): Promise<void>;
+  /**
+   * Every material of a symmetric key with imported material (ListKeyRotations with
+   * `IncludeKeyMaterial: ALL_KEY_MATERIAL`, all pages): ids, states and descriptions, never material.
+   */
+  listKeyMaterials(keyId: string, options?: ListOptions): Promise<KeyMaterialVersion[]>;
   /** DescribeCustomKeyStores of one store of this Region; null when KMS does not know it (CustomKeyStoreNotFoundException). */
   describeCustomKeyStore(customKeyStoreId: string): Promise<CustomKeyStoreDescription | null>;
   /**

@@ -44,6 +44,23 @@ export interface KeyMaterialSource {
   secretArn: string;
   /** ISO 8601 instant, whole seconds (`2027-01-01T00:00:00.000Z`); null = the material does not expire. */
   validTo: string | null;
+  /**
+   * `KeyMaterial.AllowRotation`: a changed `SecretArn` is imported as new material and the key
+   * rotated to it on demand (docs/key-material.md), instead of being refused as a different key.
+   */
+  allowRotation: boolean;
+}
+
+/** One key material of a symmetric key with imported material, as ListKeyRotations lists it (never the material). */
+export interface KeyMaterialVersion {
+  /** KeyMaterialId (64 hex digits). */
+  id: string;
+  /** KeyMaterialState. */
+  state: 'CURRENT' | 'NON_CURRENT' | 'PENDING_ROTATION' | 'PENDING_MULTI_REGION_IMPORT_AND_ROTATION';
+  /** KeyMaterialDescription: the product writes which secret the material came from; null when none. */
+  description: string | null;
+  /** ImportState IMPORTED (false: PENDING_IMPORT, expired or deleted). */
+  imported: boolean;
 }
 
 export const REMOVAL_POLICIES = ['Delete', 'Retain'] as const;
@@ -368,6 +385,12 @@ export interface ActualKey {
    * `null` when it does not expire (`KEY_MATERIAL_DOES_NOT_EXPIRE`); absent when it has no material.
    */
   keyMaterialValidTo?: string | null;
+  /**
+   * For a symmetric `EXTERNAL` key: its materials (ListKeyRotations with ALL_KEY_MATERIAL), so the
+   * planner knows which material is current and which is pending rotation in this Region; absent or
+   * null when not read or not readable (the planner then goes by the recorded secret).
+   */
+  keyMaterials?: KeyMaterialVersion[] | null;
   /** DescribeKey's `CustomKeyStoreId`, for a key in a custom key store. */
   customKeyStoreId?: string;
 }
@@ -494,9 +517,18 @@ export type Action =
       validTo: string | null;
       /** The key's spec: what the material must be and how it is wrapped (`lib/aws/materialSpec.ts`). */
       keySpec: KeySpec;
-      /** Why: `new` (a key or replica made now), `pending` (no material: expired or deleted), `validTo`, `secret` (SecretArn changed). */
-      reason: 'new' | 'pending' | 'validTo' | 'secret';
-    });
+      /**
+       * Why: `new` (a key or replica made now), `pending` (no material: expired or deleted), `validTo`,
+       * `secret` (SecretArn changed), `rotation` (new material for a RotateKeyOnDemand, `AllowRotation`).
+       */
+      reason: 'new' | 'pending' | 'validTo' | 'secret' | 'rotation';
+      /** ImportKeyMaterial's `ImportType` (symmetric keys); absent: KMS's default (new for a first import, existing after). */
+      importType?: 'NEW_KEY_MATERIAL' | 'EXISTING_KEY_MATERIAL';
+      /** KeyMaterialDescription (symmetric keys): which secret the material came from, never the material. */
+      materialDescription?: string;
+    })
+  /** RotateKeyOnDemand of a primary whose new imported material is in it and in every replica. */
+  | (ActionBase & { kind: 'RotateKeyOnDemand'; key: KeyRef; secretArn: string });
 
 export type ActionKind = Action['kind'];
 

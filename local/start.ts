@@ -89,10 +89,15 @@ async function main(options: PreviewOptions): Promise<number> {
   const v2 = options.update === undefined ? undefined : await readTemplate(options.update);
   // Parameters named by --key-material-secret get their ARN once the emulator has made the secret.
   const placeholders = Object.fromEntries(options.keyMaterialSecrets.map((s) => [s.parameter, 'arn:aws:secretsmanager:us-east-1:000000000000:secret:x']));
+  // A secret goes to each template that declares its parameter: an update may name a new one (a rotation).
   const resolve = (parameters: Record<string, string>) => {
-    const withParameters = { ...options, parameters: { ...options.parameters, ...parameters } };
-    const first = resolveTemplate(v1, withParameters, options.resource);
-    return { first, second: v2 === undefined ? undefined : resolveTemplate(v2, withParameters, first.logicalResourceId) };
+    const withParameters = (version: TemplateVersion) => {
+      const declared = (version.template.Parameters ?? {}) as Record<string, unknown>;
+      const secrets = Object.fromEntries(Object.entries(parameters).filter(([name]) => name in declared));
+      return { ...options, parameters: { ...options.parameters, ...secrets } };
+    };
+    const first = resolveTemplate(v1, withParameters(v1), options.resource);
+    return { first, second: v2 === undefined ? undefined : resolveTemplate(v2, withParameters(v2), first.logicalResourceId) };
   };
   let { first, second } = resolve(placeholders);
   const principals = [...principalsIn(first.properties), ...(second === undefined ? [] : principalsIn(second.properties))];

@@ -1,7 +1,8 @@
 /**
  * Hostile `Origin` and `KeyMaterial` (docs/key-material.md): unknown origins, custom key store
  * origins, material without EXTERNAL, secrets that are no Secrets Manager ARN, expiries that are no
- * instant or lie in the past, specs and replicas the import rules refuse, and a material value
+ * instant or lie in the past, specs and replicas the import rules refuse, an `AllowRotation` that is
+ * no boolean or on a key KMS cannot rotate, and a material value
  * pasted where only its secret's ARN belongs. Each is the reference configuration with cmk-prod
  * changed, in CloudFormation's stringified form, and must be refused before any KMS call — and
  * before any secret is read — naming its path.
@@ -92,5 +93,13 @@ export function hostileKeyMaterial(): HostileInput[] {
     input('Origin EXTERNAL with ML-DSA', { Origin: 'EXTERNAL', Spec: 'ML_DSA_65', KeyUsage: 'SIGN_VERIFY' }, 'Origin'),
     input('EXTERNAL with rotation', { ...external({ SecretArn: SECRET }), EnableKeyRotation: true }, 'EnableKeyRotation'),
     input('EXTERNAL replicas without material', { Origin: 'EXTERNAL' }, 'KeyMaterial'),
+    input('AllowRotation not a boolean', external({ SecretArn: SECRET, AllowRotation: 'sometimes' }), 'KeyMaterial.AllowRotation'),
+    input('AllowRotation a list', external({ SecretArn: SECRET, AllowRotation: [true] }), 'KeyMaterial.AllowRotation'),
+    input(
+      'AllowRotation on an RSA key',
+      { ...external({ SecretArn: SECRET, AllowRotation: true }), Spec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' },
+      'KeyMaterial',
+      'KeyMaterial.AllowRotation',
+    ),
   ];
 }

@@ -15,7 +15,11 @@ import type { KmsSender } from './kmsSend.ts';
 import { expectedMaterial, isAsymmetricSpec, materialProblem, type Wrapping, wrappingFor } from './materialSpec.ts';
 import { toKmsError } from './translateError.ts';
 
-/** What one import needs: the key in this Region, its spec, the secret, the expiry (ISO; null: never), the property path for errors. */
+/**
+ * What one import needs: the key in this Region, its spec, the secret, the expiry (ISO; null: never),
+ * the property path for errors, and for symmetric keys the `ImportType` (new material for a rotation,
+ * or a replica's existing material) and the description that names the secret.
+ */
 export interface ImportInput {
   keyId: string;
   keySpec: KeySpec;
@@ -23,6 +27,8 @@ export interface ImportInput {
   validTo: string | null;
   /** `CustomerMasterKeys.<name>.KeyMaterial.SecretArn`: named by every error about what the secret holds. */
   path: string;
+  importType?: 'NEW_KEY_MATERIAL' | 'EXISTING_KEY_MATERIAL';
+  materialDescription?: string;
 }
 
 /** Secrets Manager's client for a Region (memoised by the caller; loaded on first use: lib/aws/secrets.ts). */
@@ -59,6 +65,8 @@ export async function importKeyMaterial(kms: KmsSender, region: string, secrets:
       ...(input.validTo === null
         ? { ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' }
         : { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidTo: new Date(input.validTo) }),
+      ...(input.importType === undefined ? {} : { ImportType: input.importType }),
+      ...(input.materialDescription === undefined ? {} : { KeyMaterialDescription: input.materialDescription }),
     });
   } finally {
     material.fill(0);

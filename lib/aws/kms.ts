@@ -5,11 +5,11 @@
  * to repeat.
  */
 
-import type { KeyMetadata, KMSClient } from '@aws-sdk/client-kms';
+import type { KeyMetadata, KMSClient, RotationsListEntry } from '@aws-sdk/client-kms';
 import { KmsError } from '../errors.ts';
 import { KEY_ID_OPERATIONS, type KeyDescription, type KeyIdMethods, type KmsApi } from '../kmsApi.ts';
 import { byKey } from '../text/order.ts';
-import type { KeySpec, KeyState, KeyUsage, Origin, TagMap } from '../types.ts';
+import type { KeyMaterialVersion, KeySpec, KeyState, KeyUsage, Origin, TagMap } from '../types.ts';
 import { importKeyMaterial, type SecretsClientFactory } from './keyMaterial.ts';
 import { createGrantApi } from './kmsGrants.ts';
 import { type KmsInput, type KmsSender, kmsSender } from './kmsSend.ts';
@@ -38,7 +38,11 @@ export function createKmsApi(client: KMSClient, region: string, secrets?: Secret
 }
 
 /** Where key material comes from: custom key stores, and imported material (docs/key-material.md). */
-function keySourceApi(kms: KmsSender, region: string, secrets: SecretsClientFactory | undefined): Pick<KmsApi, 'describeCustomKeyStore' | 'importKeyMaterial'> {
+function keySourceApi(
+  kms: KmsSender,
+  region: string,
+  secrets: SecretsClientFactory | undefined,
+): Pick<KmsApi, 'describeCustomKeyStore' | 'importKeyMaterial' | 'listKeyMaterials'> {
   const { send } = kms;
   return {
     describeCustomKeyStore: async (customKeyStoreId) => {
@@ -57,6 +61,20 @@ function keySourceApi(kms: KmsSender, region: string, secrets: SecretsClientFact
         return Promise.reject(new KmsError('NoSecretsClient', 'no Secrets Manager client to read key material with', { context: { region } }));
       return importKeyMaterial(kms, region, secrets, input);
     },
+    listKeyMaterials: (keyId, options) =>
+      kms.list('ListKeyRotations', { KeyId: keyId, IncludeKeyMaterial: 'ALL_KEY_MATERIAL' }, options, (out) =>
+        (out.Rotations ?? []).flatMap((r) => (r.KeyMaterialId === undefined || r.KeyMaterialState === undefined ? [] : [keyMaterialVersionOf(r)])),
+      ),
+  };
+}
+
+/** One RotationsListEntry in domain terms (an unknown state is passed through for the planner to see). */
+function keyMaterialVersionOf(entry: RotationsListEntry): KeyMaterialVersion {
+  return {
+    id: entry.KeyMaterialId ?? '',
+    state: entry.KeyMaterialState as KeyMaterialVersion['state'],
+    description: entry.KeyMaterialDescription ?? null,
+    imported: entry.ImportState !== 'PENDING_IMPORT',
   };
 }
 
@@ -156,6 +174,7 @@ type ChangeOperations = Exclude<
   | 'listTaggedKeys'
   | 'describeCustomKeyStore'
   | 'importKeyMaterial'
+  | 'listKeyMaterials'
   | keyof KeyIdMethods
 >;
 

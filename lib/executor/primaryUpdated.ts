@@ -57,6 +57,8 @@ export const REFUSED_WHILE_UPDATING: ReadonlySet<string> = new Set([
   'ReplicateKey',
   // One action for GetParametersForImport and ImportKeyMaterial: the table refuses both while Updating.
   'ImportKeyMaterial',
+  // Not in the table as read: refused while Updating by the stricter reading (local/emulator/README.md).
+  'RotateKeyOnDemand',
 ]);
 
 /** `${region}\n${keyId}`: one member of a key, in `ExecutionContext.updatingMembers`. */

@@ -52,9 +52,10 @@ export const IN_PLACE_CHANGES = {
   /**
    * Imported again in every Region (docs/key-material.md): a changed ValidTo, material that expired
    * or was deleted, and a changed SecretArn (KMS refuses different material; with AllowReplacement a
-   * changed SecretArn makes a new key instead).
+   * changed SecretArn makes a new key instead; with AllowRotation it rotates the key to the new
+   * secret's material: ImportKeyMaterial in every Region, then RotateKeyOnDemand on the primary).
    */
-  KeyMaterial: ['ImportKeyMaterial', 'TagResource'],
+  KeyMaterial: ['ImportKeyMaterial', 'TagResource', 'RotateKeyOnDemand'],
 } as const;
 
 export interface PropertyChange {

@@ -16,6 +16,7 @@ import { checkPermitted, type ExistingBinding } from './existingKeyRefusals.ts';
 import { keyAliasRequests } from './extraAliases.ts';
 import { keyActionId } from './ids.ts';
 import { importReasonOf, planImport } from './keyMaterial.ts';
+import { planMaterialRotation, restoreLostMaterials } from './materialRotation.ts';
 import { planReplica } from './newKey.ts';
 import { planRotation } from './rotation.ts';
 import { desiredKeyTags, tagChange } from './tags.ts';
@@ -66,6 +67,8 @@ export function planExistingKey(ctx: PlannerContext, binding: ExistingBinding, m
   }
 
   const rotationId = planRotation(ctx, key, memberP, (oldPrimary ?? memberP).rotation, gates.get(primaryRegion)!, moveId);
+  const adding = wanted.some((region) => !members.has(region));
+  const materialRotationId = planMaterialRotation(ctx, key, { members: touched, gates, moving: oldPrimary !== null, adding });
 
   const replicateIds: string[] = [];
   for (const region of wanted) {
@@ -83,7 +86,7 @@ export function planExistingKey(ctx: PlannerContext, binding: ExistingBinding, m
   }
 
   const importedIn = (region: string) => gates.get(region)?.imported ?? null;
-  if (!key.enabled) disableMembers(ctx, key, keyId, touched, oldPrimary, [moveId, rotationId, ...replicateIds], moveId, importedIn);
+  if (!key.enabled) disableMembers(ctx, key, keyId, touched, oldPrimary, [moveId, rotationId, materialRotationId, ...replicateIds], moveId, importedIn);
   removeUnwanted(ctx, keyName, family, wanted, oldPrimary, moveId);
   return true;
 }
@@ -143,10 +146,18 @@ function planMemberUpdate(ctx: PlannerContext, key: DesiredKey, member: ActualKe
   const after = deps(cancel);
 
   const reason = importReasonOf(key, member);
+  // Non-current material that expired keeps the key PendingImport too: imported again first.
+  const restored = reason === null ? [] : restoreLostMaterials(ctx, key, member, after);
   const imported =
     reason === null
       ? null
-      : planImport(ctx, key, { id: keyActionId('ImportKeyMaterial', region, keyName, keyId), region, ref: { keyId }, dependsOn: after, reason });
+      : planImport(ctx, key, {
+          id: keyActionId('ImportKeyMaterial', region, keyName, keyId),
+          region,
+          ref: { keyId },
+          dependsOn: [...after, ...restored],
+          reason,
+        });
   const change = tagChange(member.tags, tags, ctx.ownership(member).kind === 'foreign');
   if (Object.keys(change.set).length > 0) {
     // The secret recorded on the key changes only once its material is imported from that secret.

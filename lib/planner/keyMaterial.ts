@@ -7,6 +7,7 @@ import { KEY_MATERIAL_SECRET_TAG, keyMaterialSecretTagValue } from '../ownership
 import type { Action, ActualKey, DesiredKey, KeyRef } from '../types.ts';
 import { isPendingDeletion } from './actualIndex.ts';
 import type { PlannerContext } from './context.ts';
+import { materialDescriptionOf } from './materialRotation.ts';
 
 type ImportReason = Extract<Action, { kind: 'ImportKeyMaterial' }>['reason'];
 
@@ -14,7 +15,8 @@ type ImportReason = Extract<Action, { kind: 'ImportKeyMaterial' }>['reason'];
  * Why an existing member needs its material imported, or null:
  * - `pending`: it has none (never imported, expired or deleted: `PendingImport`);
  * - `secret`: the secret recorded on it is not the wanted one (KMS refuses different material, so
- *   this import is also the check that the new secret holds the same material);
+ *   this import is also the check that the new secret holds the same material); with
+ *   `AllowRotation`, none: the new secret's material is a rotation (materialRotation.ts);
  * - `validTo`: its material expires at another time (only an import changes the expiry).
  * A member pending deletion is imported after CancelKeyDeletion, when its state says so on the next read.
  */
@@ -23,14 +25,16 @@ export function importReasonOf(key: DesiredKey, member: ActualKey): ImportReason
   if (wanted === undefined || key.origin !== 'EXTERNAL' || isPendingDeletion(member.state) || member.state === 'Unread') return null;
   if (member.state === 'PendingImport' || member.keyMaterialValidTo === undefined) return 'pending';
   const recorded = member.tags[KEY_MATERIAL_SECRET_TAG];
-  if (recorded !== undefined && recorded !== keyMaterialSecretTagValue(wanted.secretArn)) return 'secret';
+  // With AllowRotation a new secret is a rotation (materialRotation.ts), not an import of the same material.
+  if (recorded !== undefined && recorded !== keyMaterialSecretTagValue(wanted.secretArn)) return wanted.allowRotation ? null : 'secret';
   return member.keyMaterialValidTo === wanted.validTo ? null : 'validTo';
 }
 
 /** Whether the secret recorded on the key differs from the wanted one: with AllowReplacement, a new key. */
 export function secretChangeOf(key: DesiredKey, reference: ActualKey): { from: string; to: string } | null {
   const recorded = reference.tags[KEY_MATERIAL_SECRET_TAG];
-  if (key.keyMaterial === undefined || recorded === undefined) return null;
+  // With AllowRotation a new secret rotates the key instead of replacing it.
+  if (key.keyMaterial === undefined || recorded === undefined || key.keyMaterial.allowRotation) return null;
   const to = keyMaterialSecretTagValue(key.keyMaterial.secretArn);
   return recorded === to ? null : { from: recorded, to };
 }
@@ -42,6 +46,10 @@ export function planImport(
   at: { id: string; region: string; ref: KeyRef; dependsOn: string[]; reason: ImportReason },
 ): string {
   const material = key.keyMaterial!;
+  const symmetric = key.spec === 'SYMMETRIC_DEFAULT';
+  // "The import type for the replica Region key should be EXISTING_KEY_MATERIAL" (ImportKeyMaterial's
+  // ImportType; only symmetric keys take it): the primary's material, never new material of its own.
+  const replica = key.multiRegion && at.region !== key.primaryRegion;
   return ctx.out.add({
     kind: 'ImportKeyMaterial',
     id: at.id,
@@ -53,6 +61,9 @@ export function planImport(
     validTo: material.validTo,
     keySpec: key.spec,
     reason: at.reason,
+    // With AllowRotation every material names its secret, so a later rotation knows which is which.
+    ...(symmetric && replica ? { importType: 'EXISTING_KEY_MATERIAL' as const } : {}),
+    ...(material.allowRotation && symmetric ? { materialDescription: materialDescriptionOf(material.secretArn) } : {}),
   });
 }
 

@@ -64,7 +64,13 @@ export const MANAGEMENT_ACTIONS = KEY_RESOURCE_ACTIONS.filter((action) => !KEY_U
  */
 export const EXECUTION_ROLE_IMPORT_ACTIONS = kms('GetParametersForImport ImportKeyMaterial') satisfies readonly KeyResourceAction[];
 
-const IMPORT_ACTION_SET: ReadonlySet<string> = new Set(EXECUTION_ROLE_IMPORT_ACTIONS);
+/**
+ * What the execution role also needs on a key whose `KeyMaterial.AllowRotation` is true: it lists the
+ * key's materials (which is current, which pending) and rotates to new material on demand.
+ */
+export const EXECUTION_ROLE_ROTATION_ACTIONS = kms('ListKeyRotations RotateKeyOnDemand') satisfies readonly KeyResourceAction[];
+
+const IMPORT_ACTION_SET: ReadonlySet<string> = new Set([...EXECUTION_ROLE_IMPORT_ACTIONS, ...EXECUTION_ROLE_ROTATION_ACTIONS]);
 
 /**
  * Exactly what the function calls on a key after creating it (planner and actual-state reader).
@@ -84,8 +90,8 @@ const IMPORT_ACTION_SET: ReadonlySet<string> = new Set(EXECUTION_ROLE_IMPORT_ACT
  * Derived from the operations the product sends (the quota table, `DEFAULT_KMS_QUOTAS` in
  * lib/constants.ts): those a key policy can authorise. A new key operation with its quota is in
  * the execution role's statement without a line here; tests/policy/actions.test.ts lists it. Not
- * the import operations: only the policy of a key that imports its material grants them
- * ({@link executionRoleActionsOf}).
+ * the import and rotation operations: only the policy of a key that imports (and may rotate) its
+ * material grants them ({@link executionRoleActionsOf}).
  */
 export const EXECUTION_ROLE_ACTIONS: readonly KeyResourceAction[] = sentOperations().filter(
   (action): action is KeyResourceAction => KEY_RESOURCE_SET.has(action) && !IMPORT_ACTION_SET.has(action),
@@ -149,7 +155,11 @@ export function administratorActionsOf(multiRegion: boolean, external = false): 
   return external ? [...base, ...IMPORTED_MATERIAL_ADMINISTRATOR_ACTIONS].sort() : base;
 }
 
-/** The execution role's actions on a key: with its `KeyMaterial` to import, the import actions too. */
-export function executionRoleActionsOf(importsMaterial: boolean): readonly string[] {
-  return importsMaterial ? [...EXECUTION_ROLE_ACTIONS, ...EXECUTION_ROLE_IMPORT_ACTIONS].sort() : EXECUTION_ROLE_ACTIONS;
+/**
+ * The execution role's actions on a key: with its `KeyMaterial` to import, the import actions too,
+ * and with `AllowRotation` the rotation actions.
+ */
+export function executionRoleActionsOf(importsMaterial: boolean, rotatesMaterial = false): readonly string[] {
+  if (!importsMaterial) return EXECUTION_ROLE_ACTIONS;
+  return [...EXECUTION_ROLE_ACTIONS, ...EXECUTION_ROLE_IMPORT_ACTIONS, ...(rotatesMaterial ? EXECUTION_ROLE_ROTATION_ACTIONS : [])].sort();
 }

@@ -105,7 +105,7 @@ export function keyPolicyStatements(key: KeyProperties, context: ResourceContext
   const issues: ValidationIssue[] = [];
   const path = `CustomerMasterKeys.${key.name}`;
   const { partition } = context;
-  const executionRoleActions = executionRoleActionsOf(key.origin === 'EXTERNAL' && key.keyMaterial !== undefined);
+  const executionRoleActions = executionRoleActionsOf(key.origin === 'EXTERNAL' && key.keyMaterial !== undefined, key.keyMaterial?.allowRotation === true);
   const root = `arn:${partition}:iam::${context.accountId}:root`;
   const successors = { ArnLike: { 'aws:PrincipalArn': successorRolePatterns(context.executionRoleArn) } };
   const statements: KeyPolicyStatement[] = [

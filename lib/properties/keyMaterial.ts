@@ -4,7 +4,7 @@
  * expiry are properties; the material is read by the function at import time and never held here.
  */
 import type { KeyMaterialSource, KeySpec, Origin } from '../types.ts';
-import { isAbsent, readString } from './coerce.ts';
+import { isAbsent, readBoolean, readString } from './coerce.ts';
 import { addIssue, describeValue, fieldPath, type Issues } from './issues.ts';
 import { fieldReader, KEY_MATERIAL_FIELDS, readFields } from './synonyms.ts';
 
@@ -24,7 +24,7 @@ export function externalOriginAllows(spec: KeySpec): boolean {
   return !spec.startsWith('ML_DSA_');
 }
 
-/** Reads `KeyMaterial`: `{SecretArn, ValidTo?}`; `now` (epoch ms), when given, refuses a ValidTo in the past. */
+/** Reads `KeyMaterial`: `{SecretArn, ValidTo?, AllowRotation?}`; `now` (epoch ms), when given, refuses a ValidTo in the past. */
 export function readKeyMaterial(value: unknown, path: string, issues: Issues, now?: number): KeyMaterialSource | undefined {
   const fields = readFields(value, path, issues, KEY_MATERIAL_FIELDS);
   if (fields === undefined) return undefined;
@@ -35,8 +35,9 @@ export function readKeyMaterial(value: unknown, path: string, issues: Issues, no
     addIssue(issues, fieldPath(path, 'SecretArn'), 'is required: the ARN of the Secrets Manager secret that holds the key material');
   else secretArn = read('SecretArn', readSecretArn);
   const validTo = read('ValidTo', readValidTo, now) ?? null;
+  const allowRotation = read('AllowRotation', readBoolean) ?? false;
   if (issues.length > before || secretArn === undefined) return undefined;
-  return { secretArn, validTo };
+  return { secretArn, validTo, allowRotation };
 }
 
 function readSecretArn(value: unknown, path: string, issues: Issues): string | undefined {
@@ -94,6 +95,13 @@ export function checkOrigin(facts: OriginFacts, at: (field: string) => string, i
   if (origin !== 'EXTERNAL') return;
   if (facts.specValid && !externalOriginAllows(spec))
     addIssue(issues, at('Origin'), `EXTERNAL cannot be used with Spec ${spec}: KMS imports no ML-DSA key material`);
+  if (facts.keyMaterial?.allowRotation === true && facts.specValid && spec !== 'SYMMETRIC_DEFAULT') {
+    addIssue(
+      issues,
+      at('KeyMaterial.AllowRotation'),
+      `needs Spec SYMMETRIC_DEFAULT (got ${spec}): KMS rotates imported material on demand only in symmetric encryption keys`,
+    );
+  }
   if (facts.explicitRotation === true) {
     addIssue(issues, at('EnableKeyRotation'), 'cannot be true with Origin: EXTERNAL: KMS never rotates imported key material automatically');
   }

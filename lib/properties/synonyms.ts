@@ -60,7 +60,7 @@ export const KEY_FIELDS = [
 ] as const;
 
 /** Properties of `CustomerMasterKeys.<key>.KeyMaterial` (docs/key-material.md). */
-export const KEY_MATERIAL_FIELDS = ['SecretArn', 'ValidTo'] as const;
+export const KEY_MATERIAL_FIELDS = ['SecretArn', 'ValidTo', 'AllowRotation'] as const;
 
 /** Properties of one entry of `CustomerMasterKeys.<key>.Grants` (Terraform `kms-grant-multi-region`). */
 export const GRANT_FIELDS = ['GranteePrincipal', 'GrantedOperations', 'RetiringPrincipal', 'Constraints', 'Regions'] as const;

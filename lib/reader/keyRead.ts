@@ -103,11 +103,15 @@ export async function readKey(context: KeyReadContext, keyId: string): Promise<K
   const { keyManager, ...fields } = description;
   if (keyManager === 'AWS') return NOTHING;
   const rotatable = fields.spec === ROTATABLE.spec && fields.keyUsage === ROTATABLE.keyUsage;
-  const [policy, rotation] = await Promise.all([
+  // Which imported material is current and which pending rotation (docs/key-material.md); a key
+  // policy that does not grant kms:ListKeyRotations yet (AllowRotation just set) leaves it unknown.
+  const materials = context.details && rotatable && fields.origin === 'EXTERNAL' && fields.customKeyStoreId === undefined;
+  const [policy, rotation, keyMaterials] = await Promise.all([
     context.details ? read('GetKeyPolicy', () => api.getKeyPolicy(keyId)).catch(() => null) : null,
     context.details && rotatable ? read('GetKeyRotationStatus', () => api.getKeyRotationStatus(keyId)).catch(() => null) : null,
+    materials ? read('ListKeyRotations', (options) => api.listKeyMaterials(keyId, options), { paged: true }).catch(() => null) : undefined,
   ]);
-  const key: ActualKey = { region, ...fields, policy, tags: tags ?? {}, rotation };
+  const key: ActualKey = { region, ...fields, policy, tags: tags ?? {}, rotation, ...(keyMaterials === undefined ? {} : { keyMaterials }) };
   // A Delete never revokes: grants go with their keys, or stay with retained ones.
   // A key made moments ago may answer NotFound to ListGrants too (onKey: read again while KMS catches up).
   const grants = context.details ? await readOwnedGrants(api, key, owner, (send) => read('ListGrants', send, { paged: true, onKey: true })) : [];

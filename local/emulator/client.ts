@@ -32,6 +32,8 @@ export interface SnapshotKey {
   origin?: 'EXTERNAL';
   /** EXTERNAL keys with material: when it expires (ISO), null when it does not; absent without material. */
   keyMaterialValidTo?: string | null;
+  /** EXTERNAL symmetric keys: their materials' ids, states and descriptions, oldest first; never the material. */
+  keyMaterials?: { id: string; state: string; imported: boolean; description: string | null }[];
 }
 
 export interface SnapshotAlias {

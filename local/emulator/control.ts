@@ -222,6 +222,8 @@ function snapshot(state: EmulatorState): unknown {
           ? {
               origin: 'EXTERNAL',
               ...(key.imported ? { keyMaterialValidTo: key.imported.validTo === null ? null : new Date(key.imported.validTo).toISOString() } : {}),
+              // The ids and states of its materials (rotation of imported material); never their bytes.
+              keyMaterials: (key.materials ?? []).map((v) => ({ id: v.id, state: v.state, imported: v.imported, description: v.description ?? null })),
             }
           : {}),
       });

@@ -41,6 +41,8 @@ export interface SharedKey {
   /** Keys in a custom key store (`operations/customKeyStores.ts`): the store, and for XKS the external key. */
   customKeyStoreId?: string;
   xksKeyId?: string;
+  /** On-demand rotations made so far (RotateKeyOnDemand: at most 25 per key). */
+  onDemandRotations?: number;
 }
 
 /** A custom key store (`operations/customKeyStores.ts`), made through the control API in any connection state. */
@@ -63,6 +65,24 @@ export interface ImportedMaterial {
   material: Buffer;
   /** Emulator epoch ms at which it expires; null = KEY_MATERIAL_DOES_NOT_EXPIRE. */
   validTo: number | null;
+}
+
+/**
+ * One key material of a symmetric key with imported material, in one Region
+ * (`operations/materialVersions.ts`; ListKeyRotations' RotationsListEntry).
+ */
+export interface MaterialVersion {
+  /** KeyMaterialId: from the key id and the material, the same in every related multi-Region key. */
+  id: string;
+  material: Buffer;
+  description?: string;
+  state: 'CURRENT' | 'NON_CURRENT' | 'PENDING_ROTATION' | 'PENDING_MULTI_REGION_IMPORT_AND_ROTATION';
+  /** Emulator epoch ms at which this import expires; null = KEY_MATERIAL_DOES_NOT_EXPIRE. */
+  validTo: number | null;
+  /** ImportState: false once it expired or was deleted (PENDING_IMPORT) until imported again. */
+  imported: boolean;
+  /** When a rotation made it current (emulator epoch ms); absent for the first material and pending ones. */
+  rotationDate?: number;
 }
 
 /** One GetParametersForImport answer: the wrapping key pair and token are one set, valid 24 hours. */
@@ -120,8 +140,8 @@ export interface KeyRecord {
   grants?: GrantRecord[];
   /** EXTERNAL keys: the material imported and not expired or deleted; null/absent = none (PendingImport). */
   imported?: ImportedMaterial | null;
-  /** EXTERNAL keys: the first material ever imported here; KMS refuses any other (IncorrectKeyMaterialException). */
-  boundMaterial?: Buffer;
+  /** EXTERNAL symmetric keys: every material imported here, current, non-current and pending rotation. */
+  materials?: MaterialVersion[];
   /** Keys in a custom key store: the state to return to when the store connects again. */
   unavailableFrom?: 'Enabled' | 'Disabled';
 }
@@ -332,11 +352,17 @@ export class EmulatorState {
     }
     // "When the key material expires, KMS deletes the key material and the KMS key becomes unusable"
     // (Developer Guide, "Import key material"): PendingImport, unless it is pending deletion.
-    const validTo = key.imported?.validTo;
-    if (validTo != null && this.now() >= validTo) {
-      key.imported = null;
-      if (key.state === 'Enabled' || key.state === 'Disabled') key.state = 'PendingImport';
+    // Each material expires on its own; a current or non-current one missing makes the key PendingImport
+    // ("import all of the key materials associated with the KMS key to change its state to Enabled").
+    let lost = false;
+    for (const version of key.materials ?? []) {
+      if (version.imported && version.validTo !== null && this.now() >= version.validTo) {
+        version.imported = false;
+        if (version.state === 'CURRENT') key.imported = null;
+        lost ||= version.state === 'CURRENT' || version.state === 'NON_CURRENT';
+      }
     }
+    if (lost && (key.state === 'Enabled' || key.state === 'Disabled')) key.state = 'PendingImport';
   }
 
   /**

@@ -74,11 +74,14 @@ const TRAITS: { readonly [K in ActionKind]?: Traits<ActionOf<K>> } = {
     summary: (a) => `CreateGrant ${a.grantName} on ${keyText(a.key)}: ${a.granteePrincipal} may ${a.operations.join(', ')}`,
   },
   // The same material again (KMS refuses any other): the key becomes usable or keeps its material longer.
+  // With AllowRotation (reason `rotation`) it is new material, current only after RotateKeyOnDemand.
   ImportKeyMaterial: {
     effect: 'change',
     summary: (a) =>
-      `ImportKeyMaterial ${keyText(a.key)} from ${a.secretArn} (${a.reason}), ${a.validTo === null ? 'does not expire' : `valid to ${a.validTo}`}`,
+      `ImportKeyMaterial ${keyText(a.key)} from ${a.secretArn} (${a.reason}${a.importType === undefined ? '' : `, ${a.importType}`}), ${a.validTo === null ? 'does not expire' : `valid to ${a.validTo}`}`,
   },
+  // New ciphertext uses the new material; the old stays as non-current, so old ciphertext still decrypts.
+  RotateKeyOnDemand: { effect: 'change', summary: (a) => `RotateKeyOnDemand ${keyText(a.key)} to the material of ${a.secretArn}` },
   // The grantee loses the use of the key: whatever relies on the grant stops working.
   // One not listed yet (grantId null) is made again by name, which answers its GrantId, then revoked (lib/executor/revokeGrant.ts).
   RevokeGrant: {

@@ -28,6 +28,7 @@ const OPERATIONS_OF: Record<Exclude<Action['kind'], 'CreateKey'>, string[]> = {
   CreateGrant: ['CreateGrant'],
   RevokeGrant: ['RevokeGrant'],
   ImportKeyMaterial: ['GetParametersForImport', 'ImportKeyMaterial'],
+  RotateKeyOnDemand: ['RotateKeyOnDemand'],
 };
 
 describe('REFUSED_WHILE_UPDATING', () => {

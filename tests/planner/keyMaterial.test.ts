@@ -15,7 +15,7 @@ function external(overrides: Partial<DesiredKey> = {}, secretArn = SECRET): Desi
     replicaRegions: ['eu-west-1'],
     rotation: null,
     origin: 'EXTERNAL',
-    keyMaterial: { secretArn, validTo: VALID_TO },
+    keyMaterial: { secretArn, validTo: VALID_TO, allowRotation: false },
     ...overrides,
   });
 }
@@ -76,6 +76,8 @@ describe('Function: plan (imported key material)', () => {
         region: 'eu-west-1',
         dependsOn: ['ReplicateKey:us-east-1:cmk-byok:eu-west-1'],
         ...importing,
+        // The replica takes the primary's material: EXISTING_KEY_MATERIAL, as KMS asks of replicas.
+        importType: 'EXISTING_KEY_MATERIAL',
       },
       { kind: 'ImportKeyMaterial', id: 'ImportKeyMaterial:us-east-1:cmk-byok', region: 'us-east-1', dependsOn: ['CreateKey:us-east-1:cmk-byok'], ...importing },
       {

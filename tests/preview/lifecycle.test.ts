@@ -98,6 +98,28 @@ Resources:
     expect(run.stdout).toContain('Full lifecycle done');
   });
 
+  it('previews a rotation of imported material: the update names a new secret with AllowRotation', async () => {
+    // Act
+    const run = await runStart([
+      '--template',
+      'examples/imported-key-material.yaml',
+      '--update',
+      'examples/imported-key-material.rotation.yaml',
+      '--key-material-secret',
+      'MaterialSecretArn',
+      '--key-material-secret',
+      'NewMaterialSecretArn',
+    ]);
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/ImportKeyMaterial key mrk-\S+ from \S+NewMaterialSecretArn-\S+ \(rotation, NEW_KEY_MATERIAL\)/);
+    expect(run.stdout.match(/\(rotation, EXISTING_KEY_MATERIAL\)/g)).toHaveLength(2);
+    expect(run.stdout).toMatch(/RotateKeyOnDemand key mrk-\S+ to the material of \S+NewMaterialSecretArn-/);
+    expect(run.stdout).toMatch(/KMS calls made: .*RotateKeyOnDemand×1/);
+    expect(run.stdout).toContain('Full lifecycle done');
+  });
+
   it('refuses a --key-material-secret that names no parameter', async () => {
     // Act
     const run = await runStart(['--key-material-secret', 'not a name']);

@@ -53,6 +53,29 @@ describe('Function: parseProperties (Origin, KeyMaterial)', () => {
     expect(plain?.keyMaterial).toBeUndefined();
   });
 
+  it('reads KeyMaterial.AllowRotation in both spellings and as CloudFormation strings; absent is false', () => {
+    // Act
+    const read = (keyMaterial: Record<string, unknown>) =>
+      parseProperties(withKey({ Origin: 'EXTERNAL', KeyMaterial: { SecretArn: SECRET, ...keyMaterial } }), opts).keys[0]?.keyMaterial?.allowRotation;
+    const values = [read({ AllowRotation: true }), read({ allow_rotation: 'true' }), read({ AllowRotation: 'false' }), read({})];
+
+    // Assess
+    expect(values).toEqual([true, true, false, false]);
+  });
+
+  it('refuses AllowRotation that is no boolean, and on a key KMS cannot rotate, naming its path', () => {
+    // Act
+    const notBoolean = issuesOf(withKey({ Origin: 'EXTERNAL', KeyMaterial: { SecretArn: SECRET, AllowRotation: 'yes' } }));
+    const hmac = issuesOf(withKey({ Origin: 'EXTERNAL', Spec: 'HMAC_256', KeyMaterial: { SecretArn: SECRET, AllowRotation: true } }));
+
+    // Assess
+    expect(notBoolean.map((i) => i.path)).toEqual(['CustomerMasterKeys.cmk-byok.KeyMaterial.AllowRotation']);
+    expect(hmac).toContainEqual({
+      path: 'CustomerMasterKeys.cmk-byok.KeyMaterial.AllowRotation',
+      message: 'needs Spec SYMMETRIC_DEFAULT (got HMAC_256): KMS rotates imported material on demand only in symmetric encryption keys',
+    });
+  });
+
   it('accepts an EXTERNAL key without KeyMaterial (left PendingImport), single-Region', () => {
     // Act
     const [key] = parseProperties(withKey({ Origin: 'EXTERNAL', Spec: 'HMAC_256' }), opts).keys;

@@ -38,7 +38,7 @@ const BEYOND_A_SCHEMA: [rule: string, message: RegExp][] = [
   ['KeyMaterial, CustomKeyStoreIds and XksKeyIds only with their Origin', /needs Origin|is for Origin EXTERNAL_KEY_STORE only/],
   ['what an Origin requires', /is required with Origin|is required: the ARN of the Secrets Manager secret/],
   ['ValidTo is an instant in the future (a clock the schema has not)', /must be an ISO 8601 instant|is in the past/],
-  ['imported material and custom key stores by Spec', /cannot be used with Spec|keys must be SYMMETRIC_DEFAULT/],
+  ['imported material and custom key stores by Spec', /cannot be used with Spec|keys must be SYMMETRIC_DEFAULT|KMS rotates imported material on demand only/],
   ['no automatic rotation with imported material or custom key stores', /cannot be true with Origin/],
   ['custom key store keys are single-Region', /keys are single-Region/],
   ['the maps cover the Regions of the key', /names no (custom key store|external key) for/],

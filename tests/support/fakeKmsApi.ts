@@ -15,7 +15,7 @@ import {
   type RotationStatus,
   sendPage,
 } from '../../lib/kmsApi.ts';
-import type { ActualState, KeySpec, KeyState, KeyUsage, TagMap } from '../../lib/types.ts';
+import type { ActualState, KeyMaterialVersion, KeySpec, KeyState, KeyUsage, TagMap } from '../../lib/types.ts';
 
 import { cancelDeletion, keyArn, kmsErrors, modelKeyId, movePrimary, requireUsable, scheduledDeletionState, TEST_ACCOUNT } from './kmsRules.ts';
 
@@ -43,6 +43,8 @@ export interface FakeKey {
   creatingPolls: number;
   /** Grants on this key in this Region: id, name and the parameters CreateGrant compares. */
   grants?: { grantId: string; name: string | null; parameters: string }[];
+  /** Imported materials (ids, states, descriptions) as ListKeyRotations would list them. */
+  keyMaterials?: KeyMaterialVersion[];
 }
 
 export type FakeOperation = Exclude<keyof KmsApi, 'region'>;
@@ -461,6 +463,22 @@ export class FakeKms {
         call('importKeyMaterial', [input], () => {
           const key = this.#found(region, input.keyId);
           if (key.state === 'PendingImport') key.state = 'Enabled';
+          const description = input.materialDescription ?? null;
+          const id = `material-${input.secretArn}`;
+          key.keyMaterials ??= [];
+          if (key.keyMaterials.some((m) => m.id === id)) return;
+          const state = key.keyMaterials.length === 0 ? 'CURRENT' : 'PENDING_ROTATION';
+          key.keyMaterials.push({ id, state, description, imported: true });
+        }),
+      listKeyMaterials: (keyId) => call('listKeyMaterials', [keyId], () => structuredClone(this.#found(region, keyId).keyMaterials ?? [])),
+      rotateKeyOnDemand: (keyId) =>
+        call('rotateKeyOnDemand', [keyId], () => {
+          const key = this.#found(region, keyId);
+          if (!(key.keyMaterials ?? []).some((m) => m.state === 'PENDING_ROTATION'))
+            throw new KmsError('KMSInvalidStateException', `${key.arn}: nothing pending rotation`);
+          for (const member of this.keys.filter((k) => k.keyId === keyId)) {
+            for (const m of member.keyMaterials ?? []) m.state = m.state === 'CURRENT' ? 'NON_CURRENT' : m.state === 'PENDING_ROTATION' ? 'CURRENT' : m.state;
+          }
         }),
       revokeGrant: (keyId, grantId) =>
         call('revokeGrant', [keyId, grantId], () => {

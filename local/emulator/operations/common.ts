@@ -113,9 +113,16 @@ export function keyMetadata(state: EmulatorState, key: KeyRecord): Record<string
 
 /** KeyMetadata's import fields: ExpirationModel and ValidTo while the key has material. */
 export function importMetadata(key: KeyRecord): Record<string, unknown> {
-  if (key.shared.origin !== 'EXTERNAL' || !key.imported) return {};
+  if (key.shared.origin !== 'EXTERNAL') return {};
+  // "CurrentKeyMaterialId: present for symmetric encryption keys with AWS_KMS or EXTERNAL origin" (the
+  // emulator gives it for imported material only: it does not model AWS_KMS material versions).
+  const currentId = key.materials?.find((v) => v.state === 'CURRENT')?.id;
+  const current = currentId === undefined ? {} : { CurrentKeyMaterialId: currentId };
+  if (!key.imported) return current;
   const { validTo } = key.imported;
-  return validTo === null ? { ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' } : { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidTo: validTo / 1000 };
+  return validTo === null
+    ? { ...current, ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' }
+    : { ...current, ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidTo: validTo / 1000 };
 }
 
 /**

@@ -11,6 +11,7 @@ import { checkKeyState } from '../keyStates.ts';
 import type { KeyRecord } from '../state.ts';
 import { type Input, optBlob, optEnum, optInt, optString, optStringMap } from '../validate.ts';
 import { keyFromInput, type OperationHandler, type Operations, resolveKey } from './common.ts';
+import { decryptionMaterials } from './materialVersions.ts';
 import { signingOperations } from './signing.ts';
 
 /** Material of a usable symmetric encryption key, after the usage, spec and state checks KMS makes. */
@@ -67,7 +68,11 @@ const decrypt: OperationHandler = (ctx) => {
     if (!found) throw faults.keyNotFound(`arn:${ctx.state.partition(ctx.region)}:kms:${ctx.region}:${ctx.state.accountId}:key/${parsed.keyId}`);
     key = found;
   }
-  const plaintext = decryptBlob(materialFor(key, 'Decrypt'), parsed, context);
+  const current = materialFor(key, 'Decrypt');
+  // "When you use the rotated KMS key to decrypt ciphertext, KMS uses the key material that was used to
+  // encrypt it": any current or non-current material of this Region (GCM tells which one fits).
+  const candidates = key.shared.origin === 'EXTERNAL' ? decryptionMaterials(key) : [current];
+  const plaintext = candidates.map((material) => decryptBlob(material, parsed, context)).find((p) => p !== null) ?? null;
   if (plaintext === null) throw faults.invalidCiphertext();
   return { KeyId: key.arn, Plaintext: plaintext.toString('base64'), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
 };

@@ -56,6 +56,7 @@ const READ_ONLY = new Set([
   'ListAliases',
   'GetKeyPolicy',
   'GetKeyRotationStatus',
+  'ListKeyRotations',
   'ListResourceTags',
   'ListGrants',
   'ListRetirableGrants',

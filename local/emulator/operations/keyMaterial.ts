@@ -14,6 +14,7 @@
  *   (IncorrectKeyMaterialException: "you can reimport the same key material, but you cannot import
  *   different key material"); it sets ExpirationModel / ValidTo and takes PendingImport to Enabled;
  * - KMS does not copy imported material between related multi-Region keys: each Region has its own.
+ * - Symmetric keys hold several materials (rotation of imported material): `materialVersions.ts`.
  * Guesses (README): the wrapping key pair is made once per key spec and reused; the binding to the
  * first material is per Region; a token may be used more than once within its 24 hours.
  */
@@ -23,8 +24,9 @@ import { faults, KmsFault } from '../errors.ts';
 import { importedMaterialProblem } from '../keySpecs.ts';
 import { checkKeyState } from '../keyStates.ts';
 import type { KeyRecord } from '../state.ts';
-import { optBlob, optEnum } from '../validate.ts';
+import { optBlob, optEnum, optString } from '../validate.ts';
 import { keyFromInput, type OperationHandler, type Operations, requireCustomerManaged } from './common.ts';
+import { deleteVersion, importVersion, rotateImported, rotationEntries } from './materialVersions.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -135,23 +137,18 @@ const importKeyMaterial: OperationHandler = (ctx) => {
   const material = unwrapKeyMaterial(wrapped, parameters.wrappingAlgorithm, parameters.privateKey);
   if (material === null) throw faults.invalidCiphertext();
   checkMaterial(key, material);
-  key.boundMaterial ??= material;
-  key.imported = { material, validTo };
-  if (key.state === 'PendingImport') key.state = 'Enabled';
-  return undefined;
+  const keyMaterialId = importVersion(state, key, input, { material, validTo });
+  return { KeyId: key.arn, KeyMaterialId: keyMaterialId };
 };
 
 /**
  * Material KMS accepts for the key's spec ("is expired, invalid, or is not the same key material
- * that was previously imported": IncorrectKeyMaterialException); a key that had material takes only
- * the same again.
+ * that was previously imported": IncorrectKeyMaterialException). Which material a key takes (the same
+ * again, or new material for a rotation) is `materialVersions.ts`'s.
  */
 function checkMaterial(key: KeyRecord, material: Buffer): void {
   const problem = importedMaterialProblem(key.shared.spec, material);
   if (problem !== null) throw new KmsFault('IncorrectKeyMaterialException', problem);
-  if (key.boundMaterial !== undefined && !key.boundMaterial.equals(material)) {
-    throw new KmsFault('IncorrectKeyMaterialException', 'The key material is not the key material that was previously imported into this KMS key.');
-  }
 }
 
 /** "Deletes key material that was previously imported … changes the KMS key's state to PendingImport" (unless PendingDeletion). */
@@ -160,9 +157,31 @@ const deleteImportedKeyMaterial: OperationHandler = (ctx) => {
   requireCustomerManaged(ctx, key, 'DeleteImportedKeyMaterial');
   requireExternal(key, 'DeleteImportedKeyMaterial');
   checkKeyState('DeleteImportedKeyMaterial', key);
-  key.imported = null;
-  if (key.state !== 'PendingDeletion') key.state = 'PendingImport';
-  return undefined;
+  const keyMaterialId = deleteVersion(ctx.state, key, optString(ctx.input, 'KeyMaterialId', { min: 64, max: 64 }));
+  return { KeyId: key.arn, ...(keyMaterialId === undefined ? {} : { KeyMaterialId: keyMaterialId }) };
+};
+
+/** "Immediately initiates rotation of the key material": of imported material only, in the emulator. */
+const rotateKeyOnDemand: OperationHandler = (ctx) => {
+  const key = keyFromInput(ctx, false);
+  requireCustomerManaged(ctx, key, 'RotateKeyOnDemand');
+  checkKeyState('RotateKeyOnDemand', key);
+  if (key.shared.spec !== 'SYMMETRIC_DEFAULT' || key.shared.customKeyStoreId !== undefined) {
+    throw faults.unsupported(`${key.arn}: on-demand key rotation is supported only on symmetric encryption KMS keys outside custom key stores.`);
+  }
+  if (key.shared.origin !== 'EXTERNAL') throw faults.unsupported('The emulator implements RotateKeyOnDemand only for keys with imported key material.');
+  rotateImported(ctx.state, key);
+  return { KeyId: key.arn };
+};
+
+/** The key materials of a symmetric key (imported ones only are modelled: an AWS_KMS key lists none). */
+const listKeyRotations: OperationHandler = (ctx) => {
+  const key = keyFromInput(ctx, false);
+  checkKeyState('ListKeyRotations', key);
+  if (key.shared.spec !== 'SYMMETRIC_DEFAULT' || key.shared.customKeyStoreId !== undefined) {
+    throw faults.unsupported(`${key.arn} does not support key rotation.`);
+  }
+  return rotationEntries(key, ctx.input);
 };
 
 /** Request quotas: not on the "Request quotas" page as read, the 5/s of key management (a guess, README). */
@@ -170,4 +189,7 @@ export const keyMaterialOperations = {
   GetParametersForImport: { handler: getParametersForImport, quota: 5 },
   ImportKeyMaterial: { handler: importKeyMaterial, quota: 5 },
   DeleteImportedKeyMaterial: { handler: deleteImportedKeyMaterial, quota: 5 },
+  // On-demand rotation and the list of materials: not on the page as read either (guesses, README).
+  RotateKeyOnDemand: { handler: rotateKeyOnDemand, quota: 5 },
+  ListKeyRotations: { handler: listKeyRotations, quota: 5 },
 } satisfies Operations;
