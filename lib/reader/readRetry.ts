@@ -5,8 +5,8 @@
  * policy (lib/retry/policy.ts) by the reader, which alone knows what a Region denial looks like.
  */
 
-import type { KmsOperation } from '../constants.ts';
 import { AccessDeniedError, hasCode, type KmsError } from '../errors.ts';
+import type { KmsOperation } from '../kmsApi.ts';
 import { IAM_PROPAGATION_BACKOFF, IAM_PROPAGATION_MS } from '../retry/policy.ts';
 import type { RetryPolicy } from '../retry/retry.ts';
 import { accessDenialOf, denialCause, isScpDenial } from './accessDenial.ts';
