@@ -251,6 +251,14 @@ export interface DesiredKey {
   retiredAliasNames: string[];
   /** The key's grants, each with the Regions (of this key) it is made in; absent = none. */
   grants?: DesiredGrant[];
+  /**
+   * Grants an Update's previous properties (OldResourceProperties) gave this key that the current
+   * ones no longer want (removed, or changed: a new KMS name), in the Regions the key still has: a
+   * request moments ago made them, or was making them. Revoked whether or not ListGrants shows them
+   * yet (KMS grants are eventually consistent): one not listed is made again by name and revoked
+   * (lib/planner/grants.ts, lib/executor/revokeGrant.ts). Absent = none.
+   */
+  retiredGrants?: DesiredGrant[];
   /** Absent = `AWS_KMS`. */
   origin?: Origin;
   /**
@@ -264,29 +272,21 @@ export interface DesiredKey {
 }
 
 /**
- * A grant an Update's previous properties (OldResourceProperties) gave a key that the current ones
- * no longer want, in a Region the key still has: a request moments ago made it (or was making it),
- * so a listing that does not show it yet is read again (KMS grants are eventually consistent) until
- * it shows and is revoked (lib/reader/actualGrants.ts).
+ * What a grant of ours was made with (besides its key and `Name`): what CreateGrant needs to make
+ * it again by name, which answers the GrantId of the existing grant (docs/behaviour.md §12).
  */
-export interface RetiredGrant {
-  name: string;
-  /** The KMS `Name` it was made with (owner marker + name + fingerprint, lib/grantNames.ts). */
-  kmsName: string;
-}
-
-/** `${region}\n${keyName}` → the retired grants of that key there (the reader's input, not the planner's). */
-export type RetiredGrants = ReadonlyMap<string, readonly RetiredGrant[]>;
-
-/** A grant the resource wants on one desired key (docs/behaviour.md §12). */
-export interface DesiredGrant {
-  name: string;
-  /** The KMS grant name: owner marker + name + fingerprint of the parameters (`lib/grantNames.ts`). */
-  kmsName: string;
+export interface GrantParameters {
   granteePrincipal: string;
   operations: string[];
   retiringPrincipal: string | null;
   constraints: GrantConstraints | null;
+}
+
+/** A grant the resource wants on one desired key (docs/behaviour.md §12). */
+export interface DesiredGrant extends GrantParameters {
+  name: string;
+  /** The KMS grant name: owner marker + name + fingerprint of the parameters (`lib/grantNames.ts`). */
+  kmsName: string;
   /** Regions of the key (primary and replicas) that get this grant, sorted. */
   regions: string[];
 }
@@ -469,7 +469,22 @@ export type Action =
       retiringPrincipal: string | null;
       constraints: GrantConstraints | null;
     })
-  | (ActionBase & { kind: 'RevokeGrant'; key: KeyRef; grantId: string; grantName: string })
+  | (ActionBase & {
+      kind: 'RevokeGrant';
+      key: KeyRef;
+      /** The grant ListGrants listed; null: one the previous properties named that is not listed yet (made again by name, then revoked). */
+      grantId: string | null;
+      /** The user's grant name (for logs). */
+      grantName: string;
+      /** KMS's `Name` of the grant. */
+      kmsName: string;
+      /**
+       * What it was made with, when the previous properties name it: CreateGrant by `kmsName` with
+       * these answers its GrantId (or makes it, then revoked), so RevokeGrant's NotFound never
+       * passes for "revoked". Null: a listed grant no properties describe (revoked by id only).
+       */
+      parameters: GrantParameters | null;
+    })
   | (ActionBase & {
       kind: 'ImportKeyMaterial';
       key: KeyRef;

@@ -5,7 +5,7 @@
  * per-Region key elsewhere, a replica Region that is not enabled) simply get no grant.
  */
 import { grantFingerprintOf, kmsGrantNameOf } from '../grantNames.ts';
-import type { DesiredGrant, DesiredKey, GrantProperties, ResourceProperties, RetiredGrant, RetiredGrants } from '../types.ts';
+import type { DesiredGrant, DesiredKey, GrantProperties, ResourceProperties } from '../types.ts';
 
 /** The desired grants of a key placed in `keyRegions`, for the resource `ownerId`; grants placed nowhere are left out. */
 export function desiredGrantsOf(grants: readonly GrantProperties[], keyRegions: readonly string[], ownerId: string): DesiredGrant[] {
@@ -28,25 +28,15 @@ export function desiredGrantsOf(grants: readonly GrantProperties[], keyRegions: 
 }
 
 /**
- * The grants an Update's previous properties gave each desired key (same key name) that it no longer
- * wants — removed, or changed (a changed grant is a new KMS name) — per Region the key still has:
- * the reader looks for them until KMS lists them, so that they are revoked (docs/behaviour.md §12).
- * Empty when there are no previous properties.
+ * The grants an Update's previous properties gave `key` (same key name) that it no longer wants —
+ * removed, or changed (a changed grant is a new KMS name) — in the Regions the key still has, with
+ * the parameters they were made with: the planner revokes each whether or not ListGrants lists it
+ * yet, making one not listed again by name first (docs/behaviour.md §12). Empty without previous
+ * properties.
  */
-export function retiredGrantsOf(keys: readonly DesiredKey[], oldProperties: ResourceProperties | null, ownerId: string): RetiredGrants {
-  const retired = new Map<string, RetiredGrant[]>();
-  const oldKeys = new Map((oldProperties?.keys ?? []).map((old) => [old.name, old]));
-  for (const key of keys) {
-    const old = oldKeys.get(key.keyName)?.grants;
-    if (old === undefined || old.length === 0) continue;
-    const wanted = new Set((key.grants ?? []).map((grant) => grant.kmsName));
-    for (const grant of desiredGrantsOf(old, [key.primaryRegion, ...key.replicaRegions], ownerId)) {
-      if (wanted.has(grant.kmsName)) continue;
-      for (const region of grant.regions) {
-        const slot = `${region}\n${key.keyName}`;
-        retired.set(slot, [...(retired.get(slot) ?? []), { name: grant.name, kmsName: grant.kmsName }]);
-      }
-    }
-  }
-  return retired;
+export function retiredGrantsOf(key: DesiredKey, oldProperties: ResourceProperties | null, ownerId: string): DesiredGrant[] {
+  const old = oldProperties?.keys.find((candidate) => candidate.name === key.keyName)?.grants;
+  if (old === undefined || old.length === 0) return [];
+  const wanted = new Set((key.grants ?? []).map((grant) => grant.kmsName));
+  return desiredGrantsOf(old, [key.primaryRegion, ...key.replicaRegions], ownerId).filter((grant) => !wanted.has(grant.kmsName));
 }

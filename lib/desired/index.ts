@@ -17,7 +17,7 @@ import { snakeCaseOf } from '../properties/synonyms.ts';
 import { type AccountRegion, placeKey, regionsToScan, usableRegions } from '../regions.ts';
 import { compare } from '../text/order.ts';
 import type { DesiredKey, DesiredState, HeldInstance, KeyProperties, ResourceContext, ResourceProperties } from '../types.ts';
-import { desiredGrantsOf } from './grants.ts';
+import { desiredGrantsOf, retiredGrantsOf } from './grants.ts';
 import { heldInstancesOf, unknownRegionIssues } from './regionChecks.ts';
 
 /** The description of a key whose `Description` is not set: says who manages it. */
@@ -81,11 +81,12 @@ export function buildDesiredState(input: {
     }
   }
   if (issues.length > 0) throw new ValidationError(issues);
+  const owner = ownerOf(context.stackId, context.logicalResourceId);
 
   return {
-    owner: ownerOf(context.stackId, context.logicalResourceId),
+    owner,
     regions: regionsToScan(enabledRegions, properties.optInRegions, oldProperties === null ? undefined : oldProperties.optInRegions),
-    keys: keys.sort((a, b) => compare(a.id, b.id)),
+    keys: keys.map((key) => withRetiredGrants(key, oldProperties, owner.ownerId)).sort((a, b) => compare(a.id, b.id)),
     adoptExistingKeys: properties.adoptExistingKeys,
     invalidCmkInputs: invalidCmkInputs.sort(),
     // Built from entries so that any key name, `__proto__` included, is a plain property.
@@ -158,6 +159,12 @@ function desiredKey(
       ? {}
       : { grants: desiredGrantsOf(key.grants, [primaryRegion, ...replicaRegions], ownerIdOf(context.stackId, context.logicalResourceId)) }),
   };
+}
+
+/** The key with the grants the previous properties gave it and these do not (`DesiredKey.retiredGrants`). */
+function withRetiredGrants(key: DesiredKey, oldProperties: ResourceProperties | null, ownerId: string): DesiredKey {
+  const retired = retiredGrantsOf(key, oldProperties, ownerId);
+  return retired.length === 0 ? key : { ...key, retiredGrants: retired };
 }
 
 /**

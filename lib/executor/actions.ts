@@ -13,7 +13,7 @@ import { kmsCall } from './kmsCall.ts';
 import { awaitNotUpdating, markUpdating, REFUSED_WHILE_UPDATING } from './primaryUpdated.ts';
 import { withReplicaCreateKeyAdvice } from './replicaDenied.ts';
 import { waitForReplica } from './replicaReady.ts';
-import { revokeListedGrant } from './revokeGrant.ts';
+import { type RevokeTarget, revokeGrant } from './revokeGrant.ts';
 
 /** What a successful action reports: the key made by CreateKey / ReplicateKey. */
 export interface ActionResult {
@@ -106,10 +106,8 @@ export async function runAction(
     case 'CreateGrant':
       return createGrant(run, action);
     case 'RevokeGrant':
-      // NotFound/AccessDenied may only mean KMS has not caught up with the grant (executor/revokeGrant.ts).
-      return revokeListedGrant(ctx, api, { region: action.region, keyId: keyIdOf(action), grantId: action.grantId, grantName: action.grantName }, (op) =>
-        paced(run, op),
-      ).then(() => ({}));
+      // NotFound/AccessDenied may only mean KMS has not caught up with the grant; one not listed is made again by name first (executor/revokeGrant.ts).
+      return revokeGrant(ctx, api, { ...grantOf(action), keyId: keyIdOf(action) }, (op) => paced(run, op)).then(() => ({}));
     case 'ImportKeyMaterial':
       return importMaterial(run, action);
     default:
@@ -226,6 +224,12 @@ async function cancelKeyDeletion(run: ActionRun, action: ActionOf<'CancelKeyDele
     if (PENDING_DELETION.includes((await describe(run, run.region, keyId)).state)) throw error;
     return {};
   }
+}
+
+/** The grant a RevokeGrant action names, without its key. */
+function grantOf(action: ActionOf<'RevokeGrant'>): Omit<RevokeTarget, 'keyId'> {
+  const { region, grantId, grantName, kmsName, parameters } = action;
+  return { region, grantId, grantName, kmsName, parameters };
 }
 
 async function createGrant(run: ActionRun, action: ActionOf<'CreateGrant'>): Promise<ActionResult> {

@@ -6,7 +6,9 @@
  *   the key exists and accepts it (after CreateKey, ReplicateKey, CancelKeyDeletion or
  *   UpdatePrimaryRegion of this plan);
  * - a grant of ours that is no longer wanted (removed, or changed: its fingerprint differs) is
- *   revoked, after the grant replacing it has been made, so the grantee never loses access midway.
+ *   revoked, after the grant replacing it has been made, so the grantee never loses access midway;
+ *   so is a grant the previous properties named that ListGrants does not list yet (KMS grants are
+ *   eventually consistent): its action carries the grant's parameters, to make it again by name.
  * Keys that are removed take their grants with them (ScheduleKeyDeletion), and retained keys keep
  * them: nothing is revoked on a key no desired key is bound to.
  *
@@ -17,7 +19,7 @@
  * `Enabled: false`. A grant to make on a key that is Disabled and stays so is refused before any
  * call (enabling it for the moment would let it be used); revocations work in every state.
  */
-import type { ActualGrant, DesiredGrant, DesiredKey, GrantRef, KeyRef } from '../types.ts';
+import type { ActualGrant, DesiredGrant, DesiredKey, GrantParameters, GrantRef, KeyRef } from '../types.ts';
 import { compare, deps } from './builder.ts';
 import type { PlannerContext } from './context.ts';
 import { keyActionId, newKeyActionId, replicateActionId } from './ids.ts';
@@ -33,6 +35,11 @@ export function createGrantActionId(region: string, keyName: string, grantName: 
 /** The id of the RevokeGrant of `grantId`. */
 export function revokeGrantActionId(region: string, keyName: string, grantId: string): string {
   return `RevokeGrant:${region}:${keyName}:${grantId}`;
+}
+
+/** The id of the RevokeGrant of the grant `grantName` the previous properties named and ListGrants does not list yet. */
+export function revokeUnlistedGrantActionId(region: string, keyName: string, grantName: string): string {
+  return `RevokeGrant:${region}:${keyName}:unlisted:${grantName}`;
 }
 
 /** Plans the grants of every bound desired key; returns which grant serves each wanted one. */
@@ -97,7 +104,12 @@ function planRegion(
 
   if (refused.length > 0) ctx.out.refuse(keyName, region, disabledKeyReason(keyName, region, refused));
   beforeDisableKey(ctx, { keyName, region, keyId }, [...createdFor.values()]);
-  revokeUnkept(ctx, { keyName, ref, region, ready }, existing, kept, createdFor);
+  const retired = (key.retiredGrants ?? []).filter((grant) => grant.regions.includes(region));
+  revokeUnkept(ctx, { keyName, ref, region, ready }, existing, kept, createdFor, retired);
+  // Grants the previous properties named that ListGrants does not show (yet): revoked all the same, on a key that exists.
+  // Made again by name, which KMS refuses on a Disabled key: before the key's DisableKey, like a new grant.
+  if (keyId !== null && exists)
+    beforeDisableKey(ctx, { keyName, region, keyId }, revokeUnlisted(ctx, { keyName, ref, region, ready }, retired, existing, createdFor));
   return bound;
 }
 
@@ -133,10 +145,12 @@ function revokeUnkept(
   existing: readonly ActualGrant[],
   kept: ReadonlySet<string>,
   createdFor: ReadonlyMap<string, string>,
+  retired: readonly DesiredGrant[],
 ): void {
   const { keyName, ref, region, ready } = on;
   for (const grant of existing) {
     if (kept.has(grant.grantId)) continue;
+    const named = retired.find((candidate) => candidate.kmsName === grant.kmsName);
     ctx.out.add({
       kind: 'RevokeGrant',
       id: revokeGrantActionId(region, keyName, grant.grantId),
@@ -146,8 +160,53 @@ function revokeUnkept(
       key: ref,
       grantId: grant.grantId,
       grantName: grant.name,
+      kmsName: grant.kmsName,
+      parameters: named === undefined ? null : parametersOf(named),
     });
   }
+}
+
+/**
+ * RevokeGrant of each grant the previous properties named that ListGrants does not list: made moments
+ * ago and not listed yet, already revoked (a repeated request), or never made (the rollback of an
+ * Update that failed before making it) — KMS's answers cannot tell these apart. The action carries the
+ * grant's parameters: the executor makes it again by name (KMS answers the existing grant's GrantId,
+ * or makes it) and revokes that GrantId, so each case ends with the grant revoked (executor/revokeGrant.ts).
+ * Returns the actions' ids.
+ */
+function revokeUnlisted(
+  ctx: PlannerContext,
+  on: { keyName: string; ref: KeyRef; region: string; ready: readonly string[] },
+  retired: readonly DesiredGrant[],
+  existing: readonly ActualGrant[],
+  createdFor: ReadonlyMap<string, string>,
+): string[] {
+  const { keyName, ref, region, ready } = on;
+  const ids: string[] = [];
+  for (const grant of retired) {
+    if (existing.some((listed) => listed.kmsName === grant.kmsName)) continue;
+    ids.push(
+      ctx.out.add({
+        kind: 'RevokeGrant',
+        id: revokeUnlistedGrantActionId(region, keyName, grant.name),
+        region,
+        keyName,
+        dependsOn: deps(...ready, createdFor.get(grant.name)),
+        key: ref,
+        grantId: null,
+        grantName: grant.name,
+        kmsName: grant.kmsName,
+        parameters: parametersOf(grant),
+      }),
+    );
+  }
+  return ids;
+}
+
+/** What CreateGrant is sent for `grant`, besides its key and name. */
+function parametersOf(grant: DesiredGrant): GrantParameters {
+  const { granteePrincipal, operations, retiringPrincipal, constraints } = grant;
+  return { granteePrincipal, operations: [...operations], retiringPrincipal, constraints };
 }
 
 /**

@@ -9,14 +9,9 @@
 import { KmsError } from '../errors.ts';
 import { parseKmsGrantName } from '../grantNames.ts';
 import type { GrantEntry, KmsApi, ListOptions } from '../kmsApi.ts';
-import type { Log } from '../logger.ts';
 import { OWNERSHIP_TAGS, ownershipOf } from '../ownership.ts';
-import type { Clock } from '../retry/clock.ts';
-import { GRANT_LOOKUP_BACKOFF, MISSING_GRANT_LOOK_MS } from '../retry/policy.ts';
-import { poll } from '../retry/poll.ts';
-import { fullJitterDelay } from '../retry/retry.ts';
 import { compare } from '../text/order.ts';
-import type { ActualGrant, ActualKey, Owner, RetiredGrant } from '../types.ts';
+import type { ActualGrant, ActualKey, Owner } from '../types.ts';
 
 /** Runs one listing through the reader's pacing, slots and retries. */
 export type GrantsRead = (send: (options: ListOptions) => Promise<GrantEntry[]>) => Promise<GrantEntry[]>;
@@ -35,46 +30,14 @@ export function grantOwnersOf(key: ActualKey, owner: Owner): string[] {
   return other === undefined || other === owner.ownerId ? [owner.ownerId] : [owner.ownerId, other];
 }
 
-/** How the reader waits for a grant to show: its clock and the request's deadline. */
-export interface GrantWait {
-  clock: Clock;
-  deadline?: number;
-  random?: () => number;
-  /** Where a grant still missing after the look is reported. */
-  log?: Log;
-}
-
 /**
- * The product's grants on one owned key, sorted by grant id. `expected` are grants of ours the
- * previous properties named on this key: while the listing does not show one, it is listed again
- * with backoff (KMS's grants are eventually consistent) so that it is found and revoked. One still
- * missing after MISSING_GRANT_LOOK_MS (or at the deadline) is taken as absent — revoked already or
- * never made, which KMS's answers cannot tell from not listed yet — and a warning names key, Region
- * and grant; it is never counted as revoked. Our grants carry our owner marker, so if it shows
- * later the next Update revokes it and a drift check reports it.
+ * The product's grants on one owned key, sorted by grant id: one listing, as KMS shows it now. A
+ * grant made moments ago may be missing from it (KMS grants are eventually consistent): the reader
+ * does not wait for it. A grant the previous properties named is revoked whether listed or not
+ * (`DesiredKey.retiredGrants`, lib/planner/grants.ts).
  */
-export async function readOwnedGrants(
-  api: KmsApi,
-  key: ActualKey,
-  owner: Owner,
-  read: GrantsRead,
-  expected: readonly RetiredGrant[] = [],
-  wait?: GrantWait,
-): Promise<ActualGrant[]> {
-  const list = () => listOwnedEntries(api, key, owner, read);
-  let entries = await list();
-  const missing = (listed: GrantEntry[]) => expected.filter((grant) => !listed.some((entry) => entry.name === grant.kmsName));
-  if (missing(entries).length > 0 && wait !== undefined) {
-    const result = await poll(list, (listed) => missing(listed).length === 0, {
-      delay: (n) => fullJitterDelay(n, GRANT_LOOKUP_BACKOFF, wait.random) + GRANT_LOOKUP_BACKOFF.baseMs,
-      clock: wait.clock,
-      maxWaitMs: MISSING_GRANT_LOOK_MS,
-      ...(wait.deadline === undefined ? {} : { deadline: wait.deadline }),
-    });
-    entries = result.value;
-    if (!result.settled) reportMissing(key, missing(entries), result.waitedMs, wait.log);
-  }
-  return toActualGrants(api.region, key, owner, entries);
+export async function readOwnedGrants(api: KmsApi, key: ActualKey, owner: Owner, read: GrantsRead): Promise<ActualGrant[]> {
+  return toActualGrants(api.region, key, owner, await listOwnedEntries(api, key, owner, read));
 }
 
 async function listOwnedEntries(api: KmsApi, key: ActualKey, owner: Owner, read: GrantsRead): Promise<GrantEntry[]> {
@@ -85,16 +48,6 @@ async function listOwnedEntries(api: KmsApi, key: ActualKey, owner: Owner, read:
     if (ownershipOf(key.tags, owner).kind === 'foreign' && error instanceof KmsError && error.code === 'AccessDeniedException') return [];
     throw error;
   }
-}
-
-function reportMissing(key: ActualKey, missing: readonly RetiredGrant[], waitedMs: number, log: Log | undefined): void {
-  log?.warn('grants the previous properties named are not listed: taken as revoked already or never made, not revoked by this request', {
-    region: key.region,
-    keyId: key.keyId,
-    grants: missing.map((grant) => `${grant.name} (${grant.kmsName})`),
-    lookedForSeconds: Math.round(waitedMs / 1000),
-    remedy: 'if one shows later (KMS grants can take minutes to appear), the next Update revokes it and `npm run plan -- --drift` reports it',
-  });
 }
 
 function toActualGrants(region: string, key: ActualKey, owner: Owner, entries: GrantEntry[]): ActualGrant[] {

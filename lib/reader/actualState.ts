@@ -25,12 +25,12 @@ import { hasCode } from '../errors.ts';
 import type { MadeKeysView } from '../executor/madeKeys.ts';
 import { type AliasEntry, type KeyListEntry, type KmsApi, type KmsApiFactory, sendPage } from '../kmsApi.ts';
 import type { Log } from '../logger.ts';
-import { type Clock, systemClock } from '../retry/clock.ts';
+import type { Clock } from '../retry/clock.ts';
 import { type Pacer, pacedAttempt } from '../retry/pacer.ts';
 import { DEFAULT_RETRY_TIMINGS, kmsRetryPolicy } from '../retry/policy.ts';
 import { withRetry } from '../retry/retry.ts';
 import { compare } from '../text/order.ts';
-import type { ActualAlias, ActualKey, ActualState, Owner, RetiredGrants } from '../types.ts';
+import type { ActualAlias, ActualKey, ActualState, Owner } from '../types.ts';
 import { isScpDenial } from './accessDenial.ts';
 import { type Limiter, limiter, mapLimit } from './concurrency.ts';
 import { type KeyRead, type KeyReadContext, type RegionRead, readKey, type UnreadableKey } from './keyRead.ts';
@@ -54,11 +54,9 @@ export interface ReadActualStateInput {
    * asked again (IAM changes propagate with a delay); default {@link IAM_PROPAGATION_MS}.
    */
   iamPropagationMs?: number;
-  /** Grants the previous properties named, looked for until they show (lib/reader/actualGrants.ts). */
-  expectedGrants?: RetiredGrants;
   /** Times retries; real time when absent. */
   clock?: Clock;
-  /** Epoch ms: no retry past it; a key KMS has not caught up with (or a grant the previous properties named) is read again until then (lib/retry/policy.ts). */
+  /** Epoch ms: no retry past it; a key KMS has not caught up with is read again until then (lib/retry/policy.ts). */
   deadline?: number;
   /** Warnings of the read (a grant still not listed after the look); none when absent. */
   log?: Log;
@@ -220,12 +218,6 @@ function keysToRead({ api, read, input, aliases, listed, wantedNames }: RegionLi
     arns: new Map(listed.map((k) => [k.keyId, k.arn])),
     // Policy, rotation and grants are compared only when the request wants keys (not a Delete).
     details: input.aliasNames.length > 0,
-    ...(input.expectedGrants === undefined ? {} : { expectedGrants: input.expectedGrants }),
-    grantWait: {
-      clock: input.clock ?? systemClock,
-      ...(input.deadline === undefined ? {} : { deadline: input.deadline }),
-      ...(input.log === undefined ? {} : { log: input.log }),
-    },
   };
   return {
     context,

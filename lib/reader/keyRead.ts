@@ -9,8 +9,8 @@
 import { hasCode } from '../errors.ts';
 import type { KmsApi, KmsOperation, ListOptions } from '../kmsApi.ts';
 import { OWNERSHIP_TAGS } from '../ownership.ts';
-import type { ActualGrant, ActualKey, Owner, RetiredGrants, TagMap } from '../types.ts';
-import { type GrantWait, readOwnedGrants } from './actualGrants.ts';
+import type { ActualGrant, ActualKey, Owner, TagMap } from '../types.ts';
+import { readOwnedGrants } from './actualGrants.ts';
 import { describedOnDelete, unreadKey } from './unreadKeys.ts';
 
 /** How a read of the Region is sent and retried. */
@@ -39,10 +39,6 @@ export interface KeyReadContext {
    * none: it only removes keys, and a single-Region key the resource owns outright is `Unread`.
    */
   details: boolean;
-  /** Grants the previous properties named that must show before they can be revoked (lib/reader/actualGrants.ts). */
-  expectedGrants?: RetiredGrants;
-  /** The clock and deadline of those looks; absent: not looked for again. */
-  grantWait?: GrantWait;
 }
 
 /** The key as read (null: not ours, AWS managed, or not ours to read) and the grants of ours on it. */
@@ -113,9 +109,6 @@ export async function readKey(context: KeyReadContext, keyId: string): Promise<K
   const key: ActualKey = { region, ...fields, policy, tags: tags ?? {}, rotation };
   // A Delete never revokes: grants go with their keys, or stay with retained ones.
   // A key made moments ago may answer NotFound to ListGrants too (onKey: read again while KMS catches up).
-  const expected = context.expectedGrants?.get(`${region}\n${key.tags[OWNERSHIP_TAGS.keyName]}`) ?? [];
-  const grants = context.details
-    ? await readOwnedGrants(api, key, owner, (send) => read('ListGrants', send, { paged: true, onKey: true }), expected, context.grantWait)
-    : [];
+  const grants = context.details ? await readOwnedGrants(api, key, owner, (send) => read('ListGrants', send, { paged: true, onKey: true })) : [];
   return { key, grants };
 }

@@ -5,7 +5,6 @@
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { AwsDependencies } from '../aws/index.ts';
-import { retiredGrantsOf } from '../desired/grants.ts';
 import { buildDesiredState, deletionDesiredState } from '../desired/index.ts';
 import { placementWarnings } from '../desired/warnings.ts';
 import { ValidationError } from '../errors.ts';
@@ -15,7 +14,7 @@ import { parseProperties } from '../properties/index.ts';
 import { aliasNamesOf } from '../reader/index.ts';
 import { type AccountRegion, enabledRegionsOf } from '../regions.ts';
 import { systemClock } from '../retry/clock.ts';
-import type { DesiredState, ResourceProperties, RetiredGrants } from '../types.ts';
+import type { DesiredState, ResourceProperties } from '../types.ts';
 import { preflightResponseSize } from './attributes.ts';
 import { cleanUpFailedCreate } from './failedCreate.ts';
 import { validationReason } from './failureReasons.ts';
@@ -70,7 +69,6 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
   let accountRegions: AccountRegion[];
   let enabledRegions: string[];
   let tagIndexAliasNames: string[] | null;
-  let expectedGrants: RetiredGrants;
   try {
     progress.phase = 'validating the properties';
     properties = parseProperties(event.ResourceProperties, { accountId: context.accountId, now: (deps.clock ?? systemClock).now() });
@@ -81,8 +79,6 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
     desired = buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, requestId: event.RequestId, context });
     // An Update whose previous properties no longer parse may be the rollback of an adoption they named: no index.
     tagIndexAliasNames = event.RequestType === 'Update' && oldProperties === null ? null : aliasNamesOf([...properties.keys, ...(oldProperties?.keys ?? [])]);
-    // Grants the previous properties named and these do not: revoked once KMS lists them (§12).
-    expectedGrants = retiredGrantsOf(desired.keys, oldProperties, owner.ownerId);
     const envelope = {
       Status: 'SUCCESS',
       PhysicalResourceId: owner.ownerId,
@@ -110,7 +106,7 @@ export async function handleRequest(event: CloudFormationCustomResourceEvent, de
   }
   const madeKeys = new MadeKeys();
   const reconcileDeps = { ...deps, kms: deps.aws.kms, progress };
-  const request = { desired, returnAttributes: properties.returnAttributes, tagIndexAliasNames, expectedGrants };
+  const request = { desired, returnAttributes: properties.returnAttributes, tagIndexAliasNames };
   const result = await reconcile(request, { ...reconcileDeps, madeKeys });
   if (event.RequestType !== 'Create' || result.status !== 'FAILED' || madeKeys.size === 0) return result;
   // The rollback's Delete comes seconds later, before KMS's listings show these keys: remove them now.

@@ -14,7 +14,7 @@ import { type PlanInput, readForPlan } from '../reader/index.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer } from '../retry/pacer.ts';
 import { MAX_RECONCILE_PASSES, REREAD_PAUSE_MS } from '../retry/policy.ts';
-import type { ActionOutcome, DesiredState, Plan, ResourceContext, RetiredGrants } from '../types.ts';
+import type { ActionOutcome, DesiredState, Plan, ResourceContext } from '../types.ts';
 import { buildAttributes, grantIdsOf } from './attributes.ts';
 import { executionFailureReason, RESUME_ADVICE, refusalReason } from './failureReasons.ts';
 import { customKeyStoreProblem } from './keyStoreCheck.ts';
@@ -53,8 +53,6 @@ export interface ReconcileRequest {
    * null: some properties could not be read, and the reader reads every key's tags.
    */
   tagIndexAliasNames: readonly string[] | null;
-  /** Grants the previous properties named that the keys no longer want (lib/desired/grants.ts): looked for until KMS lists them. */
-  expectedGrants?: RetiredGrants;
 }
 
 /** Read → plan → execute, up to `MAX_RECONCILE_PASSES` times while every failure was transient. */
@@ -69,8 +67,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   // Keys made or changed by this request, across passes: KMS may not list or find them yet.
   const madeKeys = deps.madeKeys ?? new MadeKeys();
   const tagIndex = tagIndexAliasNames === null ? null : { directAliasNames: tagIndexAliasNames, log };
-  const expected = request.expectedGrants && { expectedGrants: request.expectedGrants };
-  const readInput = { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline, ...expected, ...iamOf(deps) };
+  const readInput = { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline, ...iamOf(deps) };
 
   for (let pass = 1; pass <= MAX_RECONCILE_PASSES; pass++) {
     progress.startPass(`reading the actual state (pass ${pass})`);
@@ -97,6 +94,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     const result = await execute(current, { kms, pacer, deadline, clock, madeKeys, onOutcome: (outcome) => progress.record(outcome), log });
     log.info('executed', { pass, ...executionCounts(result) });
 
+    const previous = last;
     last = { planned: current.actions.length, outcomes: result.outcomes };
     const failures = result.outcomes.filter((o) => o.status === 'failed');
     const unfinished = failures.length + result.outcomes.filter((o) => o.status === 'skipped').length;
@@ -105,7 +103,9 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     }
     const transient = failures.length > 0 && failures.every((o) => o.retryable === true);
     if (!transient || result.deadlineReached || now() >= deadline) {
-      return failedResult(executionFailureReason(current.actions.length, result.outcomes, result.deadlineReached, progress));
+      // A pass the deadline stopped before it started anything says less than the failures of the pass before it.
+      const shown = failures.length === 0 && previous.outcomes.some((o) => o.status === 'failed') ? previous : last;
+      return failedResult(executionFailureReason(shown.planned, shown.outcomes, result.deadlineReached, progress));
     }
     log.warn('transient failures: reading and planning again', { pass, failures: failures.map((o) => `${o.actionId}: ${o.error ?? ''}`) });
     // KMS's listings lag its writes by moments: reading again at once could meet the same stale view.

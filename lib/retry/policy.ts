@@ -199,27 +199,16 @@ export const SETTLE_POLL = { firstMs: 250, capMs: 2_000 } as const;
 // ── Grants KMS has not caught up with ────────────────────────────────────────────────────────────
 
 /**
- * How long a grant is looked for while KMS catches up (docs/behaviour.md §12). KMS: after CreateGrant
- * "there might be a brief delay, usually less than five minutes, until the grant is available
- * throughout KMS" (CreateGrant and RevokeGrant API references): ListGrants may not list it yet and
- * RevokeGrant may answer NotFoundException or AccessDeniedException. The reader (a grant the previous
- * properties named, not listed yet) and the executor (RevokeGrant of a listed grant) wait this long
- * at most, and never past the request's deadline.
+ * The one grant-consistency window (docs/behaviour.md §9, §12). KMS: after CreateGrant "there might be a
+ * brief delay, usually less than five minutes, until the grant is available throughout KMS"
+ * (CreateGrant and RevokeGrant API references): ListGrants may not list it yet and RevokeGrant may
+ * answer NotFoundException or AccessDeniedException. A RevokeGrant action (executor/revokeGrant.ts)
+ * tries for this long at most — making a grant not listed yet again by name, revoking it, trying
+ * again on those answers — and never past the request's deadline; then it fails naming the grant.
  */
 export const GRANT_VISIBILITY_WINDOW_MS = 5 * 60_000;
 
-/**
- * How long the reader looks again for a grant the previous properties named that ListGrants does
- * not show (never past the deadline). Shorter than GRANT_VISIBILITY_WINDOW_MS on purpose: a grant
- * that is missing may be one not listed yet, but also one already revoked (a redelivered request
- * whose earlier attempt revoked it) or never made (the rollback of an Update that failed before
- * making it), and KMS's answers do not tell these apart. Failing would leave such a rollback failing
- * on every attempt (UPDATE_ROLLBACK_FAILED), so after this look the grant is taken as absent and a
- * warning names it (docs/grants.md). 30 s is a guess: AWS documents no bound for ListGrants alone.
- */
-export const MISSING_GRANT_LOOK_MS = 30_000;
-
-/** Backoff of those looks: 1 s plus full jitter up to 15 s (ListGrants' quota, 100/s, is shared with every key). */
+/** Backoff between those tries: 1 s plus full jitter up to 15 s (CreateGrant, RevokeGrant and ListGrants quotas are shared with every key of the Region). */
 export const GRANT_LOOKUP_BACKOFF: BackoffOptions = { baseMs: 1_000, capMs: 15_000 };
 
 // ── The request ──────────────────────────────────────────────────────────────────────────────────

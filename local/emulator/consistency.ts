@@ -12,7 +12,8 @@
  *   ListResourceTags shows a key's tags as they were before a TagResource/UntagResource, each for a
  *   random time up to `consistencyDelayMs` after the write.
  * - a grant made by CreateGrant is fresh the same way: ListGrants omits it for a random time up to
- *   `consistencyDelayMs`, and RevokeGrant of it answers NotFoundException with probability ½ until
+ *   `consistencyDelayMs`, and RevokeGrant of it answers NotFoundException with probability ½
+ *   (`freshGrantNotFoundRate`) until
  *   `consistencyDelayMs` has passed. KMS: "When you create, retire, or revoke a grant, there might be
  *   a brief delay, usually less than five minutes, until the grant is available throughout AWS KMS"
  *   (CreateGrant and RevokeGrant API references).
@@ -123,12 +124,12 @@ export function isGrantListed(state: EmulatorState, grant: GrantRecord): boolean
   return grant.listedFrom === undefined || state.now() >= grant.listedFrom;
 }
 
-/** NotFoundException (the message RevokeGrant gives an unknown grant) with probability ½ while the grant is fresh. */
+/** NotFoundException (the message RevokeGrant gives an unknown grant) with probability `freshGrantNotFoundRate` (½) while the grant is fresh. */
 export function checkGrantFresh(state: EmulatorState, grant: GrantRecord, notFound: () => Error): void {
   if (grant.freshUntil === undefined) return;
   if (state.now() >= grant.freshUntil) {
     delete grant.freshUntil;
     return;
   }
-  if (state.realismRandom() < 0.5) throw notFound();
+  if (state.realismRandom() < state.config.freshGrantNotFoundRate) throw notFound();
 }

@@ -31,11 +31,25 @@ export interface FieldRealism {
    * reach the Resource Groups Tagging API's index (`GetResources`). 0 = at once.
    */
   tagIndexLagMs: number;
+  /**
+   * While a grant made by CreateGrant is younger than `consistencyDelayMs`, the probability that
+   * RevokeGrant of it answers NotFoundException (KMS: it "might" until the grant is available
+   * throughout KMS; AWS gives no figure). ½ by default; 1 makes every revocation of a fresh grant miss.
+   */
+  freshGrantNotFoundRate: number;
 }
 
 export type FieldRealismOptions = Partial<FieldRealism>;
 
-export const NO_REALISM: FieldRealism = { consistencyDelayMs: 0, updatingMs: 0, identityPolicy: null, scp: null, tagPropagationMs: 0, tagIndexLagMs: 0 };
+export const NO_REALISM: FieldRealism = {
+  consistencyDelayMs: 0,
+  updatingMs: 0,
+  identityPolicy: null,
+  scp: null,
+  tagPropagationMs: 0,
+  tagIndexLagMs: 0,
+  freshGrantNotFoundRate: 0.5,
+};
 
 export const REALISM_FIELDS = Object.keys(NO_REALISM) as (keyof FieldRealism)[];
 
@@ -54,6 +68,11 @@ export function checkRealism(body: Record<string, unknown>): FieldRealismOptions
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`${field} must be a number ≥ 0`);
     out[field] = value;
+  }
+  const rate = body.freshGrantNotFoundRate;
+  if (rate !== undefined) {
+    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0 || rate > 1) throw new Error('freshGrantNotFoundRate must be a number from 0 to 1');
+    out.freshGrantNotFoundRate = rate;
   }
   for (const field of ['identityPolicy', 'scp'] as const) {
     const value = body[field];
@@ -77,6 +96,7 @@ export const REALISM_FLAGS: Record<string, keyof FieldRealism> = {
   '--scp': 'scp',
   '--tag-propagation-ms': 'tagPropagationMs',
   '--tag-index-lag-ms': 'tagIndexLagMs',
+  '--fresh-grant-not-found-rate': 'freshGrantNotFoundRate',
 };
 
 /**

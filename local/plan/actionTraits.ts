@@ -80,7 +80,14 @@ const TRAITS: { readonly [K in ActionKind]?: Traits<ActionOf<K>> } = {
       `ImportKeyMaterial ${keyText(a.key)} from ${a.secretArn} (${a.reason}), ${a.validTo === null ? 'does not expire' : `valid to ${a.validTo}`}`,
   },
   // The grantee loses the use of the key: whatever relies on the grant stops working.
-  RevokeGrant: { effect: 'destroy', summary: (a) => `RevokeGrant ${a.grantName} (${a.grantId}) on ${keyText(a.key)}` },
+  // One not listed yet (grantId null) is made again by name, which answers its GrantId, then revoked (lib/executor/revokeGrant.ts).
+  RevokeGrant: {
+    effect: 'destroy',
+    summary: (a) =>
+      a.grantId === null
+        ? `RevokeGrant ${a.grantName} (not yet listed: made again by name to learn its GrantId, then revoked) on ${keyText(a.key)} in ${a.region}`
+        : `RevokeGrant ${a.grantName} (${a.grantId}) on ${keyText(a.key)}`,
+  },
 };
 
 /** Effect and summary of any action, known kind or not. */

@@ -116,4 +116,29 @@ describe('Function: buildDesiredState (user statements and extra aliases)', () =
     // Assess
     expect(state.keys[0]!.retiredAliasNames).toEqual([]);
   });
+
+  it('gives a key the grants its previous properties named and these no longer want, with their parameters, in the Regions it still has', () => {
+    // Prepare: reader removed, audit changed (a new KMS name), keeper unchanged
+    const role = `arn:aws:iam::${ACCOUNT_ID}:role/app`;
+    const grants = (auditOperations: string[], withReader: boolean) => ({
+      ...(withReader ? { reader: { GranteePrincipal: role, GrantedOperations: ['Decrypt'] } } : {}),
+      audit: { GranteePrincipal: role, GrantedOperations: auditOperations },
+      keeper: { GranteePrincipal: role, GrantedOperations: ['Encrypt'] },
+    });
+    const before = parse({ orders: { Region: 'us-east-1', Grants: grants(['DescribeKey'], true) } });
+    const after = parse({ orders: { Region: 'us-east-1', Grants: grants(['DescribeKey', 'Decrypt'], false) } });
+
+    // Act
+    const state = desired(after, before);
+
+    // Assess
+    const retired = state.keys[0]!.retiredGrants!;
+    expect(retired.map((g) => [g.name, g.regions, g.operations, g.granteePrincipal])).toEqual([
+      ['audit', ['us-east-1'], ['DescribeKey'], role],
+      ['reader', ['us-east-1'], ['Decrypt'], role],
+    ]);
+    expect(retired.map((g) => g.kmsName)).not.toContain(state.keys[0]!.grants!.find((g) => g.name === 'audit')!.kmsName);
+    expect(desired(after, after).keys[0]!.retiredGrants).toBeUndefined();
+    expect(desired(after).keys[0]!.retiredGrants).toBeUndefined();
+  });
 });

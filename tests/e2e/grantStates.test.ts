@@ -5,9 +5,12 @@
  * - A new key and replica declared disabled get their grants, then are disabled.
  * - An Update that disables a key and adds a grant makes the grant first.
  * - A restored key is enabled before its grants are made.
- * - A grant to make on a key that is and stays Disabled is refused before any call.
+ * - A grant to make on a key that is and stays Disabled is refused before any call, and the rollback
+ *   of that refusal succeeds: the grant its previous properties name is looked for, never made.
  * - A grant an Update made and the next Update (or its rollback) removes is revoked, though KMS
- *   does not list it yet.
+ *   does not list it yet; the rollback of an Update refused before making a grant makes it by name
+ *   and revokes it; a revocation that keeps missing fails the request naming key, Region and grant,
+ *   and a second request finishes it.
  */
 import { existsSync } from 'node:fs';
 import {
@@ -126,6 +129,29 @@ suite('End to end: grants on keys that are not Enabled', E2E_REALISM.consistency
     expect(await members(url, owner)).toEqual(before);
   });
 
+  it('rolls back an Update refused for a grant on a Disabled key: the grant, never made, is looked for and left with a warning', async () => {
+    // Prepare
+    const { newStack, url } = context();
+    const stack = newStack();
+    const properties = propertiesFor(`cmk-grants-${++keyCount}`);
+    answered(await stack.create(properties({ Enabled: false, Grants: { app: grant(APP_ROLE) } })), 'SUCCESS');
+    const owner = stack.physicalResourceId!;
+    answered(await stack.update(properties({ Enabled: false, Grants: { app: grant(APP_ROLE), other: grant(OTHER_ROLE) } })), 'FAILED');
+
+    // Act: the rollback names other, which KMS will not make again on a Disabled key (20 s function, 10 s of it for work)
+    const rollback = await stack.rollbackUpdate({ timeoutMs: 20_000 });
+
+    // Assess: SUCCESS, nothing reported revoked, nothing granted, the warning names the grant in each Region
+    answered(rollback, 'SUCCESS');
+    expect(await members(url, owner)).toEqual({
+      'eu-west-1': { state: 'Disabled', grantees: [APP_ROLE] },
+      'us-east-1': { state: 'Disabled', grantees: [APP_ROLE] },
+    });
+    const warnings = rollback.stdout.split('\n').filter((line) => line.includes('not listed, and KMS refuses to make it again'));
+    expect(warnings.map((line) => (JSON.parse(line) as { region: string }).region).sort()).toEqual(['eu-west-1', 'us-east-1']);
+    expect(warnings.join('\n')).toContain('DisabledException');
+  });
+
   it('enables a restored key before making its grants (CancelKeyDeletion leaves it Disabled)', async () => {
     // Prepare: the key leaves the resource (scheduled for deletion), then comes back with a grant
     const { newStack, url } = context();
@@ -169,8 +195,10 @@ suite('End to end: grants are eventually consistent', GRANT_LAG_MS, (context) =>
 
     // Act: add a grant, remove it at once; then add one more and roll that Update back
     const added = await stack.update(properties({ Grants: { app: grant(APP_ROLE), other: grant(OTHER_ROLE) } }));
+    await emulatorControl(url).resetCounts();
     const removed = await stack.update(properties({ Grants: { app: grant(APP_ROLE) } }));
     const afterRemoval = await members(url, owner);
+    const revokedIn = (await emulatorControl(url).calls()).filter((c) => c.operation === 'RevokeGrant').map((c) => c.region);
     const rolledBack = await scenarios.updateThenRollback(stack, properties({ Grants: { app: grant(APP_ROLE), other: grant(OTHER_ROLE, ['Encrypt']) } }), {
       rollback: true,
     });
@@ -180,8 +208,75 @@ suite('End to end: grants are eventually consistent', GRANT_LAG_MS, (context) =>
     answered(added, 'SUCCESS');
     answered(removed, 'SUCCESS');
     expect(afterRemoval).toEqual({ 'eu-west-1': { state: 'Enabled', grantees: [APP_ROLE] }, 'us-east-1': { state: 'Enabled', grantees: [APP_ROLE] } });
+    // Answered SUCCESS only once a RevokeGrant had succeeded in each Region.
+    expect(new Set(revokedIn)).toEqual(new Set(['eu-west-1', 'us-east-1']));
     expect(rolledBack.problems).toEqual([]);
     expect(afterRollback).toEqual(afterRemoval);
+  });
+
+  it('rolls back an Update refused before making a grant: the grant its properties named is made by name and revoked, none is left', async () => {
+    // Prepare: an Update that adds the grant other and asks for a replacement the function refuses (no AllowReplacement)
+    const { newStack, url } = context();
+    const stack = newStack();
+    const properties = propertiesFor(`cmk-grants-${++keyCount}`);
+    const created = await stack.create(properties({ Grants: { app: grant(APP_ROLE) } }));
+    answered(created, 'SUCCESS');
+    const owner = created.physicalResourceId!;
+    const refused = await stack.update(
+      properties({ Spec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT', Grants: { app: grant(APP_ROLE), other: grant(OTHER_ROLE) } }),
+    );
+    const afterRefusal = await members(url, owner);
+    await emulatorControl(url).resetCounts();
+
+    // Act: the rollback's previous properties name other, which was never made
+    const rollback = await stack.rollbackUpdate();
+
+    // Assess
+    answered(refused, 'FAILED');
+    expect(afterRefusal).toEqual({ 'eu-west-1': { state: 'Enabled', grantees: [APP_ROLE] }, 'us-east-1': { state: 'Enabled', grantees: [APP_ROLE] } });
+    answered(rollback, 'SUCCESS');
+    expect(await members(url, owner)).toEqual(afterRefusal);
+    const calls = (await emulatorControl(url).calls()).map((c) => `${c.region} ${c.operation}`).sort();
+    // Once each, or again after a revocation that missed the fresh grant (made again by name: the same GrantId).
+    expect(new Set(calls)).toEqual(new Set(['eu-west-1 CreateGrant', 'eu-west-1 RevokeGrant', 'us-east-1 CreateGrant', 'us-east-1 RevokeGrant']));
+    expect(calls.filter((call) => call.endsWith('RevokeGrant'))).toEqual(['eu-west-1 RevokeGrant', 'us-east-1 RevokeGrant']);
+  });
+
+  it('fails naming key, Region and grant while RevokeGrant answers NotFound until the deadline, never as revoked; a second request finishes it', async () => {
+    // Prepare: every revocation of a grant younger than two minutes misses
+    const { newStack, url } = context();
+    const control = emulatorControl(url);
+    const stack = newStack();
+    const properties = propertiesFor(`cmk-grants-${++keyCount}`);
+    answered(await stack.create(properties({ Grants: { app: grant(APP_ROLE) } })), 'SUCCESS');
+    const owner = stack.physicalResourceId!;
+    await control.config({ consistencyDelayMs: 120_000, freshGrantNotFoundRate: 1 });
+    try {
+      answered(await stack.update(properties({ Grants: { app: grant(APP_ROLE), other: grant(OTHER_ROLE) } })), 'SUCCESS');
+      const removal = stack.nextEvent('Update', properties({ Grants: { app: grant(APP_ROLE) } }));
+
+      // Act: a function with 20 s (10 s of it for work) removes the grant; then the same request again once KMS has caught up
+      const failed = await stack.deliver(removal, { timeoutMs: 20_000 });
+      const afterFailure = await members(url, owner);
+      await control.config({ freshGrantNotFoundRate: 0 });
+      const retried = await stack.deliver(removal);
+
+      // Assess
+      answered(failed, 'FAILED');
+      expect(failed.reason).toMatch(/grant other \([^)]*\) of key \S+ in (eu-west-1|us-east-1) was not revoked: RevokeGrant answers NotFoundException/);
+      expect(failed.reason).toContain('a retry of the stack operation, or a later Update, finishes it');
+      expect(afterFailure).toEqual({
+        'eu-west-1': { state: 'Enabled', grantees: [APP_ROLE, OTHER_ROLE] },
+        'us-east-1': { state: 'Enabled', grantees: [APP_ROLE, OTHER_ROLE] },
+      });
+      answered(retried, 'SUCCESS');
+      expect(await members(url, owner)).toEqual({
+        'eu-west-1': { state: 'Enabled', grantees: [APP_ROLE] },
+        'us-east-1': { state: 'Enabled', grantees: [APP_ROLE] },
+      });
+    } finally {
+      await control.config({ consistencyDelayMs: GRANT_LAG_MS, freshGrantNotFoundRate: 0.5 });
+    }
   });
 });
 

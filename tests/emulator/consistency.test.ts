@@ -185,4 +185,54 @@ describe('Function: field realism — eventual consistency (consistencyDelayMs)'
     expect(revokedLater).toEqual(Array(10).fill('ok'));
     expect(listedLater).toBe(revokeAnswers.filter((answer) => answer !== 'ok').length);
   });
+
+  it('answers the GrantId of a fresh grant not listed yet to a CreateGrant of the same name and parameters, a new grant to other parameters', async () => {
+    // Prepare
+    const kms = h.kms('us-east-1');
+    const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
+    await settle();
+    const input = { KeyId: keyId, Name: 'same', GranteePrincipal: 'arn:aws:iam::111122223333:role/app', Operations: ['Decrypt' as const] };
+    const first = (await kms.send(new CreateGrantCommand(input))).GrantId!;
+
+    // Act
+    const listed = (await kms.send(new ListGrantsCommand({ KeyId: keyId }))).Grants ?? [];
+    const again = (await kms.send(new CreateGrantCommand(input))).GrantId!;
+    const other = (await kms.send(new CreateGrantCommand({ ...input, Operations: ['Encrypt'] }))).GrantId!;
+
+    // Assess: the listing may or may not show it yet; the name finds it either way
+    expect(listed.length).toBeLessThanOrEqual(1);
+    expect(again).toBe(first);
+    expect(other).not.toBe(first);
+  });
+
+  it('misses every revocation of a fresh grant with freshGrantNotFoundRate 1, none with 0', async () => {
+    // Prepare
+    const kms = h.kms('us-east-1');
+    const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
+    await settle();
+    const grant = (name: string) =>
+      kms.send(new CreateGrantCommand({ KeyId: keyId, Name: name, GranteePrincipal: 'arn:aws:iam::111122223333:role/app', Operations: ['Decrypt'] }));
+    const revoke = (grantId: string) =>
+      kms.send(new RevokeGrantCommand({ KeyId: keyId, GrantId: grantId })).then(
+        () => 'ok',
+        (error: Error) => error.name,
+      );
+
+    // Act
+    await h.control('config', { freshGrantNotFoundRate: 1 });
+    const missed = (await grant('missed')).GrantId!;
+    const always = await Promise.all(Array.from({ length: 10 }, () => revoke(missed)));
+    await h.control('config', { freshGrantNotFoundRate: 0 });
+    const never = await revoke((await grant('found')).GrantId!);
+    const refused = await h.control('config', { freshGrantNotFoundRate: 2 }).then(
+      () => 'accepted',
+      (error: Error) => error.message,
+    );
+    await h.control('config', { freshGrantNotFoundRate: 0.5 });
+
+    // Assess
+    expect(always).toEqual(Array(10).fill('NotFoundException'));
+    expect(never).toBe('ok');
+    expect(refused).toContain('freshGrantNotFoundRate must be a number from 0 to 1');
+  });
 });

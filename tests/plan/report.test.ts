@@ -288,10 +288,17 @@ describe('Function: describeAction', () => {
       retiringPrincipal: null,
       constraints: null,
     } as Action;
-    const revoke = { ...base, kind: 'RevokeGrant', grantId: 'g-1' } as Action;
+    const revoke = { ...base, kind: 'RevokeGrant', grantId: 'g-1', kmsName: 'n', parameters: null } as Action;
+    const parameters = { granteePrincipal: grantee, operations: ['Decrypt'], retiringPrincipal: null, constraints: null };
+    const unlisted = { ...base, kind: 'RevokeGrant', grantId: null, kmsName: 'n', parameters } as Action;
 
     // Act / Assess
     expect(describeAction(create)).toEqual({ effect: 'create', summary: `CreateGrant asg on key ${KEY_ID}: ${grantee} may Decrypt`, classified: true });
     expect(describeAction(revoke)).toEqual({ effect: 'destroy', summary: `RevokeGrant asg (g-1) on key ${KEY_ID}`, classified: true });
+    expect(describeAction(unlisted)).toEqual({
+      effect: 'destroy',
+      summary: `RevokeGrant asg (not yet listed: made again by name to learn its GrantId, then revoked) on key ${KEY_ID} in us-east-1`,
+      classified: true,
+    });
   });
 });

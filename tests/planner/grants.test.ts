@@ -129,8 +129,99 @@ describe('Function: plan (grants)', () => {
         key: { keyId: MRK },
         grantId: 'g-1',
         grantName: 'asg',
+        kmsName: before.grants![0]!.kmsName,
+        parameters: null,
       },
     ]);
+  });
+
+  /** `key` whose previous properties gave it `grants`, which it no longer wants (lib/desired/grants.ts). */
+  function retiring(key: DesiredKey, grants: GrantProperties[]): DesiredKey {
+    return { ...key, retiredGrants: desiredGrantsOf(grants, [key.primaryRegion, ...key.replicaRegions], OWNER.ownerId) };
+  }
+
+  it('revokes a grant the previous properties named, listed, carrying its parameters', () => {
+    // Prepare
+    const before = withGrants(base, [grant('asg')]);
+    const after = retiring(base, [grant('asg', { regions: ['us-east-1'] })]);
+    const actual = existing(before, [actualGrant(before, 'us-east-1', 'asg', 'g-1')]);
+
+    // Act
+    const result = plan(desiredState([after]), actual);
+
+    // Assess
+    expect(result.actions).toEqual([
+      expect.objectContaining({
+        id: 'RevokeGrant:us-east-1:cmk-ami:g-1',
+        grantId: 'g-1',
+        parameters: { granteePrincipal: ASG_ROLE, operations: ['Decrypt', 'DescribeKey'], retiringPrincipal: null, constraints: null },
+      }),
+    ]);
+  });
+
+  it('revokes a grant the previous properties named that ListGrants does not list yet: no GrantId, its parameters to make it again by name', () => {
+    // Prepare: the grant was made moments ago (or never: a rollback) and the listing does not show it
+    const after = retiring(base, [grant('asg')]);
+    const actual = existing(base, []);
+
+    // Act
+    const result = plan(desiredState([after]), actual);
+
+    // Assess
+    const kmsName = after.retiredGrants![0]!.kmsName;
+    expect(result.actions).toEqual(
+      ['eu-west-1', 'us-east-1'].map((region) => ({
+        kind: 'RevokeGrant',
+        id: `RevokeGrant:${region}:cmk-ami:unlisted:asg`,
+        region,
+        keyName: 'cmk-ami',
+        dependsOn: [],
+        key: { keyId: MRK },
+        grantId: null,
+        grantName: 'asg',
+        kmsName,
+        parameters: { granteePrincipal: ASG_ROLE, operations: ['Decrypt', 'DescribeKey'], retiringPrincipal: null, constraints: null },
+      })),
+    );
+  });
+
+  it('revokes a changed grant not listed yet after its replacement is made', () => {
+    // Prepare
+    const after = retiring(withGrants(base, [grant('asg', { operations: ['Decrypt'], regions: ['us-east-1'] })]), [grant('asg', { regions: ['us-east-1'] })]);
+    const actual = existing(base, []);
+
+    // Act
+    const result = plan(desiredState([after]), actual);
+
+    // Assess
+    expect(result.actions.map((a) => [a.id, a.dependsOn])).toEqual([
+      ['CreateGrant:us-east-1:cmk-ami:asg', []],
+      ['RevokeGrant:us-east-1:cmk-ami:unlisted:asg', ['CreateGrant:us-east-1:cmk-ami:asg']],
+    ]);
+  });
+
+  it('revokes a grant not listed yet before disabling the key (making it again by name needs an Enabled key)', () => {
+    // Prepare
+    const after = retiring({ ...base, enabled: false }, [grant('asg', { regions: ['us-east-1'] })]);
+    const actual = existing(base, []);
+
+    // Act
+    const result = plan(desiredState([after]), actual);
+
+    // Assess
+    const disable = result.actions.find((a) => a.kind === 'DisableKey' && a.region === 'us-east-1')!;
+    expect(disable.dependsOn).toContain('RevokeGrant:us-east-1:cmk-ami:unlisted:asg');
+  });
+
+  it('revokes no grant not listed on a key this plan makes (a new key has none)', () => {
+    // Prepare
+    const after = retiring(base, [grant('asg')]);
+
+    // Act
+    const result = plan(desiredState([after]), { keys: [], aliases: [] });
+
+    // Assess
+    expect(result.actions.filter((a) => a.kind === 'RevokeGrant')).toEqual([]);
   });
 
   it('revokes nothing when the key itself is removed (its grants go with it) or retained', () => {

@@ -115,6 +115,12 @@ export class FakeKms {
     return this;
   }
 
+  /** Forgets every fault not yet used up. */
+  clearFaults(): this {
+    this.#faults.length = 0;
+    return this;
+  }
+
   /** Puts a key in place directly (not logged as a call). */
   seedKey(region: string, fields: Partial<FakeKey> = {}): FakeKey {
     const multiRegion = fields.multiRegion ?? false;
