@@ -21,7 +21,7 @@ import { generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import { unwrapKeyMaterial } from '../crypto.ts';
 import { faults, KmsFault } from '../errors.ts';
 import { importedMaterialProblem } from '../keySpecs.ts';
-import { checkKeyState } from '../keyStates.ts';
+import { checkKeyState, I, U, Y } from '../keyStateCells.ts';
 import type { KeyRecord } from '../state.ts';
 import { optBlob, optEnum } from '../validate.ts';
 import { keyFromInput, type OperationHandler, type Operations, requireCustomerManaged } from './common.ts';
@@ -86,7 +86,7 @@ const getParametersForImport: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'GetParametersForImport');
   requireExternal(key, 'GetParametersForImport');
-  checkKeyState('GetParametersForImport', key);
+  checkKeyState(ctx, key);
   if (algorithm === 'RSAES_PKCS1_V1_5') throw faults.validation('The RSAES_PKCS1_V1_5 wrapping algorithm is no longer supported.');
   if (spec === 'SM2' || algorithm === 'SM2PKE')
     throw faults.validation('The SM2 wrapping key spec and the SM2PKE wrapping algorithm are supported only in China Regions.');
@@ -125,7 +125,7 @@ const importKeyMaterial: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'ImportKeyMaterial');
   requireExternal(key, 'ImportKeyMaterial');
-  checkKeyState('ImportKeyMaterial', key);
+  checkKeyState(ctx, key);
   const parameters = state.importTokens.get(token);
   if (parameters === undefined || parameters.keyId !== key.shared.keyId || parameters.region !== ctx.region) {
     throw new KmsFault('InvalidImportTokenException', 'The import token is not valid for the specified KMS key.');
@@ -159,7 +159,7 @@ const deleteImportedKeyMaterial: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'DeleteImportedKeyMaterial');
   requireExternal(key, 'DeleteImportedKeyMaterial');
-  checkKeyState('DeleteImportedKeyMaterial', key);
+  checkKeyState(ctx, key);
   key.imported = null;
   if (key.state !== 'PendingDeletion') key.state = 'PendingImport';
   return undefined;
@@ -167,7 +167,8 @@ const deleteImportedKeyMaterial: OperationHandler = (ctx) => {
 
 /** Request quotas: not on the "Request quotas" page as read, the 5/s of key management (a guess, README). */
 export const keyMaterialOperations = {
-  GetParametersForImport: { handler: getParametersForImport, quota: 5 },
-  ImportKeyMaterial: { handler: importKeyMaterial, quota: 5 },
-  DeleteImportedKeyMaterial: { handler: deleteImportedKeyMaterial, quota: 5 },
+  // keyStates (key-state table): Enabled, Disabled, PendingDeletion, PendingReplicaDeletion, PendingImport, Unavailable, Creating, Updating
+  GetParametersForImport: { handler: getParametersForImport, quota: 5, keyStates: [Y, Y, I, I, Y, U, I, I] },
+  ImportKeyMaterial: { handler: importKeyMaterial, quota: 5, keyStates: [Y, Y, I, I, Y, U, I, I] },
+  DeleteImportedKeyMaterial: { handler: deleteImportedKeyMaterial, quota: 5, keyStates: [Y, Y, Y, I, Y, U, I, I] },
 } satisfies Operations;
