@@ -42,7 +42,7 @@ describe('DESIGN.md: adding a KMS action', () => {
     // Prepare
     const said = /^Counted: (\d+) files edited by hand/.exec(counted);
     const listed = counted.slice(counted.indexOf('one test file per layer:'), counted.indexOf('(`tests/architecture/checklist.test.ts`'));
-    const patterns = (listed.match(/the planner module|the emulator's operation\s+module/g) ?? []).length;
+    const patterns = (listed.match(/the\s+planner\s+module|the\s+emulator's\s+operation\s+module/g) ?? []).length;
     const claimed = /these files exist\s+and\s+are\s+(\w+)\)/.exec(counted)?.[1];
 
     // Act
