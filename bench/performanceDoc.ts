@@ -100,7 +100,7 @@ export function renderPerformanceSection(results: BenchResults): string {
     '',
     '| guard rail | product | SDK floor | ratio | limit | met |',
     '|---|---|---|---|---|---|',
-    `| Bundle \`dist/handler/index.mjs\` | ${bundle.bytes} bytes | ${bundle.floor_bytes} bytes | ${fixed(bundle.ratio, 3)} | ${TARGETS.bundleRatio} | ${mark(bundle.ratio <= TARGETS.bundleRatio)} |`,
+    `| Bundle \`dist/handler/\`, loaded at start | ${bundle.bytes} bytes | ${bundle.floor_bytes} bytes | ${fixed(bundle.ratio, 3)} | ${TARGETS.bundleRatio} | ${mark(bundle.ratio <= TARGETS.bundleRatio)} |`,
     `| Module initialisation (median of ${init.runs}) | ${fixed(init.median_ms, 1)} ms | ${fixed(init.floor_median_ms, 1)} ms | ${fixed(init.ratio, 3)} | ${TARGETS.initRatio} | ${mark(init.ratio <= TARGETS.initRatio)} |`,
     `| Peak RSS over ${mem.key_instances} key instances (heap limits of a 128 MB function) | ${fixed(mem.peak_rss_mb, 1)} MB | | | ${TARGETS.peakRssMb} MB | ${mark(mem.peak_rss_mb <= TARGETS.peakRssMb)} |`,
     '',

@@ -127,7 +127,7 @@ export function formatTable(results: BenchResults): string {
     ...scaleRows(results.scale),
     ['SDK floor: CPU per request', `${results.sdk_floor.cpu_ms_per_request.toFixed(3)} ms`, 'bench/sdkFloor.ts', 'reference', true],
     [
-      'Bundle bytes',
+      'Bundle bytes loaded at start',
       String(bundle.bytes),
       `floor ${bundle.floor_bytes}`,
       `ratio ≤ ${TARGETS.bundleRatio} (is ${bundle.ratio.toFixed(3)})`,

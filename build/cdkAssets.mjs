@@ -1,14 +1,16 @@
 // The construct package's assets (cdk/asset/), written by `npm run build` and by the package's
 // `prepack`, never committed:
 //
-// - cdk/asset/function/index.mjs: the built function bundle, the same file SAM deploys;
+// - cdk/asset/function/: the built function bundle (index.mjs and its chunks/), the same files SAM
+//   deploys (without the source maps);
 // - cdk/asset/function.json: the function's settings as template.yaml declares them (the execution
 //   role's inline policies with their Fn::If, the Parameters and Conditions they use, the function's
 //   runtime, memory, timeout, environment, the log group's retention and the logging policy), so the
 //   construct builds the same function from the same source. tests/cdk/provider.test.ts proves the
 //   role statements equal.
-import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { bundleFiles } from './bundleFiles.mjs';
 import { parseCloudFormation } from './stackset.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -52,10 +54,20 @@ export function functionSettingsOf(templateText) {
  * replaced whole (written aside, then renamed): tests that read them may run meanwhile.
  */
 export function writeCdkAssets(dir = CDK_ASSET_DIR) {
-  mkdirSync(join(dir, 'function'), { recursive: true });
+  const source = join(ROOT, 'dist', 'handler');
+  const files = bundleFiles(source);
+  // Chunk names carry a hash: those of an earlier build go (index.mjs is replaced, never absent).
+  for (const stale of bundleFiles(join(dir, 'function'), { missingOk: true })) {
+    if (!files.includes(stale)) rmSync(join(dir, 'function', stale), { force: true });
+  }
+  // Chunks first, index.mjs last: whoever reads index.mjs finds the chunks it imports.
+  for (const file of [...files.filter((f) => f !== 'index.mjs'), 'index.mjs']) {
+    const target = join(dir, 'function', file);
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(join(source, file), `${target}.tmp`);
+    renameSync(`${target}.tmp`, target);
+  }
   const bundle = join(dir, 'function', 'index.mjs');
-  copyFileSync(join(ROOT, 'dist', 'handler', 'index.mjs'), `${bundle}.tmp`);
-  renameSync(`${bundle}.tmp`, bundle);
   const settings = join(dir, 'function.json');
   writeFileSync(`${settings}.tmp`, `${JSON.stringify(functionSettingsOf(readFileSync(join(ROOT, 'template.yaml'), 'utf8')), null, 2)}\n`);
   renameSync(`${settings}.tmp`, settings);

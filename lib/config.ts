@@ -26,8 +26,8 @@ export interface FunctionConfig {
   /** `DEADLINE_MARGIN_MS`: time kept back from the Lambda deadline (lib/request/deadline.ts). */
   deadlineMarginMs: number;
   /**
-   * `IAM_PROPAGATION_MS`: how long a listing denied by anything but a service control policy is
-   * asked again before the request fails (lib/reader/readRetry.ts); undefined = the default.
+   * `IAM_PROPAGATION_MS`: how long a KMS request denied by anything but a service control policy is
+   * asked again before the request fails (lib/retry/policy.ts, reads and writes alike); undefined = the default.
    */
   iamPropagationMs: number | undefined;
   /** `POWERTOOLS_LOG_LEVEL` or `LOG_LEVEL`, case-insensitive; `info` when unset or unknown. */

@@ -81,7 +81,7 @@ export class AccountApiError extends AwsServiceError {
  * names the action, the Region and the policy type KMS gave, and what to do.
  */
 export class AccessDeniedError extends KmsError {
-  /** The policy type and action KMS's message named (lib/reader/accessDenial.ts). */
+  /** The policy type and action KMS's message named (lib/retry/accessDenial.ts). */
   readonly denial: { action: string | null; policyType: string | null; explicit: boolean };
   constructor(message: string, options: ServiceErrorOptions & { denial: AccessDeniedError['denial'] }) {
     super('AccessDeniedException', message, { ...options, retryable: false });

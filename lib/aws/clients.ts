@@ -4,7 +4,6 @@
  * bundle talks to AWS or to the local emulator.
  */
 import { KMSClient } from '@aws-sdk/client-kms';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 /**
  * Socket timeouts: a KMS call answers in milliseconds, so a connection that hangs must fail (and
@@ -58,9 +57,4 @@ export function withoutUserAgent<C extends { middlewareStack: { remove(name: str
 /** A new KMS client for `region`. */
 export function createKmsClient(region: string): KMSClient {
   return withoutUserAgent(new KMSClient({ region, ...CLIENT_SETTINGS }));
-}
-
-/** A new Secrets Manager client for `region` (imported key material, lib/aws/keyMaterial.ts). */
-export function createSecretsClient(region: string): SecretsManagerClient {
-  return withoutUserAgent(new SecretsManagerClient({ region, ...CLIENT_SETTINGS }));
 }

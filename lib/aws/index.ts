@@ -7,7 +7,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { KmsApi, KmsApiFactory } from '../kmsApi.ts';
 import type { StackEventsApi } from '../stackEvents.ts';
 import { createAccountClient, createRegionsApi, type RegionsApi } from './account.ts';
-import { createKmsClient, createSecretsClient } from './clients.ts';
+import { createKmsClient } from './clients.ts';
 import { createCloudFormationClient, createStackEventsApi } from './cloudFormation.ts';
 import { createKmsApi } from './kms.ts';
 import { createTaggingClient, listTaggedKeys } from './tagIndex.ts';
@@ -33,12 +33,13 @@ export interface AwsDependenciesOptions {
  */
 export function createAwsDependencies(options: AwsDependenciesOptions = {}): AwsDependencies {
   const apis = new Map<string, KmsApi>();
-  // Made on first use, per secret Region: only keys with KeyMaterial ever read a secret.
-  const secretsClients = new Map<string, SecretsManagerClient>();
+  // Made on first use, per secret Region: only keys with KeyMaterial ever read a secret, so the
+  // client's code is loaded then too (lib/aws/secrets.ts: its own chunk of the bundle).
+  const secretsClients = new Map<string, Promise<SecretsManagerClient>>();
   const secrets = (region: string) => {
     let client = secretsClients.get(region);
     if (client === undefined) {
-      client = createSecretsClient(region);
+      client = import('./secrets.ts').then((module) => module.createSecretsClient(region));
       secretsClients.set(region, client);
     }
     return client;

@@ -8,7 +8,7 @@
  * secret's ARN and what is wrong with it (a length, a key type), never what it holds.
  */
 import { constants, createCipheriv, createPublicKey, type KeyObject, publicEncrypt, randomBytes } from 'node:crypto';
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { KmsError } from '../errors.ts';
 import type { KeySpec } from '../types.ts';
 import type { KmsSender } from './kmsSend.ts';
@@ -25,8 +25,8 @@ export interface ImportInput {
   path: string;
 }
 
-/** Secrets Manager's client for a Region (memoised by the caller). */
-export type SecretsClientFactory = (region: string) => SecretsManagerClient;
+/** Secrets Manager's client for a Region (memoised by the caller; loaded on first use: lib/aws/secrets.ts). */
+export type SecretsClientFactory = (region: string) => Promise<SecretsManagerClient>;
 
 /** `arn:aws:secretsmanager:eu-west-1:…` → `eu-west-1`: a secret is read in its own Region. */
 export function regionOfSecret(secretArn: string): string {
@@ -70,8 +70,9 @@ async function readMaterial(secrets: SecretsClientFactory, input: ImportInput): 
   const { secretArn } = input;
   const context = { region: regionOfSecret(secretArn), action: 'GetSecretValue' };
   let secret: { SecretBinary?: Uint8Array; SecretString?: string };
+  const { getSecretValue } = await import('./secrets.ts');
   try {
-    secret = await secrets(context.region).send(new GetSecretValueCommand({ SecretId: secretArn }));
+    secret = await getSecretValue(await secrets(context.region), secretArn);
   } catch (error) {
     const translated = toKmsError(error, context);
     // Secrets Manager's messages name the secret, never its value; ours adds which secret and why it matters.

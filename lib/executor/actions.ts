@@ -37,12 +37,16 @@ interface ActionRun {
 
 type PacedOperation = Parameters<ExecutionContext['pacer']['acquire']>[1];
 
-/** The pacing of a request of `operation` in the action's Region, at its priority, with the action's settling. */
+/**
+ * The pacing of a request of `operation` in the action's Region, at its priority, with the action's
+ * settling, and its AccessDenied retried while IAM propagates (lib/retry/policy.ts).
+ */
 function paced(run: ActionRun, operation: PacedOperation) {
   return {
     pace: () => run.ctx.pacer.acquire(run.region, operation, 1, run.priority),
     onThrottled: () => run.ctx.pacer.throttled(run.region, operation),
     settling: run.settling,
+    denied: { region: run.region, operation },
   };
 }
 
@@ -54,7 +58,8 @@ function idempotent(run: ActionRun, operation: PacedOperation, send: () => Promi
 /** DescribeKey of `keyId` in `inRegion`, a key the reader listed. */
 function describe(run: ActionRun, inRegion: string, keyId: string) {
   const pace = () => run.ctx.pacer.acquire(inRegion, 'DescribeKey', 1, run.priority);
-  return kmsCall(run.ctx, { pace, idempotent: true, settling: 'listed' }, () => run.ctx.kms(inRegion).describeKey(keyId));
+  const denied = { region: inRegion, operation: 'DescribeKey' };
+  return kmsCall(run.ctx, { pace, idempotent: true, settling: 'listed', denied }, () => run.ctx.kms(inRegion).describeKey(keyId));
 }
 
 /**
@@ -106,8 +111,8 @@ export async function runAction(
     case 'CreateGrant':
       return createGrant(run, action);
     case 'RevokeGrant':
-      // NotFound/AccessDenied may only mean KMS has not caught up with the grant; one not listed is made again by name first (executor/revokeGrant.ts).
-      return revokeGrant(ctx, api, { ...grantOf(action), keyId: keyIdOf(action) }, (op) => paced(run, op)).then(() => ({}));
+      // NotFound/AccessDenied may only mean KMS has not caught up with the grant; one not listed is made again by name first (executor/revokeGrant.ts): its own wait, not the IAM propagation retry.
+      return revokeGrant(ctx, api, { ...grantOf(action), keyId: keyIdOf(action) }, (op) => ({ ...paced(run, op), denied: undefined })).then(() => ({}));
     case 'ImportKeyMaterial':
       return importMaterial(run, action);
     default:
@@ -150,7 +155,8 @@ async function replicateKey(run: ActionRun, action: ActionOf<'ReplicateKey'>): P
   try {
     const pace = () => ctx.pacer.acquireReplicateKey(region, replicaRegion, priority).then(() => ctx.reservations.get(action.id)?.());
     const onThrottled = () => ctx.pacer.throttled(region, 'ReplicateKey');
-    const replica = await kmsCall(ctx, { pace, onThrottled, idempotent: false, policy, settling: run.settling }, () =>
+    const denied = { region, operation: 'ReplicateKey' };
+    const replica = await kmsCall(ctx, { pace, onThrottled, idempotent: false, policy, settling: run.settling, denied }, () =>
       run.api.replicateKey({ keyId, replicaRegion, policy, description, tags }),
     );
     arn = replica.arn;

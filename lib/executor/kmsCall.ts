@@ -8,11 +8,15 @@
  * - MalformedPolicyDocumentException "invalid principals": IAM has not propagated a new principal
  *   yet; nothing happened, so retried for up to `timings.principalPropagationMs`, then failed with a
  *   message naming the policy's principals.
+ * - AccessDeniedException that no service control policy caused, when the call names its Region and
+ *   operation (`denied`): a role made moments ago whose policy IAM has not propagated yet (CreateKey
+ *   right after the stack made the role); nothing happened, so retried for up to
+ *   `timings.iamPropagationMs`, then failed naming action, Region and policy type.
  * - NotFoundException / KMSInvalidStateException on a key KMS has not caught up with yet
  *   (settling): retried until the deadline, then failed as retryable.
  */
 import { pacedAttempt } from '../retry/pacer.ts';
-import { kmsRetryPolicy, type SettlingClass } from '../retry/policy.ts';
+import { type DeniedRequest, kmsRetryPolicy, type SettlingClass } from '../retry/policy.ts';
 import { withRetry } from '../retry/retry.ts';
 import type { ExecutionContext } from './context.ts';
 import { principalsOf } from './principals.ts';
@@ -28,11 +32,18 @@ export interface KmsCallOptions {
   policy?: string;
   /** How the key the call acts on is known: which answers mean "KMS has not caught up yet". */
   settling?: SettlingClass;
+  /** The call's Region and operation: enables the IAM propagation wait; absent where an AccessDenied means something else. */
+  denied?: DeniedRequest;
 }
 
 export async function kmsCall<T>(ctx: ExecutionContext, options: KmsCallOptions, send: () => Promise<T>): Promise<T> {
   const { policy } = options;
-  const traits = { idempotent: options.idempotent, settling: options.settling, principals: policy === undefined ? undefined : () => principalsOf(policy) };
+  const traits = {
+    idempotent: options.idempotent,
+    settling: options.settling,
+    principals: policy === undefined ? undefined : () => principalsOf(policy),
+    denied: options.denied,
+  };
   return withRetry(() => pacedAttempt(options.pace, options.onThrottled, send), {
     policy: kmsRetryPolicy(traits, { deadline: ctx.deadline, timings: ctx.timings }),
     clock: ctx.clock,

@@ -18,8 +18,15 @@ export async function waitForPrimaryUpdate(ctx: ExecutionContext, regions: strin
   const look = async (): Promise<string[]> => {
     const states = await Promise.all(
       pending.map((region) =>
-        kmsCall(ctx, { pace: () => ctx.pacer.acquire(region, 'DescribeKey', 1, priority), idempotent: true, settling: 'made' }, () =>
-          ctx.kms(region).describeKey(keyId),
+        kmsCall(
+          ctx,
+          {
+            pace: () => ctx.pacer.acquire(region, 'DescribeKey', 1, priority),
+            idempotent: true,
+            settling: 'made',
+            denied: { region, operation: 'DescribeKey' },
+          },
+          () => ctx.kms(region).describeKey(keyId),
         ).then((description) => [region, description.state] as const),
       ),
     );

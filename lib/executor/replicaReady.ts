@@ -18,7 +18,9 @@ export async function waitForReplica(ctx: ExecutionContext, replicaRegion: strin
   const look = async (): Promise<string> => {
     // Just created: the replica Region may not know it yet (settling, like every key this request made).
     const pace = () => ctx.pacer.acquire(replicaRegion, 'DescribeKey', 1, priority);
-    const { state } = await kmsCall(ctx, { pace, idempotent: true, settling: 'made' }, () => ctx.kms(replicaRegion).describeKey(keyId));
+    const { state } = await kmsCall(ctx, { pace, idempotent: true, settling: 'made', denied: { region: replicaRegion, operation: 'DescribeKey' } }, () =>
+      ctx.kms(replicaRegion).describeKey(keyId),
+    );
     if (state !== 'Creating' && !READY.has(state)) {
       throw new KmsError('KMSInvalidStateException', `replica ${keyId} in ${replicaRegion} is ${state}, expected Enabled`, {
         context: { region: replicaRegion },

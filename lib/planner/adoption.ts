@@ -24,7 +24,14 @@ import { sortedTags } from './tags.ts';
 
 type ExistingBinding = Extract<KeyBinding, { kind: 'existing' }>;
 
-/** The value of `AdoptedBy` a family carries (on its primary, else any member), or undefined. */
+/**
+ * The value of `AdoptedBy` a family carries (on its primary, else any member), or undefined. Step 1
+ * records it on every wanted member, so the members disagree only when a tag was changed by hand, a
+ * member was tagged by somebody else, or the primary is not visible. Any member counts: every error
+ * then keeps the key (released rather than deleted on removal, the template applied only by a request
+ * other than the one it names) — what anybody able to tag the member could do with `RemovalPolicy`
+ * itself (tests/planner/binding.test.ts).
+ */
 function adoptedByOf(family: KeyFamily): string | undefined {
   return (
     family.primary?.tags[OWNERSHIP_TAGS.adoptedBy] ?? family.members.find((m) => m.tags[OWNERSHIP_TAGS.adoptedBy] !== undefined)?.tags[OWNERSHIP_TAGS.adoptedBy]

@@ -13,6 +13,7 @@ import { OWNERSHIP_TAGS } from '../ownership.ts';
 import type { ActualKey, DesiredKey } from '../types.ts';
 import { isPendingDeletion, type KeyFamily } from './actualIndex.ts';
 import { compare } from './builder.ts';
+import { compareStructure } from './changeRules.ts';
 import { adoptionConsentRefusal } from './consent.ts';
 import { foreignAliasReason, type PlannerContext, unreadableAliasReason } from './context.ts';
 
@@ -74,6 +75,24 @@ export function bindDesiredKeys(ctx: PlannerContext): KeyBinding[] {
   }
 
   return desired.keys.map((key) => result.get(key.id) ?? { kind: 'new', key });
+}
+
+/**
+ * A replacement an earlier attempt already made: when `binding`'s key needs replacing (and may be,
+ * `AllowReplacement`), an owned, unbound key tagged with the key name whose primary is in the
+ * primary Region and which needs no replacement — the CreateKey of an attempt that stopped before
+ * the alias moved — serves instead of a second new key (which would leave that one to be deleted).
+ * The old key stays unbound, removed as in any replacement. `binding` itself when there is none.
+ */
+export function withEarlierReplacement(ctx: PlannerContext, binding: KeyBinding, bound: ReadonlySet<string>): KeyBinding {
+  if (binding.kind !== 'existing' || binding.adopted || !binding.key.allowReplacement) return binding;
+  const { key } = binding;
+  if (compareStructure(key, binding.family).changes.length === 0) return binding;
+  const made = ownedFamilies(ctx, key, bound).filter(
+    (family) => referenceOf(family).region === key.primaryRegion && compareStructure(key, family).changes.length === 0,
+  );
+  const family = pick(made, key.primaryRegion);
+  return family === undefined ? binding : { ...binding, family, siblingOwnerId: null };
 }
 
 type Bind = (key: DesiredKey, family: KeyFamily, adopted: boolean, siblingOwnerId: string | null) => void;

@@ -9,7 +9,7 @@ import type { ActualState, DesiredState, KeyRef, Plan } from '../types.ts';
 import { indexActual, type KeyFamily } from './actualIndex.ts';
 import { isAdoptionPending, planPendingAdoption } from './adoption.ts';
 import { planAliases } from './aliases.ts';
-import { bindDesiredKeys } from './binding.ts';
+import { bindDesiredKeys, withEarlierReplacement } from './binding.ts';
 import { compareStructure, replacementReason } from './changeRules.ts';
 import { createContext } from './context.ts';
 import { planExistingKey } from './existingKey.ts';
@@ -29,7 +29,9 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
   // Families that stay with a desired key; every other owned family is removed.
   const kept = new Set<string>();
 
-  for (const binding of bindDesiredKeys(ctx)) {
+  const found = bindDesiredKeys(ctx);
+  const bound = new Set(found.flatMap((b) => (b.kind === 'existing' ? [b.family.keyId] : [])));
+  for (const binding of found.map((b) => withEarlierReplacement(ctx, b, bound))) {
     const { key } = binding;
     if (binding.kind === 'refused') continue;
     if (binding.kind === 'new') {

@@ -25,16 +25,15 @@ import { hasCode } from '../errors.ts';
 import type { MadeKeysView } from '../executor/madeKeys.ts';
 import { type AliasEntry, type KeyListEntry, type KmsApi, type KmsApiFactory, sendPage } from '../kmsApi.ts';
 import type { Log } from '../logger.ts';
+import { isScpDenial } from '../retry/accessDenial.ts';
 import type { Clock } from '../retry/clock.ts';
 import { type Pacer, pacedAttempt } from '../retry/pacer.ts';
-import { DEFAULT_RETRY_TIMINGS, kmsRetryPolicy } from '../retry/policy.ts';
+import { DEFAULT_RETRY_TIMINGS, IAM_PROPAGATION_MS, kmsRetryPolicy } from '../retry/policy.ts';
 import { withRetry } from '../retry/retry.ts';
 import { compare } from '../text/order.ts';
 import type { ActualAlias, ActualKey, ActualState, Owner } from '../types.ts';
-import { isScpDenial } from './accessDenial.ts';
 import { type Limiter, limiter, mapLimit } from './concurrency.ts';
 import { type KeyRead, type KeyReadContext, type RegionRead, readKey, type UnreadableKey } from './keyRead.ts';
-import { IAM_PROPAGATION_MS, withIamPropagation } from './readRetry.ts';
 import { directReads, listKeysWithIndex, mustReadTags, readTagIndex, type TagIndex, type TagIndexUse } from './tagIndex.ts';
 
 export interface ReadActualStateInput {
@@ -51,7 +50,7 @@ export interface ReadActualStateInput {
   tagIndex?: TagIndexUse;
   /**
    * How long a listing answering an AccessDeniedException that no service control policy caused is
-   * asked again (IAM changes propagate with a delay); default {@link IAM_PROPAGATION_MS}.
+   * asked again (IAM changes propagate with a delay; lib/retry/policy.ts); default {@link IAM_PROPAGATION_MS}.
    */
   iamPropagationMs?: number;
   /** Times retries; real time when absent. */
@@ -95,6 +94,9 @@ export const READ_CONCURRENCY_TOTAL = 96;
 
 /** Predefined aliases of AWS managed keys. */
 const AWS_MANAGED_ALIAS_PREFIX = 'alias/aws/';
+
+/** The listings, whose AccessDeniedException says whether a Region is denied (an SCP's) or IAM is propagating. */
+const LISTINGS: ReadonlySet<string> = new Set(['ListKeys', 'ListAliases']);
 
 /** What one Region's read shares with the other Regions' of the same read. */
 export interface RegionReadShared {
@@ -158,13 +160,14 @@ function regionRead(
   global: Limiter,
 ): RegionRead {
   const { deadline } = limits;
-  const window = { deadline, timings: DEFAULT_RETRY_TIMINGS };
+  const window = { deadline, timings: { ...DEFAULT_RETRY_TIMINGS, iamPropagationMs: limits.iamPropagationMs } };
   const regionSlots = limiter(READ_CONCURRENCY_PER_REGION);
   // A Region's slot first, then a global one: a Region never holds global slots it cannot use.
   const slots: Limiter = (task) => regionSlots(() => global(task));
   return (operation, send, { paged = false, onKey = !paged } = {}) => {
-    const kms = kmsRetryPolicy({ idempotent: true, settling: onKey ? 'listed' : undefined, what: `${operation} in ${region}` }, window);
-    const policy = withIamPropagation(kms, region, operation, limits.iamPropagationMs);
+    // Only a listing's AccessDenied may be IAM propagating: on a key's read it makes the key foreign (keyRead.ts).
+    const denied = LISTINGS.has(operation) ? { region, operation } : undefined;
+    const policy = kmsRetryPolicy({ idempotent: true, settling: onKey ? 'listed' : undefined, what: `${operation} in ${region}`, denied }, window);
     const attempt = <T>(sendOne: () => Promise<T>) =>
       slots(() =>
         pacedAttempt(

@@ -3,7 +3,7 @@
  * KMS outside some Regions (an organisation's own Region deny, or Control Tower's configurable OU
  * Region deny control; the landing-zone Region deny, GRREGIONDENY, exempts `kms:*`) leaves a Region
  * enabled in ListRegions but answers every KMS call with an AccessDeniedException whose message names
- * the service control policy. Only such a denial lands here (lib/reader/accessDenial.ts). Such a
+ * the service control policy. Only such a denial lands here (lib/retry/accessDenial.ts). Such a
  * Region is skipped and reported (`SkippedRegions`, the Reason, logs) when no desired key lives
  * there; when one does, the request fails naming the Region and the denial. A Delete wants no key
  * anywhere, so it skips them, succeeds, and names them in its Reason and logs.

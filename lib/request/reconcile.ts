@@ -5,7 +5,7 @@
  */
 
 import { AccessDeniedError, KmsError } from '../errors.ts';
-import { execute } from '../executor/index.ts';
+import { type ExecuteDeps, execute } from '../executor/index.ts';
 import { MadeKeys } from '../executor/madeKeys.ts';
 import type { KmsApiFactory, KmsQuotas } from '../kmsApi.ts';
 import type { Log } from '../logger.ts';
@@ -36,7 +36,7 @@ export interface ReconcileDeps {
    * afterwards (a failed Create removes them, lib/request/failedCreate.ts).
    */
   madeKeys?: MadeKeys;
-  /** How long a listing denied by anything but an SCP is asked again (lib/reader/readRetry.ts); default there. */
+  /** How long a KMS request denied by anything but an SCP is asked again (lib/retry/policy.ts); default there. */
   iamPropagationMs?: number;
   /** Times every wait of the request (reads, pacing, retries, polls); real time when absent. */
   clock?: Clock;
@@ -57,17 +57,12 @@ export interface ReconcileRequest {
 
 /** Read → plan → execute, up to `MAX_RECONCILE_PASSES` times while every failure was transient. */
 export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps): Promise<RequestResult> {
-  const { desired, returnAttributes, tagIndexAliasNames } = request;
+  const { desired, returnAttributes } = request;
   const { kms, context, log, deadline, progress } = deps;
   const clock = deps.clock ?? systemClock;
   const now = () => clock.now();
-  const pacer = new Pacer({ quotas: deps.quotas, clock });
-  const aliasNames = [...new Set(desired.keys.flatMap((k) => [k.aliasName, ...k.extraAliasNames]))];
+  const { readInput, execution } = passInputs(request, deps, clock);
   let last = { planned: 0, outcomes: [] as ActionOutcome[] };
-  // Keys made or changed by this request, across passes: KMS may not list or find them yet.
-  const madeKeys = deps.madeKeys ?? new MadeKeys();
-  const tagIndex = tagIndexAliasNames === null ? null : { directAliasNames: tagIndexAliasNames, log };
-  const readInput = { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline, ...iamOf(deps) };
 
   for (let pass = 1; pass <= MAX_RECONCILE_PASSES; pass++) {
     progress.startPass(`reading the actual state (pass ${pass})`);
@@ -91,7 +86,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     if (storeProblem !== null) return failedResult(storeProblem);
 
     progress.phase = `executing the plan (pass ${pass})`;
-    const result = await execute(current, { kms, pacer, deadline, clock, madeKeys, onOutcome: (outcome) => progress.record(outcome), log });
+    const result = await execute(current, execution);
     log.info('executed', { pass, ...executionCounts(result) });
 
     const previous = last;
@@ -114,7 +109,32 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   return failedResult(executionFailureReason(last.planned, last.outcomes, false, progress));
 }
 
-/** The reader's IAM propagation window, when the function's configuration sets one. */
+/** What every pass reads and executes with, from the request and the dependencies. */
+function passInputs(request: ReconcileRequest, deps: ReconcileDeps, clock: Clock) {
+  const { desired, tagIndexAliasNames } = request;
+  const { kms, log, deadline, progress } = deps;
+  // One pacer for reads and writes, across passes: KMS's quotas are per account and Region.
+  const pacer = new Pacer({ quotas: deps.quotas, clock });
+  const aliasNames = [...new Set(desired.keys.flatMap((k) => [k.aliasName, ...k.extraAliasNames]))];
+  // Keys made or changed by this request, across passes: KMS may not list or find them yet.
+  const madeKeys = deps.madeKeys ?? new MadeKeys();
+  const tagIndex = tagIndexAliasNames === null ? null : { directAliasNames: tagIndexAliasNames, log };
+  const readInput = { aliasNames, kms, pacer, madeKeys, tagIndex, clock, deadline, ...iamOf(deps) };
+  const execution: ExecuteDeps = {
+    kms,
+    pacer,
+    deadline,
+    clock,
+    madeKeys,
+    log,
+    timings: iamOf(deps),
+    // Each outcome recorded as it comes: an answer forced by the deadline can say what was done.
+    onOutcome: (outcome) => progress.record(outcome),
+  };
+  return { readInput, execution };
+}
+
+/** The IAM propagation window of reads and writes, when the function's configuration sets one. */
 function iamOf(deps: ReconcileDeps): { iamPropagationMs?: number } {
   return deps.iamPropagationMs === undefined ? {} : { iamPropagationMs: deps.iamPropagationMs };
 }

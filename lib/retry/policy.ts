@@ -1,12 +1,14 @@
 /**
  * Every retry policy of the product in one place: how KMS requests (reads and writes alike) are
- * retried for throttling, transient failures, keys KMS has not caught up with (settling) and
- * principals IAM has not propagated — one rule, one time limit and one message for each — how long
+ * retried for throttling, transient failures, keys KMS has not caught up with (settling), principals
+ * a key policy names that IAM has not propagated, and the function role's own permissions IAM has
+ * not propagated (an AccessDeniedException no SCP caused) — one rule, one time limit and one message for each — how long
  * the waits for keys in transition poll, and how the request itself re-reads and answers. The
  * mechanism is `withRetry` (retry.ts) and `poll` (poll.ts); this module holds the limits, the
  * timings and the messages. docs/behaviour.md §9 says what each one is for.
  */
-import { type AwsServiceError, KmsError } from '../errors.ts';
+import { AccessDeniedError, type AwsServiceError, hasCode, KmsError } from '../errors.ts';
+import { accessDenialOf, denialCause, isScpDenial } from './accessDenial.ts';
 import { type BackoffOptions, DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy } from './retry.ts';
 
 // ── Throttling and transient failures ────────────────────────────────────────────────────────────
@@ -26,15 +28,23 @@ export const MAX_THROTTLED_ATTEMPTS = 20;
 export const POLICY_PROPAGATION_BACKOFF: BackoffOptions = { baseMs: 1_000, capMs: 15_000 };
 
 /**
- * How long a listing (ListKeys, ListAliases) answering an AccessDeniedException that no service
- * control policy caused is asked again (lib/reader/readRetry.ts): a role made with the stack whose
- * IAM policy has not propagated yet. IAM documents no bound ("eventually consistent"); a guess,
- * overridable with the function's `IAM_PROPAGATION_MS`.
+ * How long a request answering an AccessDeniedException that no service control policy caused is
+ * asked again: a role made with the stack whose IAM policy has not propagated yet (a listing of the
+ * reader, a CreateKey of the executor alike). IAM documents no bound ("eventually consistent"); a
+ * guess, overridable with the function's `IAM_PROPAGATION_MS` (RetryTimings.iamPropagationMs).
  */
 export const IAM_PROPAGATION_MS = 60_000;
 
 /** Backoff of those retries: full jitter over 1 s … 8 s. */
 export const IAM_PROPAGATION_BACKOFF: BackoffOptions = { baseMs: 1_000, capMs: 8_000 };
+
+/**
+ * True when `error` is an AccessDeniedException that may pass with time: any but a service control
+ * policy's (lib/retry/accessDenial.ts), which never does and makes a denied Region on the listings.
+ */
+export function isPropagatingDenial(error: unknown): error is KmsError {
+  return hasCode(error, 'AccessDeniedException') && !isScpDenial(error.message);
+}
 
 // ── Settling: keys KMS has not caught up with ────────────────────────────────────────────────────
 
@@ -74,6 +84,8 @@ export interface RetryTimings {
   settlingWithoutDeadlineMs: number;
   /** IAM propagating the principals a key policy names. */
   principalPropagationMs: number;
+  /** IAM propagating the function role's own policy: an AccessDeniedException no SCP caused (IAM_PROPAGATION_MS). */
+  iamPropagationMs: number;
   /** A new replica leaving `Creating`. */
   replicaReadyMs: number;
   /** Both keys leaving `Updating` after UpdatePrimaryRegion. */
@@ -83,6 +95,7 @@ export interface RetryTimings {
 export const DEFAULT_RETRY_TIMINGS: RetryTimings = {
   settlingWithoutDeadlineMs: 30_000,
   principalPropagationMs: 120_000,
+  iamPropagationMs: IAM_PROPAGATION_MS,
   replicaReadyMs: 60_000,
   primaryUpdateMs: 300_000,
 };
@@ -90,7 +103,7 @@ export const DEFAULT_RETRY_TIMINGS: RetryTimings = {
 // ── The policy of one KMS request ────────────────────────────────────────────────────────────────
 
 /** The kinds of KMS failure that are retried. */
-export type KmsRetryKind = 'throttling' | 'transient' | 'principalPropagation' | 'settling';
+export type KmsRetryKind = 'throttling' | 'transient' | 'principalPropagation' | 'iamPropagation' | 'settling';
 
 /** What decides how one KMS request is retried. */
 export interface KmsRequestTraits {
@@ -102,6 +115,18 @@ export interface KmsRequestTraits {
   principals?: () => readonly string[];
   /** Names the request in messages, e.g. `ListResourceTags in us-east-1`. */
   what?: string;
+  /**
+   * Where and what the request is: enables the IAM propagation wait on an AccessDeniedException no
+   * SCP caused, whose final message names them. Absent where an AccessDenied means something else
+   * (a foreign key's tags, RevokeGrant while KMS catches up with a grant).
+   */
+  denied?: DeniedRequest;
+}
+
+/** The Region and operation an AccessDeniedException is reported for. */
+export interface DeniedRequest {
+  region: string;
+  operation: string;
 }
 
 /** The request's time: its deadline (epoch ms; none for library callers) and the limits. */
@@ -115,10 +140,11 @@ export interface RetryWindow {
  * Reads and writes share it; a new kind of retryable failure is one more case and one more rule.
  */
 export function kmsRetryPolicy(request: KmsRequestTraits, window: RetryWindow): RetryPolicy<KmsRetryKind> {
-  const { principals } = request;
+  const { principals, denied } = request;
   return {
     classify: (error) => {
       if (principals !== undefined && isInvalidPrincipals(error)) return 'principalPropagation';
+      if (denied !== undefined && isPropagatingDenial(error)) return 'iamPropagation';
       if (isSettling(error, request.settling)) return 'settling';
       if (isThrottling(error)) return 'throttling';
       if (request.idempotent && isTransient(error)) return 'transient';
@@ -132,6 +158,12 @@ export function kmsRetryPolicy(request: KmsRequestTraits, window: RetryWindow): 
         ownCount: true,
         maxWaitMs: window.timings.principalPropagationMs,
         exhausted: (error, waitedMs) => principalsNotPropagated(error as KmsError, principals?.() ?? [], waitedMs),
+      },
+      iamPropagation: {
+        backoff: IAM_PROPAGATION_BACKOFF,
+        ownCount: true,
+        maxWaitMs: window.timings.iamPropagationMs,
+        exhausted: (error, waitedMs) => stillDenied(error as KmsError, denied as DeniedRequest, waitedMs),
       },
       // Nothing happened when KMS answered so: safe to repeat, even CreateKey-like calls.
       settling: {
@@ -174,6 +206,23 @@ export function principalsNotPropagated(error: AwsServiceError, principals: read
     error.code,
     `the key policy names principals that IAM does not know after ${Math.round(waitedMs / 1000)} s of retries; check that they exist: ${names}`,
     { cause: error, context: error.context },
+  );
+}
+
+/**
+ * A request still denied after the IAM propagation window (or the deadline), by something other than
+ * an SCP: final, naming the action, the Region and the policy type the message names.
+ */
+export function stillDenied(error: KmsError, request: DeniedRequest, waitedMs: number): AccessDeniedError {
+  const { region, operation } = request;
+  const denial = accessDenialOf(error.message);
+  const action = denial.action ?? `kms:${operation}`;
+  const waited = waitedMs > 0 ? `, still after ${Math.round(waitedMs / 1000)} s of retries (IAM changes take a while to propagate)` : '';
+  return new AccessDeniedError(
+    `KMS denied ${action} in ${region} because of ${denialCause(denial)}${waited}: ${error.message.replace(/^\w+: /, '')}. ` +
+      `Give the function's role ${action} (template.yaml's FunctionRole has it; a permissions boundary or session policy must allow it too). ` +
+      'Only a service control policy denial skips a Region.',
+    { cause: error, context: { region, action }, denial },
   );
 }
 

@@ -12,7 +12,7 @@ const credentials = { accessKeyId: 'a', secretAccessKey: 'b' };
 const secretsRegions: string[] = [];
 const api = createKmsApi(new KMSClient({ region: 'eu-west-1', credentials }), 'eu-west-1', (region) => {
   secretsRegions.push(region);
-  return new SecretsManagerClient({ region, credentials });
+  return Promise.resolve(new SecretsManagerClient({ region, credentials }));
 });
 const SECRET = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:byok/material-AbCdEf';
 const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -7,9 +7,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bundleFiles } from '../../build/bundleFiles.mjs';
 
 const ROOT = join(__dirname, '..', '..');
 const NODE = join(ROOT, 'node_modules', '.bin', 'node');
+const HANDLER = join(ROOT, 'dist', 'handler');
 
 const APP_JS = `
 const { App, Stack, CfnOutput } = require('aws-cdk-lib');
@@ -48,6 +50,8 @@ describe('Package: npm pack of the construct', () => {
     }[];
     const files = packed[0]!.files.map((file) => file.path);
     expect(files).toEqual(expect.arrayContaining(['dist/index.cjs', 'dist/types/cdk/src/index.d.ts', 'asset/function/index.mjs', 'asset/function.json']));
+    // The bundle's chunks (code splitting, build.mjs) ship with it.
+    expect(files).toEqual(expect.arrayContaining(bundleFiles(HANDLER).map((file) => `asset/function/${file}`)));
     expect(files).toEqual(expect.arrayContaining(['schema/properties.schema.json', 'LICENSE', 'README.md', 'package.json']));
     expect(files.some((file) => file.startsWith('src/'))).toBe(false);
 
@@ -75,7 +79,8 @@ describe('Package: npm pack of the construct', () => {
     const directories = Object.values(manifest.files).filter((file) => file.source.path.startsWith('asset.'));
     expect(directories).toHaveLength(1);
     const assetDir = join(app, 'cdk.out', directories[0]!.source.path);
-    expect(readdirSync(assetDir)).toEqual(['index.mjs']);
-    expect(readFileSync(join(assetDir, 'index.mjs')).equals(readFileSync(join(ROOT, 'dist', 'handler', 'index.mjs')))).toBe(true);
+    expect(bundleFiles(assetDir)).toEqual(bundleFiles(HANDLER));
+    expect(readdirSync(assetDir).sort()).toEqual(['chunks', 'index.mjs']);
+    for (const file of bundleFiles(HANDLER)) expect([file, readFileSync(join(assetDir, file)).equals(readFileSync(join(HANDLER, file)))]).toEqual([file, true]);
   });
 });

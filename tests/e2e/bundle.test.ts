@@ -1,44 +1,25 @@
 /**
- * End to end: the built bundle (dist/handler/index.mjs, made by `npm test`'s build step) in a
+ * End to end: the built bundle (dist/handler/, made by `npm test`'s build step) in a
  * Lambda-like child process, driven by the CloudFormation driver against the KMS emulator, every
  * answer checked as CloudFormation would (one PUT, ≤ 4,096 bytes, PhysicalResourceId rules), with field
  * realism on (fresh keys answering NotFoundException, lagging listings, `Updating` keys: fieldRealism.ts).
  */
-import { existsSync } from 'node:fs';
-import {
-  createDriver,
-  DEFAULT_BUNDLE_PATH,
-  DEFAULT_IDENTITY,
-  type Driver,
-  functionArnOf,
-  type ScenarioResult,
-  Stack,
-  scenarios,
-  stackIdOf,
-} from '../../local/driver/index.ts';
-import { emulatorControl } from '../../local/emulator/client.ts';
-import { startEmulator } from '../../local/emulator/index.ts';
+import { createDriver, DEFAULT_IDENTITY, type ScenarioResult, Stack, scenarios } from '../../local/driver/index.ts';
 import { referenceProperties } from '../properties/fixtures.ts';
+import { useDriverEnvironment } from '../support/driverEnvironment.ts';
 import { E2E_REALISM, E2E_REQUEST_GAP_MS } from './fieldRealism.ts';
 
 const ACCOUNT_ID = DEFAULT_IDENTITY.accountId;
 const PRINCIPALS = ['user/admin', 'user/dev', 'user/qa', 'role/prod-app'].map((p) => `arn:aws:iam::${ACCOUNT_ID}:${p}`);
 
 describe('End to end: the bundle through the CloudFormation driver and the emulator', () => {
-  let emulator: Awaited<ReturnType<typeof startEmulator>>;
-  let driver: Driver;
-  let stackCount = 0;
+  const env = useDriverEnvironment({
+    stackPrefix: 'e2e',
+    emulator: { principals: PRINCIPALS, replicaCreatingMs: 300, ...E2E_REALISM },
+    driver: { requestGapMs: E2E_REQUEST_GAP_MS },
+  });
+  const { control, newStack } = env;
 
-  const control = () => emulatorControl(emulator.url);
-
-  /** A fresh stack (own StackId, so own ownership tags) for each test. */
-  const newStack = () =>
-    new Stack(driver, {
-      stackId: stackIdOf({ ...DEFAULT_IDENTITY, stackName: `e2e-${++stackCount}` }),
-      logicalResourceId: 'Keys',
-      resourceType: 'Custom::MultiRegionKmsKeys',
-      serviceToken: functionArnOf(DEFAULT_IDENTITY, 'multi-region-kms-keys'),
-    });
   const state = () => control().state();
   const expectOk = (result: ScenarioResult) => {
     expect(result.problems).toEqual([]);
@@ -48,16 +29,6 @@ describe('End to end: the bundle through the CloudFormation driver and the emula
       expect(step.bodyBytes).toBeLessThanOrEqual(4096);
     }
   };
-
-  beforeAll(async () => {
-    if (!existsSync(DEFAULT_BUNDLE_PATH)) throw new Error(`${DEFAULT_BUNDLE_PATH} is missing: run npm run build (npm test does)`);
-    emulator = await startEmulator({ port: 0, principals: PRINCIPALS, replicaCreatingMs: 300, ...E2E_REALISM });
-    driver = await createDriver({ endpointUrl: emulator.url, requestGapMs: E2E_REQUEST_GAP_MS });
-  });
-  afterAll(async () => {
-    await driver?.close();
-    await emulator?.close();
-  });
 
   it('creates, updates and deletes the reference configuration', async () => {
     // Prepare
@@ -151,7 +122,7 @@ describe('End to end: the bundle through the CloudFormation driver and the emula
     const properties = { AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: keys, ReturnAttributes: ['KeyArns.*'] };
     await control().config({ latencyMs: 600 });
     const slowDriver = await createDriver({
-      endpointUrl: emulator.url,
+      endpointUrl: env.emulator.url,
       requestGapMs: E2E_REQUEST_GAP_MS,
       timeoutMs: 6_000,
       env: { DEADLINE_MARGIN_MS: '3000' },

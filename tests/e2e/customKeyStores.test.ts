@@ -7,51 +7,20 @@
  * external key that is missing, misconfigured or already in use fails the request with a reason that
  * names the Region, the store and the external key, and says what to do.
  */
-import { existsSync } from 'node:fs';
-import {
-  createDriver,
-  DEFAULT_BUNDLE_PATH,
-  DEFAULT_IDENTITY,
-  type Driver,
-  functionArnOf,
-  type ScenarioResult,
-  Stack,
-  scenarios,
-  stackIdOf,
-} from '../../local/driver/index.ts';
-import { emulatorControl } from '../../local/emulator/client.ts';
-import { startEmulator } from '../../local/emulator/index.ts';
+import { DEFAULT_IDENTITY, type ScenarioResult, scenarios } from '../../local/driver/index.ts';
+import { useDriverEnvironment } from '../support/driverEnvironment.ts';
 
 const ACCOUNT_ID = DEFAULT_IDENTITY.accountId;
 
 describe('End to end: keys in custom key stores through the bundle, the driver and the emulator', () => {
-  let emulator: Awaited<ReturnType<typeof startEmulator>>;
-  let driver: Driver;
-  let stackCount = 0;
-  const control = () => emulatorControl(emulator.url);
-  const newStack = () =>
-    new Stack(driver, {
-      stackId: stackIdOf({ ...DEFAULT_IDENTITY, stackName: `stores-${++stackCount}` }),
-      logicalResourceId: 'Keys',
-      resourceType: 'Custom::MultiRegionKmsKeys',
-      serviceToken: functionArnOf(DEFAULT_IDENTITY, 'multi-region-kms-keys'),
-    });
+  const env = useDriverEnvironment({ stackPrefix: 'stores', emulator: { regions: ['us-east-1', 'eu-west-1'] } });
+  const { control, newStack } = env;
   const expectOk = (result: ScenarioResult) => {
     expect(result.problems).toEqual([]);
     for (const step of result.steps) expect(step.violations).toEqual([]);
   };
   const store = async (region: string, type: 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE', connectionState: string) =>
     (await control().customKeyStore({ region, type, connectionState })).customKeyStoreId;
-
-  beforeAll(async () => {
-    if (!existsSync(DEFAULT_BUNDLE_PATH)) throw new Error(`${DEFAULT_BUNDLE_PATH} is missing: run npm run build (npm test does)`);
-    emulator = await startEmulator({ port: 0, regions: ['us-east-1', 'eu-west-1'] });
-    driver = await createDriver({ endpointUrl: emulator.url });
-  });
-  afterAll(async () => {
-    await driver?.close();
-    await emulator?.close();
-  });
 
   it('makes keys in CONNECTED CloudHSM and external key stores, one per Region the maps name', async () => {
     // Prepare

@@ -4,20 +4,9 @@
  * (new grant first, then the old one revoked) and removes grants; a duplicated delivery makes no
  * second grant; Delete takes the grants with the keys; snake_case input works the same.
  */
-import { existsSync } from 'node:fs';
-import {
-  createDriver,
-  DEFAULT_BUNDLE_PATH,
-  DEFAULT_IDENTITY,
-  type Driver,
-  functionArnOf,
-  type ScenarioResult,
-  Stack,
-  scenarios,
-  stackIdOf,
-} from '../../local/driver/index.ts';
-import { emulatorControl, type SnapshotKey } from '../../local/emulator/client.ts';
-import { startEmulator } from '../../local/emulator/index.ts';
+import { DEFAULT_IDENTITY, type ScenarioResult, scenarios } from '../../local/driver/index.ts';
+import type { SnapshotKey } from '../../local/emulator/client.ts';
+import { useDriverEnvironment } from '../support/driverEnvironment.ts';
 
 const ACCOUNT_ID = DEFAULT_IDENTITY.accountId;
 /** Another account's Auto Scaling service-linked role: the AMI/EBS-sharing grantee. */
@@ -33,17 +22,8 @@ function properties(grants: Record<string, unknown>): Record<string, unknown> {
 }
 
 describe('End to end: grants through the bundle, the driver and the emulator', () => {
-  let emulator: Awaited<ReturnType<typeof startEmulator>>;
-  let driver: Driver;
-  let stackCount = 0;
-  const control = () => emulatorControl(emulator.url);
-  const newStack = () =>
-    new Stack(driver, {
-      stackId: stackIdOf({ ...DEFAULT_IDENTITY, stackName: `grants-${++stackCount}` }),
-      logicalResourceId: 'Keys',
-      resourceType: 'Custom::MultiRegionKmsKeys',
-      serviceToken: functionArnOf(DEFAULT_IDENTITY, 'multi-region-kms-keys'),
-    });
+  const env = useDriverEnvironment({ stackPrefix: 'grants', emulator: { replicaCreatingMs: 200 } });
+  const { control, newStack } = env;
   const expectOk = (result: ScenarioResult) => {
     expect(result.problems).toEqual([]);
     for (const step of result.steps) {
@@ -58,16 +38,6 @@ describe('End to end: grants through the bundle, the driver and the emulator', (
     Object.fromEntries(
       (await ourKeys(owner)).map((k) => [k.region, (k.grants ?? []).map((g) => `${g.granteePrincipal} ${[...g.operations].sort().join(',')}`).sort()]),
     );
-
-  beforeAll(async () => {
-    if (!existsSync(DEFAULT_BUNDLE_PATH)) throw new Error(`${DEFAULT_BUNDLE_PATH} is missing: run npm run build (npm test does)`);
-    emulator = await startEmulator({ port: 0, replicaCreatingMs: 200 });
-    driver = await createDriver({ endpointUrl: emulator.url });
-  });
-  afterAll(async () => {
-    await driver?.close();
-    await emulator?.close();
-  });
 
   it('creates a grant in every Region of the key, updates (add, change, remove) and deletes', async () => {
     // Prepare

@@ -7,21 +7,9 @@
  * AccessDeniedException.
  */
 
-import { existsSync } from 'node:fs';
 import { TAG_INDEX_MIN_KEYS } from '../../lib/reader/tagIndex.ts';
-import {
-  createDriver,
-  DEFAULT_BUNDLE_PATH,
-  DEFAULT_IDENTITY,
-  type Driver,
-  functionArnOf,
-  type ScenarioResult,
-  Stack,
-  scenarios,
-  stackIdOf,
-} from '../../local/driver/index.ts';
-import { emulatorControl } from '../../local/emulator/client.ts';
-import { startEmulator } from '../../local/emulator/index.ts';
+import { DEFAULT_IDENTITY, type ScenarioResult, scenarios } from '../../local/driver/index.ts';
+import { useDriverEnvironment } from '../support/driverEnvironment.ts';
 import { E2E_REQUEST_GAP_MS, iamRealism } from './fieldRealism.ts';
 
 const ACCOUNT_ID = DEFAULT_IDENTITY.accountId;
@@ -29,32 +17,17 @@ const REGIONS = ['eu-west-1', 'us-east-1', 'us-west-2'];
 const OWNER = 'MultiRegionKmsKeys:Owner';
 
 describe('End to end: the lifecycle under the execution role policy of template.yaml', () => {
-  let emulator: Awaited<ReturnType<typeof startEmulator>>;
-  let driver: Driver;
-  let stackCount = 0;
-  const control = () => emulatorControl(emulator.url);
-  const newStack = () =>
-    new Stack(driver, {
-      stackId: stackIdOf({ ...DEFAULT_IDENTITY, stackName: `e2e-iam-${++stackCount}` }),
-      logicalResourceId: 'Keys',
-      resourceType: 'Custom::MultiRegionKmsKeys',
-      serviceToken: functionArnOf(DEFAULT_IDENTITY, 'multi-region-kms-keys'),
-    });
+  const env = useDriverEnvironment({
+    stackPrefix: 'e2e-iam',
+    emulator: { regions: REGIONS, replicaCreatingMs: 300, ...iamRealism({ AllowAdoptingExistingKeys: 'true' }) },
+    driver: { requestGapMs: E2E_REQUEST_GAP_MS },
+  });
+  const { control, newStack } = env;
   const expectOk = (result: ScenarioResult) => {
     expect(result.steps.map((s) => s.reason ?? '')).toEqual(result.steps.map(() => ''));
     expect(result.problems).toEqual([]);
   };
   const keysOf = async (owner: string) => (await control().state()).keys.filter((k) => k.tags[OWNER] === owner);
-
-  beforeAll(async () => {
-    if (!existsSync(DEFAULT_BUNDLE_PATH)) throw new Error(`${DEFAULT_BUNDLE_PATH} is missing: run npm run build (npm test does)`);
-    emulator = await startEmulator({ port: 0, regions: REGIONS, replicaCreatingMs: 300, ...iamRealism({ AllowAdoptingExistingKeys: 'true' }) });
-    driver = await createDriver({ endpointUrl: emulator.url, requestGapMs: E2E_REQUEST_GAP_MS });
-  });
-  afterAll(async () => {
-    await driver?.close();
-    await emulator?.close();
-  });
 
   it('creates, replicates, moves the primary and deletes, every request authorised', async () => {
     // Prepare

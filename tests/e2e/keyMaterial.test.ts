@@ -8,7 +8,6 @@
  * a log line, a reason, an attribute or a response, on success or failure.
  */
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import {
   DecryptCommand,
   EncryptCommand,
@@ -19,19 +18,9 @@ import {
   VerifyCommand,
   VerifyMacCommand,
 } from '@aws-sdk/client-kms';
-import {
-  createDriver,
-  DEFAULT_BUNDLE_PATH,
-  DEFAULT_IDENTITY,
-  type Driver,
-  functionArnOf,
-  type ScenarioResult,
-  Stack,
-  scenarios,
-  stackIdOf,
-} from '../../local/driver/index.ts';
-import { emulatorControl, type SnapshotKey } from '../../local/emulator/client.ts';
-import { startEmulator } from '../../local/emulator/index.ts';
+import { DEFAULT_IDENTITY, type ScenarioResult, scenarios } from '../../local/driver/index.ts';
+import type { SnapshotKey } from '../../local/emulator/client.ts';
+import { useDriverEnvironment } from '../support/driverEnvironment.ts';
 
 const ACCOUNT_ID = DEFAULT_IDENTITY.accountId;
 const DAY_MS = 86_400_000;
@@ -64,24 +53,15 @@ function outputsOf(result: ScenarioResult): string {
 }
 
 describe('End to end: imported key material through the bundle, the driver and the emulator', () => {
-  let emulator: Awaited<ReturnType<typeof startEmulator>>;
-  let driver: Driver;
-  let stackCount = 0;
+  const env = useDriverEnvironment({ stackPrefix: 'byok', emulator: { replicaCreatingMs: 200, regions: ['us-east-1', 'eu-west-1', 'us-west-2'] } });
+  const { control, newStack } = env;
   let secretCount = 0;
   const clients: KMSClient[] = [];
-  const control = () => emulatorControl(emulator.url);
   const kms = (region: string) => {
-    const client = new KMSClient({ region, endpoint: emulator.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    const client = new KMSClient({ region, endpoint: env.emulator.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
     clients.push(client);
     return client;
   };
-  const newStack = () =>
-    new Stack(driver, {
-      stackId: stackIdOf({ ...DEFAULT_IDENTITY, stackName: `byok-${++stackCount}` }),
-      logicalResourceId: 'Keys',
-      resourceType: 'Custom::MultiRegionKmsKeys',
-      serviceToken: functionArnOf(DEFAULT_IDENTITY, 'multi-region-kms-keys'),
-    });
   const newSecret = async (value: { secretBinary?: Buffer; secretString?: string }) =>
     (
       await control().secret({
@@ -102,15 +82,8 @@ describe('End to end: imported key material through the bundle, the driver and t
     for (const spelling of spellingsOf(material)) expect(text.includes(spelling)).toBe(false);
   };
 
-  beforeAll(async () => {
-    if (!existsSync(DEFAULT_BUNDLE_PATH)) throw new Error(`${DEFAULT_BUNDLE_PATH} is missing: run npm run build (npm test does)`);
-    emulator = await startEmulator({ port: 0, replicaCreatingMs: 200, regions: ['us-east-1', 'eu-west-1', 'us-west-2'] });
-    driver = await createDriver({ endpointUrl: emulator.url });
-  });
-  afterAll(async () => {
+  afterAll(() => {
     for (const client of clients) client.destroy();
-    await driver?.close();
-    await emulator?.close();
   });
 
   it('creates a multi-Region EXTERNAL key from a secret: encrypt in us-east-1, decrypt in eu-west-1', async () => {
@@ -225,7 +198,7 @@ describe('End to end: imported key material through the bundle, the driver and t
     const results: { n: number; problems: string[]; states: Record<string, string>; decrypts: boolean }[] = [];
     for (let n = 1; n <= mutations; n++) {
       const stack = newStack();
-      const run = await scenarios.crashAndRedeliver(stack, 'Create', properties('cmk-crash', secretArn), scenarios.emulatorCrash(emulator.url, n));
+      const run = await scenarios.crashAndRedeliver(stack, 'Create', properties('cmk-crash', secretArn), scenarios.emulatorCrash(env.emulator.url, n));
       const owner = run.steps[1]!.physicalResourceId!;
       if (run.problems.length > 0) {
         results.push({ n, problems: run.problems, states: await statesOf(owner), decrypts: false });

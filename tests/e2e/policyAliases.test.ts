@@ -4,20 +4,9 @@
  * and the emulator: Create, Update (an alias renamed, a statement changed), rollback, Delete; and a
  * statement that would lock the function out, refused with its reason before any KMS call.
  */
-import { existsSync } from 'node:fs';
-import {
-  createDriver,
-  DEFAULT_BUNDLE_PATH,
-  DEFAULT_IDENTITY,
-  type Driver,
-  functionArnOf,
-  type ScenarioResult,
-  Stack,
-  scenarios,
-  stackIdOf,
-} from '../../local/driver/index.ts';
-import { emulatorControl, type Snapshot } from '../../local/emulator/client.ts';
-import { startEmulator } from '../../local/emulator/index.ts';
+import { DEFAULT_IDENTITY, type ScenarioResult, type Stack, scenarios } from '../../local/driver/index.ts';
+import type { Snapshot } from '../../local/emulator/client.ts';
+import { useDriverEnvironment } from '../support/driverEnvironment.ts';
 import { CLOUDTRAIL_DESCRIBE, CLOUDTRAIL_ENCRYPT, ORG_DENY } from '../support/userStatements.ts';
 
 const ACCOUNT_ID = DEFAULT_IDENTITY.accountId;
@@ -56,18 +45,9 @@ const v2 = {
 };
 
 describe('End to end: PolicyStatements and Aliases through the bundle', () => {
-  let emulator: Awaited<ReturnType<typeof startEmulator>>;
-  let driver: Driver;
-  let stackCount = 0;
-  const control = () => emulatorControl(emulator.url);
+  const env = useDriverEnvironment({ stackPrefix: 'e2e-policy', emulator: { principals: [ADMIN], replicaCreatingMs: 300 } });
+  const { control, newStack } = env;
 
-  const newStack = () =>
-    new Stack(driver, {
-      stackId: stackIdOf({ ...DEFAULT_IDENTITY, stackName: `e2e-policy-${++stackCount}` }),
-      logicalResourceId: 'Keys',
-      resourceType: 'Custom::MultiRegionKmsKeys',
-      serviceToken: functionArnOf(DEFAULT_IDENTITY, 'multi-region-kms-keys'),
-    });
   const expectOk = (result: ScenarioResult) => {
     expect(result.problems).toEqual([]);
     for (const step of result.steps) {
@@ -95,16 +75,6 @@ describe('End to end: PolicyStatements and Aliases through the bundle', () => {
       const cloudTrail = policy.Statement.find((s) => s.Sid === CLOUDTRAIL_ENCRYPT.Sid);
       return { region, sids: policy.Statement.map((s) => s.Sid), sourceArn: cloudTrail?.Condition?.StringEquals?.['aws:SourceArn'] };
     });
-
-  beforeAll(async () => {
-    if (!existsSync(DEFAULT_BUNDLE_PATH)) throw new Error(`${DEFAULT_BUNDLE_PATH} is missing: run npm run build (npm test does)`);
-    emulator = await startEmulator({ port: 0, principals: [ADMIN], replicaCreatingMs: 300 });
-    driver = await createDriver({ endpointUrl: emulator.url });
-  });
-  afterAll(async () => {
-    await driver?.close();
-    await emulator?.close();
-  });
 
   it('creates, updates (alias renamed, statement changed), rolls back and deletes a key with its own statements and two extra aliases', async () => {
     // Prepare
@@ -214,7 +184,7 @@ describe('End to end: PolicyStatements and Aliases through the bundle', () => {
     for (let n = 1; n <= mutations; n++) {
       const stack = newStack();
       expectOk(await scenarios.create(stack, v1));
-      const run = await scenarios.crashAndRedeliver(stack, 'Update', v2, scenarios.emulatorCrash(emulator.url, n));
+      const run = await scenarios.crashAndRedeliver(stack, 'Update', v2, scenarios.emulatorCrash(env.emulator.url, n));
       const state = await control().state();
       results.push({ n, problems: run.problems, aliases: aliasesOf(state, keyOf(stack)), policies: policiesOf(state, keyOf(stack)) });
       expectOk(await scenarios.remove(stack));

@@ -3,19 +3,9 @@
  * the CloudFormation driver and the emulator. Every case checks KMS state after the answer: keys
  * Enabled, aliases intact, no ownership tags left on keys the resource released.
  */
-import { existsSync } from 'node:fs';
-import {
-  createDriver,
-  DEFAULT_BUNDLE_PATH,
-  DEFAULT_IDENTITY,
-  type Driver,
-  functionArnOf,
-  type RequestResult,
-  Stack,
-  stackIdOf,
-} from '../../local/driver/index.ts';
-import { emulatorControl, type Snapshot } from '../../local/emulator/client.ts';
-import { startEmulator } from '../../local/emulator/index.ts';
+import { DEFAULT_IDENTITY, functionArnOf, type RequestResult, Stack, stackIdOf } from '../../local/driver/index.ts';
+import type { Snapshot } from '../../local/emulator/client.ts';
+import { useDriverEnvironment } from '../support/driverEnvironment.ts';
 
 const ACCOUNT_ID = DEFAULT_IDENTITY.accountId;
 const PREFIX = 'MultiRegionKmsKeys:';
@@ -28,15 +18,14 @@ const DENY_CREATE_KEY_IN_US_WEST_2 = {
 };
 
 describe('End to end: nothing is destroyed by accident', () => {
-  let emulator: Awaited<ReturnType<typeof startEmulator>>;
-  let driver: Driver;
+  // Stacks of their own StackIds and logical IDs (nested stacks, StackSets instances, renames): only the emulator and the driver are shared.
+  const env = useDriverEnvironment({ stackPrefix: 'safety', emulator: { replicaCreatingMs: 100 } });
+  const { control } = env;
   let stackCount = 0;
-
-  const control = () => emulatorControl(emulator.url);
   const serviceToken = functionArnOf(DEFAULT_IDENTITY, 'multi-region-kms-keys');
   const stackId = () => stackIdOf({ ...DEFAULT_IDENTITY, stackName: `safety-${++stackCount}` });
   const newStack = (id = stackId(), logicalResourceId = 'Keys') =>
-    new Stack(driver, { stackId: id, logicalResourceId, resourceType: 'Custom::MultiRegionKmsKeys', serviceToken });
+    new Stack(env.driver, { stackId: id, logicalResourceId, resourceType: 'Custom::MultiRegionKmsKeys', serviceToken });
   const props = (keys: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: keys, ...extra });
 
   const answered = (result: RequestResult, status: 'SUCCESS' | 'FAILED') => {
@@ -61,15 +50,6 @@ describe('End to end: nothing is destroyed by accident', () => {
     for (const region of regions) expect(aliasTarget(state, region, `alias/${name}`)).toBe(keyId);
   };
 
-  beforeAll(async () => {
-    if (!existsSync(DEFAULT_BUNDLE_PATH)) throw new Error(`${DEFAULT_BUNDLE_PATH} is missing: run npm run build (npm test does)`);
-    emulator = await startEmulator({ port: 0, replicaCreatingMs: 100 });
-    driver = await createDriver({ endpointUrl: emulator.url });
-  });
-  afterAll(async () => {
-    await driver?.close();
-    await emulator?.close();
-  });
   afterEach(async () => {
     await control().config({ scp: null });
   });
@@ -292,7 +272,7 @@ describe('End to end: nothing is destroyed by accident', () => {
       const confirmed = await stack.update(props(keys, { AdoptExistingKeys: false }));
       const afterConfirm = await control().state();
       const garbageDelete = await stack.deliver(
-        driver.event({
+        env.driver.event({
           requestType: 'Delete',
           resource: stack.resource,
           properties: stack.propertiesOf({ CustomerMasterKeys: 'garbage', OptInRegions: ['us-eats-1'] }),

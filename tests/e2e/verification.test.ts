@@ -5,21 +5,9 @@
  * request succeeds; every forged one changes nothing, makes no KMS call, writes one log line, and
  * is answered FAILED only when its ResponseURL is the trusted one.
  */
-import { existsSync } from 'node:fs';
-import {
-  type CustomResourceEvent,
-  createDriver,
-  DEFAULT_BUNDLE_PATH,
-  DEFAULT_IDENTITY,
-  type Driver,
-  functionArnOf,
-  type RequestResult,
-  Stack,
-  scenarios,
-  stackIdOf,
-} from '../../local/driver/index.ts';
-import { emulatorControl, type Snapshot } from '../../local/emulator/client.ts';
-import { startEmulator } from '../../local/emulator/index.ts';
+import { type CustomResourceEvent, DEFAULT_IDENTITY, functionArnOf, type RequestResult, Stack, scenarios, stackIdOf } from '../../local/driver/index.ts';
+import type { Snapshot } from '../../local/emulator/client.ts';
+import { useDriverEnvironment } from '../support/driverEnvironment.ts';
 
 const ACCOUNT_ID = DEFAULT_IDENTITY.accountId;
 const TYPE = 'Custom::MultiRegionKmsKeys';
@@ -27,14 +15,13 @@ const ADOPTABLE_BY = 'MultiRegionKmsKeys:AdoptableBy';
 const CFN_HOST = 'cloudformation-custom-resource-response-useast1.s3.amazonaws.com';
 
 describe('End to end: only CloudFormation gets in', () => {
-  let emulator: Awaited<ReturnType<typeof startEmulator>>;
-  let driver: Driver;
+  // Stacks of their own StackIds and logical IDs (nested stacks, StackSets instances, renames): only the emulator and the driver are shared.
+  const env = useDriverEnvironment({ stackPrefix: 'verify', emulator: { replicaCreatingMs: 100 } });
+  const { control } = env;
   let stackCount = 0;
-
-  const control = () => emulatorControl(emulator.url);
   const serviceToken = functionArnOf(DEFAULT_IDENTITY, 'multi-region-kms-keys');
   const stackId = (stackName = `verify-${++stackCount}`) => stackIdOf({ ...DEFAULT_IDENTITY, stackName });
-  const newStack = (id = stackId(), logicalResourceId = 'Keys') => new Stack(driver, { stackId: id, logicalResourceId, resourceType: TYPE, serviceToken });
+  const newStack = (id = stackId(), logicalResourceId = 'Keys') => new Stack(env.driver, { stackId: id, logicalResourceId, resourceType: TYPE, serviceToken });
   const props = (keys: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: keys, ...extra });
   const nameOf = (stack: Stack) => stack.resource.stackId.split('/')[1]!;
 
@@ -56,16 +43,6 @@ describe('End to end: only CloudFormation gets in', () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
   const aliasTarget = (state: Snapshot, region: string, aliasName: string) =>
     state.aliases.find((a) => a.region === region && a.aliasName === aliasName)?.targetKeyId;
-
-  beforeAll(async () => {
-    if (!existsSync(DEFAULT_BUNDLE_PATH)) throw new Error(`${DEFAULT_BUNDLE_PATH} is missing: run npm run build (npm test does)`);
-    emulator = await startEmulator({ port: 0, replicaCreatingMs: 100 });
-    driver = await createDriver({ endpointUrl: emulator.url });
-  });
-  afterAll(async () => {
-    await driver?.close();
-    await emulator?.close();
-  });
 
   describe('every legitimate request succeeds with verification on', () => {
     it('Create, Update, the rollback Update and the Delete of a stack deletion, each confirmed by DescribeStackEvents', async () => {
@@ -104,8 +81,8 @@ describe('End to end: only CloudFormation gets in', () => {
       verified(await stack.create(props({ 'cmk-replaced': { Region: 'us-east-1' } })));
       const oldId = stack.physicalResourceId!;
       const newId = 'mrkk-00000000000000000000000000000001';
-      await driver.stackEvents!.settle(stack.resource.stackId);
-      await driver.stackEvents!.record(stack.resource.stackId, [
+      await env.driver.stackEvents!.settle(stack.resource.stackId);
+      await env.driver.stackEvents!.record(stack.resource.stackId, [
         { logicalResourceId: 'Keys', physicalResourceId: oldId, resourceType: TYPE, resourceStatus: 'UPDATE_IN_PROGRESS' },
         {
           logicalResourceId: 'Keys',
@@ -125,7 +102,7 @@ describe('End to end: only CloudFormation gets in', () => {
       const forgedNew = { ...stack.nextEvent('Delete'), PhysicalResourceId: newId };
 
       // Act
-      const forged = await driver.deliver(forgedNew, { recordStackEvents: false });
+      const forged = await env.driver.deliver(forgedNew, { recordStackEvents: false });
       const cleanup = await stack.delete();
 
       // Assess
@@ -185,13 +162,13 @@ describe('End to end: only CloudFormation gets in', () => {
       answered(created, 'SUCCESS');
       keyId = created.data?.['KeyIds.us-east-1.cmk-victim'] as string;
       // CloudFormation has read the answer: the resource is CREATE_COMPLETE.
-      await driver.stackEvents!.settle(victim.resource.stackId);
+      await env.driver.stackEvents!.settle(victim.resource.stackId);
     });
 
     /** Delivers `event` without CloudFormation carrying it out; checks what every refusal must. */
     const forge = async (event: CustomResourceEvent, answer: 'FAILED' | 'none') => {
       await control().resetCounts();
-      const result = await driver.deliver(event, { recordStackEvents: false });
+      const result = await env.driver.deliver(event, { recordStackEvents: false });
       const counts = await control().counts();
       const state = await control().state();
       // Nothing changed: both members Enabled, both aliases on the key, no KMS or Account call at all.
@@ -250,7 +227,7 @@ describe('End to end: only CloudFormation gets in', () => {
     it("a Delete aimed at another stack's resource while the caller's own stack is really being deleted", async () => {
       // Prepare: the attacker's stack has a Delete of its own resource in progress
       const attacker = stackId('attacker');
-      await driver.stackEvents!.record(attacker, [
+      await env.driver.stackEvents!.record(attacker, [
         { logicalResourceId: 'Keys', physicalResourceId: 'mrkk-attacker', resourceType: TYPE, resourceStatus: 'DELETE_IN_PROGRESS' },
       ]);
       const event = { ...victim.nextEvent('Delete'), StackId: attacker };
@@ -269,8 +246,8 @@ describe('End to end: only CloudFormation gets in', () => {
       expect(attacker.line.reason).toBe(
         "the ResponseURL's host collector.attacker.example is not CloudFormation's response bucket for us-east-1 (cloudformation-custom-resource-response-useast1)",
       );
-      expect(driver.responses.putsFor(event.ResponseURL)).toEqual([]);
-      expect(driver.responses.strayPuts()).toEqual([]);
+      expect(env.driver.responses.putsFor(event.ResponseURL)).toEqual([]);
+      expect(env.driver.responses.strayPuts()).toEqual([]);
     });
 
     it('http://, userinfo and a lookalike host on CloudFormation’s bucket name: no PUT', async () => {

@@ -1,5 +1,6 @@
 import { type ExecuteDeps, execute } from '../../lib/executor/index.ts';
 import { createLogger } from '../../lib/logger.ts';
+import { DEFAULT_RETRY_TIMINGS } from '../../lib/retry/policy.ts';
 import type { Action, ActionOutcome, Plan } from '../../lib/types.ts';
 import { FakeKms, kmsErrors } from '../support/fakeKmsApi.ts';
 import { VirtualClock } from '../support/virtualClock.ts';
@@ -157,7 +158,7 @@ describe('Function: execute', () => {
   it('skips the dependents of a failed action, transitively, and runs the rest', async () => {
     // Prepare
     const { kms, deps, log } = setup();
-    kms.fail('createKey', () => kmsErrors.accessDenied(), { region: 'us-east-1' });
+    kms.fail('createKey', () => kmsErrors.scpDenied('kms:CreateKey'), { region: 'us-east-1' });
     const p = plan(
       createKey('ck', 'us-east-1', { multiRegion: true }),
       replicateKey('rk', { created: 'ck' }, { dependsOn: ['ck'] }),
@@ -170,7 +171,10 @@ describe('Function: execute', () => {
 
     // Assess
     expect(statusOf(result.outcomes)).toEqual({ ck: 'failed', rk: 'skipped', al: 'skipped', other: 'done' });
-    expect(result.outcomes[0]).toMatchObject({ error: 'AccessDeniedException: not authorized', retryable: false });
+    expect(result.outcomes[0]).toMatchObject({
+      error: expect.stringMatching(/^AccessDeniedException: User: .* with an explicit deny in a service control policy$/),
+      retryable: false,
+    });
     expect(result.outcomes[2]?.error).toBe('not started: rk skipped');
     expect(log.map((e) => [e.actionId, e.status])).toEqual(
       expect.arrayContaining([
@@ -184,7 +188,7 @@ describe('Function: execute', () => {
   it('tells onOutcome of every finished action, as typed outcomes, in the order they finish', async () => {
     // Prepare
     const { kms, deps } = setup();
-    kms.fail('createKey', () => kmsErrors.accessDenied(), { region: 'us-east-1' });
+    kms.fail('createKey', () => kmsErrors.scpDenied('kms:CreateKey'), { region: 'us-east-1' });
     const told: ActionOutcome[] = [];
     const p = plan(createKey('ck', 'us-east-1'), {
       id: 'al',
@@ -205,6 +209,43 @@ describe('Function: execute', () => {
       ['ck', 'failed'],
       ['al', 'skipped'],
     ]);
+  });
+
+  it('retries a CreateKey denied while IAM propagates the new role, and a ReplicateKey too', async () => {
+    // Prepare: a role made with the stack; its policy reaches KMS after a few answers
+    const { kms, deps, clock } = setup();
+    kms.fail('createKey', kmsErrors.accessDenied, { region: 'us-east-1', times: 3 });
+    kms.fail('replicateKey', kmsErrors.accessDenied, { times: 2 });
+    const p = plan(createKey('ck', 'us-east-1', { multiRegion: true }), replicateKey('rk', { created: 'ck' }, { dependsOn: ['ck'] }));
+    const start = clock.now();
+
+    // Act
+    const result = await execute(p, deps);
+
+    // Assess
+    expect(statusOf(result.outcomes)).toEqual({ ck: 'done', rk: 'done' });
+    expect(kms.callsOf('createKey', 'us-east-1')).toHaveLength(4);
+    expect(kms.callsOf('replicateKey')).toHaveLength(3);
+    expect(result.retries).toBe(5);
+    expect(clock.now() - start).toBeLessThan(DEFAULT_RETRY_TIMINGS.iamPropagationMs);
+  });
+
+  it('fails a write still denied after timings.iamPropagationMs naming action, Region and policy type', async () => {
+    // Prepare
+    const { kms, deps, clock } = setup();
+    kms.fail('createKey', kmsErrors.accessDenied, { region: 'us-east-1', times: 1_000 });
+    const start = clock.now();
+
+    // Act
+    const result = await execute(plan(createKey('ck', 'us-east-1')), { ...deps, timings: { iamPropagationMs: 10_000 } });
+
+    // Assess
+    expect(clock.now() - start).toBeLessThanOrEqual(10_000);
+    expect(clock.now() - start).toBeGreaterThan(2_000);
+    expect(result.outcomes[0]).toMatchObject({ status: 'failed', retryable: false });
+    expect(result.outcomes[0]?.error).toMatch(
+      /^KMS denied kms:CreateKey in us-east-1 because of a denial whose policy type the message does not name, still after \d+ s of retries \(IAM changes take a while to propagate\): not authorized\. Give the function's role kms:CreateKey/,
+    );
   });
 
   it('retries throttled requests with backoff and counts the retries', async () => {

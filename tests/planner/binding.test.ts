@@ -75,6 +75,50 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
     });
   });
 
+  it("reads a multi-Region key's AdoptedBy on any member when the primary lacks it, erring towards keeping the key", () => {
+    // Prepare: adopted by request-1 (every wanted member tagged in one TagResource each), then the
+    // primary's AdoptedBy removed by hand: only the replica still records the adoption
+    const key = desiredKey('cmk-mr', { replicaRegions: ['eu-west-1'], description: 'wanted' });
+    const recorded = {
+      Team: 'platform',
+      ...ownershipTags(OWNER, 'cmk-mr', { removalPolicy: 'Retain', deletionWindowInDays: 30 }),
+      [OWNERSHIP_TAGS.adoptedBy]: 'request-1',
+    };
+    const { [OWNERSHIP_TAGS.adoptedBy]: _dropped, ...primaryTags } = recorded;
+    const primary = actualKey(key, MRK, { tags: primaryTags, description: 'theirs' });
+    const actual = {
+      keys: [primary, replicaOf(primary, 'eu-west-1', { tags: recorded })],
+      aliases: [alias('us-east-1', 'alias/cmk-mr', MRK), alias('eu-west-1', 'alias/cmk-mr', MRK)],
+    };
+
+    // Act: the adopting request delivered again, and a later request that keeps the key
+    const redelivered = plan(desiredState([key], { adoptExistingKeys: true, requestId: 'request-1' }), actual);
+    const later = plan(desiredState([key], { requestId: 'request-2' }), actual);
+
+    // Assess: the redelivery is still step 1: it records the adoption on the primary again and applies
+    // nothing of the template (a rollback finds the key as found); the later request applies the
+    // template and records the adoption again, with RemovalPolicy Retain, so a removal releases the key
+    const record = {
+      kind: 'TagResource',
+      id: `TagResource:us-east-1:cmk-mr:${MRK}`,
+      region: 'us-east-1',
+      keyName: 'cmk-mr',
+      dependsOn: [],
+      key: { keyId: MRK },
+    };
+    expect(redelivered).toEqual({
+      actions: [{ ...record, tags: { [OWNERSHIP_TAGS.adoptedBy]: 'request-1' } }],
+      refusals: [],
+      bindings: { 'cmk-mr': { keyId: MRK } },
+    });
+    expect(later.refusals).toEqual([]);
+    expect(later.actions.filter((a) => a.region === 'us-east-1').map((a) => a.kind)).toEqual(['TagResource', 'UpdateKeyDescription']);
+    expect(later.actions).toContainEqual(
+      expect.objectContaining({ kind: 'TagResource', region: 'us-east-1', tags: { [OWNERSHIP_TAGS.adoptedBy]: 'request-1' } }),
+    );
+    expect(later.actions.filter((a) => a.kind === 'ScheduleKeyDeletion')).toEqual([]);
+  });
+
   it('refuses AdoptExistingKeys on a key its owner did not offer, or offered to another stack, naming key, Region and the tag to add', () => {
     // Prepare
     const key = desiredKey('cmk-prod');
@@ -178,10 +222,11 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
     const read = await readPlanInput(run, desired);
     const again = plan(read.desired, read.actual);
 
-    // Assess: ap-south-1's alias binds the sibling's key, which cannot serve (a replacement); us-east-1's
-    // finds that key claimed, binds the adopted key by its KeyName and moves the alias onto it
+    // Assess: ap-south-1's alias binds the sibling's key, which cannot serve (a replacement); our own
+    // key there, tagged c and of the wanted type, serves instead of a new one (nothing is deleted, the
+    // sibling's key is not ours to remove); us-east-1's finds the sibling's key claimed, binds the
+    // adopted key by its KeyName and moves the alias onto it
     const base = { keyName: 'c', dependsOn: [] };
-    const created = { created: 'CreateKey:ap-south-1:c' };
     expect(result).toEqual({
       actions: [
         {
@@ -189,9 +234,9 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
           kind: 'CreateAlias',
           id: 'CreateAlias:ap-south-1:alias/c',
           region: 'ap-south-1',
-          dependsOn: ['CreateKey:ap-south-1:c', 'DeleteAlias:ap-south-1:alias/c'],
+          dependsOn: ['DeleteAlias:ap-south-1:alias/c'],
           aliasName: 'alias/c',
-          key: created,
+          key: { keyId: 'our-key' },
         },
         {
           ...base,
@@ -202,29 +247,8 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
           aliasName: 'alias/c',
           key: { keyId: 'adopted-key' },
         },
-        {
-          ...base,
-          kind: 'CreateKey',
-          id: 'CreateKey:ap-south-1:c',
-          region: 'ap-south-1',
-          spec: 'HMAC_256',
-          keyUsage: 'GENERATE_VERIFY_MAC',
-          multiRegion: false,
-          policy: POLICY,
-          description: 'c of baseline/Keys',
-          tags: ownedTags(south),
-        },
         { ...base, kind: 'DeleteAlias', id: 'DeleteAlias:ap-south-1:alias/c', region: 'ap-south-1', aliasName: 'alias/c' },
         { ...base, kind: 'DeleteAlias', id: 'DeleteAlias:us-east-1:alias/c', region: 'us-east-1', aliasName: 'alias/c' },
-        { ...base, kind: 'DisableKey', id: 'DisableKey:ap-south-1:c', region: 'ap-south-1', dependsOn: ['CreateKey:ap-south-1:c'], key: created },
-        {
-          ...base,
-          kind: 'ScheduleKeyDeletion',
-          id: 'ScheduleKeyDeletion:ap-south-1:c:our-key',
-          region: 'ap-south-1',
-          key: { keyId: 'our-key' },
-          pendingWindowInDays: 30,
-        },
         {
           ...base,
           kind: 'TagResource',
@@ -235,7 +259,7 @@ describe('Function: plan (binding desired keys to actual keys)', () => {
         },
       ],
       refusals: [],
-      bindings: { 'c@ap-south-1': created, 'c@us-east-1': { keyId: 'adopted-key' } },
+      bindings: { 'c@ap-south-1': { keyId: 'our-key' }, 'c@us-east-1': { keyId: 'adopted-key' } },
     });
     expect(again.actions).toEqual([]);
     expect(again.bindings).toEqual(resolvedBindings(result.bindings, executed));

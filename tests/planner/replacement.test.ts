@@ -1,5 +1,6 @@
+import { ownershipTags } from '../../lib/ownership.ts';
 import { plan } from '../../lib/planner/index.ts';
-import { actualKey, alias, desiredKey, desiredState, ownedTags, POLICY } from './fixtures.ts';
+import { actualKey, alias, desiredKey, desiredState, ownedTags, POLICY, SIBLING } from './fixtures.ts';
 
 const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -159,5 +160,33 @@ describe('Function: plan (replacement)', () => {
       [`ScheduleKeyDeletion:us-east-1:cmk-x:${KEY_ID}`, ['DeleteAlias:us-east-1:alias/cmk-x']],
     ]);
     expect(result.bindings).toEqual({ 'cmk-x': { created: 'CreateKey:eu-west-1:cmk-x' } });
+  });
+
+  describe('a replacement an earlier attempt already made (AllowReplacement; it crashed before moving the alias)', () => {
+    const key = desiredKey('cmk-x', { spec: 'RSA_2048', keyUsage: 'SIGN_VERIFY', rotation: null, allowReplacement: true });
+    const oldKey = desiredKey('cmk-x', { deletionWindowInDays: 7 });
+    /** Ours, tagged cmk-x, of the wanted type, no alias yet: the CreateKey of the earlier attempt. */
+    const madeEarlier = actualKey(key, 'made-earlier');
+    const siblingTags = { ...oldKey.tags, ...ownershipTags(SIBLING, 'cmk-x', { removalPolicy: 'Delete', deletionWindowInDays: 7 }) };
+
+    it.each([
+      ['our own old key', actualKey(oldKey, KEY_ID)],
+      ["a sibling's old key (renamed logical ID)", actualKey(oldKey, KEY_ID, { tags: siblingTags })],
+    ])('when the alias still targets %s, uses it: no second new key, and it is not deleted', (_case, old) => {
+      // Prepare
+      const actual = { keys: [old, madeEarlier], aliases: [alias('us-east-1', 'alias/cmk-x', KEY_ID)] };
+
+      // Act
+      const result = plan(desiredState([key]), actual);
+
+      // Assess
+      expect(result.refusals).toEqual([]);
+      expect(result.bindings).toEqual({ 'cmk-x': { keyId: 'made-earlier' } });
+      expect(result.actions.filter((a) => a.kind === 'CreateKey')).toEqual([]);
+      expect(result.actions.filter((a) => a.kind === 'ScheduleKeyDeletion' && 'keyId' in a.key && a.key.keyId === 'made-earlier')).toEqual([]);
+      expect(result.actions.filter((a) => a.kind === 'CreateAlias' || a.kind === 'UpdateAlias').map((a) => [a.kind, a.key])).toEqual([
+        ['CreateAlias', { keyId: 'made-earlier' }],
+      ]);
+    });
   });
 });

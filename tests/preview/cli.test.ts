@@ -2,15 +2,7 @@
  * `npm start` as a new user meets it: usage, bad options, broken templates, and the checks of the
  * answers against the template (Fn::GetAtt reads, response size), exit codes and output checked.
  */
-import { runStart, STACK_FRAME, sampleAndRun, samplesOfReadme, templateFile } from './run.ts';
-
-const KEYS_HEADER = `Resources:
-  Keys:
-    Type: Custom::MultiRegionKmsKeys
-    Properties:
-      ServiceToken: !ImportValue multi-region-kms-keys-ServiceToken
-      AwsAccountId: !Ref AWS::AccountId
-`;
+import { keysTemplateFile, runStart, STACK_FRAME, sampleAndRun, samplesOfReadme, templateFile } from './run.ts';
 
 describe('npm start: the command line', () => {
   it('prints the usage and exits 0 for --help', async () => {
@@ -38,7 +30,7 @@ describe('npm start: the command line', () => {
 
   it('names the file, the line and the key of a duplicate key, and a missing file', async () => {
     // Prepare
-    const file = templateFile('dup.yaml', `${KEYS_HEADER}      CustomerMasterKeys:\n        cmk: { Region: us-east-1 }\n      AwsAccountId: '111122223333'\n`);
+    const file = keysTemplateFile('dup.yaml', `      CustomerMasterKeys:\n        cmk: { Region: us-east-1 }\n      AwsAccountId: '111122223333'\n`);
 
     // Act
     const duplicate = await runStart(['--template', file]);
@@ -53,7 +45,7 @@ describe('npm start: the command line', () => {
 
   it('names the file, line and path of a template it cannot resolve, and says how to give an import', async () => {
     // Prepare
-    const file = templateFile('import.yaml', `${KEYS_HEADER}      CustomerMasterKeys:\n        cmk:\n          Region: !ImportValue shared-region\n`);
+    const file = keysTemplateFile('import.yaml', `      CustomerMasterKeys:\n        cmk:\n          Region: !ImportValue shared-region\n`);
 
     // Act
     const run = await runStart(['--template', file]);
@@ -121,9 +113,9 @@ describe('npm start: the answers checked against the template', () => {
 
   it('prints, for an answer that would be too large, the exact list the template reads and its size', async () => {
     // Prepare: three keys in every Region with every attribute family: far over 4,096 bytes.
-    const file = templateFile(
+    const file = keysTemplateFile(
       'large.yaml',
-      `${KEYS_HEADER}      CustomerMasterKeys:
+      `      CustomerMasterKeys:
         app: { Region: '' }
         ops: { Region: '' }
         prod: { Region: us-east-1, ReplicaRegions: [us-west-2, eu-west-1] }
@@ -152,15 +144,9 @@ Outputs:
 
   it('names file and line of a key-name error such as alias/x', async () => {
     // Prepare
-    const file = templateFile(
+    const file = keysTemplateFile(
       'key-name.yaml',
-      `Resources:
-  Keys:
-    Type: Custom::MultiRegionKmsKeys
-    Properties:
-      ServiceToken: !ImportValue multi-region-kms-keys-ServiceToken
-      AwsAccountId: !Ref AWS::AccountId
-      CustomerMasterKeys:
+      `      CustomerMasterKeys:
         alias/x:
           Region: us-east-1
 `,
@@ -176,15 +162,9 @@ Outputs:
 
   it("warns, with file and line, about a replica Region equal to the key's own and a key whose Region is not enabled, and prints the keys' cost", async () => {
     // Prepare: nothing selects InvalidCmkInputs or InvalidReplicaRegions.
-    const file = templateFile(
+    const file = keysTemplateFile(
       'left-out.yaml',
-      `Resources:
-  Keys:
-    Type: Custom::MultiRegionKmsKeys
-    Properties:
-      ServiceToken: !ImportValue multi-region-kms-keys-ServiceToken
-      AwsAccountId: !Ref AWS::AccountId
-      ReturnAttributes: [KeyArns.*]
+      `      ReturnAttributes: [KeyArns.*]
       CustomerMasterKeys:
         app:
           Region: us-east-1

@@ -3,7 +3,7 @@
  * demo Update in its own spelling, `DeletionPolicy: Retain` honoured, `--show-policy`), imports,
  * a Delete that is sent, the summary of a long key table and `--all`.
  */
-import { runStart, STACK_FRAME, templateFile } from './run.ts';
+import { keysTemplateFile, runStart, STACK_FRAME, templateFile } from './run.ts';
 
 describe('npm start: a lifecycle', () => {
   it('previews the snake_case reference template: Update in global_tags, policies shown, no Delete under DeletionPolicy: Retain', async () => {
@@ -59,15 +59,9 @@ Resources:
 
   it('summarises a key table of more than 40 rows per Region, and prints every row with --all', async () => {
     // Prepare: three keys in each of the emulator's enabled Regions.
-    const file = templateFile(
+    const file = keysTemplateFile(
       'wide.yaml',
-      `Resources:
-  Keys:
-    Type: Custom::MultiRegionKmsKeys
-    Properties:
-      ServiceToken: !ImportValue multi-region-kms-keys-ServiceToken
-      AwsAccountId: !Ref AWS::AccountId
-      CustomerMasterKeys:
+      `      CustomerMasterKeys:
         a: { Region: '' }
         b: { Region: '' }
         c: { Region: '' }

@@ -42,6 +42,23 @@ export function templateFile(name: string, text: string): string {
   return path;
 }
 
+/**
+ * The first six lines of a template whose resource `Keys` is a `Custom::MultiRegionKmsKeys` with its
+ * ServiceToken and AwsAccountId; Keys' other properties follow, indented by six spaces (line 7 on).
+ */
+export const KEYS_HEADER = `Resources:
+  Keys:
+    Type: Custom::MultiRegionKmsKeys
+    Properties:
+      ServiceToken: !ImportValue multi-region-kms-keys-ServiceToken
+      AwsAccountId: !Ref AWS::AccountId
+`;
+
+/** Writes `KEYS_HEADER` and then `rest` (Keys' other properties, other resources) to a fresh temporary file `name`. */
+export function keysTemplateFile(name: string, rest: string): string {
+  return templateFile(name, `${KEYS_HEADER}${rest}`);
+}
+
 /** A stack trace's frame line, which no output of the preview may hold. */
 export const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 

@@ -2,7 +2,7 @@
  * `npm start -- --template v1.yaml --update v2.yaml`: the plan of v1 → v2 printed before the Update
  * runs (destructive actions and refusals marked), then the Update and its result.
  */
-import { runStart, STACK_FRAME, sampleAndRun, samplesOfReadme, templateFile } from './run.ts';
+import { keysTemplateFile, runStart, STACK_FRAME, sampleAndRun, samplesOfReadme } from './run.ts';
 
 describe('npm start --update: the change a change set cannot show', () => {
   it('prints the plan of the reference template to its v2, destructive actions marked, then runs it', async () => {
@@ -31,17 +31,11 @@ describe('npm start --update: the change a change set cannot show', () => {
 
   it('shows a refused replacement in the plan, and the Update failing with nothing changed', async () => {
     // Prepare
-    const version = (spec: string) => `Resources:
-  Keys:
-    Type: Custom::MultiRegionKmsKeys
-    Properties:
-      ServiceToken: !ImportValue multi-region-kms-keys-ServiceToken
-      AwsAccountId: !Ref AWS::AccountId
-      CustomerMasterKeys:
+    const version = (spec: string) => `      CustomerMasterKeys:
         cmk-sign: { Region: eu-west-1, Spec: ${spec}, KeyUsage: SIGN_VERIFY }
 `;
-    const v1 = templateFile('v1.yaml', version('RSA_2048'));
-    const v2 = templateFile('v2.yaml', version('ECC_NIST_P256'));
+    const v1 = keysTemplateFile('v1.yaml', version('RSA_2048'));
+    const v2 = keysTemplateFile('v2.yaml', version('ECC_NIST_P256'));
 
     // Act
     const run = await runStart(['--template', v1, '--update', v2]);

@@ -1,4 +1,4 @@
-import { KmsError } from '../../lib/errors.ts';
+import { AccessDeniedError, KmsError } from '../../lib/errors.ts';
 import {
   DEFAULT_RETRY_TIMINGS,
   type KmsRequestTraits,
@@ -16,6 +16,15 @@ const serverError = () => new KmsError('KMSInternalException', 'internal', { ret
 const notFound = () => new KmsError('NotFoundException', "Key 'k' does not exist", { context: { region: 'eu-west-1' } });
 const invalidState = () => new KmsError('KMSInvalidStateException', 'key is Creating');
 const invalidPrincipals = () => new KmsError('MalformedPolicyDocumentException', 'Policy contains a statement with one or more invalid principals.');
+
+const denialBy = (clause: string) => () =>
+  new KmsError(
+    'AccessDeniedException',
+    `User: arn:aws:sts::111122223333:assumed-role/Fn/f is not authorized to perform: kms:CreateKey on resource: * ${clause}`,
+  );
+const identityDenied = denialBy('because no identity-based policy allows the kms:CreateKey action');
+const scpDenied = denialBy('with an explicit deny in a service control policy');
+const createKeyIn = { region: 'eu-west-1', operation: 'CreateKey' };
 
 const noDeadline: RetryWindow = { timings: DEFAULT_RETRY_TIMINGS };
 
@@ -116,6 +125,62 @@ describe('Function: kmsRetryPolicy', () => {
     expect(spentMs).toBeGreaterThan(DEFAULT_RETRY_TIMINGS.principalPropagationMs - 15_000);
     expect(error).toMatchObject({ code: 'MalformedPolicyDocumentException', retryable: false });
     expect(error.message).toContain('check that they exist: arn:aws:iam::111122223333:role/New');
+  });
+});
+
+describe('Function: kmsRetryPolicy (IAM propagation of the function role)', () => {
+  it('retries an AccessDeniedException no SCP caused only where the request names its Region and operation', () => {
+    // Prepare
+    const write = kmsRetryPolicy({ idempotent: false, denied: createKeyIn }, noDeadline);
+    const read = kmsRetryPolicy({ idempotent: true, denied: { region: 'eu-west-1', operation: 'ListKeys' } }, noDeadline);
+    const keyRead = kmsRetryPolicy({ idempotent: true, settling: 'listed' }, noDeadline);
+
+    // Act & Assess
+    expect([identityDenied, scpDenied].map((e) => write.classify(e()))).toEqual(['iamPropagation', undefined]);
+    expect([identityDenied, scpDenied].map((e) => read.classify(e()))).toEqual(['iamPropagation', undefined]);
+    expect([identityDenied, scpDenied].map((e) => keyRead.classify(e()))).toEqual([undefined, undefined]);
+  });
+
+  it('retries a write for timings.iamPropagationMs, then fails naming action, Region and policy type', async () => {
+    // Act
+    const { attempts, error, spentMs } = await retried(
+      { idempotent: false, denied: createKeyIn },
+      { deadline: 1_000_000 + 900_000, timings: { ...DEFAULT_RETRY_TIMINGS, iamPropagationMs: 20_000 } },
+      identityDenied,
+    );
+
+    // Assess
+    expect(attempts).toBeGreaterThan(2);
+    expect(spentMs).toBeLessThanOrEqual(20_000);
+    expect(spentMs).toBeGreaterThan(20_000 - 8_000);
+    expect(error).toBeInstanceOf(AccessDeniedError);
+    expect(error).toMatchObject({ retryable: false, context: { region: 'eu-west-1', action: 'kms:CreateKey' } });
+    expect(error.message).toMatch(
+      /^KMS denied kms:CreateKey in eu-west-1 because of no identity-based policy allowing it, still after \d+ s of retries \(IAM changes take a while to propagate\): User: .*Give the function's role kms:CreateKey/,
+    );
+  });
+
+  it('stops at the deadline when the request has less time left than the window', async () => {
+    // Act
+    const { error, spentMs } = await retried(
+      { idempotent: false, denied: createKeyIn },
+      { deadline: 1_000_000 + 5_000, timings: DEFAULT_RETRY_TIMINGS },
+      identityDenied,
+    );
+
+    // Assess
+    expect(spentMs).toBeLessThan(5_000);
+    expect(error).toBeInstanceOf(AccessDeniedError);
+  });
+
+  it('never retries a service control policy denial', async () => {
+    // Act
+    const { attempts, error } = await retried({ idempotent: false, denied: createKeyIn }, noDeadline, scpDenied);
+
+    // Assess
+    expect(attempts).toBe(1);
+    expect(error).not.toBeInstanceOf(AccessDeniedError);
+    expect(error.message).toMatch(/explicit deny in a service control policy$/);
   });
 });
 

@@ -15,6 +15,12 @@ export const kmsErrors = {
   internal: () => new KmsError('KMSInternalException', 'internal error', { retryable: true }),
   network: () => new KmsError('ECONNRESET', 'socket hang up', { retryable: true }),
   accessDenied: () => new KmsError('AccessDeniedException', 'not authorized'),
+  /** A denial by a service control policy: never retried (lib/retry/accessDenial.ts). */
+  scpDenied: (action: string) =>
+    new KmsError(
+      'AccessDeniedException',
+      `User: arn:aws:sts::123456789012:assumed-role/r/f is not authorized to perform: ${action} on resource: * with an explicit deny in a service control policy`,
+    ),
   notFound: (what: string) => new KmsError('NotFoundException', `${what} does not exist`),
   invalidPrincipals: () => new KmsError('MalformedPolicyDocumentException', 'Policy contains a statement with one or more invalid principals.'),
   aliasExists: (aliasName: string) => new KmsError('AlreadyExistsException', `An alias with the name ${aliasName} already exists`),

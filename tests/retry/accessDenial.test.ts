@@ -2,7 +2,7 @@
  * The classification of AccessDeniedException messages by the policy type AWS names in them (IAM
  * User Guide, "Troubleshoot access denied error messages").
  */
-import { accessDenialOf, denialCause, isScpDenial } from '../../lib/reader/accessDenial.ts';
+import { accessDenialOf, denialCause, isScpDenial } from '../../lib/retry/accessDenial.ts';
 
 const PREFIX = 'User: arn:aws:sts::111122223333:assumed-role/fn/x is not authorized to perform: kms:ListKeys on resource: *';
 
