@@ -28,7 +28,7 @@
  * drains of the read operations delays every write term of r, and the chain by the largest R(r).
  * Without the index (a role lacking `tag:GetResources`) G(r) = 0 and every key's tags are read.
  */
-import { DEFAULT_KMS_QUOTAS, type KmsOperation, type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST } from '../lib/constants.ts';
+import { DEFAULT_KMS_QUOTAS, type KmsOperation, type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST } from '../lib/kmsApi.ts';
 
 /** Where an operation sits in the dependency chain of a request type. */
 export interface OperationStage {

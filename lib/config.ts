@@ -4,7 +4,7 @@
  * silent default: a typo in `KMS_QUOTAS` must not quietly keep the default quotas. A request whose
  * configuration has problems answers FAILED before any AWS call (docs/behaviour.md §8).
  */
-import { DEFAULT_KMS_QUOTAS, type KmsQuotas } from './constants.ts';
+import { DEFAULT_KMS_QUOTAS, type KmsQuotas } from './kmsApi.ts';
 import { LOG_LEVELS, type LogLevel } from './logger.ts';
 
 /** `process.env`, or what a test injects. */

@@ -5,12 +5,12 @@
  * naming the Region and the operation; listings fetch every page.
  */
 import * as sdk from '@aws-sdk/client-kms';
-import type { KmsOperation as QuotaOperation } from '../constants.ts';
+import type { KmsOperation as QuotaOperation } from '../kmsApi.ts';
 import { type ListOptions, sendPage } from '../kmsApi.ts';
 import { toKmsError } from './translateError.ts';
 
 /**
- * The KMS operations the product sends: every operation of the quota table (lib/constants.ts) but
+ * The KMS operations the product sends: every operation of the quota table (lib/kmsApi.ts) but
  * the Tagging API's, and DescribeCustomKeyStores, which is not paced (one request per store a plan
  * names, request/keyStoreCheck.ts). Their input and output types come from the SDK's command classes
  * (`ListKeys` → `ListKeysCommand`): an operation without a command does not compile.

@@ -4,8 +4,9 @@
  * started after the deadline. A failed action marks everything that depends on it `skipped`.
  * Actions on the critical path (executor/priority.ts) are started first and paced first.
  */
-import { type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST } from '../constants.ts';
+
 import type { KmsApiFactory } from '../kmsApi.ts';
+import { type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST } from '../kmsApi.ts';
 import { type Log, silentLog } from '../logger.ts';
 import { type Clock, systemClock } from '../retry/clock.ts';
 import { Pacer } from '../retry/pacer.ts';

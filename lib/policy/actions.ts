@@ -6,7 +6,7 @@
  * a generated policy ever holds is `kms:*` in the account-root statement the user opts into.
  * Lists are sorted, so a statement's `Action` is the list as it is.
  */
-import { DEFAULT_KMS_QUOTAS } from '../constants.ts';
+import { DEFAULT_KMS_QUOTAS } from '../kmsApi.ts';
 import { sortedUnique } from '../text/order.ts';
 import { kms } from './actionList.ts';
 
@@ -88,7 +88,7 @@ const IMPORT_ACTION_SET: ReadonlySet<string> = new Set([...EXECUTION_ROLE_IMPORT
  * the user's choice): IAM scopes them to owned keys (template.yaml, docs/iam.md).
  *
  * Derived from the operations the product sends (the quota table, `DEFAULT_KMS_QUOTAS` in
- * lib/constants.ts): those a key policy can authorise. A new key operation with its quota is in
+ * lib/kmsApi.ts): those a key policy can authorise. A new key operation with its quota is in
  * the execution role's statement without a line here; tests/policy/actions.test.ts lists it. Not
  * the import and rotation operations: only the policy of a key that imports (and may rotate) its
  * material grants them ({@link executionRoleActionsOf}).

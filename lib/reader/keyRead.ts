@@ -6,9 +6,8 @@
  * targets, keys this request made) are read while the tag index still pages.
  */
 
-import type { KmsOperation } from '../constants.ts';
 import { hasCode } from '../errors.ts';
-import type { KmsApi, ListOptions } from '../kmsApi.ts';
+import type { KmsApi, KmsOperation, ListOptions } from '../kmsApi.ts';
 import { OWNERSHIP_TAGS } from '../ownership.ts';
 import type { ActualGrant, ActualKey, Owner, TagMap } from '../types.ts';
 import { readOwnedGrants } from './actualGrants.ts';

@@ -4,11 +4,10 @@
  * does only what is left). Create, Update and Delete all end here; Delete reconciles to nothing.
  */
 
-import type { KmsQuotas } from '../constants.ts';
 import { AccessDeniedError, KmsError } from '../errors.ts';
 import { type ExecuteDeps, execute } from '../executor/index.ts';
 import { MadeKeys } from '../executor/madeKeys.ts';
-import type { KmsApiFactory } from '../kmsApi.ts';
+import type { KmsApiFactory, KmsQuotas } from '../kmsApi.ts';
 import type { Log } from '../logger.ts';
 import { plan } from '../planner/index.ts';
 import { type PlanInput, readForPlan } from '../reader/index.ts';

@@ -20,7 +20,7 @@
  *   the primary's Region) finds them there instead of waiting behind the Region's own
  *   CreateKeys, which only lose that once (they still get the whole refill rate).
  */
-import { DEFAULT_KMS_QUOTAS, type KmsOperation, type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST, UPDATE_PRIMARY_REGION_COST_PER_REGION } from '../constants.ts';
+import { DEFAULT_KMS_QUOTAS, type KmsOperation, type KmsQuotas, REPLICATE_KEY_CREATE_KEY_COST, UPDATE_PRIMARY_REGION_COST_PER_REGION } from '../kmsApi.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { isThrottling } from './retry.ts';
 

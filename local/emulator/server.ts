@@ -161,7 +161,7 @@ async function handleKms(emulator: Emulator, req: IncomingMessage, res: ServerRe
         state.counts.throttledByOperation[operation] = (state.counts.throttledByOperation[operation] ?? 0) + 1;
         throw faults.throttling();
       }
-      output = spec.handler({ state, region, input });
+      output = spec.handler({ state, region, input, operation, keyStates: spec.keyStates });
       mutated = spec.mutating;
     }
   } catch (error) {

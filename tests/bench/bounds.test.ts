@@ -11,7 +11,7 @@ import {
   tokensDrawn,
   UPDATE_MODEL,
 } from '../../bench/bounds.ts';
-import { DEFAULT_KMS_QUOTAS } from '../../lib/constants.ts';
+import { DEFAULT_KMS_QUOTAS } from '../../lib/kmsApi.ts';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-south-1'];
 

@@ -4,7 +4,7 @@
  */
 import { AccountClient } from '@aws-sdk/client-account';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { DEFAULT_KMS_QUOTAS } from '../../lib/constants.ts';
+import { DEFAULT_KMS_QUOTAS } from '../../lib/kmsApi.ts';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../local/emulator/index.ts';
 
 export const ACCOUNT = '111122223333';

@@ -33,7 +33,8 @@ import {
   UpdateKeyDescriptionCommand,
   UpdatePrimaryRegionCommand,
 } from '@aws-sdk/client-kms';
-import { KEY_STATE_COLUMNS, KEY_STATE_TABLE, keyStateOutcome } from '../../local/emulator/keyStates.ts';
+import { KEY_STATE_COLUMNS } from '../../local/emulator/keyStateCells.ts';
+import { KEY_STATE_TABLE, keyStateOutcome } from '../../local/emulator/keyStates.ts';
 import type { KeyState } from '../../local/emulator/kmsFacts.ts';
 import { ACCOUNT, type Harness, startHarness } from './harness.ts';
 

@@ -1,4 +1,4 @@
-import { DEFAULT_KMS_QUOTAS, REPLICATE_KEY_CREATE_KEY_COST, UPDATE_PRIMARY_REGION_COST_PER_REGION } from '../../lib/constants.ts';
+import { DEFAULT_KMS_QUOTAS, REPLICATE_KEY_CREATE_KEY_COST, UPDATE_PRIMARY_REGION_COST_PER_REGION } from '../../lib/kmsApi.ts';
 import { REPLICATE_KEY_CREATE_KEY_TOKENS, TAGGING_REQUEST_QUOTAS, UPDATE_PRIMARY_REGION_TOKENS_PER_REGION } from '../../local/emulator/kmsFacts.ts';
 import { KMS_REQUEST_QUOTAS, OPERATIONS } from '../../local/emulator/operations/index.ts';
 import { chargesFor, DEFAULT_EMULATOR_QUOTAS } from '../../local/emulator/quotas.ts';

@@ -1,5 +1,5 @@
 import { CreateKeyCommand, ReplicateKeyCommand, UpdateKeyDescriptionCommand } from '@aws-sdk/client-kms';
-import { DEFAULT_KMS_QUOTAS } from '../../lib/constants.ts';
+import { DEFAULT_KMS_QUOTAS } from '../../lib/kmsApi.ts';
 import { TokenBuckets } from '../../local/emulator/quotas.ts';
 import { expectKmsError, type Harness, startHarness } from './harness.ts';
 

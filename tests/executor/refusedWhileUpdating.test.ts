@@ -1,6 +1,7 @@
 /**
  * The executor waits out `Updating` before exactly the actions KMS's key-state table refuses on an
- * Updating key (the emulator's table, local/emulator/keyStates.ts, is the one written-down copy).
+ * Updating key (the emulator's table, local/emulator/keyStates.ts, assembled from the rows its
+ * operation modules declare).
  * ImportKeyMaterial is one action for two requests: GetParametersForImport and ImportKeyMaterial.
  */
 

@@ -4,7 +4,7 @@ import { beforeAliasWrite, listedAliases } from '../consistency.ts';
 import { faults } from '../errors.ts';
 import { aliasArn } from '../ids.ts';
 import { keyTypeOf } from '../keySpecs.ts';
-import { checkKeyState } from '../keyStates.ts';
+import { checkKeyState, I, Y } from '../keyStateCells.ts';
 import { MAX_ALIASES_PER_KEY } from '../kmsFacts.ts';
 import type { AliasRecord, KeyRecord } from '../state.ts';
 import { optInt, optString, reqString } from '../validate.ts';
@@ -38,10 +38,10 @@ function arnOf(ctx: OpContext, name: string): string {
 }
 
 /** The key an alias may point at: customer managed, Enabled, Disabled or PendingImport (key-state table). */
-function aliasTarget(ctx: OpContext, operation: string): KeyRecord {
+function aliasTarget(ctx: OpContext): KeyRecord {
   const key = keyFromInput(ctx, false, 'TargetKeyId');
-  requireCustomerManaged(ctx, key, operation);
-  checkKeyState(operation, key);
+  requireCustomerManaged(ctx, key, ctx.operation);
+  checkKeyState(ctx, key);
   return key;
 }
 
@@ -54,7 +54,7 @@ function requireAliasRoom(ctx: OpContext, key: KeyRecord): void {
 
 const createAlias: OperationHandler = (ctx) => {
   const name = aliasNameFromInput(ctx);
-  const key = aliasTarget(ctx, 'CreateAlias');
+  const key = aliasTarget(ctx);
   const aliases = ctx.state.aliasesIn(ctx.region);
   if (aliases.has(name)) throw faults.alreadyExists(`An alias with the name ${arnOf(ctx, name)} already exists`);
   requireAliasRoom(ctx, key);
@@ -72,7 +72,7 @@ const updateAlias: OperationHandler = (ctx) => {
   const name = aliasNameFromInput(ctx);
   const alias = ctx.state.aliasesIn(ctx.region).get(name);
   if (!alias) throw faults.notFound(`Alias ${arnOf(ctx, name)} is not found.`);
-  const key = aliasTarget(ctx, 'UpdateAlias');
+  const key = aliasTarget(ctx);
   const current = ctx.state.findKey(ctx.region, alias.targetKeyId);
   if (current && (keyTypeOf(current.shared.spec) !== keyTypeOf(key.shared.spec) || current.shared.usage !== key.shared.usage)) {
     throw faults.validation(
@@ -122,8 +122,10 @@ const listAliases: OperationHandler = (ctx) => {
 };
 
 export const aliasOperations = {
-  CreateAlias: { handler: createAlias, quota: 5 },
-  UpdateAlias: { handler: updateAlias, quota: 5 },
-  DeleteAlias: { handler: deleteAlias, quota: 15 },
-  ListAliases: { handler: listAliases, quota: 500 },
+  // keyStates (key-state table): Enabled, Disabled, PendingDeletion, PendingReplicaDeletion, PendingImport, Unavailable, Creating, Updating
+  // CreateAlias and UpdateAlias: the target key's row ([10]: an UpdateAlias whose source key is pending deletion succeeds).
+  CreateAlias: { handler: createAlias, quota: 5, keyStates: [Y, Y, I, I, Y, Y, Y, Y] },
+  UpdateAlias: { handler: updateAlias, quota: 5, keyStates: [Y, Y, I, I, Y, Y, Y, Y] },
+  DeleteAlias: { handler: deleteAlias, quota: 15, keyStates: [Y, Y, Y, Y, Y, Y, Y, Y] },
+  ListAliases: { handler: listAliases, quota: 500, keyStates: [Y, Y, Y, Y, Y, Y, Y, Y] },
 } satisfies Operations;

@@ -1,17 +1,18 @@
 /**
- * What every operation needs: the request context, key lookup by any accepted identifier, key
- * state checks with KMS's messages, KeyMetadata, and tag parsing.
+ * What every operation needs: the request context, key lookup by any accepted identifier,
+ * KeyMetadata, and tag parsing. Key-state checks with KMS's messages: keyStateCells.ts.
  */
 import { checkFresh } from '../consistency.ts';
 import { faults } from '../errors.ts';
 import { aliasArn, parseKeyReference } from '../ids.ts';
 import { algorithmsOf } from '../keySpecs.ts';
+import type { KeyStateRow, ServedOperation } from '../keyStateCells.ts';
 import { MAX_TAGS_PER_KEY } from '../kmsFacts.ts';
 import type { EmulatorState, KeyRecord } from '../state.ts';
 import { type Input, reqString } from '../validate.ts';
 
-/** One KMS request as an operation sees it. */
-export interface OpContext {
+/** One KMS request as an operation sees it: with the served operation and its key-state row (`checkKeyState`). */
+export interface OpContext extends ServedOperation {
   state: EmulatorState;
   /** From the SigV4 credential scope. */
   region: string;
@@ -26,11 +27,15 @@ export type OperationHandler = (ctx: OpContext) => Record<string, unknown> | und
  * per second, per account and Region, from the KMS Developer Guide's "Request quotas" page
  * (https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html, table "Request
  * quotas for each AWS KMS API operation", checked 2026-12), or `'Cryptographic'` for the quota the
- * cryptographic operations share (`CRYPTOGRAPHIC_REQUEST_QUOTA`, kmsFacts.ts). The quota sits next
- * to the operation so that a new operation is one module's change; `tests/emulator/quotaFacts.test.ts`
- * checks that the product's `DEFAULT_KMS_QUOTAS` agrees.
+ * cryptographic operations share (`CRYPTOGRAPHIC_REQUEST_QUOTA`, kmsFacts.ts); and, for an operation
+ * that acts on an existing key, its row of KMS's key-state table (`keyStates`: its outcome in the
+ * states Enabled, Disabled, PendingDeletion, PendingReplicaDeletion, PendingImport, Unavailable,
+ * Creating, Updating, in that order, with the cells `Y`, `D`, `I`, `U` of keyStateCells.ts). Both sit
+ * next to the operation so that a new operation is one module's change;
+ * `tests/emulator/quotaFacts.test.ts` checks that the product's `DEFAULT_KMS_QUOTAS` agrees, and
+ * `tests/emulator/keyStateRows.test.ts` that the rows are the Developer Guide's table.
  */
-export type Operations = Record<string, { handler: OperationHandler; quota: number | 'Cryptographic' }>;
+export type Operations = Record<string, { handler: OperationHandler; quota: number | 'Cryptographic'; keyStates?: KeyStateRow }>;
 
 /**
  * The key a `KeyId`-like member names in the request's Region. Management operations accept only a

@@ -7,25 +7,26 @@
 import { randomBytes } from 'node:crypto';
 import { decryptBlob, encryptBlob, parseBlob } from '../crypto.ts';
 import { faults } from '../errors.ts';
-import { checkKeyState } from '../keyStates.ts';
+import { checkKeyState, D, I, Y } from '../keyStateCells.ts';
 import type { KeyRecord } from '../state.ts';
 import { type Input, optBlob, optEnum, optInt, optString, optStringMap } from '../validate.ts';
-import { keyFromInput, type OperationHandler, type Operations, resolveKey } from './common.ts';
+import { keyFromInput, type OpContext, type OperationHandler, type Operations, resolveKey } from './common.ts';
 import { decryptionMaterials } from './materialVersions.ts';
 import { signingOperations } from './signing.ts';
 
 /** Material of a usable symmetric encryption key, after the usage, spec and state checks KMS makes. */
-function materialFor(key: KeyRecord, operation: string): Buffer {
-  if (key.shared.usage !== 'ENCRYPT_DECRYPT') throw faults.invalidKeyUsage(`${key.arn} key usage is ${key.shared.usage} which is not valid for ${operation}.`);
+function materialFor(ctx: OpContext, key: KeyRecord): Buffer {
+  if (key.shared.usage !== 'ENCRYPT_DECRYPT')
+    throw faults.invalidKeyUsage(`${key.arn} key usage is ${key.shared.usage} which is not valid for ${ctx.operation}.`);
   // The key-state table ("While the key state is Updating, you can use the keys in cryptographic operations").
-  checkKeyState(operation, key);
+  checkKeyState(ctx, key);
   // Imported material is per Region: a replica decrypts only with the material imported into it. An
   // EXTERNAL key without material is PendingImport, which the table has refused already.
   if (key.shared.origin === 'EXTERNAL') {
     if (!key.imported) throw faults.invalidState(`${key.arn} is pending import.`);
     return key.imported.material;
   }
-  if (key.shared.material === null) throw faults.unsupported(`The emulator does not implement ${operation} with ${key.shared.spec} keys.`);
+  if (key.shared.material === null) throw faults.unsupported(`The emulator does not implement ${ctx.operation} with ${key.shared.spec} keys.`);
   return key.shared.material;
 }
 
@@ -47,7 +48,7 @@ const encrypt: OperationHandler = (ctx) => {
   const context = optStringMap(ctx.input, 'EncryptionContext') ?? {};
   algorithm(ctx.input);
   const key = keyFromInput(ctx, true);
-  const blob = encryptBlob(materialFor(key, 'Encrypt'), key.shared.keyId, plaintext, context);
+  const blob = encryptBlob(materialFor(ctx, key), key.shared.keyId, plaintext, context);
   return { CiphertextBlob: blob.toString('base64'), KeyId: key.arn, EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
 };
 
@@ -68,7 +69,7 @@ const decrypt: OperationHandler = (ctx) => {
     if (!found) throw faults.keyNotFound(`arn:${ctx.state.partition(ctx.region)}:kms:${ctx.region}:${ctx.state.accountId}:key/${parsed.keyId}`);
     key = found;
   }
-  const current = materialFor(key, 'Decrypt');
+  const current = materialFor(ctx, key);
   // "When you use the rotated KMS key to decrypt ciphertext, KMS uses the key material that was used to
   // encrypt it": any current or non-current material of this Region (GCM tells which one fits).
   const candidates = key.shared.origin === 'EXTERNAL' ? decryptionMaterials(key) : [current];
@@ -85,16 +86,17 @@ const generateDataKey: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, true);
   if (key.shared.spec !== 'SYMMETRIC_DEFAULT')
     throw faults.invalidKeyUsage(`${key.arn} key spec is ${key.shared.spec} which is not valid for GenerateDataKey.`);
-  const material = materialFor(key, 'GenerateDataKey');
+  const material = materialFor(ctx, key);
   const plaintext = randomBytes(numberOfBytes ?? (spec === 'AES_128' ? 16 : 32));
   const blob = encryptBlob(material, key.shared.keyId, plaintext, context);
   return { CiphertextBlob: blob.toString('base64'), Plaintext: plaintext.toString('base64'), KeyId: key.arn };
 };
 
 export const cryptographicOperations = {
-  Encrypt: { handler: encrypt, quota: 'Cryptographic' },
-  Decrypt: { handler: decrypt, quota: 'Cryptographic' },
-  GenerateDataKey: { handler: generateDataKey, quota: 'Cryptographic' },
+  // keyStates (key-state table): Enabled, Disabled, PendingDeletion, PendingReplicaDeletion, PendingImport, Unavailable, Creating, Updating
+  Encrypt: { handler: encrypt, quota: 'Cryptographic', keyStates: [Y, D, I, I, I, I, I, Y] },
+  Decrypt: { handler: decrypt, quota: 'Cryptographic', keyStates: [Y, D, I, I, I, I, I, Y] },
+  GenerateDataKey: { handler: generateDataKey, quota: 'Cryptographic', keyStates: [Y, D, I, I, I, I, I, Y] },
   // Sign, Verify, GetPublicKey, GenerateMac, VerifyMac: with imported material only (signing.ts).
   ...signingOperations,
 } satisfies Operations;

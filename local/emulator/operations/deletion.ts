@@ -3,7 +3,7 @@
  * advances the clock (`POST /__emulator/advance-time`), see `model.advanceTime`.
  */
 
-import { checkKeyState } from '../keyStates.ts';
+import { checkKeyState, I, Y } from '../keyStateCells.ts';
 import { DAY_MS } from '../model.ts';
 import { optInt } from '../validate.ts';
 import { keyFromInput, type OperationHandler, type Operations, requireCustomerManaged } from './common.ts';
@@ -16,7 +16,7 @@ const scheduleKeyDeletion: OperationHandler = (ctx) => {
   const window = optInt(ctx.input, 'PendingWindowInDays', 7, 30) ?? 30;
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'ScheduleKeyDeletion');
-  checkKeyState('ScheduleKeyDeletion', key);
+  checkKeyState(ctx, key);
   const isPrimaryWithReplicas = key.shared.multiRegion && key.region === key.shared.primaryRegion && ctx.state.relatedKeys(key.shared).length > 1;
   key.pendingWindowInDays = window;
   if (isPrimaryWithReplicas) {
@@ -32,7 +32,7 @@ const scheduleKeyDeletion: OperationHandler = (ctx) => {
 const cancelKeyDeletion: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'CancelKeyDeletion');
-  checkKeyState('CancelKeyDeletion', key);
+  checkKeyState(ctx, key);
   key.state = 'Disabled';
   key.deletionDate = null;
   key.pendingWindowInDays = null;
@@ -40,6 +40,7 @@ const cancelKeyDeletion: OperationHandler = (ctx) => {
 };
 
 export const deletionOperations = {
-  ScheduleKeyDeletion: { handler: scheduleKeyDeletion, quota: 15 },
-  CancelKeyDeletion: { handler: cancelKeyDeletion, quota: 5 },
+  // keyStates (key-state table): Enabled, Disabled, PendingDeletion, PendingReplicaDeletion, PendingImport, Unavailable, Creating, Updating
+  ScheduleKeyDeletion: { handler: scheduleKeyDeletion, quota: 15, keyStates: [Y, Y, I, I, Y, Y, Y, I] },
+  CancelKeyDeletion: { handler: cancelKeyDeletion, quota: 5, keyStates: [I, I, Y, Y, I, I, I, I] },
 } satisfies Operations;

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { checkGrantFresh, isGrantListed, markGrantFresh } from '../consistency.ts';
 import { faults, KmsFault } from '../errors.ts';
-import { checkKeyState } from '../keyStates.ts';
+import { checkKeyState, D, I, Y } from '../keyStateCells.ts';
 import { GENERIC_GRANT_OPERATIONS, GRANT_OPERATIONS, GRANT_OPERATIONS_BY_KEY_TYPE, MAX_GRANTS_PER_KEY } from '../kmsFacts.ts';
 import type { GrantRecord, KeyRecord } from '../state.ts';
 import { type Input, optInt, optString, reqString } from '../validate.ts';
@@ -144,7 +144,7 @@ const createGrant: OperationHandler = (ctx) => {
   const operations = operationsOf(ctx.input, key);
   const constraints = constraintsOf(ctx.input, key);
   // The key-state table: Disabled answers DisabledException, pending deletion, Creating, … KMSInvalidStateException.
-  checkKeyState('CreateGrant', key);
+  checkKeyState(ctx, key);
   const candidate = { name, granteePrincipal, retiringPrincipal, operations, constraints };
   key.grants ??= [];
   const existing = name === null ? undefined : key.grants.find((g) => g.name === name && sameParameters(g, candidate));
@@ -158,7 +158,7 @@ const createGrant: OperationHandler = (ctx) => {
 
 const listGrants: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
-  checkKeyState('ListGrants', key);
+  checkKeyState(ctx, key);
   const grantId = optString(ctx.input, 'GrantId', { min: 1, max: 128 });
   const grantee = optString(ctx.input, 'GranteePrincipal', { min: 1, max: 256, pattern: PRINCIPAL });
   requireCustomerManaged(ctx, key, 'ListGrants');
@@ -186,7 +186,7 @@ const revokeGrant: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   const grantId = reqString(ctx.input, 'GrantId', { max: 128 });
   requireCustomerManaged(ctx, key, 'RevokeGrant');
-  checkKeyState('RevokeGrant', key);
+  checkKeyState(ctx, key);
   const grant = grantOf(key, grantId);
   checkGrantFresh(ctx.state, grant, () => faults.notFound(`Grant ID ${grantId} not found for key ${key.arn}.`));
   removeGrant(key, grant);
@@ -224,9 +224,10 @@ const listRetirableGrants: OperationHandler = (ctx) => {
 };
 
 export const grantOperations = {
-  CreateGrant: { handler: createGrant, quota: 50 },
-  ListGrants: { handler: listGrants, quota: 100 },
-  RevokeGrant: { handler: revokeGrant, quota: 30 },
-  RetireGrant: { handler: retireGrant, quota: 30 },
+  // keyStates (key-state table): Enabled, Disabled, PendingDeletion, PendingReplicaDeletion, PendingImport, Unavailable, Creating, Updating
+  CreateGrant: { handler: createGrant, quota: 50, keyStates: [Y, D, I, I, I, Y, I, Y] },
+  ListGrants: { handler: listGrants, quota: 100, keyStates: [Y, Y, Y, Y, Y, Y, Y, Y] },
+  RevokeGrant: { handler: revokeGrant, quota: 30, keyStates: [Y, Y, Y, Y, Y, Y, Y, Y] },
+  RetireGrant: { handler: retireGrant, quota: 30, keyStates: [Y, Y, Y, Y, Y, Y, Y, Y] },
   ListRetirableGrants: { handler: listRetirableGrants, quota: 100 },
 } satisfies Operations;

@@ -1,4 +1,6 @@
-/** The KMS operations the emulator serves, with whether they mutate and which quota they draw on. */
+/** The KMS operations the emulator serves, with whether they mutate, which quota they draw on and their key-state row. */
+
+import type { KeyStateRow } from '../keyStateCells.ts';
 import { CRYPTOGRAPHIC_REQUEST_QUOTA } from '../kmsFacts.ts';
 import { aliasOperations } from './aliases.ts';
 import type { OperationHandler, Operations } from './common.ts';
@@ -48,6 +50,8 @@ export interface OperationSpec {
   /** Counts toward `mutations` and the crash point when it succeeds. */
   mutating: boolean;
   quota: KmsQuotaName;
+  /** Its row of KMS's key-state table, when it acts on an existing key (keyStateCells.ts). */
+  keyStates?: KeyStateRow;
 }
 
 const READ_ONLY = new Set([
@@ -67,12 +71,13 @@ const READ_ONLY = new Set([
 
 /** Operation name (the part after `TrentService.`) → spec. */
 export const OPERATIONS: Record<string, OperationSpec> = Object.fromEntries(
-  Object.entries(SERVED as Operations).map(([name, { handler, quota }]) => [
+  Object.entries(SERVED as Operations).map(([name, { handler, quota, keyStates }]) => [
     name,
     {
       handler,
       mutating: !READ_ONLY.has(name) && quota !== 'Cryptographic',
       quota: (quota === 'Cryptographic' ? quota : name) as KmsQuotaName,
+      keyStates,
     },
   ]),
 );

@@ -22,7 +22,7 @@ import { generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import { unwrapKeyMaterial } from '../crypto.ts';
 import { faults, KmsFault } from '../errors.ts';
 import { importedMaterialProblem } from '../keySpecs.ts';
-import { checkKeyState } from '../keyStates.ts';
+import { checkKeyState, D, I, U, Y } from '../keyStateCells.ts';
 import type { KeyRecord } from '../state.ts';
 import { optBlob, optEnum, optString } from '../validate.ts';
 import { keyFromInput, type OperationHandler, type Operations, requireCustomerManaged } from './common.ts';
@@ -88,7 +88,7 @@ const getParametersForImport: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'GetParametersForImport');
   requireExternal(key, 'GetParametersForImport');
-  checkKeyState('GetParametersForImport', key);
+  checkKeyState(ctx, key);
   if (algorithm === 'RSAES_PKCS1_V1_5') throw faults.validation('The RSAES_PKCS1_V1_5 wrapping algorithm is no longer supported.');
   if (spec === 'SM2' || algorithm === 'SM2PKE')
     throw faults.validation('The SM2 wrapping key spec and the SM2PKE wrapping algorithm are supported only in China Regions.');
@@ -127,7 +127,7 @@ const importKeyMaterial: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'ImportKeyMaterial');
   requireExternal(key, 'ImportKeyMaterial');
-  checkKeyState('ImportKeyMaterial', key);
+  checkKeyState(ctx, key);
   const parameters = state.importTokens.get(token);
   if (parameters === undefined || parameters.keyId !== key.shared.keyId || parameters.region !== ctx.region) {
     throw new KmsFault('InvalidImportTokenException', 'The import token is not valid for the specified KMS key.');
@@ -156,7 +156,7 @@ const deleteImportedKeyMaterial: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'DeleteImportedKeyMaterial');
   requireExternal(key, 'DeleteImportedKeyMaterial');
-  checkKeyState('DeleteImportedKeyMaterial', key);
+  checkKeyState(ctx, key);
   const keyMaterialId = deleteVersion(ctx.state, key, optString(ctx.input, 'KeyMaterialId', { min: 64, max: 64 }));
   return { KeyId: key.arn, ...(keyMaterialId === undefined ? {} : { KeyMaterialId: keyMaterialId }) };
 };
@@ -165,7 +165,7 @@ const deleteImportedKeyMaterial: OperationHandler = (ctx) => {
 const rotateKeyOnDemand: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'RotateKeyOnDemand');
-  checkKeyState('RotateKeyOnDemand', key);
+  checkKeyState(ctx, key);
   if (key.shared.spec !== 'SYMMETRIC_DEFAULT' || key.shared.customKeyStoreId !== undefined) {
     throw faults.unsupported(`${key.arn}: on-demand key rotation is supported only on symmetric encryption KMS keys outside custom key stores.`);
   }
@@ -177,7 +177,7 @@ const rotateKeyOnDemand: OperationHandler = (ctx) => {
 /** The key materials of a symmetric key (imported ones only are modelled: an AWS_KMS key lists none). */
 const listKeyRotations: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
-  checkKeyState('ListKeyRotations', key);
+  checkKeyState(ctx, key);
   if (key.shared.spec !== 'SYMMETRIC_DEFAULT' || key.shared.customKeyStoreId !== undefined) {
     throw faults.unsupported(`${key.arn} does not support key rotation.`);
   }
@@ -186,10 +186,12 @@ const listKeyRotations: OperationHandler = (ctx) => {
 
 /** Request quotas: not on the "Request quotas" page as read, the 5/s of key management (a guess, README). */
 export const keyMaterialOperations = {
-  GetParametersForImport: { handler: getParametersForImport, quota: 5 },
-  ImportKeyMaterial: { handler: importKeyMaterial, quota: 5 },
-  DeleteImportedKeyMaterial: { handler: deleteImportedKeyMaterial, quota: 5 },
-  // On-demand rotation and the list of materials: not on the page as read either (guesses, README).
-  RotateKeyOnDemand: { handler: rotateKeyOnDemand, quota: 5 },
-  ListKeyRotations: { handler: listKeyRotations, quota: 5 },
+  // keyStates (key-state table): Enabled, Disabled, PendingDeletion, PendingReplicaDeletion, PendingImport, Unavailable, Creating, Updating
+  GetParametersForImport: { handler: getParametersForImport, quota: 5, keyStates: [Y, Y, I, I, Y, U, I, I] },
+  ImportKeyMaterial: { handler: importKeyMaterial, quota: 5, keyStates: [Y, Y, I, I, Y, U, I, I] },
+  DeleteImportedKeyMaterial: { handler: deleteImportedKeyMaterial, quota: 5, keyStates: [Y, Y, Y, I, Y, U, I, I] },
+  // On-demand rotation and the list of materials: not on the quotas page as read, nor in the key-state table
+  // (rows copied from EnableKeyRotation and GetKeyRotationStatus; ListKeyRotations works in PendingImport): guesses, README.
+  RotateKeyOnDemand: { handler: rotateKeyOnDemand, quota: 5, keyStates: [Y, D, I, I, I, I, I, I] },
+  ListKeyRotations: { handler: listKeyRotations, quota: 5, keyStates: [Y, Y, Y, Y, Y, I, Y, Y] },
 } satisfies Operations;

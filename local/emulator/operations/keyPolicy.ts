@@ -1,7 +1,7 @@
 /** GetKeyPolicy and PutKeyPolicy. A key has one policy, named `default`. */
 
 import { faults } from '../errors.ts';
-import { checkKeyState } from '../keyStates.ts';
+import { checkKeyState, Y } from '../keyStateCells.ts';
 import { optBool, optString } from '../validate.ts';
 import { keyFromInput, type OpContext, type OperationHandler, type Operations, requireCustomerManaged } from './common.ts';
 import { policyFromInput } from './keys.ts';
@@ -14,7 +14,7 @@ function policyName(ctx: OpContext): string {
 
 const getKeyPolicy: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
-  checkKeyState('GetKeyPolicy', key);
+  checkKeyState(ctx, key);
   return { Policy: key.policy, PolicyName: policyName(ctx) };
 };
 
@@ -25,12 +25,13 @@ const putKeyPolicy: OperationHandler = (ctx) => {
     throw faults.validation("1 validation error detected: Value null at 'policy' failed to satisfy constraint: Member must not be null");
   }
   requireCustomerManaged(ctx, key, 'PutKeyPolicy');
-  checkKeyState('PutKeyPolicy', key);
+  checkKeyState(ctx, key);
   key.policy = policyFromInput(ctx, 'Policy', optBool(ctx.input, 'BypassPolicyLockoutSafetyCheck') ?? false);
   return undefined;
 };
 
 export const keyPolicyOperations = {
-  GetKeyPolicy: { handler: getKeyPolicy, quota: 1000 },
-  PutKeyPolicy: { handler: putKeyPolicy, quota: 15 },
+  // keyStates (key-state table): Enabled, Disabled, PendingDeletion, PendingReplicaDeletion, PendingImport, Unavailable, Creating, Updating
+  GetKeyPolicy: { handler: getKeyPolicy, quota: 1000, keyStates: [Y, Y, Y, Y, Y, Y, Y, Y] },
+  PutKeyPolicy: { handler: putKeyPolicy, quota: 15, keyStates: [Y, Y, Y, Y, Y, Y, Y, Y] },
 } satisfies Operations;

@@ -3,7 +3,7 @@
 import { isListed, markFresh } from '../consistency.ts';
 import { faults } from '../errors.ts';
 import { ALLOWED_USAGES } from '../keySpecs.ts';
-import { checkKeyState } from '../keyStates.ts';
+import { checkKeyState, I, Y } from '../keyStateCells.ts';
 import { KEY_SPECS, KEY_USAGES, type KeySpec } from '../kmsFacts.ts';
 import { addKey, defaultKeyPolicy, newSharedKey } from '../model.ts';
 import { checkKeyPolicy } from '../policy.ts';
@@ -77,7 +77,7 @@ const createKey: OperationHandler = (ctx) => {
 
 const describeKey: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, true);
-  checkKeyState('DescribeKey', key);
+  checkKeyState(ctx, key);
   return { KeyMetadata: keyMetadata(ctx.state, key) };
 };
 
@@ -96,7 +96,7 @@ const listKeys: OperationHandler = (ctx) => {
 const enableKey: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'EnableKey');
-  checkKeyState('EnableKey', key);
+  checkKeyState(ctx, key);
   key.state = 'Enabled';
   return undefined;
 };
@@ -104,7 +104,7 @@ const enableKey: OperationHandler = (ctx) => {
 const disableKey: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'DisableKey');
-  checkKeyState('DisableKey', key);
+  checkKeyState(ctx, key);
   key.state = 'Disabled';
   return undefined;
 };
@@ -115,16 +115,17 @@ const updateKeyDescription: OperationHandler = (ctx) => {
   if (description === undefined)
     throw faults.validation("1 validation error detected: Value null at 'description' failed to satisfy constraint: Member must not be null");
   requireCustomerManaged(ctx, key, 'UpdateKeyDescription');
-  checkKeyState('UpdateKeyDescription', key);
+  checkKeyState(ctx, key);
   key.description = description;
   return undefined;
 };
 
 export const keyOperations = {
+  // keyStates (key-state table): Enabled, Disabled, PendingDeletion, PendingReplicaDeletion, PendingImport, Unavailable, Creating, Updating
   CreateKey: { handler: createKey, quota: 5 },
-  DescribeKey: { handler: describeKey, quota: 2000 },
+  DescribeKey: { handler: describeKey, quota: 2000, keyStates: [Y, Y, Y, Y, Y, Y, Y, Y] },
   ListKeys: { handler: listKeys, quota: 500 },
-  EnableKey: { handler: enableKey, quota: 5 },
-  DisableKey: { handler: disableKey, quota: 5 },
-  UpdateKeyDescription: { handler: updateKeyDescription, quota: 5 },
+  EnableKey: { handler: enableKey, quota: 5, keyStates: [Y, Y, I, I, I, Y, I, I] },
+  DisableKey: { handler: disableKey, quota: 5, keyStates: [Y, Y, I, I, I, Y, I, I] },
+  UpdateKeyDescription: { handler: updateKeyDescription, quota: 5, keyStates: [Y, Y, I, I, Y, Y, Y, Y] },
 } satisfies Operations;

@@ -3,7 +3,7 @@
 import { checkFresh, markFresh } from '../consistency.ts';
 import { faults } from '../errors.ts';
 import { keyArn } from '../ids.ts';
-import { checkKeyState } from '../keyStates.ts';
+import { checkKeyState, D, I, Y } from '../keyStateCells.ts';
 import { addKey } from '../model.ts';
 import type { KeyRecord } from '../state.ts';
 import { indexNewKey } from '../tagIndex.ts';
@@ -34,7 +34,7 @@ const replicateKey: OperationHandler = (ctx) => {
   const replicaRegion = reqString(input, 'ReplicaRegion', { max: 32, pattern: REGION_MEMBER_PATTERN });
   requirePrimary(primary);
   requireCustomerManaged(ctx, primary, 'ReplicateKey');
-  checkKeyState('ReplicateKey', primary);
+  checkKeyState(ctx, primary);
   if (state.partition(replicaRegion) !== state.partition(ctx.region)) throw faults.validation(`${replicaRegion} is not in the partition of ${ctx.region}.`);
   if (!state.isEnabled(replicaRegion)) throw faults.validation(`${replicaRegion} is not an enabled Region of account ${state.accountId}.`);
   if (state.findKey(replicaRegion, primary.shared.keyId)) {
@@ -69,12 +69,12 @@ const updatePrimaryRegion: OperationHandler = (ctx) => {
   const target = reqString(input, 'PrimaryRegion', { max: 32, pattern: REGION_MEMBER_PATTERN });
   requirePrimary(primary);
   requireCustomerManaged(ctx, primary, 'UpdatePrimaryRegion');
-  checkKeyState('UpdatePrimaryRegion', primary);
+  checkKeyState(ctx, primary);
   if (target === primary.region) throw faults.validation(`${primary.arn} is already the primary key in ${target}.`);
   const replica = state.findKey(target, primary.shared.keyId);
   if (!replica) throw faults.keyNotFound(keyArn(state.partition(target), target, state.accountId, primary.shared.keyId));
   checkFresh(state, replica);
-  checkKeyState('UpdatePrimaryRegion', replica);
+  checkKeyState(ctx, replica);
   primary.shared.primaryRegion = target;
   if (state.config.updatingMs > 0) {
     const until = state.now() + state.config.updatingMs;
@@ -87,6 +87,7 @@ const updatePrimaryRegion: OperationHandler = (ctx) => {
 };
 
 export const replicaOperations = {
-  ReplicateKey: { handler: replicateKey, quota: 5 },
-  UpdatePrimaryRegion: { handler: updatePrimaryRegion, quota: 5 },
+  // keyStates (key-state table): Enabled, Disabled, PendingDeletion, PendingReplicaDeletion, PendingImport, Unavailable, Creating, Updating
+  ReplicateKey: { handler: replicateKey, quota: 5, keyStates: [Y, D, I, I, I, I, I, I] },
+  UpdatePrimaryRegion: { handler: updatePrimaryRegion, quota: 5, keyStates: [Y, D, I, I, I, I, I, Y] },
 } satisfies Operations;

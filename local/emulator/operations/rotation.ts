@@ -5,7 +5,7 @@
 
 import { faults } from '../errors.ts';
 import { canRotate } from '../keySpecs.ts';
-import { checkKeyState } from '../keyStates.ts';
+import { checkKeyState, D, I, U, Y } from '../keyStateCells.ts';
 import { DAY_MS } from '../model.ts';
 import type { KeyRecord } from '../state.ts';
 import { optInt } from '../validate.ts';
@@ -31,7 +31,7 @@ const enableKeyRotation: OperationHandler = (ctx) => {
   const period = optInt(ctx.input, 'RotationPeriodInDays', 90, 2560) ?? 365;
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'EnableKeyRotation');
-  checkKeyState('EnableKeyRotation', key);
+  checkKeyState(ctx, key);
   requireRotatable(key);
   requireNotReplica(key);
   key.shared.rotation = { enabled: true, periodInDays: period, enabledAt: ctx.state.now() };
@@ -41,7 +41,7 @@ const enableKeyRotation: OperationHandler = (ctx) => {
 const disableKeyRotation: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
   requireCustomerManaged(ctx, key, 'DisableKeyRotation');
-  checkKeyState('DisableKeyRotation', key);
+  checkKeyState(ctx, key);
   requireRotatable(key);
   requireNotReplica(key);
   key.shared.rotation = { ...key.shared.rotation, enabled: false };
@@ -51,7 +51,7 @@ const disableKeyRotation: OperationHandler = (ctx) => {
 /** While a key is pending deletion KMS reports rotation off; cancelling restores the setting. */
 const getKeyRotationStatus: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
-  checkKeyState('GetKeyRotationStatus', key);
+  checkKeyState(ctx, key);
   requireRotatable(key);
   const { rotation } = key.shared;
   const pending = key.state === 'PendingDeletion' || key.state === 'PendingReplicaDeletion';
@@ -65,7 +65,8 @@ const getKeyRotationStatus: OperationHandler = (ctx) => {
 };
 
 export const rotationOperations = {
-  EnableKeyRotation: { handler: enableKeyRotation, quota: 15 },
-  DisableKeyRotation: { handler: disableKeyRotation, quota: 5 },
-  GetKeyRotationStatus: { handler: getKeyRotationStatus, quota: 1000 },
+  // keyStates (key-state table): Enabled, Disabled, PendingDeletion, PendingReplicaDeletion, PendingImport, Unavailable, Creating, Updating
+  EnableKeyRotation: { handler: enableKeyRotation, quota: 15, keyStates: [Y, D, I, I, U, I, I, Y] },
+  DisableKeyRotation: { handler: disableKeyRotation, quota: 5, keyStates: [Y, D, I, I, U, I, I, Y] },
+  GetKeyRotationStatus: { handler: getKeyRotationStatus, quota: 1000, keyStates: [Y, Y, Y, Y, U, I, Y, Y] },
 } satisfies Operations;

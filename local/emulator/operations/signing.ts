@@ -12,17 +12,18 @@
 import { constants, createHmac, createPublicKey, type KeyObject, sign, timingSafeEqual, verify } from 'node:crypto';
 import { faults, KmsFault } from '../errors.ts';
 import { algorithmsOf, privateKeyOf } from '../keySpecs.ts';
-import { checkKeyState } from '../keyStates.ts';
+import { checkKeyState, D, I, Y } from '../keyStateCells.ts';
 import type { KeyUsage } from '../kmsFacts.ts';
 import type { KeyRecord } from '../state.ts';
 import { type Input, optBlob, optEnum, reqString } from '../validate.ts';
-import { keyFromInput, type OperationHandler, type Operations } from './common.ts';
+import { keyFromInput, type OpContext, type OperationHandler, type Operations } from './common.ts';
 
 /** The imported material of a usable key of `usage`, after the usage and key-state checks KMS makes. */
-function importedMaterial(key: KeyRecord, usage: KeyUsage, operation: string): Buffer {
-  if (key.shared.usage !== usage) throw faults.invalidKeyUsage(`${key.arn} key usage is ${key.shared.usage} which is not valid for ${operation}.`);
-  checkKeyState(operation, key);
-  if (key.shared.origin !== 'EXTERNAL') throw faults.unsupported(`The emulator implements ${operation} only with imported key material, not for ${key.arn}.`);
+function importedMaterial(ctx: OpContext, key: KeyRecord, usage: KeyUsage): Buffer {
+  if (key.shared.usage !== usage) throw faults.invalidKeyUsage(`${key.arn} key usage is ${key.shared.usage} which is not valid for ${ctx.operation}.`);
+  checkKeyState(ctx, key);
+  if (key.shared.origin !== 'EXTERNAL')
+    throw faults.unsupported(`The emulator implements ${ctx.operation} only with imported key material, not for ${key.arn}.`);
   if (!key.imported) throw faults.invalidState(`${key.arn} is pending import.`);
   return key.imported.material;
 }
@@ -60,8 +61,8 @@ function signingOptions(algorithm: string, key: KeyObject): { digest: string; ke
   return { digest, key };
 }
 
-function privateKeyFor(key: KeyRecord, operation: string): KeyObject {
-  const privateKey = privateKeyOf(importedMaterial(key, key.shared.usage, operation));
+function privateKeyFor(ctx: OpContext, key: KeyRecord): KeyObject {
+  const privateKey = privateKeyOf(importedMaterial(ctx, key, key.shared.usage));
   if (privateKey === null) throw faults.internal();
   return privateKey;
 }
@@ -71,7 +72,7 @@ const signOperation: OperationHandler = (ctx) => {
   const algorithm = algorithmOf(ctx.input, 'SigningAlgorithm', algorithmsOf(key.shared.spec, key.shared.usage).SigningAlgorithms, key);
   const message = messageOf(ctx.input);
   if (key.shared.usage !== 'SIGN_VERIFY') throw faults.invalidKeyUsage(`${key.arn} key usage is ${key.shared.usage} which is not valid for Sign.`);
-  const { digest, ...options } = signingOptions(algorithm, privateKeyFor(key, 'Sign'));
+  const { digest, ...options } = signingOptions(algorithm, privateKeyFor(ctx, key));
   return { KeyId: key.arn, Signature: sign(digest, message, options).toString('base64'), SigningAlgorithm: algorithm };
 };
 
@@ -81,7 +82,7 @@ const verifyOperation: OperationHandler = (ctx) => {
   const message = messageOf(ctx.input);
   const signature = requiredBlob(ctx.input, 'Signature', 6144);
   if (key.shared.usage !== 'SIGN_VERIFY') throw faults.invalidKeyUsage(`${key.arn} key usage is ${key.shared.usage} which is not valid for Verify.`);
-  const { digest, ...options } = signingOptions(algorithm, createPublicKey(privateKeyFor(key, 'Verify')));
+  const { digest, ...options } = signingOptions(algorithm, createPublicKey(privateKeyFor(ctx, key)));
   if (!verify(digest, message, options, signature)) throw new KmsFault('KMSInvalidSignatureException', 'The signature is not valid.');
   return { KeyId: key.arn, SignatureValid: true, SigningAlgorithm: algorithm };
 };
@@ -92,7 +93,7 @@ const getPublicKey: OperationHandler = (ctx) => {
   const usage = key.shared.usage;
   if (usage === 'GENERATE_VERIFY_MAC' || key.shared.spec === 'SYMMETRIC_DEFAULT')
     throw faults.unsupported(`${key.arn} key spec ${key.shared.spec} is not valid for GetPublicKey.`);
-  const publicKey = createPublicKey(privateKeyFor(key, 'GetPublicKey'));
+  const publicKey = createPublicKey(privateKeyFor(ctx, key));
   return {
     KeyId: key.arn,
     PublicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
@@ -110,7 +111,7 @@ const generateMac: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, true);
   const message = requiredBlob(ctx.input, 'Message', 4096);
   const algorithm = algorithmOf(ctx.input, 'MacAlgorithm', algorithmsOf(key.shared.spec, key.shared.usage).MacAlgorithms, key);
-  const material = importedMaterial(key, 'GENERATE_VERIFY_MAC', 'GenerateMac');
+  const material = importedMaterial(ctx, key, 'GENERATE_VERIFY_MAC');
   const mac = createHmac(hmacDigest(algorithm), material).update(message).digest();
   return { KeyId: key.arn, Mac: mac.toString('base64'), MacAlgorithm: algorithm };
 };
@@ -120,16 +121,17 @@ const verifyMac: OperationHandler = (ctx) => {
   const message = requiredBlob(ctx.input, 'Message', 4096);
   const mac = requiredBlob(ctx.input, 'Mac', 64);
   const algorithm = algorithmOf(ctx.input, 'MacAlgorithm', algorithmsOf(key.shared.spec, key.shared.usage).MacAlgorithms, key);
-  const material = importedMaterial(key, 'GENERATE_VERIFY_MAC', 'VerifyMac');
+  const material = importedMaterial(ctx, key, 'GENERATE_VERIFY_MAC');
   const expected = createHmac(hmacDigest(algorithm), material).update(message).digest();
   if (expected.length !== mac.length || !timingSafeEqual(expected, mac)) throw new KmsFault('KMSInvalidMacException', 'The MAC is not valid.');
   return { KeyId: key.arn, MacValid: true, MacAlgorithm: algorithm };
 };
 
 export const signingOperations = {
-  Sign: { handler: signOperation, quota: 'Cryptographic' },
-  Verify: { handler: verifyOperation, quota: 'Cryptographic' },
-  GetPublicKey: { handler: getPublicKey, quota: 'Cryptographic' },
-  GenerateMac: { handler: generateMac, quota: 'Cryptographic' },
-  VerifyMac: { handler: verifyMac, quota: 'Cryptographic' },
+  // keyStates (key-state table): Enabled, Disabled, PendingDeletion, PendingReplicaDeletion, PendingImport, Unavailable, Creating, Updating
+  Sign: { handler: signOperation, quota: 'Cryptographic', keyStates: [Y, D, I, I, I, I, I, Y] },
+  Verify: { handler: verifyOperation, quota: 'Cryptographic', keyStates: [Y, D, I, I, I, I, I, Y] },
+  GetPublicKey: { handler: getPublicKey, quota: 'Cryptographic', keyStates: [Y, D, I, I, I, I, I, Y] },
+  GenerateMac: { handler: generateMac, quota: 'Cryptographic', keyStates: [Y, D, I, I, I, I, I, Y] },
+  VerifyMac: { handler: verifyMac, quota: 'Cryptographic', keyStates: [Y, D, I, I, I, I, I, Y] },
 } satisfies Operations;

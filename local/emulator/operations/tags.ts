@@ -2,7 +2,7 @@
 
 import { beforeTagWrite, listedTags } from '../consistency.ts';
 import { faults } from '../errors.ts';
-import { checkKeyState } from '../keyStates.ts';
+import { checkKeyState, I, Y } from '../keyStateCells.ts';
 import { MAX_TAGS_PER_KEY } from '../kmsFacts.ts';
 import { afterIndexedTagWrite, beforeIndexedTagWrite } from '../tagIndex.ts';
 import { optInt, optString, optStringList } from '../validate.ts';
@@ -24,7 +24,7 @@ const tagResource: OperationHandler = (ctx) => {
     throw faults.validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
   const tags = parseTags(ctx.input, 'Tags');
   requireCustomerManaged(ctx, key, 'TagResource');
-  checkKeyState('TagResource', key);
+  checkKeyState(ctx, key);
   const merged = new Map([...key.tags, ...tags]);
   if (merged.size > MAX_TAGS_PER_KEY)
     throw faults.limitExceeded(`The request would give ${key.arn} ${merged.size} tags; a KMS key can have at most ${MAX_TAGS_PER_KEY}.`);
@@ -41,7 +41,7 @@ const untagResource: OperationHandler = (ctx) => {
   if (tagKeys === undefined)
     throw faults.validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
   requireCustomerManaged(ctx, key, 'UntagResource');
-  checkKeyState('UntagResource', key);
+  checkKeyState(ctx, key);
   beforeTagWrite(ctx.state, key);
   beforeIndexedTagWrite(ctx.state, key);
   for (const tagKey of tagKeys) key.tags.delete(tagKey);
@@ -51,7 +51,7 @@ const untagResource: OperationHandler = (ctx) => {
 /** AWS managed keys refuse with AccessDeniedException: their tags are the service's. */
 const listResourceTags: OperationHandler = (ctx) => {
   const key = keyFromInput(ctx, false);
-  checkKeyState('ListResourceTags', key);
+  checkKeyState(ctx, key);
   const limit = optInt(ctx.input, 'Limit', 1, 50) ?? 50;
   const marker = decodeMarker(optString(ctx.input, 'Marker', { min: 1, max: 1024 }));
   requireCustomerManaged(ctx, key, 'ListResourceTags');
@@ -61,7 +61,8 @@ const listResourceTags: OperationHandler = (ctx) => {
 };
 
 export const tagOperations = {
-  TagResource: { handler: tagResource, quota: 10 },
-  UntagResource: { handler: untagResource, quota: 5 },
-  ListResourceTags: { handler: listResourceTags, quota: 2000 },
+  // keyStates (key-state table): Enabled, Disabled, PendingDeletion, PendingReplicaDeletion, PendingImport, Unavailable, Creating, Updating
+  TagResource: { handler: tagResource, quota: 10, keyStates: [Y, Y, I, I, Y, Y, Y, Y] },
+  UntagResource: { handler: untagResource, quota: 5, keyStates: [Y, Y, I, I, Y, Y, Y, Y] },
+  ListResourceTags: { handler: listResourceTags, quota: 2000, keyStates: [Y, Y, Y, Y, Y, Y, Y, Y] },
 } satisfies Operations;
