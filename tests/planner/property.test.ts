@@ -389,7 +389,7 @@ describe('Function: plan (properties)', () => {
         const deleted = new Set(stillOurs.map((k) => `${k.region}/${k.keyId}`).filter((id) => !pendingBefore.has(id)));
         expect(kms.allAliases().filter((a) => deleted.has(`${a.region}/${a.targetKeyId}`))).toEqual([]);
       }),
-      { numRuns: Number(process.env.PLANNER_RUNS ?? 120) },
+      { numRuns: Number(process.env.PLANNER_RUNS ?? 120), ...(process.env.PLANNER_SEED === undefined ? {} : { seed: Number(process.env.PLANNER_SEED), path: process.env.PLANNER_PATH }) },
     );
   }, 120_000);
 });

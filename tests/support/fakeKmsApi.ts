@@ -416,6 +416,8 @@ export class FakeKms {
             this.keys.filter((k) => k.keyId === keyId),
             primaryRegion,
           );
+          // Rotation is a shared property of the multi-Region key: the new primary holds it now.
+          replica.rotation = { ...primary.rotation };
         }),
       scheduleKeyDeletion: (keyId, pendingWindowInDays) =>
         call('scheduleKeyDeletion', [keyId, pendingWindowInDays], () => {
