@@ -21,6 +21,7 @@ import type { ActualState, DesiredState } from '../types.ts';
 import { READ_CONCURRENCY_TOTAL, type ReadActualStateInput, type ReadResult, type RegionResult, readRegion } from './actualState.ts';
 import { limiter } from './concurrency.ts';
 import { judgeDeniedRegions, withoutRegions } from './deniedRegions.ts';
+import { hiddenReplicas, replicaRegionsOf } from './hiddenReplicas.ts';
 import type { UnreadableKey } from './keyRead.ts';
 
 export type { DeniedRegion, ReadActualStateInput, ReadResult } from './actualState.ts';
@@ -62,7 +63,15 @@ export async function readForPlan(desired: DesiredState, input: ReadForPlanInput
   const { value: read } = await poll(
     async () => {
       const shared = { pacer, clock, global: limiter(READ_CONCURRENCY_TOTAL) };
-      return merged(await Promise.all(desired.regions.map((region) => readRegion(input.kms(region), regionInput, shared))));
+      const first = await Promise.all(desired.regions.map((region) => readRegion(input.kms(region), regionInput, shared)));
+      // Regions some desired key wants a replica in, where a key of ours lists one the read did not return: read again, with it.
+      const hidden = hiddenReplicas(
+        first.flatMap((r) => r.keys),
+        replicaRegionsOf(desired),
+        desired.owner,
+      );
+      const again = (r: RegionResult) => readRegion(input.kms(r.region), { ...regionInput, replicasOfOurs: hidden.get(r.region)! }, shared);
+      return merged(await Promise.all(first.map((r) => (hidden.has(r.region) ? again(r) : r))));
     },
     (actual) => inTransition(actual).length === 0,
     {
