@@ -215,8 +215,8 @@ function mutate(kms: FakeKms, m: Mutation): void {
       break;
     // Ownership tags change for a whole multi-Region family, as a hand-over tags every member. The
     // reader reads only keys it owns or that a wanted alias targets: a replica of our primary whose
-    // own tags alone named somebody else would be invisible to it, and wanting its Region is refused
-    // (lib/planner/existingKeyRefusals.ts, a replica the key lists but the read did not return).
+    // own tags alone named somebody else is read only through its primary's replica list
+    // (lib/reader/hiddenReplicas.ts), and only in a Region a desired key wants; wanting it is refused.
     case 'dropOwner':
       if (key) for (const k of familyOf(kms, key)) delete k.tags[OWNERSHIP_TAGS.owner];
       break;
