@@ -15,8 +15,10 @@
  * - NotFoundException / KMSInvalidStateException on a key KMS has not caught up with yet
  *   (settling): retried until the deadline, then failed as retryable.
  */
+
+import type { DeniedRequest } from '../retry/messages.ts';
 import { pacedAttempt } from '../retry/pacer.ts';
-import { type DeniedRequest, kmsRetryPolicy, type SettlingClass } from '../retry/policy.ts';
+import { kmsRetryPolicy, type SettlingClass } from '../retry/policy.ts';
 import { withRetry } from '../retry/retry.ts';
 import type { ExecutionContext } from './context.ts';
 import { principalsOf } from './principals.ts';

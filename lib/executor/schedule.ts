@@ -6,7 +6,8 @@
  */
 import { KmsError, PlanError } from '../errors.ts';
 import type { Action, ActionOutcome } from '../types.ts';
-import { type ActionResult, runAction } from './actions.ts';
+import type { ActionResult } from './actionRun.ts';
+import { runAction } from './actions.ts';
 import type { ExecutionContext } from './context.ts';
 
 type Status = ActionOutcome['status'];

@@ -59,10 +59,7 @@ export interface ReadActualStateInput {
   deadline?: number;
   /** Warnings of the read (a grant still not listed after the look); none when absent. */
   log?: Log;
-  /**
-   * Key ids of the Region read whoever owns them: replicas our keys list that the first read did not
-   * return (lib/reader/hiddenReplicas.ts). Absent: none.
-   */
+  /** Key ids read whoever owns them: replicas our keys list that a first read missed (./hiddenReplicas.ts). */
   replicasOfOurs?: readonly string[];
 }
 
@@ -210,8 +207,7 @@ function keysToRead({ api, read, input, aliases, listed, wantedNames }: RegionLi
   const targeted = (entries: AliasEntry[]) => new Set(entries.flatMap((a) => (a.targetKeyId === null ? [] : [a.targetKeyId])));
   const awsManaged = targeted(aliases.filter((a) => a.aliasName.startsWith(AWS_MANAGED_ALIAS_PREFIX)));
   const keyIds = new Set(listed.map((k) => k.keyId));
-  // Replicas of our keys (that ListKeys lists: one deleted meanwhile is gone) are read like the
-  // targets of wanted aliases, whoever owns them.
+  // Replicas of our keys ListKeys lists are read like the targets of wanted aliases, whoever owns them.
   const replicas = (input.replicasOfOurs ?? []).filter((keyId) => keyIds.has(keyId));
   const wantedTargets = new Set([...targeted(aliases.filter((a) => wantedNames.has(a.aliasName))), ...replicas]);
   // ListKeys may not list a key made moments ago yet: the keys this request made and the targets of

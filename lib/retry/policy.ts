@@ -7,8 +7,9 @@
  * mechanism is `withRetry` (retry.ts) and `poll` (poll.ts); this module holds the limits, the
  * timings and the messages. docs/behaviour.md §9 says what each one is for.
  */
-import { AccessDeniedError, type AwsServiceError, hasCode, KmsError } from '../errors.ts';
-import { accessDenialOf, denialCause, isScpDenial } from './accessDenial.ts';
+import { hasCode, KmsError } from '../errors.ts';
+import { isScpDenial } from './accessDenial.ts';
+import { type DeniedRequest, notCaughtUp, principalsNotPropagated, stillDenied } from './messages.ts';
 import { type BackoffOptions, DEFAULT_BACKOFF, isThrottling, isTransient, type RetryPolicy } from './retry.ts';
 
 // ── Throttling and transient failures ────────────────────────────────────────────────────────────
@@ -123,12 +124,6 @@ export interface KmsRequestTraits {
   denied?: DeniedRequest;
 }
 
-/** The Region and operation an AccessDeniedException is reported for. */
-export interface DeniedRequest {
-  region: string;
-  operation: string;
-}
-
 /** The request's time: its deadline (epoch ms; none for library callers) and the limits. */
 export interface RetryWindow {
   deadline?: number;
@@ -181,49 +176,6 @@ const INVALID_PRINCIPALS = /invalid principal/i;
 
 function isInvalidPrincipals(error: unknown): boolean {
   return error instanceof KmsError && error.code === 'MalformedPolicyDocumentException' && INVALID_PRINCIPALS.test(error.message);
-}
-
-// ── Messages ─────────────────────────────────────────────────────────────────────────────────────
-
-/**
- * A key KMS had not caught up with by the end of the wait (its window, or the request's deadline):
- * retryable, and the message says so: the key is not gone, and a retry of the request finishes the work.
- */
-export function notCaughtUp(error: AwsServiceError, waitedMs: number, what?: string): KmsError {
-  const where = what === undefined ? '' : `${what}: `;
-  const seconds = Math.round(waitedMs / 1000);
-  return new KmsError(
-    error.code,
-    `${where}${error.detail} (still after ${seconds} s of retries: KMS had not caught up with the key in the time the request had; a retry of the request finishes the work)`,
-    { cause: error, context: error.context, retryable: true },
-  );
-}
-
-/** Principals IAM still does not know after the wait: final, naming them. */
-export function principalsNotPropagated(error: AwsServiceError, principals: readonly string[], waitedMs: number): KmsError {
-  const names = principals.length > 0 ? principals.join(', ') : '(none found in the policy)';
-  return new KmsError(
-    error.code,
-    `the key policy names principals that IAM does not know after ${Math.round(waitedMs / 1000)} s of retries; check that they exist: ${names}`,
-    { cause: error, context: error.context },
-  );
-}
-
-/**
- * A request still denied after the IAM propagation window (or the deadline), by something other than
- * an SCP: final, naming the action, the Region and the policy type the message names.
- */
-export function stillDenied(error: KmsError, request: DeniedRequest, waitedMs: number): AccessDeniedError {
-  const { region, operation } = request;
-  const denial = accessDenialOf(error.message);
-  const action = denial.action ?? `kms:${operation}`;
-  const waited = waitedMs > 0 ? `, still after ${Math.round(waitedMs / 1000)} s of retries (IAM changes take a while to propagate)` : '';
-  return new AccessDeniedError(
-    `KMS denied ${action} in ${region} because of ${denialCause(denial)}${waited}: ${error.message.replace(/^\w+: /, '')}. ` +
-      `Give the function's role ${action} (template.yaml's FunctionRole has it; a permissions boundary or session policy must allow it too). ` +
-      'Only a service control policy denial skips a Region.',
-    { cause: error, context: { region, action }, denial },
-  );
 }
 
 // ── Keys in transition ───────────────────────────────────────────────────────────────────────────

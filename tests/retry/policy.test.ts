@@ -1,11 +1,11 @@
 import { AccessDeniedError, KmsError } from '../../lib/errors.ts';
+import { notCaughtUp } from '../../lib/retry/messages.ts';
 import {
   DEFAULT_RETRY_TIMINGS,
   type KmsRequestTraits,
   kmsRetryPolicy,
   MAX_ATTEMPTS,
   MAX_THROTTLED_ATTEMPTS,
-  notCaughtUp,
   type RetryWindow,
 } from '../../lib/retry/policy.ts';
 import { withRetry } from '../../lib/retry/retry.ts';
