@@ -59,7 +59,8 @@ export interface ReadActualStateInput {
   deadline?: number;
   /** Warnings of the read (a grant still not listed after the look); none when absent. */
   log?: Log;
-  /** Key ids read whoever owns them: replicas our keys list that a first read missed (./hiddenReplicas.ts). */
+  /** Regions a desired key wants a replica in, where a replica our keys list that the read missed is read again (./hiddenReplicas.ts). */
+  replicaRegions?: readonly string[];
   replicasOfOurs?: readonly string[];
 }
 

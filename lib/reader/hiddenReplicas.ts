@@ -10,6 +10,7 @@
  */
 import { OWNERSHIP_TAGS } from '../ownership.ts';
 import type { ActualKey, DesiredState, Owner } from '../types.ts';
+import type { RegionResult } from './actualState.ts';
 
 /** The Regions some desired key wants a replica in: where a ReplicateKey may be planned. */
 export function replicaRegionsOf(desired: DesiredState): string[] {
@@ -29,4 +30,19 @@ export function hiddenReplicas(keys: readonly ActualKey[], regions: readonly str
     }
   }
   return hidden;
+}
+
+/** `first`, with each Region where `hiddenReplicas` finds some read `again` with them. */
+export async function withHiddenReplicas(
+  first: RegionResult[],
+  replicaRegions: readonly string[],
+  owner: Owner,
+  again: (region: string, replicasOfOurs: string[]) => Promise<RegionResult>,
+): Promise<RegionResult[]> {
+  const hidden = hiddenReplicas(
+    first.flatMap((r) => r.keys),
+    replicaRegions,
+    owner,
+  );
+  return Promise.all(first.map((r) => (hidden.has(r.region) ? again(r.region, hidden.get(r.region)!) : r)));
 }

@@ -21,12 +21,13 @@ import type { ActualState, DesiredState } from '../types.ts';
 import { READ_CONCURRENCY_TOTAL, type ReadActualStateInput, type ReadResult, type RegionResult, readRegion } from './actualState.ts';
 import { limiter } from './concurrency.ts';
 import { judgeDeniedRegions, withoutRegions } from './deniedRegions.ts';
-import { hiddenReplicas, replicaRegionsOf } from './hiddenReplicas.ts';
+import { replicaRegionsOf, withHiddenReplicas } from './hiddenReplicas.ts';
 import type { UnreadableKey } from './keyRead.ts';
 
 export type { DeniedRegion, ReadActualStateInput, ReadResult } from './actualState.ts';
 // Pure helpers the request needs before and after the read (no KMS call).
 export { worstCaseSkippedRegions } from './deniedRegions.ts';
+export { replicaRegionsOf } from './hiddenReplicas.ts';
 export { aliasNamesOf } from './tagIndex.ts';
 
 /** What the planner gets from the read, and what the answer needs besides. */
@@ -51,7 +52,9 @@ export type ReadForPlanInput = Omit<ReadActualStateInput, 'regions' | 'owner'> &
 /** One read of every Region of `input.regions`, in parallel; denied Regions are reported, not judged. */
 export async function readActualState(input: ReadActualStateInput): Promise<ReadResult> {
   const shared = { pacer: input.pacer ?? new Pacer(), clock: input.clock ?? systemClock, global: limiter(READ_CONCURRENCY_TOTAL) };
-  return merged(await Promise.all(input.regions.map((region) => readRegion(input.kms(region), input, shared))));
+  const first = await Promise.all(input.regions.map((region) => readRegion(input.kms(region), input, shared)));
+  const again = (region: string, replicasOfOurs: string[]) => readRegion(input.kms(region), { ...input, replicasOfOurs }, shared);
+  return merged(await withHiddenReplicas(first, input.replicaRegions ?? [], input.owner, again));
 }
 
 /** Reads `desired.regions` once no key is in transition (or as they are at the deadline), and judges the denied ones. */
@@ -64,14 +67,9 @@ export async function readForPlan(desired: DesiredState, input: ReadForPlanInput
     async () => {
       const shared = { pacer, clock, global: limiter(READ_CONCURRENCY_TOTAL) };
       const first = await Promise.all(desired.regions.map((region) => readRegion(input.kms(region), regionInput, shared)));
-      // Regions some desired key wants a replica in, where a key of ours lists one the read did not return: read again, with it.
-      const hidden = hiddenReplicas(
-        first.flatMap((r) => r.keys),
-        replicaRegionsOf(desired),
-        desired.owner,
-      );
-      const again = (r: RegionResult) => readRegion(input.kms(r.region), { ...regionInput, replicasOfOurs: hidden.get(r.region)! }, shared);
-      return merged(await Promise.all(first.map((r) => (hidden.has(r.region) ? again(r) : r))));
+      // Regions some desired key wants a replica in, where a key of ours lists one the read missed: read again, with it.
+      const again = (region: string, replicasOfOurs: string[]) => readRegion(input.kms(region), { ...regionInput, replicasOfOurs }, shared);
+      return merged(await withHiddenReplicas(first, replicaRegionsOf(desired), desired.owner, again));
     },
     (actual) => inTransition(actual).length === 0,
     {
