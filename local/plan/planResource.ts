@@ -10,6 +10,8 @@ import { plan } from '../../lib/planner/index.ts';
 import { parseProperties } from '../../lib/properties/index.ts';
 import { aliasNamesOf } from '../../lib/reader/index.ts';
 import { type AccountRegion, enabledRegionsOf } from '../../lib/regions.ts';
+import { preflightResponseSize } from '../../lib/request/attributes.ts';
+import { measureResponseBytes } from '../../lib/request/response.ts';
 import type { ActualState, DesiredState, Plan, ResourceContext, ResourceProperties } from '../../lib/types.ts';
 import { type ExecutionRole, executionRoleFromPolicies, placeholderRoleArn } from './executionRole.ts';
 import { planAroundRefusals } from './heldBack.ts';
@@ -77,13 +79,31 @@ function desiredStateFor(input: PlanResourceInput, executionRoleArn: string): De
     // were all of them), so an owned key in a Region the template no longer opts into is found.
     const oldProperties = { ...properties, optInRegions: null };
     const desired = buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, context: withRole });
+    preflightAnswerSize(desired, withRole, properties);
     return { desired, warnings: placementWarnings(properties, desired) };
   }
   // Known: exactly what the function builds on this Update (lib/request/customResource.ts).
   const oldProperties = previousOf(previousFor(executionRoleArn), context.accountId);
   const desired = buildDesiredState({ properties, oldProperties, enabledRegions, accountRegions, context: withRole });
+  preflightAnswerSize(desired, withRole, properties);
   const tagIndexAliasNames = oldProperties === null ? null : aliasNamesOf([...properties.keys, ...oldProperties.keys]);
   return { desired, warnings: placementWarnings(properties, desired), tagIndexAliasNames };
+}
+
+/**
+ * The function's response-size preflight (lib/request/attributes.ts): an Update whose answer could not
+ * fit CloudFormation's 4,096 bytes is refused before any KMS call, and so is its plan, with the same
+ * ValidationError. The RequestId is a stand-in of a CloudFormation RequestId's length (a UUID).
+ */
+function preflightAnswerSize(desired: DesiredState, context: ResourceContext, properties: ResourceProperties): void {
+  const envelope = {
+    Status: 'SUCCESS',
+    PhysicalResourceId: desired.owner.ownerId,
+    StackId: context.stackId,
+    RequestId: '00000000-0000-0000-0000-000000000000',
+    LogicalResourceId: context.logicalResourceId,
+  } as const;
+  preflightResponseSize(desired, context, properties.returnAttributes, (data) => measureResponseBytes(envelope, data));
 }
 
 export async function planResource(input: PlanResourceInput): Promise<PlanResourceResult> {
