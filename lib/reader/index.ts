@@ -54,7 +54,7 @@ export async function readActualState(input: ReadActualStateInput): Promise<Read
   const shared = { pacer: input.pacer ?? new Pacer(), clock: input.clock ?? systemClock, global: limiter(READ_CONCURRENCY_TOTAL) };
   const first = await Promise.all(input.regions.map((region) => readRegion(input.kms(region), input, shared)));
   const again = (region: string, replicasOfOurs: string[]) => readRegion(input.kms(region), { ...input, replicasOfOurs }, shared);
-  return merged(await withHiddenReplicas(first, input.replicaRegions ?? [], input.owner, again));
+  return merged(await withHiddenReplicas(first, input.replicaRegions ?? [], again));
 }
 
 /** Reads `desired.regions` once no key is in transition (or as they are at the deadline), and judges the denied ones. */
@@ -67,9 +67,9 @@ export async function readForPlan(desired: DesiredState, input: ReadForPlanInput
     async () => {
       const shared = { pacer, clock, global: limiter(READ_CONCURRENCY_TOTAL) };
       const first = await Promise.all(desired.regions.map((region) => readRegion(input.kms(region), regionInput, shared)));
-      // Regions some desired key wants a replica in, where a key of ours lists one the read missed: read again, with it.
+      // Regions some desired key wants a replica in, where a key read lists one the read missed: read again, with it.
       const again = (region: string, replicasOfOurs: string[]) => readRegion(input.kms(region), { ...regionInput, replicasOfOurs }, shared);
-      return merged(await withHiddenReplicas(first, replicaRegionsOf(desired), desired.owner, again));
+      return merged(await withHiddenReplicas(first, replicaRegionsOf(desired), again));
     },
     (actual) => inTransition(actual).length === 0,
     {

@@ -73,4 +73,26 @@ describe('Function: readForPlan and plan (a replica of our key that is not tagge
     ]);
     expect(run.kms.calls.slice(calls).filter((c) => !/^(list|describe|get)/.test(c.operation))).toEqual([]);
   });
+
+  it('sees the same family before and after a hand-over: the renamed resource’s replica whose alias is gone', async () => {
+    // Prepare: the sibling's key a has a replica in us-east-1 whose alias was deleted; we take a over
+    // without replicas, and key c wants us-east-1. Before the plan the primary is the sibling's, after
+    // it ours: the replica it lists is read both times, so the second plan has nothing to add.
+    const run = planRun();
+    await deploy(run, keyA(['us-east-1'], SIBLING, 'old'));
+    run.kms.aliases.get('us-east-1')!.delete('alias/a');
+    const a = desiredKey('a', { primaryRegion: 'ap-south-1', replicaRegions: [], multiRegion: true, deletionWindowInDays: 7 });
+    const c = desiredKey('c', { primaryRegion: 'ap-south-1', replicaRegions: ['us-east-1'] });
+    const desired = desiredState([a, c], { owner: OWNER, requestId: 'rename' });
+    const replica = run.kms.keys.find((k) => k.region === 'us-east-1')!;
+
+    // Act
+    const result = await deploy(run, desired);
+    const again = await readPlanInput(run, desired);
+
+    // Assess: the replica a no longer wants goes, as it would have under its alias.
+    expect(result.actions.map((x) => x.id)).toContain(`ScheduleKeyDeletion:us-east-1:a:${replica.keyId}`);
+    expect(replica.state).toBe('PendingDeletion');
+    expect(plan(again.desired, again.actual)).toMatchObject({ actions: [], refusals: [] });
+  });
 });
