@@ -2,7 +2,8 @@
  * What each action kind sends to KMS, and which "already done" answers count as success when a
  * request is repeated (a retry after a lost answer, or a replay after a crash).
  */
-import { hasCode, PlanError } from '../errors.ts';
+import { hasCode, KmsError, PlanError } from '../errors.ts';
+import { OWNERSHIP_TAGS } from '../ownership.ts';
 import { DEFAULT_PRIORITY } from '../retry/pacer.ts';
 import type { SettlingClass } from '../retry/policy.ts';
 import type { Action, KeyState } from '../types.ts';
@@ -117,11 +118,32 @@ async function replicateKey(run: ActionRun, action: ActionOf<'ReplicateKey'>): P
     if (!hasCode(error, 'AlreadyExistsException')) throw withReplicaCreateKeyAdvice(error, action.replicaRegion);
     const existing = await describe(run, replicaRegion, keyId);
     if (existing.role !== 'REPLICA') throw error;
+    await requireOwnReplica(run, replicaRegion, keyId, tags[OWNERSHIP_TAGS.owner], error);
     arn = existing.arn;
   }
   ctx.madeKeys.add(keyId, replicaRegion);
   await waitForReplica(ctx, replicaRegion, keyId, priority);
   return { keyId, arn };
+}
+
+/**
+ * ReplicateKey answered AlreadyExistsException: the replica is this plan's work (a repeat after a
+ * lost answer) only when it carries the owner tag the call sets. A replica of another owner or none
+ * (retagged by hand, or left pending deletion by a renamed resource's hand-over) is not this
+ * resource's: the action fails, naming it, and nothing goes on it (its alias, its tags).
+ */
+async function requireOwnReplica(run: ActionRun, replicaRegion: string, keyId: string, ownerId: string | undefined, original: KmsError): Promise<void> {
+  const pace = () => run.ctx.pacer.acquire(replicaRegion, 'ListResourceTags', 1, run.priority);
+  const denied = { region: replicaRegion, operation: 'ListResourceTags' };
+  const found = await kmsCall(run.ctx, { pace, idempotent: true, settling: 'listed', denied }, () => run.ctx.kms(replicaRegion).listResourceTags(keyId));
+  const owner = found[OWNERSHIP_TAGS.owner];
+  if (owner === ownerId) return;
+  throw new KmsError(
+    'AlreadyExistsException',
+    `${keyId} already has a replica in ${replicaRegion} that is not this resource's (${owner === undefined ? 'no owner tag' : `owner ${owner}`}), and KMS makes one replica per Region; ` +
+      `cancel its deletion if it is pending and point the key's alias in ${replicaRegion} at it, then retry, or remove ${replicaRegion} from ReplicaRegions`,
+    { cause: original, context: { region: replicaRegion } },
+  );
 }
 
 async function putKeyPolicy(run: ActionRun, action: ActionOf<'PutKeyPolicy'>): Promise<ActionResult> {

@@ -54,5 +54,26 @@ export function checkPermitted(ctx: PlannerContext, binding: ExistingBinding, wa
     );
     permitted = false;
   }
-  return permitted;
+  return refuseHiddenReplicas(ctx, binding, wanted) && permitted;
+}
+
+/**
+ * A wanted Region where the key's family lists a replica (DescribeKey's MultiRegionConfiguration)
+ * that the read did not return: its tags name another owner or none, and no alias of this resource
+ * targets it (a replica a hand-over left to be deleted, or retagged by hand). KMS keeps one replica
+ * per Region: ReplicateKey would answer AlreadyExistsException, which the executor takes for done,
+ * and the alias would then go onto a key that is not this resource's.
+ */
+function refuseHiddenReplicas(ctx: PlannerContext, { key, family }: ExistingBinding, wanted: string[]): boolean {
+  const listed = new Set(family.members.flatMap((m) => m.replicaRegions));
+  const hidden = wanted.filter((region) => listed.has(region) && !family.members.some((m) => m.region === region));
+  for (const region of hidden) {
+    ctx.out.refuse(
+      key.keyName,
+      region,
+      `the multi-Region key of ${key.keyName} (${family.keyId}) already has a replica in ${region} that this resource does not own (its tags name another owner or none, and ${key.aliasName} there does not target it), and KMS makes one replica per Region. ` +
+        `To use it, cancel its deletion if it is pending (aws kms cancel-key-deletion), point ${key.aliasName} in ${region} at it (aws kms create-alias) and retry; or remove ${region} from ReplicaRegions of ${key.keyName}, or wait until KMS has deleted it`,
+    );
+  }
+  return hidden.length === 0;
 }

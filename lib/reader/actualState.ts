@@ -59,6 +59,9 @@ export interface ReadActualStateInput {
   deadline?: number;
   /** Warnings of the read (a grant still not listed after the look); none when absent. */
   log?: Log;
+  /** Regions a desired key wants a replica in, where a replica our keys list that the read missed is read again (./hiddenReplicas.ts). */
+  replicaRegions?: readonly string[];
+  replicasOfOurs?: readonly string[];
 }
 
 /** A Region whose KMS listings were denied: nothing in it was read. */
@@ -204,10 +207,12 @@ function keysToRead({ api, read, input, aliases, listed, wantedNames }: RegionLi
   const region = api.region;
   const targeted = (entries: AliasEntry[]) => new Set(entries.flatMap((a) => (a.targetKeyId === null ? [] : [a.targetKeyId])));
   const awsManaged = targeted(aliases.filter((a) => a.aliasName.startsWith(AWS_MANAGED_ALIAS_PREFIX)));
-  const wantedTargets = targeted(aliases.filter((a) => wantedNames.has(a.aliasName)));
+  const keyIds = new Set(listed.map((k) => k.keyId));
+  // Replicas of our keys ListKeys lists are read like the targets of wanted aliases, whoever owns them.
+  const replicas = (input.replicasOfOurs ?? []).filter((keyId) => keyIds.has(keyId));
+  const wantedTargets = new Set([...targeted(aliases.filter((a) => wantedNames.has(a.aliasName))), ...replicas]);
   // ListKeys may not list a key made moments ago yet: the keys this request made and the targets of
   // wanted aliases exist, whatever the listing says.
-  const keyIds = new Set(listed.map((k) => k.keyId));
   for (const keyId of input.madeKeys?.inRegion(region) ?? []) keyIds.add(keyId);
   for (const keyId of wantedTargets) keyIds.add(keyId);
   const readable = (keyId: string) => keyIds.has(keyId) && !awsManaged.has(keyId);

@@ -21,11 +21,13 @@ import type { ActualState, DesiredState } from '../types.ts';
 import { READ_CONCURRENCY_TOTAL, type ReadActualStateInput, type ReadResult, type RegionResult, readRegion } from './actualState.ts';
 import { limiter } from './concurrency.ts';
 import { judgeDeniedRegions, withoutRegions } from './deniedRegions.ts';
+import { replicaRegionsOf, withHiddenReplicas } from './hiddenReplicas.ts';
 import type { UnreadableKey } from './keyRead.ts';
 
 export type { DeniedRegion, ReadActualStateInput, ReadResult } from './actualState.ts';
 // Pure helpers the request needs before and after the read (no KMS call).
 export { worstCaseSkippedRegions } from './deniedRegions.ts';
+export { replicaRegionsOf } from './hiddenReplicas.ts';
 export { aliasNamesOf } from './tagIndex.ts';
 
 /** What the planner gets from the read, and what the answer needs besides. */
@@ -50,7 +52,9 @@ export type ReadForPlanInput = Omit<ReadActualStateInput, 'regions' | 'owner'> &
 /** One read of every Region of `input.regions`, in parallel; denied Regions are reported, not judged. */
 export async function readActualState(input: ReadActualStateInput): Promise<ReadResult> {
   const shared = { pacer: input.pacer ?? new Pacer(), clock: input.clock ?? systemClock, global: limiter(READ_CONCURRENCY_TOTAL) };
-  return merged(await Promise.all(input.regions.map((region) => readRegion(input.kms(region), input, shared))));
+  const first = await Promise.all(input.regions.map((region) => readRegion(input.kms(region), input, shared)));
+  const again = (region: string, replicasOfOurs: string[]) => readRegion(input.kms(region), { ...input, replicasOfOurs }, shared);
+  return merged(await withHiddenReplicas(first, input.replicaRegions ?? [], again));
 }
 
 /** Reads `desired.regions` once no key is in transition (or as they are at the deadline), and judges the denied ones. */
@@ -62,7 +66,10 @@ export async function readForPlan(desired: DesiredState, input: ReadForPlanInput
   const { value: read } = await poll(
     async () => {
       const shared = { pacer, clock, global: limiter(READ_CONCURRENCY_TOTAL) };
-      return merged(await Promise.all(desired.regions.map((region) => readRegion(input.kms(region), regionInput, shared))));
+      const first = await Promise.all(desired.regions.map((region) => readRegion(input.kms(region), regionInput, shared)));
+      // Regions some desired key wants a replica in, where a key read lists one the read missed: read again, with it.
+      const again = (region: string, replicasOfOurs: string[]) => readRegion(input.kms(region), { ...regionInput, replicasOfOurs }, shared);
+      return merged(await withHiddenReplicas(first, replicaRegionsOf(desired), again));
     },
     (actual) => inTransition(actual).length === 0,
     {

@@ -7,7 +7,7 @@
 
 import { KmsError } from '../../lib/errors.ts';
 import type { KmsApi, KmsApiFactory } from '../../lib/kmsApi.ts';
-import { readActualState } from '../../lib/reader/index.ts';
+import { readActualState, replicaRegionsOf } from '../../lib/reader/index.ts';
 import { Pacer } from '../../lib/retry/pacer.ts';
 import type { ActualState, DesiredState } from '../../lib/types.ts';
 
@@ -101,7 +101,8 @@ export async function readStateForPlan(desired: DesiredState, readOnly: KmsApiFa
   // The plan reads like the function: the tag index narrows the tag scan (a read, allowed by read-only KMS).
   // Previous properties that no longer parse (null): no index, as in the function.
   const tagIndex = tagIndexAliasNames === null ? null : { directAliasNames: tagIndexAliasNames ?? aliasNames };
-  const read = await readActualState({ regions: desired.regions, owner: desired.owner, aliasNames, kms, pacer, tagIndex, iamPropagationMs: 0 });
+  const replicaRegions = replicaRegionsOf(desired);
+  const read = await readActualState({ regions: desired.regions, owner: desired.owner, aliasNames, kms, pacer, tagIndex, iamPropagationMs: 0, replicaRegions });
   for (const { region, message } of read.deniedRegions) {
     const wanted = desired.keys.filter((k) => k.primaryRegion === region || k.replicaRegions.includes(region)).map((k) => k.keyName);
     if (wanted.length > 0) throw new RegionDeniedError(region, [...new Set(wanted)], message);

@@ -55,6 +55,26 @@ describe('Function: readActualState', () => {
     expect(state.keys.find((k) => k.keyId === outright.keyId)).toMatchObject({ state: 'Unread', arn: outright.arn, tags, role: null });
   });
 
+  it('reads a replica of our key that is tagged for another owner only in the replica Regions it is given', async () => {
+    // Prepare: our primary in us-east-1; its replica in eu-west-1 retagged by hand, no alias on it.
+    const { kms, pacer, clock } = setup();
+    const primary = kms.seedKey('us-east-1', { multiRegion: true, tags: { [OWNERSHIP_TAGS.owner]: owner.ownerId } });
+    const otherTags = { [OWNERSHIP_TAGS.owner]: other.ownerId };
+    kms.seedKey('eu-west-1', { keyId: primary.keyId, multiRegion: true, role: 'REPLICA', primaryRegion: 'us-east-1', tags: otherTags });
+    const input = { regions: ['eu-west-1', 'us-east-1'], owner, aliasNames: ['alias/k'], kms: kms.factory, pacer, clock };
+
+    // Act
+    const plain = await readActualState(input);
+    const withReplicas = await readActualState({ ...input, replicaRegions: ['eu-west-1'] });
+
+    // Assess
+    expect(plain.keys.map((k) => k.region)).toEqual(['us-east-1']);
+    expect(withReplicas.keys.map((k) => [k.region, k.role, k.tags])).toEqual([
+      ['eu-west-1', 'REPLICA', otherTags],
+      ['us-east-1', 'PRIMARY', { [OWNERSHIP_TAGS.owner]: owner.ownerId }],
+    ]);
+  });
+
   it('returns the keys this resource owns, fully described, with their aliases', async () => {
     // Prepare
     const { kms, read } = setup();

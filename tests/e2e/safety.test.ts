@@ -325,4 +325,27 @@ describe('End to end: nothing is destroyed by accident', () => {
       [old.physicalResourceId, undefined],
     ]);
   });
+
+  it('restores a replica a rename dropped when its Region comes back: no ReplicateKey into a Region that has one', async () => {
+    // Prepare: Keys owns cmk-hop in us-east-1 with replicas in eu-west-1 and us-west-2; the rename to
+    // PlatformKeys drops us-west-2, whose replica is scheduled for deletion still tagged for Keys.
+    const id = stackId();
+    const old = newStack(id, 'Keys');
+    const created = await old.create(props({ 'cmk-hop': { Region: 'us-east-1', ReplicaRegions: ['eu-west-1', 'us-west-2'] } }));
+    answered(created, 'SUCCESS');
+    const keyId = created.data?.['KeyIds.us-east-1.cmk-hop'] as string;
+    const renamed = newStack(id, 'PlatformKeys');
+    answered(await renamed.create(props({ 'cmk-hop': { Region: 'us-east-1', ReplicaRegions: ['eu-west-1'] } })), 'SUCCESS');
+    const dropped = keysOf(await control().state(), [keyId]).find((k) => k.region === 'us-west-2')!;
+    expect([dropped.keyState, dropped.tags[`${PREFIX}Owner`]]).toEqual(['PendingDeletion', old.physicalResourceId]);
+
+    // Act
+    const updated = await renamed.update(props({ 'cmk-hop': { Region: 'us-east-1', ReplicaRegions: ['eu-west-1', 'us-west-2'] } }));
+
+    // Assess
+    answered(updated, 'SUCCESS');
+    await expectIntact(keyId, 'cmk-hop', ['eu-west-1', 'us-east-1', 'us-west-2']);
+    const owners = keysOf(await control().state(), [keyId]).map((k) => k.tags[`${PREFIX}Owner`]);
+    expect(owners).toEqual([renamed.physicalResourceId, renamed.physicalResourceId, renamed.physicalResourceId]);
+  });
 });

@@ -1,5 +1,6 @@
 import { type ExecuteDeps, execute } from '../../lib/executor/index.ts';
 import { createLogger } from '../../lib/logger.ts';
+import { OWNERSHIP_TAGS } from '../../lib/ownership.ts';
 import { DEFAULT_RETRY_TIMINGS } from '../../lib/retry/policy.ts';
 import type { Action, ActionOutcome, Plan } from '../../lib/types.ts';
 import { FakeKms, kmsErrors } from '../support/fakeKmsApi.ts';
@@ -388,6 +389,31 @@ describe('Function: execute', () => {
 
     // Assess
     expect(result.outcomes[0]).toMatchObject({ status: 'done', keyId: primary.keyId, arn: replica.arn });
+  });
+
+  it('fails ReplicateKey → AlreadyExistsException when the replica there carries another owner tag', async () => {
+    // Prepare: a replica left pending deletion by a renamed resource's hand-over, still tagged for it.
+    const { kms, deps } = setup();
+    const primary = kms.seedKey('us-east-1', { multiRegion: true });
+    kms.seedKey('eu-west-1', {
+      keyId: primary.keyId,
+      multiRegion: true,
+      role: 'REPLICA',
+      primaryRegion: 'us-east-1',
+      state: 'PendingDeletion',
+      tags: { [OWNERSHIP_TAGS.owner]: 'mrkk-sibling' },
+    });
+    const p = plan(replicateKey('rk', { keyId: primary.keyId }, { tags: { [OWNERSHIP_TAGS.owner]: 'mrkk-self' } }));
+
+    // Act
+    const result = await execute(p, deps);
+
+    // Assess
+    expect(result.outcomes[0]).toMatchObject({ status: 'failed', retryable: false });
+    expect(result.outcomes[0]?.error).toContain(
+      `AlreadyExistsException: ${primary.keyId} already has a replica in eu-west-1 that is not this resource's (owner mrkk-sibling)`,
+    );
+    expect(kms.callsOf('describeKey', 'eu-west-1')).toHaveLength(1);
   });
 
   it('retries a policy whose principals IAM has not propagated yet', async () => {

@@ -69,7 +69,12 @@ describe('Function: buildPlanReport', () => {
   it('words a tag changed, a replica deleted, an alias deleted and rotation turned off by hand', () => {
     // Prepare
     const key = desiredKey('cmk-prod', { replicaRegions: ['ap-south-1', 'eu-west-1'] });
-    const primary = actualKey(key, MRK, { tags: { ...ownedTags(key), Team: 'ops' }, rotation: { enabled: false, periodInDays: null } });
+    // KMS lists the replicas that exist: the one deleted (its window over) is gone from the primary's list.
+    const primary = actualKey(key, MRK, {
+      tags: { ...ownedTags(key), Team: 'ops' },
+      rotation: { enabled: false, periodInDays: null },
+      replicaRegions: ['eu-west-1'],
+    });
     const actual = {
       keys: [primary, replicaOf(primary, 'eu-west-1', { tags: ownedTags(key) })],
       aliases: [alias('us-east-1', 'alias/cmk-prod', MRK)],
@@ -227,7 +232,7 @@ describe('Function: buildPlanReport', () => {
   it('prints the inputs left out as warnings first, whatever ReturnAttributes selects', () => {
     // Prepare
     const key = desiredKey('cmk-mr', { replicaRegions: ['eu-west-1'] });
-    const actual = { keys: [actualKey(key, MRK)], aliases: [alias('us-east-1', 'alias/cmk-mr', MRK)] };
+    const actual = { keys: [actualKey(key, MRK, { replicaRegions: [] })], aliases: [alias('us-east-1', 'alias/cmk-mr', MRK)] };
     const desired = desiredState([key], { invalidReplicaRegions: { 'cmk-mr': ['us-east-1'] } });
     const warning =
       "CustomerMasterKeys.cmk-mr.ReplicaRegions: us-east-1 is the key's own Region, and a key is never its own replica: left out (InvalidReplicaRegions)";

@@ -235,6 +235,35 @@ describe('Function: plan (existing keys, in place)', () => {
     });
   });
 
+  it('refuses to replicate into a Region where the key has a replica the read did not return as ours', () => {
+    // Prepare: KMS lists a replica in eu-west-1 (a hand-over left it pending deletion, still tagged
+    // for the renamed resource), so ReplicateKey would answer AlreadyExists and the alias would land on it.
+    const key = desiredKey('cmk-mr', { replicaRegions: ['ap-south-1', 'eu-west-1'] });
+    const primary = actualKey(key, MRK);
+    const actual = {
+      keys: [primary, replicaOf(primary, 'ap-south-1')],
+      aliases: [alias('us-east-1', 'alias/cmk-mr', MRK), alias('ap-south-1', 'alias/cmk-mr', MRK)],
+    };
+
+    // Act
+    const result = plan(desiredState([key]), actual);
+
+    // Assess
+    expect(result).toEqual({
+      actions: [],
+      refusals: [
+        {
+          keyName: 'cmk-mr',
+          region: 'eu-west-1',
+          reason:
+            `the multi-Region key of cmk-mr (${MRK}) already has a replica in eu-west-1 that this resource does not own (its tags name another owner or none, and alias/cmk-mr there does not target it), and KMS makes one replica per Region. ` +
+            'To use it, cancel its deletion if it is pending (aws kms cancel-key-deletion), point alias/cmk-mr in eu-west-1 at it (aws kms create-alias) and retry; or remove eu-west-1 from ReplicaRegions of cmk-mr, or wait until KMS has deleted it',
+        },
+      ],
+      bindings: {},
+    });
+  });
+
   it('removes a replica no longer wanted: its alias, then its deletion with the window recorded on it', () => {
     // Prepare
     const key = desiredKey('cmk-mr', { replicaRegions: [], multiRegion: true });
