@@ -20,40 +20,51 @@ const OWNER = 'MultiRegionKmsKeys:Owner';
 const OLD_ROLE = `arn:aws:iam::${ACCOUNT_ID}:role/multi-region-kms-keys/keys-FunctionRole-OLD111`;
 const NEW_ROLE = `arn:aws:iam::${ACCOUNT_ID}:role/multi-region-kms-keys/keys-FunctionRole-NEW222`;
 
-describe('End to end: a function redeployed with a new role manages the keys of the old one', () => {
-  let emulator: Awaited<ReturnType<typeof startEmulator>>;
-  let oldFunction: Driver;
-  let newFunction: Driver;
-  let stackCount = 0;
-  const control = () => emulatorControl(emulator.url);
-  const stackOn = (driver: Driver, id: string) =>
-    new Stack(driver, {
-      stackId: id,
-      logicalResourceId: 'Keys',
-      resourceType: 'Custom::MultiRegionKmsKeys',
-      serviceToken: functionArnOf(DEFAULT_IDENTITY, 'multi-region-kms-keys'),
-    });
-  const props = (keys: Record<string, unknown>) => ({ AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: keys });
-  /** The same resource, now served by another function (its stack redeployed): CloudFormation's record moves along. */
-  const handedTo = (stack: Stack, driver: Driver) => {
-    const moved = stackOn(driver, stack.resource.stackId);
-    moved.physicalResourceId = stack.physicalResourceId;
-    moved.properties = stack.properties;
-    return moved;
-  };
-  const keysOf = async (owner: string) => (await control().state()).keys.filter((k) => k.tags[OWNER] === owner);
+const stackOn = (driver: Driver, id: string) =>
+  new Stack(driver, {
+    stackId: id,
+    logicalResourceId: 'Keys',
+    resourceType: 'Custom::MultiRegionKmsKeys',
+    serviceToken: functionArnOf(DEFAULT_IDENTITY, 'multi-region-kms-keys'),
+  });
 
+/** The same resource, now served by another function (its stack redeployed): CloudFormation's record moves along. */
+function handedTo(stack: Stack, driver: Driver): Stack {
+  const moved = stackOn(driver, stack.resource.stackId);
+  moved.physicalResourceId = stack.physicalResourceId;
+  moved.properties = stack.properties;
+  return moved;
+}
+
+/**
+ * An emulator evaluating IAM, `firstRole` its caller, and the function deployed twice: as `firstRole`
+ * and as `secondRole` (the same stack redeployed with another role). Started before the describe's
+ * tests, stopped after them.
+ */
+function twoRoleEnvironment(firstRole: string, secondRole: string) {
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  let first: Driver;
+  let second: Driver;
   beforeAll(async () => {
     if (!existsSync(DEFAULT_BUNDLE_PATH)) throw new Error(`${DEFAULT_BUNDLE_PATH} is missing: run npm run build (npm test does)`);
-    emulator = await startEmulator({ port: 0, regions: ['eu-west-1', 'us-east-1'], replicaCreatingMs: 200, ...iamRealism(), callerArn: OLD_ROLE });
-    oldFunction = await createDriver({ endpointUrl: emulator.url, requestGapMs: E2E_REQUEST_GAP_MS, env: { EXECUTION_ROLE_ARN: OLD_ROLE } });
-    newFunction = await createDriver({ endpointUrl: emulator.url, requestGapMs: E2E_REQUEST_GAP_MS, env: { EXECUTION_ROLE_ARN: NEW_ROLE } });
+    emulator = await startEmulator({ port: 0, regions: ['eu-west-1', 'us-east-1'], replicaCreatingMs: 200, ...iamRealism(), callerArn: firstRole });
+    first = await createDriver({ endpointUrl: emulator.url, requestGapMs: E2E_REQUEST_GAP_MS, env: { EXECUTION_ROLE_ARN: firstRole } });
+    second = await createDriver({ endpointUrl: emulator.url, requestGapMs: E2E_REQUEST_GAP_MS, env: { EXECUTION_ROLE_ARN: secondRole } });
   });
   afterAll(async () => {
-    await oldFunction?.close();
-    await newFunction?.close();
+    await first?.close();
+    await second?.close();
     await emulator?.close();
   });
+  return { url: () => emulator.url, control: () => emulatorControl(emulator.url), first: () => first, second: () => second };
+}
+
+describe('End to end: a function redeployed with a new role manages the keys of the old one', () => {
+  const { url, control, first: oldFunction, second: newFunction } = twoRoleEnvironment(OLD_ROLE, NEW_ROLE);
+  let stackCount = 0;
+  const props = (keys: Record<string, unknown>) => ({ AwsAccountId: ACCOUNT_ID, CustomerMasterKeys: keys });
+  const keysOf = async (owner: string) => (await control().state()).keys.filter((k) => k.tags[OWNER] === owner);
+
   beforeEach(async () => {
     await control().config({ callerArn: OLD_ROLE });
   });
@@ -62,14 +73,14 @@ describe('End to end: a function redeployed with a new role manages the keys of 
     // Prepare: the first deployment creates a multi-Region key and a single-Region one.
     const id = stackIdOf({ ...DEFAULT_IDENTITY, stackName: `successor-${++stackCount}` });
     const keys = props({ 'cmk-a': { Region: 'us-east-1', ReplicaRegions: ['eu-west-1'] }, 'cmk-b': { Region: 'eu-west-1' } });
-    const first = stackOn(oldFunction, id);
+    const first = stackOn(oldFunction(), id);
     const created = await first.create(keys);
     expect([created.status, created.reason]).toEqual(['SUCCESS', null]);
     const owner = created.physicalResourceId!;
 
     // Act: the function's stack is redeployed; its role is a new one under the same path.
     await control().config({ callerArn: NEW_ROLE });
-    const redeployed = handedTo(first, newFunction);
+    const redeployed = handedTo(first, newFunction());
     const updated = await redeployed.update(
       props({ 'cmk-a': { Region: 'us-east-1', ReplicaRegions: ['eu-west-1'], Description: 'v2' }, 'cmk-b': { Region: 'eu-west-1' } }),
     );
@@ -89,12 +100,12 @@ describe('End to end: a function redeployed with a new role manages the keys of 
   it('fails a Delete, naming key, Region and what to do, when a key under its alias lets no successor in', async () => {
     // Prepare: a key of the old role whose policy someone cut down to the old role alone.
     const id = stackIdOf({ ...DEFAULT_IDENTITY, stackName: `successor-${++stackCount}` });
-    const first = stackOn(oldFunction, id);
+    const first = stackOn(oldFunction(), id);
     const created = await first.create(props({ 'cmk-lone': { Region: 'us-east-1' } }));
     expect(created.status).toBe('SUCCESS');
     const keyId = created.data?.['KeyIds.us-east-1.cmk-lone'] as string;
     const lone = { Version: '2012-10-17', Statement: [{ Sid: 'OldRoleOnly', Effect: 'Allow', Principal: { AWS: OLD_ROLE }, Action: 'kms:*', Resource: '*' }] };
-    const kms = new KMSClient({ region: 'us-east-1', endpoint: emulator.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const kms = new KMSClient({ region: 'us-east-1', endpoint: url(), credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     // A key made moments ago may answer NotFoundException for a while (the emulator's consistency delay).
     for (let attempt = 0; ; attempt++) {
       try {
@@ -109,7 +120,7 @@ describe('End to end: a function redeployed with a new role manages the keys of 
 
     // Act
     await control().config({ callerArn: NEW_ROLE });
-    const redeployed = handedTo(first, newFunction);
+    const redeployed = handedTo(first, newFunction());
     const deleted = await redeployed.delete();
 
     // Assess
@@ -131,33 +142,17 @@ describe('End to end: the two-step upgrade of a deployment whose role has no pat
   const ROLE_A = `arn:aws:iam::${ACCOUNT_ID}:role/keys-FunctionRole-AAA111`;
   const ROLE_B = `arn:aws:iam::${ACCOUNT_ID}:role/multi-region-kms-keys/keys-FunctionRole-BBB222`;
   const SUCCESSORS = 'FunctionRoleSuccessorsManageKey';
-  let emulator: Awaited<ReturnType<typeof startEmulator>>;
-  let functionA: Driver;
-  let functionB: Driver;
-  const control = () => emulatorControl(emulator.url);
+  const { url, control, first: functionA, second: functionB } = twoRoleEnvironment(ROLE_A, ROLE_B);
   const props = (description: string) => ({
     AwsAccountId: ACCOUNT_ID,
     CustomerMasterKeys: { 'cmk-a': { Region: 'us-east-1', ReplicaRegions: ['eu-west-1'], Description: description }, 'cmk-b': { Region: 'eu-west-1' } },
   });
-  const stackOn = (driver: Driver, id: string) =>
-    new Stack(driver, {
-      stackId: id,
-      logicalResourceId: 'Keys',
-      resourceType: 'Custom::MultiRegionKmsKeys',
-      serviceToken: functionArnOf(DEFAULT_IDENTITY, 'multi-region-kms-keys'),
-    });
-  const handedTo = (stack: Stack, driver: Driver) => {
-    const moved = stackOn(driver, stack.resource.stackId);
-    moved.physicalResourceId = stack.physicalResourceId;
-    moved.properties = stack.properties;
-    return moved;
-  };
   const keysOf = async (owner: string) => (await control().state()).keys.filter((k) => k.tags[OWNER] === owner);
   const statementIds = (policy: string) => (JSON.parse(policy) as { Statement: { Sid?: string }[] }).Statement.map((s) => s.Sid);
 
   /** Takes the successor statement out of a key's policy, as the versions before it wrote them (retrying while the key is fresh). */
   async function asOldVersionMadeIt(region: string, keyId: string): Promise<void> {
-    const kms = new KMSClient({ region, endpoint: emulator.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const kms = new KMSClient({ region, endpoint: url(), credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     try {
       for (let attempt = 0; ; attempt++) {
         try {
@@ -177,21 +172,9 @@ describe('End to end: the two-step upgrade of a deployment whose role has no pat
     }
   }
 
-  beforeAll(async () => {
-    if (!existsSync(DEFAULT_BUNDLE_PATH)) throw new Error(`${DEFAULT_BUNDLE_PATH} is missing: run npm run build (npm test does)`);
-    emulator = await startEmulator({ port: 0, regions: ['eu-west-1', 'us-east-1'], replicaCreatingMs: 200, ...iamRealism(), callerArn: ROLE_A });
-    functionA = await createDriver({ endpointUrl: emulator.url, requestGapMs: E2E_REQUEST_GAP_MS, env: { EXECUTION_ROLE_ARN: ROLE_A } });
-    functionB = await createDriver({ endpointUrl: emulator.url, requestGapMs: E2E_REQUEST_GAP_MS, env: { EXECUTION_ROLE_ARN: ROLE_B } });
-  });
-  afterAll(async () => {
-    await functionA?.close();
-    await functionB?.close();
-    await emulator?.close();
-  });
-
   it('lets the new role manage the keys only after step 1 gave them the successor statement', async () => {
     // Prepare: keys of an old version under role A (no path): policies without the successor statement
-    const original = stackOn(functionA, stackIdOf({ ...DEFAULT_IDENTITY, stackName: 'two-step-upgrade' }));
+    const original = stackOn(functionA(), stackIdOf({ ...DEFAULT_IDENTITY, stackName: 'two-step-upgrade' }));
     const created = await original.create(props('v1'));
     expect([created.status, created.reason]).toEqual(['SUCCESS', null]);
     const owner = created.physicalResourceId!;
@@ -200,13 +183,13 @@ describe('End to end: the two-step upgrade of a deployment whose role has no pat
 
     // Act: skipping step 1, role B cannot manage them (a control); step 1 as role A; step 2 as role B
     await control().config({ callerArn: ROLE_B });
-    const tooEarly = await handedTo(original, functionB).update(props('v2'));
+    const tooEarly = await handedTo(original, functionB()).update(props('v2'));
     await control().config({ callerArn: ROLE_A });
-    const newVersion = handedTo(original, functionA);
+    const newVersion = handedTo(original, functionA());
     const step1 = await newVersion.update(props('v2'));
     const afterStep1 = await keysOf(owner);
     await control().config({ callerArn: ROLE_B });
-    const onB = handedTo(newVersion, functionB);
+    const onB = handedTo(newVersion, functionB());
     const step2 = await onB.update(props('v3'));
     const afterStep2 = await keysOf(owner);
     const deleted = await onB.delete();
