@@ -64,8 +64,13 @@ export async function readForPlan(desired: DesiredState, input: ReadForPlanInput
   const pacer = input.pacer ?? new Pacer();
   const inTransition = (actual: ActualState) => actual.keys.filter((key) => key.state === 'Creating' || key.state === 'Updating');
   const { value: read } = await poll(
-    // Regions some desired key wants a replica in, where a key read lists one the read missed, are read again with it.
-    () => readActualState({ ...regionInput, pacer, clock, replicaRegions: replicaRegionsOf(desired) }),
+    async () => {
+      const shared = { pacer, clock, global: limiter(READ_CONCURRENCY_TOTAL) };
+      const first = await Promise.all(desired.regions.map((region) => readRegion(input.kms(region), regionInput, shared)));
+      // Regions some desired key wants a replica in, where a key read lists one the read missed: read again, with it.
+      const again = (region: string, replicasOfOurs: string[]) => readRegion(input.kms(region), { ...regionInput, replicasOfOurs }, shared);
+      return merged(await withHiddenReplicas(first, replicaRegionsOf(desired), again));
+    },
     (actual) => inTransition(actual).length === 0,
     {
       delay: (n) => Math.min(SETTLE_POLL.firstMs * 2 ** Math.min(n, 30), SETTLE_POLL.capMs),
